@@ -1,0 +1,40 @@
+"""Timing helpers for benchmarks: they print figures, they never assert them."""
+
+from __future__ import annotations
+
+import statistics
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+
+def percentiles(samples_ms: list[float]) -> dict[str, float]:
+    ordered = sorted(samples_ms)
+    p95 = ordered[max(0, round(0.95 * len(ordered)) - 1)]
+    return {"p50": statistics.median(ordered), "p95": p95, "max": ordered[-1]}
+
+
+def measure(fn: Callable[[], Any], *, repeat: int = 50, warmup: int = 3) -> dict[str, float]:
+    for _ in range(warmup):
+        fn()
+    samples = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        fn()
+        samples.append((time.perf_counter() - started) * 1000)
+    return percentiles(samples)
+
+
+@contextmanager
+def stopwatch() -> Iterator[list[float]]:
+    """Yields a list that holds the elapsed seconds once the block ends."""
+    box: list[float] = []
+    started = time.perf_counter()
+    yield box
+    box.append(time.perf_counter() - started)
+
+
+def report(name: str, figures: dict[str, float], goal: str = "") -> None:
+    shown = "  ".join(f"{k} {v:8.2f} ms" for k, v in figures.items())
+    print(f"  {name:<58} {shown}" + (f"   (goal {goal})" if goal else ""))

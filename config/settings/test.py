@@ -1,0 +1,13 @@
+"""Settings for the test suite: SpatiaLite by default, PostGIS when DATABASE_URL says so."""
+
+from .base import *  # noqa: F403
+
+SECRET_KEY = "test-only-not-secret-" + "0" * 40
+DEBUG = False
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+# Tasks run in the test process; a separate test starts a real worker.
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}

@@ -1,0 +1,133 @@
+"""Forms of the accounts pages: they validate input and resolve names to objects; the
+rules of who may grant what live in `services`."""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Iterator
+from typing import Any, cast
+
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, SetPasswordForm
+from django.utils.translation import gettext_lazy as _
+
+from langso.places.models import Level
+
+from .models import User
+from .roles import Role
+from .selectors import AnyUser, current_unit_get, roles_grantable_somewhere, user_get_by_username
+
+# Roles are held on provinces, communes and villages; districts no longer exist.
+UNIT_LEVEL_CHOICES = [
+    (Level.PROVINCE.value, Level.PROVINCE.label),
+    (Level.COMMUNE.value, Level.COMMUNE.label),
+    (Level.VILLAGE.value, Level.VILLAGE.label),
+]
+
+
+class LoginForm(AuthenticationForm):
+    error_messages = {
+        "invalid_login": _(
+            "Tên đăng nhập hoặc mật khẩu không đúng. Lưu ý: phân biệt chữ hoa, chữ thường."
+        ),
+        "inactive": _("Tài khoản này đã bị khoá."),
+    }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["username"].label = _("Tên đăng nhập")
+        self.fields["password"].label = _("Mật khẩu")
+
+
+class ResetRequestForm(PasswordResetForm):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["email"].label = _("Địa chỉ e-mail của tài khoản")
+
+    def get_users(self, email: str) -> Iterator[Any]:
+        """Active accounts with this address, including those created without a password:
+        here that means "not chosen yet" (see `user_create`), not "signs in elsewhere" as
+        Django assumes, so the reset e-mail is how a new officer sets their first one."""
+        wanted = _email_key(email)
+        users = User.objects.filter(email__iexact=email, is_active=True)
+        return (user for user in users if _email_key(user.email) == wanted)
+
+
+def _email_key(address: str) -> str:
+    return unicodedata.normalize("NFKC", address).casefold()
+
+
+class NewPasswordForm(SetPasswordForm):  # type: ignore[type-arg]  # the stubs' generic user parameter; any user model is accepted
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["new_password1"].label = _("Mật khẩu mới")
+        self.fields["new_password2"].label = _("Nhập lại mật khẩu mới")
+
+
+class RoleAssignForm(forms.Form):
+    """Grant a role to an existing account, on a unit named by its level and code."""
+
+    username = forms.CharField(label=_("Tên đăng nhập"), max_length=150)
+    role = forms.ChoiceField(label=_("Vai trò"))
+    unit_level = forms.ChoiceField(
+        label=_("Cấp đơn vị"), choices=[("", "—"), *UNIT_LEVEL_CHOICES], required=False
+    )
+    unit_code = forms.CharField(
+        label=_("Mã đơn vị"),
+        max_length=32,
+        required=False,
+        help_text=_("Mã hành chính đang có hiệu lực, ví dụ 37 (tỉnh) hoặc mã 5 chữ số của xã."),
+    )
+
+    def __init__(self, *args: Any, viewer: AnyUser, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        grantable = roles_grantable_somewhere(user=viewer)
+        role_field = cast(forms.ChoiceField, self.fields["role"])
+        role_field.choices = [(value, label) for value, label in Role.choices if value in grantable]
+
+    @property
+    def can_assign(self) -> bool:
+        return bool(cast(forms.ChoiceField, self.fields["role"]).choices)
+
+    def clean_username(self) -> Any:
+        username: str = self.cleaned_data["username"]
+        if not self.can_assign:
+            # Whoever may grant nothing learns nothing about which accounts exist.
+            raise forms.ValidationError(_("Bạn không có quyền phân quyền."))
+        user = user_get_by_username(username=username)
+        if user is None:
+            raise forms.ValidationError(
+                _("Không có tài khoản “%(username)s”."), params={"username": username}
+            )
+        self.cleaned_data["user"] = user
+        return username
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        role = cleaned.get("role")
+        if not role:
+            return cleaned
+        if role == Role.CENTRAL_ADMIN:
+            # Held nationwide: a unit given with it is ignored.
+            cleaned["unit"] = None
+            return cleaned
+        level = cleaned.get("unit_level")
+        code = (cleaned.get("unit_code") or "").strip()
+        if not level:
+            self.add_error("unit_level", _("Chọn cấp của đơn vị."))
+        if not code:
+            self.add_error("unit_code", _("Nhập mã đơn vị."))
+        if not level or not code:
+            return cleaned
+        unit = current_unit_get(level=level, code=code)
+        if unit is None:
+            self.add_error(
+                "unit_code",
+                forms.ValidationError(
+                    _("Không có đơn vị cấp %(level)s mã “%(code)s” đang có hiệu lực."),
+                    params={"level": str(Level(level).label).lower(), "code": code},
+                ),
+            )
+            return cleaned
+        cleaned["unit"] = unit
+        return cleaned

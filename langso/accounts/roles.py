@@ -1,0 +1,78 @@
+"""Roles, where they may be held, what they allow, and who may grant them. The one table
+that the access layer reads."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from langso.places.models import Level
+
+
+class Role(models.TextChoices):
+    CENTRAL_ADMIN = "central_admin", _("Quản trị trung ương")
+    PROVINCE_OFFICER = "province_officer", _("Cán bộ tỉnh")
+    COMMUNE_OFFICER = "commune_officer", _("Cán bộ xã")
+    VILLAGE_HEAD = "village_head", _("Trưởng thôn")
+    DIGITAL_TEAM_MEMBER = "digital_team_member", _("Thành viên tổ công nghệ số cộng đồng")
+    COOPERATIVE_MANAGER = "cooperative_manager", _("Quản lý hợp tác xã")
+
+
+class Permission(models.TextChoices):
+    """What a role allows inside its unit's subtree."""
+
+    VIEW_SCOPED = "view_scoped", _("Xem dữ liệu trong phạm vi")
+    MANAGE_VILLAGES = "manage_villages", _("Quản lý thôn")
+    SET_COMMUNE_GROUP = "set_commune_group", _("Xếp nhóm xã")
+    IMPORT_BOUNDARIES = "import_boundaries", _("Nhập ranh giới")
+    ASSIGN_ROLES = "assign_roles", _("Phân quyền")
+
+
+# The level of unit each role is held on. Central admins hold their role on no unit:
+# it reaches the whole country.
+ROLE_LEVELS: dict[str, tuple[str, ...]] = {
+    Role.CENTRAL_ADMIN: (),
+    Role.PROVINCE_OFFICER: (Level.PROVINCE,),
+    Role.COMMUNE_OFFICER: (Level.COMMUNE,),
+    Role.VILLAGE_HEAD: (Level.VILLAGE,),
+    Role.DIGITAL_TEAM_MEMBER: (Level.COMMUNE, Level.VILLAGE),
+    Role.COOPERATIVE_MANAGER: (Level.COMMUNE,),
+}
+
+_ALL = frozenset(Permission)
+ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
+    Role.CENTRAL_ADMIN: _ALL,
+    Role.PROVINCE_OFFICER: _ALL,
+    Role.COMMUNE_OFFICER: frozenset(
+        {Permission.VIEW_SCOPED, Permission.MANAGE_VILLAGES, Permission.ASSIGN_ROLES}
+    ),
+    Role.VILLAGE_HEAD: frozenset({Permission.VIEW_SCOPED}),
+    Role.DIGITAL_TEAM_MEMBER: frozenset({Permission.VIEW_SCOPED}),
+    Role.COOPERATIVE_MANAGER: frozenset({Permission.VIEW_SCOPED}),
+}
+
+# Roles a holder may grant (always on a unit inside the holder's own scope): never a
+# role above one's own, so scope cannot be widened by granting.
+GRANTABLE_ROLES: dict[str, frozenset[str]] = {
+    Role.CENTRAL_ADMIN: frozenset(Role),
+    Role.PROVINCE_OFFICER: frozenset(
+        {
+            Role.PROVINCE_OFFICER,
+            Role.COMMUNE_OFFICER,
+            Role.VILLAGE_HEAD,
+            Role.DIGITAL_TEAM_MEMBER,
+            Role.COOPERATIVE_MANAGER,
+        }
+    ),
+    Role.COMMUNE_OFFICER: frozenset(
+        {
+            Role.COMMUNE_OFFICER,
+            Role.VILLAGE_HEAD,
+            Role.DIGITAL_TEAM_MEMBER,
+            Role.COOPERATIVE_MANAGER,
+        }
+    ),
+    Role.VILLAGE_HEAD: frozenset(),
+    Role.DIGITAL_TEAM_MEMBER: frozenset(),
+    Role.COOPERATIVE_MANAGER: frozenset(),
+}

@@ -1,0 +1,161 @@
+"""The access layer: who may do what, and where.
+
+A role is held on a unit and reaches that unit's whole subtree; a central admin's role is
+held on no unit and reaches the whole country. Every scoped read in the platform filters
+through `unit_scope_q`, and every check on one unit goes through
+`user_has_unit_permission` (directly, or as `user.has_perm(permission, unit)` through
+`UnitRoleBackend`).
+
+An active Django superuser counts as a central admin, so that `user.has_perm`, which
+Django answers True for superusers without asking any backend, and the scope filters
+below never disagree.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import AnonymousUser
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
+
+from langso.core.errors import NotFound
+from langso.places.models import AdminUnit
+
+from .models import RoleAssignment, User
+from .roles import GRANTABLE_ROLES, ROLE_PERMISSIONS, Permission, Role
+
+AnyUser = AbstractBaseUser | AnonymousUser
+
+# The user's roles, read once per user object. Django builds a new user object for every
+# request, so this is a per-request cache; services that change a user's roles clear it.
+_ROLES_ATTRIBUTE = "_langso_unit_roles"
+
+
+def _is_superuser(user: AnyUser) -> bool:
+    return bool(user.is_active and getattr(user, "is_superuser", False))
+
+
+def role_list_for_user(*, user: AnyUser) -> list[RoleAssignment]:
+    """The roles `user` holds, with their units; none for anonymous or inactive users."""
+    if not user.is_authenticated or not user.is_active:
+        return []
+    cached: list[RoleAssignment] | None = getattr(user, _ROLES_ATTRIBUTE, None)
+    if cached is None:
+        cached = list(
+            RoleAssignment.objects.filter(user_id=user.pk)
+            .select_related("unit")
+            .order_by("role", "unit__code", "pk")
+        )
+        setattr(user, _ROLES_ATTRIBUTE, cached)
+    return cached
+
+
+def role_cache_clear(*, user: AnyUser) -> None:
+    """Forget the roles read for this user object (after they changed)."""
+    if hasattr(user, _ROLES_ATTRIBUTE):
+        delattr(user, _ROLES_ATTRIBUTE)
+
+
+def _roles_with(user: AnyUser, permission: str) -> list[RoleAssignment]:
+    return [a for a in role_list_for_user(user=user) if permission in ROLE_PERMISSIONS[a.role]]
+
+
+def _reaches(assignment: RoleAssignment, unit: AdminUnit | None) -> bool:
+    """Whether the role reaches `unit` (None: the whole country, reached only nationwide)."""
+    if assignment.unit is None:
+        return assignment.role == Role.CENTRAL_ADMIN
+    return unit is not None and assignment.unit.contains(unit)
+
+
+def is_nationwide(*, user: AnyUser, permission: str) -> bool:
+    """Whether `user` holds `permission` everywhere (central admin or superuser)."""
+    if _is_superuser(user):
+        return True
+    return any(a.unit is None for a in _roles_with(user, permission))
+
+
+def user_has_unit_permission(*, user: AnyUser, permission: str, unit: AdminUnit) -> bool:
+    """Whether `user` holds `permission` on `unit` through a role on it or on an ancestor."""
+    if _is_superuser(user):
+        return True
+    return any(_reaches(a, unit) for a in _roles_with(user, permission))
+
+
+def unit_scope_q(*, user: AnyUser, permission: str, prefix: str = "") -> Q:
+    """A filter for rows (reached through `prefix`, e.g. "unit__") under the units where
+    `user` holds `permission`: everything for a central admin, nothing for nobody."""
+    if is_nationwide(user=user, permission=permission):
+        return Q()
+    scope = Q(pk__in=[])
+    for assignment in _roles_with(user, permission):
+        if assignment.unit is not None:
+            scope |= assignment.unit.subtree_q(prefix)
+    return scope
+
+
+def scoped_units(*, user: AnyUser, permission: str) -> QuerySet[AdminUnit]:
+    """The units (of every generation) on which `user` holds `permission`."""
+    return AdminUnit.objects.filter(unit_scope_q(user=user, permission=permission))
+
+
+def grantable_roles(*, user: AnyUser, unit: AdminUnit | None) -> set[str]:
+    """The roles `user` may grant on `unit` (None: nationwide). Empty unless `user` holds
+    ASSIGN_ROLES there; never a role above one the user holds over `unit`."""
+    if _is_superuser(user):
+        return set(Role)
+    if unit is None and not is_nationwide(user=user, permission=Permission.ASSIGN_ROLES):
+        return set()
+    if unit is not None and not user_has_unit_permission(
+        user=user, permission=Permission.ASSIGN_ROLES, unit=unit
+    ):
+        return set()
+    roles: set[str] = set()
+    for assignment in role_list_for_user(user=user):
+        if _reaches(assignment, unit):
+            roles |= GRANTABLE_ROLES[assignment.role]
+    return roles
+
+
+def can_grant(*, user: AnyUser, role: str, unit: AdminUnit | None) -> bool:
+    """Whether `user` may grant or revoke `role` on `unit`."""
+    return role in grantable_roles(user=user, unit=unit)
+
+
+def roles_grantable_somewhere(*, user: AnyUser) -> set[str]:
+    """Every role `user` may grant on some unit, for the choices of an assignment form."""
+    if _is_superuser(user):
+        return set(Role)
+    roles: set[str] = set()
+    for assignment in _roles_with(user, Permission.ASSIGN_ROLES):
+        roles |= GRANTABLE_ROLES[assignment.role]
+    return roles
+
+
+def role_assignments_visible_to(*, user: AnyUser) -> QuerySet[RoleAssignment]:
+    """Assignments on units inside the viewer's ASSIGN_ROLES scope (nationwide ones only
+    for a central admin), with their user, unit and granter."""
+    return (
+        RoleAssignment.objects.filter(
+            unit_scope_q(user=user, permission=Permission.ASSIGN_ROLES, prefix="unit__")
+        )
+        .select_related("user", "unit", "granted_by")
+        .order_by("unit__code", "role", "user__username", "pk")
+    )
+
+
+def role_assignment_get_for_user(*, user: AnyUser, assignment_id: int) -> RoleAssignment:
+    """One visible assignment. Outside the viewer's scope it is NotFound, as if it did not
+    exist, so that a refusal never reveals whether it does."""
+    assignment = role_assignments_visible_to(user=user).filter(pk=assignment_id).first()
+    if assignment is None:
+        raise NotFound(_("Không tìm thấy phân quyền này."))
+    return assignment
+
+
+def user_get_by_username(*, username: str) -> User | None:
+    return User.objects.filter(username=username.strip()).first()
+
+
+def current_unit_get(*, level: str, code: str) -> AdminUnit | None:
+    """The unit in force today with this level and official code, if any."""
+    return AdminUnit.objects.current().filter(level=level, code=code.strip()).first()

@@ -1,0 +1,239 @@
+"""The role list page: what each viewer sees, granting and revoking, query budget."""
+
+from __future__ import annotations
+
+from django.test import Client
+from django.urls import reverse
+from pytest_django import DjangoAssertNumQueries
+
+from langso.accounts.models import RoleAssignment
+from langso.accounts.roles import Role
+from langso.places.models import Level
+
+from ..conftest import Holders, Units
+from ..factories import make_role, make_user
+
+URL = reverse("accounts:role-list")
+
+
+def test_role_list_needs_sign_in(client: Client, db: None) -> None:
+    """An anonymous visitor is sent to the login page."""
+    response = client.get(URL)
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("accounts:login"))
+
+
+def test_commune_officer_sees_only_their_commune(
+    client: Client, units: Units, holders: Holders
+) -> None:
+    """Assignments on commune B, on the province and nationwide are not on the page."""
+    make_role(user=make_user(username="canbo.xa.b"), role=Role.COMMUNE_OFFICER, unit=units.b)
+    client.force_login(holders.commune_officer)
+    response = client.get(URL)
+    assert response.status_code == 200
+    body = response.content.decode()
+    for visible in ("truongthon.a1", "tocongnghe.a", "htx.a"):
+        assert visible in body
+    for hidden in ("canbo.xa.b", "canbo.tinh", "trunguong"):
+        assert hidden not in body
+    assert "Cấp vai trò" in body
+
+
+def test_team_member_sees_their_own_roles_and_no_form(
+    client: Client, units: Units, holders: Holders
+) -> None:
+    """Without ASSIGN_ROLES the page shows the user's own roles, nobody else's, no form."""
+    client.force_login(holders.digital_team_member)
+    response = client.get(URL)
+    body = response.content.decode()
+    assert units.a.name in body
+    assert "truongthon.a1" not in body
+    assert not response.context["form"].can_assign
+
+
+def test_commune_officer_grants_a_role_on_a_village(
+    client: Client, units: Units, holders: Holders
+) -> None:
+    """The form takes a username, a role and a unit by level and code."""
+    target = make_user(username="truongthon.a2")
+    client.force_login(holders.commune_officer)
+    response = client.post(
+        URL,
+        {
+            "username": "truongthon.a2",
+            "role": Role.VILLAGE_HEAD,
+            "unit_level": Level.VILLAGE,
+            "unit_code": units.a2.code,
+        },
+    )
+    assert response.status_code == 302
+    assignment = RoleAssignment.objects.get(user=target)
+    assert (assignment.role, assignment.unit) == (Role.VILLAGE_HEAD, units.a2)
+    assert "Đã cấp vai trò" in client.get(URL).content.decode()
+
+
+def test_commune_officer_cannot_grant_on_commune_b_from_the_page(
+    client: Client, units: Units, holders: Holders
+) -> None:
+    """The refusal is shown on the form; nothing is written."""
+    target = make_user()
+    client.force_login(holders.commune_officer)
+    response = client.post(
+        URL,
+        {
+            "username": target.username,
+            "role": Role.DIGITAL_TEAM_MEMBER,
+            "unit_level": Level.COMMUNE,
+            "unit_code": units.b.code,
+        },
+    )
+    assert response.status_code == 200
+    assert "không có quyền" in response.content.decode()
+    assert not RoleAssignment.objects.filter(user=target).exists()
+
+
+def test_commune_officer_cannot_grant_on_the_province_from_the_page(
+    client: Client, units: Units, holders: Holders
+) -> None:
+    """Even a role they may grant is refused on a unit above their own."""
+    target = make_user()
+    client.force_login(holders.commune_officer)
+    response = client.post(
+        URL,
+        {
+            "username": target.username,
+            "role": Role.COMMUNE_OFFICER,
+            "unit_level": Level.PROVINCE,
+            "unit_code": units.province.code,
+        },
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors
+    assert not RoleAssignment.objects.filter(user=target).exists()
+
+
+def test_roles_above_ones_own_are_not_offered(
+    client: Client, units: Units, holders: Holders
+) -> None:
+    """A commune officer is not offered province officer or central admin, and posting
+    one anyway is refused."""
+    target = make_user()
+    client.force_login(holders.commune_officer)
+    offered = {value for value, _ in client.get(URL).context["form"].fields["role"].choices}
+    assert offered == {
+        Role.COMMUNE_OFFICER,
+        Role.VILLAGE_HEAD,
+        Role.DIGITAL_TEAM_MEMBER,
+        Role.COOPERATIVE_MANAGER,
+    }
+    for role, level, code in (
+        (Role.PROVINCE_OFFICER, Level.PROVINCE, units.province.code),
+        (Role.CENTRAL_ADMIN, "", ""),
+    ):
+        response = client.post(
+            URL, {"username": target.username, "role": role, "unit_level": level, "unit_code": code}
+        )
+        assert response.status_code == 200
+        assert "role" in response.context["form"].errors
+    assert not RoleAssignment.objects.filter(user=target).exists()
+
+
+def test_unknown_unit_and_unknown_user_are_form_errors(
+    client: Client, units: Units, holders: Holders
+) -> None:
+    """Each bad field says what is wrong in Vietnamese."""
+    client.force_login(holders.commune_officer)
+    response = client.post(
+        URL,
+        {
+            "username": "khong.co.ai",
+            "role": Role.VILLAGE_HEAD,
+            "unit_level": Level.VILLAGE,
+            "unit_code": "99999",
+        },
+    )
+    errors = response.context["form"].errors
+    assert "khong.co.ai" in errors["username"][0]
+    assert "99999" in errors["unit_code"][0]
+
+
+def test_revoke_from_the_page(client: Client, units: Units, holders: Holders) -> None:
+    """The revoke button takes the role back and says so."""
+    assignment = RoleAssignment.objects.get(user=holders.village_head)
+    client.force_login(holders.commune_officer)
+    response = client.post(reverse("accounts:role-revoke", args=[assignment.pk]), follow=True)
+    assert response.status_code == 200
+    assert "Đã thu hồi" in response.content.decode()
+    assert not RoleAssignment.objects.filter(pk=assignment.pk).exists()
+
+
+def test_revoke_outside_scope_is_404_like_a_missing_id(
+    client: Client, units: Units, holders: Holders
+) -> None:
+    """A commune officer cannot revoke on commune B, and cannot tell it exists."""
+    on_b = make_role(user=make_user(), role=Role.COMMUNE_OFFICER, unit=units.b)
+    client.force_login(holders.commune_officer)
+    outside = client.post(reverse("accounts:role-revoke", args=[on_b.pk]))
+    missing = client.post(reverse("accounts:role-revoke", args=[999_999]))
+    assert outside.status_code == missing.status_code == 404
+    assert RoleAssignment.objects.filter(pk=on_b.pk).exists()
+
+
+def test_revoke_is_a_post(client: Client, units: Units, holders: Holders) -> None:
+    """A link cannot revoke a role."""
+    assignment = RoleAssignment.objects.get(user=holders.village_head)
+    client.force_login(holders.commune_officer)
+    assert client.get(reverse("accounts:role-revoke", args=[assignment.pk])).status_code == 405
+
+
+def test_role_list_query_count_does_not_grow_with_rows(
+    client: Client, units: Units, django_assert_num_queries: DjangoAssertNumQueries
+) -> None:
+    """The same number of queries with 1 assignment as with 20 across villages and
+    communes (user, unit and granter are joined, not fetched per row)."""
+    officer = make_user()
+    make_role(user=officer, role=Role.PROVINCE_OFFICER, unit=units.province)
+    client.force_login(officer)
+    client.get(URL)  # warm caches outside the count (content types, templates)
+
+    with django_assert_num_queries(5) as one:
+        response = client.get(URL)
+    assert len(response.context["rows"]) == 1
+
+    villages = [units.a1, units.a2, units.b1, *units.ninh_binh.villages_of(units.b)[1:]]
+    for n in range(19):
+        make_role(
+            user=make_user(),
+            role=Role.VILLAGE_HEAD,
+            unit=villages[n % len(villages)],
+            granted_by=officer,
+        )
+    with django_assert_num_queries(len(one.captured_queries)):
+        response = client.get(URL)
+    assert len(response.context["rows"]) == 20
+
+
+def test_viewer_who_may_grant_nothing_learns_nothing_from_the_form(
+    client: Client, units: Units, holders: Holders
+) -> None:
+    """Posting the form as a team member gives the same errors for an existing and an
+    unknown username."""
+    client.force_login(holders.digital_team_member)
+    errors = [
+        client.post(
+            URL,
+            {
+                "username": name,
+                "role": Role.VILLAGE_HEAD,
+                "unit_level": Level.VILLAGE,
+                "unit_code": units.a1.code,
+            },
+        )
+        .context["form"]
+        .errors
+        for name in ("canbo.xa.a", "khong.co.ai")
+    ]
+    assert errors[0] == errors[1]
+    assert not RoleAssignment.objects.filter(role=Role.VILLAGE_HEAD, unit=units.a1).exclude(
+        user=holders.village_head
+    )

@@ -1,0 +1,55 @@
+"""Domain errors: services raise these; views and the API map them to responses in one place."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.utils.translation import gettext_lazy as _
+
+
+class DomainError(Exception):
+    """A rule of the domain was broken; the message is shown to the user."""
+
+    status_code = 400
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class NotFound(DomainError):
+    status_code = 404
+
+
+class AccessDenied(DomainError):
+    """Refused for lack of scope. Callers that list objects answer NotFound instead, so that
+    a refusal never reveals whether an object outside the user's scope exists."""
+
+    status_code = 403
+
+
+@dataclass(frozen=True)
+class RowError:
+    """One bad cell of an imported file: 1-based row number as the spreadsheet shows it."""
+
+    row: int
+    column: str
+    reason: str
+
+    def __str__(self) -> str:
+        return str(_("Dòng %(row)s, cột “%(column)s”: %(reason)s")) % {
+            "row": self.row,
+            "column": self.column,
+            "reason": self.reason,
+        }
+
+
+class ImportRejected(DomainError):
+    """A file with any bad row is refused whole; every bad row is listed."""
+
+    def __init__(self, errors: list[RowError]) -> None:
+        super().__init__(
+            str(_("Tệp bị từ chối: %(count)s lỗi, không có dòng nào được ghi."))
+            % {"count": len(errors)}
+        )
+        self.errors = errors

@@ -1,0 +1,42 @@
+"""Domain events: how a lower app tells higher apps that something changed, without importing
+them. Handlers that keep derived data exact run inside the writer's transaction; handlers
+that leave the database (mail, SMS, webhooks) run on commit."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import partial
+from typing import Any, TypeVar
+
+from django.db import transaction
+
+
+@dataclass(frozen=True)
+class DomainEvent:
+    """Base of every event; subclasses are frozen dataclasses named in the past tense."""
+
+
+E = TypeVar("E", bound=DomainEvent)
+Handler = Callable[[Any], None]
+
+_in_transaction: dict[type[DomainEvent], list[Handler]] = defaultdict(list)
+_on_commit: dict[type[DomainEvent], list[Handler]] = defaultdict(list)
+
+
+def subscribe(
+    event_type: type[E], handler: Callable[[E], None], *, on_commit: bool = False
+) -> None:
+    """Register a handler; call from AppConfig.ready(). Registering twice is a no-op."""
+    registry = _on_commit if on_commit else _in_transaction
+    if handler not in registry[event_type]:
+        registry[event_type].append(handler)
+
+
+def publish(event: DomainEvent) -> None:
+    for event_type in type(event).__mro__:
+        for handler in _in_transaction.get(event_type, []):
+            handler(event)
+        for handler in _on_commit.get(event_type, []):
+            transaction.on_commit(partial(handler, event))

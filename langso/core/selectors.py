@@ -1,0 +1,26 @@
+"""Shared reads: background jobs and audit history."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.db.models import QuerySet
+
+from .errors import NotFound
+from .models import AuditEntry, Job
+
+
+def job_get_for_user(*, job_id: int, user: Any) -> Job:
+    """A job is seen by whoever started it; a refusal looks like absence."""
+    job = Job.objects.filter(pk=job_id, created_by_id=getattr(user, "pk", None)).first()
+    if job is None:
+        raise NotFound("Không tìm thấy công việc.")
+    return job
+
+
+def audit_history(*, instance: models.Model) -> QuerySet[AuditEntry]:
+    return AuditEntry.objects.filter(
+        content_type=ContentType.objects.get_for_model(instance), object_id=str(instance.pk)
+    ).select_related("actor")

@@ -1,0 +1,97 @@
+"""Shared writes: audit entries and background-job progress."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from django.contrib.contenttypes.models import ContentType
+from django.contrib.gis.geos import GEOSGeometry
+from django.db import models, transaction
+from django.utils import timezone
+
+from .errors import RowError
+from .models import AuditEntry, Job
+
+
+def _json_value(value: Any) -> Any:
+    if isinstance(value, models.Model):
+        return value.pk
+    if isinstance(value, GEOSGeometry):
+        return value.wkt
+    if isinstance(value, dt.date | dt.datetime | Decimal):
+        return str(value)
+    return value
+
+
+def model_snapshot(instance: models.Model, fields: list[str]) -> dict[str, Any]:
+    """The audited fields of an instance as JSON-safe values (foreign keys by id)."""
+    concrete = {f.name: f.attname for f in instance._meta.concrete_fields}
+    return {name: _json_value(getattr(instance, concrete[name])) for name in fields}
+
+
+def audit_record(
+    *,
+    actor: Any,
+    instance: models.Model,
+    action: str,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+) -> AuditEntry | None:
+    """Record a change; an update that changed nothing writes nothing."""
+    before = before or {}
+    after = after or {}
+    changes = {
+        key: [before.get(key), after.get(key)]
+        for key in sorted(set(before) | set(after))
+        if before.get(key) != after.get(key)
+    }
+    if action == AuditEntry.Action.UPDATE and not changes:
+        return None
+    return AuditEntry.objects.create(
+        content_type=ContentType.objects.get_for_model(instance),
+        object_id=str(instance.pk),
+        object_repr=str(instance)[:255],
+        action=action,
+        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        changes=changes,
+    )
+
+
+def job_create(*, kind: str, created_by: Any = None, total: int = 0) -> Job:
+    return Job.objects.create(
+        kind=kind,
+        total=total,
+        created_by=created_by if getattr(created_by, "is_authenticated", False) else None,
+    )
+
+
+def job_progress(*, job_id: int, done: int, total: int | None = None, message: str = "") -> None:
+    """Progress is written outside the task's own transaction so that the page can see it."""
+    fields: dict[str, Any] = {"done": done, "status": Job.Status.RUNNING}
+    if total is not None:
+        fields["total"] = total
+    if message:
+        fields["message"] = message
+    Job.objects.filter(pk=job_id).update(**fields)
+
+
+def job_succeed(*, job_id: int, result: dict[str, Any], message: str = "") -> None:
+    with transaction.atomic():
+        job = Job.objects.get(pk=job_id)
+        job.status = Job.Status.SUCCEEDED
+        job.done = job.total
+        job.result = result
+        job.message = message
+        job.finished_at = timezone.now()
+        job.save()
+
+
+def job_fail(*, job_id: int, message: str, errors: list[RowError] | None = None) -> None:
+    Job.objects.filter(pk=job_id).update(
+        status=Job.Status.FAILED,
+        message=message,
+        errors=[{"row": e.row, "column": e.column, "reason": e.reason} for e in errors or []],
+        finished_at=timezone.now(),
+    )

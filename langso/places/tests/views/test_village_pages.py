@@ -1,0 +1,273 @@
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from openpyxl import load_workbook
+from pytest_django.fixtures import SettingsWrapper
+
+from langso.accounts.models import User
+from langso.core.models import Job
+from langso.places.models import AdminUnit, Level
+
+from ..conftest import Tree, client_for, csv_file, xlsx_file
+
+pytestmark = pytest.mark.django_db
+
+
+def url(name: str, *args: str) -> str:
+    return reverse(f"places:{name}", args=args)
+
+
+# --- creating and editing -------------------------------------------------------------
+
+
+def test_officer_adds_a_village_to_their_commune(tree: Tree, officer_a: User) -> None:
+    """The form creates the village and returns to the commune with a message."""
+    client = client_for(officer_a)
+    assert client.get(url("village-create", tree.a.code)).status_code == 200
+    response = client.post(
+        url("village-create", tree.a.code),
+        {"code": "09", "name": "Thôn Chín", "kind": "thon", "lat": "20.3", "lon": "105.9"},
+        follow=True,
+    )
+    assert response.redirect_chain[-1][0] == url("unit-detail", tree.a.code)
+    assert "Đã thêm Thôn Chín." in response.content.decode()
+    assert AdminUnit.objects.get(code="37001-09").name == "Thôn Chín"
+
+
+def test_service_errors_are_shown_next_to_their_fields(tree: Tree, officer_a: User) -> None:
+    """A code already in use and a latitude outside Vietnam are shown on the form."""
+    response = client_for(officer_a).post(
+        url("village-create", tree.a.code),
+        {"code": "01", "name": "Thôn Mới", "kind": "thon", "lat": "50", "lon": "105"},
+    )
+    assert response.status_code == 200
+    form = response.context["form"]
+    assert "Xã đã có thôn mã “01”." in form.errors["code"]
+    assert "ngoài lãnh thổ Việt Nam" in form.errors["lat"][0]
+
+
+def test_officer_of_commune_a_cannot_create_edit_or_import_in_commune_b(
+    tree: Tree, officer_a: User
+) -> None:
+    """Every page for commune B answers 403 to commune A's officer, to GET and POST, and
+    nothing is written. The 403 names neither the village nor the commune."""
+    client = client_for(officer_a)
+    village = tree.villages(tree.b)[0]
+    before = tree.snapshot()
+    responses = [
+        client.get(url("village-create", tree.b.code)),
+        client.post(
+            url("village-create", tree.b.code), {"code": "09", "name": "X", "kind": "thon"}
+        ),
+        client.get(url("village-import", tree.b.code)),
+        client.post(
+            url("village-import", tree.b.code),
+            {"file": csv_file([["09", "Thôn X", "Thôn", "", ""]])},
+        ),
+        client.get(url("village-edit", village.code)),
+        client.post(url("village-edit", village.code), {"name": "Thôn Chiếm", "kind": "thon"}),
+    ]
+    assert [r.status_code for r in responses] == [403] * 6
+    for response in responses:
+        content = response.content.decode()
+        assert village.name not in content
+        assert tree.b.name not in content
+    assert tree.snapshot() == before
+
+
+def test_anonymous_users_are_sent_to_sign_in(tree: Tree) -> None:
+    """Writes need a signed-in user; so does the template."""
+    client = Client()
+    for target in (
+        url("village-create", tree.a.code),
+        url("village-import", tree.a.code),
+        url("village-edit", "37001-01"),
+        url("village-template"),
+        url("commune-group", tree.a.code),
+        url("boundary-import"),
+    ):
+        response = client.get(target)
+        assert response.status_code == 302
+        assert response["Location"].startswith(reverse("accounts:login"))
+
+
+def test_officer_edits_a_village_of_their_commune(tree: Tree, officer_a: User) -> None:
+    """The edit form is filled with the village's values and saves the new ones."""
+    client = client_for(officer_a)
+    village = tree.villages(tree.a)[0]
+    page = client.get(url("village-edit", village.code))
+    assert page.context["form"].initial["name"] == village.name
+    response = client.post(
+        url("village-edit", village.code),
+        {"name": "Xóm Trại", "kind": "xom", "lat": "", "lon": ""},
+    )
+    assert response.status_code == 302
+    village.refresh_from_db()
+    assert (village.name, village.kind, village.code) == ("Xóm Trại", "xom", "37001-01")
+
+
+def test_unknown_codes_are_not_found(tree: Tree, officer_a: User) -> None:
+    """A code that is no unit, or a commune code on the village page, is a 404."""
+    client = client_for(officer_a)
+    assert client.get(url("village-create", "99999")).status_code == 404
+    assert client.get(url("village-edit", tree.a.code)).status_code == 404
+
+
+def test_unit_page_links_to_edit_only_for_managers(tree: Tree, officer_a: User) -> None:
+    """A village's page shows "Sửa" to its commune's officers, not to others."""
+    client = client_for(officer_a)
+    own, other = tree.villages(tree.a)[0], tree.villages(tree.b)[0]
+    assert (
+        url("village-edit", own.code) in client.get(url("unit-detail", own.code)).content.decode()
+    )
+    assert (
+        url("village-edit", other.code)
+        not in client.get(url("unit-detail", other.code)).content.decode()
+    )
+    commune_page = client.get(url("unit-detail", tree.a.code)).content.decode()
+    assert url("village-create", tree.a.code) in commune_page
+    assert url("village-import", tree.a.code) in commune_page
+
+
+# --- importing ------------------------------------------------------------------------
+
+
+def test_csv_import_reports_counts(tree: Tree, officer_a: User) -> None:
+    """A good CSV creates and updates villages; the message gives the counts."""
+    response = client_for(officer_a).post(
+        url("village-import", tree.a.code),
+        {
+            "file": csv_file(
+                [
+                    ["01", "Thôn Đông", "Thôn", "", ""],
+                    ["10", "Ấp Mười", "ap", "10.5", "106.7"],
+                ]
+            )
+        },
+        follow=True,
+    )
+    content = response.content.decode()
+    assert "Đã nhập tệp: 1 thôn mới, 1 thôn cập nhật, 0 thôn không đổi." in content
+    assert [v.name for v in tree.villages(tree.a)] == [
+        "Thôn Đông",
+        tree.villages(tree.a)[1].name,
+        "Ấp Mười",
+    ]
+
+
+def test_rejected_xlsx_lists_every_bad_row_and_saves_nothing(tree: Tree, officer_a: User) -> None:
+    """A bad XLSX is refused whole: the page lists each bad row with its number, column
+    and reason, says nothing was saved, and the stored villages are unchanged."""
+    before = tree.snapshot()
+    upload = xlsx_file(
+        [
+            ["11", "Thôn Mười Một", "Thôn", None, None],
+            [None, "Thôn Không Mã", "Thôn", None, None],
+            ["12", "Thôn Mười Hai", "Phường", None, None],
+            ["13", "Thôn Mười Ba", "Thôn", 99, 105],
+        ]
+    )
+    response = client_for(officer_a).post(url("village-import", tree.a.code), {"file": upload})
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert "không có thôn nào được lưu" in content
+    errors = response.context["rejected"].errors
+    assert [(e.row, e.column) for e in errors] == [(3, "Mã thôn"), (4, "Loại"), (5, "Vĩ độ")]
+    for error in errors:
+        assert f'<td class="num">{error.row}</td><td>{error.column}</td>' in content
+    assert "Loại “Phường” không hợp lệ" in content
+    assert tree.snapshot() == before
+
+
+def test_file_errors_are_shown_on_the_field(tree: Tree, officer_a: User) -> None:
+    """A file that cannot be read at all is an error on the file field."""
+    response = client_for(officer_a).post(
+        url("village-import", tree.a.code),
+        {"file": csv_file([["01"]], header=["Mã thôn"])},
+    )
+    assert response.status_code == 200
+    assert [(e.row, e.column) for e in response.context["rejected"].errors] == [
+        (1, "Tên thôn"),
+        (1, "Loại"),
+    ]
+
+
+def test_template_downloads_for_any_signed_in_user(tree: Tree, nobody: User) -> None:
+    """The XLSX template needs no role; its header is the import's."""
+    response = client_for(nobody).get(url("village-template"))
+    assert response.status_code == 200
+    assert response["Content-Disposition"] == 'attachment; filename="mau-nhap-thon.xlsx"'
+    sheet = load_workbook(io.BytesIO(response.content)).worksheets[0]
+    assert [c.value for c in sheet[1]] == ["Mã thôn", "Tên thôn", "Loại", "Vĩ độ", "Kinh độ"]
+
+
+# --- commune group and boundaries ------------------------------------------------------
+
+
+def test_province_officer_sets_the_commune_group(tree: Tree, province_officer: User) -> None:
+    client = client_for(province_officer)
+    assert client.get(url("commune-group", tree.a.code)).status_code == 200
+    response = client.post(url("commune-group", tree.a.code), {"group": "NHOM_3"})
+    assert response.status_code == 302
+    tree.a.refresh_from_db()
+    assert tree.a.commune_group == "NHOM_3"
+
+
+def test_commune_officer_cannot_set_the_group(tree: Tree, officer_a: User) -> None:
+    client = client_for(officer_a)
+    assert client.get(url("commune-group", tree.a.code)).status_code == 403
+    assert client.post(url("commune-group", tree.a.code), {"group": "NHOM_1"}).status_code == 403
+    tree.a.refresh_from_db()
+    assert tree.a.commune_group == ""
+
+
+def test_boundary_upload_runs_a_job_and_shows_its_outcome(
+    tree: Tree, province_officer: User, tmp_path: Path, settings: SettingsWrapper
+) -> None:
+    """The upload is saved under MEDIA_ROOT/imports/, a job runs it, and the job page
+    shows how it went (tests run tasks immediately)."""
+    settings.MEDIA_ROOT = tmp_path
+    ring = [[105.9, 20.2], [105.95, 20.2], [105.95, 20.25], [105.9, 20.25], [105.9, 20.2]]
+    data = {
+        "type": "FeatureCollection",
+        "features": [
+            {
+                "type": "Feature",
+                "properties": {"ma_xa": "37001"},
+                "geometry": {"type": "Polygon", "coordinates": [ring]},
+            }
+        ],
+    }
+    upload = csv_file([], name="xa.geojson")
+    upload.file = io.BytesIO(json.dumps(data).encode())
+    upload.size = len(upload.file.getvalue())
+    client = client_for(province_officer)
+    assert client.get(url("boundary-import")).status_code == 200
+    response = client.post(
+        url("boundary-import"),
+        {"file": upload, "level": Level.COMMUNE, "code_field": "ma_xa"},
+        follow=True,
+    )
+    job = Job.objects.get()
+    assert response.redirect_chain[-1][0] == reverse("core:job-detail", args=[job.pk])
+    assert job.status == Job.Status.SUCCEEDED, job.message
+    assert "1 đơn vị cập nhật" in response.content.decode()
+    assert [p.suffix for p in (tmp_path / "imports").iterdir()] == [".geojson"]
+    tree.a.refresh_from_db()
+    assert tree.a.boundary is not None
+
+
+def test_boundary_upload_refuses_other_formats(tree: Tree, province_officer: User) -> None:
+    response = client_for(province_officer).post(
+        url("boundary-import"),
+        {"file": csv_file([]), "level": Level.COMMUNE, "code_field": "ma_xa"},
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors["file"]
+    assert not Job.objects.exists()

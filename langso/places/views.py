@@ -1,0 +1,350 @@
+"""Pages for browsing the administrative tree: province -> commune -> village, with search."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from uuid import uuid4
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.dateparse import parse_date
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from langso.core.errors import AccessDenied, DomainError, ImportRejected, NotFound
+from langso.core.services import job_create
+
+from . import selectors, services
+from .forms import (
+    BoundaryImportForm,
+    CommuneGroupForm,
+    UploadForm,
+    VillageCreateForm,
+    VillageEditForm,
+)
+from .imports import read_table, template_xlsx
+from .models import AdminUnit, Kind, Level
+from .tasks import boundaries_import_task
+
+_SEARCH_LIMIT = 50
+
+
+def _valid_on(request: HttpRequest) -> dt.date:
+    value = request.GET.get("valid_on", "")
+    try:
+        parsed = parse_date(value) if value else None
+    except ValueError:
+        parsed = None
+    return parsed or selectors.today()
+
+
+def unit_list(request: HttpRequest) -> HttpResponse:
+    """The provinces in force on a day, or the units whose name matches `q`."""
+    valid_on = _valid_on(request)
+    q = request.GET.get("q", "").strip()[:100]
+    context: dict[str, object] = {"valid_on": valid_on, "q": q, "levels": Level}
+    if q:
+        page = selectors.unit_page(
+            filters=selectors.UnitFilters(q=q, valid_on=valid_on), limit=_SEARCH_LIMIT
+        )
+        context |= {"results": page.units, "result_count": page.count}
+    else:
+        context["units"] = selectors.unit_children(unit=None, valid_on=valid_on)
+    template = "places/_search_results.html" if request.headers.get("HX-Request") else None
+    return render(request, template or "places/unit_list.html", context)
+
+
+def unit_detail(request: HttpRequest, code: str) -> HttpResponse:
+    valid_on = _valid_on(request) if "valid_on" in request.GET else None
+    try:
+        unit = selectors.unit_get(code=code, valid_on=valid_on)
+    except NotFound as exc:
+        raise Http404(exc.message) from exc
+    day = valid_on or (unit.valid_to if unit.valid_to else selectors.today())
+    return render(
+        request,
+        "places/unit_detail.html",
+        {
+            "unit": unit,
+            "ancestors": selectors.unit_ancestors(unit=unit),
+            "children": selectors.unit_children(unit=unit, valid_on=day),
+            "lineage": selectors.unit_lineage(unit=unit),
+            # On a commune: may add villages; on a village: may edit it. A village is
+            # managed by whoever manages villages of its commune.
+            "can_manage_villages": unit.valid_to is None
+            and (
+                (unit.level == Level.COMMUNE and request.user.has_perm("manage_villages", unit))
+                or (
+                    unit.level == Level.VILLAGE
+                    and unit.commune is not None
+                    and request.user.has_perm("manage_villages", unit.commune)
+                )
+            ),
+            "can_set_group": unit.level == Level.COMMUNE
+            and unit.valid_to is None
+            and request.user.has_perm("set_commune_group", unit),
+        },
+    )
+
+
+# ---------------------------------------------------------------------------------------
+# Villages, commune groups and boundaries: officers' pages. The services check access;
+# a refusal is a 403 page that shows nothing of the unit.
+
+
+def _unit_or_404(code: str) -> AdminUnit:
+    try:
+        return selectors.unit_get(code=code)
+    except NotFound as exc:
+        raise Http404(exc.message) from exc
+
+
+def _refuse(exc: DomainError) -> Exception:
+    """The HTTP error for a refusal raised before any form is shown. A 403 carries no
+    message, so that it says nothing about the unit it refuses."""
+    if isinstance(exc, AccessDenied):
+        return PermissionDenied()
+    return Http404(exc.message)
+
+
+def _managed_commune(request: HttpRequest, code: str) -> AdminUnit:
+    commune = _unit_or_404(code)
+    try:
+        services.village_manage_check(actor=request.user, commune=commune)
+    except DomainError as exc:
+        raise _refuse(exc) from exc
+    return commune
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def village_create(request: HttpRequest, code: str) -> HttpResponse:
+    commune = _managed_commune(request, code)
+    form = VillageCreateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            village = services.village_create(
+                actor=request.user, commune=commune, **form.cleaned_data
+            )
+        except services.VillageInvalid as exc:
+            form.add_service_errors(exc)
+        except AccessDenied as exc:
+            raise PermissionDenied from exc
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("Đã thêm %(name)s.") % {"name": village.name})
+            return redirect("places:unit-detail", commune.code)
+    return render(
+        request,
+        "places/village_form.html",
+        {"form": form, "commune": commune, "title": _("Thêm thôn")},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def village_edit(request: HttpRequest, code: str) -> HttpResponse:
+    village = _unit_or_404(code)
+    try:
+        commune = services.village_commune(village=village)
+        services.village_manage_check(actor=request.user, commune=commune)
+    except DomainError as exc:
+        raise _refuse(exc) from exc
+    initial = {
+        "name": village.name,
+        "kind": village.kind,
+        "lat": village.centroid.y if village.centroid else None,
+        "lon": village.centroid.x if village.centroid else None,
+    }
+    form = VillageEditForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.village_update(actor=request.user, village=village, **form.cleaned_data)
+        except services.VillageInvalid as exc:
+            form.add_service_errors(exc)
+        except AccessDenied as exc:
+            raise PermissionDenied from exc
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("Đã lưu %(name)s.") % {"name": village.name})
+            return redirect("places:unit-detail", village.code)
+    return render(
+        request,
+        "places/village_form.html",
+        {
+            "form": form,
+            "commune": commune,
+            "village": village,
+            "title": _("Sửa %(name)s") % {"name": village.name},
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def village_import(request: HttpRequest, code: str) -> HttpResponse:
+    """Upload a CSV/XLSX of villages; a refused file lists every bad row."""
+    commune = _managed_commune(request, code)
+    form = UploadForm(request.POST or None, request.FILES or None)
+    context: dict[str, object] = {
+        "form": form,
+        "commune": commune,
+        "columns": services.VILLAGE_COLUMNS.values(),
+    }
+    if request.method == "POST" and form.is_valid():
+        try:
+            rows = read_table(
+                form.cleaned_data["file"],
+                columns=services.VILLAGE_COLUMNS,
+                optional=services.VILLAGE_OPTIONAL_COLUMNS,
+            )
+            report = services.village_import_rows(actor=request.user, commune=commune, rows=rows)
+        except ImportRejected as exc:
+            context |= {"rejected": exc}
+        except AccessDenied as exc:
+            raise PermissionDenied from exc
+        except DomainError as exc:
+            form.add_error("file", exc.message)
+        else:
+            messages.success(
+                request,
+                _(
+                    "Đã nhập tệp: %(created)s thôn mới, %(updated)s thôn cập nhật, "
+                    "%(unchanged)s thôn không đổi."
+                )
+                % {
+                    "created": report.created,
+                    "updated": report.updated,
+                    "unchanged": report.unchanged,
+                },
+            )
+            return redirect("places:unit-detail", commune.code)
+    return render(request, "places/village_import.html", context)
+
+
+@login_required
+def village_template(request: HttpRequest) -> HttpResponse:
+    """The XLSX template for importing villages, with an instructions sheet."""
+    labels = " / ".join(services.village_kind_label(k) for k in services.VILLAGE_KINDS)
+    content = template_xlsx(
+        columns=services.VILLAGE_COLUMNS,
+        example_rows=[
+            {
+                "code": "01",
+                "name": "Thôn Đông",
+                "kind": services.village_kind_label(Kind.THON),
+                "lat": "21.0285",
+                "lon": "105.8542",
+            },
+            {
+                "code": "T3",
+                "name": "Tổ dân phố 3",
+                "kind": services.village_kind_label(Kind.TO_DAN_PHO),
+                "lat": "",
+                "lon": "",
+            },
+        ],
+        sheet_title=_("Danh sách thôn"),
+        text_fields={"code"},
+        instructions=[
+            _("Mỗi dòng là một thôn, tổ dân phố của xã. Dòng 1 là tiêu đề, giữ nguyên."),
+            _("Xoá các dòng ví dụ trước khi nhập. Lưu dạng XLSX, hoặc CSV UTF-8."),
+            _(
+                "Tệp có bất kỳ dòng lỗi nào sẽ bị từ chối toàn bộ; trang nhập liệt kê mọi "
+                "dòng lỗi để sửa."
+            ),
+            _("Nhập lại tệp với cùng mã thôn sẽ cập nhật thôn đó, không tạo thôn trùng."),
+        ],
+        notes={
+            "code": _(
+                "Bắt buộc. Mã do xã đặt, 1–10 ký tự: chữ không dấu, chữ số, dấu gạch ngang "
+                "(ví dụ 01, T3). Không lặp lại trong tệp."
+            ),
+            "name": _(
+                "Bắt buộc. Tên đầy đủ, ví dụ “Thôn Đông”; tối đa %(max)s ký tự; không trùng "
+                "tên thôn khác của xã."
+            )
+            % {"max": services.VILLAGE_NAME_MAX},
+            "kind": _("Bắt buộc. Một trong: %(labels)s (có dấu hoặc không dấu đều được).")
+            % {"labels": labels},
+            "lat": _(
+                "Không bắt buộc. Độ thập phân, từ %(min)s đến %(max)s, ví dụ 21.0285. "
+                "Để trống thì giữ toạ độ đã có."
+            )
+            % {"min": services.LAT_MIN, "max": services.LAT_MAX},
+            "lon": _("Không bắt buộc. Độ thập phân, từ %(min)s đến %(max)s, ví dụ 105.8542.")
+            % {"min": services.LON_MIN, "max": services.LON_MAX},
+        },
+    )
+    response = HttpResponse(
+        content,
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = 'attachment; filename="mau-nhap-thon.xlsx"'
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def commune_group(request: HttpRequest, code: str) -> HttpResponse:
+    commune = _unit_or_404(code)
+    if commune.level != Level.COMMUNE or commune.valid_to is not None:
+        raise Http404(_("Chỉ xếp nhóm cho xã hiện hành."))
+    if not request.user.has_perm(services.SET_COMMUNE_GROUP, commune):
+        raise PermissionDenied
+    form = CommuneGroupForm(request.POST or None, initial={"group": commune.commune_group})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.commune_group_set(
+                actor=request.user, commune=commune, group=form.cleaned_data["group"]
+            )
+        except AccessDenied as exc:
+            raise PermissionDenied from exc
+        except DomainError as exc:
+            form.add_error("group", exc.message)
+        else:
+            messages.success(request, _("Đã lưu nhóm của %(name)s.") % {"name": commune.name})
+            return redirect("places:unit-detail", commune.code)
+    return render(request, "places/commune_group.html", {"form": form, "commune": commune})
+
+
+def _store_upload(upload: UploadedFile[bytes], *, prefix: str) -> Path:
+    """Save an upload under MEDIA_ROOT/imports/ with a name of our own, for a worker."""
+    directory = Path(settings.MEDIA_ROOT) / "imports"
+    directory.mkdir(parents=True, exist_ok=True)
+    suffix = Path(upload.name or "").suffix.lower()
+    target = directory / f"{prefix}-{uuid4().hex}{suffix}"
+    with target.open("wb") as out:
+        for chunk in upload.chunks():
+            out.write(chunk)
+    return target
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def boundary_import(request: HttpRequest) -> HttpResponse:
+    """Upload a boundary file; a background job imports it and the job page shows how it
+    went. Access is checked by the job, unit by unit."""
+    form = BoundaryImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        path = _store_upload(form.cleaned_data["file"], prefix="ranh-gioi")
+        job = job_create(kind="places.boundaries_import", created_by=request.user)
+        arguments = {
+            "job_id": job.pk,
+            "actor_id": request.user.pk,
+            "path": str(path),
+            "level": form.cleaned_data["level"],
+            "code_field": form.cleaned_data["code_field"].strip(),
+        }
+        transaction.on_commit(lambda: boundaries_import_task.enqueue(**arguments))
+        return redirect("core:job-detail", job.pk)
+    return render(request, "places/boundary_import.html", {"form": form})

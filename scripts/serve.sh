@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# The embedded platform on this machine: installs what is missing, creates or migrates
+# the SpatiaLite database in var/, loads the administrative units and the demo accounts
+# (their logins are printed), then serves http://127.0.0.1:$PORT (default 8000) with a
+# task worker beside it. Ctrl+C stops both.
+set -euo pipefail
+# shellcheck source=scripts/lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+"$ROOT/scripts/install.sh"
+cd "$ROOT"
+export DJANGO_SETTINGS_MODULE=config.settings.local
+PORT="${PORT:-8000}"
+mkdir -p var
+
+log "Migrating the database"
+"$PY" manage.py migrate --noinput
+log "Loading administrative units"
+"$PY" manage.py load_units
+log "Loading demo accounts"
+"$PY" manage.py load_demo
+
+# The worker gets its own process group, so that stopping it also stops the child
+# process of its autoreloader.
+log "Starting the task worker"
+setsid "$PY" manage.py db_worker &
+worker_pid=$!
+stop_worker() {
+  if [ -n "${worker_pid:-}" ]; then
+    kill -TERM -- "-$worker_pid" 2>/dev/null || true
+    wait "$worker_pid" 2>/dev/null || true
+    worker_pid=""
+  fi
+}
+trap stop_worker EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+log "Serving http://127.0.0.1:$PORT/"
+"$PY" manage.py runserver "127.0.0.1:$PORT"
