@@ -75,7 +75,7 @@ def _check_placement(*, role: str, unit: AdminUnit | None) -> None:
         )
     if unit.valid_to is not None:
         raise DomainError(
-            _("%(unit)s đã hết hiệu lực từ %(day)s; chỉ phân quyền trên đơn vị hiện hành.")
+            _("%(unit)s chỉ có hiệu lực đến %(day)s; chỉ phân quyền trên đơn vị hiện hành.")
             % {"unit": unit.name, "day": unit.valid_to.strftime("%d/%m/%Y")}
         )
 
@@ -123,7 +123,9 @@ def role_revoke(*, actor: AnyUser, assignment: RoleAssignment) -> None:
     """Take back a role; allowed to whoever could have granted it."""
     rows = RoleAssignment.objects.filter(pk=assignment.pk)
     if capabilities().row_locks:
-        rows = rows.select_for_update()
+        # Lock the assignment row only: its unit is nullable (central admins), and
+        # PostgreSQL refuses FOR UPDATE on the nullable side of the join.
+        rows = rows.select_for_update(of=("self",))
     locked = rows.select_related("unit", "user").first()
     if locked is None:
         raise DomainError(_("Phân quyền này đã được thu hồi."))

@@ -7,7 +7,7 @@ from decimal import Decimal
 from typing import Annotated
 
 from django.http import HttpRequest
-from ninja import Field, File, Query, Router, Schema, UploadedFile
+from ninja import Field, File, Query, Router, Schema, Status, UploadedFile
 from ninja.security import django_auth
 
 from langso.core.errors import DomainError, ImportRejected
@@ -197,7 +197,7 @@ def _rejected(exc: ImportRejected) -> ImportRejectedOut:
     response={201: UnitOut},
     summary="Thêm thôn vào xã",
 )
-def village_create(request: HttpRequest, code: str, payload: VillageIn) -> tuple[int, UnitOut]:
+def village_create(request: HttpRequest, code: str, payload: VillageIn) -> Status[UnitOut]:
     village = services.village_create(
         actor=request.user,
         commune=_current_unit(code),
@@ -207,7 +207,7 @@ def village_create(request: HttpRequest, code: str, payload: VillageIn) -> tuple
         lat=payload.lat,
         lon=payload.lon,
     )
-    return 201, UnitOut.from_unit(village)
+    return Status(201, UnitOut.from_unit(village))
 
 
 @router.patch("/units/{code}", auth=django_auth, response=UnitOut, summary="Sửa thôn")
@@ -240,7 +240,7 @@ def village_update(request: HttpRequest, code: str, payload: VillagePatch) -> Un
 )
 def village_import(
     request: HttpRequest, code: str, file: File[UploadedFile]
-) -> VillageImportOut | tuple[int, ImportRejectedOut]:
+) -> VillageImportOut | Status[ImportRejectedOut]:
     """Columns “Mã thôn”, “Tên thôn”, “Loại”, optional “Vĩ độ”, “Kinh độ”. A file with any
     bad row is refused whole (400, every error listed) and nothing is written."""
     commune = _current_unit(code)
@@ -251,7 +251,7 @@ def village_import(
         )
         report = services.village_import_rows(actor=request.user, commune=commune, rows=rows)
     except ImportRejected as exc:
-        return 400, _rejected(exc)
+        return Status(400, _rejected(exc))
     return VillageImportOut(
         created=report.created, updated=report.updated, unchanged=report.unchanged
     )

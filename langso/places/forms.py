@@ -16,6 +16,9 @@ from .services import (
     VillageInvalid,
 )
 
+# A province's communes with detailed boundaries fit well below this.
+MAX_BOUNDARY_UPLOAD_BYTES = 200 * 1024 * 1024
+
 _VILLAGE_KIND_CHOICES = [(kind, Kind(kind).label) for kind in VILLAGE_KINDS]
 
 
@@ -90,5 +93,10 @@ class BoundaryImportForm(forms.Form):
         if not str(upload.name).lower().endswith(BOUNDARY_EXTENSIONS):
             raise forms.ValidationError(
                 _("Chỉ nhận tệp .geojson, .json, .zip (Shapefile) hoặc .gpkg.")
+            )
+        if upload.size > MAX_BOUNDARY_UPLOAD_BYTES:
+            raise forms.ValidationError(
+                _("Tệp lớn hơn %(limit)s MB.")
+                % {"limit": MAX_BOUNDARY_UPLOAD_BYTES // (1024 * 1024)}
             )
         return upload

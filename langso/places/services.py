@@ -261,7 +261,7 @@ def _require_current_commune(commune: AdminUnit) -> None:
         raise NotFound(_("Không có xã mã “%(code)s”.") % {"code": commune.code})
     if commune.valid_to is not None:
         raise DomainError(
-            _("%(unit)s đã hết hiệu lực từ %(day)s; chỉ thay đổi được xã hiện hành.")
+            _("%(unit)s chỉ có hiệu lực đến %(day)s; chỉ thay đổi được xã hiện hành.")
             % {"unit": commune.name, "day": commune.valid_to.strftime("%d/%m/%Y")}
         )
 
@@ -283,7 +283,7 @@ def village_commune(*, village: AdminUnit) -> AdminUnit:
         raise NotFound(_("Không có thôn mã “%(code)s”.") % {"code": village.code})
     if village.valid_to is not None:
         raise DomainError(
-            _("%(unit)s đã hết hiệu lực từ %(day)s; chỉ sửa được thôn hiện hành.")
+            _("%(unit)s chỉ có hiệu lực đến %(day)s; chỉ sửa được thôn hiện hành.")
             % {"unit": village.name, "day": village.valid_to.strftime("%d/%m/%Y")}
         )
     return village.commune

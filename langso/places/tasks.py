@@ -43,7 +43,9 @@ def boundaries_import_task(
         return {}
     except Exception:
         logger.exception("boundaries import job %s failed", job_id)
-        job_fail(job_id=job_id, message=_("Lỗi không mong đợi; quản trị viên đã được ghi nhận."))
+        job_fail(
+            job_id=job_id, message=_("Lỗi không mong đợi; lỗi đã được ghi lại cho quản trị viên.")
+        )
         raise
     result = dataclasses.asdict(report)
     job_succeed(

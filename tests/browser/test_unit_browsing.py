@@ -27,9 +27,7 @@ def test_search_without_diacritics_then_open_a_commune(page: Page, live_server: 
     expect(page.get_by_role("link", name="Thành phố Hà Nội")).to_be_visible()
 
 
-def test_the_page_fits_a_phone_and_switches_to_english(
-    page: Page, live_server: LiveServer
-) -> None:
+def test_the_page_fits_a_phone_and_switches_to_english(page: Page, live_server: LiveServer) -> None:
     """No sideways scrolling at 360 px; the language switch turns labels into English."""
     make_province(code="37", name="Tỉnh Ninh Bình")
     page.goto(live_server.url + "/")

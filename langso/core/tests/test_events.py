@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 import pytest
 from django.db import transaction
+from pytest_django import DjangoCaptureOnCommitCallbacks
 
 from langso.core import events
 
@@ -17,7 +18,7 @@ class VillageRenamed(events.DomainEvent):
 
 @pytest.mark.django_db
 def test_in_transaction_handlers_run_at_once_and_on_commit_ones_after_commit(
-    django_capture_on_commit_callbacks: pytest.FixtureRequest,
+    django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks,
 ) -> None:
     """A handler keeping derived data exact runs inside the writer's transaction; one that
     leaves the database runs only once the transaction commits."""
@@ -32,10 +33,9 @@ def test_in_transaction_handlers_run_at_once_and_on_commit_ones_after_commit(
     events.subscribe(VillageRenamed, exact)
     events.subscribe(VillageRenamed, outside, on_commit=True)
     events.subscribe(VillageRenamed, exact)  # a second subscription is ignored
-    with django_capture_on_commit_callbacks(execute=True):  # type: ignore[operator]  # pytest-django fixture
-        with transaction.atomic():
-            events.publish(VillageRenamed(code="T1"))
-            assert seen == ["exact T1"]
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        events.publish(VillageRenamed(code="T1"))
+        assert seen == ["exact T1"]
     assert seen == ["exact T1", "outside T1"]
 
 

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -49,19 +50,23 @@ def test_xlsx_first_sheet_numbers_become_text() -> None:
 
 
 @pytest.mark.parametrize("builder", [csv_file, xlsx_file])
-def test_trailing_blank_rows_are_dropped_middle_ones_keep_numbering(builder: object) -> None:
+def test_trailing_blank_rows_are_dropped_middle_ones_keep_numbering(
+    builder: Callable[..., SimpleUploadedFile],
+) -> None:
     """Blank rows at the end are ignored; one in the middle stays (empty) so that row
     numbers still match the spreadsheet."""
     rows = [["01", "A", "Thôn", "", ""], ["", "", "", "", ""], ["02", "B", "Thôn", "", ""]]
     rows += [["", "", "", "", ""]] * 3
-    table = read_table(builder(rows), columns=COLUMNS, optional=OPTIONAL)  # type: ignore[operator]
+    table = read_table(builder(rows), columns=COLUMNS, optional=OPTIONAL)
     assert [r["code"] for r in table] == ["01", "", "02"]
 
 
 @pytest.mark.parametrize("builder", [csv_file, xlsx_file])
-def test_missing_required_header_is_rejected_at_row_one(builder: object) -> None:
+def test_missing_required_header_is_rejected_at_row_one(
+    builder: Callable[..., SimpleUploadedFile],
+) -> None:
     """A missing required column is reported on row 1 with the column's name."""
-    upload = builder([["01", "Thôn"]], header=["Mã thôn", "Loại"])  # type: ignore[operator]
+    upload = builder([["01", "Thôn"]], header=["Mã thôn", "Loại"])
     with pytest.raises(ImportRejected) as rejected:
         read_table(upload, columns=COLUMNS, optional=OPTIONAL)
     assert [(e.row, e.column) for e in rejected.value.errors] == [(1, "Tên thôn")]

@@ -163,7 +163,7 @@ def test_roles_are_granted_only_on_current_units(db: None) -> None:
     legacy_commune = make_commune(
         province=legacy_province, district=district, code="14119", name="Xã Hải Đông"
     )
-    with pytest.raises(DomainError, match="hết hiệu lực"):
+    with pytest.raises(DomainError, match="chỉ có hiệu lực đến"):
         role_assign(actor=admin, user=make_user(), role=Role.COMMUNE_OFFICER, unit=legacy_commune)
 
 

@@ -55,5 +55,5 @@ def test_unknown_group_legacy_commune_and_non_commune_are_refused(
         commune_group_set(actor=central_admin, commune=tree.province, group="NHOM_1")
     legacy = AdminUnit.objects.get(pk=tree.b.pk)
     legacy.valid_to = today()
-    with pytest.raises(DomainError, match="hết hiệu lực"):
+    with pytest.raises(DomainError, match="chỉ có hiệu lực đến"):
         commune_group_set(actor=central_admin, commune=legacy, group="NHOM_1")

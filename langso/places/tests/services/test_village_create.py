@@ -139,7 +139,7 @@ def test_legacy_commune_and_non_commune_are_refused(tree: Tree, central_admin: U
         )
     legacy = AdminUnit.objects.get(pk=tree.a.pk)
     legacy.valid_to = today()
-    with pytest.raises(DomainError, match="hết hiệu lực"):
+    with pytest.raises(DomainError, match="chỉ có hiệu lực đến"):
         village_create(actor=central_admin, commune=legacy, code="09", name="Thôn A", kind="thon")
 
 

@@ -2,13 +2,15 @@ from __future__ import annotations
 
 import io
 import json
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 from pathlib import Path
 
 import pytest
-from django.test import Client
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client, override_settings
 from django.urls import reverse
 from openpyxl import load_workbook
-from pytest_django.fixtures import SettingsWrapper
 
 from langso.accounts.models import User
 from langso.core.models import Job
@@ -228,11 +230,14 @@ def test_commune_officer_cannot_set_the_group(tree: Tree, officer_a: User) -> No
 
 
 def test_boundary_upload_runs_a_job_and_shows_its_outcome(
-    tree: Tree, province_officer: User, tmp_path: Path, settings: SettingsWrapper
+    tree: Tree,
+    province_officer: User,
+    tmp_path: Path,
+    django_capture_on_commit_callbacks: Callable[..., AbstractContextManager[object]],
 ) -> None:
     """The upload is saved under MEDIA_ROOT/imports/, a job runs it, and the job page
     shows how it went (tests run tasks immediately)."""
-    settings.MEDIA_ROOT = tmp_path
+    capture_on_commit = django_capture_on_commit_callbacks
     ring = [[105.9, 20.2], [105.95, 20.2], [105.95, 20.25], [105.9, 20.25], [105.9, 20.2]]
     data = {
         "type": "FeatureCollection",
@@ -244,20 +249,19 @@ def test_boundary_upload_runs_a_job_and_shows_its_outcome(
             }
         ],
     }
-    upload = csv_file([], name="xa.geojson")
-    upload.file = io.BytesIO(json.dumps(data).encode())
-    upload.size = len(upload.file.getvalue())
+    upload = SimpleUploadedFile("xa.geojson", json.dumps(data).encode())
     client = client_for(province_officer)
     assert client.get(url("boundary-import")).status_code == 200
-    response = client.post(
-        url("boundary-import"),
-        {"file": upload, "level": Level.COMMUNE, "code_field": "ma_xa"},
-        follow=True,
-    )
+    # The task is enqueued once the request's writes are committed.
+    with override_settings(MEDIA_ROOT=tmp_path), capture_on_commit(execute=True):
+        response = client.post(
+            url("boundary-import"),
+            {"file": upload, "level": Level.COMMUNE, "code_field": "ma_xa"},
+        )
     job = Job.objects.get()
-    assert response.redirect_chain[-1][0] == reverse("core:job-detail", args=[job.pk])
+    assert response["Location"] == reverse("core:job-detail", args=[job.pk])
     assert job.status == Job.Status.SUCCEEDED, job.message
-    assert "1 đơn vị cập nhật" in response.content.decode()
+    assert "1 đơn vị cập nhật" in client.get(response["Location"]).content.decode()
     assert [p.suffix for p in (tmp_path / "imports").iterdir()] == [".geojson"]
     tree.a.refresh_from_db()
     assert tree.a.boundary is not None
