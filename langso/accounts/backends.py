@@ -15,13 +15,14 @@ from django.http import HttpRequest
 from langso.places.models import AdminUnit
 
 from .roles import Permission
-from .selectors import AnyUser, user_has_unit_permission
+from .selectors import AnyUser, user_has_permission_somewhere, user_has_unit_permission
 
 _UNIT_PERMISSIONS = frozenset(Permission.values)
 
 
 class UnitRoleBackend:
-    """Answers only for a unit-role permission on an `AdminUnit`; False for anything else.
+    """Answers only for a unit-role permission, on an `AdminUnit` or on no object; False
+    for anything else.
 
     It authenticates no one and, having no `get_user`, is never recorded as the backend a
     session signed in with.
@@ -34,7 +35,13 @@ class UnitRoleBackend:
         return None
 
     def has_perm(self, user_obj: AnyUser, perm: str, obj: Model | None = None) -> bool:
-        if not isinstance(obj, AdminUnit) or perm not in _UNIT_PERMISSIONS:
+        """On a unit: whether a role reaches it. Without an object: whether the user holds
+        the permission anywhere (to offer a page or accept an upload at all)."""
+        if perm not in _UNIT_PERMISSIONS:
+            return False
+        if obj is None:
+            return user_has_permission_somewhere(user=user_obj, permission=perm)
+        if not isinstance(obj, AdminUnit):
             return False
         return user_has_unit_permission(user=user_obj, permission=perm, unit=obj)
 

@@ -81,6 +81,11 @@ def user_has_unit_permission(*, user: AnyUser, permission: str, unit: AdminUnit)
     return any(_reaches(a, unit) for a in _roles_with(user, permission))
 
 
+def user_has_permission_somewhere(*, user: AnyUser, permission: str) -> bool:
+    """Whether `user` holds `permission` on at least one unit (or nationwide)."""
+    return _is_superuser(user) or bool(_roles_with(user, permission))
+
+
 def unit_scope_q(*, user: AnyUser, permission: str, prefix: str = "") -> Q:
     """A filter for rows (reached through `prefix`, e.g. "unit__") under the units where
     `user` holds `permission`: everything for a central admin, nothing for nobody."""

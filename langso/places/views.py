@@ -49,7 +49,12 @@ def unit_list(request: HttpRequest) -> HttpResponse:
     """The provinces in force on a day, or the units whose name matches `q`."""
     valid_on = _valid_on(request)
     q = request.GET.get("q", "").strip()[:100]
-    context: dict[str, object] = {"valid_on": valid_on, "q": q, "levels": Level}
+    context: dict[str, object] = {
+        "valid_on": valid_on,
+        "q": q,
+        "levels": Level,
+        "can_import_boundaries": request.user.has_perm("import_boundaries"),
+    }
     if q:
         page = selectors.unit_page(
             filters=selectors.UnitFilters(q=q, valid_on=valid_on), limit=_SEARCH_LIMIT
@@ -333,7 +338,10 @@ def _store_upload(upload: UploadedFile[bytes], *, prefix: str) -> Path:
 @require_http_methods(["GET", "POST"])
 def boundary_import(request: HttpRequest) -> HttpResponse:
     """Upload a boundary file; a background job imports it and the job page shows how it
-    went. Access is checked by the job, unit by unit."""
+    went. Only users who may import boundaries somewhere may upload (GDAL parses what is
+    uploaded); the job then checks every matched unit against their scope."""
+    if not request.user.has_perm("import_boundaries"):
+        raise PermissionDenied
     form = BoundaryImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         path = _store_upload(form.cleaned_data["file"], prefix="ranh-gioi")

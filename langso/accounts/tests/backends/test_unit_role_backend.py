@@ -40,14 +40,25 @@ def test_async_check_agrees(units: Units, holders: Holders) -> None:
 def test_other_objects_and_unknown_permissions_are_not_answered(
     units: Units, holders: Holders
 ) -> None:
-    """The backend says no to anything but a unit permission on a unit; model permissions
-    are left to ModelBackend."""
+    """The backend says no to anything but a unit permission on a unit or on nothing;
+    model permissions are left to ModelBackend."""
     backend = UnitRoleBackend()
     admin = holders.central_admin
-    assert not backend.has_perm(admin, "manage_villages", None)
     assert not backend.has_perm(admin, "manage_villages", admin)
     assert not backend.has_perm(admin, "places.change_adminunit", units.a)
     assert not admin.has_perm("places.change_adminunit")
+
+
+def test_without_an_object_the_question_is_whether_the_user_holds_it_anywhere(
+    units: Units, holders: Holders
+) -> None:
+    """`has_perm(permission)` with no unit asks whether any role grants it: a commune
+    officer manages villages somewhere but imports boundaries nowhere."""
+    assert holders.commune_officer.has_perm("manage_villages")
+    assert not holders.commune_officer.has_perm("import_boundaries")
+    assert holders.province_officer.has_perm("import_boundaries")
+    assert holders.central_admin.has_perm("import_boundaries")
+    assert not holders.nobody.has_perm("manage_villages")
 
 
 def test_model_permissions_still_come_from_model_backend(holders: Holders) -> None:

@@ -267,6 +267,23 @@ def test_boundary_upload_runs_a_job_and_shows_its_outcome(
     assert tree.a.boundary is not None
 
 
+def test_boundary_upload_is_refused_to_those_who_may_import_nowhere(
+    tree: Tree, officer_a: User, tmp_path: Path
+) -> None:
+    """A commune officer may not even upload a boundary file: GDAL never parses it and no
+    job is made."""
+    client = client_for(officer_a)
+    assert client.get(url("boundary-import")).status_code == 403
+    with override_settings(MEDIA_ROOT=tmp_path):
+        response = client.post(
+            url("boundary-import"),
+            {"file": csv_file([]), "level": Level.COMMUNE, "code_field": "ma_xa"},
+        )
+    assert response.status_code == 403
+    assert not Job.objects.exists()
+    assert not (tmp_path / "imports").exists()
+
+
 def test_boundary_upload_refuses_other_formats(tree: Tree, province_officer: User) -> None:
     response = client_for(province_officer).post(
         url("boundary-import"),
