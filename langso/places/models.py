@@ -105,9 +105,10 @@ class AdminUnit(models.Model):
     """A node of the administrative tree (tỉnh, huyện, xã, thôn) during its validity.
 
     Each unit carries its ancestors at every level, itself included (`province`,
-    `district`, `commune`): the subtree of a unit is then one indexed equality on the
-    column of the unit's level, on SQLite and PostgreSQL alike, with no recursive
-    query and no dependence on collation as a string path would have.
+    `district`, `commune`, `village`): the subtree of a unit is then one indexed equality
+    on the column of the unit's level, on SQLite and PostgreSQL alike, with no recursive
+    query and no dependence on collation as a string path would have. Registries carry
+    the same columns, so one filter scopes units and registry rows alike.
     """
 
     level = models.CharField(max_length=10, choices=Level.choices)
@@ -126,6 +127,9 @@ class AdminUnit(models.Model):
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     commune = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    village = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     valid_from = models.DateField(_("hiệu lực từ"), null=True, blank=True)
@@ -163,6 +167,7 @@ class AdminUnit(models.Model):
             models.Index(fields=["province", "level"], name="unit_province_level"),
             models.Index(fields=["district", "level"], name="unit_district_level"),
             models.Index(fields=["commune", "level"], name="unit_commune_level"),
+            models.Index(fields=["village"], name="unit_village"),
             models.Index(fields=["parent", "name"], name="unit_parent_name"),
             models.Index(fields=["code"], name="unit_code"),
             models.Index(fields=["level", "search_name"], name="unit_level_search"),
@@ -176,15 +181,13 @@ class AdminUnit(models.Model):
         super().save(*args, **kwargs)  # type: ignore[arg-type]  # passes Model.save's own arguments through
 
     def subtree_q(self, prefix: str = "") -> Q:
-        """A filter for rows (through `prefix`, e.g. "unit__") in this unit's subtree."""
-        if self.level == Level.VILLAGE:
-            return Q(**{f"{prefix}pk": self.pk})
+        """A filter for rows in this unit's subtree: units (`prefix` ""), rows that carry
+        the same ancestor columns (registries), or rows reached through `prefix`
+        (e.g. "unit__")."""
         return Q(**{f"{prefix}{self.level}_id": self.pk})
 
     def contains(self, other: AdminUnit) -> bool:
         """Whether `other` is this unit or lies under it."""
-        if self.level == Level.VILLAGE:
-            return other.pk == self.pk
         return bool(getattr(other, f"{self.level}_id") == self.pk)
 
     def is_valid_on(self, day: dt.date) -> bool:

@@ -501,6 +501,13 @@ def _apply_values(village: AdminUnit, values: _VillageValues, *, keep_point: boo
     return changed
 
 
+def _be_own_village(villages: list[AdminUnit]) -> None:
+    """A village is its own ancestor at its level, as every unit is (see AdminUnit)."""
+    AdminUnit.objects.filter(pk__in=[v.pk for v in villages]).update(village=F("id"))
+    for village in villages:
+        village.village_id = village.pk
+
+
 def _new_village(*, commune: AdminUnit, local_code: str, values: _VillageValues) -> AdminUnit:
     return AdminUnit(
         level=Level.VILLAGE,
@@ -558,6 +565,7 @@ def village_create(
         raise VillageInvalid(
             {"code": _("Xã vừa có thôn mã “%(code)s”.") % {"code": local}}
         ) from exc
+    _be_own_village([village])
     audit_record(
         actor=actor,
         instance=village,
@@ -739,6 +747,7 @@ def village_import_rows(
         )
         for unit in to_create:
             unit.pk = ids[unit.code]
+    _be_own_village(to_create)
     if to_update:
         AdminUnit.objects.bulk_update(
             [unit for unit, _before in to_update], _VILLAGE_WRITE_FIELDS, batch_size=500

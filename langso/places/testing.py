@@ -2,7 +2,8 @@
 
 Each unit carries its ancestors at every level, itself included (see `AdminUnit`): a
 province has province=itself; a commune has province and commune=itself (and district
-for a legacy commune); a village has province, commune and parent=commune.
+for a legacy commune); a village has province, commune, village=itself and
+parent=commune.
 """
 
 from __future__ import annotations
@@ -77,7 +78,7 @@ def make_commune(
 
 
 def make_village(*, commune: AdminUnit, code: str, name: str) -> AdminUnit:
-    return AdminUnit.objects.create(
+    unit = AdminUnit.objects.create(
         level=Level.VILLAGE,
         kind=Kind.THON,
         code=code,
@@ -89,6 +90,9 @@ def make_village(*, commune: AdminUnit, code: str, name: str) -> AdminUnit:
         commune=commune,
         valid_to=commune.valid_to,
     )
+    unit.village = unit
+    unit.save(update_fields=["village", "search_name"])
+    return unit
 
 
 @dataclass
