@@ -9,5 +9,6 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("tai-khoan/", include("langso.accounts.urls")),
     path("cong-viec/", include("langso.core.urls")),
+    path("so-dang-ky/", include("langso.registry.urls")),
     path("", include("langso.places.urls")),
 ]

@@ -29,6 +29,7 @@ INSTALLED_APPS = [
     "langso.core",
     "langso.places",
     "langso.accounts",
+    "langso.registry",
 ]
 
 MIDDLEWARE = [

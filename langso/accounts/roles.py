@@ -26,6 +26,7 @@ class Permission(models.TextChoices):
     SET_COMMUNE_GROUP = "set_commune_group", _("Xếp nhóm xã")
     IMPORT_BOUNDARIES = "import_boundaries", _("Nhập ranh giới")
     ASSIGN_ROLES = "assign_roles", _("Phân quyền")
+    MANAGE_REGISTRIES = "manage_registries", _("Quản lý sổ đăng ký (hộ, HTX, tàu cá…)")
 
 
 # The level of unit each role is held on. Central admins hold their role on no unit:
@@ -44,9 +45,15 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.CENTRAL_ADMIN: _ALL,
     Role.PROVINCE_OFFICER: _ALL,
     Role.COMMUNE_OFFICER: frozenset(
-        {Permission.VIEW_SCOPED, Permission.MANAGE_VILLAGES, Permission.ASSIGN_ROLES}
+        {
+            Permission.VIEW_SCOPED,
+            Permission.MANAGE_VILLAGES,
+            Permission.ASSIGN_ROLES,
+            Permission.MANAGE_REGISTRIES,
+        }
     ),
-    Role.VILLAGE_HEAD: frozenset({Permission.VIEW_SCOPED}),
+    # The village head keeps the village's own lists.
+    Role.VILLAGE_HEAD: frozenset({Permission.VIEW_SCOPED, Permission.MANAGE_REGISTRIES}),
     Role.DIGITAL_TEAM_MEMBER: frozenset({Permission.VIEW_SCOPED}),
     Role.COOPERATIVE_MANAGER: frozenset({Permission.VIEW_SCOPED}),
 }

@@ -47,6 +47,8 @@ def expected_codes(units: Units, role: str, permission: str) -> set[str]:
         Permission.ASSIGN_ROLES: manage,
         Permission.SET_COMMUNE_GROUP: province_wide,
         Permission.IMPORT_BOUNDARIES: province_wide,
+        # Officers keep their registries; a village head keeps the village's own.
+        Permission.MANAGE_REGISTRIES: manage | {Role.VILLAGE_HEAD: {units.a1.code}},
     }
     return by_permission[permission].get(role, set())
 
