@@ -1,33 +1,66 @@
 """Run the benchmarks on a throw-away database: `scripts/bench.sh` (SpatiaLite) or
-`DATABASE_URL=postgis://… scripts/bench.sh`. Figures are printed, never asserted."""
+`DATABASE_URL=postgis://… scripts/bench.sh`. Figures are printed, never asserted.
+
+`python -m bench` runs every benchmark; `python -m bench units import` runs those named.
+Each benchmark is a module of this package with a `run()`: add it to `BENCHES`.
+"""
 
 from __future__ import annotations
 
+import argparse
+import importlib
 import os
 import sys
 from pathlib import Path
 
 import django
 
+# Command-line name -> module of this package.
+BENCHES: dict[str, str] = {
+    "units": "units",
+    "import": "registry_import",
+    "lists": "registry_lists",
+    "tiles": "registry_tiles",
+}
+
+
+def _arguments() -> list[str]:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
+    parser.add_argument(
+        "names",
+        nargs="*",
+        choices=[*BENCHES, "all"],
+        metavar="NAME",
+        help=f"benchmarks to run: {', '.join(BENCHES)} or all (the default)",
+    )
+    names: list[str] = parser.parse_args().names
+    if not names or "all" in names:
+        return list(BENCHES)
+    return list(dict.fromkeys(names))
+
 
 def main() -> None:
+    names = _arguments()
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
     django.setup()
     from django.conf import settings
     from django.db import connection
 
-    from . import units
-
+    modules = [importlib.import_module(f"{__package__}.{BENCHES[name]}") for name in names]
     if connection.vendor == "sqlite":
         # A file, not memory: the embedded default runs on a file.
         path = Path(settings.BASE_DIR) / "var" / "bench.sqlite3"
         path.parent.mkdir(exist_ok=True)
         path.unlink(missing_ok=True)
         connection.settings_dict["TEST"]["NAME"] = str(path)
+    else:
+        # Not the test suite's database: a bench may run while the suite does.
+        connection.settings_dict["TEST"]["NAME"] = f"bench_{connection.settings_dict['NAME']}"
     test_db = connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
     try:
-        units.run()
+        for module in modules:
+            module.run()
     finally:
         connection.creation.destroy_test_db(test_db, verbosity=0)
 

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The embedded platform on this machine: installs what is missing, creates or migrates
-# the SpatiaLite database in var/, loads the administrative units and the demo accounts
-# (their logins are printed), then serves http://127.0.0.1:$PORT (default 8000) with a
-# task worker beside it. Ctrl+C stops both.
+# the SpatiaLite database in var/, loads the administrative units, the demo accounts
+# (their logins are printed) and a synthetic demo province, then serves
+# http://127.0.0.1:$PORT (default 8000) with a task worker beside it. Ctrl+C stops both.
 set -euo pipefail
 # shellcheck source=scripts/lib.sh
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -19,6 +19,10 @@ log "Loading administrative units"
 "$PY" manage.py load_units
 log "Loading demo accounts"
 "$PY" manage.py load_demo
+# A synthetic Ninh Bình (villages, 5,000 households, co-ops, vessels...) for the map and
+# the lists; skipped when the province already holds synthetic data.
+log "Loading a synthetic demo province"
+"$PY" manage.py synth --province 37 --size demo
 
 # The worker gets its own process group, so that stopping it also stops the child
 # process of its autoreloader.

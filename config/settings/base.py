@@ -107,9 +107,16 @@ STATICFILES_DIRS = [
     BASE_DIR / "langso" / "static",
     # Front-end packages come from npm (package-lock.json), never copied by hand.
     ("vendor/htmx", BASE_DIR / "node_modules" / "htmx.org" / "dist"),
+    ("vendor/maplibre-gl", BASE_DIR / "node_modules" / "maplibre-gl" / "dist"),
 ]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=VAR_DIR / "media")
+
+# The map: a basemap style URL (raster or vector) for production; without one the map
+# draws our layers on a plain background, so that no internet tile server is needed.
+MAP_BASEMAP_STYLE_URL = env.str("MAP_BASEMAP_STYLE_URL", default="")
+# Origins that may read vector tiles and GeoJSON from other sites ("*" for any).
+MAP_TILE_CORS_ORIGINS: list[str] = env.list("MAP_TILE_CORS_ORIGINS", default=[])
 
 TASKS = {
     "default": {

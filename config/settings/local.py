@@ -9,3 +9,5 @@ SECRET_KEY = env.str("DJANGO_SECRET_KEY", default="local-only-not-secret-" + "0"
 # Demo mail goes to files instead of an unknown SMTP server unless one is configured.
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.filebased.EmailBackend")
 EMAIL_FILE_PATH = VAR_DIR / "mail"
+# Any page may draw our tiles on a developer's machine.
+MAP_TILE_CORS_ORIGINS = env.list("MAP_TILE_CORS_ORIGINS", default=["*"])

@@ -15,6 +15,15 @@ class Capabilities:
     vector_tiles_in_sql: bool
     # Maximum bound parameters in one statement (SQLite's limit is far lower).
     max_query_params: int
+    # SpatiaLite keeps a spatial index as an R*Tree table (idx_<table>_<column>) that
+    # SQL joins directly; PostGIS reaches its GiST index through the && operator.
+    rtree_spatial_index: bool
+    # Bulk loads through COPY … FROM STDIN (psycopg's cursor.copy()), several times
+    # faster than multi-row INSERTs.
+    bulk_copy: bool
+    # A list binds as one array parameter (`= ANY(%s)`): psycopg spends longer merging
+    # thousands of placeholders into a statement than the database spends running it.
+    array_parameters: bool
 
 
 def capabilities(using: str = "default") -> Capabilities:
@@ -24,4 +33,7 @@ def capabilities(using: str = "default") -> Capabilities:
         row_locks=bool(connection.features.has_select_for_update),
         vector_tiles_in_sql=postgis,
         max_query_params=connection.features.max_query_params or 65535,
+        rtree_spatial_index=connection.vendor == "sqlite",
+        bulk_copy=postgis,
+        array_parameters=postgis,
     )

@@ -6,6 +6,13 @@ strings ("" for an empty cell or an absent optional column). Row `rows[i]` is th
 spreadsheet's row `i + 2` (the header is row 1): blank rows in the middle are kept, with
 every value empty, so that the numbers in error reports match what the officer sees;
 callers skip them. Blank rows at the end are dropped.
+
+CSV files come in the encodings Vietnamese offices actually produce: UTF-8 with a BOM
+(Excel's "CSV UTF-8"), UTF-8 without one (LibreOffice, Google Sheets, scripts), and
+Windows-1258 (Excel's plain "CSV" on a Vietnamese Windows). The encoding is detected, never
+asked for: strict UTF-8 first, since text in Windows-1258 is almost never valid UTF-8,
+then Windows-1258. All text is NFC-normalised: Windows-1258 writes tone marks as separate
+combining characters, and "Hòa" must compare equal however it was typed.
 """
 
 from __future__ import annotations
@@ -13,6 +20,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import unicodedata
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from typing import IO, Any
 
@@ -26,6 +34,9 @@ from langso.core.text import normalize_name
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 100_000
+# Registries are imported a province at a time (up to ~1.5 million households).
+REGISTRY_MAX_FILE_BYTES = 400 * 1024 * 1024
+REGISTRY_MAX_ROWS = 2_000_000
 # Columns read from each row; anything to the right of this is ignored.
 _MAX_COLUMNS = 200
 _XLSX_MAGIC = b"PK\x03\x04"
@@ -50,45 +61,84 @@ def _cell_text(value: Any) -> str:
         return value.strftime("%d/%m/%Y %H:%M") if value.time() else value.strftime("%d/%m/%Y")
     if isinstance(value, dt.date):
         return value.strftime("%d/%m/%Y")
+    if isinstance(value, str):
+        return unicodedata.normalize("NFC", value).strip()
     return str(value).strip()
 
 
-def _read_bytes(uploaded_file: Any) -> tuple[str, bytes]:
-    name = str(getattr(uploaded_file, "name", "") or "")
-    size = getattr(uploaded_file, "size", None)
-    too_big = DomainError(
+def _megabytes(limit: int) -> str:
+    return f"{limit / (1024 * 1024):g}"
+
+
+def _too_big(limit: int) -> DomainError:
+    return DomainError(
         _("Tệp lớn hơn %(limit)s MB; hãy chia thành nhiều tệp nhỏ hơn.")
-        % {"limit": MAX_FILE_BYTES // (1024 * 1024)}
+        % {"limit": _megabytes(limit)}
     )
-    if isinstance(size, int) and size > MAX_FILE_BYTES:
-        raise too_big
+
+
+def check_size(uploaded_file: Any, *, max_bytes: int | None = None) -> None:
+    """Refuse a file over the limit by its declared size (`UploadedFile.size`), before a
+    byte of it is read. Pages call it on upload; `read_table` calls it again."""
+    limit = MAX_FILE_BYTES if max_bytes is None else max_bytes
+    size = getattr(uploaded_file, "size", None)
+    if isinstance(size, int) and size > limit:
+        raise _too_big(limit)
+
+
+def _read_bytes(uploaded_file: Any, max_bytes: int) -> tuple[str, bytes]:
+    name = str(getattr(uploaded_file, "name", "") or "")
+    check_size(uploaded_file, max_bytes=max_bytes)
     if hasattr(uploaded_file, "seek"):
         uploaded_file.seek(0)
-    data = uploaded_file.read(MAX_FILE_BYTES + 1)
+    # A file object that declares no size is read one byte past the limit, no further.
+    data = uploaded_file.read(max_bytes + 1)
     if isinstance(data, str):
         data = data.encode("utf-8")
-    if len(data) > MAX_FILE_BYTES:
-        raise too_big
+    if len(data) > max_bytes:
+        raise _too_big(max_bytes)
     return name, bytes(data)
 
 
-def _csv_rows(data: bytes) -> Iterator[list[str]]:
+def decode_text(data: bytes) -> str:
+    """The text of a CSV file: UTF-8 (with or without BOM) or Windows-1258, NFC."""
     try:
         # utf-8-sig drops the byte-order mark Excel writes with "CSV UTF-8".
         text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise DomainError(
-            _(
-                "Tệp CSV không ở mã UTF-8. Trong Excel, hãy lưu bằng “CSV UTF-8 (phân cách "
-                "bằng dấu phẩy)”, hoặc gửi tệp XLSX."
-            )
-        ) from exc
-    sample = "\n".join(text.splitlines()[:20])
-    try:
-        dialect: type[csv.Dialect] | csv.Dialect = csv.Sniffer().sniff(sample, delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
-    yield from csv.reader(io.StringIO(text, newline=""), dialect)
+    except UnicodeDecodeError:
+        try:
+            text = data.decode("cp1258")
+        except UnicodeDecodeError as exc:
+            raise DomainError(
+                _(
+                    "Không đọc được tệp CSV: tệp không ở mã UTF-8 hay Windows-1258 (byte "
+                    "%(position)s). Trong Excel, hãy lưu bằng “CSV UTF-8 (phân cách bằng "
+                    "dấu phẩy)”, hoặc gửi tệp XLSX."
+                )
+                % {"position": exc.start + 1}
+            ) from exc
+    return unicodedata.normalize("NFC", text)
+
+
+def _delimiter(text: str) -> str | type[csv.Dialect]:
+    """The delimiter, read from the header line: our headers never contain one, whereas
+    data cells may hold commas and semicolons that would mislead a sniffer."""
+    header = next(iter(text.splitlines()), "")
+    counts = {d: header.count(d) for d in (",", ";", "\t")}
+    best = max(counts, key=lambda d: counts[d])
+    if counts[best]:
+        return best
+    return csv.excel
+
+
+def _csv_rows(data: bytes) -> Iterator[list[str]]:
+    text = decode_text(data)
+    delimiter = _delimiter(text)
+    stream = io.StringIO(text, newline="")
+    if isinstance(delimiter, str):
+        yield from csv.reader(stream, delimiter=delimiter)
+    else:
+        yield from csv.reader(stream, delimiter)
 
 
 def _xlsx_rows(data: bytes) -> Iterator[list[str]]:
@@ -134,7 +184,10 @@ def _map_header(
 
 
 def _rows_to_table(
-    rows: Iterable[list[str]], columns: Mapping[str, str], optional: Collection[str]
+    rows: Iterable[list[str]],
+    columns: Mapping[str, str],
+    optional: Collection[str],
+    max_rows: int,
 ) -> Table:
     iterator = iter(rows)
     header: list[str] | None = None
@@ -147,22 +200,24 @@ def _rows_to_table(
     if header is None:
         raise DomainError(_("Tệp trống: không có dòng tiêu đề."))
     positions = _map_header(header, columns, optional)
+    present = [(field, positions[field]) for field in columns if field in positions]
+    absent = {field: "" for field in columns if field not in positions}
+    width = max((index for _field, index in present), default=-1) + 1
     table: Table = []
     last_filled = 0
     for row in iterator:
-        if len(table) >= MAX_ROWS:
+        if len(table) >= max_rows:
             if any(cell.strip() for cell in row):
                 raise DomainError(
                     _("Tệp có hơn %(limit)s dòng dữ liệu; hãy chia thành nhiều tệp.")
-                    % {"limit": f"{MAX_ROWS:,}".replace(",", ".")}
+                    % {"limit": f"{max_rows:,}".replace(",", ".")}
                 )
             continue
-        values = {
-            field: row[positions[field]].strip()
-            if field in positions and positions[field] < len(row)
-            else ""
-            for field in columns
-        }
+        if len(row) < width:
+            row = row + [""] * (width - len(row))
+        values = {field: row[index].strip() for field, index in present}
+        if absent:
+            values |= absent
         table.append(values)
         if any(values.values()):
             last_filled = len(table)
@@ -174,21 +229,27 @@ def read_table(
     *,
     columns: Mapping[str, str],
     optional: Collection[str] = (),
+    max_bytes: int | None = None,
+    max_rows: int | None = None,
 ) -> Table:
-    """Rows of a CSV (UTF-8, with or without BOM; `,`, `;` or tab) or XLSX (first sheet)
-    file, keyed by field name. `columns` maps each field to its Vietnamese header label;
-    headers match ignoring case, diacritics and spacing (the field name itself is also
-    accepted). A missing header is an `ImportRejected` at row 1, unless the field is in
-    `optional`. Files over 5 MB or 100,000 rows are refused with a `DomainError`."""
-    name, data = _read_bytes(uploaded_file)
+    """Rows of a CSV (UTF-8 with or without BOM, or Windows-1258; `,`, `;` or tab) or
+    XLSX (first sheet) file, keyed by field name. `columns` maps each field to its
+    Vietnamese header label; headers match ignoring case, diacritics and spacing (the
+    field name itself is also accepted). A missing header is an `ImportRejected` at row 1,
+    unless the field is in `optional`. Files over `max_bytes` (5 MB unless given) are
+    refused by their declared size before they are read; files over `max_rows` data rows
+    (100,000 unless given) are refused. Both are `DomainError`s."""
+    byte_limit = MAX_FILE_BYTES if max_bytes is None else max_bytes
+    row_limit = MAX_ROWS if max_rows is None else max_rows
+    name, data = _read_bytes(uploaded_file, byte_limit)
     lower = name.lower()
     if lower and not lower.endswith(_ACCEPTED_EXTENSIONS):
         raise DomainError(_("Chỉ nhận tệp CSV hoặc XLSX (Excel 2007 trở lên)."))
     if data.startswith(_XLSX_MAGIC):
-        return _rows_to_table(_xlsx_rows(data), columns, optional)
+        return _rows_to_table(_xlsx_rows(data), columns, optional, row_limit)
     if lower.endswith(".xlsx"):
         raise DomainError(_("Không đọc được tệp XLSX: tệp hỏng hoặc không phải Excel."))
-    return _rows_to_table(_csv_rows(data), columns, optional)
+    return _rows_to_table(_csv_rows(data), columns, optional, row_limit)
 
 
 def _number_or_text(value: str) -> str | float:

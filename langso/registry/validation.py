@@ -45,15 +45,20 @@ def count_errors(values: dict[str, Any]) -> dict[str, str]:
     return errors
 
 
+# Read once: `Choices.values` builds a new list on every access, and an import asks for
+# every row.
+_CHOICE_VALUES: tuple[tuple[str, frozenset[str]], ...] = (
+    ("broadband", frozenset(Broadband.values)),
+    ("mobile_coverage", frozenset(MobileCoverage.values)),
+    ("status", frozenset(HouseholdStatus.values)),
+)
+
+
 def choice_errors(values: dict[str, Any]) -> dict[str, str]:
     errors: dict[str, str] = {}
-    for field, choices in (
-        ("broadband", Broadband),
-        ("mobile_coverage", MobileCoverage),
-        ("status", HouseholdStatus),
-    ):
+    for field, allowed in _CHOICE_VALUES:
         value = values.get(field)
-        if value not in (None, "") and value not in choices.values:
+        if value not in (None, "") and (not isinstance(value, str) or value not in allowed):
             errors[field] = _("giá trị “%(value)s” không hợp lệ") % {"value": value}
     return errors
 

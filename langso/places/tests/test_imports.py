@@ -88,11 +88,20 @@ def test_more_rows_than_allowed_is_refused(monkeypatch: pytest.MonkeyPatch) -> N
         read_table(upload, columns=COLUMNS, optional=OPTIONAL)
 
 
-def test_non_utf8_csv_and_other_formats_are_refused() -> None:
-    """A CSV in a legacy code page and an old .xls are refused with a Vietnamese reason."""
-    legacy = SimpleUploadedFile("thon.csv", "Tên thôn\nĐông\n".encode("cp1258"))
-    with pytest.raises(DomainError, match="UTF-8"):
-        read_table(legacy, columns={"name": "Tên thôn"})
+def test_windows_1258_csv_is_read_and_nfc_normalised() -> None:
+    """A CSV saved by Excel on a Vietnamese Windows (Windows-1258, tone marks as combining
+    characters) is read, and its text compares equal to the same text typed in UTF-8."""
+    # Windows-1258 has "ô" and "ư" precomposed but writes tone marks separately.
+    legacy = SimpleUploadedFile("thon.csv", b"T\xean th\xf4n\n\xd0\xf4ng Ph\xfd\xf5\xf2ng\n")
+    assert read_table(legacy, columns={"name": "Tên thôn"}) == [{"name": "Đông Phượng"}]
+
+
+def test_undecodable_csv_and_other_formats_are_refused() -> None:
+    """A CSV in neither UTF-8 nor Windows-1258 and an old .xls are refused with a
+    Vietnamese reason."""
+    garbage = SimpleUploadedFile("thon.csv", b"T\x81n th\x8an\n")
+    with pytest.raises(DomainError, match="UTF-8 hay Windows-1258"):
+        read_table(garbage, columns={"name": "Tên thôn"})
     with pytest.raises(DomainError, match="CSV hoặc XLSX"):
         read_table(SimpleUploadedFile("thon.xls", b"\xd0\xcf\x11\xe0"), columns={"code": "Mã thôn"})
 

@@ -129,6 +129,7 @@ class Household(Placed):
             models.Index(fields=["commune", "-id"], name="household_commune_id"),
             models.Index(fields=["village", "-id"], name="household_village_id"),
             models.Index(fields=["village", "head_name_key"], name="household_village_head"),
+            models.Index(fields=["village", "house_number"], name="household_village_house"),
         ]
         constraints = [
             models.CheckConstraint(

@@ -1,0 +1,142 @@
+"""Forms of the household pages: they check types; the rules live in the services."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib.gis.geos import Point
+from django.utils.translation import gettext_lazy as _
+
+from .models import COUNT_FIELDS, Broadband, Household, HouseholdStatus, MobileCoverage
+from .selectors.households import GAPS
+from .services.households import TEXT_FIELDS, HouseholdInvalid
+
+_UNKNOWN = [("", _("Chưa biết"))]
+_ANY = [("", _("Tất cả"))]
+
+
+def _count_field(name: str) -> forms.IntegerField:
+    return forms.IntegerField(
+        label=Household._meta.get_field(name).verbose_name,  # type: ignore[union-attr]  # a concrete field
+        required=False,
+        min_value=0,
+        help_text=_("Để trống nếu chưa biết (không phải 0)."),
+    )
+
+
+class HouseholdForm(forms.Form):
+    """Create or edit one household. `village` is a village code (or the code of a
+    commune that has no village list yet); lat and lon make the map pin."""
+
+    village = forms.CharField(
+        label=_("Thôn"),
+        max_length=32,
+        help_text=_("Mã thôn, ví dụ 37001-01; chọn trong danh sách gợi ý."),
+    )
+    address_code = forms.CharField(
+        label=_("Mã địa chỉ số quốc gia"),
+        max_length=40,
+        required=False,
+        help_text=_("Để trống thì Làng Số cấp mã theo xã."),
+    )
+    house_number = forms.CharField(
+        label=_("Số nhà"), max_length=TEXT_FIELDS["house_number"], required=False
+    )
+    street = forms.CharField(
+        label=_("Đường, xóm"), max_length=TEXT_FIELDS["street"], required=False
+    )
+    head_name = forms.CharField(
+        label=_("Họ tên chủ hộ"), max_length=TEXT_FIELDS["head_name"], required=False
+    )
+    head_phone = forms.CharField(
+        label=_("Điện thoại chủ hộ"), max_length=TEXT_FIELDS["head_phone"], required=False
+    )
+    members = _count_field("members")
+    adults = _count_field("adults")
+    adults_smartphone = _count_field("adults_smartphone")
+    adults_epayment = _count_field("adults_epayment")
+    adults_vneid = _count_field("adults_vneid")
+    adults_public_service = _count_field("adults_public_service")
+    broadband = forms.ChoiceField(
+        label=_("Internet cố định"), choices=_UNKNOWN + Broadband.choices, required=False
+    )
+    mobile_coverage = forms.ChoiceField(
+        label=_("Sóng di động tốt nhất"),
+        choices=_UNKNOWN + MobileCoverage.choices,
+        required=False,
+    )
+    has_tv = forms.NullBooleanField(label=_("Có ti vi"), required=False)
+    has_radio = forms.NullBooleanField(label=_("Có radio"), required=False)
+    lat = forms.FloatField(
+        label=_("Vĩ độ"),
+        required=False,
+        help_text=_("Kéo ghim trên bản đồ, hoặc nhập số thập phân, ví dụ 20.2506."),
+    )
+    lon = forms.FloatField(label=_("Kinh độ"), required=False)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if (data.get("lat") is None) != (data.get("lon") is None):
+            self.add_error("lat", _("Cần cả vĩ độ và kinh độ, hoặc để trống cả hai."))
+        return data
+
+    def values(self, *, changed_only: bool = False) -> dict[str, Any]:
+        """The service's values. With `changed_only`, only what the user changed on the
+        page, so that a stale form does not write back values it never touched."""
+        data = self.cleaned_data
+        names = set(self.changed_data) if changed_only else set(self.fields)
+        values: dict[str, Any] = {}
+        for name in names - {"village", "lat", "lon"}:
+            value = data.get(name)
+            if name in COUNT_FIELDS or name in ("has_tv", "has_radio"):
+                values[name] = value
+            elif name == "address_code":
+                if value:
+                    values[name] = value
+            else:
+                values[name] = value or ""
+        if names & {"lat", "lon"}:
+            lat, lon = data.get("lat"), data.get("lon")
+            values["location"] = None if lat is None else Point(lon, lat, srid=4326)
+        return values
+
+    def add_service_errors(self, error: HouseholdInvalid) -> None:
+        """Put the service's reasons next to their fields (the point's next to lat)."""
+        for field, reason in error.errors.items():
+            target = "lat" if field == "location" else field
+            self.add_error(target if target in self.fields else None, reason)
+
+
+class HouseholdStatusForm(forms.Form):
+    status = forms.ChoiceField(label=_("Tình trạng"), choices=HouseholdStatus.choices)
+    merged_into = forms.CharField(
+        label=_("Gộp vào hộ có mã"),
+        max_length=40,
+        required=False,
+        help_text=_("Chỉ khi gộp: mã địa chỉ của hộ được giữ lại."),
+    )
+
+
+class HouseholdFilterForm(forms.Form):
+    """The list's filters, read from the query string."""
+
+    unit = forms.CharField(label=_("Mã đơn vị"), max_length=32, required=False)
+    q = forms.CharField(label=_("Tìm"), max_length=100, required=False)
+    status = forms.ChoiceField(
+        label=_("Tình trạng"), choices=_ANY + HouseholdStatus.choices, required=False
+    )
+    gap = forms.ChoiceField(
+        label=_("Thiếu hụt"),
+        choices=_ANY + [(key, label) for key, (_field, label) in GAPS.items()],
+        required=False,
+    )
+    broadband = forms.ChoiceField(
+        label=_("Internet cố định"), choices=_ANY + Broadband.choices, required=False
+    )
+    mobile_coverage = forms.ChoiceField(
+        label=_("Sóng di động"), choices=_ANY + MobileCoverage.choices, required=False
+    )
+    unknown = forms.BooleanField(label=_("Còn số liệu chưa biết"), required=False)
+    duplicates = forms.BooleanField(label=_("Có thể trùng lặp"), required=False)
+    after = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)

@@ -1,0 +1,260 @@
+"""Reads of households: every one within the reader's scope (VIEW_SCOPED)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from langso.accounts.roles import Permission
+from langso.accounts.selectors import AnyUser, scoped_units, user_has_unit_permission
+from langso.core.errors import DomainError, NotFound
+from langso.core.models import AuditEntry
+from langso.core.pagination import KeysetPage, keyset_page
+from langso.core.selectors import audit_history
+from langso.core.text import normalize_name
+from langso.places.models import AdminUnit, Level
+
+from ..address_codes import normalize_code
+from ..models import (
+    COUNT_FIELDS,
+    Broadband,
+    Household,
+    HouseholdStatus,
+    LikelyDuplicate,
+    MobileCoverage,
+)
+from .scope import within_scope
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
+MAX_LIMIT = 500
+# Readiness gaps an officer looks for: households where some adults still lack a thing.
+GAPS: dict[str, tuple[str, StrOrPromise]] = {
+    "smartphone": (
+        "adults_smartphone",
+        gettext_lazy("Còn người lớn chưa có điện thoại thông minh"),
+    ),
+    "no_smartphone": ("adults_smartphone", gettext_lazy("Chưa có điện thoại thông minh nào")),
+    "epayment": (
+        "adults_epayment",
+        gettext_lazy("Còn người lớn chưa có tài khoản thanh toán điện tử"),
+    ),
+    "vneid": ("adults_vneid", gettext_lazy("Còn người lớn chưa có VNeID mức 2")),
+    "public_service": (
+        "adults_public_service",
+        gettext_lazy("Còn người lớn chưa có tài khoản dịch vụ công"),
+    ),
+}
+# Household fields listed pages and the API need; select_related keeps them one query.
+_RELATED = ("village", "commune", "province", "merged_into")
+
+
+class HouseholdFilterInvalid(DomainError):
+    """A list filter that cannot be applied; `param` names it."""
+
+    def __init__(self, param: str, message: str) -> None:
+        super().__init__(message)
+        self.param = param
+
+
+@dataclass(frozen=True)
+class HouseholdFilters:
+    """What a household list can be narrowed to. Empty values filter nothing.
+
+    `unit` is the code of a current unit of any level (province, commune, village) in the
+    reader's scope; `gap` one of GAPS; `unknown` keeps households with a count not yet
+    known; `duplicates` those with an open likely-duplicate flag; `q` matches the head's
+    name, the address code (from its start), the house number or the street.
+    """
+
+    unit: str = ""
+    status: str = ""
+    gap: str = ""
+    broadband: str = ""
+    mobile_coverage: str = ""
+    unknown: bool = False
+    duplicates: bool = False
+    q: str = ""
+
+
+def _open_flags() -> QuerySet[LikelyDuplicate]:
+    return LikelyDuplicate.objects.filter(dismissed_at__isnull=True)
+
+
+def unit_for_filter(*, user: AnyUser, code: str) -> AdminUnit:
+    """The current unit with this code, if the reader holds VIEW_SCOPED on it. A unit
+    outside scope is answered like a missing one."""
+    code = code.strip()
+    # Codes of different levels have different forms ("37", "37001", "37001-01"); one
+    # code is one current unit.
+    unit = (
+        AdminUnit.objects.current()
+        .filter(code=code, level__in=[Level.PROVINCE, Level.COMMUNE, Level.VILLAGE])
+        .first()
+    )
+    if unit is None or not user_has_unit_permission(
+        user=user, permission=Permission.VIEW_SCOPED, unit=unit
+    ):
+        raise HouseholdFilterInvalid(
+            "unit",
+            _("Không có đơn vị mã “%(code)s” trong phạm vi của bạn.") % {"code": code[:32]},
+        )
+    return unit
+
+
+def _choice(param: str, value: str, allowed: list[str]) -> str:
+    if value and value not in allowed:
+        raise HouseholdFilterInvalid(
+            param, _("Giá trị “%(value)s” không hợp lệ.") % {"value": value[:32]}
+        )
+    return value
+
+
+def _filtered(
+    households: QuerySet[Household], *, user: AnyUser, filters: HouseholdFilters
+) -> QuerySet[Household]:
+    if filters.unit:
+        households = households.filter(unit_for_filter(user=user, code=filters.unit).subtree_q())
+    if status := _choice("status", filters.status, list(HouseholdStatus.values)):
+        households = households.filter(status=status)
+    if gap := _choice("gap", filters.gap, list(GAPS)):
+        field = GAPS[gap][0]
+        if gap == "no_smartphone":
+            households = households.filter(adults_smartphone=0)
+        else:
+            households = households.filter(**{f"{field}__lt": F("adults")})
+    if broadband := _choice("broadband", filters.broadband, list(Broadband.values)):
+        households = households.filter(broadband=broadband)
+    if coverage := _choice("mobile_coverage", filters.mobile_coverage, list(MobileCoverage.values)):
+        households = households.filter(mobile_coverage=coverage)
+    if filters.unknown:
+        unknown = Q()
+        for field in COUNT_FIELDS:
+            unknown |= Q(**{f"{field}__isnull": True})
+        households = households.filter(unknown)
+    if filters.duplicates:
+        households = households.filter(
+            Exists(_open_flags().filter(household=OuterRef("pk")))
+            | Exists(_open_flags().filter(other=OuterRef("pk")))
+        )
+    if q := filters.q.strip()[:100]:
+        households = households.filter(
+            Q(head_name_key__contains=normalize_name(q))
+            | Q(address_code__startswith=normalize_code(q))
+            | Q(house_number__iexact=q)
+            | Q(street__icontains=q)
+        )
+    return households
+
+
+def household_list_for_user(
+    *, user: AnyUser, filters: HouseholdFilters, after: int | None = None, limit: int = 50
+) -> KeysetPage[Household]:
+    """One page of the households in the reader's scope, newest first, with their village,
+    commune and province. No COUNT: the next page starts after the last id."""
+    households = within_scope(Household.objects.select_related(*_RELATED), user=user)
+    households = _filtered(households, user=user, filters=filters)
+    return keyset_page(households, after=after, limit=max(1, min(limit, MAX_LIMIT)))
+
+
+def household_get_for_user(*, user: AnyUser, address_code: str) -> Household:
+    """One household by its address code (as typed: case and spaces do not matter).
+    Outside the reader's scope it is NotFound, as if it did not exist."""
+    household = (
+        within_scope(Household.objects.select_related(*_RELATED), user=user)
+        .filter(address_code=normalize_code(address_code))
+        .first()
+    )
+    if household is None:
+        raise NotFound(_("Không tìm thấy hộ gia đình này."))
+    return household
+
+
+def household_history(*, household: Household, limit: int = 100) -> list[AuditEntry]:
+    """The household's changes, newest first: who, when, old → new."""
+    return list(audit_history(instance=household)[:limit])
+
+
+@dataclass(frozen=True)
+class DuplicateFlag:
+    """An open flag seen from one household: the other household and why."""
+
+    pair: LikelyDuplicate
+    other: Household
+
+    @property
+    def reason_labels(self) -> list[str]:
+        return [str(LikelyDuplicate.Reason(r).label) for r in self.pair.reasons]
+
+
+def likely_duplicates_for_household(*, user: AnyUser, household: Household) -> list[DuplicateFlag]:
+    """The open flags of a household whose other household the reader may also see (a
+    pair across a scope border shows only to those who see both)."""
+    flags = list(
+        _open_flags()
+        .filter(Q(household=household) | Q(other=household))
+        .order_by("-flagged_at", "-pk")[:50]
+    )
+    other_ids = {f.other_id if f.household_id == household.pk else f.household_id for f in flags}
+    others = {
+        h.pk: h
+        for h in within_scope(Household.objects.select_related(*_RELATED), user=user).filter(
+            pk__in=other_ids, status=HouseholdStatus.ACTIVE
+        )
+    }
+    result = []
+    for flag in flags:
+        other = others.get(
+            flag.other_id if flag.household_id == household.pk else flag.household_id
+        )
+        if other is not None:
+            result.append(DuplicateFlag(pair=flag, other=other))
+    return result
+
+
+def likely_duplicate_get_for_user(*, user: AnyUser, pair_id: int) -> LikelyDuplicate:
+    """An open or closed flag one of whose households the reader sees; otherwise
+    NotFound."""
+    visible = within_scope(Household.objects.all(), user=user)
+    pair = (
+        LikelyDuplicate.objects.filter(pk=pair_id)
+        .filter(Q(household__in=visible) | Q(other__in=visible))
+        .first()
+    )
+    if pair is None:
+        raise NotFound(_("Không tìm thấy cặp hộ này."))
+    return pair
+
+
+def likely_duplicate_list_for_user(
+    *, user: AnyUser, after: int | None = None, limit: int = 50
+) -> KeysetPage[LikelyDuplicate]:
+    """Open flags whose first household is in the reader's scope, newest first."""
+    visible = within_scope(Household.objects.all(), user=user)
+    flags = _open_flags().filter(household__in=visible).select_related("household", "other")
+    return keyset_page(flags, after=after, limit=max(1, min(limit, MAX_LIMIT)))
+
+
+def household_unit_get(*, code: str) -> AdminUnit | None:
+    """The current village (or commune) a household can be placed on, by its code. Units
+    are public; whether the reader may place a household there is the service's check."""
+    return (
+        AdminUnit.objects.current()
+        .filter(code=code.strip(), level__in=[Level.COMMUNE, Level.VILLAGE])
+        .select_related("commune")
+        .first()
+    )
+
+
+def household_villages_for_user(*, user: AnyUser, limit: int = 1000) -> list[AdminUnit]:
+    """Current villages where the user may add or move households, for a form's list."""
+    return list(
+        scoped_units(user=user, permission=Permission.MANAGE_REGISTRIES)
+        .filter(level=Level.VILLAGE, valid_to__isnull=True)
+        .order_by("code")[:limit]
+    )

@@ -1,0 +1,133 @@
+"""Reads of the placed registries described in `specs`, always inside the reader's scope."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
+
+from langso.accounts.roles import Permission
+from langso.accounts.selectors import AnyUser, unit_scope_q
+from langso.core.errors import DomainError, NotFound
+from langso.core.pagination import KeysetPage, keyset_page
+from langso.core.text import normalize_name
+from langso.places.models import AdminUnit, Level
+
+from ..models import Placed
+from ..specs import RegistrySpec, normalize_key
+from .scope import within_scope
+
+P = TypeVar("P", bound=Placed)
+_UNIT_COLUMNS = ("province", "commune", "village")
+# Unit rows are read for their names and codes; a province's boundary can weigh megabytes.
+_NO_BOUNDARIES = tuple(f"{column}__boundary" for column in _UNIT_COLUMNS)
+MAX_PAGE = 500
+UNIT_CHOICES_LIMIT = 500
+
+
+class BadFilter(DomainError):
+    """A list parameter with a value the registry does not know; `param` names it."""
+
+    def __init__(self, param: str, message: str) -> None:
+        super().__init__(message)
+        self.param = param
+
+
+@dataclass(frozen=True)
+class RegistryFilters:
+    """Rows under `unit`, matching `q` (name without diacritics, or part of the key), and
+    each of the registry's own filters by name (see `RegistrySpec.filters`)."""
+
+    unit: AdminUnit | None = None
+    q: str = ""
+    choices: Mapping[str, str] = field(default_factory=dict)
+
+
+def registry_queryset_for_user(*, spec: RegistrySpec[P], user: AnyUser) -> QuerySet[P]:
+    """The registry's rows in the user's scope, with their units and references."""
+    rows = within_scope(spec.model._default_manager.all(), user=user)
+    return rows.select_related(*_UNIT_COLUMNS, *spec.refs).defer(*_NO_BOUNDARIES)
+
+
+def _choice_q(spec: RegistrySpec[Any], choices: Mapping[str, str]) -> Q:
+    condition = Q()
+    for name, value in choices.items():
+        if value in (None, ""):
+            continue
+        known = next((f for f in spec.filters if f.name == name), None)
+        if known is None:
+            raise BadFilter(name, _("Không có bộ lọc “%(name)s”.") % {"name": name})
+        if value not in known.values():
+            raise BadFilter(
+                name,
+                _("Giá trị “%(value)s” của “%(name)s” không hợp lệ; chọn một trong: %(values)s.")
+                % {"value": value, "name": name, "values": ", ".join(known.values())},
+            )
+        condition &= known.q(value)
+    return condition
+
+
+def registry_filtered_for_user(
+    *, spec: RegistrySpec[P], user: AnyUser, filters: RegistryFilters
+) -> QuerySet[P]:
+    rows = registry_queryset_for_user(spec=spec, user=user).filter(_choice_q(spec, filters.choices))
+    if filters.unit is not None:
+        rows = rows.filter(filters.unit.subtree_q())
+    text = filters.q.strip()
+    if text:
+        by_key = Q(**{f"{spec.key}__contains": normalize_key(text)})
+        if spec.search_source:
+            by_key |= Q(search_name__contains=normalize_name(text, fold_diacritics=True))
+        rows = rows.filter(by_key)
+    return rows
+
+
+def registry_page_for_user(
+    *,
+    spec: RegistrySpec[P],
+    user: AnyUser,
+    filters: RegistryFilters | None = None,
+    after: int | None = None,
+    limit: int = 50,
+) -> KeysetPage[P]:
+    """One page, newest first, by keyset: no OFFSET and no COUNT."""
+    rows = registry_filtered_for_user(spec=spec, user=user, filters=filters or RegistryFilters())
+    return keyset_page(rows, after=after, limit=min(limit, MAX_PAGE))
+
+
+def registry_get_for_user(*, spec: RegistrySpec[P], user: AnyUser, key: str) -> P:
+    """One row by its key. Outside the user's scope it is NotFound, as if it did not
+    exist, so that a refusal never reveals whether it does."""
+    normalized = normalize_key(key)
+    row = registry_queryset_for_user(spec=spec, user=user).filter(**{spec.key: normalized}).first()
+    if row is None:
+        raise NotFound(
+            _("Không tìm thấy %(what)s mã “%(key)s”.")
+            % {"what": spec.verbose_name, "key": normalized}
+        )
+    return row
+
+
+def registry_can_manage(*, user: AnyUser, row: Placed | None = None) -> bool:
+    """Whether `user` may change `row` (or, without a row, add rows somewhere)."""
+    if row is None:
+        return bool(user.has_perm(Permission.MANAGE_REGISTRIES))  # type: ignore[union-attr]  # User and AnonymousUser both answer has_perm
+    return bool(user.has_perm(Permission.MANAGE_REGISTRIES, row.unit))  # type: ignore[union-attr]  # as above
+
+
+def registry_units_for_user(
+    *, user: AnyUser, permission: str = Permission.MANAGE_REGISTRIES
+) -> list[AdminUnit]:
+    """Current communes and villages where `user` may keep registries (or holds
+    `permission`), for a form's list of suggestions (the first UNIT_CHOICES_LIMIT by
+    code; any other can be typed)."""
+    return list(
+        AdminUnit.objects.current()
+        .filter(level__in=(Level.COMMUNE, Level.VILLAGE))
+        .filter(unit_scope_q(user=user, permission=permission))
+        .order_by("code")
+        .only("id", "code", "name", "level")[:UNIT_CHOICES_LIMIT]
+    )

@@ -1,0 +1,84 @@
+"""registry_import_rows_task: reads the stored file, imports it, and records the outcome
+on the job; the file is deleted whatever happens."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from langso.core.models import Job
+from langso.core.services import job_create
+from langso.registry.models import Cooperative
+from langso.registry.tasks import registry_import_rows_task
+from langso.registry.tests.conftest import RegistryTree, RegistryUsers
+from langso.registry.tests.transfer_support import csv_upload, row
+
+
+def _stored(tmp_path: Path, content: bytes, name: str = "htx.csv") -> Path:
+    path = tmp_path / name
+    path.write_bytes(content)
+    return path
+
+
+def test_a_good_file_succeeds_with_its_counts(
+    tree: RegistryTree, users: RegistryUsers, tmp_path: Path
+) -> None:
+    upload = csv_upload("cooperative", [row("cooperative", unit=tree.a1.code, name="HTX An")])
+    path = _stored(tmp_path, upload.read())
+    job = job_create(kind="registry.import.cooperative", created_by=users.officer_a)
+    result = registry_import_rows_task.call(
+        job_id=job.pk, actor_id=users.officer_a.pk, registry="cooperative", path=str(path)
+    )
+    job.refresh_from_db()
+    assert job.status == Job.Status.SUCCEEDED
+    assert result["created"] == job.result["created"] == 1
+    assert "1 mới" in job.message
+    assert Cooperative.objects.get().name == "HTX An"
+    assert not path.exists()
+
+
+def test_a_refused_file_fails_with_every_error(
+    tree: RegistryTree, users: RegistryUsers, tmp_path: Path
+) -> None:
+    upload = csv_upload(
+        "cooperative",
+        [
+            row("cooperative", unit=tree.b1.code, name="HTX B"),
+            row("cooperative", unit=tree.a1.code),
+        ],
+    )
+    path = _stored(tmp_path, upload.read())
+    job = job_create(kind="registry.import.cooperative", created_by=users.officer_a)
+    registry_import_rows_task.call(
+        job_id=job.pk, actor_id=users.officer_a.pk, registry="cooperative", path=str(path)
+    )
+    job.refresh_from_db()
+    assert job.status == Job.Status.FAILED
+    assert [(e["row"], e["column"]) for e in job.errors] == [
+        (2, "Mã thôn hoặc xã"),
+        (3, "Tên"),
+    ]
+    assert not Cooperative.objects.exists()
+    assert not path.exists()
+
+
+def test_an_unreadable_file_or_a_locked_account_fails_the_job(
+    tree: RegistryTree, users: RegistryUsers, tmp_path: Path
+) -> None:
+    job = job_create(kind="registry.import.household", created_by=users.officer_a)
+    path = _stored(tmp_path, b"\x81\x8a\x8d", "ho.csv")
+    registry_import_rows_task.call(
+        job_id=job.pk, actor_id=users.officer_a.pk, registry="household", path=str(path)
+    )
+    job.refresh_from_db()
+    assert job.status == Job.Status.FAILED
+    assert "Windows-1258" in job.message
+    users.officer_a.is_active = False
+    users.officer_a.save()
+    job = job_create(kind="registry.import.household", created_by=users.officer_a)
+    path = _stored(tmp_path, b"x", "ho.csv")
+    registry_import_rows_task.call(
+        job_id=job.pk, actor_id=users.officer_a.pk, registry="household", path=str(path)
+    )
+    job.refresh_from_db()
+    assert job.status == Job.Status.FAILED
+    assert not path.exists()

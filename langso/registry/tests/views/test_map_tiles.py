@@ -1,0 +1,292 @@
+"""Vector tiles: `registry:map-tile` answers Mapbox Vector Tiles, scoped to the caller,
+with grid clusters at low zoom, no personal data, CORS and cache headers, and a 400 for
+a tile that does not exist."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import mapbox_vector_tile
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from pytest_django import DjangoAssertNumQueries, Settings
+
+from langso.registry import maps
+from langso.registry.models import Household, HouseholdStatus
+from langso.registry.tests.conftest import RegistryTree, RegistryUsers
+from langso.registry.tests.maps_testing import (
+    A1_POINT,
+    HEAD_NAME,
+    HEAD_PHONE,
+    add_household,
+    moved_away,
+    place_rows,
+)
+
+pytestmark = pytest.mark.django_db
+
+A1_TILE = maps.tile_at(*A1_POINT, 15)
+# At zoom 10 one tile holds both communes; at zoom 12 one holds commune A only.
+PROVINCE_TILE = maps.tile_at(*A1_POINT, 10)
+COMMUNE_A_TILE = maps.tile_at(105.95, 20.25, 12)
+
+
+def _url(layer: str, tile: maps.Tile, **filters: str) -> str:
+    url = reverse("registry:map-tile", args=[layer, tile.z, tile.x, tile.y])
+    if filters:
+        url += "?" + "&".join(f"{key}={value}" for key, value in filters.items())
+    return url
+
+
+def _features(client: Client, url: str, layer: str) -> list[dict[str, Any]]:
+    response = client.get(url)
+    assert response.status_code == 200, response.content
+    assert response["Content-Type"] == "application/vnd.mapbox-vector-tile"
+    decoded = mapbox_vector_tile.decode(response.content)
+    features: list[dict[str, Any]] = decoded.get(layer, {}).get("features", [])
+    return features
+
+
+def test_a_zoom_15_tile_holds_households_with_codes_and_no_personal_data(
+    client: Client, tree: RegistryTree, users: RegistryUsers
+) -> None:
+    """Each household of the tile is one point whose feature id is the row's id, with
+    its code, status and counts; never the head's name or phone."""
+    rows = place_rows(a1=tree.a1, a2=tree.a2, b1=tree.b1)
+    client.force_login(users.officer_a)
+    features = _features(client, _url("households", A1_TILE), "households")
+    expected = {h.pk: h.address_code for h in rows.households_a if h.village_id == tree.a1.pk}
+    assert {f["id"]: f["properties"]["code"] for f in features} == expected
+    for feature in features:
+        assert feature["geometry"]["type"] == "Point"
+        assert set(feature["properties"]) <= {"code", "status", "adults", "smartphone", "epayment"}
+        assert feature["properties"]["status"] == "active"
+        assert feature["properties"]["smartphone"] == 3
+    raw = client.get(_url("households", A1_TILE)).content
+    assert HEAD_NAME.encode() not in raw
+    assert HEAD_PHONE.encode() not in raw
+
+
+def _rows_in(feature: dict[str, Any]) -> int:
+    """How many rows a feature stands for: a cluster's `count`, or one row."""
+    count: int = feature["properties"].get("count", 1)
+    return count
+
+
+def test_low_zoom_tiles_carry_clusters_with_counts(
+    client: Client, tree: RegistryTree, users: RegistryUsers
+) -> None:
+    """Below zoom 15 households come as grid clusters: a `count` and nothing else, and
+    the counts add up to the households in the tile that the user may see."""
+    place_rows(a1=tree.a1, a2=tree.a2, b1=tree.b1)
+    client.force_login(users.province_officer)
+    features = _features(client, _url("households", PROVINCE_TILE), "households")
+    assert 1 < len(features) <= maps.CLUSTER_CELLS**2
+    assert sum(_rows_in(f) for f in features) == Household.objects.count()
+    clusters = [f for f in features if "count" in f["properties"]]
+    assert clusters
+    for feature in clusters:
+        assert feature["properties"]["count"] > 1
+        assert set(feature["properties"]) == {"count"}
+        assert feature["geometry"]["type"] == "Point"
+
+    client.force_login(users.officer_b)
+    features = _features(client, _url("households", PROVINCE_TILE), "households")
+    assert sum(_rows_in(f) for f in features) == Household.objects.filter(commune=tree.b).count()
+
+
+def test_a_cell_of_one_row_is_that_row(
+    client: Client, tree: RegistryTree, users: RegistryUsers
+) -> None:
+    """A household alone in its cell comes as itself, with its id and code, so that its
+    popup can link to it; never with the head's name."""
+    lone = add_household(tree.a1, 105.91, 20.21)
+    client.force_login(users.officer_a)
+    [feature] = _features(client, _url("households", maps.tile_at(105.91, 20.21, 10)), "households")
+    assert feature["id"] == lone.pk
+    assert feature["properties"] == {
+        "code": lone.address_code,
+        "status": "active",
+        "adults": 3,
+        "smartphone": 3,
+        "epayment": 2,
+    }
+
+
+def test_a_cluster_sits_at_the_mean_position_of_its_rows(
+    client: Client, tree: RegistryTree, users: RegistryUsers
+) -> None:
+    """Two households close together make one cluster between them, not at a cell corner."""
+    add_household(tree.a1, 105.9400, 20.2500)
+    add_household(tree.a1, 105.9402, 20.2502)
+    client.force_login(users.officer_a)
+    tile = maps.tile_at(105.94, 20.25, 10)
+    [feature] = _features(client, _url("households", tile), "households")
+    assert feature["properties"] == {"count": 2}
+    # Decoded y counts upwards from the bottom of the tile (mapbox_vector_tile's default).
+    x, y = feature["geometry"]["coordinates"]
+    expected_x, expected_y = maps.tile_xy(tile, 105.9401, 20.2501)
+    assert abs(x - expected_x) <= 1
+    assert abs((maps.EXTENT - y) - expected_y) <= 1
+
+
+def test_filters_narrow_tiles(client: Client, tree: RegistryTree, users: RegistryUsers) -> None:
+    """`status` and `gap` keep only the matching households, in clusters too."""
+    rows = place_rows(a1=tree.a1, a2=tree.a2, b1=tree.b1)
+    moved_away(rows.households_a[0])
+    short = rows.households_a[1]
+    short.adults_smartphone = 1
+    short.save(update_fields=["adults_smartphone"])
+    client.force_login(users.officer_a)
+
+    def total(**filters: str) -> int:
+        features = _features(client, _url("households", PROVINCE_TILE, **filters), "households")
+        return sum(_rows_in(f) for f in features)
+
+    assert total(status=HouseholdStatus.MOVED_AWAY) == 1
+    assert total(gap="smartphone") == 1
+    assert (
+        total(status=HouseholdStatus.ACTIVE) == Household.objects.filter(commune=tree.a).count() - 1
+    )
+
+
+def test_rows_without_a_location_are_left_out(
+    client: Client, tree: RegistryTree, users: RegistryUsers
+) -> None:
+    """A household not yet placed is in no tile, clustered or not."""
+    add_household(tree.a1, *A1_POINT)
+    add_household(tree.a1, 0, 0, location=None)
+    client.force_login(users.officer_a)
+    for tile in (A1_TILE, PROVINCE_TILE, maps.Tile(0, 0, 0)):
+        features = _features(client, _url("households", tile), "households")
+        assert sum(_rows_in(f) for f in features) == 1
+
+
+@pytest.mark.parametrize("layer", sorted(set(maps.LAYERS) - {"households"}))
+def test_every_registry_has_tiles_without_personal_data(
+    client: Client, tree: RegistryTree, users: RegistryUsers, layer: str
+) -> None:
+    """At zoom 12 each registry's rows are points with their layer's properties only."""
+    rows = place_rows(a1=tree.a1, a2=tree.a2, b1=tree.b1)
+    client.force_login(users.officer_a)
+    features = _features(client, _url(layer, COMMUNE_A_TILE), layer)
+    model = maps.LAYERS[layer].model
+    expected = [row.pk for row in rows.others_a if isinstance(row, model)]
+    assert [f["id"] for f in features] == expected
+    for feature in features:
+        assert set(feature["properties"]) <= set(maps.LAYERS[layer].properties)
+        assert "Bí Mật" not in str(feature)
+
+
+def test_unit_tiles_draw_boundaries_or_centroids(client: Client, tree: RegistryTree) -> None:
+    """Commune A (boundary loaded) is a polygon, commune B (centroid only) a point; units
+    are public, so no sign-in is needed and the tile may be cached publicly."""
+    tile = maps.tile_at(106.0, 20.25, 11)
+    response = client.get(_url("units", tile))
+    assert "public" in response["Cache-Control"]
+    decoded = mapbox_vector_tile.decode(response.content)
+    shapes = {f["properties"]["code"]: f["geometry"]["type"] for f in decoded["units"]["features"]}
+    assert shapes == {tree.a.code: "Polygon", tree.b.code: "Point"}
+
+
+def test_tiles_carry_cache_validators(
+    client: Client, tree: RegistryTree, users: RegistryUsers
+) -> None:
+    """Registry tiles are private to the user and short-lived; an unchanged tile asked
+    again with its ETag costs a 304."""
+    place_rows(a1=tree.a1, a2=tree.a2, b1=tree.b1)
+    client.force_login(users.officer_a)
+    url = _url("households", A1_TILE)
+    response = client.get(url)
+    assert "private" in response["Cache-Control"]
+    assert "max-age=" in response["Cache-Control"]
+    again = client.get(url, headers={"If-None-Match": response["ETag"]})
+    assert again.status_code == 304
+
+
+def test_cors_headers_follow_the_setting(
+    client: Client, tree: RegistryTree, settings: Settings
+) -> None:
+    """ "*" lets any site read tiles; a list lets the listed origins only; a preflight
+    (OPTIONS) is answered with the methods allowed."""
+    url = _url("units", maps.tile_at(106.0, 20.25, 11))
+    settings.MAP_TILE_CORS_ORIGINS = ["*"]
+    assert client.get(url)["Access-Control-Allow-Origin"] == "*"
+
+    settings.MAP_TILE_CORS_ORIGINS = ["https://ban-do.example.vn"]
+    allowed = client.get(url, headers={"Origin": "https://ban-do.example.vn"})
+    assert allowed["Access-Control-Allow-Origin"] == "https://ban-do.example.vn"
+    assert "Origin" in allowed["Vary"]
+    other = client.get(url, headers={"Origin": "https://khac.example"})
+    assert "Access-Control-Allow-Origin" not in other
+
+    preflight = client.options(
+        url,
+        headers={
+            "Origin": "https://ban-do.example.vn",
+            "Access-Control-Request-Method": "GET",
+            "Access-Control-Request-Headers": "if-none-match",
+        },
+    )
+    assert preflight.status_code == 204
+    assert preflight["Access-Control-Allow-Origin"] == "https://ban-do.example.vn"
+    assert "GET" in preflight["Access-Control-Allow-Methods"]
+    assert preflight["Access-Control-Allow-Headers"] == "if-none-match"
+
+
+@pytest.mark.parametrize(
+    ("z", "x", "y"),
+    [("23", "0", "0"), ("2", "4", "0"), ("2", "0", "4"), ("a", "0", "0"), ("1", "-1", "0")],
+)
+def test_a_tile_outside_the_pyramid_is_a_400(
+    client: Client, settings: Settings, z: str, x: str, y: str
+) -> None:
+    """z from 0 to 22, x and y inside 2^z: anything else is refused, naming the tile."""
+    settings.MAP_TILE_CORS_ORIGINS = ["*"]
+    response = client.get(f"/so-dang-ky/ban-do/tiles/households/{z}/{x}/{y}.pbf")
+    assert response.status_code == 400
+    assert f"{z}/{x}/{y}" in response.content.decode()
+    assert response["Access-Control-Allow-Origin"] == "*"
+
+
+def test_bad_filters_are_a_400_and_unknown_layers_a_404(client: Client) -> None:
+    """A filter the layer lacks or a value outside its choices is named in a 400."""
+    tile = maps.Tile(10, 813, 453)
+    unknown = client.get(_url("households", tile, colour="red"))
+    assert unknown.status_code == 400
+    assert "colour" in unknown.content.decode()
+    bad_value = client.get(_url("households", tile, status="gone"))
+    assert bad_value.status_code == 400
+    assert "gone" in bad_value.content.decode()
+    assert client.get("/so-dang-ky/ban-do/tiles/ghosts/1/0/0.pbf").status_code == 404
+
+
+def _count(client: Client, url: str) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return len(captured)
+
+
+@pytest.mark.parametrize("tile", [A1_TILE, PROVINCE_TILE], ids=["rows", "clusters"])
+def test_a_tile_costs_the_same_queries_for_few_or_many_rows(
+    client: Client,
+    tree: RegistryTree,
+    users: RegistryUsers,
+    django_assert_num_queries: DjangoAssertNumQueries,
+    tile: maps.Tile,
+) -> None:
+    """One household or sixty across villages: the same queries (one for the tile)."""
+    add_household(tree.a1, *A1_POINT)
+    client.force_login(users.province_officer)
+    url = _url("households", tile)
+    client.get(url)  # once per process, SpatiaLite's R*Tree is checked for upkeep
+    one = _count(client, url)
+    for i in range(20):
+        add_household(tree.a1, A1_POINT[0] + i * 1e-5, A1_POINT[1])
+        add_household(tree.a2, 105.97 + i * 1e-4, 20.27)
+        add_household(tree.b1, 106.05 + i * 1e-4, 20.25)
+    with django_assert_num_queries(one):
+        client.get(url)

@@ -1,0 +1,90 @@
+"""Photos on product and tourism-site pages: upload, move, delete."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.urls import reverse
+from pytest_django import Settings
+
+from langso.accounts.models import User
+from langso.registry.models import Photo, TourismSite
+from langso.registry.selectors.economy import photo_list
+from langso.registry.specs import TOURISM_SITE
+
+from ..conftest import RegistryTree, RegistryUsers
+from ..placed_testing import gps_exif, image_bytes, make_row
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def media_root(settings: Settings, tmp_path: Path) -> Path:
+    settings.MEDIA_ROOT = tmp_path
+    return tmp_path
+
+
+@pytest.fixture
+def site(tree: RegistryTree) -> TourismSite:
+    row = make_row(TOURISM_SITE, unit=tree.a1)
+    assert isinstance(row, TourismSite)
+    return row
+
+
+def _client(user: User) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def _upload(client: Client, site: TourismSite, data: bytes, name: str = "a.jpg") -> Any:
+    return client.post(
+        reverse("registry:tourism-site-photo-add", args=[site.code]),
+        {"image": SimpleUploadedFile(name, data, content_type="image/jpeg"), "caption": "Cổng"},
+    )
+
+
+def test_upload_move_and_delete(site: TourismSite, users: RegistryUsers) -> None:
+    """An officer uploads two photos (shown on the page), moves the second up, and
+    deletes one."""
+    client = _client(users.officer_a)
+    for _ in range(2):
+        response = _upload(client, site, image_bytes(exif=gps_exif()))
+        assert response.status_code == 302
+    first, second = photo_list(subject=site)
+    detail = client.get(reverse("registry:tourism-site-detail", args=[site.code]))
+    assert first.image.url in detail.content.decode()
+    client.post(reverse("registry:tourism-site-photo-move", args=[site.code, second.pk, "len"]))
+    assert [p.pk for p in photo_list(subject=site)] == [second.pk, first.pk]
+    client.post(reverse("registry:tourism-site-photo-delete", args=[site.code, first.pk]))
+    assert [p.pk for p in photo_list(subject=site)] == [second.pk]
+
+
+def test_a_bad_file_is_reported_not_stored(site: TourismSite, users: RegistryUsers) -> None:
+    client = _client(users.officer_a)
+    response = client.post(
+        reverse("registry:tourism-site-photo-add", args=[site.code]),
+        {"image": SimpleUploadedFile("a.gif", image_bytes("GIF"), content_type="image/gif")},
+        follow=True,
+    )
+    assert "JPEG hoặc PNG" in response.content.decode()
+    assert not Photo.objects.exists()
+
+
+def test_viewers_and_outsiders_may_not_touch_photos(
+    site: TourismSite, users: RegistryUsers
+) -> None:
+    """A digital-team member of A gets 403 (the site is in view); the officer of B gets
+    404 (it is not)."""
+    assert _upload(_client(users.digital_team_a), site, image_bytes()).status_code == 403
+    assert _upload(_client(users.officer_b), site, image_bytes()).status_code == 404
+    assert not Photo.objects.exists()
+
+
+def test_photo_actions_only_take_posts(site: TourismSite, users: RegistryUsers) -> None:
+    url = reverse("registry:tourism-site-photo-add", args=[site.code])
+    assert _client(users.officer_a).get(url).status_code == 405

@@ -1,0 +1,360 @@
+"""Officers' pages for households: list with filters and search, detail with freshness,
+likely duplicates, history and a map pin, create, edit, status, door-plate QR code."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from langso.accounts.roles import Permission
+from langso.core.errors import AccessDenied, DomainError, NotFound
+from langso.core.models import AuditEntry
+from langso.places.models import Level
+
+from ..duplicates import likely_duplicate_dismiss
+from ..forms import HouseholdFilterForm, HouseholdForm, HouseholdStatusForm
+from ..models import FIELD_GROUPS, Household, Source
+from ..qr import household_qr_png
+from ..selectors import households as selectors
+from ..services import households as services
+
+PAGE_SIZE = 50
+
+GROUP_TITLES = {
+    "identity": gettext_lazy("Định danh và địa chỉ"),
+    "composition": gettext_lazy("Nhân khẩu"),
+    "readiness": gettext_lazy("Sẵn sàng số"),
+    "connectivity": gettext_lazy("Kết nối và thiết bị"),
+    "location": gettext_lazy("Vị trí"),
+}
+
+
+def _household_or_404(request: HttpRequest, address_code: str) -> Household:
+    try:
+        return selectors.household_get_for_user(user=request.user, address_code=address_code)
+    except NotFound as exc:
+        raise Http404(exc.message) from exc
+
+
+def _can_manage(request: HttpRequest, household: Household) -> bool:
+    return bool(request.user.has_perm(Permission.MANAGE_REGISTRIES, household.unit))
+
+
+def _managed_household(request: HttpRequest, address_code: str) -> Household:
+    household = _household_or_404(request, address_code)
+    try:
+        services.household_manage_check(actor=request.user, household=household)
+    except AccessDenied as exc:
+        # In scope but only to view (a digital-team member): 403, saying nothing more.
+        raise PermissionDenied from exc
+    return household
+
+
+# ---------------------------------------------------------------------------------------
+# List
+
+
+@login_required
+@require_GET
+def household_list(request: HttpRequest) -> HttpResponse:
+    """Households in scope, newest first, 50 a page by keyset: no COUNT, no OFFSET."""
+    form = HouseholdFilterForm(request.GET or None)
+    page = None
+    if not request.GET or form.is_valid():
+        data = form.cleaned_data if request.GET else {}
+        filters = selectors.HouseholdFilters(
+            unit=data.get("unit") or "",
+            status=data.get("status") or "",
+            gap=data.get("gap") or "",
+            broadband=data.get("broadband") or "",
+            mobile_coverage=data.get("mobile_coverage") or "",
+            unknown=bool(data.get("unknown")),
+            duplicates=bool(data.get("duplicates")),
+            q=data.get("q") or "",
+        )
+        try:
+            page = selectors.household_list_for_user(
+                user=request.user, filters=filters, after=data.get("after"), limit=PAGE_SIZE
+            )
+        except selectors.HouseholdFilterInvalid as exc:
+            form.add_error(exc.param if exc.param in form.fields else None, exc.message)
+    next_url = None
+    if page is not None and page.next_after is not None:
+        query = {k: v for k, v in request.GET.items() if k != "after" and v}
+        next_url = "?" + urlencode(query | {"after": page.next_after})
+    return render(
+        request,
+        "registry/household_list.html",
+        {
+            "form": form,
+            "households": page.rows if page else [],
+            "next_url": next_url,
+            "is_later_page": bool(request.GET.get("after")),
+            "can_create": request.user.has_perm(Permission.MANAGE_REGISTRIES),
+        },
+    )
+
+
+# ---------------------------------------------------------------------------------------
+# Detail
+
+
+@dataclass(frozen=True)
+class _Group:
+    title: str
+    rows: list[tuple[str, Any]]
+    updated_at: Any
+    source: str
+
+
+def _display(household: Household, field: str) -> Any:
+    if field == "village":
+        return household.village or household.commune
+    if field == "location":
+        point = household.location
+        return f"{point.y:.6f}, {point.x:.6f}" if point else None
+    display = getattr(household, f"get_{field}_display", None)
+    value = getattr(household, field)
+    if isinstance(value, bool):
+        return _("Có") if value else _("Không")
+    if display is not None and value:
+        return display()
+    return value
+
+
+def _groups(household: Household) -> list[_Group]:
+    """Fields by group, each with when and from where it was last updated."""
+    groups = []
+    for group, fields in FIELD_GROUPS.items():
+        source = getattr(household, f"{group}_source")
+        groups.append(
+            _Group(
+                title=str(GROUP_TITLES[group]),
+                rows=[
+                    (services.field_label(field), _display(household, field)) for field in fields
+                ],
+                updated_at=getattr(household, f"{group}_updated_at"),
+                source=str(Source(source).label) if source else "",
+            )
+        )
+    return groups
+
+
+@dataclass(frozen=True)
+class _Change:
+    label: str
+    old: Any
+    new: Any
+
+
+def _history(household: Household) -> list[tuple[AuditEntry, list[_Change]]]:
+    return [
+        (
+            entry,
+            [
+                _Change(label=services.field_label(field), old=old, new=new)
+                for field, (old, new) in sorted(entry.changes.items())
+                # Ancestor ids say nothing a reader needs beside the village.
+                if field not in ("province", "commune")
+            ],
+        )
+        for entry in selectors.household_history(household=household)
+    ]
+
+
+def _pin_context(household: Household) -> dict[str, Any]:
+    """What the small map needs: the point, and the commune's boundary or centroid."""
+    commune = household.commune
+    boundary = commune.boundary
+    return {
+        "pin": {
+            "point": [household.location.x, household.location.y] if household.location else None,
+            "centroid": [commune.centroid.x, commune.centroid.y] if commune.centroid else None,
+            # A light outline is enough under a pin; the full boundary can be heavy.
+            "boundary": boundary.simplify(0.0002, preserve_topology=True).json
+            if boundary
+            else None,
+        }
+    }
+
+
+@login_required
+@require_GET
+def household_detail(request: HttpRequest, address_code: str) -> HttpResponse:
+    household = _household_or_404(request, address_code)
+    can_manage = _can_manage(request, household)
+    return render(
+        request,
+        "registry/household_detail.html",
+        {
+            "household": household,
+            "groups": _groups(household),
+            "duplicates": selectors.likely_duplicates_for_household(
+                user=request.user, household=household
+            ),
+            "history": _history(household),
+            "can_manage": can_manage,
+            "status_form": HouseholdStatusForm(initial={"status": household.status})
+            if can_manage
+            else None,
+        }
+        | _pin_context(household),
+    )
+
+
+@login_required
+@require_GET
+def household_qr(request: HttpRequest, address_code: str) -> HttpResponse:
+    """The door plate's QR code: a PNG of the address code."""
+    household = _household_or_404(request, address_code)
+    response = HttpResponse(household_qr_png(household), content_type="image/png")
+    response["Cache-Control"] = "private, max-age=86400"
+    response["Content-Disposition"] = f'inline; filename="{household.address_code}.png"'
+    return response
+
+
+# ---------------------------------------------------------------------------------------
+# Create, edit, status, dismiss
+
+
+def _village_choices(request: HttpRequest) -> list[Any]:
+    return selectors.household_villages_for_user(user=request.user)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def household_create(request: HttpRequest) -> HttpResponse:
+    if not request.user.has_perm(Permission.MANAGE_REGISTRIES):
+        raise PermissionDenied
+    form = HouseholdForm(
+        request.POST or None, initial={"village": request.GET.get("village", "")[:32]}
+    )
+    if request.method == "POST" and form.is_valid():
+        unit = selectors.household_unit_get(code=form.cleaned_data["village"])
+        try:
+            if unit is None:
+                raise services.HouseholdInvalid({"village": _("Không có thôn hoặc xã mã này.")})
+            household = services.household_create(
+                actor=request.user,
+                village=unit if unit.level == Level.VILLAGE else None,
+                commune=unit if unit.level == Level.COMMUNE else None,
+                values=form.values(),
+            )
+        except services.HouseholdInvalid as exc:
+            form.add_service_errors(exc)
+        except AccessDenied as exc:
+            form.add_error("village", exc.message)
+        else:
+            messages.success(request, _("Đã thêm hộ %(code)s.") % {"code": household.address_code})
+            return redirect("registry:household-detail", household.address_code)
+    return render(
+        request,
+        "registry/household_form.html",
+        {
+            "form": form,
+            "villages": _village_choices(request),
+            "title": _("Thêm hộ gia đình"),
+            "pin": {"point": None, "centroid": None, "boundary": None},
+        },
+    )
+
+
+def _initial(household: Household) -> dict[str, Any]:
+    initial: dict[str, Any] = {
+        field: getattr(household, field)
+        for field in HouseholdForm.base_fields
+        if field not in ("village", "lat", "lon", "address_code")
+    }
+    initial["village"] = (household.village or household.commune).code
+    if household.address_code_kind == "national":
+        initial["address_code"] = household.address_code
+    if household.location:
+        initial |= {"lat": household.location.y, "lon": household.location.x}
+    return initial
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def household_edit(request: HttpRequest, address_code: str) -> HttpResponse:
+    household = _managed_household(request, address_code)
+    form = HouseholdForm(request.POST or None, initial=_initial(household))
+    if request.method == "POST" and form.is_valid():
+        values = form.values(changed_only=True)
+        try:
+            if "village" in form.changed_data:
+                unit = selectors.household_unit_get(code=form.cleaned_data["village"])
+                if unit is None or unit.level != Level.VILLAGE:
+                    raise services.HouseholdInvalid({"village": _("Không có thôn mã này.")})
+                values["village"] = unit
+            household = services.household_update(
+                actor=request.user, household=household, values=values
+            )
+        except services.HouseholdInvalid as exc:
+            form.add_service_errors(exc)
+        except AccessDenied as exc:
+            form.add_error("village", exc.message)
+        else:
+            messages.success(request, _("Đã lưu hộ %(code)s.") % {"code": household.address_code})
+            return redirect("registry:household-detail", household.address_code)
+    return render(
+        request,
+        "registry/household_form.html",
+        {
+            "form": form,
+            "household": household,
+            "villages": _village_choices(request),
+            "title": _("Sửa hộ %(code)s") % {"code": household.address_code},
+        }
+        | _pin_context(household),
+    )
+
+
+@login_required
+@require_POST
+def household_status(request: HttpRequest, address_code: str) -> HttpResponse:
+    household = _managed_household(request, address_code)
+    form = HouseholdStatusForm(request.POST)
+    if form.is_valid():
+        merged_into = None
+        try:
+            if code := form.cleaned_data["merged_into"].strip():
+                merged_into = selectors.household_get_for_user(user=request.user, address_code=code)
+            services.household_set_status(
+                actor=request.user,
+                household=household,
+                status=form.cleaned_data["status"],
+                merged_into=merged_into,
+            )
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("Đã cập nhật tình trạng của hộ."))
+    else:
+        messages.error(request, _("Tình trạng không hợp lệ."))
+    return redirect("registry:household-detail", household.address_code)
+
+
+@login_required
+@require_POST
+def duplicate_dismiss(request: HttpRequest, pk: int) -> HttpResponse:
+    """Close a likely-duplicate flag and go back to the household it was read from."""
+    try:
+        pair = selectors.likely_duplicate_get_for_user(user=request.user, pair_id=pk)
+        likely_duplicate_dismiss(actor=request.user, pair=pair)
+    except NotFound as exc:
+        raise Http404(exc.message) from exc
+    except AccessDenied as exc:
+        raise PermissionDenied from exc
+    messages.success(request, _("Đã ghi nhận: hai hộ này khác nhau."))
+    back = request.POST.get("household", "")[:40]
+    return redirect("registry:household-detail", back or pair.household.address_code)

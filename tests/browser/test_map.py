@@ -1,0 +1,212 @@
+"""The registry map in a real browser: MapLibre draws our vector tiles (WebGL through
+SwiftShader, Chromium's software renderer), and `queryRenderedFeatures` finds features
+of several layers. A screenshot is left in var/screenshots/map.png for a person to look
+at."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.conf import settings
+from django.contrib.gis.geos import MultiPolygon, Point, Polygon
+from django.test import Client
+from django.urls import reverse
+from playwright.sync_api import Browser, Page, expect, sync_playwright
+from pytest_django.live_server_helper import LiveServer
+
+from langso.accounts.roles import Role
+from langso.accounts.tests.factories import make_role, make_user
+from langso.places.models import AdminUnit
+from langso.places.testing import make_unit_tree
+from langso.registry.models import (
+    AquacultureFarm,
+    Cooperative,
+    FishingVessel,
+    Household,
+    Product,
+    PublicWifiPoint,
+    SecurityCamera,
+    TourismSite,
+)
+
+from .conftest import CHROMIUM, FLAGS
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+SCREENSHOT = Path(settings.BASE_DIR) / "var" / "screenshots" / "map.png"
+# WebGL for MapLibre: Chromium's software GL (SwiftShader) instead of a GPU.
+GL_FLAGS = [flag for flag in FLAGS if flag != "--disable-gpu"] + [
+    "--use-angle=swiftshader",
+    "--enable-unsafe-swiftshader",
+]
+# Commune A: the square 105.90–106.00 E × 20.20–20.30 N.
+A_BOUNDARY = MultiPolygon(
+    Polygon(((105.90, 20.20), (106.00, 20.20), (106.00, 20.30), (105.90, 20.30), (105.90, 20.20))),
+    srid=4326,
+)
+
+
+@pytest.fixture(scope="module")
+def gl_browser() -> Iterator[Browser]:
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=GL_FLAGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def desk_page(gl_browser: Browser) -> Iterator[Page]:
+    """A desktop-sized page: officers keep registries at a desk."""
+    context = gl_browser.new_context(viewport={"width": 1200, "height": 900}, locale="vi-VN")
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+def _placed(unit: AdminUnit) -> dict[str, Any]:
+    village = unit if unit.level == "village" else None
+    return {"province_id": unit.province_id, "commune_id": unit.commune_id, "village": village}
+
+
+def _commune_with_registries() -> AdminUnit:
+    """Commune A with 40 households in two villages and one row of every other registry;
+    commune B next door with a centroid only."""
+    tree = make_unit_tree(province_code="37", province_name="Tỉnh Ninh Bình")
+    commune_a, commune_b = tree.communes
+    commune_a.boundary = A_BOUNDARY
+    commune_a.centroid = Point(105.95, 20.25, srid=4326)
+    commune_a.save(update_fields=["boundary", "centroid"])
+    commune_b.centroid = Point(106.05, 20.25, srid=4326)
+    commune_b.save(update_fields=["centroid"])
+    a1, a2 = tree.villages_of(commune_a)
+    households = [
+        Household.objects.create(
+            **_placed(village),
+            address_code=f"{village.code}-{i:03d}",
+            head_name="Chủ hộ thử",
+            members=4,
+            adults=3,
+            adults_smartphone=2,
+            location=Point(lon + (i % 5) * 0.002, lat + (i // 5) * 0.002, srid=4326),
+        )
+        for i in range(20)
+        for village, lon, lat in ((a1, 105.92, 20.22), (a2, 105.96, 20.26))
+    ]
+    maker = households[0]
+
+    def at(lon: float, lat: float) -> Point:
+        return Point(lon, lat, srid=4326)
+
+    cooperative = Cooperative.objects.create(
+        **_placed(commune_a), code="HTX-001", name="HTX Nông nghiệp", location=at(105.95, 20.24)
+    )
+    Product.objects.create(
+        **_placed(a1),
+        code="SP-001",
+        name="Mắm tôm",
+        category="food",
+        cooperative=cooperative,
+        location=at(105.93, 20.28),
+    )
+    FishingVessel.objects.create(
+        **_placed(a2), registration_number="NB-90001-TS", owner=maker, location=at(105.98, 20.21)
+    )
+    AquacultureFarm.objects.create(
+        **_placed(a2), code="AO-001", area_ha=Decimal("2.5"), location=at(105.99, 20.23)
+    )
+    TourismSite.objects.create(
+        **_placed(a1), code="DL-001", name="Homestay", kind="homestay", location=at(105.91, 20.29)
+    )
+    PublicWifiPoint.objects.create(
+        **_placed(a1), code="WF-001", place="Nhà văn hóa", location=at(105.94, 20.25)
+    )
+    SecurityCamera.objects.create(
+        **_placed(a2), code="CM-001", place="Ngã ba", location=at(105.97, 20.29)
+    )
+    return commune_a
+
+
+# Our sources are added on "load"; then wait until every tile is drawn.
+_SOURCES_ADDED = """() => window.langsoMap && window.langsoMap.getSource("households")"""
+_WAIT_FOR_IDLE = """() => new Promise((resolve, reject) => {
+  const map = window.langsoMap;
+  setTimeout(() => reject(new Error("the map never became idle")), 30000);
+  if (map.loaded()) resolve();
+  else map.once("idle", () => resolve());
+})"""
+
+_RENDERED = """() => window.langsoMap.queryRenderedFeatures().map((f) => ({
+  source: f.source, layer: f.layer.id, properties: f.properties,
+}))"""
+
+
+def test_the_map_draws_every_registry_and_the_units(
+    desk_page: Page, live_server: LiveServer
+) -> None:
+    """Signed in as commune A's officer, the map opens on the commune and draws the
+    households (as clusters at this zoom), the other registries, and the units."""
+    commune = _commune_with_registries()
+    officer = make_user(username="canbo.xa.a")
+    make_role(user=officer, role=Role.COMMUNE_OFFICER, unit=commune)
+    client = Client()
+    client.force_login(officer)
+    desk_page.context.add_cookies(
+        [
+            {
+                "name": settings.SESSION_COOKIE_NAME,
+                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+                "url": live_server.url,
+            }
+        ]
+    )
+    errors: list[str] = []
+    desk_page.on("pageerror", lambda error: errors.append(str(error)))
+
+    desk_page.on("console", lambda message: errors.append("console: " + message.text))
+    desk_page.goto(live_server.url + reverse("registry:map"))
+    desk_page.wait_for_function(_SOURCES_ADDED, timeout=30_000)
+    desk_page.evaluate(_WAIT_FOR_IDLE)
+    rendered: list[dict[str, Any]] = desk_page.evaluate(_RENDERED)
+
+    SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
+    desk_page.screenshot(path=str(SCREENSHOT))
+
+    assert errors == []
+    sources = {feature["source"] for feature in rendered}
+    assert {"households", "units", "cooperatives", "tourism", "vessels"} <= sources, sources
+    assert len(sources) >= 8, sources
+    # Households come clustered below zoom 15, and the counts add up to the 40 drawn.
+    clusters = [f for f in rendered if f["layer"] == "households-clusters"]
+    assert clusters
+    assert sum(f["properties"]["count"] for f in clusters) == 40
+    zoom = desk_page.evaluate("() => window.langsoMap.getZoom()")
+    assert 11 <= zoom < 15
+    # The commune's boundary is drawn as context.
+    assert any(f["layer"] == "units-line" for f in rendered)
+
+    # A click on the cooperative opens its popup: code, and a link to its page.
+    x, y = desk_page.evaluate(
+        "() => { const p = window.langsoMap.project([105.95, 20.24]); return [p.x, p.y]; }"
+    )
+    box = desk_page.locator("#map").bounding_box()
+    assert box is not None
+    desk_page.mouse.click(box["x"] + x, box["y"] + y)
+    popup = desk_page.locator(".maplibregl-popup")
+    expect(popup).to_contain_text("HTX-001")
+    expect(popup.get_by_role("link", name="Xem chi tiết")).to_have_attribute(
+        "href", reverse("registry:cooperative-detail", args=["HTX-001"])
+    )
+
+    # Households switched off are no longer drawn; the other layers stay.
+    desk_page.get_by_role("checkbox", name="Hộ gia đình").uncheck()
+    desk_page.evaluate(_WAIT_FOR_IDLE)
+    sources = {feature["source"] for feature in desk_page.evaluate(_RENDERED)}
+    assert "households" not in sources
+    assert "cooperatives" in sources
+    assert errors == []
