@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 from django.contrib.gis.geos import Point
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from .models import COUNT_FIELDS, Broadband, Household, HouseholdStatus, MobileCoverage
@@ -18,7 +19,7 @@ _ANY = [("", _("Tất cả"))]
 
 def _count_field(name: str) -> forms.IntegerField:
     return forms.IntegerField(
-        label=Household._meta.get_field(name).verbose_name,  # type: ignore[union-attr]  # a concrete field
+        label=capfirst(Household._meta.get_field(name).verbose_name),  # type: ignore[union-attr]  # a concrete field
         required=False,
         min_value=0,
         help_text=_("Để trống nếu chưa biết (không phải 0)."),

@@ -180,6 +180,19 @@ def household_history(*, household: Household, limit: int = 100) -> list[AuditEn
     return list(audit_history(instance=household)[:limit])
 
 
+def household_history_names(*, entries: list[AuditEntry]) -> tuple[dict[int, str], dict[int, str]]:
+    """Names of the villages and codes of the households a trail refers to by id, read
+    in one query each whatever the length of the trail."""
+    village_ids: set[int] = set()
+    household_ids: set[int] = set()
+    for entry in entries:
+        for field, ids in (("village", village_ids), ("merged_into", household_ids)):
+            ids.update(v for v in entry.changes.get(field, []) if isinstance(v, int))
+    units = dict(AdminUnit.objects.filter(pk__in=village_ids).values_list("pk", "name"))
+    codes = dict(Household.objects.filter(pk__in=household_ids).values_list("pk", "address_code"))
+    return units, codes
+
+
 @dataclass(frozen=True)
 class DuplicateFlag:
     """An open flag seen from one household: the other household and why."""

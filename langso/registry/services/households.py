@@ -361,7 +361,8 @@ def household_create(
         actor=actor,
         instance=household,
         action=AuditEntry.Action.CREATE,
-        after=_audit_snapshot(household),
+        # What was given: a field left empty on creation is no change.
+        after={k: v for k, v in _audit_snapshot(household).items() if v not in (None, "")},
     )
     _publish(household, None, source)
     likely_duplicates_flag(household_ids=[household.pk])

@@ -9,6 +9,7 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.gis.geos import GEOSGeometry, Point
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -157,18 +158,53 @@ class _Change:
     new: Any
 
 
+_CHOICES: dict[str, dict[Any, str]] = {
+    field.name: {value: str(label) for value, label in field.flatchoices}
+    for field in Household._meta.concrete_fields
+    if field.choices
+}
+
+
+_HIDDEN_IN_HISTORY = frozenset({"province", "commune"})
+
+
 def _history(household: Household) -> list[tuple[AuditEntry, list[_Change]]]:
+    """The trail as a reader wants it: labels, choice names, units and codes by name,
+    points as "lat, lon"; ancestor ids (which follow the village) and empty-to-empty
+    values left out."""
+    entries = selectors.household_history(household=household)
+    units, codes = selectors.household_history_names(entries=entries)
+
+    def shown(field: str, value: Any) -> Any:
+        if value is None or value == "":
+            return None
+        if field == "village":
+            return units.get(value, value)
+        if field == "merged_into":
+            return codes.get(value, value)
+        if field == "location":
+            point = GEOSGeometry(value)
+            return f"{point.y:.6f}, {point.x:.6f}" if isinstance(point, Point) else value
+        if isinstance(value, bool):
+            return _("Có") if value else _("Không")
+        choices = _CHOICES.get(field)
+        return choices.get(value, value) if choices else value
+
     return [
         (
             entry,
             [
-                _Change(label=services.field_label(field), old=old, new=new)
+                _Change(
+                    label=services.field_label(field),
+                    old=shown(field, old),
+                    new=shown(field, new),
+                )
                 for field, (old, new) in sorted(entry.changes.items())
-                # Ancestor ids say nothing a reader needs beside the village.
-                if field not in ("province", "commune")
+                if field not in _HIDDEN_IN_HISTORY
+                and (old not in (None, "") or new not in (None, ""))
             ],
         )
-        for entry in selectors.household_history(household=household)
+        for entry in entries
     ]
 
 

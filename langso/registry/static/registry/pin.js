@@ -34,6 +34,7 @@
       attributionControl: false
     });
     map.addControl(new maplibregl.NavigationControl({ showCompass: false }));
+    window.langsoPinMap = map;  // for the browser test and for a curious officer
 
     map.on("load", function () {
       if (boundary) {
