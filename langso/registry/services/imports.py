@@ -60,7 +60,6 @@ from ..models import (
 )
 from ..selectors.scope import within_scope
 from ..sequences import code_stem, next_code
-from ..specs import CAMERA, COOPERATIVE, FARM, PRODUCT, TOURISM_SITE, VESSEL, WIFI_POINT
 from ..transfer import (
     HOUSEHOLD,
     Cell,
@@ -1083,60 +1082,4 @@ def household_import_rows(
     source only where a value changed."""
     return registry_import_rows(
         actor=actor, registry=HOUSEHOLD, rows=rows, unit=unit, job_id=job_id
-    )
-
-
-def cooperative_import_rows(
-    *, actor: Actor, rows: Rows, unit: AdminUnit | None = None, job_id: int | None = None
-) -> ImportReport:
-    return registry_import_rows(
-        actor=actor, registry=COOPERATIVE.name, rows=rows, unit=unit, job_id=job_id
-    )
-
-
-def product_import_rows(
-    *, actor: Actor, rows: Rows, unit: AdminUnit | None = None, job_id: int | None = None
-) -> ImportReport:
-    return registry_import_rows(
-        actor=actor, registry=PRODUCT.name, rows=rows, unit=unit, job_id=job_id
-    )
-
-
-def vessel_import_rows(
-    *, actor: Actor, rows: Rows, unit: AdminUnit | None = None, job_id: int | None = None
-) -> ImportReport:
-    return registry_import_rows(
-        actor=actor, registry=VESSEL.name, rows=rows, unit=unit, job_id=job_id
-    )
-
-
-def farm_import_rows(
-    *, actor: Actor, rows: Rows, unit: AdminUnit | None = None, job_id: int | None = None
-) -> ImportReport:
-    return registry_import_rows(
-        actor=actor, registry=FARM.name, rows=rows, unit=unit, job_id=job_id
-    )
-
-
-def tourism_site_import_rows(
-    *, actor: Actor, rows: Rows, unit: AdminUnit | None = None, job_id: int | None = None
-) -> ImportReport:
-    return registry_import_rows(
-        actor=actor, registry=TOURISM_SITE.name, rows=rows, unit=unit, job_id=job_id
-    )
-
-
-def wifi_point_import_rows(
-    *, actor: Actor, rows: Rows, unit: AdminUnit | None = None, job_id: int | None = None
-) -> ImportReport:
-    return registry_import_rows(
-        actor=actor, registry=WIFI_POINT.name, rows=rows, unit=unit, job_id=job_id
-    )
-
-
-def camera_import_rows(
-    *, actor: Actor, rows: Rows, unit: AdminUnit | None = None, job_id: int | None = None
-) -> ImportReport:
-    return registry_import_rows(
-        actor=actor, registry=CAMERA.name, rows=rows, unit=unit, job_id=job_id
     )

@@ -21,14 +21,8 @@ from langso.registry.models import (
     TourismSite,
 )
 from langso.registry.services.imports import (
-    camera_import_rows,
-    cooperative_import_rows,
-    farm_import_rows,
     household_import_rows,
-    product_import_rows,
-    tourism_site_import_rows,
-    vessel_import_rows,
-    wifi_point_import_rows,
+    registry_import_rows,
 )
 from langso.registry.tests.conftest import RegistryTree, RegistryUsers
 from langso.registry.tests.transfer_support import row
@@ -39,7 +33,8 @@ def test_cooperatives_get_codes_and_update_by_code(
 ) -> None:
     """A cooperative without a code gets "<commune>-HTX0001"; importing its code again
     updates it, with its search name and an audit entry per change."""
-    report = cooperative_import_rows(
+    report = registry_import_rows(
+        registry="cooperative",
         actor=users.officer_a,
         rows=[
             row(
@@ -60,7 +55,8 @@ def test_cooperatives_get_codes_and_update_by_code(
     assert cooperative.phone == "0912345678"
     assert cooperative.search_name == "htx nong nghiep dong tam"
     assert (cooperative.commune, cooperative.village) == (tree.a, tree.a1)
-    cooperative_import_rows(
+    registry_import_rows(
+        registry="cooperative",
         actor=users.officer_a,
         rows=[
             row(
@@ -78,7 +74,8 @@ def test_cooperatives_get_codes_and_update_by_code(
 def test_products_stand_where_their_maker_is(tree: RegistryTree, users: RegistryUsers) -> None:
     """A product without a unit takes its cooperative's place and point; OCOP stars need
     their year; the price reads "25.000" as twenty-five thousand đồng."""
-    cooperative_import_rows(
+    registry_import_rows(
+        registry="cooperative",
         actor=users.officer_a,
         rows=[
             row(
@@ -91,7 +88,8 @@ def test_products_stand_where_their_maker_is(tree: RegistryTree, users: Registry
             )
         ],
     )
-    product_import_rows(
+    registry_import_rows(
+        registry="product",
         actor=users.officer_a,
         rows=[
             row(
@@ -111,7 +109,8 @@ def test_products_stand_where_their_maker_is(tree: RegistryTree, users: Registry
     assert product.location is not None
     assert (round(product.location.x, 6), round(product.location.y, 6)) == (105.95, 20.25)
     with pytest.raises(ImportRejected) as rejected:
-        product_import_rows(
+        registry_import_rows(
+            registry="product",
             actor=users.officer_a,
             rows=[
                 row("product", name="Mật ong", category="food", cooperative="HTX-1", ocop_stars="3")
@@ -127,7 +126,8 @@ def test_a_maker_outside_the_scope_reads_as_unknown(
         actor=users.officer_b, rows=[row(address_code="VN-B", village=tree.b1.code)]
     )
     with pytest.raises(ImportRejected) as rejected:
-        product_import_rows(
+        registry_import_rows(
+            registry="product",
             actor=users.officer_a,
             rows=[row("product", name="Bánh", category="food", household="VN-B")],
         )
@@ -158,13 +158,13 @@ def test_vessels_need_a_registration_number_of_the_right_form(
         row("vessel", registration_number="NB-90124-TS", unit=tree.a.code, length_m="-2"),
     ]
     with pytest.raises(ImportRejected) as rejected:
-        vessel_import_rows(actor=users.officer_a, rows=rows)
+        registry_import_rows(registry="vessel", actor=users.officer_a, rows=rows)
     assert [(e.row, e.column) for e in rejected.value.errors] == [
         (3, "Số đăng ký"),
         (4, "Số đăng ký"),
         (5, "Chiều dài (m)"),
     ]
-    vessel_import_rows(actor=users.officer_a, rows=rows[:1])
+    registry_import_rows(registry="vessel", actor=users.officer_a, rows=rows[:1])
     vessel = FishingVessel.objects.get()
     assert vessel.registration_number == "NB-90123-TS"
     assert (vessel.length_m, vessel.owner.address_code if vessel.owner else None) == (
@@ -180,13 +180,15 @@ def test_farms_sites_wifi_points_and_cameras_import(
     household_import_rows(
         actor=users.officer_a, rows=[row(address_code="VN-1", village=tree.a1.code)]
     )
-    farm_import_rows(
+    registry_import_rows(
+        registry="farm",
         actor=users.officer_a,
         rows=[
             row("farm", household="VN-1", area_ha="1,25", species="Tôm thẻ", farming_type="ao, dam")
         ],
     )
-    tourism_site_import_rows(
+    registry_import_rows(
+        registry="tourism-site",
         actor=users.officer_a,
         rows=[
             row(
@@ -198,12 +200,15 @@ def test_farms_sites_wifi_points_and_cameras_import(
             )
         ],
     )
-    wifi_point_import_rows(
+    registry_import_rows(
+        registry="wifi-point",
         actor=users.officer_a,
         rows=[row("wifi-point", unit=tree.a1.code, place="Nhà văn hóa thôn", is_working="không")],
     )
-    camera_import_rows(
-        actor=users.officer_a, rows=[row("camera", unit=tree.a.code, place="Cổng làng")]
+    registry_import_rows(
+        registry="camera",
+        actor=users.officer_a,
+        rows=[row("camera", unit=tree.a.code, place="Cổng làng")],
     )
     farm = AquacultureFarm.objects.get()
     assert (farm.code, farm.village, farm.area_ha, farm.farming_type) == (
