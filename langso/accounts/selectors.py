@@ -98,6 +98,17 @@ def unit_scope_q(*, user: AnyUser, permission: str, prefix: str = "") -> Q:
     return scope
 
 
+def scope_unit(*, user: AnyUser, permission: str) -> AdminUnit | None:
+    """The one unit whose subtree is the whole of `user`'s scope for `permission` (roles
+    on units under it add nothing), or None: nationwide, nothing, or several units apart.
+    Lists use it to tell the database which index holds the scope's rows in order."""
+    if is_nationwide(user=user, permission=permission):
+        return None
+    units = [a.unit for a in _roles_with(user, permission) if a.unit is not None]
+    outermost = {u.pk: u for u in units if not any(o.pk != u.pk and o.contains(u) for o in units)}
+    return next(iter(outermost.values())) if len(outermost) == 1 else None
+
+
 def scoped_units(*, user: AnyUser, permission: str) -> QuerySet[AdminUnit]:
     """The units (of every generation) on which `user` holds `permission`."""
     return AdminUnit.objects.filter(unit_scope_q(user=user, permission=permission))

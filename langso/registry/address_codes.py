@@ -23,16 +23,30 @@ GENERATED_PATTERN = re.compile(r"^(\d{5})-(\d{6})-([0-9A-Z])$")
 ANY_CODE_PATTERN = re.compile(r"^[0-9A-Z][0-9A-Z-]{2,31}$")
 
 
+_MODULUS = 36
+
+
+def _step(product: int, value: int) -> int:
+    """One character of ISO 7064 MOD 37,36 (hybrid): the running product after it."""
+    total = (product + value) % _MODULUS or _MODULUS
+    return (total * 2) % (_MODULUS + 1)
+
+
+# The product after each character, by the product before it: an import generates
+# codes by the hundred thousand, and a table look-up is several times faster.
+_STEPS = {
+    char: tuple(_step(product, value) for product in range(_MODULUS + 1))
+    for value, char in enumerate(_ALPHABET)
+}
+
+
 def check_character(body: str) -> str:
     """ISO 7064 MOD 37,36 (hybrid) check character over digits and capital letters."""
-    modulus = 36
-    product = modulus
+    product = _MODULUS
     for char in body:
-        if char == "-":
-            continue
-        total = (product + _ALPHABET.index(char)) % modulus or modulus
-        product = (total * 2) % (modulus + 1)
-    return _ALPHABET[(modulus + 1 - product) % modulus]
+        if char != "-":
+            product = _STEPS[char][product]
+    return _ALPHABET[(_MODULUS + 1 - product) % _MODULUS]
 
 
 def format_generated(commune_code: str, sequence: int) -> str:

@@ -11,3 +11,11 @@ class RegistryConfig(AppConfig):
         # system GEOS into the process, its first geometry operation can crash. Loading it
         # here, before any database connection opens, fixes the order for every entry point.
         import shapely  # noqa: F401
+
+        from langso.core.events import subscribe
+
+        from .events import HouseholdsChanged
+        from .services.map_cells import households_changed
+
+        # The map's pre-counted cells follow every household write, in its transaction.
+        subscribe(HouseholdsChanged, households_changed)

@@ -6,9 +6,11 @@ Tiles come from one SQL query per tile on PostGIS (`ST_AsMVTGeom` + `ST_AsMVT`) 
 encoded in Python elsewhere (SpatiaLite), with the MVT schema of the `mapbox-vector-tile`
 package; `core.db.capabilities()` says which. Below a layer's `cluster_below_zoom` a
 tile carries grid clusters instead of rows: the tile is cut into `CLUSTER_CELLS` ×
-`CLUSTER_CELLS` cells and each non-empty cell becomes one point at the mean position of
-its rows, with a `count` — a GROUP BY in SQL on both databases, so a tile over a million
-households stays a few kilobytes. A cell holding one row is that row.
+`CLUSTER_CELLS` cells (the Web Mercator tiles four zooms down) and each non-empty cell
+becomes one point at the mean position of its rows, with a `count`. A cell holding one
+row is that row. Households are clustered from pre-counted cells (`HouseholdMapCell`)
+up to zoom 12, so that a tile over a million households sums thousands of rows rather
+than grouping a million; other layers, and finer zooms, group their rows in SQL.
 
 Properties never carry personal data (Decree 13/2023): no head of household's name or
 phone, only codes, kinds, statuses and counts that popups and filters need.
@@ -33,6 +35,7 @@ from django.db.models import (
     BooleanField,
     Count,
     DecimalField,
+    ExpressionWrapper,
     F,
     FloatField,
     Func,
@@ -40,11 +43,11 @@ from django.db.models import (
     Min,
     Q,
     QuerySet,
+    Sum,
     Value,
 )
 from django.db.models.expressions import RawSQL
-from django.db.models.functions import Cast, Coalesce, Floor
-from django.utils import timezone
+from django.db.models.functions import Cast, Coalesce, Cos, Floor, Ln, Radians, Tan
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -60,13 +63,24 @@ from .models import (
     Cooperative,
     FishingVessel,
     Household,
+    HouseholdMapCell,
     HouseholdStatus,
     Placed,
     Product,
-    ProductCategory,
     PublicWifiPoint,
     SecurityCamera,
     TourismSite,
+)
+from .models.map_cells import CELL_LEVEL
+from .specs import (
+    CAMERA,
+    COOPERATIVE,
+    FARM,
+    PRODUCT,
+    TOURISM_SITE,
+    VESSEL,
+    WIFI_POINT,
+    ListFilter,
 )
 
 # Tile geometry: MVT's usual extent, and the margin kept around a tile so that symbols
@@ -74,7 +88,8 @@ from .models import (
 EXTENT = 4096
 BUFFER = 64
 MAX_ZOOM = 22
-CLUSTER_CELLS = 16
+CLUSTER_BITS = 4
+CLUSTER_CELLS = 2**CLUSTER_BITS
 # A point tile past this many rows is cut: a town block at zoom 15 holds a few thousand
 # households, far below it; the cap only guards the server.
 TILE_ROW_CAP = 20_000
@@ -93,16 +108,6 @@ class MapInputError(DomainError):
 
 
 @dataclass(frozen=True)
-class LayerFilter:
-    """A filter the map offers on a layer: `?name=value`, one of `choices`."""
-
-    name: str
-    label: str | Promise
-    choices: tuple[tuple[str, str | Promise], ...]
-    build: Callable[[str], Q]
-
-
-@dataclass(frozen=True)
 class MapLayer:
     """A registry on the map. `properties` maps a property name to the model field it is
     read from; nothing else leaves the database."""
@@ -111,13 +116,14 @@ class MapLayer:
     title: str | Promise
     model: type[Placed]
     properties: Mapping[str, str]
-    filters: tuple[LayerFilter, ...] = ()
+    # The registry list's own filters (`specs`), so that the list and the map agree.
+    filters: tuple[ListFilter, ...] = ()
     cluster_below_zoom: int = 12
     color: str = "#555555"
     # The route (in the "registry" namespace) of a row's page, taking its code.
     detail_route: str = ""
 
-    def filter_named(self, name: str) -> LayerFilter | None:
+    def filter_named(self, name: str) -> ListFilter | None:
         return next((f for f in self.filters if f.name == name), None)
 
     def property_labels(self) -> dict[str, str | Promise]:
@@ -136,31 +142,13 @@ class UnitLayer:
     title = gettext_lazy("Đơn vị hành chính")
 
 
-def _choice_filter(name: str, label: str | Promise, field_name: str, choices: Any) -> LayerFilter:
-    return LayerFilter(
-        name=name,
-        label=label,
-        choices=tuple(choices.choices),
-        build=lambda value: Q(**{field_name: value}),
-    )
-
-
-def _working_filter() -> LayerFilter:
-    return LayerFilter(
-        name="working",
-        label=gettext_lazy("Hoạt động"),
-        choices=(("1", gettext_lazy("Đang hoạt động")), ("0", gettext_lazy("Không hoạt động"))),
-        build=lambda value: Q(is_working=value == "1"),
-    )
-
-
 def _fewer_than_adults(field_name: str) -> Q:
     return Q(**{f"{field_name}__lt": F("adults")})
 
 
 # A readiness gap: some adult still lacks what the programme counts. An unknown count is
 # not a gap — it is shown as "not surveyed" instead.
-_HOUSEHOLD_GAPS: dict[str, tuple[str | Promise, Callable[[], Q]]] = {
+HOUSEHOLD_GAPS: dict[str, tuple[str | Promise, Callable[[], Q]]] = {
     "smartphone": (
         gettext_lazy("Còn người chưa có điện thoại thông minh"),
         lambda: _fewer_than_adults("adults_smartphone"),
@@ -187,25 +175,6 @@ _HOUSEHOLD_GAPS: dict[str, tuple[str | Promise, Callable[[], Q]]] = {
     ),
 }
 
-_OCOP = (
-    ("3", gettext_lazy("OCOP từ 3 sao")),
-    ("4", gettext_lazy("OCOP từ 4 sao")),
-    ("5", gettext_lazy("OCOP 5 sao")),
-)
-
-_LICENCE = (
-    ("expired", gettext_lazy("Giấy phép đã hết hạn")),
-    ("valid", gettext_lazy("Giấy phép còn hạn")),
-)
-
-
-def _licence(value: str) -> Q:
-    today = timezone.localdate()
-    if value == "expired":
-        return Q(licence_expires_on__lt=today)
-    return Q(licence_expires_on__gte=today)
-
-
 LAYERS: dict[str, MapLayer] = {
     layer.name: layer
     for layer in (
@@ -220,13 +189,19 @@ LAYERS: dict[str, MapLayer] = {
                 "smartphone": "adults_smartphone",
                 "epayment": "adults_epayment",
             },
+            # The map's own: what pre-counted cells can answer (see `_cluster_cells`).
             filters=(
-                _choice_filter("status", gettext_lazy("Tình trạng"), "status", HouseholdStatus),
-                LayerFilter(
+                ListFilter(
+                    name="status",
+                    label=gettext_lazy("Tình trạng"),
+                    choices=tuple(HouseholdStatus.choices),
+                    q=lambda value: Q(status=value),
+                ),
+                ListFilter(
                     name="gap",
                     label=gettext_lazy("Còn thiếu"),
-                    choices=tuple((key, label) for key, (label, _q) in _HOUSEHOLD_GAPS.items()),
-                    build=lambda value: _HOUSEHOLD_GAPS[value][1](),
+                    choices=tuple((key, label) for key, (label, _q) in HOUSEHOLD_GAPS.items()),
+                    q=lambda value: HOUSEHOLD_GAPS[value][1](),
                 ),
             ),
             # Individual houses from zoom 15 (a tile ~1.2 km across); clusters below.
@@ -239,9 +214,7 @@ LAYERS: dict[str, MapLayer] = {
             title=gettext_lazy("Hợp tác xã"),
             model=Cooperative,
             properties={"code": "code", "name": "name", "status": "status"},
-            filters=(
-                _choice_filter("status", gettext_lazy("Tình trạng"), "status", Cooperative.Status),
-            ),
+            filters=COOPERATIVE.filters,
             color="#2ca02c",
             detail_route="cooperative-detail",
         ),
@@ -250,15 +223,7 @@ LAYERS: dict[str, MapLayer] = {
             title=gettext_lazy("Sản phẩm"),
             model=Product,
             properties={"code": "code", "category": "category", "ocop": "ocop_stars"},
-            filters=(
-                _choice_filter("category", gettext_lazy("Nhóm"), "category", ProductCategory),
-                LayerFilter(
-                    name="ocop",
-                    label=gettext_lazy("OCOP"),
-                    choices=_OCOP,
-                    build=lambda value: Q(ocop_stars__gte=int(value)),
-                ),
-            ),
+            filters=PRODUCT.filters,
             color="#ff7f0e",
             detail_route="product-detail",
         ),
@@ -267,14 +232,7 @@ LAYERS: dict[str, MapLayer] = {
             title=gettext_lazy("Tàu cá"),
             model=FishingVessel,
             properties={"code": "registration_number"},
-            filters=(
-                LayerFilter(
-                    name="licence",
-                    label=gettext_lazy("Giấy phép"),
-                    choices=_LICENCE,
-                    build=_licence,
-                ),
-            ),
+            filters=VESSEL.filters,
             color="#17becf",
             detail_route="vessel-detail",
         ),
@@ -284,17 +242,10 @@ LAYERS: dict[str, MapLayer] = {
             model=AquacultureFarm,
             properties={
                 "code": "code",
-                "type": "farming_type",
+                "farming_type": "farming_type",
                 "area": "area_ha",
             },
-            filters=(
-                _choice_filter(
-                    "type",
-                    gettext_lazy("Hình thức nuôi"),
-                    "farming_type",
-                    AquacultureFarm.FarmingType,
-                ),
-            ),
+            filters=FARM.filters,
             color="#9467bd",
             detail_route="farm-detail",
         ),
@@ -303,7 +254,7 @@ LAYERS: dict[str, MapLayer] = {
             title=gettext_lazy("Điểm du lịch"),
             model=TourismSite,
             properties={"code": "code", "name": "name", "kind": "kind"},
-            filters=(_choice_filter("kind", gettext_lazy("Loại hình"), "kind", TourismSite.Kind),),
+            filters=TOURISM_SITE.filters,
             color="#d62728",
             detail_route="tourism-site-detail",
         ),
@@ -312,7 +263,7 @@ LAYERS: dict[str, MapLayer] = {
             title=gettext_lazy("Wifi công cộng"),
             model=PublicWifiPoint,
             properties={"code": "code", "working": "is_working"},
-            filters=(_working_filter(),),
+            filters=WIFI_POINT.filters,
             color="#e377c2",
             detail_route="wifi-point-detail",
         ),
@@ -321,12 +272,7 @@ LAYERS: dict[str, MapLayer] = {
             title=gettext_lazy("Camera an ninh"),
             model=SecurityCamera,
             properties={"code": "code", "purpose": "purpose", "working": "is_working"},
-            filters=(
-                _choice_filter(
-                    "purpose", gettext_lazy("Mục đích"), "purpose", SecurityCamera.Purpose
-                ),
-                _working_filter(),
-            ),
+            filters=CAMERA.filters,
             color="#8c564b",
             detail_route="camera-detail",
         ),
@@ -341,6 +287,8 @@ class LayerQuery:
 
     layer: MapLayer | UnitLayer
     filters: Q = field(default_factory=Q)
+    # The filters' values by name, as asked: what pre-counted map cells can answer.
+    choices: Mapping[str, str] = field(default_factory=dict)
     # For the units layer over GeoJSON: which level (tiles choose by zoom).
     unit_level: str = Level.COMMUNE
 
@@ -367,6 +315,7 @@ def layer_query_parse(name: str, parameters: Mapping[str, str]) -> LayerQuery:
     if isinstance(layer, UnitLayer):
         return LayerQuery(layer=layer, unit_level=_unit_level_parse(parameters))
     filters = Q()
+    choices: dict[str, str] = {}
     for key, value in parameters.items():
         if key in _COMMON_PARAMETERS:
             continue
@@ -387,8 +336,9 @@ def layer_query_parse(name: str, parameters: Mapping[str, str]) -> LayerQuery:
                     "choices": ", ".join(choice for choice, _label in spec.choices),
                 }
             )
-        filters &= spec.build(value)
-    return LayerQuery(layer=layer, filters=filters)
+        filters &= spec.q(value)
+        choices[key] = value
+    return LayerQuery(layer=layer, filters=filters, choices=choices)
 
 
 def _unit_level_parse(parameters: Mapping[str, str]) -> str:
@@ -594,23 +544,83 @@ def _rtree_enabled(using: str, table: str) -> bool:
     return _RTREE_ENABLED[key]
 
 
-def _cluster_rows(rows: QuerySet[Any], tile: Tile) -> QuerySet[Any]:
-    """One row per non-empty cell of the tile's grid: `count`, the mean `lon`, `lat`,
-    and `first_id`, the row itself where the cell holds one.
-
-    Cells are cut linearly in latitude inside the tile rather than in Mercator y: across
-    one tile the difference is under a cell, and the point drawn is the rows' mean
-    position anyway, so the grid only decides what is grouped."""
-    box = tile.bbox
+def grid_cell(level: int) -> tuple[Floor, Floor]:
+    """ORM expressions for the Web Mercator tile of zoom `level` that holds each row's
+    location: x from the west, y from the north, as `tile_at` computes it in Python. The
+    map's clusters are these cells, and so are the pre-counted `HouseholdMapCell`s."""
+    n = 2**level
     lon, lat = PointX("location"), PointY("location")
+    phi = Radians(lat)
+    mercator = Ln(Tan(phi) + Value(1.0) / Cos(phi))
+    x = Floor((lon + Value(180.0)) * Value(n / 360.0))
+    y = Floor((Value(1.0) - mercator / Value(math.pi)) * Value(n / 2.0))
+    return x, y
+
+
+def _cluster_rows(rows: QuerySet[Any], tile: Tile) -> QuerySet[Any]:
+    """One row per non-empty cell of the tile's CLUSTER_CELLS × CLUSTER_CELLS grid (the
+    tiles of zoom z + CLUSTER_BITS): `count`, the mean `lon`, `lat`, and `first_id`,
+    the row itself where the cell holds one. Grouped over the rows themselves: what
+    `_cluster_cells` answers from pre-counted cells where it can."""
+    lon, lat = PointX("location"), PointY("location")
+    cell_x, cell_y = grid_cell(tile.z + CLUSTER_BITS)
     clusters: QuerySet[Any] = (
-        _in_box(rows, box, small=tile.z >= _SMALL_TILE_ZOOM)
-        .annotate(
-            cell_x=Floor((lon - Value(box.west)) * Value(CLUSTER_CELLS / (box.east - box.west))),
-            cell_y=Floor((Value(box.north) - lat) * Value(CLUSTER_CELLS / (box.north - box.south))),
-        )
-        .values("cell_x", "cell_y")
+        _in_box(rows, tile.bbox, small=tile.z >= _SMALL_TILE_ZOOM)
+        .annotate(cluster_x=cell_x, cluster_y=cell_y)
+        .values("cluster_x", "cluster_y")
         .annotate(count=Count("pk"), lon=Avg(lon), lat=Avg(lat), first_id=Min("pk"))
+        .order_by()
+    )
+    return clusters
+
+
+# Filters that pre-counted cells can answer: each cell has one status, and counts each
+# readiness gap apart.
+_CELL_FILTERS = frozenset({"status", "gap"})
+
+
+def _cluster_cells(cells: QuerySet[Any], *, query: LayerQuery, tile: Tile) -> QuerySet[Any] | None:
+    """`_cluster_rows`'s clusters summed from pre-counted cells (`HouseholdMapCell`,
+    already scoped), or None where the tile is finer than the cells or a filter is one
+    they do not count.
+
+    Unfiltered and by status the result is exact. Filtered on a gap, the count and the
+    first row are exact, and the position is the mean of the households' cells' means,
+    weighted by how many have the gap: off by at most a cell (about 600 m), which at
+    zoom 12 and below is a few pixels."""
+    level = tile.z + CLUSTER_BITS
+    if level > CELL_LEVEL or not set(query.choices) <= _CELL_FILTERS:
+        return None
+    side = 2 ** (CELL_LEVEL - tile.z)  # cells across a tile
+    per_cluster = 2 ** (CELL_LEVEL - level)  # cells across a cluster
+    cells = cells.filter(
+        cell_x__gte=tile.x * side,
+        cell_x__lt=(tile.x + 1) * side,
+        cell_y__gte=tile.y * side,
+        cell_y__lt=(tile.y + 1) * side,
+    )
+    if status := query.choices.get("status"):
+        cells = cells.filter(status=status)
+    as_float = FloatField()
+    if gap := query.choices.get("gap"):
+        counted = f"gap_{gap}"
+        cells = cells.filter(**{f"{counted}__gt": 0})
+        share = ExpressionWrapper(F(counted) * 1.0 / F("households"), output_field=as_float)
+        count = Sum(counted)
+        lon = Sum(ExpressionWrapper(share * F("sum_lon"), output_field=as_float))
+        lat = Sum(ExpressionWrapper(share * F("sum_lat"), output_field=as_float))
+        first_id = Min(f"{counted}_first_id")
+    else:
+        count = Sum("households")
+        lon, lat, first_id = Sum("sum_lon"), Sum("sum_lat"), Min("first_id")
+    total = Cast(count, as_float)
+    # Integer division on both databases: the cluster holding the cell.
+    cluster_x: Any = F("cell_x") / Value(per_cluster) if per_cluster > 1 else F("cell_x")
+    cluster_y: Any = F("cell_y") / Value(per_cluster) if per_cluster > 1 else F("cell_y")
+    clusters: QuerySet[Any] = (
+        cells.annotate(cluster_x=cluster_x, cluster_y=cluster_y)
+        .values("cluster_x", "cluster_y")
+        .annotate(count=count, lon=lon / total, lat=lat / total, first_id=first_id)
         .order_by()
     )
     return clusters
@@ -722,11 +732,18 @@ def unit_levels_at(zoom: int) -> tuple[str, ...]:
 # Vector tiles
 
 
-def registry_tile(rows: QuerySet[Any], *, query: LayerQuery, tile: Tile) -> bytes:
+def registry_tile(
+    rows: QuerySet[Any],
+    *,
+    query: LayerQuery,
+    tile: Tile,
+    cells: QuerySet[HouseholdMapCell] | None = None,
+) -> bytes:
     """The registry layer's rows in `tile` as an MVT layer named after it, the row id as
     feature id: grid clusters with a `count` below the layer's cluster zoom (a cell of
-    one row is that row), rows with their properties from it on. Empty bytes for an
-    empty tile. One query."""
+    one row is that row), rows with their properties from it on. Clusters are summed
+    from `cells` (the layer's pre-counted cells, as scoped as `rows`) where they can
+    answer. Empty bytes for an empty tile. One query."""
     layer = _registry_layer(query)
     rows = rows.filter(query.filters)
     connection = connections[rows.db]
@@ -737,7 +754,10 @@ def registry_tile(rows: QuerySet[Any], *, query: LayerQuery, tile: Tile) -> byte
     properties = [f"r.{quote(name)} AS {quote(name)}" for name in ["id", *names]]
     try:
         if tile.z < layer.cluster_below_zoom:
-            cells, cell_params = _compiled(_cluster_rows(rows, tile))
+            counted = None if cells is None else _cluster_cells(cells, query=query, tile=tile)
+            clusters, cell_params = _compiled(
+                _cluster_rows(rows, tile) if counted is None else counted
+            )
             # The properties of a cell's only row are read back by id, a lookup per
             # cell rather than a MIN() of every property over every row. PostgreSQL is
             # told so (LATERAL): it would otherwise hash the whole scope to join a few
@@ -754,7 +774,7 @@ def registry_tile(rows: QuerySet[Any], *, query: LayerQuery, tile: Tile) -> byte
                     f"LEFT JOIN ({singles}) AS r "
                     f"ON c.{quote('count')} = 1 AND r.{quote('id')} = {first_id}"
                 )
-            source = f"({cells}) AS c {join}"
+            source = f"({clusters}) AS c {join}"
             params = [*cell_params, *single_params]
             count = f"CASE WHEN c.{quote('count')} > 1 THEN c.{quote('count')} END"
             columns = [f"{count} AS {quote('count')}", *properties]

@@ -77,7 +77,9 @@ from .models import (
     SecurityCamera,
     Source,
     TourismSite,
+    head_name_keys,
 )
+from .services.map_cells import household_map_cells_rebuild
 
 SYNTH_SOURCE = "synth"
 DEFAULT_SEED = 2026
@@ -542,12 +544,12 @@ _STREETS = [
 
 
 class _Names:
-    """Heads' names and their comparison keys; keys are computed once per name."""
+    """Heads' names and their keys (comparison, search); keys are computed once per name."""
 
     def __init__(self) -> None:
-        self._keys: dict[str, str] = {}
+        self._keys: dict[str, tuple[str, str]] = {}
 
-    def draw(self, rng: np.random.Generator, n: int) -> tuple[list[str], list[str]]:
+    def draw(self, rng: np.random.Generator, n: int) -> tuple[list[str], list[str], list[str]]:
         surnames = rng.choice(len(_SURNAMES), size=n, p=_SURNAME_P).tolist()
         women = (rng.random(n) < 0.28).tolist()
         middles = rng.integers(0, 8, size=n).tolist()
@@ -558,12 +560,14 @@ class _Names:
                 (_MIDDLE_WOMEN[m], _GIVEN_WOMEN[g]) if w else (_MIDDLE_MEN[m], _GIVEN_MEN[g])
             )
             names.append(f"{_SURNAMES[s][0]} {middle} {given}")
-        return names, [self._key(name) for name in names]
+        keys = [self._key(name) for name in names]
+        return names, [k for k, _search in keys], [search for _k, search in keys]
 
-    def _key(self, name: str) -> str:
+    def _key(self, name: str) -> tuple[str, str]:
         key = self._keys.get(name)
         if key is None:
-            key = self._keys[name] = normalize_name(name)
+            keys = head_name_keys(name)
+            key = self._keys[name] = (keys["head_name_key"], keys["head_name_search"])
         return key
 
 
@@ -574,7 +578,7 @@ class _Names:
 HOUSEHOLD_FIELDS = (
     "province_id", "commune_id", "village_id", "location", "created_at", "updated_at",
     "address_code", "address_code_kind", "house_number", "street",
-    "head_name", "head_name_key", "head_phone",
+    "head_name", "head_name_key", "head_name_search", "head_phone",
     "members", "adults", "adults_smartphone", "adults_epayment", "adults_vneid",
     "adults_public_service", "broadband", "mobile_coverage", "has_tv", "has_radio", "status",
     "identity_updated_at", "identity_source", "composition_updated_at", "composition_source",
@@ -750,7 +754,7 @@ def household_chunks(
                 lon[outside] = centre_lon[outside] + rng.normal(0, spread_lon, missing)
                 lat[outside] = centre_lat[outside] + rng.normal(0, spread_lat, missing)
         counts = household_counts(rng, n, profile)
-        heads, head_keys = names.draw(rng, n)
+        heads, head_keys, head_searches = names.draw(rng, n)
         numbers = rng.integers(1, 400 if urban else 250, size=n).tolist()
         has_number = (rng.random(n) < (0.95 if urban else 0.6)).tolist()
         street_picks = rng.integers(0, len(_STREETS) if urban else 8, size=n).tolist()
@@ -768,6 +772,7 @@ def household_chunks(
             "street": [f"Đường {_STREETS[s]}" if urban else f"Xóm {s + 1}" for s in street_picks],
             "head_name": heads,
             "head_name_key": head_keys,
+            "head_name_search": head_searches,
             # Left empty on purpose: a made-up number may be a real person's, and later
             # issues send SMS to households.
             "head_phone": [""] * n,
@@ -1475,5 +1480,8 @@ def synth_run(
                     province=province, households=amounts[province.pk], seed=seed, progress=say
                 )
             )
+            # Households were written in bulk, past the services that keep the map's
+            # counts; they are counted again here, in the same transaction.
+            household_map_cells_rebuild(province_ids=[province.pk])
     report.seconds = time.perf_counter() - started
     return report

@@ -7,7 +7,12 @@ import os
 from collections.abc import Iterator
 
 import pytest
-from playwright.sync_api import Browser, Page, sync_playwright
+from django.conf import settings
+from django.test import Client
+from playwright.sync_api import Browser, Page, Playwright, sync_playwright
+from pytest_django.live_server_helper import LiveServer
+
+from langso.accounts.models import User
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 # The closed network refuses Chromium's background connections; keep them off.
@@ -21,17 +26,52 @@ FLAGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
+# WebGL for MapLibre: Chromium's software GL (SwiftShader) instead of a GPU.
+GL_FLAGS = [flag for flag in FLAGS if flag != "--disable-gpu"] + [
+    "--use-angle=swiftshader",
+    "--enable-unsafe-swiftshader",
+]
 
 
 @pytest.fixture(scope="session")
-def browser() -> Iterator[Browser]:
+def playwright() -> Iterator[Playwright]:
+    """One Playwright for the session: its sync API allows one at a time per thread."""
     # Playwright's sync API refuses to run inside a running event loop; Django's live
     # server runs in a thread, so this is only a guard for async-unsafe ORM calls.
     os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-        yield chromium
-        chromium.close()
+    with sync_playwright() as started:
+        yield started
+
+
+@pytest.fixture(scope="session")
+def browser(playwright: Playwright) -> Iterator[Browser]:
+    chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+    yield chromium
+    chromium.close()
+
+
+@pytest.fixture(scope="session")
+def gl_browser(playwright: Playwright) -> Iterator[Browser]:
+    """Chromium with WebGL, for the maps."""
+    chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=GL_FLAGS)
+    yield chromium
+    chromium.close()
+
+
+def sign_in(page: Page, live_server: LiveServer, user: User) -> None:
+    """Give the page the session cookie of `user`, signed in without the login form
+    (which a test of its own covers)."""
+    client = Client()
+    client.force_login(user)
+    page.context.add_cookies(
+        [
+            {
+                "name": settings.SESSION_COOKIE_NAME,
+                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+                "url": live_server.url,
+            }
+        ]
+    )
 
 
 @pytest.fixture

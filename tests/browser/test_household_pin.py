@@ -4,16 +4,14 @@ saving stores the new point. A screenshot is left in var/screenshots/household-p
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from django.conf import settings
 from django.contrib.gis.geos import MultiPolygon, Point, Polygon
-from django.test import Client
 from django.urls import reverse
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
 from pytest_django.live_server_helper import LiveServer
 
 from langso.accounts.roles import Role
@@ -22,25 +20,11 @@ from langso.places.testing import make_unit_tree
 from langso.registry.models import Household
 from langso.registry.services.households import household_create
 
-from .conftest import CHROMIUM, FLAGS
+from .conftest import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 SCREENSHOT = Path(settings.BASE_DIR) / "var" / "screenshots" / "household-pin.png"
-# WebGL for MapLibre through Chromium's software renderer.
-GL_FLAGS = [flag for flag in FLAGS if flag != "--disable-gpu"] + [
-    "--use-angle=swiftshader",
-    "--enable-unsafe-swiftshader",
-]
-
-
-@pytest.fixture(scope="module")
-def gl_browser() -> Iterator[Browser]:
-    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=GL_FLAGS)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture
@@ -81,17 +65,7 @@ def test_click_moves_the_pin_and_saving_stores_the_point(
         village=tree.villages_of(commune)[0],
         values={"members": 3, "location": Point(105.95, 20.25, srid=4326)},
     )
-    client = Client()
-    client.force_login(officer)
-    gl_page.context.add_cookies(
-        [
-            {
-                "name": settings.SESSION_COOKIE_NAME,
-                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-                "url": live_server.url,
-            }
-        ]
-    )
+    sign_in(gl_page, live_server, officer)
     errors: list[str] = []
     gl_page.on("pageerror", lambda error: errors.append(str(error)))
 

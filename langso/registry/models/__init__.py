@@ -14,7 +14,9 @@ from .households import (
     HouseholdStatus,
     LikelyDuplicate,
     MobileCoverage,
+    head_name_keys,
 )
+from .map_cells import HouseholdMapCell
 from .places_of_interest import PublicWifiPoint, SecurityCamera, TourismSite
 
 __all__ = [
@@ -27,6 +29,7 @@ __all__ = [
     "Cooperative",
     "FishingVessel",
     "Household",
+    "HouseholdMapCell",
     "HouseholdStatus",
     "LikelyDuplicate",
     "MobileCoverage",
@@ -38,4 +41,5 @@ __all__ = [
     "SecurityCamera",
     "Source",
     "TourismSite",
+    "head_name_keys",
 ]

@@ -27,10 +27,22 @@ class Placed(models.Model):
     from the chosen unit; they are never entered separately.
     """
 
-    province = models.ForeignKey(AdminUnit, on_delete=models.PROTECT, related_name="+")
-    commune = models.ForeignKey(AdminUnit, on_delete=models.PROTECT, related_name="+")
+    # No single-column indexes: each registry's (province, -id), (commune, -id) and
+    # (village, -id) indexes start with these columns and serve every lookup on them;
+    # a second index per column would only slow bulk imports.
+    province = models.ForeignKey(
+        AdminUnit, on_delete=models.PROTECT, related_name="+", db_index=False
+    )
+    commune = models.ForeignKey(
+        AdminUnit, on_delete=models.PROTECT, related_name="+", db_index=False
+    )
     village = models.ForeignKey(
-        AdminUnit, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        AdminUnit,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
     )
     location = models.PointField(_("vị trí"), srid=4326, null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -7,6 +7,8 @@ from django.contrib.gis.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from langso.core.text import normalize_name
+
 from .base import Placed, Source
 
 
@@ -74,6 +76,9 @@ class Household(Placed):
     head_name = models.CharField(_("họ tên chủ hộ"), max_length=150, blank=True)
     # normalize_name(head_name): compared when looking for likely duplicates.
     head_name_key = models.CharField(max_length=150, blank=True, editable=False)
+    # normalize_name(head_name, fold_diacritics=True): what a search without diacritics
+    # ("nguyen van an") is matched against.
+    head_name_search = models.CharField(max_length=150, blank=True, editable=False)
     head_phone = models.CharField(_("điện thoại chủ hộ"), max_length=20, blank=True)
 
     members = models.PositiveSmallIntegerField(_("số nhân khẩu"), null=True, blank=True)
@@ -155,6 +160,20 @@ class Household(Placed):
 
     def __str__(self) -> str:
         return self.address_code
+
+    def set_name_keys(self) -> None:
+        """Derive the head's name keys (see `head_name_keys`)."""
+        for field, key in head_name_keys(self.head_name).items():
+            setattr(self, field, key)
+
+
+def head_name_keys(head_name: str) -> dict[str, str]:
+    """The columns derived from the head's name: compared for likely duplicates, and
+    searched without diacritics."""
+    return {
+        "head_name_key": normalize_name(head_name),
+        "head_name_search": normalize_name(head_name, fold_diacritics=True),
+    }
 
 
 class LikelyDuplicate(models.Model):

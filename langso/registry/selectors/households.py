@@ -27,7 +27,7 @@ from ..models import (
     LikelyDuplicate,
     MobileCoverage,
 )
-from .scope import within_scope
+from .scope import within_scope, within_scope_pinned
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -117,9 +117,11 @@ def _choice(param: str, value: str, allowed: list[str]) -> str:
 
 def _filtered(
     households: QuerySet[Household], *, user: AnyUser, filters: HouseholdFilters
-) -> QuerySet[Household]:
-    if filters.unit:
-        households = households.filter(unit_for_filter(user=user, code=filters.unit).subtree_q())
+) -> tuple[QuerySet[Household], str | None]:
+    """The households in scope that the filters keep, and the column that holds them
+    all to one unit, if one does (see `within_scope_pinned`)."""
+    unit = unit_for_filter(user=user, code=filters.unit) if filters.unit else None
+    households, pinned = within_scope_pinned(households, user=user, unit=unit)
     if status := _choice("status", filters.status, list(HouseholdStatus.values)):
         households = households.filter(status=status)
     if gap := _choice("gap", filters.gap, list(GAPS)):
@@ -144,12 +146,12 @@ def _filtered(
         )
     if q := filters.q.strip()[:100]:
         households = households.filter(
-            Q(head_name_key__contains=normalize_name(q))
+            Q(head_name_search__contains=normalize_name(q, fold_diacritics=True))
             | Q(address_code__startswith=normalize_code(q))
             | Q(house_number__iexact=q)
             | Q(street__icontains=q)
         )
-    return households
+    return households, pinned
 
 
 def household_list_for_user(
@@ -157,9 +159,10 @@ def household_list_for_user(
 ) -> KeysetPage[Household]:
     """One page of the households in the reader's scope, newest first, with their village,
     commune and province. No COUNT: the next page starts after the last id."""
-    households = within_scope(Household.objects.select_related(*_RELATED), user=user)
-    households = _filtered(households, user=user, filters=filters)
-    return keyset_page(households, after=after, limit=max(1, min(limit, MAX_LIMIT)))
+    households, pinned = _filtered(
+        Household.objects.select_related(*_RELATED), user=user, filters=filters
+    )
+    return keyset_page(households, after=after, limit=max(1, min(limit, MAX_LIMIT)), pinned=pinned)
 
 
 def household_get_for_user(*, user: AnyUser, address_code: str) -> Household:

@@ -15,7 +15,7 @@ from langso.places.models import AdminUnit
 
 from .. import maps
 from ..maps import BBox, LayerQuery, MapLayer, Tile, UnitLayer
-from ..models import Placed
+from ..models import Household, HouseholdMapCell, Placed
 from .scope import within_scope
 
 # A scope that is one point (a village known only by its centroid) still opens on a
@@ -39,7 +39,12 @@ def map_tile_for_user(*, user: AnyUser, query: LayerQuery, tile: Tile) -> bytes:
     if isinstance(query.layer, UnitLayer):
         return maps.unit_tile(map_units(), tile=tile)
     rows = map_rows_for_user(user=user, layer=query.layer)
-    return maps.registry_tile(rows, query=query, tile=tile)
+    cells = None
+    if query.layer.model is Household:
+        cells = HouseholdMapCell.objects.filter(
+            unit_scope_q(user=user, permission=Permission.VIEW_SCOPED)
+        )
+    return maps.registry_tile(rows, query=query, tile=tile, cells=cells)
 
 
 def map_features_for_user(*, user: AnyUser, query: LayerQuery, bbox: BBox | None) -> dict[str, Any]:

@@ -18,7 +18,7 @@ from langso.places.models import AdminUnit, Level
 
 from ..models import Placed
 from ..specs import RegistrySpec, normalize_key
-from .scope import within_scope
+from .scope import within_scope, within_scope_pinned
 
 P = TypeVar("P", bound=Placed)
 _UNIT_COLUMNS = ("province", "commune", "village")
@@ -48,7 +48,10 @@ class RegistryFilters:
 
 def registry_queryset_for_user(*, spec: RegistrySpec[P], user: AnyUser) -> QuerySet[P]:
     """The registry's rows in the user's scope, with their units and references."""
-    rows = within_scope(spec.model._default_manager.all(), user=user)
+    return _with_related(spec, within_scope(spec.model._default_manager.all(), user=user))
+
+
+def _with_related(spec: RegistrySpec[P], rows: QuerySet[P]) -> QuerySet[P]:
     return rows.select_related(*_UNIT_COLUMNS, *spec.refs).defer(*_NO_BOUNDARIES)
 
 
@@ -72,17 +75,20 @@ def _choice_q(spec: RegistrySpec[Any], choices: Mapping[str, str]) -> Q:
 
 def registry_filtered_for_user(
     *, spec: RegistrySpec[P], user: AnyUser, filters: RegistryFilters
-) -> QuerySet[P]:
-    rows = registry_queryset_for_user(spec=spec, user=user).filter(_choice_q(spec, filters.choices))
-    if filters.unit is not None:
-        rows = rows.filter(filters.unit.subtree_q())
+) -> tuple[QuerySet[P], str | None]:
+    """The rows in scope that the filters keep, and the column that holds them all to
+    one unit, if one does (see `within_scope_pinned`)."""
+    rows, pinned = within_scope_pinned(
+        spec.model._default_manager.all(), user=user, unit=filters.unit
+    )
+    rows = _with_related(spec, rows).filter(_choice_q(spec, filters.choices))
     text = filters.q.strip()
     if text:
         by_key = Q(**{f"{spec.key}__contains": normalize_key(text)})
         if spec.search_source:
             by_key |= Q(search_name__contains=normalize_name(text, fold_diacritics=True))
         rows = rows.filter(by_key)
-    return rows
+    return rows, pinned
 
 
 def registry_page_for_user(
@@ -94,8 +100,9 @@ def registry_page_for_user(
     limit: int = 50,
 ) -> KeysetPage[P]:
     """One page, newest first, by keyset: no OFFSET and no COUNT."""
-    rows = registry_filtered_for_user(spec=spec, user=user, filters=filters or RegistryFilters())
-    return keyset_page(rows, after=after, limit=min(limit, MAX_PAGE))
+    filters = filters or RegistryFilters()
+    rows, pinned = registry_filtered_for_user(spec=spec, user=user, filters=filters)
+    return keyset_page(rows, after=after, limit=min(limit, MAX_PAGE), pinned=pinned)
 
 
 def registry_get_for_user(*, spec: RegistrySpec[P], user: AnyUser, key: str) -> P:

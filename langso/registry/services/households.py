@@ -20,7 +20,6 @@ from langso.core.errors import AccessDenied, DomainError
 from langso.core.events import publish
 from langso.core.models import AuditEntry
 from langso.core.services import audit_record, model_snapshot
-from langso.core.text import normalize_name
 from langso.places.models import AdminUnit, Level
 from langso.places.services import Actor
 
@@ -347,7 +346,7 @@ def household_create(
         address_code_kind=AddressCodeKind.NATIONAL if national else AddressCodeKind.GENERATED,
         **clean,
     )
-    household.head_name_key = normalize_name(household.head_name)
+    household.set_name_keys()
     now = timezone.now()
     for group, fields in FIELD_GROUPS.items():
         # The code and the place are always known; other groups only once given.
@@ -448,7 +447,7 @@ def household_update(
     if "village" in clean:
         household.commune = commune
         household.province_id = _province_id(commune)
-    household.head_name_key = normalize_name(household.head_name)
+    household.set_name_keys()
     now = timezone.now()
     for group in changed_groups:
         setattr(household, f"{group}_updated_at", now)

@@ -22,17 +22,18 @@ from __future__ import annotations
 
 import datetime as dt
 import gc
+import struct
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
-from itertools import islice
+from itertools import chain, islice
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.contenttypes.models import ContentType
-from django.contrib.gis.geos import Point
+from django.contrib.gis.geos import GEOSGeometry, Point
 from django.db import IntegrityError, models, transaction
 from django.db.models import F, FloatField, Func
 from django.utils import timezone
@@ -44,7 +45,7 @@ from langso.core.db import capabilities
 from langso.core.errors import AccessDenied, DomainError, ImportRejected, RowError
 from langso.core.events import publish
 from langso.core.models import AuditEntry
-from langso.core.services import job_progress
+from langso.core.services import audit_changes, audit_entry_values, job_progress
 from langso.core.text import normalize_name
 from langso.places.models import AdminUnit, Level
 
@@ -57,6 +58,7 @@ from ..models import (
     Household,
     HouseholdStatus,
     Source,
+    head_name_keys,
 )
 from ..selectors.scope import within_scope
 from ..sequences import code_stem, next_code
@@ -572,6 +574,17 @@ def _spec_checks(row: _Row, transfer: Transfer, today: dt.date, errors: _Errors)
             errors.add(row.number, name, reason)
 
 
+_WKB_MULTIPOINT = struct.Struct("<BII")
+_WKB_POINT = struct.Struct("<BIdd")
+
+
+def _multipoint(points: Sequence[XY]) -> GEOSGeometry:
+    """The points as one GEOS multipoint, read from WKB (exact, and fast to build)."""
+    pack = _WKB_POINT.pack
+    wkb = _WKB_MULTIPOINT.pack(1, 4, len(points)) + b"".join(pack(1, 1, x, y) for x, y in points)
+    return GEOSGeometry(memoryview(wkb))
+
+
 def _check_boundaries(parsed: list[_Row], errors: _Errors) -> None:
     """Where a commune's boundary is loaded, a row's point must lie in it (or on it).
     Checked for rows whose point or commune changes, all points of a commune at once."""
@@ -601,8 +614,13 @@ def _check_boundaries(parsed: list[_Row], errors: _Errors) -> None:
             # GEOS through Django, not shapely: shapely's own GEOS crashes the process once
             # SpatiaLite has loaded the system's GEOS into the global symbol scope.
             prepared = boundary.prepared
+            rows = by_commune[commune_id]
+            if prepared.covers(_multipoint([row.merged["location"] for row in rows])):
+                # Every point lies in the commune or on its edge (nearly always): one call
+                # instead of a GEOS point and a call per row.
+                continue
             west, south, east, north = boundary.extent
-            for row in by_commune[commune_id]:
+            for row in rows:
                 x, y = row.merged["location"]
                 ok = west <= x <= east and south <= y <= north and prepared.intersects(Point(x, y))
                 if not ok:
@@ -652,7 +670,7 @@ class _Writer:
 
     def __init__(self, transfer: Transfer, actor: Actor, units: _Units) -> None:
         self.transfer = transfer
-        self.actor_id = actor.pk if actor.is_authenticated else None
+        self.actor = actor
         self.units = units
         self.household = transfer.registry == HOUSEHOLD
         self.now = timezone.now()
@@ -660,6 +678,14 @@ class _Writer:
         self.refs = [c.field for c in transfer.columns if c.cell is Cell.REFERENCE]
         spec = transfer.spec
         self.search_source = spec.search_source if spec is not None else None
+        self._places: dict[int, dict[str, int | None]] = {}
+
+    def place_ids(self, unit: AdminUnit) -> dict[str, int | None]:
+        """`_place_ids(unit)`, worked out once per unit (a file has few, and many rows)."""
+        place = self._places.get(unit.pk)
+        if place is None:
+            place = self._places[unit.pk] = _place_ids(unit)
+        return place
 
     # Snapshots as the single-row services write them (households:
     # `services.households._audit_snapshot`; others: `services.placed.registry_snapshot`).
@@ -700,40 +726,31 @@ class _Writer:
         after: Mapping[str, Any],
     ) -> dict[str, Any]:
         """An `AuditEntry` row, as `core.services.audit_record` would write it."""
-        if before:
-            changes = {
-                name: [before.get(name), after.get(name)]
-                for name in sorted(set(before) | set(after))
-                if before.get(name) != after.get(name)
-            }
-        else:
-            changes = {name: [None, after[name]] for name in sorted(after)}
-        return {
-            "content_type_id": self.content_type_id,
-            "object_id": str(pk),
-            "object_repr": label[:255],
-            "action": action,
-            "actor_id": self.actor_id,
-            "changes": changes,
-            "at": self.now,
-        }
+        return audit_entry_values(
+            actor=self.actor,
+            content_type_id=self.content_type_id,
+            object_id=pk,
+            object_repr=label,
+            action=action,
+            changes=audit_changes(before, after),
+            at=self.now,
+        )
 
     def attributes(self, row: _Row) -> dict[str, Any]:
         """Column values (by attribute name) of the merged row; the point as (x, y)."""
-        attrs: dict[str, Any] = {}
-        for name, value in row.merged.items():
-            if name in self.refs:
+        attrs = dict(row.merged)
+        for name in self.refs:
+            if name in attrs:
+                value = attrs.pop(name)
                 attrs[f"{name}_id"] = None if value is None else value[0]
-            else:
-                attrs[name] = value
         assert row.unit is not None  # noqa: S101  # rows without a unit were refused
-        attrs |= _place_ids(row.unit)
+        attrs.update(self.place_ids(row.unit))
         if self.search_source:
             attrs["search_name"] = normalize_name(
                 str(row.merged[self.search_source]), fold_diacritics=True
             )
         if self.household:
-            attrs["head_name_key"] = normalize_name(row.merged["head_name"])
+            attrs.update(head_name_keys(row.merged["head_name"]))
         return attrs
 
     def label(self, key: str, attrs: Mapping[str, Any]) -> str:
@@ -789,16 +806,6 @@ def _next_codes(
     return codes
 
 
-def _ids(transfer: Transfer, keys: list[str]) -> dict[str, int]:
-    ids: dict[str, int] = {}
-    manager = transfer.model._default_manager
-    for chunk in _chunks(keys, _in_size()):
-        ids |= dict(
-            manager.filter(**{f"{transfer.key}__in": chunk}).values_list(transfer.key, "pk")
-        )
-    return ids
-
-
 class _Plan:
     """What the write does: rows to add, rows to change, rows left alone."""
 
@@ -817,14 +824,47 @@ class _Plan:
                 self.unchanged += 1
 
 
+# Statistics refreshed after a large insert: the columns the duplicate search that
+# follows a household import filters and joins on; for other registries, their key and
+# place.
+_ANALYZED_HOUSEHOLD = ("id", "village_id", "status", "head_name_key", "house_number", "location")
+_ANALYZED_PLACED = ("id", "province_id", "commune_id", "village_id")
+
+Event = tuple[int, dict[str, Any] | None, dict[str, Any] | None]
+
+
+# Field groups a new household's freshness always starts with (the code and the place
+# are always known); the others start once a value of theirs is given.
+_GROUPS_KNOWN = ("identity", "location")
+_GROUPS_GIVEN = tuple(
+    (f"{group}_updated_at", f"{group}_source", fields)
+    for group, fields in FIELD_GROUPS.items()
+    if group not in _GROUPS_KNOWN
+)
+
+
+def _group_stamps(row: _Row, now: dt.datetime) -> dict[str, Any]:
+    """A new household's field-group freshness and source."""
+    stamps: dict[str, Any] = {}
+    for group in _GROUPS_KNOWN:
+        stamps[f"{group}_updated_at"] = now
+        stamps[f"{group}_source"] = Source.IMPORT
+    merged = row.merged
+    for updated_at, source, fields in _GROUPS_GIVEN:
+        for name in fields:
+            value = merged.get(name)
+            if value is not None and value != "":
+                stamps[updated_at] = now
+                stamps[source] = Source.IMPORT
+                break
+    return stamps
+
+
 def _creates(
-    writer: _Writer,
-    plan: _Plan,
-    units: _Units,
-    entries: list[dict[str, Any]],
-    events: list[tuple[int, dict[str, Any] | None, dict[str, Any] | None]],
-) -> tuple[list[int], int]:
-    """Insert the new rows; their ids and how many keys were generated."""
+    writer: _Writer, plan: _Plan, units: _Units, events: list[Event]
+) -> tuple[list[int], int, Iterator[dict[str, Any]]]:
+    """Insert the new rows. Returns their ids, how many keys were generated, and their
+    audit entries, made as they are read (appending each row's event to `events`)."""
     transfer = writer.transfer
     household = writer.household
     needing_codes: dict[int, int] = defaultdict(int)
@@ -838,57 +878,55 @@ def _creates(
     codes = _next_codes(transfer, {units.by_id[pk]: count for pk, count in needing_codes.items()})
     now = writer.now
     new_attrs: list[dict[str, Any]] = []
-    for row in plan.creates:
-        attrs = writer.attributes(row)
-        attrs[transfer.key] = row.key or next(codes[attrs["commune_id"]])
-        attrs["created_at"] = attrs["updated_at"] = now
-        if household:
-            attrs["address_code_kind"] = (
-                AddressCodeKind.NATIONAL if row.key else AddressCodeKind.GENERATED
-            )
-            for group, fields in FIELD_GROUPS.items():
-                # The code and the place are always known; other groups once given.
-                if group in ("identity", "location") or any(
-                    row.merged.get(name) not in (None, "") for name in fields
-                ):
-                    attrs[f"{group}_updated_at"] = now
-                    attrs[f"{group}_source"] = Source.IMPORT
-        new_attrs.append(attrs)
-    bulk.insert_rows(transfer.model, new_attrs, analyze=True)
-    keys = [attrs[transfer.key] for attrs in new_attrs]
-    ids = _ids(transfer, keys)
-    created: list[int] = []
-    for attrs, row in zip(new_attrs, plan.creates, strict=True):
-        key = attrs[transfer.key]
-        pk = ids[key]
-        created.append(pk)
-        values = row.merged
-        if household:
-            values = values | {"address_code_kind": attrs["address_code_kind"]}
-        after = writer.snapshot(key, values, attrs)
-        entries.append(
-            writer.entry(
+
+    def new_rows() -> Iterator[dict[str, Any]]:
+        # Made while COPY sends the rows before them: Python and the server work at once.
+        for row in plan.creates:
+            attrs = writer.attributes(row)
+            attrs[transfer.key] = row.key or next(codes[attrs["commune_id"]])
+            attrs["created_at"] = attrs["updated_at"] = now
+            if household:
+                attrs["address_code_kind"] = (
+                    AddressCodeKind.NATIONAL if row.key else AddressCodeKind.GENERATED
+                )
+                attrs.update(_group_stamps(row, now))
+            new_attrs.append(attrs)
+            yield attrs
+
+    bulk.insert_rows(
+        transfer.model,
+        new_rows(),
+        analyze=_ANALYZED_HOUSEHOLD if household else _ANALYZED_PLACED,
+    )
+    ids = bulk.ids_by_key(transfer.model, transfer.key, [a[transfer.key] for a in new_attrs])
+    created = [ids[attrs[transfer.key]] for attrs in new_attrs]
+
+    def entries() -> Iterator[dict[str, Any]]:
+        for pk, attrs, row in zip(created, new_attrs, plan.creates, strict=True):
+            key = attrs[transfer.key]
+            values = row.merged
+            if household:
+                values = values | {"address_code_kind": attrs["address_code_kind"]}
+            yield writer.entry(
                 pk=pk,
                 label=writer.label(key, attrs),
                 action=AuditEntry.Action.CREATE,
                 before={},
-                after={name: value for name, value in after.items() if value is not None},
+                after=writer.snapshot(key, values, attrs),
             )
-        )
-        if household:
-            events.append((pk, None, _event_values(attrs)))
-    return created, sum(needing_codes.values())
+            if household:
+                events.append((pk, None, _event_values(attrs)))
+
+    return created, sum(needing_codes.values()), entries()
 
 
 def _updates(
-    writer: _Writer,
-    plan: _Plan,
-    defaults: Mapping[str, Any],
-    entries: list[dict[str, Any]],
-    events: list[tuple[int, dict[str, Any] | None, dict[str, Any] | None]],
-) -> None:
+    writer: _Writer, plan: _Plan, defaults: Mapping[str, Any], events: list[Event]
+) -> list[dict[str, Any]]:
+    """Write the changed rows; their audit entries."""
     transfer = writer.transfer
     household = writer.household
+    entries: list[dict[str, Any]] = []
     by_fields: dict[tuple[str, ...], list[dict[str, Any]]] = defaultdict(list)
     for row in plan.updates:
         existing = row.existing
@@ -899,7 +937,7 @@ def _updates(
             names |= {"village_id", "commune_id", "province_id"}
         if household:
             if "head_name" in names:
-                names.add("head_name_key")
+                names |= {"head_name_key", "head_name_search"}
             for group in _groups_changed(row.changed):
                 attrs[f"{group}_updated_at"] = writer.now
                 attrs[f"{group}_source"] = Source.IMPORT
@@ -940,6 +978,7 @@ def _updates(
             events.append((existing["pk"], before_event, _event_values(attrs)))
     for fields, rows in by_fields.items():
         bulk.update_rows(transfer.model, fields, rows)
+    return entries
 
 
 def _write(
@@ -951,11 +990,12 @@ def _write(
 ) -> ImportReport:
     writer = _Writer(transfer, actor, units)
     plan = _Plan(parsed, _compared(defaults))
-    entries: list[dict[str, Any]] = []
-    events: list[tuple[int, dict[str, Any] | None, dict[str, Any] | None]] = []
-    created, generated = _creates(writer, plan, units, entries, events)
-    _updates(writer, plan, defaults, entries, events)
-    bulk.insert_rows(AuditEntry, entries)
+    created_events: list[Event] = []
+    updated_events: list[Event] = []
+    created, generated, created_entries = _creates(writer, plan, units, created_events)
+    updated_entries = _updates(writer, plan, defaults, updated_events)
+    bulk.insert_rows(AuditEntry, chain(created_entries, updated_entries))
+    events = created_events + updated_events
 
     flagged = 0
     if writer.household and events:

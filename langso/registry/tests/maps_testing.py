@@ -1,5 +1,6 @@
 """Rows for the map tests: every registry placed in communes A and B of the shared
-`tree` fixture (see conftest.py), written directly (no service, no audit).
+`tree` fixture (see conftest.py), written directly (no service, no audit; households'
+map cells recounted as the services would).
 
 Commune A is the square 105.90–106.00 E × 20.20–20.30 N; commune B lies around
 106.05 E, 20.25 N with no boundary. Households carry a head's name and phone that must
@@ -29,6 +30,7 @@ from langso.registry.models import (
     SecurityCamera,
     TourismSite,
 )
+from langso.registry.services.map_cells import household_map_cells_refresh
 
 # The zoom-15 tile that holds A1's households (and nothing else of `place_rows`).
 A1_POINT = (105.921, 20.23)
@@ -58,6 +60,8 @@ def add_household(village: AdminUnit, lon: float, lat: float, **fields: Any) -> 
     }
     values.update(fields)
     household: Household = Household.objects.create(**_placed(village), **values)
+    # Written past the services, so the map's cells are recounted here as they would be.
+    household_map_cells_refresh(units=[(household.commune_id, household.village_id)])
     return household
 
 
@@ -144,5 +148,11 @@ def _others(village: AdminUnit, lon: float, lat: float) -> list[Any]:
 
 def moved_away(household: Household) -> Household:
     household.status = HouseholdStatus.MOVED_AWAY
-    household.save(update_fields=["status"])
+    return saved(household, "status")
+
+
+def saved(household: Household, *fields: str) -> Household:
+    """Save these fields and recount the household's map cells, as the services would."""
+    household.save(update_fields=list(fields))
+    household_map_cells_refresh(units=[(household.commune_id, household.village_id)])
     return household

@@ -9,6 +9,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
+from django.db.models import BooleanField
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
@@ -165,10 +166,16 @@ def _layer_config(layer: MapLayer) -> dict[str, Any]:
         "clusterBelowZoom": layer.cluster_below_zoom,
         "detail": _detail_template(layer),
         "properties": {name: str(label) for name, label in layer.property_labels().items()},
-        # Labels for coded values (statuses, kinds), taken from the layer's filters.
+        # Labels for coded values (statuses, kinds), taken from the layer's filters, and
+        # for yes/no properties (tiles carry them as 1/0).
         "values": {
             spec.name: {value: str(label) for value, label in spec.choices}
             for spec in layer.filters
             if spec.name in layer.properties
+        }
+        | {
+            name: {"1": _("Có"), "0": _("Không")}
+            for name, source in layer.properties.items()
+            if isinstance(layer.model._meta.get_field(source), BooleanField)
         },
     }

@@ -9,6 +9,7 @@ from pytest_django import DjangoAssertNumQueries
 from langso.accounts.models import RoleAssignment
 from langso.accounts.roles import Permission, Role
 from langso.accounts.selectors import (
+    scope_unit,
     scoped_units,
     unit_scope_q,
     user_has_unit_permission,
@@ -145,3 +146,31 @@ def test_roles_are_read_once_per_user_object(
         for unit in all_units:
             user_has_unit_permission(user=user, permission=Permission.VIEW_SCOPED, unit=unit)
         unit_scope_q(user=user, permission=Permission.MANAGE_VILLAGES)
+
+
+def test_scope_unit_is_the_one_unit_whose_subtree_is_the_scope(
+    holders: Holders, units: Units
+) -> None:
+    """One role: its unit. Nationwide or no role: none."""
+    assert scope_unit(user=holders.province_officer, permission=Permission.VIEW_SCOPED) == (
+        units.province
+    )
+    assert scope_unit(user=holders.commune_officer, permission=Permission.VIEW_SCOPED) == units.a
+    assert scope_unit(user=holders.central_admin, permission=Permission.VIEW_SCOPED) is None
+    assert scope_unit(user=holders.nobody, permission=Permission.VIEW_SCOPED) is None
+
+
+def test_scope_unit_ignores_roles_inside_another_and_gives_up_on_units_apart(
+    units: Units,
+) -> None:
+    """A commune role under the user's province adds nothing; two communes apart are no
+    single subtree."""
+    user = make_user(username="hai.vai.tro")
+    make_role(user=user, role=Role.PROVINCE_OFFICER, unit=units.province)
+    make_role(user=user, role=Role.COMMUNE_OFFICER, unit=units.a)
+    assert scope_unit(user=user, permission=Permission.VIEW_SCOPED) == units.province
+
+    apart = make_user(username="hai.xa")
+    make_role(user=apart, role=Role.COMMUNE_OFFICER, unit=units.a)
+    make_role(user=apart, role=Role.COMMUNE_OFFICER, unit=units.c)
+    assert scope_unit(user=apart, permission=Permission.VIEW_SCOPED) is None

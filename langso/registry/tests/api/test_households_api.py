@@ -130,6 +130,8 @@ def test_filters(
     assert _codes(_get(client, admin, unknown="true")) == set(code.values())
     assert _codes(_get(client, admin, status="moved_away")) == set()
     assert _codes(_get(client, admin, q="nguyễn văn")) == {code["a1"]}
+    # Typed without diacritics, as on most phones' keyboards.
+    assert _codes(_get(client, admin, q="NGUYEN VAN")) == {code["a1"]}
     assert _codes(_get(client, admin, q=code["a1"][:9].lower())) == {code["a1"], code["a2"]}
     assert _codes(_get(client, admin, q="12")) == {code["a1"]}
 

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.contrib.auth.models import AnonymousUser
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from langso.core.errors import NotFound
 from langso.registry.models import Household, HouseholdStatus
@@ -182,3 +186,30 @@ def test_keyset_pages_newest_first(users: RegistryUsers, households: dict[str, H
         households[k].pk for k in ("b1", "a2", "a1")
     ]
     assert second.next_after is None
+
+
+def test_a_scoped_list_is_ordered_by_its_scope_column_first(
+    users: RegistryUsers, households: dict[str, Household], tree: RegistryTree
+) -> None:
+    """The province officer's pages read newest first, as anyone's, and the query orders
+    by province first so that PostgreSQL reads the (province, -id) index in order rather
+    than walking every newer household of other provinces (seconds at ten million)."""
+    with CaptureQueriesContext(connection) as queries:
+        first = household_list_for_user(
+            user=users.province_officer, filters=HouseholdFilters(), limit=2
+        )
+    second = household_list_for_user(
+        user=users.province_officer, filters=HouseholdFilters(), after=first.next_after, limit=2
+    )
+    assert [h.pk for h in first.rows + second.rows] == [
+        households[k].pk for k in ("b1", "a2", "a1")
+    ]
+    listing = queries.captured_queries[-1]["sql"]
+    assert re.search(r'ORDER BY .*"province_id" ASC, .*"id" DESC', listing), listing
+
+    with CaptureQueriesContext(connection) as queries:
+        one_village = household_list_for_user(
+            user=users.province_officer, filters=HouseholdFilters(unit=tree.a1.code)
+        )
+    assert [h.pk for h in one_village.rows] == [households["a1"].pk]
+    assert re.search(r'ORDER BY .*"village_id" ASC', queries.captured_queries[-1]["sql"])

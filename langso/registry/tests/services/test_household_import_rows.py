@@ -60,6 +60,7 @@ def test_new_households_get_generated_codes_freshness_and_their_place(
     assert first.address_code_kind == AddressCodeKind.GENERATED
     assert (first.province, first.commune, first.village) == (tree.province, tree.a, tree.a1)
     assert first.head_name_key == "nguyễn văn an"
+    assert first.head_name_search == "nguyen van an"
     assert first.composition_source == Source.IMPORT
     assert first.composition_updated_at is not None
     assert first.readiness_updated_at is None
@@ -431,3 +432,21 @@ def test_files_in_each_encoding_offices_use_are_read_and_imported(
     household_import_rows(actor=users.officer_a, rows=read("household", upload))
     household = Household.objects.get()
     assert (household.head_name, household.street) == ("Phạm Thị Hường", "Xóm Đồng Quýt")
+
+
+def test_a_new_head_name_is_searchable_without_diacritics(
+    tree: RegistryTree, users: RegistryUsers
+) -> None:
+    """Re-importing with another head's name moves both of its derived keys."""
+    household_import_rows(
+        actor=users.officer_a, rows=[row(village=tree.a1.code, head_name="Lê Văn Bé")]
+    )
+    household = Household.objects.get()
+    household_import_rows(
+        actor=users.officer_a,
+        rows=[
+            row(address_code=household.address_code, village=tree.a1.code, head_name="Đỗ Thị Hằng")
+        ],
+    )
+    household.refresh_from_db()
+    assert (household.head_name_key, household.head_name_search) == ("đỗ thị hằng", "do thi hang")

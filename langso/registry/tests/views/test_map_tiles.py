@@ -24,6 +24,7 @@ from langso.registry.tests.maps_testing import (
     add_household,
     moved_away,
     place_rows,
+    saved,
 )
 
 pytestmark = pytest.mark.django_db
@@ -139,7 +140,7 @@ def test_filters_narrow_tiles(client: Client, tree: RegistryTree, users: Registr
     moved_away(rows.households_a[0])
     short = rows.households_a[1]
     short.adults_smartphone = 1
-    short.save(update_fields=["adults_smartphone"])
+    saved(short, "adults_smartphone")
     client.force_login(users.officer_a)
 
     def total(**filters: str) -> int:
