@@ -12,6 +12,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("tai-khoan/", include("langso.accounts.urls")),
     path("cong-viec/", include("langso.core.urls")),
     path("so-dang-ky/", include("langso.registry.urls")),
+    path("khao-sat/", include("langso.surveys.urls")),
     path("", include("langso.places.urls")),
 ]
 

@@ -27,6 +27,8 @@ debs=(python3-venv libsqlite3-mod-spatialite gdal-bin libgdal32 libgeos-c1v5 lib
 # Node.js and npm are usually there already (not always from Debian): check the commands.
 command -v node >/dev/null 2>&1 || debs+=(nodejs)
 command -v npm >/dev/null 2>&1 || debs+=(npm)
+# ODK Validate (bundled with pyxform) runs on Java 8 or later.
+command -v java >/dev/null 2>&1 || debs+=(default-jre-headless)
 [ "$with_browser" = 0 ] || debs+=(chromium chromium-driver)
 [ "$with_postgis" = 0 ] || debs+=(postgresql-15-postgis-3)
 apt_install "${debs[@]}"

@@ -30,6 +30,7 @@ INSTALLED_APPS = [
     "langso.places",
     "langso.accounts",
     "langso.registry",
+    "langso.surveys",
 ]
 
 MIDDLEWARE = [

@@ -27,6 +27,7 @@ class Permission(models.TextChoices):
     IMPORT_BOUNDARIES = "import_boundaries", _("Nhập ranh giới")
     ASSIGN_ROLES = "assign_roles", _("Phân quyền")
     MANAGE_REGISTRIES = "manage_registries", _("Quản lý sổ đăng ký (hộ, HTX, tàu cá…)")
+    MANAGE_FORMS = "manage_forms", _("Quản lý biểu mẫu khảo sát")
 
 
 # The level of unit each role is held on. Central admins hold their role on no unit:
@@ -50,6 +51,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             Permission.MANAGE_VILLAGES,
             Permission.ASSIGN_ROLES,
             Permission.MANAGE_REGISTRIES,
+            Permission.MANAGE_FORMS,
         }
     ),
     # The village head keeps the village's own lists.

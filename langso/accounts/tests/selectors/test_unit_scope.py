@@ -50,6 +50,8 @@ def expected_codes(units: Units, role: str, permission: str) -> set[str]:
         Permission.IMPORT_BOUNDARIES: province_wide,
         # Officers keep their registries; a village head keeps the village's own.
         Permission.MANAGE_REGISTRIES: manage | {Role.VILLAGE_HEAD: {units.a1.code}},
+        # Officers publish survey forms for their units.
+        Permission.MANAGE_FORMS: manage,
     }
     return by_permission[permission].get(role, set())
 

@@ -1,0 +1,214 @@
+"""Writes of survey forms: publishing an XLSForm as a new version, its media files,
+opening and closing. Each change is audited; a refused upload writes nothing."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import PurePosixPath
+from typing import Any
+
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from langso.accounts.roles import Permission
+from langso.accounts.selectors import is_nationwide, user_has_unit_permission
+from langso.core.errors import AccessDenied, DomainError
+from langso.core.models import AuditEntry
+from langso.core.services import audit_record, model_snapshot
+from langso.places.models import AdminUnit
+
+from .models import FormAttachment, FormVersion, SurveyForm
+from .xlsforms import XLSFormRejected, media_kind, xlsform_convert
+
+# XLSForms are a few hundred kilobytes; the largest real ones (WHO verbal autopsy) ~1 MB.
+MAX_XLSFORM_BYTES = 10 * 1024 * 1024
+# Images, audio and video a form shows; CSVs of choices.
+MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
+# Entity lists the platform writes for each collector instead of an upload, by the
+# file name the form refers to. "itemsets.csv" is pyxform's external choices.
+PLATFORM_DATASETS = {"households.csv": "households", "itemsets.csv": "itemsets"}
+
+_AUDITED = ["xml_form_id", "title", "unit", "is_open", "counts_before_approval"]
+
+
+def _hash(data: bytes) -> str:
+    # md5 because OpenRosa announces it; it identifies a file, it protects nothing.
+    return "md5:" + hashlib.md5(data, usedforsecurity=False).hexdigest()
+
+
+def form_manage_check(*, actor: Any, unit: AdminUnit | None) -> None:
+    """Raise unless `actor` may publish and manage forms used at `unit` (None: the whole
+    country, for central admins)."""
+    if not getattr(actor, "is_authenticated", False):
+        raise AccessDenied(_("Bạn cần đăng nhập để quản lý biểu mẫu."))
+    allowed = (
+        is_nationwide(user=actor, permission=Permission.MANAGE_FORMS)
+        if unit is None
+        else user_has_unit_permission(user=actor, permission=Permission.MANAGE_FORMS, unit=unit)
+    )
+    if not allowed:
+        raise AccessDenied(
+            _("Bạn không có quyền quản lý biểu mẫu dùng tại %(place)s.")
+            % {"place": unit.name if unit else _("toàn quốc")}
+        )
+
+
+@transaction.atomic
+def form_publish(*, actor: Any, name: str, data: bytes, unit: AdminUnit | None) -> FormVersion:
+    """Publish an uploaded XLSForm: a new form, or a new version of the form with the
+    same form id. pyxform converts it and ODK Validate checks it; whatever they refuse
+    raises XLSFormRejected with their reasons and nothing is stored. A version number
+    already published is refused: ODK Collect tells versions apart by it. Media files
+    the previous version had under the same names carry over."""
+    form_manage_check(actor=actor, unit=unit)
+    if len(data) > MAX_XLSFORM_BYTES:
+        raise XLSFormRejected(
+            [
+                _("Tệp quá lớn: %(size)s MB, tối đa %(max)s MB.")
+                % {"size": round(len(data) / 2**20, 1), "max": MAX_XLSFORM_BYTES // 2**20}
+            ]
+        )
+    converted = xlsform_convert(name=name, data=data)
+    info = converted.info
+    form = SurveyForm.objects.select_for_update().filter(xml_form_id=info.form_id).first()
+    previous: FormVersion | None = None
+    if form is None:
+        form = SurveyForm.objects.create(
+            xml_form_id=info.form_id, title=info.title, unit=unit, created_by=actor
+        )
+        audit_record(
+            actor=actor,
+            instance=form,
+            action=AuditEntry.Action.CREATE,
+            after=model_snapshot(form, _AUDITED),
+        )
+    else:
+        form_manage_check(actor=actor, unit=form.unit)
+        if form.unit_id != (unit.pk if unit else None):
+            raise XLSFormRejected(
+                [
+                    _(
+                        "Biểu mẫu “%(id)s” đã có, dùng tại %(place)s: tải phiên bản mới lên "
+                        "cho đúng nơi đó, hoặc đổi form_id."
+                    )
+                    % {
+                        "id": form.xml_form_id,
+                        "place": form.unit.name if form.unit else _("toàn quốc"),
+                    }
+                ]
+            )
+        if form.versions.filter(version=info.version).exists():
+            raise XLSFormRejected(
+                [
+                    _(
+                        "Phiên bản “%(version)s” của biểu mẫu “%(id)s” đã được đăng. Tăng "
+                        "“version” trong trang settings của XLSForm rồi tải lên lại."
+                    )
+                    % {"version": info.version, "id": form.xml_form_id}
+                ]
+            )
+        previous = form.versions.order_by("-published_at", "-pk").first()
+        if form.title != info.title:
+            form.title = info.title
+            form.save(update_fields=["title"])
+    version = FormVersion(
+        form=form,
+        version=info.version,
+        title=info.title,
+        xform=converted.xform,
+        xform_hash=_hash(converted.xform.encode()),
+        itemsets=converted.itemsets or "",
+        warnings=list(converted.warnings),
+        published_by=actor,
+    )
+    version.xlsform.save(PurePosixPath(name).name or "form.xlsx", ContentFile(data), save=False)
+    version.save()
+    _attachments_create(version, info.media, previous)
+    audit_record(
+        actor=actor,
+        instance=version,
+        action=AuditEntry.Action.CREATE,
+        after={"version": version.version, "warnings": len(version.warnings)},
+    )
+    return version
+
+
+def _attachments_create(
+    version: FormVersion, names: tuple[str, ...], previous: FormVersion | None
+) -> None:
+    kept = {a.name: a for a in previous.attachments.all()} if previous is not None else {}
+    attachments = []
+    for name in names:
+        dataset = PLATFORM_DATASETS.get(name, "")
+        attachment = FormAttachment(
+            version=version, name=name, kind=media_kind(version.xform, name), dataset=dataset
+        )
+        earlier = kept.get(name)
+        if not dataset and earlier is not None and earlier.file:
+            # The same stored file: a new version of the form needs no new upload.
+            attachment.file.name = earlier.file.name
+            attachment.file_hash = earlier.file_hash
+            attachment.uploaded_at = earlier.uploaded_at
+        attachments.append(attachment)
+    FormAttachment.objects.bulk_create(attachments)
+
+
+@transaction.atomic
+def form_attachment_upload(
+    *, actor: Any, attachment: FormAttachment, name: str, data: bytes
+) -> FormAttachment:
+    """Store the file a form version refers to by `attachment.name`. The uploaded
+    file must bear that name; an entity list the platform writes takes no upload."""
+    form = attachment.version.form
+    form_manage_check(actor=actor, unit=form.unit)
+    if attachment.dataset:
+        raise DomainError(
+            _("Tệp “%(name)s” do Làng Số tạo cho từng người thu thập; không cần tải lên.")
+            % {"name": attachment.name}
+        )
+    if PurePosixPath(name).name != attachment.name:
+        raise DomainError(
+            _("Biểu mẫu cần tệp tên “%(expected)s”, không phải “%(name)s”.")
+            % {"expected": attachment.name, "name": PurePosixPath(name).name[:100]}
+        )
+    if len(data) > MAX_ATTACHMENT_BYTES:
+        raise DomainError(
+            _("Tệp quá lớn: %(size)s MB, tối đa %(max)s MB.")
+            % {"size": round(len(data) / 2**20, 1), "max": MAX_ATTACHMENT_BYTES // 2**20}
+        )
+    before = {"file_hash": attachment.file_hash}
+    attachment.file.save(attachment.name, ContentFile(data), save=False)
+    attachment.file_hash = _hash(data)
+    attachment.uploaded_at = timezone.now()
+    attachment.save(update_fields=["file", "file_hash", "uploaded_at"])
+    audit_record(
+        actor=actor,
+        instance=attachment,
+        action=AuditEntry.Action.UPDATE,
+        before=before,
+        after={"file_hash": attachment.file_hash},
+    )
+    return attachment
+
+
+@transaction.atomic
+def form_settings_set(
+    *, actor: Any, form: SurveyForm, is_open: bool, counts_before_approval: bool
+) -> SurveyForm:
+    """Open or close the form to new submissions, and say whether they count before a
+    reviewer approves them."""
+    form_manage_check(actor=actor, unit=form.unit)
+    before = model_snapshot(form, _AUDITED)
+    form.is_open = is_open
+    form.counts_before_approval = counts_before_approval
+    form.save(update_fields=["is_open", "counts_before_approval"])
+    audit_record(
+        actor=actor,
+        instance=form,
+        action=AuditEntry.Action.UPDATE,
+        before=before,
+        after=model_snapshot(form, _AUDITED),
+    )
+    return form

@@ -1,0 +1,103 @@
+"""XLSForm conversion: pyxform's and ODK Validate's refusals reach the uploader in
+their own words; what the server needs is read from the XForm."""
+
+from __future__ import annotations
+
+import pytest
+
+from langso.surveys.xlsforms import XLSFormRejected, xform_info, xlsform_convert
+
+from .forms_testing import markdown_form
+
+
+def test_a_form_converts_with_its_id_version_title_and_media() -> None:
+    converted = xlsform_convert(name="khao-sat.md", data=markdown_form(version="2025112501"))
+    info = converted.info
+    assert (info.form_id, info.version) == ("khao_sat_thu", "2025112501")
+    assert info.title == "Khảo sát thử khao_sat_thu"
+    assert info.media == ("nha.png",)
+    assert 'lang="English (en)"' in converted.xform
+    # pyxform's own warning, kept for the uploader.
+    assert any("image" in warning for warning in converted.warnings)
+
+
+def test_pyxform_refusals_carry_pyxform_words() -> None:
+    bad = markdown_form(extra_rows="| | select_one khong_co | chon | Chọn | Pick | |")
+    with pytest.raises(XLSFormRejected) as refused:
+        xlsform_convert(name="x.md", data=bad)
+    assert "choices sheet" in refused.value.reasons[0]
+    assert refused.value.message.startswith("Biểu mẫu bị từ chối: There should be a choices")
+
+
+def test_odk_validate_refusals_name_the_bad_field() -> None:
+    """A calculation pyxform lets through but JavaRosa cannot parse."""
+    form = """
+| survey |
+| | type      | name | label | calculation  |
+| | integer   | a    | A     |              |
+| | calculate | b    |       | ${a} +* 2    |
+| settings |
+| | form_id |
+| | tinh_sai |
+"""
+    with pytest.raises(XLSFormRejected) as refused:
+        xlsform_convert(name="tinh.md", data=form.encode())
+    reasons = " ".join(refused.value.reasons)
+    assert "${b}" in reasons or "/data/b" in reasons, reasons
+    assert "tmp" not in reasons
+
+
+@pytest.mark.parametrize(
+    ("name", "data"),
+    [
+        ("anh.png", b"\x89PNG\r\n\x1a\n"),
+        ("bieu-mau.pdf", b"%PDF-1.7"),
+        ("trong.xlsx", b""),
+    ],
+)
+def test_files_that_are_not_xlsforms_are_refused(name: str, data: bytes) -> None:
+    with pytest.raises(XLSFormRejected) as refused:
+        xlsform_convert(name=name, data=data)
+    assert "XLSForm" in refused.value.reasons[0]
+
+
+def test_a_form_id_with_a_slash_is_refused() -> None:
+    """pyxform lets it through; a URL path could not carry it."""
+    with pytest.raises(XLSFormRejected) as refused:
+        xlsform_convert(name="x.md", data=markdown_form(form_id="khao/sat"))
+    assert "form_id" in refused.value.reasons[0]
+
+
+def test_without_a_form_id_the_file_name_gives_one() -> None:
+    form = """
+| survey |
+| | type | name | label |
+| | text | a    | A     |
+"""
+    info = xlsform_convert(name="Khảo sát hộ 2026.md", data=form.encode()).info
+    assert info.form_id == "Khao_sat_ho_2026"
+    assert info.version == ""
+
+
+def test_entity_lists_and_save_to_are_read_from_the_xform() -> None:
+    form = """
+| survey |
+| | type                                  | name     | label    | save_to |
+| | select_one_from_file households.csv   | ho       | Hộ       |         |
+| | integer                               | so_nguoi | Số người | members |
+| entities |
+| | list_name  | label    | entity_id |
+| | households | ${ho}    | ${ho}     |
+| settings |
+| | form_id  | version |
+| | cap_nhat | 3       |
+"""
+    info = xlsform_convert(name="cap-nhat.md", data=form.encode()).info
+    assert info.entity_datasets == ("households",)
+    assert info.saves_to == {"/data/so_nguoi": "members"}
+    assert info.media == ("households.csv",)
+
+
+def test_an_xform_that_is_not_xml_is_refused() -> None:
+    with pytest.raises(XLSFormRejected):
+        xform_info("<h:html")

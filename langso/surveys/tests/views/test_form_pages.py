@@ -1,0 +1,102 @@
+"""The survey form pages: publishing shows pyxform's reasons, the form page its versions
+and files, and nobody reaches a form outside their reach."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.urls import reverse
+
+from langso.places.testing import UnitTree
+from langso.surveys.models import FormAttachment, SurveyForm
+from langso.surveys.services import form_publish
+
+from ..conftest import FormUsers
+from ..forms_testing import markdown_form
+
+pytestmark = pytest.mark.django_db
+
+
+def _client(user: object) -> Client:
+    client = Client()
+    client.force_login(user)  # type: ignore[arg-type]  # a User
+    return client
+
+
+def test_publishing_through_the_page(tree: UnitTree, users: FormUsers) -> None:
+    client = _client(users.officer_a)
+    page = client.get(reverse("surveys:form-publish"))
+    assert page.status_code == 200
+    assert tree.communes[0].code in page.content.decode()
+    assert tree.communes[1].code not in page.content.decode()
+    answer = client.post(
+        reverse("surveys:form-publish"),
+        {"file": SimpleUploadedFile("khao-sat.md", markdown_form()), "unit": tree.communes[0].code},
+    )
+    survey = SurveyForm.objects.get()
+    assert answer.status_code == 302
+    assert answer["Location"] == reverse("surveys:form-detail", args=[survey.pk])
+    detail = client.get(answer["Location"]).content.decode()
+    assert "nha.png" in detail
+    assert "publish-warnings" in detail
+
+
+def test_a_refused_upload_shows_the_reasons(tree: UnitTree, users: FormUsers) -> None:
+    client = _client(users.officer_a)
+    bad = b"| survey |\n| | type | name | label |\n| | select_one nope | a | A |\n"
+    page = client.post(
+        reverse("surveys:form-publish"),
+        {"file": SimpleUploadedFile("sai.md", bad), "unit": tree.communes[0].code},
+    )
+    body = page.content.decode()
+    assert page.status_code == 200
+    assert "publish-errors" in body
+    assert "choices sheet" in body
+    assert not SurveyForm.objects.exists()
+
+
+def test_a_team_member_may_not_publish(users: FormUsers) -> None:
+    assert _client(users.team_member_a).get(reverse("surveys:form-publish")).status_code == 403
+
+
+def test_forms_reach_their_own_units_and_those_above(tree: UnitTree, users: FormUsers) -> None:
+    a, b = tree.communes
+    national = form_publish(
+        actor=users.central_admin, name="q.md", data=markdown_form(form_id="qg"), unit=None
+    ).form
+    of_a = form_publish(
+        actor=users.officer_a, name="a.md", data=markdown_form(form_id="xa_a"), unit=a
+    ).form
+    of_b = form_publish(
+        actor=users.officer_b, name="b.md", data=markdown_form(form_id="xa_b"), unit=b
+    ).form
+    client = _client(users.team_member_a)
+    listing = client.get(reverse("surveys:form-list")).content.decode()
+    assert "qg" in listing
+    assert "xa_a" in listing
+    assert "xa_b" not in listing
+    assert client.get(reverse("surveys:form-detail", args=[of_a.pk])).status_code == 200
+    assert client.get(reverse("surveys:form-detail", args=[national.pk])).status_code == 200
+    assert client.get(reverse("surveys:form-detail", args=[of_b.pk])).status_code == 404
+
+
+def test_media_upload_and_downloads(tree: UnitTree, users: FormUsers) -> None:
+    version = form_publish(
+        actor=users.officer_a, name="f.md", data=markdown_form(), unit=tree.communes[0]
+    )
+    image = version.attachments.get()
+    client = _client(users.officer_a)
+    url = reverse("surveys:attachment-upload", args=[version.form_id, image.pk])
+    client.post(url, {"file": SimpleUploadedFile("nha.png", b"PNG")})
+    assert FormAttachment.objects.get(pk=image.pk).is_ready
+    # Another commune's officer may read nothing of it, and upload nothing to it.
+    other = _client(users.officer_b)
+    assert other.post(url, {"file": SimpleUploadedFile("nha.png", b"X")}).status_code == 404
+    xml = client.get(reverse("surveys:version-download", args=[version.form_id, version.pk, "xml"]))
+    assert xml["Content-Type"].startswith("text/xml")
+    assert b"khao_sat_thu" in xml.content
+    xlsform = client.get(
+        reverse("surveys:version-download", args=[version.form_id, version.pk, "xlsform"])
+    )
+    assert b"".join(xlsform.streaming_content) == markdown_form()  # type: ignore[attr-defined]

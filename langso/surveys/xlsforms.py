@@ -1,0 +1,210 @@
+"""XLSForm → XForm with pyxform, checked by ODK Validate, and what the server needs to
+know of an XForm: its id, version, title, media files and entity lists.
+
+pyxform runs ODK Validate (a bundled jar, JavaRosa inside) in a Java process per form,
+about 0.4 s: the same engine ODK Collect fills forms with, so a form it accepts opens on
+the phones. No database, no Django models here: `services.form_publish` stores the
+result.
+"""
+
+from __future__ import annotations
+
+import re
+import tempfile
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+from xml.etree.ElementTree import Element  # types only; parsing is defusedxml
+
+from defusedxml import ElementTree
+from django.utils.translation import gettext as _
+from pyxform.errors import PyXFormError
+from pyxform.validators.odk_validate import ODKValidateError
+from pyxform.xls2xform import convert
+
+from langso.core.errors import DomainError
+
+XFORMS = "http://www.w3.org/2002/xforms"
+XHTML = "http://www.w3.org/1999/xhtml"
+ENTITIES = "http://www.opendatakit.org/xforms/entities"
+# Files an XForm may refer to, as ODK Collect and Enketo resolve them.
+_MEDIA = re.compile(r"jr://(images|audio|video|file|file-csv)/([^\s\"'<>)]+)")
+# Whatever pyxform accepts as a form id (spaces included: ODK tools take them), except
+# what would break a URL path segment or a line of the form list.
+_FORM_ID = re.compile(r"^[^/\\\s\x00-\x1f][^/\\\x00-\x1f]{0,63}$")
+# What pyxform reads, by the first bytes of the file (a name's suffix can lie: an old
+# .xls renamed .xlsx is common).
+_ZIP = b"PK\x03\x04"
+_OLE = b"\xd0\xcf\x11\xe0"
+TEXT_SUFFIXES = (".csv", ".md")
+# ODK Validate fails open in two cases, leaving only a warning; both are refusals here.
+_VALIDATE_GAVE_UP = ("took to long to completely validate", "Bad return code from ODK Validate")
+
+
+class XLSFormRejected(DomainError):
+    """The file is not a form ODK tools can fill. `reasons` are pyxform's or ODK
+    Validate's own words, one per problem."""
+
+    def __init__(self, reasons: list[str]) -> None:
+        super().__init__(_("Biểu mẫu bị từ chối: %(reason)s") % {"reason": reasons[0]})
+        self.reasons = reasons
+
+
+@dataclass(frozen=True)
+class XFormInfo:
+    """What the server needs to know of an XForm."""
+
+    form_id: str
+    version: str
+    title: str
+    # File names the form refers to (jr://images/a.png → "a.png"), in order of use.
+    media: tuple[str, ...] = ()
+    # Entity lists the form creates or updates (`entities` sheet), by dataset name.
+    entity_datasets: tuple[str, ...] = ()
+    # Properties each form field saves to (`save_to`): field path → property.
+    saves_to: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class ConvertedForm:
+    xform: str
+    info: XFormInfo
+    warnings: tuple[str, ...]
+    # CSV of external choices (select_one_external), when the form has any.
+    itemsets: str | None
+
+
+def _suffix(name: str, data: bytes) -> str:
+    if data.startswith(_ZIP):
+        return ".xlsx"
+    if data.startswith(_OLE):
+        return ".xls"
+    suffix = Path(name).suffix.lower()
+    if suffix in TEXT_SUFFIXES:
+        return suffix
+    raise XLSFormRejected(
+        [_("Tệp không phải XLSForm: cần tệp .xlsx hoặc .xls (hoặc .csv, .md theo chuẩn XLSForm).")]
+    )
+
+
+def _stem(name: str) -> str:
+    """A file name pyxform can take a form id from when the form's settings give none."""
+    ascii_name = unicodedata.normalize("NFKD", Path(name).stem)
+    ascii_name = ascii_name.encode("ascii", "ignore").decode().replace("đ", "d")
+    ascii_name = re.sub(r"[^A-Za-z0-9_]+", "_", ascii_name).strip("_")
+    if not ascii_name or not ascii_name[0].isalpha():
+        ascii_name = f"form_{ascii_name}".rstrip("_")
+    return ascii_name[:64]
+
+
+def _validate_message(exc: ODKValidateError) -> list[str]:
+    """ODK Validate's messages without its temporary file names and its summary lines."""
+    lines = []
+    for line in str(exc).splitlines():
+        line = line.strip().lstrip(">").strip().lstrip(":").strip()
+        if (
+            not line
+            or "${tmp" in line
+            or line.startswith(("ODK Validate Errors", "The following files failed", "Result:"))
+        ):
+            continue
+        lines.append(line)
+    return lines or [str(exc)]
+
+
+def xlsform_convert(*, name: str, data: bytes) -> ConvertedForm:
+    """The XForm of an uploaded XLSForm, validated by ODK Validate. Anything pyxform or
+    Validate refuses raises XLSFormRejected with their reasons."""
+    suffix = _suffix(name, data)
+    warnings: list[str] = []
+    with tempfile.TemporaryDirectory(prefix="xlsform-") as folder:
+        # A file named as uploaded: without a form_id setting, pyxform takes the name.
+        path = Path(folder) / f"{_stem(name)}{suffix}"
+        path.write_bytes(data)
+        try:
+            result = convert(xlsform=str(path), validate=True, warnings=warnings)
+        except ODKValidateError as exc:
+            raise XLSFormRejected(_validate_message(exc)) from exc
+        except PyXFormError as exc:
+            raise XLSFormRejected([str(exc)]) from exc
+        except OSError:  # Java missing: a server fault, not the uploader's
+            raise
+        except Exception as exc:
+            # pyxform meets some malformed sheets with plain Python errors (a choices
+            # data file read as a form raises TypeError): the uploader's file is at fault.
+            raise XLSFormRejected(
+                [_("pyxform không đọc được tệp: %(error)s") % {"error": exc}]
+            ) from exc
+    gave_up = [w for w in warnings if any(marker in w for marker in _VALIDATE_GAVE_UP)]
+    if gave_up:
+        raise XLSFormRejected(gave_up)
+    info = xform_info(result.xform)
+    return ConvertedForm(
+        xform=result.xform,
+        info=info,
+        warnings=tuple(warnings),
+        itemsets=result.itemsets,
+    )
+
+
+def _main_instance_root(model: Element) -> Element:
+    for instance in model.findall(f"{{{XFORMS}}}instance"):
+        if instance.get("id") is None:
+            children = list(instance)
+            if children:
+                return children[0]
+    raise XLSFormRejected([_("XForm không có instance chính.")])
+
+
+def xform_info(xform: str) -> XFormInfo:
+    """Id, version, title, media, entity lists and save_to properties of an XForm."""
+    try:
+        root = ElementTree.fromstring(xform)
+    except ElementTree.ParseError as exc:
+        raise XLSFormRejected(
+            [_("XForm không phải XML hợp lệ: %(error)s") % {"error": exc}]
+        ) from exc
+    head = root.find(f"{{{XHTML}}}head")
+    model = head.find(f"{{{XFORMS}}}model") if head is not None else None
+    if head is None or model is None:
+        raise XLSFormRejected([_("XForm thiếu phần head/model.")])
+    data = _main_instance_root(model)
+    form_id = data.get("id") or ""
+    if not _FORM_ID.match(form_id):
+        raise XLSFormRejected(
+            [
+                _(
+                    "Mã biểu mẫu (form_id) “%(id)s” không hợp lệ: tối đa 64 ký tự, không "
+                    "chứa “/” hay “\\”, không bắt đầu bằng khoảng trắng."
+                )
+                % {"id": form_id[:80]}
+            ]
+        )
+    title = (head.findtext(f"{{{XHTML}}}title") or form_id).strip()
+    datasets = [
+        entity.get("dataset", "")
+        for entity in data.iter()
+        if entity.tag.endswith("}entity") or entity.tag == "entity"
+    ]
+    saves_to = {
+        bind.get("nodeset", ""): value
+        for bind in model.findall(f"{{{XFORMS}}}bind")
+        if (value := bind.get(f"{{{ENTITIES}}}saveto"))
+    }
+    media = dict.fromkeys(match.group(2) for match in _MEDIA.finditer(xform))
+    return XFormInfo(
+        form_id=form_id,
+        version=data.get("version") or "",
+        title=title[:200],
+        media=tuple(media),
+        entity_datasets=tuple(d for d in dict.fromkeys(datasets) if d),
+        saves_to=saves_to,
+    )
+
+
+def media_kind(xform: str, name: str) -> str:
+    """How the form refers to `name`: images, audio, video, file or file-csv."""
+    for match in _MEDIA.finditer(xform):
+        if match.group(2) == name:
+            return match.group(1)
+    return "file"
