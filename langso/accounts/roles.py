@@ -28,6 +28,7 @@ class Permission(models.TextChoices):
     ASSIGN_ROLES = "assign_roles", _("Phân quyền")
     MANAGE_REGISTRIES = "manage_registries", _("Quản lý sổ đăng ký (hộ, HTX, tàu cá…)")
     MANAGE_FORMS = "manage_forms", _("Quản lý biểu mẫu khảo sát")
+    COLLECT_SURVEYS = "collect_surveys", _("Thu thập khảo sát (ODK Collect, biểu mẫu web)")
 
 
 # The level of unit each role is held on. Central admins hold their role on no unit:
@@ -52,11 +53,15 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             Permission.ASSIGN_ROLES,
             Permission.MANAGE_REGISTRIES,
             Permission.MANAGE_FORMS,
+            Permission.COLLECT_SURVEYS,
         }
     ),
     # The village head keeps the village's own lists.
-    Role.VILLAGE_HEAD: frozenset({Permission.VIEW_SCOPED, Permission.MANAGE_REGISTRIES}),
-    Role.DIGITAL_TEAM_MEMBER: frozenset({Permission.VIEW_SCOPED}),
+    Role.VILLAGE_HEAD: frozenset(
+        {Permission.VIEW_SCOPED, Permission.MANAGE_REGISTRIES, Permission.COLLECT_SURVEYS}
+    ),
+    # Community digital-technology teams go door to door with the survey forms.
+    Role.DIGITAL_TEAM_MEMBER: frozenset({Permission.VIEW_SCOPED, Permission.COLLECT_SURVEYS}),
     Role.COOPERATIVE_MANAGER: frozenset({Permission.VIEW_SCOPED}),
 }
 

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from langso.places.models import AdminUnit
 
-from .services import MAX_ATTACHMENT_BYTES, MAX_XLSFORM_BYTES
+from .services.forms import MAX_ATTACHMENT_BYTES, MAX_XLSFORM_BYTES
 
 NATIONWIDE = "toan-quoc"
 

@@ -124,3 +124,93 @@ class FormAttachment(models.Model):
     def is_ready(self) -> bool:
         """Whether collectors can download it: uploaded, or written by the platform."""
         return bool(self.dataset or self.file)
+
+
+class CollectorCredential(models.Model):
+    """The app password a collector types into ODK Collect (or scans as a QR code): a
+    random token, stored as its SHA-256. Not the account password, so that a lost phone
+    is revoked without locking the person out, and checking it costs microseconds per
+    submission rather than a password hash's hundred milliseconds."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="collector_credential"
+    )
+    token_sha256 = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return str(self.user)
+
+
+class Submission(models.Model):
+    """A filled form as a collector sent it: the raw XML, kept whatever happens next,
+    and its attachments. Identified by the instance id the client gave it, so that a
+    retried upload is recognised and never stored twice."""
+
+    class State(models.TextChoices):
+        RECEIVED = "received", _("Đã nhận")
+        HAS_ISSUES = "has_issues", _("Có vấn đề")
+        APPROVED = "approved", _("Đã duyệt")
+        REJECTED = "rejected", _("Từ chối")
+
+    version = models.ForeignKey(FormVersion, on_delete=models.PROTECT, related_name="submissions")
+    instance_id = models.CharField(max_length=100, unique=True)
+    # The submission this one edits (ODK's deprecatedID), once it has replaced it.
+    replaces = models.OneToOneField(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="replaced_by"
+    )
+    collector = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    xml = models.TextField()
+    # False while the client has said more attachments follow (*isIncomplete*).
+    is_complete = models.BooleanField(default=True)
+    state = models.CharField(max_length=12, choices=State.choices, default=State.RECEIVED)
+    received_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("bài khảo sát")
+        verbose_name_plural = _("các bài khảo sát")
+        indexes = [
+            models.Index(fields=["version", "-received_at"], name="submission_version_newest")
+        ]
+
+    def __str__(self) -> str:
+        return self.instance_id
+
+
+def _submission_file_path(attachment: SubmissionAttachment, filename: str) -> str:
+    return f"surveys/submissions/{attachment.submission_id}/{attachment.name}"
+
+
+class SubmissionAttachment(models.Model):
+    submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="attachments")
+    name = models.CharField(max_length=255)
+    file = models.FileField(upload_to=_submission_file_path, max_length=400)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["submission", "name"], name="submission_file_unique")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class RefusedSubmission(models.Model):
+    """A submission refused with an OpenRosa error, kept for inspection: what was sent
+    (when it parsed as XML), by whom, and why."""
+
+    collector = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    xml_form_id = models.CharField(max_length=64, blank=True)
+    instance_id = models.CharField(max_length=100, blank=True)
+    reason = models.TextField()
+    xml = models.TextField(blank=True)
+    received_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"{self.instance_id or '?'}: {self.reason[:60]}"

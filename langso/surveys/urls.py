@@ -4,6 +4,7 @@ from . import views
 
 app_name = "surveys"
 urlpatterns: list[URLPattern | URLResolver] = [
+    path("ket-noi-odk-collect/", views.collect_connect, name="collect-connect"),
     path("bieu-mau/", views.form_list, name="form-list"),
     path("bieu-mau/dang/", views.form_publish, name="form-publish"),
     path("bieu-mau/<int:pk>/", views.form_detail, name="form-detail"),

@@ -3,6 +3,8 @@ media files. Thin: each calls one service or selector."""
 
 from __future__ import annotations
 
+import base64
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -15,9 +17,12 @@ from langso.accounts.roles import Permission
 from langso.accounts.selectors import is_nationwide
 from langso.core.errors import AccessDenied, DomainError, NotFound
 
-from . import selectors, services
+from . import selectors
 from .forms import AttachmentForm, FormSettingsForm, PublishForm
 from .models import SurveyForm
+from .qr import settings_qr_png
+from .services import forms as services
+from .services.collectors import collect_settings_payload, collector_credential_issue
 from .xlsforms import XLSFormRejected
 
 
@@ -32,8 +37,12 @@ def _form(request: HttpRequest, pk: int) -> SurveyForm:
 @require_GET
 def form_list(request: HttpRequest) -> HttpResponse:
     forms = selectors.form_list_for_user(user=request.user)
-    may_publish = request.user.has_perm(Permission.MANAGE_FORMS)
-    return render(request, "surveys/form_list.html", {"forms": forms, "may_publish": may_publish})
+    context = {
+        "forms": forms,
+        "may_publish": request.user.has_perm(Permission.MANAGE_FORMS),
+        "may_collect": request.user.has_perm(Permission.COLLECT_SURVEYS),
+    }
+    return render(request, "surveys/form_list.html", context)
 
 
 @login_required
@@ -150,3 +159,28 @@ def version_download(request: HttpRequest, pk: int, version_id: int, kind: str) 
         response["Content-Disposition"] = f'attachment; filename="{filename}"'
         return response
     return FileResponse(version.xlsform.open("rb"), as_attachment=True)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def collect_connect(request: HttpRequest) -> HttpResponse:
+    """Connect ODK Collect: a new app password, shown once with the QR code of Collect's
+    settings (server, user name, password). Issuing one revokes the previous."""
+    if not request.user.has_perm(Permission.COLLECT_SURVEYS):
+        raise PermissionDenied
+    context: dict[str, object] = {}
+    if request.method == "POST":
+        token = collector_credential_issue(actor=request.user)
+        server_url = request.build_absolute_uri("/openrosa").rstrip("/")
+        username = request.user.get_username()
+        payload = collect_settings_payload(server_url=server_url, username=username, token=token)
+        context |= {
+            "server_url": server_url,
+            "username": username,
+            "token": token,
+            "qr_png": base64.b64encode(settings_qr_png(payload)).decode(),
+        }
+    response = render(request, "surveys/collect_connect.html", context)
+    # The password is on the page: never cached, never kept by the browser.
+    response["Cache-Control"] = "no-store"
+    return response

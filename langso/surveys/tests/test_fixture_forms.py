@@ -9,7 +9,7 @@ import pytest
 from pyxform.xls2xform import convert
 
 from langso.surveys.models import SurveyForm
-from langso.surveys.services import form_publish
+from langso.surveys.services.forms import form_publish
 from langso.surveys.xlsforms import XLSFormRejected
 
 from .conftest import FormUsers

@@ -52,6 +52,9 @@ def expected_codes(units: Units, role: str, permission: str) -> set[str]:
         Permission.MANAGE_REGISTRIES: manage | {Role.VILLAGE_HEAD: {units.a1.code}},
         # Officers publish survey forms for their units.
         Permission.MANAGE_FORMS: manage,
+        # Teams, village heads and officers fill survey forms.
+        Permission.COLLECT_SURVEYS: manage
+        | {Role.VILLAGE_HEAD: {units.a1.code}, Role.DIGITAL_TEAM_MEMBER: commune_a},
     }
     return by_permission[permission].get(role, set())
 

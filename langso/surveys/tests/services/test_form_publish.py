@@ -8,7 +8,7 @@ from langso.core.errors import AccessDenied, DomainError
 from langso.core.models import AuditEntry
 from langso.places.testing import UnitTree
 from langso.surveys.models import FormAttachment, FormVersion, SurveyForm
-from langso.surveys.services import (
+from langso.surveys.services.forms import (
     form_attachment_upload,
     form_publish,
     form_settings_set,

@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from langso.places.testing import UnitTree
 from langso.surveys.models import FormAttachment, SurveyForm
-from langso.surveys.services import form_publish
+from langso.surveys.services.forms import form_publish
 
 from ..conftest import FormUsers
 from ..forms_testing import markdown_form
@@ -100,3 +100,34 @@ def test_media_upload_and_downloads(tree: UnitTree, users: FormUsers) -> None:
         reverse("surveys:version-download", args=[version.form_id, version.pk, "xlsform"])
     )
     assert b"".join(xlsform.streaming_content) == markdown_form()  # type: ignore[attr-defined]
+
+
+def test_connecting_odk_collect_shows_a_qr_code_once(users: FormUsers) -> None:
+    """The settings QR code holds the server, the user name and a fresh app password,
+    which then signs in to the OpenRosa server; the page is never cached."""
+    import base64
+    import json
+    import zlib
+
+    from langso.surveys.services.collectors import collect_settings_payload
+
+    client = _client(users.team_member_a)
+    assert "collect-settings" not in client.get(reverse("surveys:collect-connect")).content.decode()
+    page = client.post(reverse("surveys:collect-connect"))
+    assert page["Cache-Control"] == "no-store"
+    token = page.context["token"]
+    payload = collect_settings_payload(
+        server_url=page.context["server_url"], username="tocongnghe.a", token=token
+    )
+    settings = json.loads(zlib.decompress(base64.b64decode(payload)))
+    assert settings["general"]["server_url"].endswith("/openrosa")
+    assert settings["general"]["password"] == token
+    secret = base64.b64encode(f"tocongnghe.a:{token}".encode()).decode()
+    signed_in = Client(HTTP_AUTHORIZATION=f"Basic {secret}").get(reverse("openrosa:form-list"))
+    assert signed_in.status_code == 200
+    # Commune officers fill forms too; a user without a role does not.
+    assert _client(users.officer_a).get(reverse("surveys:collect-connect")).status_code == 200
+    from langso.accounts.tests.factories import make_user
+
+    nobody = make_user(username="khongvaitro")
+    assert _client(nobody).get(reverse("surveys:collect-connect")).status_code == 403

@@ -19,8 +19,8 @@ from langso.core.models import AuditEntry
 from langso.core.services import audit_record, model_snapshot
 from langso.places.models import AdminUnit
 
-from .models import FormAttachment, FormVersion, SurveyForm
-from .xlsforms import XLSFormRejected, media_kind, xlsform_convert
+from ..models import FormAttachment, FormVersion, SurveyForm
+from ..xlsforms import XLSFormRejected, media_kind, xlsform_convert
 
 # XLSForms are a few hundred kilobytes; the largest real ones (WHO verbal autopsy) ~1 MB.
 MAX_XLSFORM_BYTES = 10 * 1024 * 1024

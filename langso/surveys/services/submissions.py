@@ -1,0 +1,195 @@
+"""Receiving submissions: idempotent on the instance id, attachments that may arrive
+across several POSTs, edits that replace their predecessor. A refused submission writes
+nothing but a `RefusedSubmission` row to inspect."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import PurePosixPath
+from typing import Any
+
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from ..models import RefusedSubmission, Submission, SubmissionAttachment, SurveyForm
+from ..openrosa import (
+    ACCEPT_CONTENT_LENGTH,
+    SubmissionInvalid,
+    SubmittedInstance,
+    instance_parse,
+    xml_parses,
+)
+from ..selectors import collector_may_fill
+
+# What the form questions of ODK tools produce: photos, recordings, videos, drawn
+# signatures, and files (CSV, PDF). Anything else is refused.
+ALLOWED_ATTACHMENTS = {
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+    ".png": "image/png",
+    ".webp": "image/webp",
+    ".heic": "image/heic",
+    ".mp3": "audio/mpeg",
+    ".m4a": "audio/mp4",
+    ".amr": "audio/amr",
+    ".ogg": "audio/ogg",
+    ".wav": "audio/wav",
+    ".3gpp": "audio/3gpp",
+    ".mp4": "video/mp4",
+    ".3gp": "video/3gpp",
+    ".webm": "video/webm",
+    ".csv": "text/csv",
+    ".pdf": "application/pdf",
+}
+MAX_ATTACHMENT_BYTES = ACCEPT_CONTENT_LENGTH
+
+
+@dataclass(frozen=True)
+class Received:
+    submission: Submission
+    # False when the instance was already stored and this POST added nothing to it.
+    new: bool
+
+
+def _check_attachments(files: Sequence[UploadedFile[bytes]]) -> None:
+    for upload in files:
+        name = PurePosixPath(upload.name or "").name
+        suffix = PurePosixPath(name).suffix.lower()
+        if suffix not in ALLOWED_ATTACHMENTS:
+            raise SubmissionInvalid(
+                _("Tệp đính kèm “%(name)s”: loại tệp không được nhận (%(allowed)s).")
+                % {"name": name[:100], "allowed": ", ".join(sorted(ALLOWED_ATTACHMENTS))},
+                status=415,
+            )
+        if (upload.size or 0) > MAX_ATTACHMENT_BYTES:
+            raise SubmissionInvalid(
+                _("Tệp đính kèm “%(name)s” lớn quá %(max)s MB.")
+                % {"name": name[:100], "max": MAX_ATTACHMENT_BYTES // 2**20},
+                status=413,
+            )
+
+
+def _store_attachments(submission: Submission, files: Sequence[UploadedFile[bytes]]) -> int:
+    """Store the files not yet stored; return how many were."""
+    have = set(submission.attachments.values_list("name", flat=True))
+    added = 0
+    for upload in files:
+        name = PurePosixPath(upload.name or "").name
+        if name in have:
+            continue
+        suffix = PurePosixPath(name).suffix.lower()
+        attachment = SubmissionAttachment(
+            submission=submission,
+            name=name,
+            content_type=ALLOWED_ATTACHMENTS[suffix],
+            size=upload.size or 0,
+        )
+        attachment.file.save(name, upload, save=False)
+        attachment.save()
+        have.add(name)
+        added += 1
+    return added
+
+
+def _form_for(collector: Any, instance: SubmittedInstance) -> SurveyForm:
+    form = SurveyForm.objects.select_related("unit").filter(xml_form_id=instance.form_id).first()
+    if form is None or not collector_may_fill(user=collector, form=form):
+        # Outside the collector's reach it is answered as unknown, revealing nothing.
+        raise SubmissionInvalid(
+            _("Không có biểu mẫu “%(id)s” cho bạn.") % {"id": instance.form_id[:64]}, status=404
+        )
+    if not form.is_open:
+        raise SubmissionInvalid(
+            _("Biểu mẫu “%(id)s” đã đóng, không nhận bài mới.") % {"id": form.xml_form_id},
+            status=403,
+        )
+    return form
+
+
+@transaction.atomic
+def submission_receive(
+    *, collector: Any, xml: bytes, files: Sequence[UploadedFile[bytes]], incomplete: bool = False
+) -> Received:
+    """Store a submission. The same instance sent again is the same submission: its
+    XML must match, and only attachments not yet received are added (clients split
+    large submissions across POSTs, saying `*isIncomplete*` until the last). An edit
+    (meta/deprecatedID) replaces the submission it names. Anything refused raises
+    SubmissionInvalid with the HTTP status to answer, and nothing is stored."""
+    instance = instance_parse(xml)
+    try:
+        text = xml.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise SubmissionInvalid(_("Bài nộp phải mã hoá UTF-8.")) from exc
+    form = _form_for(collector, instance)
+    version = form.versions.filter(version=instance.version).first()
+    if version is None or not version.accepts_submissions:
+        raise SubmissionInvalid(
+            _(
+                "Phiên bản “%(version)s” của biểu mẫu “%(id)s” không còn nhận bài: tải "
+                "biểu mẫu mới về rồi gửi lại."
+            )
+            % {"version": instance.version[:64], "id": form.xml_form_id},
+            status=409,
+        )
+    _check_attachments(files)
+    existing = (
+        Submission.objects.select_for_update().filter(instance_id=instance.instance_id).first()
+    )
+    if existing is not None:
+        if existing.xml != text:
+            raise SubmissionInvalid(
+                _("Đã có bài khác mang cùng instanceID “%(id)s”.") % {"id": instance.instance_id},
+                status=409,
+            )
+        added = _store_attachments(existing, files)
+        if existing.is_complete == incomplete:
+            existing.is_complete = not incomplete
+            existing.save(update_fields=["is_complete"])
+        return Received(existing, new=added > 0)
+    replaces = None
+    if instance.deprecated_id:
+        replaces = (
+            Submission.objects.select_for_update()
+            .filter(instance_id=instance.deprecated_id, version__form=form)
+            .first()
+        )
+        if replaces is None:
+            raise SubmissionInvalid(
+                _("Bài sửa thay cho bài “%(id)s”, nhưng chưa có bài đó.")
+                % {"id": instance.deprecated_id[:100]},
+                status=409,
+            )
+    submission = Submission.objects.create(
+        version=version,
+        instance_id=instance.instance_id,
+        replaces=replaces,
+        collector=collector,
+        xml=text,
+        is_complete=not incomplete,
+    )
+    _store_attachments(submission, files)
+    return Received(submission, new=True)
+
+
+def submission_refusal_record(
+    *, collector: Any, xml: bytes | None, reason: str
+) -> RefusedSubmission:
+    """Keep what a refused submission sent, where it parsed, for whoever investigates."""
+    form_id = instance_id = text = ""
+    if xml and xml_parses(xml):
+        text = xml.decode("utf-8", errors="replace")
+        try:
+            instance = instance_parse(xml)
+        except SubmissionInvalid:
+            pass  # a missing instanceID, say: the text is kept all the same
+        else:
+            form_id, instance_id = instance.form_id[:64], instance.instance_id[:100]
+    return RefusedSubmission.objects.create(
+        collector=collector if getattr(collector, "is_authenticated", False) else None,
+        xml_form_id=form_id,
+        instance_id=instance_id,
+        reason=reason,
+        xml=text,
+    )

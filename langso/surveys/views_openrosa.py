@@ -1,0 +1,198 @@
+"""The OpenRosa server under /openrosa/: what ODK Collect, Enketo and ODK Web Forms talk
+to. Collectors sign in with HTTP Basic and their app password (`CollectorCredential`);
+every answer carries `X-OpenRosa-Version: 1.0`. Thin: the wire format is in `openrosa`,
+the rules in `services` and `selectors`."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.core.files.uploadedfile import UploadedFile
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_http_methods
+
+from langso.core.errors import NotFound
+
+from . import openrosa, selectors
+from .models import FormVersion
+from .services.collectors import collector_authenticate
+from .services.submissions import submission_receive, submission_refusal_record
+
+_XML = "text/xml; charset=utf-8"
+# Headers are ASCII: the realm is written without diacritics.
+_REALM = 'Basic realm="Lang So", charset="UTF-8"'
+View = Callable[..., HttpResponseBase]
+
+
+def _basic_credentials(request: HttpRequest) -> tuple[str, str] | None:
+    header = request.headers.get("Authorization", "")
+    scheme, _sep, encoded = header.partition(" ")
+    if scheme.lower() != "basic" or not encoded:
+        return None
+    try:
+        decoded = base64.b64decode(encoded.strip(), validate=True).decode("utf-8")
+    except (binascii.Error, UnicodeDecodeError):
+        return None
+    username, sep, password = decoded.partition(":")
+    return (username, password) if sep else None
+
+
+def _with_headers(response: HttpResponseBase) -> HttpResponseBase:
+    response["X-OpenRosa-Version"] = openrosa.VERSION
+    return response
+
+
+def _xml_response(body: bytes, status: int = 200) -> HttpResponse:
+    return HttpResponse(body, status=status, content_type=_XML)
+
+
+def collector_view(view: View) -> View:
+    """Sign the collector in from HTTP Basic (refusing with 401 and the realm), and add
+    OpenRosa's headers to whatever the view answers."""
+
+    @csrf_exempt
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        credentials = _basic_credentials(request)
+        collector = (
+            collector_authenticate(username=credentials[0], token=credentials[1])
+            if credentials
+            else None
+        )
+        if collector is None:
+            response = _xml_response(
+                openrosa.response_xml(
+                    _("Cần đăng nhập bằng tên người dùng và mật khẩu ứng dụng."), success=False
+                ),
+                status=401,
+            )
+            response["WWW-Authenticate"] = _REALM
+            return _with_headers(response)
+        request.user = collector
+        return _with_headers(view(request, *args, **kwargs))
+
+    return wrapped
+
+
+def _absolute(request: HttpRequest, name: str, *args: Any) -> str:
+    return request.build_absolute_uri(reverse(f"openrosa:{name}", args=args))
+
+
+@collector_view
+@require_GET
+def form_list(request: HttpRequest) -> HttpResponseBase:
+    """The forms this collector may fill, newest version of each (Form List API)."""
+    entries = [
+        openrosa.FormListEntry(
+            form_id=version.form.xml_form_id,
+            name=version.title,
+            version=version.version,
+            hash=version.xform_hash,
+            download_url=_absolute(request, "form-xml", version.form.xml_form_id),
+            manifest_url=_absolute(request, "manifest", version.form.xml_form_id)
+            if version.attachments.all()
+            else None,
+        )
+        for version in selectors.collector_forms(user=request.user)
+    ]
+    return _xml_response(openrosa.form_list_xml(entries))
+
+
+def _version(request: HttpRequest, form_id: str) -> FormVersion:
+    try:
+        return selectors.collector_form_version(user=request.user, xml_form_id=form_id)
+    except NotFound as exc:
+        raise Http404(exc.message) from exc
+
+
+@collector_view
+@require_GET
+def form_xml(request: HttpRequest, form_id: str) -> HttpResponseBase:
+    version = _version(request, form_id)
+    return _xml_response(version.xform.encode())
+
+
+@collector_view
+@require_GET
+def manifest(request: HttpRequest, form_id: str) -> HttpResponseBase:
+    """The form's media files, each with its hash (Form List API, manifest). Files not
+    uploaded yet are left out: ODK Collect would fail the whole download on them."""
+    version = _version(request, form_id)
+    entries = []
+    for attachment in version.attachments.all():
+        if attachment.dataset:
+            digest = selectors.dataset_hash(
+                user=request.user, version=version, dataset=attachment.dataset
+            )
+        elif attachment.file:
+            digest = attachment.file_hash
+        else:
+            continue
+        entries.append(
+            openrosa.MediaEntry(
+                filename=attachment.name,
+                hash=digest,
+                download_url=_absolute(request, "media", form_id, attachment.name),
+            )
+        )
+    return _xml_response(openrosa.manifest_xml(entries))
+
+
+@collector_view
+@require_GET
+def media(request: HttpRequest, form_id: str, name: str) -> HttpResponseBase:
+    version = _version(request, form_id)
+    attachment = next((a for a in version.attachments.all() if a.name == name), None)
+    if attachment is None:
+        raise Http404
+    if attachment.dataset:
+        body = selectors.dataset_csv(user=request.user, version=version, dataset=attachment.dataset)
+        return HttpResponse(body, content_type="text/csv; charset=utf-8")
+    if not attachment.file:
+        raise Http404
+    return FileResponse(attachment.file.open("rb"), filename=attachment.name)
+
+
+@collector_view
+@require_http_methods(["HEAD", "POST"])
+def submission(request: HttpRequest) -> HttpResponseBase:
+    """HEAD: 204 with the largest body accepted. POST: a multipart submission, 201 when
+    new data was stored, 202 when it was all received before (Form Submission API)."""
+    if request.method == "HEAD":
+        response = HttpResponse(status=204)
+        response["X-OpenRosa-Accept-Content-Length"] = str(openrosa.ACCEPT_CONTENT_LENGTH)
+        return response
+    xml_file = request.FILES.get("xml_submission_file")
+    xml = xml_file.read() if xml_file is not None else None
+    try:
+        if xml is None:
+            raise openrosa.SubmissionInvalid(_("Thiếu phần xml_submission_file."))
+        files: list[UploadedFile[bytes]] = [
+            upload
+            for key in request.FILES
+            if key != "xml_submission_file"
+            for upload in request.FILES.getlist(key)
+        ]
+        received = submission_receive(
+            collector=request.user,
+            xml=xml,
+            files=files,
+            incomplete=request.POST.get("*isIncomplete*", "").lower() == "yes",
+        )
+    except openrosa.SubmissionInvalid as exc:
+        submission_refusal_record(collector=request.user, xml=xml, reason=exc.message)
+        return _xml_response(openrosa.response_xml(exc.message, success=False), exc.status)
+    if received.new:
+        body, status = openrosa.response_xml(_("Đã nhận bài khảo sát.")), 201
+    else:
+        body, status = openrosa.response_xml(_("Bài này đã được nhận trước đó.")), 202
+    response = _xml_response(body, status)
+    response["X-OpenRosa-Accept-Content-Length"] = str(openrosa.ACCEPT_CONTENT_LENGTH)
+    return response
