@@ -4,7 +4,6 @@ commune officer sees their commune's forms, their province's and the national on
 from __future__ import annotations
 
 import csv
-import hashlib
 import io
 
 from django.db.models import Prefetch, Q, QuerySet
@@ -24,6 +23,7 @@ from langso.registry.models import COUNT_FIELDS, Household, HouseholdStatus
 from langso.registry.selectors.scope import within_scope
 
 from .models import FormAttachment, FormVersion, SurveyForm
+from .openrosa import md5_hash
 
 
 def _reach_q(user: AnyUser, permission: str = Permission.VIEW_SCOPED) -> Q:
@@ -179,5 +179,4 @@ def dataset_csv(*, user: AnyUser, version: FormVersion, dataset: str) -> bytes:
 
 
 def dataset_hash(*, user: AnyUser, version: FormVersion, dataset: str) -> str:
-    data = dataset_csv(user=user, version=version, dataset=dataset)
-    return "md5:" + hashlib.md5(data, usedforsecurity=False).hexdigest()
+    return md5_hash(dataset_csv(user=user, version=version, dataset=dataset))

@@ -16,11 +16,11 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from langso.accounts.roles import Permission
 from langso.accounts.selectors import is_nationwide
 from langso.core.errors import AccessDenied, DomainError, NotFound
+from langso.core.qr import qr_png
 
 from . import selectors
 from .forms import AttachmentForm, FormSettingsForm, PublishForm
 from .models import SurveyForm
-from .qr import settings_qr_png
 from .services import forms as services
 from .services.collectors import collect_settings_payload, collector_credential_issue
 from .xlsforms import XLSFormRejected
@@ -178,7 +178,7 @@ def collect_connect(request: HttpRequest) -> HttpResponse:
             "server_url": server_url,
             "username": username,
             "token": token,
-            "qr_png": base64.b64encode(settings_qr_png(payload)).decode(),
+            "qr_png": base64.b64encode(qr_png(payload, box_size=6, error_correction="L")).decode(),
         }
     response = render(request, "surveys/collect_connect.html", context)
     # The password is on the page: never cached, never kept by the browser.

@@ -3,7 +3,6 @@ opening and closing. Each change is audited; a refused upload writes nothing."""
 
 from __future__ import annotations
 
-import hashlib
 from pathlib import PurePosixPath
 from typing import Any
 
@@ -20,6 +19,7 @@ from langso.core.services import audit_record, model_snapshot
 from langso.places.models import AdminUnit
 
 from ..models import FormAttachment, FormVersion, SurveyForm
+from ..openrosa import md5_hash
 from ..xlsforms import XLSFormRejected, media_kind, xlsform_convert
 
 # XLSForms are a few hundred kilobytes; the largest real ones (WHO verbal autopsy) ~1 MB.
@@ -31,11 +31,6 @@ MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
 PLATFORM_DATASETS = {"households.csv": "households", "itemsets.csv": "itemsets"}
 
 _AUDITED = ["xml_form_id", "title", "unit", "is_open", "counts_before_approval"]
-
-
-def _hash(data: bytes) -> str:
-    # md5 because OpenRosa announces it; it identifies a file, it protects nothing.
-    return "md5:" + hashlib.md5(data, usedforsecurity=False).hexdigest()
 
 
 def form_manage_check(*, actor: Any, unit: AdminUnit | None) -> None:
@@ -118,7 +113,7 @@ def form_publish(*, actor: Any, name: str, data: bytes, unit: AdminUnit | None) 
         version=info.version,
         title=info.title,
         xform=converted.xform,
-        xform_hash=_hash(converted.xform.encode()),
+        xform_hash=md5_hash(converted.xform.encode()),
         itemsets=converted.itemsets or "",
         warnings=list(converted.warnings),
         published_by=actor,
@@ -180,7 +175,7 @@ def form_attachment_upload(
         )
     before = {"file_hash": attachment.file_hash}
     attachment.file.save(attachment.name, ContentFile(data), save=False)
-    attachment.file_hash = _hash(data)
+    attachment.file_hash = md5_hash(data)
     attachment.uploaded_at = timezone.now()
     attachment.save(update_fields=["file", "file_hash", "uploaded_at"])
     audit_record(
