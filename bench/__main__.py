@@ -21,6 +21,8 @@ BENCHES: dict[str, str] = {
     "import": "registry_import",
     "lists": "registry_lists",
     "tiles": "registry_tiles",
+    "ingest": "surveys_ingest",
+    "manifest": "surveys_manifest",
 }
 
 

@@ -8,6 +8,14 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
+from django.db import connection
+
+from langso.places.models import AdminUnit, Level
+from langso.places.services import units_load
+from langso.places.unit_sources import read_vietnamadminunits
+from langso.registry.models import Household
+from langso.registry.synth import synth_run
+
 
 def percentiles(samples_ms: list[float]) -> dict[str, float]:
     ordered = sorted(samples_ms)
@@ -38,3 +46,24 @@ def stopwatch() -> Iterator[list[float]]:
 def report(name: str, figures: dict[str, float], goal: str = "") -> None:
     shown = "  ".join(f"{k} {v:8.2f} ms" for k, v in figures.items())
     print(f"  {name:<58} {shown}" + (f"   (goal {goal})" if goal else ""))
+
+
+def province_with_households(code: str, households: int) -> AdminUnit:
+    """The real units (loaded if missing) and `households` synthetic households in the
+    province `code`, vacuumed and analysed as autovacuum would leave them after a bulk
+    load (it may be off on a bench server)."""
+    if not AdminUnit.objects.current().filter(level=Level.PROVINCE).exists():
+        units_load(source=read_vietnamadminunits())
+    province = AdminUnit.objects.current().get(level=Level.PROVINCE, code=code)
+    generated = synth_run(
+        province_codes=[code], size=None, households=households, replace=True, progress=None
+    )
+    print(
+        f"  (set-up: {generated.counts.households:,} households in {province.name} "
+        f"generated in {generated.seconds:.1f} s)"
+    )
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(f"VACUUM ANALYZE {Household._meta.db_table}")
+            cursor.execute("ANALYZE")
+    return province

@@ -22,16 +22,13 @@ from django.db import connection
 from langso.accounts.models import RoleAssignment, User
 from langso.accounts.roles import Role
 from langso.accounts.selectors import role_cache_clear
-from langso.places.models import AdminUnit, Level
-from langso.places.services import units_load
-from langso.places.unit_sources import read_vietnamadminunits
+from langso.places.models import AdminUnit
 from langso.registry import maps
 from langso.registry.models import Household, HouseholdMapCell
 from langso.registry.selectors.maps import map_tile_for_user
 from langso.registry.services.map_cells import household_map_cells_rebuild
-from langso.registry.synth import synth_run
 
-from .common import percentiles, report, stopwatch
+from .common import percentiles, province_with_households, report, stopwatch
 
 PROVINCE = "37"
 HOUSEHOLDS = int(os.environ.get("BENCH_TILE_HOUSEHOLDS", 1_000_000))
@@ -91,20 +88,7 @@ def _time_zoom(label: str, read: Callable[[maps.Tile], bytes], tiles: list[maps.
 
 def run() -> None:
     print(f"Vector tiles on {connection.vendor} ({connection.settings_dict['ENGINE']})")
-    if not AdminUnit.objects.current().filter(level=Level.PROVINCE).exists():
-        units_load(source=read_vietnamadminunits())
-    province = AdminUnit.objects.current().get(level=Level.PROVINCE, code=PROVINCE)
-    generated = synth_run(
-        province_codes=[PROVINCE], size=None, households=HOUSEHOLDS, replace=True, progress=None
-    )
-    print(
-        f"  (set-up: {generated.counts.households:,} households in {province.name} "
-        f"generated in {generated.seconds:.1f} s)"
-    )
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            # As autovacuum would after a bulk load: statistics and the visibility map.
-            cursor.execute(f"VACUUM ANALYZE {Household._meta.db_table}")
+    province = province_with_households(PROVINCE, HOUSEHOLDS)
     with stopwatch() as recount:
         household_map_cells_rebuild(province_ids=[province.pk])
     cells = HouseholdMapCell.objects.filter(province=province).count()

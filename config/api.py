@@ -10,6 +10,7 @@ from langso.accounts.api import router as accounts_router
 from langso.core.errors import DomainError
 from langso.places.api import router as places_router
 from langso.registry.api import router as registry_router
+from langso.surveys.api import router as surveys_router
 
 api = NinjaAPI(
     title="Làng Số API",
@@ -23,6 +24,7 @@ api = NinjaAPI(
 api.add_router("", places_router)
 api.add_router("", accounts_router)
 api.add_router("", registry_router)
+api.add_router("", surveys_router)
 
 
 @api.exception_handler(DomainError)

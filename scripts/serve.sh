@@ -23,6 +23,8 @@ log "Loading demo accounts"
 # the lists; skipped when the province already holds synthetic data.
 log "Loading a synthetic demo province"
 "$PY" manage.py synth --province 37 --size demo
+log "Publishing the shipped survey forms and a demo digital team"
+"$PY" manage.py load_demo_surveys
 
 # The worker gets its own process group, so that stopping it also stops the child
 # process of its autoreloader.

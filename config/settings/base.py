@@ -109,6 +109,10 @@ STATICFILES_DIRS = [
     # Front-end packages come from npm (package-lock.json), never copied by hand.
     ("vendor/htmx", BASE_DIR / "node_modules" / "htmx.org" / "dist"),
     ("vendor/maplibre-gl", BASE_DIR / "node_modules" / "maplibre-gl" / "dist"),
+    # ODK Web Forms is an ES module importing "vue": the fill page maps it to Vue's
+    # browser build with an import map, so that no bundler is needed.
+    ("vendor/vue", BASE_DIR / "node_modules" / "vue" / "dist"),
+    ("vendor/odk-web-forms", BASE_DIR / "node_modules" / "@getodk" / "web-forms" / "dist"),
 ]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=VAR_DIR / "media")

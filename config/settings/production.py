@@ -15,6 +15,11 @@ if not env.str("MEDIA_ROOT", default=""):
     raise ImproperlyConfigured("MEDIA_ROOT must be set in production (attachments, imports).")
 
 DEBUG = False
+# Keep connections across requests (unless DATABASE_URL says conn_max_age): opening one
+# per request cost as much CPU as the request itself in the OpenRosa ingest benchmark.
+if "conn_max_age" not in env.str("DATABASE_URL"):
+    DATABASES["default"]["CONN_MAX_AGE"] = 60
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")
 WHITENOISE_USE_FINDERS = False
 SESSION_COOKIE_SECURE = env.bool("DJANGO_SECURE_COOKIES", default=True)

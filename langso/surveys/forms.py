@@ -7,8 +7,11 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from langso.accounts.models import User
 from langso.places.models import AdminUnit
 
+from .models import DigitalTeam, Submission
+from .selectors import team_member_choices, team_village_choices
 from .services.forms import MAX_ATTACHMENT_BYTES, MAX_XLSFORM_BYTES
 
 NATIONWIDE = "toan-quoc"
@@ -16,8 +19,9 @@ NATIONWIDE = "toan-quoc"
 
 class PublishForm(forms.Form):
     file = forms.FileField(
-        label=_("Tệp XLSForm"),
-        help_text=_("Tệp .xlsx hoặc .xls theo chuẩn XLSForm (ODK), tối đa 10 MB."),
+        label=_("Tệp biểu mẫu"),
+        help_text=_("XLSForm (.xlsx hoặc .xls) hoặc XForm (.xml) theo chuẩn ODK, tối đa 10 MB."),
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.xls,.xml,.csv,.md"}),
     )
     unit = forms.ChoiceField(label=_("Dùng tại"))
 
@@ -54,3 +58,53 @@ class FormSettingsForm(forms.Form):
     counts_before_approval = forms.BooleanField(
         label=_("Tính ngay khi nhận (không chờ duyệt)"), required=False
     )
+
+
+class ReviewForm(forms.Form):
+    state = forms.ChoiceField(label=_("Trạng thái"), choices=Submission.State.choices)
+    comment = forms.CharField(
+        label=_("Nhận xét"), required=False, max_length=2000, widget=forms.Textarea({"rows": 3})
+    )
+
+
+class TeamForm(forms.Form):
+    """A digital team: its village (on creation), name, members and assigned villages.
+    Choices come from the communes the officer keeps teams in."""
+
+    village = forms.ModelChoiceField(label=_("Thôn của tổ"), queryset=AdminUnit.objects.none())
+    name = forms.CharField(label=_("Tên tổ"), max_length=200)
+    members = forms.ModelMultipleChoiceField(
+        label=_("Thành viên"),
+        queryset=User.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Người đã được giao vai trò thành viên tổ công nghệ số ở xã hoặc thôn."),
+    )
+    villages = forms.ModelMultipleChoiceField(
+        label=_("Thôn được giao thêm"),
+        queryset=AdminUnit.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Thôn của tổ luôn được giao; chọn thêm thôn chưa có tổ riêng."),
+    )
+
+    def __init__(
+        self, *args: Any, communes: list[AdminUnit], team: DigitalTeam | None, **kwargs: Any
+    ) -> None:
+        if team is not None:
+            kwargs.setdefault(
+                "initial",
+                {
+                    "name": team.name,
+                    "members": list(team.members.all()),
+                    "villages": list(team.villages.all()),
+                },
+            )
+        super().__init__(*args, **kwargs)
+        villages = team_village_choices(communes=communes)
+        self.fields["villages"].queryset = villages  # type: ignore[attr-defined]
+        self.fields["members"].queryset = team_member_choices(communes=communes)  # type: ignore[attr-defined]
+        if team is None:
+            self.fields["village"].queryset = villages  # type: ignore[attr-defined]
+        else:
+            del self.fields["village"]

@@ -1,5 +1,6 @@
-"""Survey forms: an XLSForm published as versions of an XForm, with the media files the
-form shows. Submissions, teams and visits come with the OpenRosa server."""
+"""Survey forms (an XLSForm published as versions of an XForm, with the media files the
+form shows), the submissions collectors send, their review, and the community digital
+teams who go door to door with them."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from langso.places.models import AdminUnit
+from langso.registry.models import Household
 
 
 class SurveyForm(models.Model):
@@ -142,6 +144,25 @@ class CollectorCredential(models.Model):
         return str(self.user)
 
 
+class EntityAction(models.TextChoices):
+    UPDATE = "update", _("Cập nhật hộ")
+    CREATE = "create", _("Thêm hộ mới")
+
+
+class EntityState(models.TextChoices):
+    """What became of the household values a submission carries."""
+
+    NONE = "", _("Không có dữ liệu hộ")
+    # The form counts only approved data: applied when a reviewer approves.
+    PENDING = "pending", _("Chờ duyệt")
+    APPLIED = "applied", _("Đã ghi vào hộ")
+    # Made against an older state of the household: a reviewer chooses field by field.
+    CONFLICT = "conflict", _("Xung đột")
+    RESOLVED = "resolved", _("Đã xử lý xung đột")
+    INVALID = "invalid", _("Giá trị không hợp lệ")
+    DISCARDED = "discarded", _("Không ghi (bài bị từ chối)")
+
+
 class Submission(models.Model):
     """A filled form as a collector sent it: the raw XML, kept whatever happens next,
     and its attachments. Identified by the instance id the client gave it, so that a
@@ -168,11 +189,37 @@ class Submission(models.Model):
     state = models.CharField(max_length=12, choices=State.choices, default=State.RECEIVED)
     received_at = models.DateTimeField(auto_now_add=True)
 
+    # What the submission says of a household, through the form's entity block
+    # (meta/entity) and its save_to fields: which household, the values it gives (in
+    # the registry's terms), and the household's version the collector saw.
+    household = models.ForeignKey(
+        Household, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    entity_action = models.CharField(max_length=8, choices=EntityAction.choices, blank=True)
+    entity_values = models.JSONField(default=dict, blank=True)
+    base_version = models.BigIntegerField(null=True, blank=True)
+    entity_state = models.CharField(
+        max_length=10, choices=EntityState.choices, default=EntityState.NONE, blank=True
+    )
+    # Why the values were not applied (invalid values, say), in Vietnamese.
+    entity_message = models.TextField(blank=True)
+    # The household's values before this submission changed them, and its version
+    # after: a rejection restores them while nothing else has changed the household.
+    entity_before = models.JSONField(default=dict, blank=True)
+    applied_version = models.BigIntegerField(null=True, blank=True)
+    # A conflict's resolution: for each field, "submission" or "household".
+    resolution = models.JSONField(default=dict, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    resolved_at = models.DateTimeField(null=True, blank=True)
+
     class Meta:
         verbose_name = _("bài khảo sát")
         verbose_name_plural = _("các bài khảo sát")
         indexes = [
-            models.Index(fields=["version", "-received_at"], name="submission_version_newest")
+            models.Index(fields=["version", "-received_at"], name="submission_version_newest"),
+            models.Index(fields=["household", "-received_at"], name="submission_household"),
         ]
 
     def __str__(self) -> str:
@@ -214,3 +261,107 @@ class RefusedSubmission(models.Model):
 
     def __str__(self) -> str:
         return f"{self.instance_id or '?'}: {self.reason[:60]}"
+
+
+class SubmissionComment(models.Model):
+    """A reviewer's comment, and the state it moved the submission to, if any."""
+
+    submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="comments")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    text = models.TextField(_("nhận xét"), blank=True)
+    state = models.CharField(max_length=12, choices=Submission.State.choices, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.text[:60]
+
+
+class DigitalTeam(models.Model):
+    """A community digital-technology team (tổ công nghệ số cộng đồng): one per
+    village, whose members go door to door in the villages assigned to it (its own,
+    and others where a village has no team of its own)."""
+
+    name = models.CharField(_("tên tổ"), max_length=200)
+    commune = models.ForeignKey(
+        AdminUnit, on_delete=models.PROTECT, related_name="+", verbose_name=_("xã")
+    )
+    village = models.OneToOneField(
+        AdminUnit,
+        on_delete=models.PROTECT,
+        related_name="digital_team",
+        verbose_name=_("thôn của tổ"),
+    )
+    members = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, related_name="digital_teams", verbose_name=_("thành viên")
+    )
+    villages = models.ManyToManyField(AdminUnit, related_name="+", verbose_name=_("thôn được giao"))
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("tổ công nghệ số cộng đồng")
+        verbose_name_plural = _("các tổ công nghệ số cộng đồng")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class HelpGiven(models.TextChoices):
+    """What a team helped a household with on a visit."""
+
+    VNEID = "vneid", _("Cài đặt, kích hoạt VNeID")
+    EPAYMENT = "epayment", _("Mở tài khoản thanh toán điện tử")
+    PUBLIC_SERVICE = "public_service", _("Đăng ký tài khoản dịch vụ công")
+    CHAT_GROUP = "chat_group", _("Tham gia nhóm Zalo của thôn")
+    SMARTPHONE = "smartphone", _("Hướng dẫn dùng điện thoại thông minh")
+
+
+class Visit(models.Model):
+    """A team member's visit to a household: when, how it went, what they helped with.
+    Written from each submission about a household, or entered by hand."""
+
+    class Outcome(models.TextChoices):
+        SURVEYED = "surveyed", _("Đã khảo sát")
+        NOT_HOME = "not_home", _("Vắng nhà")
+        REFUSED = "refused", _("Từ chối")
+        MOVED_AWAY = "moved_away", _("Đã chuyển đi")
+
+    household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="+")
+    # Where the household was at the visit: progress counts per village (empty for a
+    # household of a commune that has no village list yet).
+    village = models.ForeignKey(
+        AdminUnit, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    team = models.ForeignKey(
+        DigitalTeam, null=True, blank=True, on_delete=models.SET_NULL, related_name="visits"
+    )
+    visitor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    visited_on = models.DateField(_("ngày đến"))
+    outcome = models.CharField(_("kết quả"), max_length=12, choices=Outcome.choices)
+    help_given = models.JSONField(_("đã hỗ trợ"), default=list, blank=True)
+    submission = models.OneToOneField(
+        Submission, null=True, blank=True, on_delete=models.CASCADE, related_name="visit"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("lần đến hộ")
+        verbose_name_plural = _("các lần đến hộ")
+        indexes = [
+            models.Index(fields=["village", "household"], name="visit_village_household"),
+            models.Index(fields=["team", "-visited_on"], name="visit_team_newest"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.household_id} {self.visited_on}"
+
+    @property
+    def help_labels(self) -> list[str]:
+        labels = dict(HelpGiven.choices)
+        return [str(labels.get(code, code)) for code in self.help_given]

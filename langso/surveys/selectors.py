@@ -4,12 +4,16 @@ commune officer sees their commune's forms, their province's and the national on
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
+from dataclasses import dataclass
+from typing import Any
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Count, Max, Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 
-from langso.accounts.roles import ROLE_PERMISSIONS, Permission
+from langso.accounts.models import RoleAssignment, User
+from langso.accounts.roles import ROLE_PERMISSIONS, Permission, Role
 from langso.accounts.selectors import (
     AnyUser,
     is_nationwide,
@@ -21,8 +25,18 @@ from langso.core.errors import NotFound
 from langso.places.models import AdminUnit, Level
 from langso.registry.models import COUNT_FIELDS, Household, HouseholdStatus
 from langso.registry.selectors.scope import within_scope
+from langso.registry.services.households import field_label
 
-from .models import FormAttachment, FormVersion, SurveyForm
+from .entities import entity_version, household_current_values
+from .models import (
+    DigitalTeam,
+    FormAttachment,
+    FormVersion,
+    Submission,
+    SubmissionComment,
+    SurveyForm,
+    Visit,
+)
 from .openrosa import md5_hash
 
 
@@ -138,15 +152,53 @@ HOUSEHOLD_PROPERTIES = (
 )
 
 
+def team_village_ids(*, user: AnyUser) -> list[int]:
+    """The villages assigned to the digital teams `user` is a member of."""
+    if not user.is_authenticated:
+        return []
+    return sorted(
+        set(
+            DigitalTeam.villages.through.objects.filter(digitalteam__members=user.pk).values_list(
+                "adminunit_id", flat=True
+            )
+        )
+    )
+
+
+def collector_households(*, user: AnyUser) -> QuerySet[Household]:
+    """The households a collector works on: those of the villages assigned to their
+    digital teams when they are in one, within where they may collect; otherwise
+    everywhere they may collect (an officer surveying their own commune)."""
+    households = within_scope(
+        Household.objects.all(), user=user, permission=Permission.COLLECT_SURVEYS
+    )
+    if user.is_authenticated and DigitalTeam.objects.filter(members=user.pk).exists():
+        households = households.filter(village__in=team_village_ids(user=user))
+    return households
+
+
+def collector_villages(*, user: AnyUser) -> QuerySet[AdminUnit]:
+    """The current villages where a collector may survey (and add a household found in
+    the field): the same rule as `collector_households`."""
+    villages = (
+        AdminUnit.objects.current()
+        .filter(level=Level.VILLAGE)
+        .filter(unit_scope_q(user=user, permission=Permission.COLLECT_SURVEYS))
+    )
+    if user.is_authenticated and DigitalTeam.objects.filter(members=user.pk).exists():
+        villages = villages.filter(pk__in=team_village_ids(user=user))
+    return villages.order_by("code")
+
+
 def _households_csv(user: AnyUser) -> bytes:
     """Households of the villages where the collector collects, and nothing else: a
     team's phone never holds another village's list. Personal data stays out but for
     the head's name in the label, which the team needs to find the house."""
-    households = within_scope(
-        Household.objects.filter(status=HouseholdStatus.ACTIVE),
-        user=user,
-        permission=Permission.COLLECT_SURVEYS,
-    ).order_by("address_code")
+    households = (
+        collector_households(user=user)
+        .filter(status=HouseholdStatus.ACTIVE)
+        .order_by("address_code")
+    )
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(["name", "label", "__version", "village", *HOUSEHOLD_PROPERTIES])
@@ -160,12 +212,26 @@ def _households_csv(user: AnyUser) -> bytes:
     ).iterator(chunk_size=2000):
         code, head, number, updated_at, village, *values = row
         label = " · ".join(part for part in (code, head, number) if part)
-        # The time of the last change, in milliseconds: it grows with every change, as
-        # ODK's entity versions must.
-        version = int(updated_at.timestamp() * 1000)
         writer.writerow(
-            [code, label, version, village or "", *("" if v is None else v for v in values)]
+            [
+                code,
+                label,
+                entity_version(updated_at),
+                village or "",
+                *("" if v is None else v for v in values),
+            ]
         )
+    return buffer.getvalue().encode()
+
+
+def _villages_csv(user: AnyUser) -> bytes:
+    """The collector's villages, for a form that places a household found in the field
+    (select_one_from_file villages.csv, saved to `village`)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(["name", "label"])
+    for code, name in collector_villages(user=user).values_list("code", "name"):
+        writer.writerow([code, name])
     return buffer.getvalue().encode()
 
 
@@ -173,6 +239,8 @@ def dataset_csv(*, user: AnyUser, version: FormVersion, dataset: str) -> bytes:
     """A file the platform writes for the collector in place of an upload."""
     if dataset == "households":
         return _households_csv(user)
+    if dataset == "villages":
+        return _villages_csv(user)
     if dataset == "itemsets":
         return FormVersion.objects.values_list("itemsets", flat=True).get(pk=version.pk).encode()
     raise NotFound(dataset)
@@ -180,3 +248,261 @@ def dataset_csv(*, user: AnyUser, version: FormVersion, dataset: str) -> bytes:
 
 def dataset_hash(*, user: AnyUser, version: FormVersion, dataset: str) -> str:
     return md5_hash(dataset_csv(user=user, version=version, dataset=dataset))
+
+
+# ---------------------------------------------------------------------------------------
+# Submissions and their review
+
+
+def submission_list_for_user(*, user: AnyUser) -> QuerySet[Submission]:
+    """Submissions the user may see: about households in their scope, or about no
+    household on forms within their reach; newest first."""
+    if not user.is_authenticated:
+        return Submission.objects.none()
+    about_households = Q(household__isnull=False) & unit_scope_q(
+        user=user, permission=Permission.VIEW_SCOPED, prefix="household__"
+    )
+    about_none = Q(household__isnull=True) & Q(
+        version__form__in=SurveyForm.objects.filter(_reach_q(user))
+    )
+    return (
+        Submission.objects.filter(about_households | about_none)
+        .select_related("version__form", "household", "collector")
+        .defer("xml", "household__location")
+        .order_by("-received_at", "-pk")
+    )
+
+
+def submission_get_for_user(*, user: AnyUser, pk: int) -> Submission:
+    """One submission within the user's reach, with its comments; NotFound otherwise."""
+    submission: Submission | None = (
+        submission_list_for_user(user=user)
+        .defer(None)
+        .defer("household__location")
+        .select_related("resolved_by", "household__village", "household__commune")
+        .prefetch_related(
+            Prefetch("comments", queryset=SubmissionComment.objects.select_related("author")),
+            "attachments",
+        )
+        .filter(pk=pk)
+        .first()
+    )
+    if submission is None:
+        raise NotFound(_("Không tìm thấy bài khảo sát này."))
+    return submission
+
+
+@dataclass(frozen=True)
+class FieldDifference:
+    field: str
+    label: str
+    household_value: Any
+    submitted_value: Any
+
+    @property
+    def differs(self) -> bool:
+        return bool(self.household_value != self.submitted_value)
+
+
+def submission_differences(*, submission: Submission) -> tuple[list[FieldDifference], int | None]:
+    """For each household field the submission gives: the household's value now and the
+    submitted one, and the household's version they were read at (what a reviewer
+    settling a conflict compares)."""
+    household = submission.household
+    if household is None:
+        return [], None
+    household = Household.objects.get(pk=household.pk)
+    fields = [f for f in submission.entity_values if f != "village"]
+    current = household_current_values(household, fields)
+    return [
+        FieldDifference(
+            field=f,
+            label=field_label(f),
+            household_value=current[f],
+            submitted_value=submission.entity_values[f],
+        )
+        for f in fields
+    ], entity_version(household.updated_at)
+
+
+# ---------------------------------------------------------------------------------------
+# Teams and their progress
+
+
+def team_list_for_user(*, user: AnyUser) -> QuerySet[DigitalTeam]:
+    """The digital teams of the communes in the user's scope."""
+    if not user.is_authenticated:
+        return DigitalTeam.objects.none()
+    return (
+        DigitalTeam.objects.filter(
+            unit_scope_q(user=user, permission=Permission.VIEW_SCOPED, prefix="commune__")
+        )
+        .select_related("commune", "village")
+        .defer("commune__boundary", "village__boundary")
+        .order_by("commune__name", "village__name")
+    )
+
+
+def team_get_for_user(*, user: AnyUser, pk: int) -> DigitalTeam:
+    team = (
+        team_list_for_user(user=user)
+        .prefetch_related("members", Prefetch("villages", queryset=_villages_by_name()))
+        .filter(pk=pk)
+        .first()
+    )
+    if team is None:
+        raise NotFound(_("Không tìm thấy tổ công nghệ số này."))
+    return team
+
+
+def _villages_by_name() -> QuerySet[AdminUnit]:
+    return AdminUnit.objects.defer("boundary").order_by("name")
+
+
+@dataclass(frozen=True)
+class VillageProgress:
+    """Households visited in a village (each counted once, whatever the number of
+    visits) out of those living there, and the last visit."""
+
+    village_id: int
+    code: str
+    name: str
+    households: int
+    visited: int
+    last_visit: dt.date | None
+
+    @property
+    def percent(self) -> float | None:
+        return round(100 * self.visited / self.households, 1) if self.households else None
+
+
+def village_progress(
+    *, village_ids: list[int], since: dt.date | None = None
+) -> list[VillageProgress]:
+    """Progress of each village, counted in the database: two grouped queries whatever
+    the number of villages and households."""
+    households = dict(
+        Household.objects.filter(village__in=village_ids, status=HouseholdStatus.ACTIVE)
+        .values("village")
+        .annotate(n=Count("pk"))
+        .values_list("village", "n")
+    )
+    visits = Visit.objects.filter(village__in=village_ids, household__status=HouseholdStatus.ACTIVE)
+    if since is not None:
+        visits = visits.filter(visited_on__gte=since)
+    visited: dict[int | None, tuple[int, dt.date]] = {
+        village: (n, last)
+        for village, n, last in visits.values("village")
+        .annotate(n=Count("household", distinct=True), last=Max("visited_on"))
+        .values_list("village", "n", "last")
+    }
+    return [
+        VillageProgress(
+            village_id=pk,
+            code=code,
+            name=name,
+            households=households.get(pk, 0),
+            visited=visited[pk][0] if pk in visited else 0,
+            last_visit=visited[pk][1] if pk in visited else None,
+        )
+        for pk, code, name in AdminUnit.objects.filter(pk__in=village_ids)
+        .order_by("name", "code")
+        .values_list("pk", "code", "name")
+    ]
+
+
+@dataclass(frozen=True)
+class TeamProgress:
+    team: DigitalTeam
+    villages: list[VillageProgress]
+
+    @property
+    def households(self) -> int:
+        return sum(v.households for v in self.villages)
+
+    @property
+    def visited(self) -> int:
+        return sum(v.visited for v in self.villages)
+
+    @property
+    def last_visit(self) -> dt.date | None:
+        return max((v.last_visit for v in self.villages if v.last_visit), default=None)
+
+    @property
+    def percent(self) -> float | None:
+        return round(100 * self.visited / self.households, 1) if self.households else None
+
+
+def team_progress(*, teams: list[DigitalTeam], since: dt.date | None = None) -> list[TeamProgress]:
+    """Progress of each team over its assigned villages, in a fixed number of queries."""
+    assigned: dict[int, list[int]] = {}
+    for team_id, village_id in DigitalTeam.villages.through.objects.filter(
+        digitalteam__in=[t.pk for t in teams]
+    ).values_list("digitalteam_id", "adminunit_id"):
+        assigned.setdefault(team_id, []).append(village_id)
+    by_village = {
+        v.village_id: v
+        for v in village_progress(
+            village_ids=sorted({v for ids in assigned.values() for v in ids}), since=since
+        )
+    }
+    return [
+        TeamProgress(
+            team=team,
+            villages=sorted(
+                (by_village[v] for v in assigned.get(team.pk, []) if v in by_village),
+                key=lambda v: (v.name, v.code),
+            ),
+        )
+        for team in teams
+    ]
+
+
+def team_visits(*, team: DigitalTeam, limit: int = 50) -> list[Visit]:
+    """The team's latest visits."""
+    return list(
+        Visit.objects.filter(team=team)
+        .select_related("household", "visitor", "village")
+        .defer("household__location", "village__boundary")
+        .order_by("-visited_on", "-pk")[:limit]
+    )
+
+
+def team_communes_for_manager(*, user: AnyUser) -> list[AdminUnit]:
+    """Current communes where the user keeps digital teams (who grants team roles)."""
+    if not user.is_authenticated:
+        return []
+    return list(
+        AdminUnit.objects.current()
+        .filter(level=Level.COMMUNE)
+        .filter(unit_scope_q(user=user, permission=Permission.ASSIGN_ROLES))
+        .defer("boundary")
+        .order_by("name")[:200]
+    )
+
+
+def team_village_choices(*, communes: list[AdminUnit]) -> QuerySet[AdminUnit]:
+    return (
+        AdminUnit.objects.current()
+        .filter(level=Level.VILLAGE, commune__in=communes)
+        .select_related("commune")
+        .defer("boundary", "commune__boundary")
+        .order_by("commune__name", "name")
+    )
+
+
+def team_member_choices(*, communes: list[AdminUnit]) -> QuerySet[User]:
+    """People holding the team role in these communes or their villages."""
+    holders = RoleAssignment.objects.filter(role=Role.DIGITAL_TEAM_MEMBER).filter(
+        Q(unit__in=communes) | Q(unit__commune__in=communes)
+    )
+    return User.objects.filter(pk__in=holders.values("user_id")).order_by("full_name", "username")
+
+
+def team_member_counts(*, teams: list[DigitalTeam]) -> dict[int, int]:
+    rows = (
+        DigitalTeam.members.through.objects.filter(digitalteam__in=[t.pk for t in teams])
+        .values("digitalteam")
+        .annotate(n=Count("pk"))
+    )
+    return {row["digitalteam"]: row["n"] for row in rows}

@@ -1,6 +1,6 @@
 from django.urls import URLPattern, URLResolver, path
 
-from . import views
+from . import views, views_review
 
 app_name = "surveys"
 urlpatterns: list[URLPattern | URLResolver] = [
@@ -14,6 +14,18 @@ urlpatterns: list[URLPattern | URLResolver] = [
         views.attachment_upload,
         name="attachment-upload",
     ),
+    path("bieu-mau/<int:pk>/dien/", views.web_form_fill, name="web-form-fill"),
+    path("bieu-mau/<int:pk>/dien/form.xml", views.web_form_xml, name="web-form-xml"),
+    path("bieu-mau/<int:pk>/dien/media/<str:name>", views.web_form_media, name="web-form-media"),
+    path("bai/", views_review.submission_list, name="submission-list"),
+    path("bai/<int:pk>/", views_review.submission_detail, name="submission-detail"),
+    path("bai/<int:pk>/duyet/", views_review.submission_review_post, name="submission-review"),
+    path("bai/<int:pk>/xung-dot/", views_review.submission_resolve, name="submission-resolve"),
+    path("to-cong-nghe-so/", views_review.team_list, name="team-list"),
+    path("to-cong-nghe-so/them/", views_review.team_edit, name="team-create"),
+    path("to-cong-nghe-so/<int:pk>/", views_review.team_detail, name="team-detail"),
+    path("to-cong-nghe-so/<int:pk>/sua/", views_review.team_edit, name="team-edit"),
+    path("sw.js", views.web_form_service_worker, name="web-form-service-worker"),
     path(
         "bieu-mau/<int:pk>/phien-ban/<int:version_id>/<str:kind>/",
         views.version_download,

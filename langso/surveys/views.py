@@ -1,15 +1,23 @@
-"""Pages of survey forms: the list, publishing an XLSForm, a form with its versions and
-media files. Thin: each calls one service or selector."""
+"""Pages of survey forms: the list, publishing an XLSForm or an XForm, a form with its
+versions and media files, and filling a form in the browser (ODK Web Forms). Thin: each
+calls one service or selector."""
 
 from __future__ import annotations
 
 import base64
+from functools import cache
+from pathlib import Path
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.staticfiles import finders
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
+from django.templatetags.static import static
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -20,9 +28,10 @@ from langso.core.qr import qr_png
 
 from . import selectors
 from .forms import AttachmentForm, FormSettingsForm, PublishForm
-from .models import SurveyForm
+from .models import FormVersion, SurveyForm
 from .services import forms as services
 from .services.collectors import collect_settings_payload, collector_credential_issue
+from .views_openrosa import media_response
 from .xlsforms import XLSFormRejected
 
 
@@ -48,7 +57,8 @@ def form_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def form_publish(request: HttpRequest) -> HttpResponse:
-    """Upload an XLSForm: a refusal shows pyxform's and ODK Validate's reasons."""
+    """Upload an XLSForm or an XForm: a refusal shows pyxform's and ODK Validate's
+    reasons."""
     if not request.user.has_perm(Permission.MANAGE_FORMS):
         raise PermissionDenied
     form = PublishForm(
@@ -91,6 +101,7 @@ def form_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "newest": newest,
         "attachments": selectors.form_attachments(version=newest) if newest else [],
         "may_manage": may_manage,
+        "may_fill": selectors.collector_may_fill(user=request.user, form=survey),
         "attachment_form": AttachmentForm(),
         "settings_form": FormSettingsForm(
             initial={
@@ -148,7 +159,8 @@ def attachment_upload(request: HttpRequest, pk: int, attachment_id: int) -> Http
 @login_required
 @require_GET
 def version_download(request: HttpRequest, pk: int, version_id: int, kind: str) -> HttpResponseBase:
-    """The XForm (`xml`) or the XLSForm (`xlsform`) of a version, as published."""
+    """The XForm (`xml`) or the uploaded file (`xlsform`: an XLSForm, or the XForm as
+    it came) of a version."""
     survey = _form(request, pk)
     version = survey.versions.filter(pk=version_id).first()
     if version is None or kind not in ("xml", "xlsform"):
@@ -183,4 +195,143 @@ def collect_connect(request: HttpRequest) -> HttpResponse:
     response = render(request, "surveys/collect_connect.html", context)
     # The password is on the page: never cached, never kept by the browser.
     response["Cache-Control"] = "no-store"
+    return response
+
+
+def _fillable(request: HttpRequest, pk: int) -> tuple[SurveyForm, FormVersion | None]:
+    """A form the user may fill, with its newest version while it is open (None when it
+    is closed); 404 for anyone else, as if it did not exist."""
+    survey = _form(request, pk)
+    if not selectors.collector_may_fill(user=request.user, form=survey):
+        raise Http404
+    try:
+        version = selectors.collector_form_version(
+            user=request.user, xml_form_id=survey.xml_form_id
+        )
+    except NotFound:
+        version = None
+    return survey, version
+
+
+# What the fill page keeps for use without a network, besides itself, its form and media.
+_OFFLINE_STATIC = (
+    "css/langso.css",
+    "img/favicon.svg",
+    "vendor/htmx/htmx.min.js",
+    "vendor/vue/vue.esm-browser.prod.js",
+    "vendor/odk-web-forms/index.js",
+    "surveys/web_form.js",
+)
+# The service worker's cache: a new name drops what older pages kept.
+WEB_FORM_CACHE = "langso-web-form-v1"
+
+
+@cache
+def _web_forms_chunks() -> tuple[str, ...]:
+    """ODK Web Forms' other modules (the map loads on demand). Its index.js imports them
+    by their own names, which collectstatic does not rewrite: keep those names."""
+    index = finders.find("vendor/odk-web-forms/index.js")
+    if not isinstance(index, str):
+        return ()
+    return tuple(
+        f"{settings.STATIC_URL}vendor/odk-web-forms/{chunk.name}"
+        for chunk in sorted(Path(index).parent.glob("*.js"))
+        if chunk.name != "index.js"
+    )
+
+
+def _web_form_strings() -> dict[str, str]:
+    """What the page's script says, translated here."""
+    return {
+        "loading": _("Đang tải biểu mẫu…"),
+        "loadFailed": _(
+            "Không tải được biểu mẫu. Hãy mở trang này khi có mạng ít nhất một lần để dùng "
+            "được khi mất mạng."
+        ),
+        "offlineReady": _("Trang này đã được lưu để dùng được khi không có mạng."),
+        "offline": _("Đang không có mạng: bài gửi sẽ được giữ trên máy."),
+        "sending": _("Đang gửi bài…"),
+        "sent": _("Đã gửi bài khảo sát."),
+        "queued": _(
+            "Không gửi được vì mất mạng: bài đã được lưu trên máy và sẽ tự gửi khi có mạng."
+        ),
+        "outbox": _("Đang chờ gửi: %(count)s bài"),
+        "flushed": _("Đã gửi %(count)s bài đang chờ."),
+        "signedOut": _(
+            "Phiên đăng nhập đã hết: hãy đăng nhập lại. Bài vẫn được giữ trên máy để gửi sau."
+        ),
+        "refused": _("Máy chủ không nhận bài: %(message)s"),
+        "serverError": _("Máy chủ đang lỗi (mã %(status)s): bài được giữ trên máy để gửi lại."),
+    }
+
+
+@login_required
+@require_GET
+def web_form_fill(request: HttpRequest, pk: int) -> HttpResponse:
+    """Fill a form in the browser with ODK Web Forms, with or without a network: a
+    service worker keeps the page, and submissions wait in the browser until sent."""
+    survey, version = _fillable(request, pk)
+    config: dict[str, object] = {}
+    if version is not None:
+        media = {
+            attachment.name: reverse("surveys:web-form-media", args=[survey.pk, attachment.name])
+            for attachment in version.attachments.all()
+        }
+        form_url = reverse("surveys:web-form-xml", args=[survey.pk])
+        config = {
+            "user": request.user.pk,
+            "formUrl": form_url,
+            "media": media,
+            "submissionUrl": reverse("openrosa:submission"),
+            "serviceWorkerUrl": reverse("surveys:web-form-service-worker"),
+            "cacheName": WEB_FORM_CACHE,
+            "staticUrl": settings.STATIC_URL,
+            "csrfCookieName": settings.CSRF_COOKIE_NAME,
+            "csrfToken": get_token(request),
+            "offlineUrls": [
+                form_url,
+                *media.values(),
+                *(static(name) for name in _OFFLINE_STATIC),
+                *_web_forms_chunks(),
+            ],
+            "strings": _web_form_strings(),
+        }
+    context = {"survey": survey, "version": version, "config": config}
+    return render(request, "surveys/web_form.html", context)
+
+
+@login_required
+@require_GET
+def web_form_xml(request: HttpRequest, pk: int) -> HttpResponse:
+    """The XForm of the newest version, for the fill page (with the session)."""
+    _survey, version = _fillable(request, pk)
+    if version is None:
+        raise Http404
+    response = HttpResponse(version.xform, content_type="text/xml; charset=utf-8")
+    response["Cache-Control"] = "private, no-cache"
+    return response
+
+
+@login_required
+@require_GET
+def web_form_media(request: HttpRequest, pk: int, name: str) -> HttpResponseBase:
+    """A media file of the newest version, as the OpenRosa server gives it to this user
+    (their own households.csv)."""
+    _survey, version = _fillable(request, pk)
+    if version is None:
+        raise Http404
+    response = media_response(user=request.user, version=version, name=name)
+    response["Cache-Control"] = "private, no-cache"
+    return response
+
+
+@require_GET
+def web_form_service_worker(request: HttpRequest) -> HttpResponse:
+    """The fill pages' service worker, served under /khao-sat/ so that it may control
+    them. It holds nothing of any user: what it keeps, the pages give it."""
+    context = {"cache_name": WEB_FORM_CACHE, "static_url": settings.STATIC_URL}
+    response = render(
+        request, "surveys/web_form_sw.js", context, content_type="text/javascript; charset=utf-8"
+    )
+    response["Cache-Control"] = "no-cache"
     return response

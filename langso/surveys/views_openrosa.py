@@ -1,7 +1,8 @@
 """The OpenRosa server under /openrosa/: what ODK Collect, Enketo and ODK Web Forms talk
 to. Collectors sign in with HTTP Basic and their app password (`CollectorCredential`);
-every answer carries `X-OpenRosa-Version: 1.0`. Thin: the wire format is in `openrosa`,
-the rules in `services` and `selectors`."""
+the web form page (`views.web_form_fill`) sends its submissions with the session and a
+CSRF token instead. Every answer carries `X-OpenRosa-Version: 1.0`. Thin: the wire
+format is in `openrosa`, the rules in `services` and `selectors`."""
 
 from __future__ import annotations
 
@@ -13,11 +14,13 @@ from typing import Any
 
 from django.core.files.uploadedfile import UploadedFile
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
+from django.middleware.csrf import CsrfViewMiddleware
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
+from langso.accounts.selectors import AnyUser
 from langso.core.errors import NotFound
 
 from . import openrosa, selectors
@@ -53,13 +56,41 @@ def _xml_response(body: bytes, status: int = 200) -> HttpResponse:
     return HttpResponse(body, status=status, content_type=_XML)
 
 
+def _csrf_refused(request: HttpRequest, view: View) -> bool:
+    """Whether Django's CSRF check refuses `request` to `view` (the OpenRosa views are
+    exempt, for Basic sign-in: no other site can make a browser send those credentials)."""
+    check = CsrfViewMiddleware(lambda _request: HttpResponse())
+    return check.process_view(request, view, (), {}) is not None
+
+
 def collector_view(view: View) -> View:
-    """Sign the collector in from HTTP Basic (refusing with 401 and the realm), and add
-    OpenRosa's headers to whatever the view answers."""
+    """Sign the collector in from HTTP Basic (refusing with 401 and the realm), or, when
+    no Authorization header is sent, from the session of a signed-in user, whose
+    requests must then pass the CSRF check (403 otherwise). Add OpenRosa's headers to
+    whatever the view answers."""
 
     @csrf_exempt
     @wraps(view)
     def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        session_user = getattr(request, "user", None)
+        if (
+            "Authorization" not in request.headers
+            and session_user is not None
+            and session_user.is_authenticated
+        ):
+            if _csrf_refused(request, view):
+                refusal = _xml_response(
+                    openrosa.response_xml(
+                        _("Trang đã cũ (thiếu mã CSRF): hãy tải lại trang rồi gửi lại."),
+                        success=False,
+                    ),
+                    status=403,
+                )
+                # Tells the page to keep the submission and try again, unlike a 403
+                # from the rules (a closed form), which never changes.
+                refusal["X-CSRF-Refused"] = "true"
+                return _with_headers(refusal)
+            return _with_headers(view(request, *args, **kwargs))
         credentials = _basic_credentials(request)
         collector = (
             collector_authenticate(username=credentials[0], token=credentials[1])
@@ -73,7 +104,10 @@ def collector_view(view: View) -> View:
                 ),
                 status=401,
             )
-            response["WWW-Authenticate"] = _REALM
+            # A script (the web form page, whose session has ended) gets no challenge:
+            # the browser would answer it with its own sign-in box.
+            if request.headers.get("X-Requested-With") != "XMLHttpRequest":
+                response["WWW-Authenticate"] = _REALM
             return _with_headers(response)
         request.user = collector
         return _with_headers(view(request, *args, **kwargs))
@@ -145,19 +179,26 @@ def manifest(request: HttpRequest, form_id: str) -> HttpResponseBase:
     return _xml_response(openrosa.manifest_xml(entries))
 
 
-@collector_view
-@require_GET
-def media(request: HttpRequest, form_id: str, name: str) -> HttpResponseBase:
-    version = _version(request, form_id)
+def media_response(*, user: AnyUser, version: FormVersion, name: str) -> HttpResponseBase:
+    """One media file of `version` as `user` gets it: the platform's CSV written for
+    them, or the uploaded file; 404 for a name the form does not use or a file not
+    uploaded yet. Shared with the web form page."""
     attachment = next((a for a in version.attachments.all() if a.name == name), None)
     if attachment is None:
         raise Http404
     if attachment.dataset:
-        body = selectors.dataset_csv(user=request.user, version=version, dataset=attachment.dataset)
+        body = selectors.dataset_csv(user=user, version=version, dataset=attachment.dataset)
         return HttpResponse(body, content_type="text/csv; charset=utf-8")
     if not attachment.file:
         raise Http404
     return FileResponse(attachment.file.open("rb"), filename=attachment.name)
+
+
+@collector_view
+@require_GET
+def media(request: HttpRequest, form_id: str, name: str) -> HttpResponseBase:
+    version = _version(request, form_id)
+    return media_response(user=request.user, version=version, name=name)
 
 
 @collector_view

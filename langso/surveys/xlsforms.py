@@ -1,10 +1,11 @@
-"""XLSForm → XForm with pyxform, checked by ODK Validate, and what the server needs to
-know of an XForm: its id, version, title, media files and entity lists.
+"""XLSForm → XForm with pyxform, or an XForm written by hand or by another tool taken
+as it is; either checked by ODK Validate. And what the server needs to know of an
+XForm: its id, version, title, media files and entity lists.
 
 pyxform runs ODK Validate (a bundled jar, JavaRosa inside) in a Java process per form,
 about 0.4 s: the same engine ODK Collect fills forms with, so a form it accepts opens on
-the phones. No database, no Django models here: `services.form_publish` stores the
-result.
+the phones. An uploaded XForm goes through the same jar by pyxform's own wrapper. No
+database, no Django models here: `services.form_publish` stores the result.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from xml.etree.ElementTree import Element  # types only; parsing is defusedxml
 from defusedxml import ElementTree
 from django.utils.translation import gettext as _
 from pyxform.errors import PyXFormError
-from pyxform.validators.odk_validate import ODKValidateError
+from pyxform.validators.odk_validate import ODKValidateError, check_xform
 from pyxform.xls2xform import convert
 
 from langso.core.errors import DomainError
@@ -36,14 +37,17 @@ _FORM_ID = re.compile(r"^[^/\\\s\x00-\x1f][^/\\\x00-\x1f]{0,63}$")
 # .xls renamed .xlsx is common).
 _ZIP = b"PK\x03\x04"
 _OLE = b"\xd0\xcf\x11\xe0"
+_BOM = b"\xef\xbb\xbf"
 TEXT_SUFFIXES = (".csv", ".md")
+XFORM_SUFFIX = ".xml"
 # ODK Validate fails open in two cases, leaving only a warning; both are refusals here.
 _VALIDATE_GAVE_UP = ("took to long to completely validate", "Bad return code from ODK Validate")
+_VALIDATE_HEADINGS = ("ODK Validate Errors", "XForm is invalid.", "Something broke the parser.")
 
 
 class XLSFormRejected(DomainError):
-    """The file is not a form ODK tools can fill. `reasons` are pyxform's or ODK
-    Validate's own words, one per problem."""
+    """The file (an XLSForm or an XForm) is not a form ODK tools can fill. `reasons`
+    are pyxform's or ODK Validate's own words, one per problem."""
 
     def __init__(self, reasons: list[str]) -> None:
         super().__init__(_("Biểu mẫu bị từ chối: %(reason)s") % {"reason": reasons[0]})
@@ -72,6 +76,8 @@ class ConvertedForm:
     warnings: tuple[str, ...]
     # CSV of external choices (select_one_external), when the form has any.
     itemsets: str | None
+    # Uploaded as an XForm, not converted from an XLSForm.
+    is_xform: bool = False
 
 
 def _suffix(name: str, data: bytes) -> str:
@@ -80,10 +86,19 @@ def _suffix(name: str, data: bytes) -> str:
     if data.startswith(_OLE):
         return ".xls"
     suffix = Path(name).suffix.lower()
+    # An XForm is XML whatever its name says; neither a .csv nor a .md XLSForm starts
+    # with "<".
+    if suffix == XFORM_SUFFIX or data[:4096].removeprefix(_BOM).lstrip().startswith(b"<"):
+        return XFORM_SUFFIX
     if suffix in TEXT_SUFFIXES:
         return suffix
     raise XLSFormRejected(
-        [_("Tệp không phải XLSForm: cần tệp .xlsx hoặc .xls (hoặc .csv, .md theo chuẩn XLSForm).")]
+        [
+            _(
+                "Tệp không phải biểu mẫu: cần XLSForm (.xlsx, .xls, hoặc .csv, .md theo "
+                "chuẩn XLSForm) hoặc XForm (.xml)."
+            )
+        ]
     )
 
 
@@ -98,24 +113,34 @@ def _stem(name: str) -> str:
 
 
 def _validate_message(exc: ODKValidateError) -> list[str]:
-    """ODK Validate's messages without its temporary file names and its summary lines."""
-    lines = []
+    """ODK Validate's messages, after a line that says in Vietnamese what they are,
+    without its temporary file names, its summary lines and its generic headings."""
+    lines = [_("ODK Validate (bộ đọc biểu mẫu của ODK Collect) không nhận biểu mẫu này.")]
     for line in str(exc).splitlines():
         line = line.strip().lstrip(">").strip().lstrip(":").strip()
-        if (
-            not line
-            or "${tmp" in line
-            or line.startswith(("ODK Validate Errors", "The following files failed", "Result:"))
-        ):
+        if line.startswith(("The following files failed", "Result:")):
+            break  # what follows names the temporary files
+        if not line or "${tmp" in line or line.startswith(_VALIDATE_HEADINGS):
             continue
         lines.append(line)
-    return lines or [str(exc)]
+    return lines if len(lines) > 1 else [*lines, str(exc)]
+
+
+def _refuse_if_validate_gave_up(warnings: list[str]) -> None:
+    gave_up = [w for w in warnings if any(marker in w for marker in _VALIDATE_GAVE_UP)]
+    if gave_up:
+        raise XLSFormRejected(
+            [_("ODK Validate không kiểm tra xong biểu mẫu nên chưa thể đăng."), *gave_up]
+        )
 
 
 def xlsform_convert(*, name: str, data: bytes) -> ConvertedForm:
-    """The XForm of an uploaded XLSForm, validated by ODK Validate. Anything pyxform or
-    Validate refuses raises XLSFormRejected with their reasons."""
+    """The XForm of an uploaded form, validated by ODK Validate: an XLSForm pyxform
+    converts, or an XForm (.xml) kept as it came, but for a byte order mark. Anything
+    pyxform or Validate refuses raises XLSFormRejected with their reasons."""
     suffix = _suffix(name, data)
+    if suffix == XFORM_SUFFIX:
+        return _xform_check(data)
     warnings: list[str] = []
     with tempfile.TemporaryDirectory(prefix="xlsform-") as folder:
         # A file named as uploaded: without a form_id setting, pyxform takes the name.
@@ -135,15 +160,58 @@ def xlsform_convert(*, name: str, data: bytes) -> ConvertedForm:
             raise XLSFormRejected(
                 [_("pyxform không đọc được tệp: %(error)s") % {"error": exc}]
             ) from exc
-    gave_up = [w for w in warnings if any(marker in w for marker in _VALIDATE_GAVE_UP)]
-    if gave_up:
-        raise XLSFormRejected(gave_up)
+    _refuse_if_validate_gave_up(warnings)
     info = xform_info(result.xform)
     return ConvertedForm(
         xform=result.xform,
         info=info,
         warnings=tuple(warnings),
         itemsets=result.itemsets,
+    )
+
+
+def _xform_text(data: bytes) -> str:
+    """The uploaded XForm as text, once it is known to be one: XML whose root is the
+    XHTML html element with an XForms model in its head, as ODK tools read it."""
+    try:
+        root = ElementTree.fromstring(data)
+    except ElementTree.ParseError as exc:
+        raise XLSFormRejected([_("Tệp không phải XML hợp lệ: %(error)s") % {"error": exc}]) from exc
+    except ValueError as exc:  # defusedxml refuses entity declarations
+        raise XLSFormRejected([_("Tệp XML chứa khai báo thực thể (DTD); không nhận.")]) from exc
+    if root.tag != f"{{{XHTML}}}html" or root.find(f"{{{XHTML}}}head/{{{XFORMS}}}model") is None:
+        raise XLSFormRejected(
+            [
+                _(
+                    "Tệp XML này không phải XForm: cần phần tử gốc h:html (không gian tên "
+                    "XHTML) có h:head chứa model của XForms."
+                )
+            ]
+        )
+    try:
+        return data.removeprefix(_BOM).decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise XLSFormRejected([_("XForm phải mã hoá UTF-8.")]) from exc
+
+
+def _xform_check(data: bytes) -> ConvertedForm:
+    """An uploaded XForm, checked by ODK Validate through pyxform's wrapper of it (the
+    same command, messages and fail-open cases as a converted XLSForm)."""
+    xform = _xform_text(data)
+    info = xform_info(xform)  # its id and main instance, before a Java process is spent
+    with tempfile.TemporaryDirectory(prefix="xform-") as folder:
+        path = Path(folder) / f"form{XFORM_SUFFIX}"
+        # What collectors will download: JavaRosa reads a byte order mark as a syntax
+        # error, so the one Windows editors add is left out.
+        path.write_bytes(xform.encode())
+        try:
+            warnings = list(check_xform(str(path)))
+        except ODKValidateError as exc:
+            raise XLSFormRejected(_validate_message(exc)) from exc
+        # OSError (Java missing) is a server fault, not the uploader's: it propagates.
+    _refuse_if_validate_gave_up(warnings)
+    return ConvertedForm(
+        xform=xform, info=info, warnings=tuple(warnings), itemsets=None, is_xform=True
     )
 
 

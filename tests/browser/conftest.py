@@ -9,7 +9,7 @@ from collections.abc import Iterator
 import pytest
 from django.conf import settings
 from django.test import Client
-from playwright.sync_api import Browser, Page, Playwright, sync_playwright
+from playwright.sync_api import Browser, Locator, Page, Playwright, sync_playwright
 from pytest_django.live_server_helper import LiveServer
 
 from langso.accounts.models import User
@@ -81,3 +81,19 @@ def page(browser: Browser) -> Iterator[Page]:
     page = context.new_page()
     yield page
     context.close()
+
+
+def question(page: Page, label: str) -> Locator:
+    """The ODK Web Forms question whose label holds `label`: its label, hint, control
+    and validation message. (Web Forms labels an integer control's wrapper, not its
+    input: find inputs inside the question.)"""
+    return (
+        page.locator(".question-container")
+        .filter(has=page.locator(".control-text", has_text=label))
+        .last
+    )
+
+
+def question_input(page: Page, label: str) -> Locator:
+    """The text or number input of the ODK Web Forms question labelled `label`."""
+    return question(page, label).locator("input").first

@@ -141,10 +141,15 @@ def _publish(household: Household, before: dict[str, Any] | None, source: str) -
 # Access and placement
 
 
-def _require_manage(actor: Actor, unit: AdminUnit) -> None:
+def _require_manage(actor: Actor, unit: AdminUnit, source: str = Source.OFFICER) -> None:
+    """Officers and village heads keep the lists; what a survey brings, its collector
+    (a digital team member, say) may write in the villages where they collect."""
     if not actor.is_authenticated:
         raise AccessDenied(_("Bạn cần đăng nhập để thay đổi sổ hộ gia đình."))
-    if not actor.has_perm(Permission.MANAGE_REGISTRIES, unit):
+    permission = (
+        Permission.COLLECT_SURVEYS if source == Source.SURVEY else Permission.MANAGE_REGISTRIES
+    )
+    if not actor.has_perm(permission, unit):
         raise AccessDenied(
             _("Bạn không có quyền quản lý hộ gia đình ở %(unit)s.") % {"unit": unit.name}
         )
@@ -306,6 +311,14 @@ def _save(household: Household, **kwargs: Any) -> None:
         raise
 
 
+def _code_kind(national: str, source: str) -> str:
+    """A household a survey found in the field gets a provisional code: an officer
+    confirms it, or replaces it with the national code, later."""
+    if national:
+        return AddressCodeKind.NATIONAL
+    return AddressCodeKind.PROVISIONAL if source == Source.SURVEY else AddressCodeKind.GENERATED
+
+
 # ---------------------------------------------------------------------------------------
 # Services
 
@@ -326,7 +339,7 @@ def household_create(
     if unit is None or (village is not None and commune is not None):
         raise ValueError("household_create takes a village or a commune, not both")
     place_commune, place_village = _placement(unit)
-    _require_manage(actor, unit)
+    _require_manage(actor, unit, source)
     clean, errors = _clean_values(values, allowed=VALUE_FIELDS)
     national = clean.pop("address_code", "")
     if national and (reason := _national_code_error(national)):
@@ -343,7 +356,7 @@ def household_create(
         commune=place_commune,
         village=place_village,
         address_code=national or address_codes.allocate(commune=place_commune)[0],
-        address_code_kind=AddressCodeKind.NATIONAL if national else AddressCodeKind.GENERATED,
+        address_code_kind=_code_kind(national, source),
         **clean,
     )
     household.set_name_keys()
@@ -371,9 +384,13 @@ def household_create(
 def _locked(household: Household) -> Household:
     """The household as stored now, locked where the database locks rows, so that two
     officers' edits cannot overwrite each other's fields unseen."""
-    rows = Household.objects.all()
+    # With its units, for the access check, but not their boundaries: a commune's is
+    # read only when a location is checked against it.
+    rows = Household.objects.select_related("village", "commune").defer(
+        "village__boundary", "commune__boundary"
+    )
     if capabilities().row_locks:
-        rows = rows.select_for_update()
+        rows = rows.select_for_update(of=("self",))
     return rows.get(pk=household.pk)
 
 
@@ -390,7 +407,7 @@ def household_update(
     village the actor manages (its commune and province follow); the address code stays,
     unless `address_code` gives the national code that has become known."""
     household = _locked(household)
-    _require_manage(actor, household.unit)
+    _require_manage(actor, household.unit, source)
     clean, errors = _clean_values(values, allowed=UPDATE_FIELDS)
 
     commune = household.commune
@@ -400,7 +417,7 @@ def household_update(
             errors["village"] = _("chọn một thôn hiện hành")
         else:
             commune, _village = _placement(target)
-            _require_manage(actor, target)
+            _require_manage(actor, target, source)
             clean["village"] = target
 
     if "address_code" in clean:
@@ -466,7 +483,10 @@ def household_update(
         after=after,
     )
     _publish(household, before_event, source)
-    likely_duplicates_flag(household_ids=[household.pk])
+    # Likely pairs are found by name, house number, place and status: a survey that
+    # changes only counts or connectivity cannot make or end one.
+    if changed_groups & {"identity", "location"}:
+        likely_duplicates_flag(household_ids=[household.pk])
     return household
 
 

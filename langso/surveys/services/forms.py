@@ -3,7 +3,7 @@ opening and closing. Each change is audited; a refused upload writes nothing."""
 
 from __future__ import annotations
 
-from pathlib import PurePosixPath
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 from django.core.files.base import ContentFile
@@ -18,9 +18,10 @@ from langso.core.models import AuditEntry
 from langso.core.services import audit_record, model_snapshot
 from langso.places.models import AdminUnit
 
+from ..entities import HOUSEHOLD_SAVE_TO
 from ..models import FormAttachment, FormVersion, SurveyForm
 from ..openrosa import md5_hash
-from ..xlsforms import XLSFormRejected, media_kind, xlsform_convert
+from ..xlsforms import XFormInfo, XLSFormRejected, media_kind, xlsform_convert
 
 # XLSForms are a few hundred kilobytes; the largest real ones (WHO verbal autopsy) ~1 MB.
 MAX_XLSFORM_BYTES = 10 * 1024 * 1024
@@ -28,9 +29,16 @@ MAX_XLSFORM_BYTES = 10 * 1024 * 1024
 MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
 # Entity lists the platform writes for each collector instead of an upload, by the
 # file name the form refers to. "itemsets.csv" is pyxform's external choices.
-PLATFORM_DATASETS = {"households.csv": "households", "itemsets.csv": "itemsets"}
+PLATFORM_DATASETS = {
+    "households.csv": "households",
+    "villages.csv": "villages",
+    "itemsets.csv": "itemsets",
+}
 
 _AUDITED = ["xml_form_id", "title", "unit", "is_open", "counts_before_approval"]
+
+# The forms Làng Số ships: the household digital-readiness survey every team uses.
+SHIPPED_FORMS = (Path(__file__).resolve().parent.parent / "forms" / "khao_sat_san_sang_so_ho.xlsx",)
 
 
 def form_manage_check(*, actor: Any, unit: AdminUnit | None) -> None:
@@ -52,11 +60,12 @@ def form_manage_check(*, actor: Any, unit: AdminUnit | None) -> None:
 
 @transaction.atomic
 def form_publish(*, actor: Any, name: str, data: bytes, unit: AdminUnit | None) -> FormVersion:
-    """Publish an uploaded XLSForm: a new form, or a new version of the form with the
-    same form id. pyxform converts it and ODK Validate checks it; whatever they refuse
-    raises XLSFormRejected with their reasons and nothing is stored. A version number
-    already published is refused: ODK Collect tells versions apart by it. Media files
-    the previous version had under the same names carry over."""
+    """Publish an uploaded XLSForm or XForm: a new form, or a new version of the form
+    with the same form id. pyxform converts an XLSForm and ODK Validate checks either;
+    whatever they refuse raises XLSFormRejected with their reasons and nothing is
+    stored. The uploaded file is kept as it came. A version number already published is
+    refused: ODK Collect tells versions apart by it. Media files the previous version
+    had under the same names carry over."""
     form_manage_check(actor=actor, unit=unit)
     if len(data) > MAX_XLSFORM_BYTES:
         raise XLSFormRejected(
@@ -67,6 +76,7 @@ def form_publish(*, actor: Any, name: str, data: bytes, unit: AdminUnit | None) 
         )
     converted = xlsform_convert(name=name, data=data)
     info = converted.info
+    _check_entity_properties(info)
     form = SurveyForm.objects.select_for_update().filter(xml_form_id=info.form_id).first()
     previous: FormVersion | None = None
     if form is None:
@@ -95,15 +105,7 @@ def form_publish(*, actor: Any, name: str, data: bytes, unit: AdminUnit | None) 
                 ]
             )
         if form.versions.filter(version=info.version).exists():
-            raise XLSFormRejected(
-                [
-                    _(
-                        "Phiên bản “%(version)s” của biểu mẫu “%(id)s” đã được đăng. Tăng "
-                        "“version” trong trang settings của XLSForm rồi tải lên lại."
-                    )
-                    % {"version": info.version, "id": form.xml_form_id}
-                ]
-            )
+            raise XLSFormRejected([_version_taken_message(form, info, converted.is_xform)])
         previous = form.versions.order_by("-published_at", "-pk").first()
         if form.title != info.title:
             form.title = info.title
@@ -118,7 +120,9 @@ def form_publish(*, actor: Any, name: str, data: bytes, unit: AdminUnit | None) 
         warnings=list(converted.warnings),
         published_by=actor,
     )
-    version.xlsform.save(PurePosixPath(name).name or "form.xlsx", ContentFile(data), save=False)
+    version.xlsform.save(
+        _upload_name(name, is_xform=converted.is_xform), ContentFile(data), save=False
+    )
     version.save()
     _attachments_create(version, info.media, previous)
     audit_record(
@@ -128,6 +132,52 @@ def form_publish(*, actor: Any, name: str, data: bytes, unit: AdminUnit | None) 
         after={"version": version.version, "warnings": len(version.warnings)},
     )
     return version
+
+
+def _version_taken_message(form: SurveyForm, info: XFormInfo, is_xform: bool) -> str:
+    values = {"version": info.version, "id": form.xml_form_id}
+    if is_xform:
+        return (
+            _(
+                "Phiên bản “%(version)s” của biểu mẫu “%(id)s” đã được đăng. Tăng thuộc "
+                "tính version của phần tử gốc trong instance chính của XForm rồi tải lên lại."
+            )
+            % values
+        )
+    return (
+        _(
+            "Phiên bản “%(version)s” của biểu mẫu “%(id)s” đã được đăng. Tăng "
+            "“version” trong trang settings của XLSForm rồi tải lên lại."
+        )
+        % values
+    )
+
+
+def _upload_name(name: str, *, is_xform: bool) -> str:
+    """The name the uploaded file is kept under: its own, with .xml on an XForm (one
+    is recognised by its content, whatever its name)."""
+    stored = PurePosixPath(name).name
+    if is_xform:
+        return stored if stored.lower().endswith(".xml") else f"{stored or 'form'}.xml"
+    return stored or "form.xlsx"
+
+
+def _check_entity_properties(info: XFormInfo) -> None:
+    """A form that writes to households may save only to fields the registry takes
+    from a survey: anything else would be refused at every submission."""
+    if "households" not in info.entity_datasets:
+        return
+    unknown = sorted(set(info.saves_to.values()) - set(HOUSEHOLD_SAVE_TO))
+    if unknown:
+        raise XLSFormRejected(
+            [
+                _(
+                    "Cột save_to ghi vào “%(names)s”, không phải trường của hộ gia đình. "
+                    "Các trường ghi được: %(allowed)s."
+                )
+                % {"names": ", ".join(unknown), "allowed": ", ".join(HOUSEHOLD_SAVE_TO)}
+            ]
+        )
 
 
 def _attachments_create(
@@ -207,3 +257,18 @@ def form_settings_set(
         after=model_snapshot(form, _AUDITED),
     )
     return form
+
+
+def shipped_forms_publish(*, actor: Any) -> list[FormVersion]:
+    """Publish the forms Làng Số ships, nationwide, where this version of a form is not
+    published yet: rerunning changes nothing. Returns the versions published now."""
+    published = []
+    for path in SHIPPED_FORMS:
+        data = path.read_bytes()
+        info = xlsform_convert(name=path.name, data=data).info
+        if FormVersion.objects.filter(
+            form__xml_form_id=info.form_id, version=info.version
+        ).exists():
+            continue
+        published.append(form_publish(actor=actor, name=path.name, data=data, unit=None))
+    return published

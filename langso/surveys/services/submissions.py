@@ -22,6 +22,7 @@ from ..openrosa import (
     xml_parses,
 )
 from ..selectors import collector_may_fill
+from .entities import submission_entity_read, visit_record_from_submission
 
 # What the form questions of ODK tools produce: photos, recordings, videos, drawn
 # signatures, and files (CSV, PDF). Anything else is refused.
@@ -73,6 +74,8 @@ def _check_attachments(files: Sequence[UploadedFile[bytes]]) -> None:
 
 def _store_attachments(submission: Submission, files: Sequence[UploadedFile[bytes]]) -> int:
     """Store the files not yet stored; return how many were."""
+    if not files:
+        return 0
     have = set(submission.attachments.values_list("name", flat=True))
     added = 0
     for upload in files:
@@ -115,7 +118,8 @@ def submission_receive(
     """Store a submission. The same instance sent again is the same submission: its
     XML must match, and only attachments not yet received are added (clients split
     large submissions across POSTs, saying `*isIncomplete*` until the last). An edit
-    (meta/deprecatedID) replaces the submission it names. Anything refused raises
+    (meta/deprecatedID) replaces the submission it names. What it says of a household
+    reaches the registry in this transaction (`services.entities`). Anything refused raises
     SubmissionInvalid with the HTTP status to answer, and nothing is stored."""
     instance = instance_parse(xml)
     try:
@@ -161,7 +165,7 @@ def submission_receive(
                 % {"id": instance.deprecated_id[:100]},
                 status=409,
             )
-    submission = Submission.objects.create(
+    submission = Submission(
         version=version,
         instance_id=instance.instance_id,
         replaces=replaces,
@@ -169,6 +173,17 @@ def submission_receive(
         xml=text,
         is_complete=not incomplete,
     )
+    # Before anything is written: a household outside the collector's villages refuses
+    # the whole submission.
+    submission_entity_read(
+        submission=submission,
+        collector=collector,
+        root=instance.root,
+        form_counts=form.counts_before_approval,
+    )
+    submission.save()
+    if submission.household_id:
+        visit_record_from_submission(submission=submission, root=instance.root)
     _store_attachments(submission, files)
     return Received(submission, new=True)
 

@@ -1,12 +1,35 @@
-"""Small XLSForms for the surveys tests, written in pyxform's markdown form (a table per
-sheet) so that each test shows the whole form it uses."""
+"""Small forms for the surveys tests, each whole in the test that uses it: XLSForms in
+pyxform's markdown form (a table per sheet), and a hand-written XForm."""
 
 from __future__ import annotations
 
+import base64
 import os
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.urls import reverse
+
+from langso.accounts.models import User
+from langso.surveys.services.collectors import collector_credential_issue
+
+# A form choosing a household from the list the platform writes per collector.
+HOUSEHOLD_LIST_FORM = """
+| survey |
+| | type | name | label |
+| | select_one_from_file households.csv | ho | Hộ |
+| | integer | so_nguoi | Số người |
+| settings |
+| | form_id | version |
+| | chon_ho | 1 |
+""".encode()
+
+# The shipped household survey (langso/surveys/forms/khao_sat_san_sang_so_ho.xlsx).
+HOUSEHOLD_FORM_ID = "khao_sat_san_sang_so_ho"
+HOUSEHOLD_FORM_VERSION = "2026112501"
 
 
 def markdown_form(
@@ -42,3 +65,120 @@ def shared_fixtures() -> Path:
         "The shared test fixtures are missing: expected ../shared/fixtures/ beside the "
         "checkout, or a folder named by LANGSO_SHARED_FIXTURES."
     )
+
+
+def collector_client(user: User) -> Client:
+    """A test client signed in as ODK Collect signs in: Basic with an app password."""
+    token = collector_credential_issue(actor=user)
+    secret = base64.b64encode(f"{user.username}:{token}".encode()).decode()
+    return Client(HTTP_AUTHORIZATION=f"Basic {secret}")
+
+
+def submission_post(client: Client, xml: bytes, *files: tuple[str, bytes], **fields: str) -> Any:
+    """POST an instance (and attachment files) to the OpenRosa submission endpoint."""
+    data: dict[str, object] = {"xml_submission_file": SimpleUploadedFile("submission.xml", xml)}
+    for index, (name, content) in enumerate(files):
+        data[f"file{index}"] = SimpleUploadedFile(name, content)
+    data.update(fields)
+    return client.post(reverse("openrosa:submission"), data)
+
+
+def household_instance(
+    *,
+    uuid: str,
+    household: str = "",
+    base_version: int | str = "",
+    values: dict[str, object] | None = None,
+    outcome: str = "surveyed",
+    help_given: tuple[str, ...] = (),
+    new_household: dict[str, str] | None = None,
+    deprecated: str = "",
+    visit_date: str = "2026-11-20",
+) -> bytes:
+    """An instance of the shipped household survey as ODK Collect writes it: an update of
+    `household` seen at `base_version`, or, with `new_household` (village, head_name,
+    house_number), a household found in the field."""
+    values = values or {}
+
+    def field(name: str) -> str:
+        value = values.get(name, "")
+        return f"<{name}>{value}</{name}>"
+
+    on_list = "no" if new_household else "yes"
+    new = new_household or {}
+    entity = (
+        f'<entity dataset="households" create="1" update="" baseVersion="" id="uuid:{uuid}-new">'
+        f"<label>{new.get('head_name', '')}</label></entity>"
+        if new_household
+        else f'<entity dataset="households" create="" update="1" baseVersion="{base_version}" '
+        f'id="{household}"><label/></entity>'
+    )
+    groups = {
+        "nhan_khau": ("members", "adults"),
+        "san_sang_so": (
+            "adults_smartphone",
+            "adults_epayment",
+            "adults_vneid",
+            "adults_public_service",
+        ),
+        "ket_noi": ("broadband", "mobile_coverage", "has_tv", "has_radio"),
+    }
+    body = "".join(
+        f"<{group}>{''.join(field(n) for n in names)}</{group}>" for group, names in groups.items()
+    )
+    meta = f"<instanceID>uuid:{uuid}</instanceID>"
+    if deprecated:
+        meta += f"<deprecatedID>uuid:{deprecated}</deprecatedID>"
+    return (
+        f'<data xmlns:jr="http://openrosa.org/javarosa" id="{HOUSEHOLD_FORM_ID}" '
+        f'version="{HOUSEHOLD_FORM_VERSION}"><visit_date>{visit_date}</visit_date>'
+        f"<ho><on_list>{on_list}</on_list><household>{household}</household>"
+        f"<cur_members/><cur_adults/><village>{new.get('village', '')}</village>"
+        f"<head_name>{new.get('head_name', '')}</head_name>"
+        f"<house_number>{new.get('house_number', '')}</house_number></ho>"
+        f"<visit_outcome>{outcome}</visit_outcome>{body}"
+        f"<help_given>{' '.join(help_given)}</help_given>{field('location')}"
+        f"<meta>{entity}{meta}</meta></data>"
+    ).encode()
+
+
+def xform_document(
+    *,
+    form_id: str = "ho_gia_dinh",
+    version: str | None = "2026010101",
+    calculation: str = "/data/so_nguoi * 2",
+) -> bytes:
+    """A hand-written XForm: an integer, a calculation on it (`calculation`), an image
+    label, and meta/instanceID. `version=None` leaves the version attribute out."""
+    version_attribute = "" if version is None else f' version="{version}"'
+    return f"""<?xml version="1.0" encoding="UTF-8"?>
+<h:html xmlns="http://www.w3.org/2002/xforms" xmlns:h="http://www.w3.org/1999/xhtml"
+        xmlns:jr="http://openrosa.org/javarosa">
+  <h:head>
+    <h:title>Hộ gia đình</h:title>
+    <model>
+      <itext>
+        <translation lang="Tiếng Việt (vi)" default="true()">
+          <text id="/data/so_nguoi:label">
+            <value>Số nhân khẩu</value>
+            <value form="image">jr://images/nha.png</value>
+          </text>
+        </translation>
+      </itext>
+      <instance>
+        <data id="{form_id}"{version_attribute}>
+          <so_nguoi/>
+          <gap_doi/>
+          <meta><instanceID/></meta>
+        </data>
+      </instance>
+      <bind nodeset="/data/so_nguoi" type="int"/>
+      <bind nodeset="/data/gap_doi" type="int" calculate="{calculation}"/>
+      <bind nodeset="/data/meta/instanceID" type="string" readonly="true()" jr:preload="uid"/>
+    </model>
+  </h:head>
+  <h:body>
+    <input ref="/data/so_nguoi"><label ref="jr:itext('/data/so_nguoi:label')"/></input>
+  </h:body>
+</h:html>
+""".encode()

@@ -13,7 +13,7 @@ from langso.surveys.models import FormAttachment, SurveyForm
 from langso.surveys.services.forms import form_publish
 
 from ..conftest import FormUsers
-from ..forms_testing import markdown_form
+from ..forms_testing import markdown_form, xform_document
 
 pytestmark = pytest.mark.django_db
 
@@ -53,6 +53,39 @@ def test_a_refused_upload_shows_the_reasons(tree: UnitTree, users: FormUsers) ->
     assert page.status_code == 200
     assert "publish-errors" in body
     assert "choices sheet" in body
+    assert not SurveyForm.objects.exists()
+
+
+def test_publishing_an_xform_through_the_page(tree: UnitTree, users: FormUsers) -> None:
+    """The page takes an XForm too; its version then offers the XForm alone, the file
+    uploaded being that XForm."""
+    client = _client(users.officer_a)
+    page = client.get(reverse("surveys:form-publish")).content.decode()
+    assert ".xml" in page
+    answer = client.post(
+        reverse("surveys:form-publish"),
+        {"file": SimpleUploadedFile("ho.xml", xform_document()), "unit": tree.communes[0].code},
+    )
+    survey = SurveyForm.objects.get()
+    assert answer.status_code == 302
+    detail = client.get(answer["Location"]).content.decode()
+    pk = survey.versions.get().pk
+    assert reverse("surveys:version-download", args=[survey.pk, pk, "xml"]) in detail
+    assert reverse("surveys:version-download", args=[survey.pk, pk, "xlsform"]) not in detail
+
+
+def test_a_refused_xform_shows_odk_validates_reasons(tree: UnitTree, users: FormUsers) -> None:
+    client = _client(users.officer_a)
+    bad = xform_document(calculation="/data/so_nguoi +* 2")
+    page = client.post(
+        reverse("surveys:form-publish"),
+        {"file": SimpleUploadedFile("sai.xml", bad), "unit": tree.communes[0].code},
+    )
+    body = page.content.decode()
+    assert page.status_code == 200
+    assert "publish-errors" in body
+    assert "ODK Validate" in body
+    assert "gap_doi" in body
     assert not SurveyForm.objects.exists()
 
 

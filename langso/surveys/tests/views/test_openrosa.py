@@ -10,42 +10,23 @@ import csv
 import io
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
-from langso.accounts.models import User
 from langso.places.testing import UnitTree
 from langso.registry.models import Household
 from langso.registry.tests.conftest import make_household
 from langso.surveys.models import FormVersion, RefusedSubmission, Submission
 from langso.surveys.services.collectors import collector_credential_issue
 from langso.surveys.services.forms import (
-    form_attachment_upload,
     form_publish,
     form_settings_set,
 )
 
 from ..conftest import FormUsers
-from ..forms_testing import markdown_form
+from ..forms_testing import HOUSEHOLD_LIST_FORM, collector_client, markdown_form, submission_post
 
 pytestmark = pytest.mark.django_db
-
-HOUSEHOLD_FORM = """
-| survey |
-| | type | name | label |
-| | select_one_from_file households.csv | ho | Hộ |
-| | integer | so_nguoi | Số người |
-| settings |
-| | form_id | version |
-| | chon_ho | 1 |
-"""
-
-
-def _collector(user: User) -> Client:
-    token = collector_credential_issue(actor=user)
-    secret = base64.b64encode(f"{user.username}:{token}".encode()).decode()
-    return Client(HTTP_AUTHORIZATION=f"Basic {secret}")
 
 
 def _instance(
@@ -56,25 +37,6 @@ def _instance(
         f'<data id="{form_id}" version="{version}"><ten>An</ten><so_nguoi>4</so_nguoi>'
         f"<meta><instanceID>uuid:{uuid}</instanceID>{extra}</meta></data>"
     ).encode()
-
-
-def _post(client: Client, xml: bytes, *files: tuple[str, bytes], **fields: str) -> object:
-    data: dict[str, object] = {"xml_submission_file": SimpleUploadedFile("submission.xml", xml)}
-    for index, (name, content) in enumerate(files):
-        data[f"file{index}"] = SimpleUploadedFile(name, content)
-    data.update(fields)
-    return client.post(reverse("openrosa:submission"), data)
-
-
-@pytest.fixture
-def published(tree: UnitTree, users: FormUsers) -> FormVersion:
-    version = form_publish(
-        actor=users.officer_a, name="f.md", data=markdown_form(), unit=tree.communes[0]
-    )
-    form_attachment_upload(
-        actor=users.officer_a, attachment=version.attachments.get(), name="nha.png", data=b"PNG"
-    )
-    return version
 
 
 def test_sign_in_is_basic_with_the_app_password(published: FormVersion, users: FormUsers) -> None:
@@ -105,7 +67,7 @@ def test_the_form_list_holds_the_collectors_open_forms(
     form_settings_set(
         actor=users.central_admin, form=national.form, is_open=False, counts_before_approval=True
     )
-    listing = _collector(users.team_member_a).get(reverse("openrosa:form-list"))
+    listing = collector_client(users.team_member_a).get(reverse("openrosa:form-list"))
     body = listing.content.decode()
     assert listing["Content-Type"].startswith("text/xml")
     assert "<formID>khao_sat_thu</formID>" in body
@@ -116,7 +78,7 @@ def test_the_form_list_holds_the_collectors_open_forms(
 
 
 def test_download_and_manifest(published: FormVersion, users: FormUsers) -> None:
-    client = _collector(users.team_member_a)
+    client = collector_client(users.team_member_a)
     xform = client.get(reverse("openrosa:form-xml", args=["khao_sat_thu"]))
     assert xform.content.decode() == published.xform
     manifest = client.get(reverse("openrosa:manifest", args=["khao_sat_thu"])).content.decode()
@@ -132,8 +94,8 @@ def test_the_households_list_holds_only_the_collectors_villages(
     a, b = tree.communes
     mine = make_household(village=tree.villages_of(a)[0], head_name="Lê Văn Mình", members=4)
     make_household(village=tree.villages_of(b)[0], head_name="Người Xã Khác")
-    form_publish(actor=users.officer_a, name="h.md", data=HOUSEHOLD_FORM.encode(), unit=a)
-    client = _collector(users.team_member_a)
+    form_publish(actor=users.officer_a, name="h.md", data=HOUSEHOLD_LIST_FORM, unit=a)
+    client = collector_client(users.team_member_a)
     manifest = client.get(reverse("openrosa:manifest", args=["chon_ho"])).content.decode()
     assert "<filename>households.csv</filename>" in manifest
     body = client.get(reverse("openrosa:media", args=["chon_ho", "households.csv"])).content
@@ -146,7 +108,7 @@ def test_the_households_list_holds_only_the_collectors_villages(
 
 
 def test_head_says_how_much_may_be_sent(published: FormVersion, users: FormUsers) -> None:
-    answer = _collector(users.team_member_a).head(reverse("openrosa:submission"))
+    answer = collector_client(users.team_member_a).head(reverse("openrosa:submission"))
     assert answer.status_code == 204
     assert int(answer["X-OpenRosa-Accept-Content-Length"]) > 0
 
@@ -154,12 +116,12 @@ def test_head_says_how_much_may_be_sent(published: FormVersion, users: FormUsers
 def test_a_submission_is_stored_once_however_often_it_is_sent(
     published: FormVersion, users: FormUsers
 ) -> None:
-    client = _collector(users.team_member_a)
-    first = _post(client, _instance(), ("anh.jpg", b"JPEG"))
-    assert first.status_code == 201  # type: ignore[attr-defined]
-    assert b"OpenRosaResponse" in first.content  # type: ignore[attr-defined]
-    again = _post(client, _instance(), ("anh.jpg", b"JPEG"))
-    assert again.status_code == 202  # type: ignore[attr-defined]
+    client = collector_client(users.team_member_a)
+    first = submission_post(client, _instance(), ("anh.jpg", b"JPEG"))
+    assert first.status_code == 201
+    assert b"OpenRosaResponse" in first.content
+    again = submission_post(client, _instance(), ("anh.jpg", b"JPEG"))
+    assert again.status_code == 202
     submission = Submission.objects.get()
     assert submission.attachments.count() == 1
     assert submission.collector == users.team_member_a
@@ -167,22 +129,22 @@ def test_a_submission_is_stored_once_however_often_it_is_sent(
 
 
 def test_attachments_split_across_posts(published: FormVersion, users: FormUsers) -> None:
-    client = _collector(users.team_member_a)
-    part = _post(client, _instance(), ("a.jpg", b"A"), **{"*isIncomplete*": "yes"})
-    assert part.status_code == 201  # type: ignore[attr-defined]
+    client = collector_client(users.team_member_a)
+    part = submission_post(client, _instance(), ("a.jpg", b"A"), **{"*isIncomplete*": "yes"})
+    assert part.status_code == 201
     assert not Submission.objects.get().is_complete
-    rest = _post(client, _instance(), ("a.jpg", b"A"), ("b.jpg", b"B"))
-    assert rest.status_code == 201  # type: ignore[attr-defined]
+    rest = submission_post(client, _instance(), ("a.jpg", b"A"), ("b.jpg", b"B"))
+    assert rest.status_code == 201
     submission = Submission.objects.get()
     assert submission.is_complete
     assert sorted(submission.attachments.values_list("name", flat=True)) == ["a.jpg", "b.jpg"]
 
 
 def test_an_edit_replaces_its_predecessor(published: FormVersion, users: FormUsers) -> None:
-    client = _collector(users.team_member_a)
-    _post(client, _instance(uuid="1"))
-    edit = _post(client, _instance(uuid="2", deprecatedID="uuid:1"))
-    assert edit.status_code == 201  # type: ignore[attr-defined]
+    client = collector_client(users.team_member_a)
+    submission_post(client, _instance(uuid="1"))
+    edit = submission_post(client, _instance(uuid="2", deprecatedID="uuid:1"))
+    assert edit.status_code == 201
     assert Submission.objects.get(instance_id="uuid:2").replaces == Submission.objects.get(
         instance_id="uuid:1"
     )
@@ -207,9 +169,9 @@ def test_refusals_answer_openrosa_errors_and_write_nothing(
     status: int,
     kept_xml: bool,
 ) -> None:
-    answer = _post(_collector(users.team_member_a), xml, *files)
-    assert answer.status_code == status  # type: ignore[attr-defined]
-    assert b'nature="error"' in answer.content  # type: ignore[attr-defined]
+    answer = submission_post(collector_client(users.team_member_a), xml, *files)
+    assert answer.status_code == status
+    assert b'nature="error"' in answer.content
     assert not Submission.objects.exists()
     refused = RefusedSubmission.objects.get()
     assert refused.collector == users.team_member_a
@@ -219,14 +181,14 @@ def test_refusals_answer_openrosa_errors_and_write_nothing(
 def test_a_closed_form_and_another_instance_under_a_known_id(
     published: FormVersion, users: FormUsers
 ) -> None:
-    client = _collector(users.team_member_a)
-    _post(client, _instance())
+    client = collector_client(users.team_member_a)
+    submission_post(client, _instance())
     other = _instance().replace(b"<ten>An</ten>", "<ten>Bình</ten>".encode())
-    assert _post(client, other).status_code == 409  # type: ignore[attr-defined]
+    assert submission_post(client, other).status_code == 409
     form_settings_set(
         actor=users.officer_a, form=published.form, is_open=False, counts_before_approval=True
     )
-    assert _post(client, _instance(uuid="9")).status_code == 403  # type: ignore[attr-defined]
+    assert submission_post(client, _instance(uuid="9")).status_code == 403
     assert Submission.objects.count() == 1
 
 
@@ -238,5 +200,5 @@ def test_a_collector_of_another_commune_cannot_submit(
 
     outsider = make_user(username="tocongnghe.b")
     make_role(user=outsider, role=Role.DIGITAL_TEAM_MEMBER, unit=tree.communes[1])
-    assert _post(_collector(outsider), _instance()).status_code == 404  # type: ignore[attr-defined]
+    assert submission_post(collector_client(outsider), _instance()).status_code == 404
     assert not Submission.objects.exists()

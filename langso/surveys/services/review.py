@@ -1,0 +1,92 @@
+"""Reviewing submissions: received → has issues → approved or rejected, with comments.
+Approving a submission of a form that counts only approved data applies its household
+values; rejecting one undoes what it wrote, where nothing changed the household since."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from langso.accounts.roles import Permission
+from langso.accounts.selectors import is_nationwide, user_has_unit_permission
+from langso.core.errors import AccessDenied, DomainError
+from langso.core.models import AuditEntry
+from langso.core.services import audit_record
+
+from ..models import EntityState, Submission, SubmissionComment
+from .entities import submission_entity_apply, submission_entity_discard
+
+
+class ReviewInvalid(DomainError):
+    pass
+
+
+def submission_may_review(*, actor: Any, submission: Submission) -> bool:
+    """Reviewers are those who manage forms where the submission's household lies, or,
+    for a submission about no household, where the form is used."""
+    if not getattr(actor, "is_authenticated", False):
+        return False
+    unit = submission.household.unit if submission.household_id else submission.version.form.unit  # type: ignore[union-attr]  # household_id checked
+    if unit is None:
+        return is_nationwide(user=actor, permission=Permission.MANAGE_FORMS)
+    return user_has_unit_permission(user=actor, permission=Permission.MANAGE_FORMS, unit=unit)
+
+
+def submission_review_check(*, actor: Any, submission: Submission) -> None:
+    if not submission_may_review(actor=actor, submission=submission):
+        raise AccessDenied(_("Bạn không có quyền duyệt bài khảo sát này."))
+
+
+@transaction.atomic
+def submission_review(
+    *, actor: Any, submission: Submission, state: str, comment: str = ""
+) -> tuple[Submission, str]:
+    """Move a submission to `state` with an optional comment (a comment alone keeps the
+    state). A conflict must be settled before approval. Returns the submission and a
+    note for the reviewer about the household ("" when there is none)."""
+    submission = (
+        Submission.objects.select_for_update(of=("self",))
+        .select_related("household", "version__form__unit")
+        .get(pk=submission.pk)
+    )
+    submission_review_check(actor=actor, submission=submission)
+    comment = comment.strip()
+    if state not in Submission.State.values:
+        raise ReviewInvalid(_("Trạng thái “%(state)s” không có.") % {"state": state[:20]})
+    if state == submission.state and not comment:
+        raise ReviewInvalid(_("Bài đã ở trạng thái này; thêm nhận xét nếu muốn ghi chú."))
+    note = ""
+    before = submission.state
+    if state != before:
+        if state == Submission.State.APPROVED:
+            if submission.entity_state == EntityState.CONFLICT:
+                raise ReviewInvalid(
+                    _("Bài còn xung đột với hộ: chọn giá trị giữ lại trước khi duyệt.")
+                )
+            submission_entity_apply(submission=submission, actor=actor)
+            if submission.entity_state == EntityState.CONFLICT:
+                note = _(
+                    "Hộ đã thay đổi sau khi bài được thu thập: bài chuyển sang xung đột, "
+                    "cần chọn giá trị giữ lại."
+                )
+                state = Submission.State.HAS_ISSUES
+        elif state == Submission.State.REJECTED:
+            note = submission_entity_discard(submission=submission, actor=actor)
+        submission.state = state
+        submission.save(update_fields=["state"])
+    SubmissionComment.objects.create(
+        submission=submission,
+        author=actor,
+        text=comment,
+        state=state if state != before else "",
+    )
+    audit_record(
+        actor=actor,
+        instance=submission,
+        action=AuditEntry.Action.UPDATE,
+        before={"state": before},
+        after={"state": submission.state, "entity_state": submission.entity_state},
+    )
+    return submission, note

@@ -1,0 +1,57 @@
+"""/api/v1/digital-teams: teams in scope with progress per village, as the team page
+shows it."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+
+from langso.places.testing import UnitTree
+from langso.registry.models import Household
+from langso.registry.tests.conftest import make_household
+from langso.surveys.entities import entity_version
+from langso.surveys.services.forms import shipped_forms_publish
+from langso.surveys.services.teams import digital_team_create
+
+from .conftest import FormUsers
+from .forms_testing import collector_client, household_instance, submission_post
+
+pytestmark = pytest.mark.django_db
+
+
+def test_digital_teams_api_gives_progress_in_scope(
+    client: Client, tree: UnitTree, users: FormUsers
+) -> None:
+    shipped_forms_publish(actor=users.central_admin)
+    village, second = tree.villages_of(tree.communes[0])[:2]
+    team = digital_team_create(
+        actor=users.officer_a,
+        village=village,
+        name="Tổ thôn 1",
+        members=[users.team_member_a],
+        villages=[second],
+    )
+    visited = make_household(village=village, members=2, adults=2)
+    make_household(village=village)
+    make_household(village=second)
+    xml = household_instance(
+        uuid="api1",
+        household=visited.address_code,
+        base_version=entity_version(Household.objects.get(pk=visited.pk).updated_at),
+        values={"members": 3, "adults": 2},
+        visit_date="2026-11-21",
+    )
+    assert submission_post(collector_client(users.team_member_a), xml).status_code == 201
+
+    client.force_login(users.officer_a)
+    (row,) = client.get("/api/v1/digital-teams").json()
+    assert (row["id"], row["members"], row["households"], row["visited"]) == (team.pk, 1, 3, 1)
+    assert row["percent"] == 33.3
+    assert row["last_visit"] == "2026-11-21"
+    by_code = {v["code"]: v for v in row["villages"]}
+    assert (by_code[village.code]["visited"], by_code[village.code]["households"]) == (1, 2)
+    assert by_code[second.code]["visited"] == 0
+    assert client.get("/api/v1/digital-teams", {"since": "2026-11-22"}).json()[0]["visited"] == 0
+
+    client.force_login(users.officer_b)
+    assert client.get("/api/v1/digital-teams").json() == []

@@ -1,0 +1,220 @@
+"""XForms written by other projects (../shared/fixtures/odk-web-forms/): every one ODK
+Validate accepts publishes as it came, and takes a submission made of its own primary
+instance through /openrosa/submission, once; every one Validate refuses is refused with
+Validate's reason, and nothing is stored.
+
+ODK Validate is a Java process per form, ~0.6 s: seventy of them would take the module
+past 40 s. The jar validates several files in one run, so the whole folder is validated
+once, and `check_xform` answers from that run for the forms it passed cleanly; any other
+form (refused, or passed with warnings) goes through the real `check_xform`."""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import shutil
+import subprocess
+import uuid
+from pathlib import Path
+from xml.etree.ElementTree import Element, tostring  # writing only; parsing is defusedxml
+
+import pytest
+from defusedxml import ElementTree
+from pyxform.validators.odk_validate import ODK_VALIDATE_PATH, ODKValidateError, check_xform
+
+from langso.core.models import AuditEntry
+from langso.surveys import xlsforms
+from langso.surveys.models import FormVersion, RefusedSubmission, Submission, SurveyForm
+from langso.surveys.services.forms import form_publish
+from langso.surveys.xlsforms import XFORMS, XHTML, XLSFormRejected
+
+from .conftest import FormUsers
+from .forms_testing import collector_client, shared_fixtures, submission_post
+
+pytestmark = pytest.mark.django_db
+
+FIXTURES = shared_fixtures() / "odk-web-forms"
+XML_FILES = sorted(FIXTURES.rglob("*.xml"))
+JR = "http://openrosa.org/javarosa"
+
+# XML, but no XForm: a secondary instance that test-scenario forms attach.
+NOT_XFORMS = {"xml-attachment.xml": "không phải XForm"}
+# Refused by ODK Validate (JavaRosa, as ODK Collect runs it); ODK Web Forms opens some
+# of them. The three geo forms give a question a default by a calculate that reads the
+# question itself, which JavaRosa takes for a cycle.
+REFUSED_BY_ODK_VALIDATE = {
+    "geopoint-with-maps.xml": "Cycle detected",
+    "geoshape.xml": "Cycle detected",
+    "geotrace.xml": "Cycle detected",
+    "simple-dag-cycle.xml": "Cycle detected",
+    "xpath-syntax-error.xml": "Couldn't understand the expression",
+    "xpath-unknown-function.xml": "cannot handle function 'nope'",
+}
+# Accepted by Validate, but their primary instance has no meta/instanceID: the Form
+# Submission API identifies an instance by it, and the server answers 400 without one.
+# ODK Collect would add none either (it fills meta/instanceID only where the form has
+# one), so such a form cannot be submitted to Làng Số.
+WITHOUT_INSTANCE_ID = {
+    "06-jr-test-add-repeat-calc.xml",
+    "07-jr-test-add-repeat-calc-multiple-deps.xml",
+    "ImageSelectTester-alt.xml",
+    "countNonEmptyForm-alt.xml",
+    "range-controls.xml",
+    "5-select-types.xml",
+    "template-repeat-alt.xml",
+    "two-secondary-instances-alt.xml",
+}
+
+
+def _fixture_id(path: Path) -> str:
+    return str(path.relative_to(FIXTURES))
+
+
+def _digest(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _validated_cleanly(paths: list[Path]) -> set[str]:
+    """Digests of the files one ODK Validate run over all `paths` passed with nothing
+    to say: what `check_xform` answers `[]` for. Validate writes "Validating: <file>"
+    before each file, and stderr goes to the same pipe, line by line in order."""
+    java = shutil.which("java")
+    assert java, "ODK Validate needs Java"
+    run = subprocess.run(  # noqa: S603  # our own jar and fixture paths
+        [java, "-Djava.awt.headless=true", "-jar", ODK_VALIDATE_PATH, *map(str, paths)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        timeout=300,
+        check=False,
+    )
+    sections: dict[str, list[str]] = {}
+    current: list[str] = []
+    for line in run.stdout.decode("utf-8", errors="replace").splitlines():
+        if line.startswith("The following files failed validation"):
+            break  # the summary after the last file
+        if line.startswith("Validating: "):
+            current = sections.setdefault(line.removeprefix("Validating: "), [])
+        elif line.strip():
+            current.append(line.strip())
+    clean = [">> Xform parsing completed!", ">> Xform is valid!"]
+    return {_digest(Path(name).read_bytes()) for name, lines in sections.items() if lines == clean}
+
+
+@pytest.fixture(scope="module")
+def cleanly_validated() -> set[str]:
+    return _validated_cleanly(XML_FILES)
+
+
+@pytest.fixture(autouse=True)
+def _validate_once(cleanly_validated: set[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    def check(path: str) -> list[str]:
+        if _digest(Path(path).read_bytes()) in cleanly_validated:
+            return []
+        warnings: list[str] = check_xform(path)
+        return warnings
+
+    monkeypatch.setattr(xlsforms, "check_xform", check)
+
+
+def _local(tag: str) -> str:
+    return tag.rsplit("}", 1)[-1]
+
+
+def _drop_repeat_templates(root: Element) -> None:
+    """Repeat templates (jr:template) are the form's, never part of a submission."""
+    for parent in list(root.iter()):
+        for child in list(parent):
+            if child.get(f"{{{JR}}}template") is not None:
+                parent.remove(child)
+
+
+def _submission_of(xform: str) -> tuple[bytes, str]:
+    """A submission as ODK Collect would make it of the form untouched: the primary
+    instance's root with its id and version, its elements out of the XForms namespace,
+    without repeat templates, and a fresh meta/instanceID (empty when there is none)."""
+    model = ElementTree.fromstring(xform).find(f"{{{XHTML}}}head/{{{XFORMS}}}model")
+    instance = next(i for i in model.iter(f"{{{XFORMS}}}instance") if i.get("id") is None)
+    data = copy.deepcopy(next(iter(instance)))
+    _drop_repeat_templates(data)
+    instance_id = ""
+    for element in data.iter():
+        element.tag = element.tag.removeprefix(f"{{{XFORMS}}}")
+        if _local(element.tag) == "meta":
+            for child in element:
+                if _local(child.tag) == "instanceID":
+                    instance_id = child.text = f"uuid:{uuid.uuid4()}"
+    body: bytes = tostring(data, encoding="utf-8", xml_declaration=False)
+    return b'<?xml version="1.0" encoding="UTF-8"?>\n' + body, instance_id
+
+
+def test_the_fixtures_are_there_and_the_lists_name_them() -> None:
+    """A missing folder would make the tests below check nothing; a renamed file would
+    leave a list naming nothing."""
+    names = [path.name for path in XML_FILES]
+    assert len(names) >= 70
+    assert len(set(names)) == len(names), "the lists go by file name"
+    assert set(NOT_XFORMS) | set(REFUSED_BY_ODK_VALIDATE) | WITHOUT_INSTANCE_ID <= set(names)
+
+
+def test_one_validate_run_agrees_with_validate_on_each_file(
+    cleanly_validated: set[str], tmp_path: Path
+) -> None:
+    """The shortcut above answers as check_xform would: for every form that is neither
+    refused nor not an XForm, and for none of the others."""
+    expected_clean = {
+        _digest(path.read_bytes())
+        for path in XML_FILES
+        if path.name not in REFUSED_BY_ODK_VALIDATE and path.name not in NOT_XFORMS
+    }
+    assert cleanly_validated == expected_clean
+    for name in ("minimal.xform.xml", "xpath-syntax-error.xml"):
+        (path,) = (p for p in XML_FILES if p.name == name)
+        copied = tmp_path / "form.xml"
+        shutil.copyfile(path, copied)
+        if name in REFUSED_BY_ODK_VALIDATE:
+            with pytest.raises(ODKValidateError):
+                check_xform(str(copied))
+        else:
+            assert check_xform(str(copied)) == []
+
+
+@pytest.mark.parametrize("path", XML_FILES, ids=_fixture_id)
+def test_an_xform_publishes_and_takes_one_submission_or_is_refused(
+    path: Path, users: FormUsers
+) -> None:
+    data = path.read_bytes()
+    refusal = NOT_XFORMS.get(path.name) or REFUSED_BY_ODK_VALIDATE.get(path.name)
+    if refusal:
+        with pytest.raises(XLSFormRejected) as refused:
+            form_publish(actor=users.central_admin, name=path.name, data=data, unit=None)
+        assert refusal in " ".join(refused.value.reasons), refused.value.reasons
+        assert not SurveyForm.objects.exists()
+        assert not AuditEntry.objects.exists()
+        return
+
+    version = form_publish(actor=users.central_admin, name=path.name, data=data, unit=None)
+    assert version.xform == data.decode("utf-8")
+    assert version.xform_hash.startswith("md5:")
+    assert str(version.xlsform.name).endswith(path.name)
+    assert version.xlsform.read() == data
+    assert version.itemsets == ""
+
+    client = collector_client(users.team_member_a)
+    xml, instance_id = _submission_of(version.xform)
+    first = submission_post(client, xml)
+    if path.name in WITHOUT_INSTANCE_ID:
+        assert not instance_id
+        assert first.status_code == 400, first.content
+        assert "instanceID" in RefusedSubmission.objects.get().reason
+        assert not Submission.objects.exists()
+        return
+    assert instance_id, "a form missing from WITHOUT_INSTANCE_ID has no meta/instanceID"
+    assert first.status_code == 201, first.content
+    stored = Submission.objects.get()
+    assert (stored.version, stored.instance_id) == (version, instance_id)
+    assert stored.xml == xml.decode()
+    again = submission_post(client, xml)
+    assert again.status_code == 202, again.content
+    assert Submission.objects.count() == 1
+    assert FormVersion.objects.count() == 1
+    assert not RefusedSubmission.objects.exists()

@@ -1,0 +1,205 @@
+"""Pages of submissions and their review (received → has issues → approved or
+rejected), conflicts settled field by field, and the community digital teams with their
+progress. Thin: each calls one service or selector."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from langso.core.errors import AccessDenied, DomainError, NotFound
+from langso.core.pagination import keyset_page
+
+from . import selectors
+from .forms import ReviewForm, TeamForm
+from .models import EntityState, Submission
+from .services.entities import submission_conflict_resolve
+from .services.review import submission_may_review, submission_review
+from .services.teams import digital_team_create, digital_team_manage_check, digital_team_update
+
+PAGE_SIZE = 50
+
+
+def _submission(request: HttpRequest, pk: int) -> Submission:
+    try:
+        return selectors.submission_get_for_user(user=request.user, pk=pk)
+    except NotFound as exc:
+        raise Http404(exc.message) from exc
+
+
+def _int_or_none(value: str | None) -> int | None:
+    return int(value) if value and value.isdigit() else None
+
+
+@login_required
+@require_GET
+def submission_list(request: HttpRequest) -> HttpResponse:
+    """Submissions within reach, newest first; filter by review state or by what became
+    of their household values (conflicts first of all)."""
+    submissions = selectors.submission_list_for_user(user=request.user)
+    state = request.GET.get("state", "")
+    entity_state = request.GET.get("entity_state", "")
+    if state in Submission.State.values:
+        submissions = submissions.filter(state=state)
+    if entity_state in EntityState.values and entity_state:
+        submissions = submissions.filter(entity_state=entity_state)
+    page = keyset_page(submissions, after=_int_or_none(request.GET.get("after")), limit=PAGE_SIZE)
+    context = {
+        "page": page,
+        "states": Submission.State.choices,
+        "entity_states": [c for c in EntityState.choices if c[0]],
+        "state": state,
+        "entity_state": entity_state,
+    }
+    return render(request, "surveys/submission_list.html", context)
+
+
+@login_required
+@require_GET
+def submission_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    submission = _submission(request, pk)
+    differences, seen_version = selectors.submission_differences(submission=submission)
+    context = {
+        "submission": submission,
+        "differences": differences,
+        "seen_version": seen_version,
+        "may_review": submission_may_review(actor=request.user, submission=submission),
+        "review_form": ReviewForm(initial={"state": submission.state}),
+        "is_conflict": submission.entity_state == EntityState.CONFLICT,
+    }
+    return render(request, "surveys/submission_detail.html", context)
+
+
+@login_required
+@require_POST
+def submission_review_post(request: HttpRequest, pk: int) -> HttpResponse:
+    submission = _submission(request, pk)
+    form = ReviewForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Chọn trạng thái hợp lệ."))
+        return redirect("surveys:submission-detail", pk)
+    try:
+        _reviewed, note = submission_review(
+            actor=request.user,
+            submission=submission,
+            state=form.cleaned_data["state"],
+            comment=form.cleaned_data["comment"],
+        )
+    except AccessDenied as exc:
+        raise PermissionDenied from exc
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Đã ghi kết quả duyệt."))
+        if note:
+            messages.warning(request, note)
+    return redirect("surveys:submission-detail", pk)
+
+
+@login_required
+@require_POST
+def submission_resolve(request: HttpRequest, pk: int) -> HttpResponse:
+    """The reviewer's choice, field by field, posted as `choice_<field>`."""
+    submission = _submission(request, pk)
+    choices = {
+        key.removeprefix("choice_"): request.POST.get(key, "")
+        for key in request.POST
+        if key.startswith("choice_")
+    }
+    try:
+        submission_conflict_resolve(
+            actor=request.user,
+            submission=submission,
+            choices=choices,
+            seen_version=_int_or_none(request.POST.get("seen_version")) or 0,
+        )
+    except AccessDenied as exc:
+        raise PermissionDenied from exc
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Đã xử lý xung đột: hộ giữ các giá trị bạn chọn."))
+    return redirect("surveys:submission-detail", pk)
+
+
+@login_required
+@require_GET
+def team_list(request: HttpRequest) -> HttpResponse:
+    teams = list(selectors.team_list_for_user(user=request.user)[:500])
+    context = {
+        "progress": selectors.team_progress(teams=teams),
+        "may_create": bool(selectors.team_communes_for_manager(user=request.user)),
+    }
+    return render(request, "surveys/team_list.html", context)
+
+
+@login_required
+@require_GET
+def team_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    try:
+        team = selectors.team_get_for_user(user=request.user, pk=pk)
+    except NotFound as exc:
+        raise Http404(exc.message) from exc
+    (progress,) = selectors.team_progress(teams=[team])
+    try:
+        digital_team_manage_check(actor=request.user, commune=team.commune)
+        may_manage = True
+    except AccessDenied:
+        may_manage = False
+    context = {
+        "team": team,
+        "progress": progress,
+        "visits": selectors.team_visits(team=team),
+        "may_manage": may_manage,
+    }
+    return render(request, "surveys/team_detail.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def team_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    """Create a team (pk None) or change its name, members and villages."""
+    team = None
+    if pk is not None:
+        try:
+            team = selectors.team_get_for_user(user=request.user, pk=pk)
+        except NotFound as exc:
+            raise Http404(exc.message) from exc
+    communes = [team.commune] if team else selectors.team_communes_for_manager(user=request.user)
+    if not communes:
+        raise PermissionDenied
+    form = TeamForm(request.POST or None, communes=communes, team=team)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            if team is None:
+                team = digital_team_create(
+                    actor=request.user,
+                    village=data["village"],
+                    name=data["name"],
+                    members=list(data["members"]),
+                    villages=list(data["villages"]),
+                )
+            else:
+                team = digital_team_update(
+                    actor=request.user,
+                    team=team,
+                    name=data["name"],
+                    members=list(data["members"]),
+                    villages=list(data["villages"]),
+                )
+        except AccessDenied as exc:
+            raise PermissionDenied from exc
+        except DomainError as exc:
+            errors = getattr(exc, "errors", {"__all__": exc.message})
+            for field, reason in errors.items():
+                form.add_error(field if field in form.fields else None, reason)
+        else:
+            messages.success(request, _("Đã lưu tổ “%(name)s”.") % {"name": team.name})
+            return redirect("surveys:team-detail", team.pk)
+    return render(request, "surveys/team_edit.html", {"form": form, "team": team})

@@ -1,0 +1,211 @@
+"""Filling a form in a real browser with ODK Web Forms: a collector types the answers and
+sends them, and the submission is stored; without a network the page keeps the
+submission, says it waits, reopens from the service worker's cache, and sends what
+waited once the network is back. A screenshot is left in var/screenshots/web-form.png."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.urls import reverse
+from playwright.sync_api import (
+    Browser,
+    BrowserContext,
+    ConsoleMessage,
+    Page,
+    expect,
+)
+from pytest_django.live_server_helper import LiveServer
+
+from langso.accounts.models import User
+from langso.accounts.roles import Role
+from langso.accounts.tests.factories import make_role, make_user
+from langso.places.testing import make_unit_tree
+from langso.surveys.models import FormVersion, Submission
+from langso.surveys.services.forms import form_attachment_upload, form_publish
+from langso.surveys.tests.forms_testing import markdown_form
+
+from .conftest import question_input, sign_in
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+SCREENSHOT = Path(settings.BASE_DIR) / "var" / "screenshots" / "web-form.png"
+# The smallest PNG: one transparent pixel (the test form shows an image).
+PIXEL = bytes.fromhex(
+    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+    "1f15c4890000000d49444154789c63000100000500010d0a2db40000000049454e44ae426082"
+)
+
+
+@dataclass
+class Field:
+    collector: User
+    version: FormVersion
+
+
+@pytest.fixture
+def field() -> Field:
+    tree = make_unit_tree(province_code="37", province_name="Tỉnh Ninh Bình")
+    commune = tree.communes[0]
+    officer = make_user(username="canbo.xa.a")
+    make_role(user=officer, role=Role.COMMUNE_OFFICER, unit=commune)
+    collector = make_user(username="tocongnghe.a")
+    make_role(user=collector, role=Role.DIGITAL_TEAM_MEMBER, unit=commune)
+    version = form_publish(actor=officer, name="f.md", data=markdown_form(), unit=commune)
+    form_attachment_upload(
+        actor=officer, attachment=version.attachments.get(), name="nha.png", data=PIXEL
+    )
+    return Field(collector=collector, version=version)
+
+
+@pytest.fixture
+def context(browser: Browser) -> Iterator[BrowserContext]:
+    """A phone-sized browser that runs service workers."""
+    context = browser.new_context(
+        viewport={"width": 360, "height": 740}, locale="vi-VN", service_workers="allow"
+    )
+    yield context
+    context.close()
+
+
+@pytest.fixture
+def context_without_workers(browser: Browser) -> Iterator[BrowserContext]:
+    """A browser that runs no service worker: Playwright's routes do not see the requests
+    of a page under one."""
+    context = browser.new_context(locale="vi-VN", service_workers="block")
+    yield context
+    context.close()
+
+
+def _open(
+    context: BrowserContext, live_server: LiveServer, field: Field, errors: list[str] | None = None
+) -> tuple[Page, str]:
+    """The fill page, signed in as the collector; script errors go to `errors`."""
+    page = context.new_page()
+    if errors is not None:
+        seen = errors
+
+        def console(message: ConsoleMessage) -> None:
+            if message.type == "error":
+                seen.append(message.text)
+
+        page.on("pageerror", lambda error: seen.append(str(error)))
+        page.on("console", console)
+    sign_in(page, live_server, field.collector)
+    url = live_server.url + reverse("surveys:web-form-fill", args=[field.version.form_id])
+    page.goto(url)
+    return page, url
+
+
+def _answer(page: Page, name: str, members: str) -> None:
+    name_input = question_input(page, "Tên chủ hộ")
+    name_input.fill(name)
+    members_input = question_input(page, "Số nhân khẩu")
+    # PrimeVue's number input takes keystrokes, and its value when it loses focus.
+    members_input.click()
+    members_input.press_sequentially(members)
+    members_input.press("Tab")
+    page.get_by_role("button", name="Send").click()
+
+
+def _settle(page: Page) -> None:
+    """Let the page's requests end before the test's database is emptied under them."""
+    expect(question_input(page, "Tên chủ hộ")).to_be_visible()
+    page.wait_for_load_state("networkidle")
+
+
+def _wait_for_submissions(count: int, timeout: float = 20) -> list[Submission]:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        submissions = list(Submission.objects.order_by("pk"))
+        if len(submissions) >= count:
+            return submissions
+        time.sleep(0.2)
+    raise AssertionError(f"{count} submission(s) expected within {timeout} s")
+
+
+def test_a_collector_fills_the_form_and_sends_it(
+    context: BrowserContext, live_server: LiveServer, field: Field
+) -> None:
+    errors: list[str] = []
+    page, _url = _open(context, live_server, field, errors)
+    expect(question_input(page, "Tên chủ hộ")).to_be_visible()
+    SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOT), full_page=True)
+
+    _answer(page, "Lò Văn Ánh", "3")
+
+    expect(page.locator("#web-form-status")).to_contain_text("Đã gửi bài khảo sát.")
+    (submission,) = _wait_for_submissions(1)
+    assert submission.collector == field.collector
+    assert "<ten>Lò Văn Ánh</ten>" in submission.xml
+    assert "<so_nguoi>3</so_nguoi>" in submission.xml
+    # The form starts afresh for the next household.
+    expect(question_input(page, "Tên chủ hộ")).to_have_value("")
+    expect(page.locator("#web-form-outbox")).to_be_hidden()
+    _settle(page)
+    assert errors == []
+
+
+def test_without_a_network_the_submission_waits_and_is_sent_later(
+    context: BrowserContext, live_server: LiveServer, field: Field
+) -> None:
+    page, url = _open(context, live_server, field)
+    # The page says when it has kept itself for offline use.
+    expect(page.locator("#web-form-offline-ready")).to_be_visible(timeout=20000)
+
+    context.set_offline(True)
+    expect(page.locator("#web-form-connection")).to_be_visible()
+    # Offline for the service worker too: what it did not keep does not load.
+    form_list = reverse("surveys:form-list")
+    assert page.evaluate(f"fetch('{form_list}').then(() => 'loaded', () => 'failed')") == "failed"
+    _answer(page, "Hà Thị Bình", "5")
+    expect(page.locator("#web-form-status")).to_contain_text("sẽ tự gửi khi có mạng")
+    expect(page.locator("#web-form-outbox")).to_have_text("Đang chờ gửi: 1 bài")
+    assert not Submission.objects.exists()
+
+    # The page reopens without a network, from the service worker's cache.
+    reopened = page.reload()
+    assert reopened is not None
+    assert reopened.from_service_worker
+    expect(question_input(page, "Tên chủ hộ")).to_be_visible()
+    expect(page.locator("#web-form-outbox")).to_have_text("Đang chờ gửi: 1 bài")
+    _answer(page, "Vi Văn Cường", "2")
+    expect(page.locator("#web-form-outbox")).to_have_text("Đang chờ gửi: 2 bài")
+    assert not Submission.objects.exists()
+
+    context.set_offline(False)
+    first, second = _wait_for_submissions(2)
+    assert "<ten>Hà Thị Bình</ten>" in first.xml
+    assert "<so_nguoi>5</so_nguoi>" in first.xml
+    assert "<ten>Vi Văn Cường</ten>" in second.xml
+    assert {first.collector, second.collector} == {field.collector}
+    expect(page.locator("#web-form-outbox")).to_be_hidden()
+    expect(page.locator("#web-form-status")).to_contain_text("Đã gửi 2 bài đang chờ.")
+    assert page.url == url
+    _settle(page)
+
+
+def test_a_send_that_fails_on_the_way_waits_for_the_next_page_load(
+    context_without_workers: BrowserContext, live_server: LiveServer, field: Field
+) -> None:
+    """Online, but the POST never arrives (a dropped connection): the submission waits,
+    and the next time a fill page opens it is sent."""
+    page, _url = _open(context_without_workers, live_server, field)
+    expect(question_input(page, "Tên chủ hộ")).to_be_visible()
+    page.route("**/openrosa/submission", lambda route: route.abort("connectionreset"))
+    _answer(page, "Mùa A Dơ", "7")
+    expect(page.locator("#web-form-outbox")).to_have_text("Đang chờ gửi: 1 bài")
+    assert not Submission.objects.exists()
+
+    page.unroute("**/openrosa/submission")
+    page.reload()
+    (submission,) = _wait_for_submissions(1)
+    assert "<ten>Mùa A Dơ</ten>" in submission.xml
+    expect(page.locator("#web-form-outbox")).to_be_hidden()
+    _settle(page)
