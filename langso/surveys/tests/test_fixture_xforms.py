@@ -16,7 +16,11 @@ import shutil
 import subprocess
 import uuid
 from pathlib import Path
-from xml.etree.ElementTree import Element, tostring  # writing only; parsing is defusedxml
+from xml.etree.ElementTree import (  # writing only; parsing is defusedxml
+    Element,
+    SubElement,
+    tostring,
+)
 
 import pytest
 from defusedxml import ElementTree
@@ -36,6 +40,7 @@ pytestmark = pytest.mark.django_db
 FIXTURES = shared_fixtures() / "odk-web-forms"
 XML_FILES = sorted(FIXTURES.rglob("*.xml"))
 JR = "http://openrosa.org/javarosa"
+ORX = "http://openrosa.org/xforms"
 
 # XML, but no XForm: a secondary instance that test-scenario forms attach.
 NOT_XFORMS = {"xml-attachment.xml": "không phải XForm"}
@@ -52,8 +57,8 @@ REFUSED_BY_ODK_VALIDATE = {
 }
 # Accepted by Validate, but their primary instance has no meta/instanceID: the Form
 # Submission API identifies an instance by it, and the server answers 400 without one.
-# ODK Collect would add none either (it fills meta/instanceID only where the form has
-# one), so such a form cannot be submitted to Làng Số.
+# Enketo and ODK Web Forms add one to what they send (web-forms#270); so does the test,
+# after checking the refusal.
 WITHOUT_INSTANCE_ID = {
     "06-jr-test-add-repeat-calc.xml",
     "07-jr-test-add-repeat-calc-multiple-deps.xml",
@@ -147,6 +152,19 @@ def _submission_of(xform: str) -> tuple[bytes, str]:
     return b'<?xml version="1.0" encoding="UTF-8"?>\n' + body, instance_id
 
 
+def _with_instance_id(xml: bytes) -> tuple[bytes, str]:
+    """The submission with the meta/instanceID that Enketo and ODK Web Forms add to an
+    instance whose form declares none."""
+    root = ElementTree.fromstring(xml)
+    meta = next((e for e in root if _local(e.tag) == "meta"), None)
+    if meta is None:
+        meta = SubElement(root, f"{{{ORX}}}meta")
+    instance_id = f"uuid:{uuid.uuid4()}"
+    SubElement(meta, f"{{{ORX}}}instanceID").text = instance_id
+    body: bytes = tostring(root, encoding="utf-8", xml_declaration=False)
+    return b'<?xml version="1.0" encoding="UTF-8"?>\n' + body, instance_id
+
+
 def test_the_fixtures_are_there_and_the_lists_name_them() -> None:
     """A missing folder would make the tests below check nothing; a renamed file would
     leave a list naming nothing."""
@@ -207,7 +225,9 @@ def test_an_xform_publishes_and_takes_one_submission_or_is_refused(
         assert first.status_code == 400, first.content
         assert "instanceID" in RefusedSubmission.objects.get().reason
         assert not Submission.objects.exists()
-        return
+        RefusedSubmission.objects.all().delete()
+        xml, instance_id = _with_instance_id(xml)
+        first = submission_post(client, xml)
     assert instance_id, "a form missing from WITHOUT_INSTANCE_ID has no meta/instanceID"
     assert first.status_code == 201, first.content
     stored = Submission.objects.get()
