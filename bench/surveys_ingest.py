@@ -79,14 +79,10 @@ class ServerConfig:
     worker_class: str  # "sync" or "gthread"
     workers: int
     threads: int = 1
-    # Seconds a database connection is kept (Django's CONN_MAX_AGE, set in DATABASE_URL
-    # as ?conn_max_age=): 0, production's default, connects for every request.
-    conn_max_age: int = 0
 
     def __str__(self) -> str:
         threads = f" × {self.threads} threads" if self.worker_class == "gthread" else ""
-        kept = f"kept {self.conn_max_age} s" if self.conn_max_age else "one per request"
-        return f"{self.worker_class}, {self.workers} workers{threads}; DB connections {kept}"
+        return f"{self.worker_class}, {self.workers} workers{threads}"
 
     def gunicorn_arguments(self) -> list[str]:
         return [
@@ -99,8 +95,7 @@ class ServerConfig:
     @property
     def short(self) -> str:
         shape = f"{self.workers}×{self.threads}" if self.threads > 1 else f"×{self.workers}"
-        kept = f", conn_max_age={self.conn_max_age}" if self.conn_max_age else ""
-        return f"{self.worker_class} {shape}{kept}"
+        return f"{self.worker_class} {shape}"
 
 
 # 2 cores: gunicorn's (2 × cores) + 1 sync workers and fewer, and threads, which wait
@@ -112,7 +107,7 @@ TRIALS = (
     ServerConfig("gthread", 2, 8),
 )
 # Without trials: what they chose on the 2-core bench machine.
-DEFAULT = ServerConfig("gthread", 2, 8, conn_max_age=60)
+DEFAULT = ServerConfig("sync", 3)
 
 
 # ---------------------------------------------------------------------------------------
@@ -163,15 +158,15 @@ def _free_port() -> int:
         return port
 
 
-def _database_url(conn_max_age: int) -> str:
-    """The bench's throw-away database, as production's DATABASE_URL names it."""
+def _database_url() -> str:
+    """The bench's throw-away database, as production's DATABASE_URL names it (the
+    production settings keep connections for 60 s)."""
     db = connection.settings_dict
     credentials = quote(db["USER"] or "", safe="")
     if db["PASSWORD"]:
         credentials += ":" + quote(db["PASSWORD"], safe="")
     host = db["HOST"] or "127.0.0.1"
-    url = f"postgis://{credentials}@{host}:{db['PORT'] or 5432}/{quote(db['NAME'], safe='')}"
-    return f"{url}?conn_max_age={conn_max_age}" if conn_max_age else url
+    return f"postgis://{credentials}@{host}:{db['PORT'] or 5432}/{quote(db['NAME'], safe='')}"
 
 
 @contextlib.contextmanager
@@ -185,7 +180,7 @@ def _gunicorn(config: ServerConfig, workdir: Path, log: Path) -> Iterator[tuple[
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "config.settings.production",
         "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
-        "DATABASE_URL": _database_url(config.conn_max_age),
+        "DATABASE_URL": _database_url(),
         "MEDIA_ROOT": str(settings.MEDIA_ROOT),
         "STATIC_ROOT": str(static),
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
@@ -513,10 +508,9 @@ def _entity_states(since: dt.datetime) -> str:
 def _report(outcome: Outcome) -> None:
     new_total, replay_total = outcome.new.total(), outcome.replays.total()
     config = outcome.config
-    kept = f"?conn_max_age={config.conn_max_age}" if config.conn_max_age else "(no conn_max_age)"
     print(
         f"  Main run, {outcome.users} Locust users for {outcome.seconds:.0f} s against gunicorn "
-        f"{' '.join(config.gunicorn_arguments())}, DATABASE_URL=postgis://…{kept}:"
+        f"{' '.join(config.gunicorn_arguments())}:"
     )
     print(
         f"    submissions/s:            {outcome.per_second:7.1f}   (goal ≥ {GOAL:.0f}/s on "
@@ -592,10 +586,6 @@ def run() -> None:
             for config in TRIALS:
                 outcomes.append(_load(config, collectors, TRIAL_SECONDS, workdir))
                 print(_trial_line(outcomes[-1]))
-            best = max(outcomes, key=lambda o: o.per_second).config
-            kept = ServerConfig(best.worker_class, best.workers, best.threads, conn_max_age=60)
-            outcomes.append(_load(kept, collectors, TRIAL_SECONDS, workdir))
-            print(_trial_line(outcomes[-1]))
             best = max(outcomes, key=lambda o: o.per_second).config
             print(f"  Best: {best}")
         else:
