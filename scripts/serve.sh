@@ -23,6 +23,8 @@ log "Loading demo accounts"
 # the lists; skipped when the province already holds synthetic data.
 log "Loading a synthetic demo province"
 "$PY" manage.py synth --province 37 --size demo
+# The synthetic load writes without domain events: the aggregates catch up from scratch.
+"$PY" manage.py rebuild_household_aggregates
 log "Publishing the shipped survey forms and a demo digital team"
 "$PY" manage.py load_demo_surveys
 

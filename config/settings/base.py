@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "langso.accounts",
     "langso.registry",
     "langso.surveys",
+    "langso.indicators",
 ]
 
 MIDDLEWARE = [

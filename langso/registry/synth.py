@@ -26,8 +26,9 @@ database, say). After `--replace` the sequences carry on, and codes differ: a co
 never given twice.
 
 No domain events and no audit entries: a synthetic load is nobody's change to a
-registry. Indicators catch up through their full rebuild (a later issue), not through
-1.5 million per-row `HouseholdsChanged` deltas.
+registry. Indicators catch up through their full rebuild (`manage.py
+rebuild_household_aggregates`), not through 1.5 million per-row `HouseholdsChanged`
+deltas.
 
 Random numbers come from one numpy generator per (seed, commune code, stream), so that a
 commune's rows do not depend on which other communes or provinces were generated with

@@ -1,9 +1,11 @@
-"""Reads of households: every one within the reader's scope (VIEW_SCOPED)."""
+"""Reads of households: every one within the reader's scope (VIEW_SCOPED), but for the
+system's own aggregation (`households_for_aggregation`)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, cast
 
 from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.utils.translation import gettext as _
@@ -274,3 +276,16 @@ def household_villages_for_user(*, user: AnyUser, limit: int = 1000) -> list[Adm
         .filter(level=Level.VILLAGE, valid_to__isnull=True)
         .order_by("code")[:limit]
     )
+
+
+def households_for_aggregation(aggregates: dict[str, Any]) -> Iterator[dict[str, Any]]:
+    """`aggregates` over every household, grouped by lowest unit (province_id,
+    commune_id, village_id): what the indicators' rebuild reads, whatever the reader's
+    scope (it is the system's, not a person's)."""
+    groups = (
+        Household.objects.values("province_id", "commune_id", "village_id")
+        .annotate(**aggregates)
+        .order_by()
+        .iterator(chunk_size=5000)
+    )
+    return cast(Iterator[dict[str, Any]], groups)
