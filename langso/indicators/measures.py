@@ -17,7 +17,13 @@ from typing import Any
 
 from django.db.models import Count, Q, Sum
 
-from langso.registry.models import COUNT_FIELDS, HouseholdStatus
+from langso.registry.models import (
+    COUNT_FIELDS,
+    Broadband,
+    Household,
+    HouseholdStatus,
+    MobileCoverage,
+)
 
 READINESS_FIELDS = ("adults_smartphone", "adults_epayment", "adults_vneid", "adults_public_service")
 
@@ -34,7 +40,8 @@ class Condition:
     def holds(self, values: Mapping[str, Any]) -> bool:
         value = values.get(self.field)
         if self.op == "known":
-            return value is not None
+            # A choice left blank is stored as "" and is unknown too.
+            return value is not None and value != ""
         if self.op == "eq":
             return bool(value == self.value)
         if self.op == "gte":
@@ -43,7 +50,10 @@ class Condition:
 
     def q(self) -> Q:
         if self.op == "known":
-            return Q(**{f"{self.field}__isnull": False})
+            known = Q(**{f"{self.field}__isnull": False})
+            if Household._meta.get_field(self.field).get_internal_type() == "CharField":
+                known &= ~Q(**{self.field: ""})
+            return known
         if self.op == "eq":
             return Q(**{self.field: self.value})
         if self.op == "gte":
@@ -94,6 +104,21 @@ def _measures() -> tuple[HouseholdMeasure, ...]:
         HouseholdMeasure(
             "households|adults_smartphone>=1", None, (Condition("adults_smartphone", "gte", 1),)
         )
+    )
+    # Connectivity and devices: households where it is known, and where it is so.
+    measures.extend(
+        HouseholdMeasure(code, None, (Condition(field, "eq", value),))
+        for code, field, value in (
+            ("households|broadband=fibre", "broadband", Broadband.FIBRE.value),
+            ("households|mobile_coverage=4g", "mobile_coverage", MobileCoverage.G4.value),
+            ("households|mobile_coverage=5g", "mobile_coverage", MobileCoverage.G5.value),
+            ("households|has_tv", "has_tv", True),
+            ("households|has_radio", "has_radio", True),
+        )
+    )
+    measures.extend(
+        HouseholdMeasure(f"known:{field}", None, (Condition(field, "known"),))
+        for field in ("broadband", "mobile_coverage", "has_tv", "has_radio")
     )
     return tuple(measures)
 

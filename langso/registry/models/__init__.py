@@ -6,6 +6,7 @@ from .economy import Cooperative, Photo, Product, ProductCategory
 from .fisheries import AquacultureFarm, FishingVessel
 from .households import (
     COUNT_FIELDS,
+    EVENT_FIELDS,
     FIELD_GROUPS,
     AddressCodeKind,
     AddressSequence,
@@ -21,6 +22,7 @@ from .places_of_interest import PublicWifiPoint, SecurityCamera, TourismSite
 
 __all__ = [
     "COUNT_FIELDS",
+    "EVENT_FIELDS",
     "FIELD_GROUPS",
     "AddressCodeKind",
     "AddressSequence",

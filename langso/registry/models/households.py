@@ -53,6 +53,16 @@ FIELD_GROUPS: dict[str, tuple[str, ...]] = {
     "location": ("village", "location"),
 }
 COUNT_FIELDS = ("members", "adults", *FIELD_GROUPS["readiness"])
+# What `HouseholdsChanged` carries of a household before and after a write: what
+# aggregates count, and where.
+EVENT_FIELDS = (
+    *COUNT_FIELDS,
+    *FIELD_GROUPS["connectivity"],
+    "status",
+    "province_id",
+    "commune_id",
+    "village_id",
+)
 
 
 class Household(Placed):

@@ -28,6 +28,7 @@ from ..duplicates import likely_duplicates_flag
 from ..events import HouseholdsChanged
 from ..models import (
     COUNT_FIELDS,
+    EVENT_FIELDS,
     FIELD_GROUPS,
     AddressCodeKind,
     Household,
@@ -107,12 +108,7 @@ def mask_phone(phone: str) -> str:
 
 def event_values(household: Household) -> dict[str, Any]:
     """The values `HouseholdsChanged` carries: what aggregates count and where."""
-    return {field: getattr(household, field) for field in COUNT_FIELDS} | {
-        "status": household.status,
-        "province_id": household.province_id,
-        "commune_id": household.commune_id,
-        "village_id": household.village_id,
-    }
+    return {field: getattr(household, field) for field in EVENT_FIELDS}
 
 
 def _audit_snapshot(household: Household) -> dict[str, Any]:

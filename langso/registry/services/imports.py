@@ -52,7 +52,7 @@ from langso.places.models import AdminUnit, Level
 from .. import address_codes, bulk, duplicates
 from ..events import HouseholdsChanged
 from ..models import (
-    COUNT_FIELDS,
+    EVENT_FIELDS,
     FIELD_GROUPS,
     AddressCodeKind,
     Household,
@@ -83,7 +83,6 @@ XY = tuple[float, float]
 _PROGRESS_EVERY = 20_000
 _WRITE_BATCH = 2000
 _PLACE_FIELDS = ("province", "commune", "village")
-_HOUSEHOLD_EVENT_FIELDS = (*COUNT_FIELDS, "status", "province_id", "commune_id", "village_id")
 # The audited household fields (`services.households.AUDITED_FIELDS`) copied as they are.
 _HOUSEHOLD_PLAIN = tuple(
     name
@@ -785,7 +784,7 @@ def _groups_changed(changed: Iterable[str]) -> set[str]:
 
 
 def _event_values(attrs: Mapping[str, Any]) -> dict[str, Any]:
-    return {name: attrs.get(name) for name in _HOUSEHOLD_EVENT_FIELDS}
+    return {name: attrs.get(name) for name in EVENT_FIELDS}
 
 
 def _next_codes(
@@ -974,7 +973,7 @@ def _updates(
             )
         )
         if household:
-            before_event = {name: existing.get(name) for name in _HOUSEHOLD_EVENT_FIELDS}
+            before_event = {name: existing.get(name) for name in EVENT_FIELDS}
             events.append((existing["pk"], before_event, _event_values(attrs)))
     for fields, rows in by_fields.items():
         bulk.update_rows(transfer.model, fields, rows)

@@ -59,6 +59,10 @@ def _counts(rng: random.Random) -> dict[str, Any]:
         "adults_epayment": rng.choice(known),
         "adults_vneid": rng.choice(known),
         "adults_public_service": rng.choice(known),
+        "broadband": rng.choice(["", "fibre", "other", "none"]),
+        "mobile_coverage": rng.choice(["", "5g", "4g", "3g", "none"]),
+        "has_tv": rng.choice([None, True, False]),
+        "has_radio": rng.choice([None, True, False]),
     }
 
 
@@ -122,9 +126,23 @@ def test_a_hand_counted_village(tree: RegistryTree, users: RegistryUsers) -> Non
     and of the `known:` counts that are their denominators."""
     actor = users.province_officer
     values: list[dict[str, Any]] = [
-        {"members": 5, "adults": 4, "adults_smartphone": 3, "adults_epayment": 1},
-        {"members": 2, "adults": 2, "adults_smartphone": None, "adults_epayment": 2},
-        {"members": 3, "adults": 3, "adults_smartphone": 0},
+        {
+            "members": 5,
+            "adults": 4,
+            "adults_smartphone": 3,
+            "adults_epayment": 1,
+            "broadband": "fibre",
+            "has_tv": True,
+        },
+        {
+            "members": 2,
+            "adults": 2,
+            "adults_smartphone": None,
+            "adults_epayment": 2,
+            "broadband": "none",
+            "has_tv": False,
+        },
+        {"members": 3, "adults": 3, "adults_smartphone": 0, "broadband": "fibre"},
     ]
     created = [household_create(actor=actor, village=tree.a1, values=v) for v in values]
     household_set_status(actor=actor, household=created[2], status=HouseholdStatus.MOVED_AWAY)
@@ -139,6 +157,9 @@ def test_a_hand_counted_village(tree: RegistryTree, users: RegistryUsers) -> Non
     assert figures["sum:adults|known:adults_epayment"] == 6
     assert figures["households|adults_smartphone>=1"] == 1
     assert "known:adults_vneid" not in figures
+    assert (figures["households|broadband=fibre"], figures["known:broadband"]) == (1, 2)
+    assert (figures["households|has_tv"], figures["known:has_tv"]) == (1, 2)
+    assert "known:mobile_coverage" not in figures
 
 
 def test_measures_have_unique_codes_that_fit_the_column() -> None:

@@ -111,7 +111,8 @@ def test_audited_with_the_phone_masked(tree: RegistryTree, users: RegistryUsers)
 def test_publishes_the_new_values(
     tree: RegistryTree, users: RegistryUsers, household_events: list[HouseholdsChanged]
 ) -> None:
-    """One event, before None, after with the counts, status and ancestors."""
+    """One event, before None, after with the counts, connectivity and devices, status
+    and ancestors."""
     household = household_create(actor=users.officer_a, village=tree.a1, values=GOOD)
     (event,) = household_events
     assert event.source == Source.OFFICER
@@ -125,6 +126,10 @@ def test_publishes_the_new_values(
         "adults_epayment": None,
         "adults_vneid": None,
         "adults_public_service": None,
+        "broadband": "fibre",
+        "mobile_coverage": "",
+        "has_tv": None,
+        "has_radio": None,
         "status": "active",
         "province_id": tree.province.pk,
         "commune_id": tree.a.pk,
