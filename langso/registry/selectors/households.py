@@ -278,12 +278,15 @@ def household_villages_for_user(*, user: AnyUser, limit: int = 1000) -> list[Adm
     )
 
 
-def households_for_aggregation(aggregates: dict[str, Any]) -> Iterator[dict[str, Any]]:
-    """`aggregates` over every household, grouped by lowest unit (province_id,
-    commune_id, village_id): what the indicators' rebuild reads, whatever the reader's
-    scope (it is the system's, not a person's)."""
+def households_for_aggregation(
+    aggregates: dict[str, Any], *, where: Q | None = None
+) -> Iterator[dict[str, Any]]:
+    """`aggregates` over the households matching `where` (all by default), grouped by
+    lowest unit (province_id, commune_id, village_id): what the indicators' rebuild and
+    recounts read, whatever the reader's scope (it is the system's, not a person's)."""
     groups = (
-        Household.objects.values("province_id", "commune_id", "village_id")
+        Household.objects.filter(where or Q())
+        .values("province_id", "commune_id", "village_id")
         .annotate(**aggregates)
         .order_by()
         .iterator(chunk_size=5000)

@@ -121,6 +121,33 @@ def test_incremental_aggregates_equal_a_rebuild_after_every_write(
     assert _state() == _rebuilt()
 
 
+def test_a_large_import_recounts_its_units_exactly(
+    tree: RegistryTree, users: RegistryUsers, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An import above the threshold recounts the units it touched (before and after)
+    instead of summing deltas: the result is the same as a rebuild, and units it did
+    not touch keep their figures."""
+    from langso.indicators import services
+
+    rng = random.Random(8)
+    actor = users.province_officer
+    moved = household_create(actor=actor, village=tree.a1, values=_counts(rng))
+    household_create(actor=actor, village=tree.b1, values=_counts(rng))
+    household_create(actor=actor, commune=tree.b, values=_counts(rng))
+    monkeypatch.setattr(services, "RECOUNT_ABOVE", 2)
+    household_import_rows(
+        actor=actor,
+        rows=[
+            row(village=tree.a2.code, members="3", adults="2", adults_smartphone="1"),
+            row(village=tree.a2.code, members="1", adults="1", broadband="fibre"),
+            row(address_code=moved.address_code, village=tree.a2.code, members="2", adults="2"),
+        ],
+    )
+    assert _state() == _rebuilt()
+    assert (tree.a1.pk, "households") not in _state()
+    assert _state()[(tree.a2.pk, "households")] == 3
+
+
 def test_a_hand_counted_village(tree: RegistryTree, users: RegistryUsers) -> None:
     """Three households of village A1, one moved away: unknown counts stay out of sums
     and of the `known:` counts that are their denominators."""
