@@ -13,7 +13,7 @@ from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from langso.core.db import capabilities
+from langso.core.db import for_update
 from langso.core.errors import AccessDenied, DomainError
 from langso.core.models import AuditEntry
 from langso.core.services import audit_record, model_snapshot
@@ -121,12 +121,11 @@ def role_assign(*, actor: AnyUser, user: User, role: str, unit: AdminUnit | None
 @transaction.atomic
 def role_revoke(*, actor: AnyUser, assignment: RoleAssignment) -> None:
     """Take back a role; allowed to whoever could have granted it."""
-    rows = RoleAssignment.objects.filter(pk=assignment.pk)
-    if capabilities().row_locks:
-        # Lock the assignment row only: its unit is nullable (central admins), and
-        # PostgreSQL refuses FOR UPDATE on the nullable side of the join.
-        rows = rows.select_for_update(of=("self",))
-    locked = rows.select_related("unit", "user").first()
+    locked = (
+        for_update(RoleAssignment.objects.filter(pk=assignment.pk))
+        .select_related("unit", "user")
+        .first()
+    )
     if locked is None:
         raise DomainError(_("Phân quyền này đã được thu hồi."))
     # Scope only: a role on a unit abolished since may (and should) still be taken back.

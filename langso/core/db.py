@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TypeVar
 
 from django.db import connections
+from django.db.models import Model, QuerySet
+
+M = TypeVar("M", bound=Model)
 
 
 @dataclass(frozen=True)
@@ -37,3 +41,13 @@ def capabilities(using: str = "default") -> Capabilities:
         bulk_copy=postgis,
         array_parameters=postgis,
     )
+
+
+def for_update(queryset: QuerySet[M]) -> QuerySet[M]:
+    """`queryset` locking the rows it reads until the transaction ends, where the database
+    locks rows (SQLite serialises writers instead). Only the queryset's own rows: joined
+    rows stay unlocked, and PostgreSQL refuses FOR UPDATE on the nullable side of a
+    join (a household's village, a role's unit)."""
+    if capabilities(queryset.db).row_locks:
+        return queryset.select_for_update(of=("self",))
+    return queryset

@@ -172,8 +172,9 @@ def collector_households(*, user: AnyUser) -> QuerySet[Household]:
     households = within_scope(
         Household.objects.all(), user=user, permission=Permission.COLLECT_SURVEYS
     )
-    if user.is_authenticated and DigitalTeam.objects.filter(members=user.pk).exists():
-        households = households.filter(village__in=team_village_ids(user=user))
+    # A team always holds its own village: no villages means no team.
+    if team_villages := team_village_ids(user=user):
+        households = households.filter(village__in=team_villages)
     return households
 
 
@@ -185,8 +186,8 @@ def collector_villages(*, user: AnyUser) -> QuerySet[AdminUnit]:
         .filter(level=Level.VILLAGE)
         .filter(unit_scope_q(user=user, permission=Permission.COLLECT_SURVEYS))
     )
-    if user.is_authenticated and DigitalTeam.objects.filter(members=user.pk).exists():
-        villages = villages.filter(pk__in=team_village_ids(user=user))
+    if team_villages := team_village_ids(user=user):
+        villages = villages.filter(pk__in=team_villages)
     return villages.order_by("code")
 
 

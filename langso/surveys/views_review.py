@@ -20,7 +20,7 @@ from .forms import ReviewForm, TeamForm
 from .models import EntityState, Submission
 from .services.entities import submission_conflict_resolve
 from .services.review import submission_may_review, submission_review
-from .services.teams import digital_team_create, digital_team_manage_check, digital_team_update
+from .services.teams import digital_team_create, digital_team_may_manage, digital_team_update
 
 PAGE_SIZE = 50
 
@@ -146,16 +146,11 @@ def team_detail(request: HttpRequest, pk: int) -> HttpResponse:
     except NotFound as exc:
         raise Http404(exc.message) from exc
     (progress,) = selectors.team_progress(teams=[team])
-    try:
-        digital_team_manage_check(actor=request.user, commune=team.commune)
-        may_manage = True
-    except AccessDenied:
-        may_manage = False
     context = {
         "team": team,
         "progress": progress,
         "visits": selectors.team_visits(team=team),
-        "may_manage": may_manage,
+        "may_manage": digital_team_may_manage(actor=request.user, commune=team.commune),
     }
     return render(request, "surveys/team_detail.html", context)
 

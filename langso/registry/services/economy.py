@@ -15,6 +15,7 @@ from django.db.models import Max
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from langso.core.db import for_update
 from langso.core.errors import DomainError, NotFound
 from langso.core.models import AuditEntry
 from langso.core.services import audit_record
@@ -163,7 +164,7 @@ def photo_reorder(
 ) -> None:
     """Put the subject's photos in `order`, which names each of them exactly once."""
     _photo_subject_check(spec=spec, actor=actor, subject=subject)
-    photos = list(_photos_of(subject).select_for_update().order_by("position", "pk"))
+    photos = list(for_update(_photos_of(subject)).order_by("position", "pk"))
     current = [photo.pk for photo in photos]
     if sorted(order) != sorted(current) or len(set(order)) != len(order):
         raise PhotoInvalid(_("Thứ tự ảnh phải nêu mỗi ảnh của mục này đúng một lần."))

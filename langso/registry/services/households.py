@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from langso.accounts.roles import Permission
-from langso.core.db import capabilities
+from langso.core.db import for_update
 from langso.core.errors import AccessDenied, DomainError
 from langso.core.events import publish
 from langso.core.models import AuditEntry
@@ -385,9 +385,7 @@ def _locked(household: Household) -> Household:
     rows = Household.objects.select_related("village", "commune").defer(
         "village__boundary", "commune__boundary"
     )
-    if capabilities().row_locks:
-        rows = rows.select_for_update(of=("self",))
-    return rows.get(pk=household.pk)
+    return for_update(rows).get(pk=household.pk)
 
 
 @transaction.atomic

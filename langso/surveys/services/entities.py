@@ -14,11 +14,10 @@ from typing import Any
 from xml.etree.ElementTree import Element
 
 from django.db import transaction
-from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from langso.core.db import capabilities
+from langso.core.db import for_update
 from langso.core.errors import DomainError
 from langso.places.models import AdminUnit, Level
 from langso.registry.models import Household, Source
@@ -116,7 +115,7 @@ def submission_entity_read(
             households = households.filter(pk=predecessor.household_id)
         else:
             households = households.filter(address_code=entity.entity_id)
-        household = _lock(households.select_related("village")).first()
+        household = for_update(households.select_related("village")).first()
         if household is None:
             raise _outside(entity.entity_id)
     submission.entity_action = action
@@ -145,12 +144,6 @@ def submission_entity_read(
         _apply(submission, actor=collector, household=household)
     else:
         submission.entity_state = EntityState.PENDING
-
-
-def _lock(households: QuerySet[Household]) -> QuerySet[Household]:
-    if capabilities().row_locks:
-        return households.select_for_update(of=("self",))
-    return households
 
 
 def _base_version(entity: SubmittedEntity, predecessor: Submission | None) -> int | None:
@@ -236,7 +229,7 @@ def _apply(submission: Submission, *, actor: Any, household: Household | None = 
 def _household_locked(submission: Submission) -> Household:
     if submission.household_id is None:
         raise ValueError("the submission names no household")
-    return _lock(Household.objects.all()).get(pk=submission.household_id)
+    return for_update(Household.objects.all()).get(pk=submission.household_id)
 
 
 def submission_entity_apply(*, submission: Submission, actor: Any) -> None:
@@ -297,7 +290,7 @@ def submission_conflict_resolve(
     value ("household") or take the submission's ("submission"). `seen_version` is the
     household version the reviewer compared against: if the household changed again
     meanwhile, the choice is refused, to be made again on what it is now."""
-    submission = Submission.objects.select_for_update().get(pk=submission.pk)
+    submission = for_update(Submission.objects.all()).get(pk=submission.pk)
     if submission.entity_state != EntityState.CONFLICT:
         raise ConflictChoiceInvalid(_("Bài này không còn xung đột cần xử lý."))
     fields = [f for f in submission.entity_values if f != "village"]

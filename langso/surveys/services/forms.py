@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from langso.accounts.roles import Permission
 from langso.accounts.selectors import is_nationwide, user_has_unit_permission
+from langso.core.db import for_update
 from langso.core.errors import AccessDenied, DomainError
 from langso.core.models import AuditEntry
 from langso.core.services import audit_record, model_snapshot
@@ -77,7 +78,7 @@ def form_publish(*, actor: Any, name: str, data: bytes, unit: AdminUnit | None) 
     converted = xlsform_convert(name=name, data=data)
     info = converted.info
     _check_entity_properties(info)
-    form = SurveyForm.objects.select_for_update().filter(xml_form_id=info.form_id).first()
+    form = for_update(SurveyForm.objects.filter(xml_form_id=info.form_id)).first()
     previous: FormVersion | None = None
     if form is None:
         form = SurveyForm.objects.create(

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from langso.accounts.roles import Permission
 from langso.accounts.selectors import is_nationwide, user_has_unit_permission
+from langso.core.db import for_update
 from langso.core.errors import AccessDenied, DomainError
 from langso.core.models import AuditEntry
 from langso.core.services import audit_record
@@ -47,7 +48,7 @@ def submission_review(
     state). A conflict must be settled before approval. Returns the submission and a
     note for the reviewer about the household ("" when there is none)."""
     submission = (
-        Submission.objects.select_for_update(of=("self",))
+        for_update(Submission.objects.all())
         .select_related("household", "version__form__unit")
         .get(pk=submission.pk)
     )

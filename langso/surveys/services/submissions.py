@@ -13,6 +13,8 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from langso.core.db import for_update
+
 from ..models import RefusedSubmission, Submission, SubmissionAttachment, SurveyForm
 from ..openrosa import (
     ACCEPT_CONTENT_LENGTH,
@@ -138,9 +140,7 @@ def submission_receive(
             status=409,
         )
     _check_attachments(files)
-    existing = (
-        Submission.objects.select_for_update().filter(instance_id=instance.instance_id).first()
-    )
+    existing = for_update(Submission.objects.filter(instance_id=instance.instance_id)).first()
     if existing is not None:
         if existing.xml != text:
             raise SubmissionInvalid(
@@ -154,11 +154,9 @@ def submission_receive(
         return Received(existing, new=added > 0)
     replaces = None
     if instance.deprecated_id:
-        replaces = (
-            Submission.objects.select_for_update()
-            .filter(instance_id=instance.deprecated_id, version__form=form)
-            .first()
-        )
+        replaces = for_update(
+            Submission.objects.filter(instance_id=instance.deprecated_id, version__form=form)
+        ).first()
         if replaces is None:
             raise SubmissionInvalid(
                 _("Bài sửa thay cho bài “%(id)s”, nhưng chưa có bài đó.")

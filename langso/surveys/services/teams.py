@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from langso.accounts.models import RoleAssignment, User
 from langso.accounts.roles import Permission, Role
+from langso.core.db import for_update
 from langso.core.errors import AccessDenied, DomainError
 from langso.core.models import AuditEntry
 from langso.core.services import audit_record
@@ -29,10 +30,15 @@ class TeamInvalid(DomainError):
         self.errors = errors
 
 
+def digital_team_may_manage(*, actor: Any, commune: AdminUnit) -> bool:
+    return bool(
+        getattr(actor, "is_authenticated", False)
+        and actor.has_perm(Permission.ASSIGN_ROLES, commune)
+    )
+
+
 def digital_team_manage_check(*, actor: Any, commune: AdminUnit) -> None:
-    if not getattr(actor, "is_authenticated", False) or not actor.has_perm(
-        Permission.ASSIGN_ROLES, commune
-    ):
+    if not digital_team_may_manage(actor=actor, commune=commune):
         raise AccessDenied(
             _("Bạn không có quyền quản lý tổ công nghệ số ở %(unit)s.") % {"unit": commune.name}
         )
@@ -121,9 +127,7 @@ def digital_team_update(
 ) -> DigitalTeam:
     """Rename the team, and set its members and assigned villages (its own village stays
     assigned)."""
-    team = (
-        DigitalTeam.objects.select_for_update().select_related("commune", "village").get(pk=team.pk)
-    )
+    team = for_update(DigitalTeam.objects.select_related("commune", "village")).get(pk=team.pk)
     digital_team_manage_check(actor=actor, commune=team.commune)
     assigned = list(dict.fromkeys([team.village, *villages]))
     errors = _check(team.commune, members, assigned, name)
