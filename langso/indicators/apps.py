@@ -10,7 +10,7 @@ class IndicatorsConfig(AppConfig):
         from langso.core.events import subscribe
         from langso.registry.events import HouseholdsChanged
 
-        from .services import households_changed
+        from .services.aggregates import households_changed
 
         # Household measures follow every registry write, in its transaction.
         subscribe(HouseholdsChanged, households_changed)

@@ -124,4 +124,9 @@ def _measures() -> tuple[HouseholdMeasure, ...]:
 
 
 HOUSEHOLD_MEASURES = _measures()
-MEASURES_BY_CODE = {measure.code: measure for measure in HOUSEHOLD_MEASURES}
+
+
+def household_measures() -> tuple[HouseholdMeasure, ...]:
+    """The measures kept over households: what every delta, recount and rebuild
+    computes."""
+    return HOUSEHOLD_MEASURES

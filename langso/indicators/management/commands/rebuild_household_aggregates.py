@@ -8,7 +8,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from langso.indicators.services import household_aggregates_rebuild
+from langso.indicators.services.aggregates import household_aggregates_rebuild
 
 
 class Command(BaseCommand):

@@ -12,7 +12,7 @@ from django.db import transaction
 from langso.accounts.models import User
 from langso.indicators.measures import HOUSEHOLD_MEASURES
 from langso.indicators.models import HouseholdAggregate
-from langso.indicators.services import household_aggregates_rebuild
+from langso.indicators.services.aggregates import household_aggregates_rebuild
 from langso.registry.models import Household, HouseholdStatus
 from langso.registry.services.households import (
     household_create,

@@ -13,8 +13,8 @@ from django.db.models import Q
 from langso.registry.events import HouseholdsChanged
 from langso.registry.selectors.households import households_for_aggregation
 
-from .measures import HOUSEHOLD_MEASURES
-from .models import HouseholdAggregate
+from ..measures import household_measures
+from ..models import HouseholdAggregate
 
 # (unit id, province id, commune id) of a household's lowest unit.
 Place = tuple[int, int, int]
@@ -34,7 +34,7 @@ def _deltas(
             if values is None:
                 continue
             place = _place(values)
-            for measure in HOUSEHOLD_MEASURES:
+            for measure in household_measures():
                 amount = measure.contribution(values)
                 if amount:
                     deltas[(place, measure.code)] += sign * amount
@@ -84,11 +84,11 @@ def _aggregated(where: Q) -> Iterator[HouseholdAggregate]:
     """The aggregates of the households matching `where`, computed in one grouped query:
     every measure of every lowest unit among them, but zeros."""
     for group in households_for_aggregation(
-        {measure.code: measure.aggregate() for measure in HOUSEHOLD_MEASURES}, where=where
+        {measure.code: measure.aggregate() for measure in household_measures()}, where=where
     ):
         commune_id = group["commune_id"]
         unit_id = group["village_id"] or commune_id
-        for measure in HOUSEHOLD_MEASURES:
+        for measure in household_measures():
             value = group[measure.code] or 0
             if value:
                 yield HouseholdAggregate(

@@ -1,0 +1,1 @@
+"""Writes of indicators: aggregates kept exact, definitions, periods, reported values."""
