@@ -127,14 +127,14 @@ def test_a_large_import_recounts_its_units_exactly(
     """An import above the threshold recounts the units it touched (before and after)
     instead of summing deltas: the result is the same as a rebuild, and units it did
     not touch keep their figures."""
-    from langso.indicators import services
+    from langso.indicators.services import aggregates
 
     rng = random.Random(8)
     actor = users.province_officer
     moved = household_create(actor=actor, village=tree.a1, values=_counts(rng))
     household_create(actor=actor, village=tree.b1, values=_counts(rng))
     household_create(actor=actor, commune=tree.b, values=_counts(rng))
-    monkeypatch.setattr(services, "RECOUNT_ABOVE", 2)
+    monkeypatch.setattr(aggregates, "RECOUNT_ABOVE", 2)
     household_import_rows(
         actor=actor,
         rows=[
