@@ -8,6 +8,7 @@ from ninja.errors import ValidationError
 
 from langso.accounts.api import router as accounts_router
 from langso.core.errors import DomainError
+from langso.indicators.api import router as indicators_router
 from langso.places.api import router as places_router
 from langso.registry.api import router as registry_router
 from langso.surveys.api import router as surveys_router
@@ -25,6 +26,7 @@ api.add_router("", places_router)
 api.add_router("", accounts_router)
 api.add_router("", registry_router)
 api.add_router("", surveys_router)
+api.add_router("", indicators_router)
 
 
 @api.exception_handler(DomainError)

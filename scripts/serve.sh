@@ -19,6 +19,8 @@ log "Loading administrative units"
 "$PY" manage.py load_units
 log "Loading demo accounts"
 "$PY" manage.py load_demo
+log "Loading the shipped indicator definitions"
+"$PY" manage.py load_indicator_definitions
 # A synthetic Ninh Bình (villages, 5,000 households, co-ops, vessels...) for the map and
 # the lists; skipped when the province already holds synthetic data.
 log "Loading a synthetic demo province"

@@ -29,6 +29,9 @@ class Permission(models.TextChoices):
     MANAGE_REGISTRIES = "manage_registries", _("Quản lý sổ đăng ký (hộ, HTX, tàu cá…)")
     MANAGE_FORMS = "manage_forms", _("Quản lý biểu mẫu khảo sát")
     COLLECT_SURVEYS = "collect_surveys", _("Thu thập khảo sát (ODK Collect, biểu mẫu web)")
+    REPORT_INDICATORS = "report_indicators", _("Nhập số liệu báo cáo chỉ số")
+    # Held nationwide only (central admins): definitions and periods are the country's.
+    DEFINE_INDICATORS = "define_indicators", _("Định nghĩa chỉ số, chốt kỳ số liệu")
 
 
 # The level of unit each role is held on. Central admins hold their role on no unit:
@@ -45,7 +48,7 @@ ROLE_LEVELS: dict[str, tuple[str, ...]] = {
 _ALL = frozenset(Permission)
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.CENTRAL_ADMIN: _ALL,
-    Role.PROVINCE_OFFICER: _ALL,
+    Role.PROVINCE_OFFICER: _ALL - {Permission.DEFINE_INDICATORS},
     Role.COMMUNE_OFFICER: frozenset(
         {
             Permission.VIEW_SCOPED,
@@ -54,6 +57,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             Permission.MANAGE_REGISTRIES,
             Permission.MANAGE_FORMS,
             Permission.COLLECT_SURVEYS,
+            Permission.REPORT_INDICATORS,
         }
     ),
     # The village head keeps the village's own lists.

@@ -51,3 +51,16 @@ def for_update(queryset: QuerySet[M]) -> QuerySet[M]:
     if capabilities(queryset.db).row_locks:
         return queryset.select_for_update(of=("self",))
     return queryset
+
+
+def lock_against_writes(model: type[Model]) -> None:
+    """Until the transaction ends, no other transaction writes `model`'s table, and
+    those already writing it have committed: what a reader that derives data from the
+    whole table needs so that no concurrent write slips between its read and its own
+    write. SQLite has one writer at a time already."""
+    using = model._default_manager.db
+    connection = connections[using]
+    if capabilities(using).row_locks:
+        table = connection.ops.quote_name(model._meta.db_table)
+        with connection.cursor() as cursor:
+            cursor.execute(f"LOCK TABLE {table} IN SHARE MODE")

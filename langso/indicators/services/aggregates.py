@@ -13,7 +13,7 @@ from django.db.models import Q
 from langso.registry.events import HouseholdsChanged
 from langso.registry.selectors.households import households_for_aggregation
 
-from ..measures import household_measures
+from ..measures import HouseholdMeasure, household_measures
 from ..models import HouseholdAggregate
 
 # (unit id, province id, commune id) of a household's lowest unit.
@@ -127,3 +127,26 @@ def household_aggregates_rebuild() -> int:
     built. Returns the number of rows written."""
     HouseholdAggregate.objects.all().delete()
     return len(HouseholdAggregate.objects.bulk_create(_aggregated(Q()), batch_size=5000))
+
+
+def household_measures_fill(*, measures: Iterable[HouseholdMeasure]) -> int:
+    """Compute measures the aggregates do not keep yet (a new indicator's) for every
+    unit; the caller holds household writers off until it commits. Returns the rows
+    written."""
+    measures = list(measures)
+    HouseholdAggregate.objects.filter(measure__in=[m.code for m in measures]).delete()
+    rows: list[HouseholdAggregate] = []
+    for group in households_for_aggregation({m.code: m.aggregate() for m in measures}):
+        commune_id = group["commune_id"]
+        rows.extend(
+            HouseholdAggregate(
+                unit_id=group["village_id"] or commune_id,
+                province_id=group["province_id"],
+                commune_id=commune_id,
+                measure=measure.code,
+                value=group[measure.code],
+            )
+            for measure in measures
+            if group[measure.code]
+        )
+    return len(HouseholdAggregate.objects.bulk_create(rows, batch_size=5000))

@@ -55,6 +55,10 @@ def expected_codes(units: Units, role: str, permission: str) -> set[str]:
         # Teams, village heads and officers fill survey forms.
         Permission.COLLECT_SURVEYS: manage
         | {Role.VILLAGE_HEAD: {units.a1.code}, Role.DIGITAL_TEAM_MEMBER: commune_a},
+        # Officers enter the reported figures of their units.
+        Permission.REPORT_INDICATORS: manage,
+        # Definitions and periods are the country's.
+        Permission.DEFINE_INDICATORS: {Role.CENTRAL_ADMIN: nation},
     }
     return by_permission[permission].get(role, set())
 

@@ -1,0 +1,210 @@
+"""/api/v1/indicators and /api/v1/indicator-values: definitions, and the values of one
+indicator at a unit or at every unit of a level under it (every commune of a province
+in one call), in JSON or CSV, each with its provenance."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from decimal import Decimal
+from typing import Any, Literal
+
+from django.http import HttpRequest, HttpResponse
+from ninja import Query, Router, Schema
+from ninja.security import django_auth
+
+from langso.accounts.roles import Permission
+from langso.accounts.selectors import scope_unit
+from langso.places.models import AdminUnit
+from langso.places.selectors import unit_get
+
+from . import selectors
+
+router = Router(tags=["indicators"], auth=django_auth)
+
+
+class IndicatorOut(Schema):
+    code: str
+    version: int
+    name_vi: str
+    name_en: str
+    unit: str
+    source: str
+    # Registry indicators: the household measures counted.
+    numerator: str
+    denominator: str
+    # Reported indicators: the level entered at and what is entered.
+    level: str
+    entry: str
+    note: str
+    created_at: dt.datetime
+
+
+@router.get("/indicators", response=list[IndicatorOut], summary="Danh sách chỉ số")
+def indicators(request: HttpRequest) -> list[IndicatorOut]:
+    return [
+        IndicatorOut(
+            code=d.code,
+            version=d.version,
+            name_vi=d.name_vi,
+            name_en=d.name_en,
+            unit=d.unit,
+            source=d.source,
+            numerator=d.numerator,
+            denominator=d.denominator,
+            level=d.spec.get("level", ""),
+            entry=d.spec.get("entry", ""),
+            note=d.spec.get("note", ""),
+            created_at=d.created_at,
+        )
+        for d in selectors.indicator_list()
+    ]
+
+
+class ValueFilters(Schema):
+    indicator: str
+    # A unit's code; by default the one unit the caller's scope is under.
+    unit: str | None = None
+    # Values at every current unit of this level under `unit`; by default `unit` itself.
+    level: Literal["province", "commune", "village"] | None = None
+    # 2026, 2026-Q3 or 2026-09; by default the current year.
+    period: str | None = None
+    format: Literal["json", "csv"] = "json"
+
+
+class ValueOut(Schema):
+    unit: str
+    name: str
+    level: str
+    numerator: Decimal | None
+    denominator: Decimal | None
+    # None: no data (không có dữ liệu) — a zero denominator or nothing reported.
+    value: float | None
+    reports: int | None
+
+
+class PeriodOut(Schema):
+    code: str
+    kind: str
+    start: dt.date
+    end: dt.date
+    closed_at: dt.datetime | None
+
+
+class ValuesOut(Schema):
+    indicator: str
+    version: int
+    name_vi: str
+    name_en: str
+    unit: str
+    period: PeriodOut
+    level: str
+    # Closed period: figures frozen when it was closed; otherwise live.
+    frozen: bool
+    computed_at: dt.datetime
+    values: list[ValueOut]
+
+
+def _values(request: HttpRequest, filters: ValueFilters) -> selectors.IndicatorValues:
+    unit: AdminUnit | None
+    if filters.unit:
+        unit = unit_get(code=filters.unit)
+    else:
+        unit = scope_unit(user=request.user, permission=Permission.VIEW_SCOPED)
+    units = selectors.units_for_values(user=request.user, unit=unit, level=filters.level)
+    period = (
+        selectors.period_parse(filters.period) if filters.period else selectors.period_current()
+    )
+    return selectors.indicator_values(code=filters.indicator, units=units, period=period)
+
+
+CSV_HEADER = [
+    "ma_don_vi",
+    "ten_don_vi",
+    "cap",
+    "chi_so",
+    "phien_ban",
+    "ky",
+    "tu_so",
+    "mau_so",
+    "gia_tri",
+    "so_bao_cao",
+    "da_chot",
+    "tinh_luc",
+]
+
+
+def _csv(result: selectors.IndicatorValues) -> HttpResponse:
+    """One row per unit; an empty value is no data. UTF-8 with a BOM for Excel."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(CSV_HEADER)
+    for value in result.values:
+        writer.writerow(
+            [
+                value.unit.code,
+                value.unit.name,
+                value.unit.level,
+                result.definition.code,
+                result.definition.version,
+                result.period.code,
+                _plain(value.numerator),
+                _plain(value.denominator),
+                _plain(value.value),
+                "" if value.reports is None else value.reports,
+                "1" if result.frozen else "0",
+                result.computed_at.isoformat(timespec="seconds"),
+            ]
+        )
+    response = HttpResponse("\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8")
+    name = f"{result.definition.code}-{result.period.code}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+def _plain(number: Decimal | None) -> str:
+    if number is None:
+        return ""
+    return f"{number.quantize(Decimal('0.0001')).normalize():f}"
+
+
+@router.get(
+    "/indicator-values",
+    response=ValuesOut,
+    summary="Giá trị chỉ số theo đơn vị và kỳ (JSON hoặc CSV)",
+)
+def indicator_values(request: HttpRequest, filters: Query[ValueFilters]) -> Any:
+    result = _values(request, filters)
+    if filters.format == "csv":
+        return _csv(result)
+    definition = result.definition
+    return ValuesOut(
+        indicator=definition.code,
+        version=definition.version,
+        name_vi=definition.name_vi,
+        name_en=definition.name_en,
+        unit=definition.unit,
+        period=PeriodOut(
+            code=result.period.code,
+            kind=result.period.kind,
+            start=result.period.start,
+            end=result.period.end,
+            closed_at=result.period.closed_at,
+        ),
+        level=result.level,
+        frozen=result.frozen,
+        computed_at=result.computed_at,
+        values=[
+            ValueOut(
+                unit=v.unit.code,
+                name=v.unit.name,
+                level=v.unit.level,
+                numerator=v.numerator,
+                denominator=v.denominator,
+                value=None if v.value is None else float(round(v.value, 4)),
+                reports=v.reports,
+            )
+            for v in result.values
+        ],
+    )

@@ -1,0 +1,353 @@
+"""Reads of indicators: definitions, periods, and values at any unit, rolled up along
+the tree from the aggregates of the lowest units in one grouped query."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Max, Q, QuerySet, Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from langso.accounts.roles import Permission
+from langso.accounts.selectors import unit_scope_q
+from langso.core.errors import DomainError, NotFound
+from langso.places.models import AdminUnit, Level
+
+from .definitions import Entry
+from .models import (
+    FrozenAggregate,
+    HouseholdAggregate,
+    IndicatorDefinition,
+    IndicatorUnit,
+    Period,
+    PeriodKind,
+    ReportedValue,
+    Source,
+)
+
+HUNDRED = Decimal(100)
+# The levels values are read at: the current tree has no districts since 2025-07-01.
+VALUE_LEVELS = (Level.PROVINCE, Level.COMMUNE, Level.VILLAGE)
+# How deep a level lies, to tell a roll-up (reading above the entry level) from a
+# split (below it, which a reported figure cannot give).
+DEPTH: dict[str, int] = {Level.PROVINCE: 0, Level.COMMUNE: 1, Level.VILLAGE: 2}
+
+
+# --- Definitions --------------------------------------------------------------------
+
+
+def indicator_list() -> list[IndicatorDefinition]:
+    """The current version of every indicator, by code."""
+    latest = IndicatorDefinition.objects.values("code").annotate(latest=Max("version"))
+    wanted = Q(pk__in=[])
+    for row in latest:
+        wanted |= Q(code=row["code"], version=row["latest"])
+    return list(IndicatorDefinition.objects.filter(wanted).order_by("code"))
+
+
+def indicator_get(*, code: str, as_of: dt.datetime | None = None) -> IndicatorDefinition:
+    """The indicator's current version, or the version in force at `as_of` (a closed
+    period's values are computed by the definition of the day it was closed)."""
+    versions = IndicatorDefinition.objects.filter(code=code)
+    if as_of is not None:
+        versions = versions.filter(created_at__lte=as_of)
+    definition = versions.order_by("-version").first()
+    if definition is None:
+        raise NotFound(_("Không có chỉ số “%(code)s”.") % {"code": code})
+    return definition
+
+
+def indicator_versions(*, code: str) -> QuerySet[IndicatorDefinition]:
+    return IndicatorDefinition.objects.filter(code=code).order_by("-version")
+
+
+# --- Periods ------------------------------------------------------------------------
+
+_PERIOD = re.compile(r"^(?P<year>\d{4})(?:-(?:Q(?P<quarter>[1-4])|(?P<month>0[1-9]|1[0-2])))?$")
+
+
+def period_parse(code: str) -> Period:
+    """The period a code names ("2026", "2026-Q3", "2026-09"): the stored one, or an
+    unsaved one (open) when nothing was ever entered or closed for it."""
+    match = _PERIOD.match(code.strip())
+    if match is None:
+        raise DomainError(
+            _("Kỳ “%(code)s” không hợp lệ: viết 2026, 2026-Q3 hoặc 2026-09.") % {"code": code}
+        )
+    stored = Period.objects.filter(code=code.strip()).first()
+    if stored is not None:
+        return stored
+    year = int(match["year"])
+    if match["quarter"]:
+        first = 3 * int(match["quarter"]) - 2
+        kind, start, end = PeriodKind.QUARTER, dt.date(year, first, 1), _month_end(year, first + 2)
+    elif match["month"]:
+        month = int(match["month"])
+        kind, start, end = PeriodKind.MONTH, dt.date(year, month, 1), _month_end(year, month)
+    else:
+        kind, start, end = PeriodKind.YEAR, dt.date(year, 1, 1), dt.date(year, 12, 31)
+    return Period(code=code.strip(), kind=kind, start=start, end=end)
+
+
+def _month_end(year: int, month: int) -> dt.date:
+    following = dt.date(year + month // 12, month % 12 + 1, 1)
+    return following - dt.timedelta(days=1)
+
+
+def period_current(*, kind: str = PeriodKind.YEAR) -> Period:
+    today = timezone.localdate()
+    if kind == PeriodKind.MONTH:
+        return period_parse(f"{today.year}-{today.month:02d}")
+    if kind == PeriodKind.QUARTER:
+        return period_parse(f"{today.year}-Q{(today.month - 1) // 3 + 1}")
+    return period_parse(str(today.year))
+
+
+def period_list() -> QuerySet[Period]:
+    return Period.objects.all()
+
+
+# --- Values -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class IndicatorValue:
+    """One indicator at one unit for one period. `value` None is "no data" (không có dữ
+    liệu): a zero denominator, or nothing reported; never 0%."""
+
+    unit: AdminUnit
+    numerator: Decimal | None
+    denominator: Decimal | None
+    value: Decimal | None
+    # Reported indicators: how many units' entries the value is made of.
+    reports: int | None = None
+
+
+@dataclass(frozen=True)
+class IndicatorValues:
+    """Values of one indicator for some units of one level, with their provenance:
+    the definition version, the period, whether the period is closed (frozen values),
+    and when the figures were computed."""
+
+    definition: IndicatorDefinition
+    period: Period
+    level: str
+    frozen: bool
+    computed_at: dt.datetime
+    values: list[IndicatorValue] = field(default_factory=list)
+
+
+def _ratio(unit: str, numerator: Decimal | None, denominator: Decimal | None) -> Decimal | None:
+    if numerator is None:
+        return None
+    if unit == IndicatorUnit.COUNT:
+        return numerator
+    if not denominator:
+        return None
+    share = numerator / denominator
+    return share * HUNDRED if unit == IndicatorUnit.PERCENT else share
+
+
+def indicator_values(*, code: str, units: Sequence[AdminUnit], period: Period) -> IndicatorValues:
+    """The indicator at each of `units` (all of one level) for `period`, in their
+    order. A closed period reads the figures frozen when it was closed, by the
+    definition in force then; an open one reads the live aggregates."""
+    levels = {unit.level for unit in units}
+    if len(levels) > 1:
+        raise DomainError(_("Các đơn vị phải cùng một cấp."))
+    level = levels.pop() if levels else Level.COMMUNE
+    if level not in VALUE_LEVELS:
+        raise DomainError(
+            _("Không có số liệu theo cấp “%(level)s”: cấp huyện không còn từ 01/07/2025.")
+            % {"level": Level(level).label}
+        )
+    frozen = period.pk is not None and period.closed_at is not None
+    definition = indicator_get(code=code, as_of=period.closed_at if frozen else None)
+    if definition.source == Source.REGISTRY:
+        figures = _registry_figures(definition, units, level, period if frozen else None)
+    elif definition.source == Source.REPORTED:
+        figures = _reported_figures(definition, units, level, period)
+    else:
+        figures = {}
+    values = []
+    for unit in units:
+        numerator, denominator, reports = figures.get(unit.pk, (None, None, None))
+        if definition.source == Source.REGISTRY and numerator is None:
+            # No household counted: zero of zero.
+            numerator = Decimal(0)
+            denominator = Decimal(0) if definition.denominator else None
+        values.append(
+            IndicatorValue(
+                unit=unit,
+                numerator=numerator,
+                denominator=denominator,
+                value=_ratio(definition.unit, numerator, denominator),
+                reports=reports,
+            )
+        )
+    return IndicatorValues(
+        definition=definition,
+        period=period,
+        level=level,
+        frozen=frozen,
+        computed_at=period.closed_at if frozen and period.closed_at else timezone.now(),
+        values=values,
+    )
+
+
+Figures = dict[int, tuple[Decimal | None, Decimal | None, int | None]]
+
+
+def _registry_figures(
+    definition: IndicatorDefinition,
+    units: Sequence[AdminUnit],
+    level: str,
+    frozen: Period | None,
+) -> Figures:
+    """Numerator and denominator per unit: one GROUP BY over the lowest units' rows,
+    on the ancestor column of the level read (a village's rows are its own)."""
+    column = "unit_id" if level == Level.VILLAGE else f"{level}_id"
+    measures = [m for m in (definition.numerator, definition.denominator) if m]
+    rows: QuerySet[Any]
+    if frozen is None:
+        rows = HouseholdAggregate.objects.all()
+    else:
+        rows = FrozenAggregate.objects.filter(period=frozen)
+    totals: dict[int, dict[str, int]] = defaultdict(dict)
+    for key, measure, total in (
+        rows.filter(**{f"{column}__in": [unit.pk for unit in units]}, measure__in=measures)
+        .values_list(column, "measure")
+        .annotate(total=Sum("value"))
+        .order_by()
+    ):
+        totals[key][measure] = total
+    return {
+        key: (
+            Decimal(found.get(definition.numerator, 0)),
+            Decimal(found.get(definition.denominator, 0)) if definition.denominator else None,
+            None,
+        )
+        for key, found in totals.items()
+    }
+
+
+def _reported_figures(
+    definition: IndicatorDefinition,
+    units: Sequence[AdminUnit],
+    level: str,
+    period: Period,
+) -> Figures:
+    """Reported entries at or under each unit: a fraction sums numerators and
+    denominators, a count sums, a presence counts the units that have it of those that
+    reported. Below the level a figure is entered at there is nothing to read."""
+    entry_level = definition.spec["level"]
+    if period.pk is None or DEPTH[level] > DEPTH[entry_level]:
+        return {}
+    column = "unit_id" if level == entry_level else f"{level}_id"
+    figures: Figures = {}
+    for key, numerator, denominator, reports in (
+        ReportedValue.objects.filter(
+            indicator=definition.code,
+            period=period,
+            **{f"{column}__in": [unit.pk for unit in units]},
+        )
+        .values_list(column)
+        .annotate(
+            numerator=Sum("numerator"),
+            denominator=Sum("denominator"),
+            reports=Sum(1),
+        )
+        .values_list(column, "numerator", "denominator", "reports")
+        .order_by()
+    ):
+        if definition.spec["entry"] == Entry.PRESENCE:
+            # Each entry is 1 (has it) or 0: the share of the units reporting.
+            denominator = Decimal(reports)
+        figures[key] = (numerator, denominator, reports)
+    return figures
+
+
+def units_for_values(*, user: Any, unit: AdminUnit | None, level: str | None) -> list[AdminUnit]:
+    """The units whose values `user` asked for: `unit` itself, or its current units of
+    `level` (every commune of a province, say), within the user's scope; refusing a
+    unit outside it as not found."""
+    scope = unit_scope_q(user=user, permission=Permission.VIEW_SCOPED)
+    if unit is not None and not AdminUnit.objects.filter(scope, pk=unit.pk).exists():
+        raise NotFound(_("Không có đơn vị này trong phạm vi của bạn."))
+    if level is None or (unit is not None and level == unit.level):
+        if unit is None:
+            raise DomainError(_("Cần chọn một đơn vị hoặc một cấp."))
+        return [unit]
+    if level not in VALUE_LEVELS:
+        raise DomainError(_("Cấp “%(level)s” không có.") % {"level": level})
+    units = AdminUnit.objects.current().filter(scope, level=level)
+    if unit is not None:
+        units = units.filter(unit.subtree_q())
+    return list(units.order_by("code"))
+
+
+# --- A unit's page ------------------------------------------------------------------
+
+TREND_PERIODS = 5
+
+
+@dataclass(frozen=True)
+class BoardRow:
+    """One indicator on a unit's page: its value for the period shown, with provenance,
+    and its trend over the closed periods of the same kind before it (published
+    history) ending with the period shown."""
+
+    result: IndicatorValues
+    trend: list[tuple[Period, Decimal | None]]
+
+    @property
+    def value(self) -> IndicatorValue:
+        return self.result.values[0]
+
+
+def unit_board(*, unit: AdminUnit, period: Period) -> list[BoardRow]:
+    """Every indicator that has a value at `unit`: the registry ones, and the reported
+    ones entered at its level or below."""
+    history = list(
+        Period.objects.filter(
+            kind=period.kind, closed_at__isnull=False, end__lt=period.start
+        ).order_by("-start")[:TREND_PERIODS]
+    )[::-1]
+    rows = []
+    for definition in indicator_list():
+        if definition.source == Source.ACTIVITY:
+            continue
+        if (
+            definition.source == Source.REPORTED
+            and DEPTH[unit.level] > DEPTH[definition.spec["level"]]
+        ):
+            continue
+        trend = [
+            (
+                past,
+                indicator_values(code=definition.code, units=[unit], period=past).values[0].value,
+            )
+            for past in history
+        ]
+        result = indicator_values(code=definition.code, units=[unit], period=period)
+        rows.append(BoardRow(result=result, trend=[*trend, (period, result.values[0].value)]))
+    return rows
+
+
+def reported_value_get(*, code: str, unit: AdminUnit, period: Period) -> ReportedValue | None:
+    """The value entered for `unit` itself, with who entered it and its evidence."""
+    if period.pk is None:
+        return None
+    return (
+        ReportedValue.objects.filter(indicator=code, unit=unit, period=period)
+        .select_related("entered_by", "definition")
+        .prefetch_related("evidence")
+        .first()
+    )

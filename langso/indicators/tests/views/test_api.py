@@ -1,0 +1,125 @@
+"""/api/v1/indicators and /api/v1/indicator-values: every commune of a province in one
+call, JSON and CSV alike; no data is null, never 0; the caller's scope bounds the units;
+bad parameters are refused with the reason; the query count does not grow with units."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from langso.registry.services.households import household_create
+from langso.registry.tests.conftest import RegistryTree, RegistryUsers
+
+pytestmark = pytest.mark.django_db
+VALUES = "/api/v1/indicator-values"
+
+
+@pytest.fixture
+def counted(tree: RegistryTree, users: RegistryUsers, definitions: None) -> None:
+    actor = users.province_officer
+    household_create(
+        actor=actor, village=tree.a1, values={"members": 4, "adults": 4, "adults_epayment": 3}
+    )
+    household_create(
+        actor=actor, village=tree.a2, values={"members": 2, "adults": 2, "adults_epayment": 2}
+    )
+
+
+def _client(user: object) -> Client:
+    client = Client()
+    client.force_login(user)  # type: ignore[arg-type]
+    return client
+
+
+def test_the_list_of_indicators_has_the_shipped_ones(
+    users: RegistryUsers, definitions: None
+) -> None:
+    body = _client(users.officer_a).get("/api/v1/indicators").json()
+    codes = {row["code"]: row for row in body}
+    assert codes["adults-epayment"]["numerator"] == "sum:adults_epayment"
+    assert codes["work-records-online-commune"]["level"] == "commune"
+
+
+def test_every_commune_of_a_province_in_one_call(
+    tree: RegistryTree, users: RegistryUsers, counted: None
+) -> None:
+    response = _client(users.province_officer).get(
+        VALUES,
+        {
+            "indicator": "adults-epayment",
+            "unit": tree.province.code,
+            "level": "commune",
+            "period": "2026",
+        },
+    )
+    assert response.status_code == 200
+    body = response.json()
+    assert (body["indicator"], body["version"], body["frozen"]) == ("adults-epayment", 1, False)
+    by_unit = {row["unit"]: row for row in body["values"]}
+    assert by_unit[tree.a.code]["value"] == pytest.approx(500 / 6)
+    # Commune B has no household: no data, not 0%.
+    assert by_unit[tree.b.code]["value"] is None
+    assert by_unit[tree.b.code]["denominator"] == "0"
+
+
+def test_the_same_values_as_csv(tree: RegistryTree, users: RegistryUsers, counted: None) -> None:
+    response = _client(users.province_officer).get(
+        VALUES,
+        {
+            "indicator": "adults-epayment",
+            "unit": tree.province.code,
+            "level": "commune",
+            "format": "csv",
+        },
+    )
+    assert response["Content-Type"].startswith("text/csv")
+    rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
+    by_unit = {row["ma_don_vi"]: row for row in rows}
+    assert (by_unit[tree.a.code]["tu_so"], by_unit[tree.a.code]["mau_so"]) == ("5", "6")
+    assert by_unit[tree.b.code]["gia_tri"] == ""
+
+
+def test_a_commune_officer_reads_only_within_the_commune(
+    tree: RegistryTree, users: RegistryUsers, counted: None
+) -> None:
+    client = _client(users.officer_a)
+    assert (
+        client.get(VALUES, {"indicator": "adults-epayment", "unit": tree.b.code}).status_code == 404
+    )
+    own = client.get(VALUES, {"indicator": "adults-epayment", "level": "village"}).json()
+    assert {row["unit"] for row in own["values"]} == {tree.a1.code, tree.a2.code}
+    assert Client().get(VALUES, {"indicator": "adults-epayment"}).status_code == 401
+
+
+@pytest.mark.parametrize(
+    ("params", "reason"),
+    [
+        ({"indicator": "nope"}, "nope"),
+        ({"indicator": "adults-epayment", "period": "2026-13"}, "2026-13"),
+        ({"indicator": "adults-epayment", "level": "district"}, "level"),
+    ],
+)
+def test_bad_parameters_are_refused_with_the_reason(
+    tree: RegistryTree, users: RegistryUsers, definitions: None, params: dict[str, str], reason: str
+) -> None:
+    response = _client(users.province_officer).get(VALUES, params)
+    assert response.status_code in (400, 404)
+    assert reason in response.json()["detail"]
+
+
+def test_the_query_count_does_not_grow_with_the_units(
+    tree: RegistryTree, users: RegistryUsers, counted: None
+) -> None:
+    client = _client(users.province_officer)
+    params = {"indicator": "adults-epayment", "unit": tree.province.code}
+    with CaptureQueriesContext(connection) as one:
+        client.get(VALUES, params | {"level": "commune"})
+    budget = len(one.captured_queries)
+    with CaptureQueriesContext(connection) as many:
+        client.get(VALUES, params | {"level": "village"})
+    assert len(many.captured_queries) <= budget, "\n".join(q["sql"] for q in many.captured_queries)
