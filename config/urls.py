@@ -13,6 +13,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("cong-viec/", include("langso.core.urls")),
     path("so-dang-ky/", include("langso.registry.urls")),
     path("khao-sat/", include("langso.surveys.urls")),
+    path("chi-so/", include("langso.indicators.urls")),
     path("openrosa/", include("langso.surveys.urls_openrosa")),
     path("", include("langso.places.urls")),
 ]

@@ -1,0 +1,58 @@
+"""The reported-value form: the figure as its definition asks for it (a numerator and
+denominator, a count, or yes/no) and any number of evidence files."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .definitions import Entry
+from .models import IndicatorDefinition
+from .services.reported import EVIDENCE_TYPES
+
+
+class EvidenceInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class EvidenceField(forms.FileField):
+    """Several files under one name; each is checked by the service."""
+
+    def clean(self, data: Any, initial: Any = None) -> Any:
+        if isinstance(data, list | tuple):
+            return [super(EvidenceField, self).clean(item, initial) for item in data]
+        return super().clean(data, initial)
+
+
+class ReportedValueForm(forms.Form):
+    numerator = forms.DecimalField(label=_("Tử số"), max_digits=18, decimal_places=4)
+    denominator = forms.DecimalField(
+        label=_("Mẫu số"), max_digits=18, decimal_places=4, required=False
+    )
+    note = forms.CharField(
+        label=_("Ghi chú"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    evidence = EvidenceField(
+        label=_("Tệp minh chứng"),
+        required=False,
+        widget=EvidenceInput(attrs={"accept": ",".join(EVIDENCE_TYPES)}),
+    )
+
+    def __init__(self, *args: Any, definition: IndicatorDefinition, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        entry = definition.spec["entry"]
+        if entry == Entry.FRACTION:
+            self.fields["denominator"].required = True
+        else:
+            del self.fields["denominator"]
+        if entry == Entry.COUNT:
+            self.fields["numerator"].label = _("Giá trị")
+        if entry == Entry.PRESENCE:
+            self.fields["numerator"] = forms.TypedChoiceField(
+                label=_("Có hay không"),
+                choices=[("1", _("Có")), ("0", _("Không"))],
+                coerce=int,
+                widget=forms.RadioSelect,
+            )
