@@ -18,9 +18,12 @@ from django.utils.translation import gettext as _
 from langso.accounts.roles import Permission
 from langso.accounts.selectors import unit_scope_q
 from langso.core.errors import DomainError, NotFound
-from langso.places.models import AdminUnit, Level
+from langso.places.models import MERGER_2025, AdminUnit, Level, UnitLineage
+from langso.places.selectors import legacy_communes_under
 
 from .definitions import Entry
+from .lineage import current_on_legacy, legacy_on_current
+from .measures import HouseholdMeasure, measure_from_spec
 from .models import (
     FrozenAggregate,
     HouseholdAggregate,
@@ -33,11 +36,17 @@ from .models import (
 )
 
 HUNDRED = Decimal(100)
+PLACES = Decimal("1e-10")
 # The levels values are read at: the current tree has no districts since 2025-07-01.
 VALUE_LEVELS = (Level.PROVINCE, Level.COMMUNE, Level.VILLAGE)
 # How deep a level lies, to tell a roll-up (reading above the entry level) from a
 # split (below it, which a reported figure cannot give).
-DEPTH: dict[str, int] = {Level.PROVINCE: 0, Level.COMMUNE: 1, Level.VILLAGE: 2}
+DEPTH: dict[str, int] = {
+    Level.PROVINCE: 0,
+    Level.DISTRICT: 1,
+    Level.COMMUNE: 2,
+    Level.VILLAGE: 3,
+}
 
 
 # --- Definitions --------------------------------------------------------------------
@@ -152,7 +161,8 @@ def _ratio(unit: str, numerator: Decimal | None, denominator: Decimal | None) ->
     if not denominator:
         return None
     share = numerator / denominator
-    return share * HUNDRED if unit == IndicatorUnit.PERCENT else share
+    # Shares carried through the lineage are thirds and fifths: keep ten places.
+    return (share * HUNDRED if unit == IndicatorUnit.PERCENT else share).quantize(PLACES)
 
 
 def indicator_values(*, code: str, units: Sequence[AdminUnit], period: Period) -> IndicatorValues:
@@ -163,19 +173,25 @@ def indicator_values(*, code: str, units: Sequence[AdminUnit], period: Period) -
     if len(levels) > 1:
         raise DomainError(_("Các đơn vị phải cùng một cấp."))
     level = levels.pop() if levels else Level.COMMUNE
-    if level not in VALUE_LEVELS:
+    legacy = any(unit.valid_to is not None for unit in units)
+    if legacy and not all(unit.valid_to is not None for unit in units):
+        raise DomainError(_("Không đọc cùng lúc đơn vị trước và sau sáp nhập 2025."))
+    if level not in VALUE_LEVELS and not (legacy and level == Level.DISTRICT):
         raise DomainError(
             _("Không có số liệu theo cấp “%(level)s”: cấp huyện không còn từ 01/07/2025.")
             % {"level": Level(level).label}
         )
     frozen = period.pk is not None and period.closed_at is not None
     definition = indicator_get(code=code, as_of=period.closed_at if frozen else None)
-    if definition.source == Source.REGISTRY:
+    figures: Figures = {}
+    if definition.source == Source.REGISTRY and legacy:
+        figures = _registry_on_legacy(definition, units, period if frozen else None)
+    elif definition.source == Source.REGISTRY:
         figures = _registry_figures(definition, units, level, period if frozen else None)
+    elif definition.source == Source.REPORTED and not legacy and period.end < MERGER_2025:
+        figures = _reported_from_legacy(definition, units, level, period)
     elif definition.source == Source.REPORTED:
         figures = _reported_figures(definition, units, level, period)
-    else:
-        figures = {}
     values = []
     for unit in units:
         numerator, denominator, reports = figures.get(unit.pk, (None, None, None))
@@ -250,7 +266,15 @@ def _reported_figures(
     entry_level = definition.spec["level"]
     if period.pk is None or DEPTH[level] > DEPTH[entry_level]:
         return {}
-    column = "unit_id" if level == entry_level else f"{level}_id"
+    column = (
+        "unit_id"
+        if level == entry_level
+        # Reported rows carry their province and commune; a legacy district is reached
+        # through the unit.
+        else "unit__district_id"
+        if level == Level.DISTRICT
+        else f"{level}_id"
+    )
     figures: Figures = {}
     for key, numerator, denominator, reports in (
         ReportedValue.objects.filter(
@@ -274,23 +298,107 @@ def _reported_figures(
     return figures
 
 
+def _registry_on_legacy(
+    definition: IndicatorDefinition, units: Sequence[AdminUnit], frozen: Period | None
+) -> Figures:
+    numerator, denominator = _measures_of(definition)
+    totals = current_on_legacy(
+        measures=[m for m in (numerator, denominator) if m is not None],
+        units=units,
+        frozen=frozen,
+    )
+    return {
+        unit.pk: (
+            totals.get(unit.pk, {}).get(definition.numerator, Decimal(0)),
+            totals.get(unit.pk, {}).get(definition.denominator, Decimal(0))
+            if definition.denominator
+            else None,
+            None,
+        )
+        for unit in units
+    }
+
+
+def _measures_of(
+    definition: IndicatorDefinition,
+) -> tuple[HouseholdMeasure, HouseholdMeasure | None]:
+    specs = [measure_from_spec(spec) for spec in definition.household_measures]
+    by_code = {m.code: m for m in specs}
+    return by_code[definition.numerator], by_code.get(definition.denominator)
+
+
+def _reported_from_legacy(
+    definition: IndicatorDefinition,
+    units: Sequence[AdminUnit],
+    level: str,
+    period: Period,
+) -> Figures:
+    """A period that ended before the merger was reported on the units of then: their
+    entries are carried onto today's units of the entry level by the lineage's shares,
+    then rolled up to `level`."""
+    entry_level = definition.spec["level"]
+    if period.pk is None or DEPTH[level] > DEPTH[entry_level]:
+        return {}
+    presence = definition.spec["entry"] == Entry.PRESENCE
+    entries = {
+        # A presence is one unit of one: yes counts 1 of 1, no 0 of 1.
+        unit_id: (numerator, Decimal(1) if presence else denominator, 1)
+        for unit_id, numerator, denominator in ReportedValue.objects.filter(
+            indicator=definition.code, period=period, unit__valid_to__isnull=False
+        ).values_list("unit_id", "numerator", "denominator")
+    }
+    targets = AdminUnit.objects.current().filter(level=entry_level)
+    if level != entry_level:
+        targets = targets.filter(**{f"{level}_id__in": [unit.pk for unit in units]})
+    else:
+        targets = targets.filter(pk__in=[unit.pk for unit in units])
+    parent = dict(targets.values_list("pk", f"{level}_id"))
+    carried = legacy_on_current(figures=entries, current_ids=parent)
+    figures: Figures = {}
+    for unit_id, (numerator, denominator, reports) in carried.items():
+        key = parent[unit_id]
+        before = figures.get(key, (Decimal(0), None, 0))
+        figures[key] = (
+            (before[0] or Decimal(0)) + numerator,
+            None if denominator is None else (before[1] or Decimal(0)) + denominator,
+            (before[2] or 0) + reports,
+        )
+    return figures
+
+
 def units_for_values(*, user: Any, unit: AdminUnit | None, level: str | None) -> list[AdminUnit]:
-    """The units whose values `user` asked for: `unit` itself, or its current units of
-    `level` (every commune of a province, say), within the user's scope; refusing a
-    unit outside it as not found."""
+    """The units whose values `user` asked for: `unit` itself, or its units of `level`
+    of the same generation (every commune of a province, say), within the user's scope;
+    refusing a unit outside it as not found. A unit abolished in 2025 is within scope
+    when a unit it went into is."""
     scope = unit_scope_q(user=user, permission=Permission.VIEW_SCOPED)
-    if unit is not None and not AdminUnit.objects.filter(scope, pk=unit.pk).exists():
+    if unit is not None and not _in_scope(unit, scope):
         raise NotFound(_("Không có đơn vị này trong phạm vi của bạn."))
     if level is None or (unit is not None and level == unit.level):
         if unit is None:
             raise DomainError(_("Cần chọn một đơn vị hoặc một cấp."))
         return [unit]
-    if level not in VALUE_LEVELS:
+    legacy_levels = (Level.DISTRICT, Level.COMMUNE) if unit and unit.valid_to else ()
+    if level not in VALUE_LEVELS and level not in legacy_levels:
         raise DomainError(_("Cấp “%(level)s” không có.") % {"level": level})
-    units = AdminUnit.objects.current().filter(scope, level=level)
-    if unit is not None:
-        units = units.filter(unit.subtree_q())
+    if unit is not None and unit.valid_to is not None:
+        # The scope was checked on the legacy unit; its own subtree is of its time.
+        units = AdminUnit.objects.filter(unit.subtree_q(), level=level, valid_to=unit.valid_to)
+    else:
+        units = AdminUnit.objects.current().filter(scope, level=level)
+        if unit is not None:
+            units = units.filter(unit.subtree_q())
     return list(units.order_by("code"))
+
+
+def _in_scope(unit: AdminUnit, scope: Q) -> bool:
+    if unit.valid_to is None:
+        return AdminUnit.objects.filter(scope, pk=unit.pk).exists()
+    communes = legacy_communes_under(unit=unit).values("pk")
+    successors = UnitLineage.objects.filter(
+        Q(predecessor=unit) | Q(predecessor__in=communes)
+    ).values("successor_id")
+    return AdminUnit.objects.filter(scope, pk__in=successors).exists()
 
 
 # --- A unit's page ------------------------------------------------------------------

@@ -4,6 +4,7 @@ check the actor's permission on the unit in `services`."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Q, QuerySet
@@ -12,7 +13,7 @@ from django.utils import timezone
 from langso.core.errors import NotFound
 from langso.core.text import normalize_name
 
-from .models import AdminUnit, UnitLineage
+from .models import AdminUnit, Level, UnitLineage
 
 
 def today() -> dt.date:
@@ -99,6 +100,25 @@ def unit_lineage(*, unit: AdminUnit) -> UnitLineageView:
         else:
             view.successors.append((link.successor, link))
     return view
+
+
+def lineage_links(
+    *, predecessor_ids: Collection[int] = (), successor_ids: Collection[int] = ()
+) -> list[UnitLineage]:
+    """The lineage links from any of these predecessors or to any of these successors,
+    with both units (their centroids and boundaries, for placing points)."""
+    wanted = Q(pk__in=[])
+    if predecessor_ids:
+        wanted |= Q(predecessor_id__in=list(predecessor_ids))
+    if successor_ids:
+        wanted |= Q(successor_id__in=list(successor_ids))
+    return list(UnitLineage.objects.filter(wanted).select_related("predecessor", "successor"))
+
+
+def legacy_communes_under(*, unit: AdminUnit) -> QuerySet[AdminUnit]:
+    """The communes of a unit before 1 July 2025 (itself for a commune), of the same
+    generation."""
+    return AdminUnit.objects.filter(unit.subtree_q(), level=Level.COMMUNE, valid_to=unit.valid_to)
 
 
 def unit_ancestors(*, unit: AdminUnit) -> list[AdminUnit]:

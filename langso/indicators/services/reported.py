@@ -21,9 +21,10 @@ from langso.core.models import AuditEntry
 from langso.core.services import audit_record, model_snapshot
 from langso.places.imports import read_table
 from langso.places.models import AdminUnit, Level
+from langso.places.selectors import lineage_links
 
 from ..definitions import Entry
-from ..models import IndicatorDefinition, ReportedEvidence, ReportedValue, Source
+from ..models import IndicatorDefinition, Period, ReportedEvidence, ReportedValue, Source
 from ..selectors import indicator_get
 from .periods import period_ensure, period_open_check
 
@@ -92,17 +93,34 @@ def _reported_definition(code: str) -> IndicatorDefinition:
     return definition
 
 
-def _unit_check(definition: IndicatorDefinition, unit: AdminUnit) -> None:
-    if unit.valid_to is not None:
+def _unit_check(definition: IndicatorDefinition, unit: AdminUnit, period: Period) -> None:
+    """The unit must have existed when the period ended: a figure of 2024 is entered
+    for the communes of 2024, and is read on today's communes through the lineage."""
+    if not unit.is_valid_on(period.end):
         raise DomainError(
-            _("%(unit)s không còn là đơn vị hiện hành: nhập cho đơn vị hiện hành.")
-            % {"unit": unit.name}
+            _("%(unit)s không tồn tại vào cuối kỳ %(period)s: nhập cho đơn vị của thời kỳ đó.")
+            % {"unit": unit.name, "period": period.code}
         )
     if unit.level != definition.spec["level"]:
         raise DomainError(
             _("Chỉ số này được nhập cho cấp %(level)s, không phải cho %(unit)s.")
             % {"level": Level(definition.spec["level"]).label.lower(), "unit": unit.name}
         )
+
+
+def _may_report(actor: Any, unit: AdminUnit) -> bool:
+    """On a current unit, by the officer's role; on a unit abolished in 2025 (figures of
+    before), by a role on any unit it went into."""
+    if unit.valid_to is None:
+        return user_has_unit_permission(
+            user=actor, permission=Permission.REPORT_INDICATORS, unit=unit
+        )
+    return any(
+        user_has_unit_permission(
+            user=actor, permission=Permission.REPORT_INDICATORS, unit=link.successor
+        )
+        for link in lineage_links(predecessor_ids=[unit.pk])
+    )
 
 
 def _evidence_check(files: Sequence[UploadedFile[Any]]) -> None:
@@ -170,10 +188,10 @@ def reported_value_set(
     with evidence files. Refused with the reason: another level's unit, a value out of
     its range, a closed period, a unit outside the officer's scope."""
     definition = _reported_definition(code)
-    if not user_has_unit_permission(user=actor, permission=Permission.REPORT_INDICATORS, unit=unit):
+    if not _may_report(actor, unit):
         raise AccessDenied(_("Bạn không được nhập số liệu cho %(unit)s.") % {"unit": unit.name})
-    _unit_check(definition, unit)
     stored_period = period_ensure(code=period)
+    _unit_check(definition, unit, stored_period)
     period_open_check(stored_period)
     figure = reported_figure_check(definition, numerator, denominator)
     _evidence_check(evidence)
@@ -214,7 +232,7 @@ def reported_values_import(*, actor: Any, code: str, period: str, file: Any) -> 
     codes = [str(row.get("ma_don_vi") or "").strip() for row in rows]
     units = {
         unit.code: unit
-        for unit in AdminUnit.objects.current().filter(
+        for unit in AdminUnit.objects.valid_on(stored_period.end).filter(
             level=level, code__in=[c for c in codes if c]
         )
     }
@@ -228,8 +246,12 @@ def reported_values_import(*, actor: Any, code: str, period: str, file: Any) -> 
                 RowError(
                     number,
                     "ma_don_vi",
-                    _("không có %(level)s hiện hành mã “%(code)s”")
-                    % {"level": Level(level).label.lower(), "code": unit_code},
+                    _("không có %(level)s mã “%(code)s” vào cuối kỳ %(period)s")
+                    % {
+                        "level": Level(level).label.lower(),
+                        "code": unit_code,
+                        "period": stored_period.code,
+                    },
                 )
             )
             continue
@@ -237,9 +259,7 @@ def reported_values_import(*, actor: Any, code: str, period: str, file: Any) -> 
             errors.append(RowError(number, "ma_don_vi", _("mã đơn vị lặp lại ở dòng trước")))
             continue
         seen.add(unit_code)
-        if not user_has_unit_permission(
-            user=actor, permission=Permission.REPORT_INDICATORS, unit=unit
-        ):
+        if not _may_report(actor, unit):
             errors.append(RowError(number, "ma_don_vi", _("ngoài phạm vi của bạn")))
             continue
         try:

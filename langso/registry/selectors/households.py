@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, cast
 
-from django.db.models import Exists, F, OuterRef, Q, QuerySet
+from django.db.models import Exists, F, FloatField, Func, OuterRef, Q, QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -23,6 +23,7 @@ from langso.places.models import AdminUnit, Level
 from ..address_codes import normalize_code
 from ..models import (
     COUNT_FIELDS,
+    EVENT_FIELDS,
     Broadband,
     Household,
     HouseholdStatus,
@@ -292,3 +293,21 @@ def households_for_aggregation(
         .iterator(chunk_size=5000)
     )
     return cast(Iterator[dict[str, Any]], groups)
+
+
+def households_with_position(*, commune_ids: list[int]) -> Iterator[dict[str, Any]]:
+    """The households of these communes as `HouseholdsChanged` carries them, with the
+    longitude and latitude of those placed on the map (`x`, `y`; None where unknown):
+    what the indicators read to say which pre-2025 commune a household lay in. The
+    system's read, whatever the reader's scope."""
+    rows = (
+        Household.objects.filter(commune_id__in=commune_ids)
+        .annotate(
+            x=Func(F("location"), function="ST_X", output_field=FloatField()),
+            y=Func(F("location"), function="ST_Y", output_field=FloatField()),
+        )
+        .values(*EVENT_FIELDS, "x", "y")
+        .order_by()
+        .iterator(chunk_size=5000)
+    )
+    return cast(Iterator[dict[str, Any]], rows)

@@ -14,6 +14,7 @@ from langso.registry.services.households import household_create
 from langso.registry.tests.conftest import RegistryTree, RegistryUsers
 
 pytestmark = pytest.mark.django_db
+TEN_PLACES = Decimal("1e-10")
 
 
 def _household(users: RegistryUsers, **place: Any) -> Any:
@@ -48,7 +49,7 @@ def test_a_share_at_villages_communes_and_the_province(tree: RegistryTree, count
     assert _values("adults-epayment", tree.a1, tree.a2) == [Decimal(50), None]
     assert _values("adults-epayment", tree.a, tree.b) == [Decimal(50), Decimal(100)]
     [province] = _values("adults-epayment", tree.province)
-    assert province == Decimal(8) / Decimal(11) * 100
+    assert province == (Decimal(800) / Decimal(11)).quantize(TEN_PLACES)
 
 
 def test_a_count_of_households_and_a_share_of_households(tree: RegistryTree, counted: None) -> None:
@@ -60,7 +61,7 @@ def test_a_count_of_households_and_a_share_of_households(tree: RegistryTree, cou
     assert _values("households-smartphone", tree.province) == [75]
     # Fibre of households whose broadband is known: A 1 of 2, province 2 of 3.
     [share] = _values("households-fibre", tree.province)
-    assert share == Decimal(2) / Decimal(3) * 100
+    assert share == (Decimal(200) / Decimal(3)).quantize(TEN_PLACES)
 
 
 def test_a_unit_with_no_household_has_no_data_not_zero_percent(
