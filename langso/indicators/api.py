@@ -9,8 +9,10 @@ import datetime as dt
 import io
 from decimal import Decimal
 from typing import Any, Literal
+from urllib.parse import urlencode
 
 from django.http import HttpRequest, HttpResponse
+from django.urls import reverse
 from ninja import Query, Router, Schema
 from ninja.security import django_auth
 
@@ -20,6 +22,7 @@ from langso.places.models import AdminUnit
 from langso.places.selectors import unit_get
 
 from . import selectors
+from .models import ReportedValue, Source
 
 router = Router(tags=["indicators"], auth=django_auth)
 
@@ -82,6 +85,13 @@ class ValueOut(Schema):
     # None: no data (không có dữ liệu) — a zero denominator or nothing reported.
     value: float | None
     reports: int | None
+    # Provenance: where the figure comes from. A registry value: the household list it
+    # counts; a reported one entered for this unit: who entered it, when, and the files.
+    records: str | None = None
+    entered_by: str | None = None
+    entered_at: dt.datetime | None = None
+    note: str | None = None
+    evidence: list[str] = []
 
 
 class PeriodOut(Schema):
@@ -163,6 +173,29 @@ def _csv(result: selectors.IndicatorValues) -> HttpResponse:
     return response
 
 
+def _provenance(
+    request: HttpRequest,
+    result: selectors.IndicatorValues,
+    unit: AdminUnit,
+    entry: ReportedValue | None,
+) -> dict[str, Any]:
+    if result.definition.source == Source.REGISTRY and unit.valid_to is None:
+        records = (
+            reverse("registry:household-list")
+            + "?"
+            + urlencode({"unit": unit.code, "status": "active"})
+        )
+        return {"records": request.build_absolute_uri(records)}
+    if entry is None:
+        return {}
+    return {
+        "entered_by": entry.entered_by.get_username(),
+        "entered_at": entry.entered_at,
+        "note": entry.note,
+        "evidence": [request.build_absolute_uri(e.file.url) for e in entry.evidence.all()],
+    }
+
+
 def _plain(number: Decimal | None) -> str:
     if number is None:
         return ""
@@ -179,6 +212,13 @@ def indicator_values(request: HttpRequest, filters: Query[ValueFilters]) -> Any:
     if filters.format == "csv":
         return _csv(result)
     definition = result.definition
+    entries = (
+        selectors.reported_entries(
+            code=definition.code, units=[v.unit for v in result.values], period=result.period
+        )
+        if definition.source == Source.REPORTED
+        else {}
+    )
     return ValuesOut(
         indicator=definition.code,
         version=definition.version,
@@ -204,6 +244,7 @@ def indicator_values(request: HttpRequest, filters: Query[ValueFilters]) -> Any:
                 denominator=v.denominator,
                 value=None if v.value is None else float(round(v.value, 4)),
                 reports=v.reports,
+                **_provenance(request, result, v.unit, entries.get(v.unit.pk)),
             )
             for v in result.values
         ],

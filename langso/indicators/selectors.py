@@ -449,6 +449,21 @@ def unit_board(*, unit: AdminUnit, period: Period) -> list[BoardRow]:
     return rows
 
 
+def reported_entries(
+    *, code: str, units: Sequence[AdminUnit], period: Period
+) -> dict[int, ReportedValue]:
+    """The entries made for these units themselves, with who made them and their
+    evidence: the records a reported value comes from."""
+    if period.pk is None:
+        return {}
+    entries = (
+        ReportedValue.objects.filter(indicator=code, period=period, unit__in=list(units))
+        .select_related("entered_by")
+        .prefetch_related("evidence")
+    )
+    return {entry.unit_id: entry for entry in entries}
+
+
 def reported_value_get(*, code: str, unit: AdminUnit, period: Period) -> ReportedValue | None:
     """The value entered for `unit` itself, with who entered it and its evidence."""
     if period.pk is None:

@@ -311,3 +311,20 @@ def households_with_position(*, commune_ids: list[int]) -> Iterator[dict[str, An
         .iterator(chunk_size=5000)
     )
     return cast(Iterator[dict[str, Any]], rows)
+
+
+def households_for_aggregation_sql(
+    aggregates: dict[str, Any], *, where: Q | None = None
+) -> tuple[str, tuple[Any, ...]]:
+    """The SQL and parameters of `households_for_aggregation`'s query (columns
+    province_id, commune_id, village_id, then one per aggregate named by its key), for
+    the indicators to write the groups from inside the database (INSERT … SELECT)
+    rather than through Python. The aggregates' keys must be plain SQL identifiers."""
+    groups = (
+        Household.objects.filter(where or Q())
+        .values("province_id", "commune_id", "village_id")
+        .annotate(**aggregates)
+        .order_by()
+    )
+    sql, params = groups.query.sql_with_params()
+    return sql, tuple(params)

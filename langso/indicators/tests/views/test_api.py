@@ -6,12 +6,15 @@ from __future__ import annotations
 
 import csv
 import io
+from typing import Any
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
+from langso.indicators.services.reported import reported_value_set
 from langso.registry.services.households import household_create
 from langso.registry.tests.conftest import RegistryTree, RegistryUsers
 
@@ -123,3 +126,34 @@ def test_the_query_count_does_not_grow_with_the_units(
     with CaptureQueriesContext(connection) as many:
         client.get(VALUES, params | {"level": "village"})
     assert len(many.captured_queries) <= budget, "\n".join(q["sql"] for q in many.captured_queries)
+
+
+def test_each_value_says_where_it_comes_from(
+    tree: RegistryTree, users: RegistryUsers, counted: None, settings: Any, tmp_path: Any
+) -> None:
+    """A registry value links to the households it counts; a reported one names who
+    entered it and links its evidence files."""
+    settings.MEDIA_ROOT = tmp_path
+    client = _client(users.officer_a)
+    [registry] = client.get(VALUES, {"indicator": "adults-epayment", "unit": tree.a1.code}).json()[
+        "values"
+    ]
+    assert registry["records"].endswith(f"/so-dang-ky/ho/?unit={tree.a1.code}&status=active")
+    reported_value_set(
+        actor=users.officer_a,
+        code="work-records-online-commune",
+        unit=tree.a,
+        period="2026",
+        numerator=3,
+        denominator=4,
+        note="Theo báo cáo tháng",
+        evidence=[SimpleUploadedFile("bao-cao.pdf", b"%PDF-1.4")],
+    )
+    [reported] = client.get(
+        VALUES, {"indicator": "work-records-online-commune", "unit": tree.a.code, "period": "2026"}
+    ).json()["values"]
+    assert reported["value"] == 75
+    assert reported["entered_by"] == users.officer_a.username
+    assert reported["note"] == "Theo báo cáo tháng"
+    [evidence] = reported["evidence"]
+    assert evidence.endswith(".pdf")

@@ -1,0 +1,64 @@
+"""A household survey reaches the indicators the moment it is applied: at once for a
+form that counts on receipt, only on approval for a form that counts approved data
+only — and the figure says which definition and when."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from langso.indicators.selectors import indicator_values, period_current
+from langso.indicators.services.aggregates import household_aggregates_rebuild
+from langso.indicators.services.definitions import indicator_definitions_load
+from langso.places.models import AdminUnit
+from langso.places.testing import UnitTree
+from langso.registry.tests.conftest import make_household
+from langso.surveys.entities import entity_version
+from langso.surveys.models import Submission, SurveyForm
+from langso.surveys.services.forms import form_settings_set, shipped_forms_publish
+from langso.surveys.services.review import submission_review
+from langso.surveys.services.teams import digital_team_create
+from langso.surveys.tests.conftest import FormUsers, tree, users
+from langso.surveys.tests.forms_testing import collector_client, household_instance, submission_post
+
+__all__ = ["tree", "users"]
+pytestmark = pytest.mark.django_db
+
+SURVEYED: dict[str, object] = {"members": 5, "adults": 4, "adults_epayment": 3}
+
+
+def _epayment(village: AdminUnit) -> Decimal | None:
+    result = indicator_values(code="adults-epayment", units=[village], period=period_current())
+    return result.values[0].value
+
+
+def test_only_approved_data_counts_where_the_form_says_so(tree: UnitTree, users: FormUsers) -> None:
+    indicator_definitions_load()
+    shipped_forms_publish(actor=users.central_admin)
+    village = tree.villages_of(tree.communes[0])[0]
+    digital_team_create(
+        actor=users.officer_a, village=village, name="Tổ 1", members=[users.team_member_a]
+    )
+    household = make_household(village=village, head_name="Lê Văn Cường", members=3, adults=2)
+    # `make_household` writes without events: the aggregates catch up as after a load.
+    household_aggregates_rebuild()
+    assert _epayment(village) is None  # not asked yet: no data, not 0%
+
+    form_settings_set(
+        actor=users.central_admin,
+        form=SurveyForm.objects.get(),
+        is_open=True,
+        counts_before_approval=False,
+    )
+    client = collector_client(users.team_member_a)
+    instance = household_instance(
+        uuid="a1",
+        household=household.address_code,
+        base_version=entity_version(household.updated_at),
+        values=SURVEYED,
+    )
+    assert submission_post(client, instance).status_code == 201
+    assert _epayment(village) is None
+    submission_review(actor=users.officer_a, submission=Submission.objects.get(), state="approved")
+    assert _epayment(village) == 75
