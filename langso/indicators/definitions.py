@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+import yaml
 from django.utils.translation import gettext as _
 
 from langso.core.errors import DomainError
@@ -244,3 +245,27 @@ def _reported(base: dict[str, Any], raw: Mapping[str, Any], reasons: list[str]) 
     if low is not None and high is not None and low > high:
         reasons.append(_("min lớn hơn max"))
     return Definition(**base, level=str(level), entry=str(entry), minimum=low, maximum=high)
+
+
+YAML_ORDER = (
+    "code",
+    "name_vi",
+    "name_en",
+    "unit",
+    "source",
+    "numerator",
+    "denominator",
+    "level",
+    "entry",
+    "min",
+    "max",
+    "event",
+    "note",
+)
+
+
+def definition_yaml(spec: Mapping[str, Any]) -> str:
+    """A stored definition written back as the YAML it was read from, keys in the
+    shipped file's order, for the edit form."""
+    ordered = {key: spec[key] for key in YAML_ORDER if key in spec}
+    return yaml.safe_dump(ordered, allow_unicode=True, sort_keys=False, width=100)

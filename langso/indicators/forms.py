@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import yaml
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -56,3 +57,43 @@ class ReportedValueForm(forms.Form):
                 coerce=int,
                 widget=forms.RadioSelect,
             )
+
+
+class DefinitionForm(forms.Form):
+    """A definition written as YAML, as in the shipped file (one entry, without the
+    list's dash)."""
+
+    text = forms.CharField(
+        label=_("Định nghĩa (YAML)"),
+        widget=forms.Textarea(attrs={"rows": 16, "spellcheck": "false", "class": "code"}),
+    )
+
+    def clean_text(self) -> dict[str, Any]:
+        try:
+            raw = yaml.safe_load(self.cleaned_data["text"])
+        except yaml.YAMLError as exc:
+            mark = getattr(exc, "problem_mark", None)
+            where = _(" (dòng %(line)s)") % {"line": mark.line + 1} if mark else ""
+            raise forms.ValidationError(
+                _("YAML không đọc được%(where)s: %(problem)s")
+                % {"where": where, "problem": getattr(exc, "problem", exc)}
+            ) from exc
+        if not isinstance(raw, dict):
+            raise forms.ValidationError(_("Cần một định nghĩa dạng khoá: giá trị."))
+        return raw
+
+
+class PeriodCloseForm(forms.Form):
+    period = forms.RegexField(
+        label=_("Kỳ"),
+        regex=r"^\d{4}(-Q[1-4]|-(0[1-9]|1[0-2]))?$",
+        error_messages={"invalid": _("Viết 2026, 2026-Q3 hoặc 2026-09.")},
+    )
+
+
+class ReportedImportForm(forms.Form):
+    period = PeriodCloseForm.base_fields["period"]
+    file = forms.FileField(
+        label=_("Tệp CSV hoặc XLSX"),
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx"}),
+    )

@@ -4,10 +4,15 @@ from . import views
 
 app_name = "indicators"
 urlpatterns: list[URLPattern | URLResolver] = [
+    path("", views.indicator_list, name="list"),
+    path("them/", views.indicator_create, name="create"),
+    path("chot-ky/", views.period_close_view, name="period-close"),
     path("don-vi/<str:code>/", views.unit_indicators, name="unit"),
     path(
         "don-vi/<str:code>/nhap/<slug:indicator>/",
         views.reported_value_enter,
         name="reported-enter",
     ),
+    path("<slug:code>/", views.indicator_detail, name="detail"),
+    path("<slug:code>/nhap-tep/", views.reported_import, name="reported-import"),
 ]

@@ -7,22 +7,26 @@ from decimal import Decimal
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from langso.accounts.roles import Permission
-from langso.accounts.selectors import user_has_unit_permission
-from langso.core.errors import DomainError, NotFound
+from langso.accounts.selectors import is_nationwide, user_has_unit_permission
+from langso.core.errors import AccessDenied, DomainError, ImportRejected, NotFound, RowError
 from langso.places.models import AdminUnit
 from langso.places.selectors import unit_get
 
 from . import selectors
-from .forms import ReportedValueForm
+from .definitions import definition_yaml
+from .forms import DefinitionForm, PeriodCloseForm, ReportedImportForm, ReportedValueForm
 from .models import Period, Source
-from .services.reported import reported_value_set
+from .services.definitions import indicator_definition_save
+from .services.periods import period_close
+from .services.reported import reported_value_set, reported_values_import
 
 # The trend chart's drawing box, in SVG units.
 CHART_WIDTH, CHART_HEIGHT = 120, 32
@@ -136,4 +140,140 @@ def reported_value_enter(request: HttpRequest, code: str, indicator: str) -> Htt
             "current": current,
             "form": form,
         },
+    )
+
+
+@login_required
+@require_GET
+def indicator_list(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "indicators/indicator_list.html",
+        {
+            "indicators": selectors.indicator_list(),
+            "periods": selectors.period_list(),
+            "may_define": is_nationwide(user=request.user, permission=Permission.DEFINE_INDICATORS),
+            "close_form": PeriodCloseForm(),
+        },
+    )
+
+
+def _definition_page(request: HttpRequest, *, code: str | None, initial: str) -> HttpResponse:
+    may_define = is_nationwide(user=request.user, permission=Permission.DEFINE_INDICATORS)
+    form = DefinitionForm(request.POST or None, initial={"text": initial})
+    if request.method == "POST":
+        if not may_define:
+            raise PermissionDenied
+        if form.is_valid():
+            raw = form.cleaned_data["text"]
+            if code is not None and raw.get("code") != code:
+                form.add_error("text", _("Không đổi được mã của chỉ số; hãy thêm chỉ số mới."))
+            else:
+                try:
+                    saved = indicator_definition_save(actor=request.user, raw=raw)
+                except DomainError as exc:
+                    form.add_error("text", exc.message)
+                else:
+                    if saved is None:
+                        messages.info(request, _("Không có gì thay đổi."))
+                    else:
+                        messages.success(
+                            request,
+                            _("Đã lưu phiên bản %(version)s của chỉ số %(code)s.")
+                            % {"version": saved.version, "code": saved.code},
+                        )
+                    return redirect("indicators:detail", code=raw["code"])
+    return render(
+        request,
+        "indicators/indicator_detail.html",
+        {
+            "code": code,
+            "versions": [
+                (version, definition_yaml(version.spec))
+                for version in (selectors.indicator_versions(code=code) if code else [])
+            ],
+            "form": form,
+            "may_define": may_define,
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def indicator_detail(request: HttpRequest, code: str) -> HttpResponse:
+    versions = list(selectors.indicator_versions(code=code)[:1])
+    if not versions:
+        raise Http404
+    return _definition_page(request, code=code, initial=definition_yaml(versions[0].spec))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def indicator_create(request: HttpRequest) -> HttpResponse:
+    return _definition_page(request, code=None, initial=NEW_DEFINITION)
+
+
+NEW_DEFINITION = """code: ma-chi-so
+name_vi: "Tên chỉ số"
+name_en: "Indicator name"
+unit: percent
+source: registry
+numerator: {registry: households, sum: adults_vneid}
+denominator: {registry: households, sum: adults, where: {adults_vneid: known}}
+"""
+
+
+@login_required
+@require_POST
+def period_close_view(request: HttpRequest) -> HttpResponse:
+    form = PeriodCloseForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(str(e) for e in form.errors.get("period", [])))
+        return redirect("indicators:list")
+    try:
+        period = period_close(actor=request.user, code=form.cleaned_data["period"])
+    except AccessDenied as exc:
+        raise PermissionDenied(exc.message) from exc
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Đã chốt kỳ %(period)s.") % {"period": period.code})
+    return redirect("indicators:list")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def reported_import(request: HttpRequest, code: str) -> HttpResponse:
+    try:
+        definition = selectors.indicator_get(code=code)
+    except NotFound as exc:
+        raise Http404(exc.message) from exc
+    if definition.source != Source.REPORTED:
+        raise Http404
+    form = ReportedImportForm(request.POST or None, request.FILES or None)
+    errors: list[RowError] = []
+    if request.method == "POST" and form.is_valid():
+        try:
+            stored = reported_values_import(
+                actor=request.user,
+                code=code,
+                period=form.cleaned_data["period"],
+                file=form.cleaned_data["file"],
+            )
+        except ImportRejected as exc:
+            form.add_error(None, exc.message)
+            errors = exc.errors
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(
+                request,
+                _("Đã nhập %(count)s giá trị cho kỳ %(period)s.")
+                % {"count": stored, "period": form.cleaned_data["period"]},
+            )
+            return redirect("indicators:detail", code=code)
+    return render(
+        request,
+        "indicators/reported_import.html",
+        {"definition": definition, "form": form, "errors": errors},
     )

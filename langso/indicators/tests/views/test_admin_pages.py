@@ -1,0 +1,101 @@
+"""The indicator pages of central admins and officers: the list, a definition edited
+as YAML into a new version (bad YAML and bad definitions shown with the reason), a
+period closed, and reported values imported from a file with every bad row listed."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.utils import timezone
+
+from langso.indicators.definitions import definition_yaml
+from langso.indicators.models import IndicatorDefinition, Period, ReportedValue
+from langso.indicators.selectors import indicator_get
+from langso.registry.tests.conftest import RegistryTree, RegistryUsers
+
+pytestmark = pytest.mark.django_db
+
+
+def _client(user: Any) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def test_the_list_shows_every_indicator(users: RegistryUsers, definitions: None) -> None:
+    html = _client(users.officer_a).get("/chi-so/").content.decode()
+    assert "adults-epayment" in html
+    assert "Thêm chỉ số" not in html
+    assert "Thêm chỉ số" in _client(users.central_admin).get("/chi-so/").content.decode()
+
+
+def test_a_central_admin_edits_a_definition_into_a_new_version(
+    users: RegistryUsers, definitions: None
+) -> None:
+    current = indicator_get(code="adults-vneid")
+    text = definition_yaml(current.spec).replace("Tỷ lệ người", "Tỷ lệ người dân")
+    client = _client(users.central_admin)
+    response = client.post("/chi-so/adults-vneid/", {"text": text})
+    assert response.status_code == 302
+    assert indicator_get(code="adults-vneid").version == 2
+    page = client.get("/chi-so/adults-vneid/").content.decode()
+    assert "v2" in page
+    assert "v1" in page
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ("code: adults-vneid\nname_vi: [unclosed\n", "dòng"),
+        ("- just\n- a list\n", "khoá: giá trị"),
+    ],
+)
+def test_bad_yaml_is_shown_with_the_reason(
+    users: RegistryUsers, definitions: None, text: str, reason: str
+) -> None:
+    response = _client(users.central_admin).post("/chi-so/adults-vneid/", {"text": text})
+    assert response.status_code == 200
+    assert reason in response.content.decode()
+    assert indicator_get(code="adults-vneid").version == 1
+
+
+def test_a_bad_definition_is_shown_with_the_field(users: RegistryUsers, definitions: None) -> None:
+    text = definition_yaml(indicator_get(code="adults-vneid").spec).replace(
+        "sum: adults_vneid", "sum: adults_vnied"
+    )
+    response = _client(users.central_admin).post("/chi-so/adults-vneid/", {"text": text})
+    assert "adults_vnied" in response.content.decode()
+    assert IndicatorDefinition.objects.filter(code="adults-vneid").count() == 1
+
+
+def test_only_a_central_admin_saves_a_definition(users: RegistryUsers, definitions: None) -> None:
+    text = definition_yaml(indicator_get(code="adults-vneid").spec)
+    response = _client(users.province_officer).post("/chi-so/adults-vneid/", {"text": text + " "})
+    assert response.status_code == 403
+
+
+def test_a_central_admin_closes_a_period(users: RegistryUsers, definitions: None) -> None:
+    last_year = str(timezone.localdate().year - 1)
+    response = _client(users.central_admin).post("/chi-so/chot-ky/", {"period": last_year})
+    assert response.status_code == 302
+    assert Period.objects.get(code=last_year).closed_at is not None
+    refused = _client(users.province_officer).post("/chi-so/chot-ky/", {"period": "2024"})
+    assert refused.status_code == 403
+
+
+def test_an_import_lists_every_bad_row_and_writes_nothing(
+    tree: RegistryTree, users: RegistryUsers, definitions: None
+) -> None:
+    content = f"Mã đơn vị,Tử số,Mẫu số\n{tree.a.code},3,4\nXYZ,1,2\n{tree.b.code},5,4\n"
+    response = _client(users.province_officer).post(
+        "/chi-so/work-records-online-commune/nhap-tep/",
+        {"period": "2026", "file": SimpleUploadedFile("so-lieu.csv", content.encode())},
+    )
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "XYZ" in html
+    assert "lớn hơn mẫu số" in html
+    assert not ReportedValue.objects.exists()
