@@ -4,6 +4,7 @@ that leave the database (mail, SMS, webhooks) run on commit."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -40,3 +41,28 @@ def publish(event: DomainEvent) -> None:
             handler(event)
         for handler in _on_commit.get(event_type, []):
             transaction.on_commit(partial(handler, event))
+
+
+@dataclass(frozen=True)
+class ActivityCounted(DomainEvent):
+    """Something the platform counts as activity happened (`amount` 1) or was taken back
+    (-1) on `day`, at a lowest unit (a village, or a commune): a digital team's visit to
+    a household, a question answered, a dossier filed online. Indicators count them per
+    unit and month, in the publisher's transaction."""
+
+    kind: str
+    province_id: int
+    commune_id: int
+    unit_id: int
+    day: dt.date
+    amount: int = 1
+
+
+# Each kind of activity, with its label, registered by the module that publishes it.
+ACTIVITY_KINDS: dict[str, str] = {}
+
+
+def activity_kind(kind: str, label: str) -> str:
+    """Declare a kind of activity a module publishes; returns the kind."""
+    ACTIVITY_KINDS[kind] = label
+    return kind

@@ -28,15 +28,13 @@ import yaml
 from django.utils.translation import gettext as _
 
 from langso.core.errors import DomainError
+from langso.core.events import ACTIVITY_KINDS
 from langso.places.models import Level
 
 from .measures import Condition, HouseholdMeasure, MeasureError, measure_build
 from .models import IndicatorUnit, Source
 
 REGISTRIES = ("households",)
-# Events that platform modules publish for activity indicators, by name. None yet: the
-# residents' services and announcements modules will add theirs.
-ACTIVITY_EVENTS: dict[str, str] = {}
 
 
 class Entry:
@@ -120,7 +118,7 @@ def definition_read(raw: Mapping[str, Any]) -> Definition:
         )
     source = raw.get("source")
     spec = {key: raw[key] for key in sorted(raw) if key in SPEC_KEYS}
-    base = {
+    base: dict[str, Any] = {
         "code": code,
         "name_vi": str(raw.get("name_vi") or "").strip(),
         "name_en": str(raw.get("name_en") or "").strip(),
@@ -135,10 +133,16 @@ def definition_read(raw: Mapping[str, Any]) -> Definition:
         definition = _reported(base, raw, reasons)
     elif source == Source.ACTIVITY:
         event = raw.get("event")
-        if event not in ACTIVITY_EVENTS:
+        # The kinds the installed modules publish (surveys: visits; later modules add
+        # questions answered, dossiers filed online…).
+        if event not in ACTIVITY_KINDS:
             reasons.append(
-                _("chưa có mô-đun nào phát sự kiện “%(event)s” để đếm") % {"event": event}
+                _("chưa có mô-đun nào phát sự kiện “%(event)s” để đếm (có: %(kinds)s)")
+                % {"event": event, "kinds": ", ".join(sorted(ACTIVITY_KINDS))}
             )
+        if unit != IndicatorUnit.COUNT:
+            reasons.append(_("chỉ số hoạt động là một số lượng (unit: count)"))
+        definition = Definition(**base)
     else:
         reasons.append(
             _("nguồn “%(source)s” không có (một trong: %(sources)s)")

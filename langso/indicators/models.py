@@ -212,3 +212,31 @@ class ReportedEvidence(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class ActivityCount(models.Model):
+    """Activity of one kind at one lowest unit in one month (`month` is its first day),
+    kept by the `ActivityCounted` events the publishing modules send."""
+
+    unit = models.ForeignKey(AdminUnit, on_delete=models.PROTECT, related_name="+")
+    province = models.ForeignKey(
+        AdminUnit, on_delete=models.PROTECT, related_name="+", db_index=False
+    )
+    commune = models.ForeignKey(
+        AdminUnit, on_delete=models.PROTECT, related_name="+", db_index=False
+    )
+    kind = models.CharField(max_length=64)
+    month = models.DateField()
+    value = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "kind", "month"], name="activity_count_unique")
+        ]
+        indexes = [
+            models.Index(fields=["province", "kind", "month"], name="activity_province"),
+            models.Index(fields=["commune", "kind", "month"], name="activity_commune"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id} {self.kind} {self.month:%Y-%m} = {self.value}"

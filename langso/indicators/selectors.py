@@ -25,6 +25,7 @@ from .definitions import Entry
 from .lineage import current_on_legacy, legacy_on_current
 from .measures import HouseholdMeasure, measure_from_spec
 from .models import (
+    ActivityCount,
     FrozenAggregate,
     HouseholdAggregate,
     IndicatorDefinition,
@@ -192,11 +193,16 @@ def indicator_values(*, code: str, units: Sequence[AdminUnit], period: Period) -
         figures = _reported_from_legacy(definition, units, level, period)
     elif definition.source == Source.REPORTED:
         figures = _reported_figures(definition, units, level, period)
+    elif definition.source == Source.ACTIVITY and not legacy:
+        figures = _activity_figures(definition, units, level, period)
     values = []
     for unit in units:
         numerator, denominator, reports = figures.get(unit.pk, (None, None, None))
-        if definition.source == Source.REGISTRY and numerator is None:
-            # No household counted: zero of zero.
+        counted = definition.source == Source.REGISTRY or (
+            definition.source == Source.ACTIVITY and not legacy
+        )
+        if counted and numerator is None:
+            # Nothing counted: zero (of zero, for a share).
             numerator = Decimal(0)
             denominator = Decimal(0) if definition.denominator else None
         values.append(
@@ -251,6 +257,29 @@ def _registry_figures(
             None,
         )
         for key, found in totals.items()
+    }
+
+
+def _activity_figures(
+    definition: IndicatorDefinition,
+    units: Sequence[AdminUnit],
+    level: str,
+    period: Period,
+) -> Figures:
+    """The activity of the months of `period` at or under each unit. Activity is dated
+    by when it happened, so a closed period's months no longer change."""
+    column = "unit_id" if level == Level.VILLAGE else f"{level}_id"
+    return {
+        key: (Decimal(total), None, None)
+        for key, total in ActivityCount.objects.filter(
+            kind=definition.spec["event"],
+            month__gte=period.start,
+            month__lte=period.end,
+            **{f"{column}__in": [unit.pk for unit in units]},
+        )
+        .values_list(column)
+        .annotate(total=Sum("value"))
+        .order_by()
     }
 
 
@@ -430,8 +459,6 @@ def unit_board(*, unit: AdminUnit, period: Period) -> list[BoardRow]:
     )[::-1]
     rows = []
     for definition in indicator_list():
-        if definition.source == Source.ACTIVITY:
-            continue
         if (
             definition.source == Source.REPORTED
             and DEPTH[unit.level] > DEPTH[definition.spec["level"]]

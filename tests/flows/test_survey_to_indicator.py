@@ -5,14 +5,16 @@ only — and the figure says which definition and when."""
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 import pytest
 
-from langso.indicators.selectors import indicator_values, period_current
+from langso.indicators.selectors import indicator_values, period_current, period_parse
 from langso.indicators.services.aggregates import household_aggregates_rebuild
 from langso.indicators.services.definitions import indicator_definitions_load
 from langso.places.models import AdminUnit
 from langso.places.testing import UnitTree
+from langso.registry.models import Household
 from langso.registry.tests.conftest import make_household
 from langso.surveys.entities import entity_version
 from langso.surveys.models import Submission, SurveyForm
@@ -62,3 +64,45 @@ def test_only_approved_data_counts_where_the_form_says_so(tree: UnitTree, users:
     assert _epayment(village) is None
     submission_review(actor=users.officer_a, submission=Submission.objects.get(), state="approved")
     assert _epayment(village) == 75
+
+
+def test_visits_count_as_activity_by_month_and_an_edit_replaces_its_visit(
+    tree: UnitTree, users: FormUsers
+) -> None:
+    """Each survey of a household is a team visit in the month it was made; one where
+    the team helped counts as help too; an edit of the survey replaces its visit, so
+    the count does not double. Rolled up to the commune and the province."""
+    indicator_definitions_load()
+    shipped_forms_publish(actor=users.central_admin)
+    commune = tree.communes[0]
+    village = tree.villages_of(commune)[0]
+    digital_team_create(
+        actor=users.officer_a, village=village, name="Tổ 1", members=[users.team_member_a]
+    )
+    household = make_household(village=village, head_name="Phạm Thị Dung", members=3, adults=2)
+    client = collector_client(users.team_member_a)
+
+    def send(uuid: str, **extra: Any) -> None:
+        instance = household_instance(
+            uuid=uuid,
+            household=household.address_code,
+            base_version=entity_version(Household.objects.get(pk=household.pk).updated_at),
+            values=SURVEYED,
+            visit_date="2026-11-20",
+            **extra,
+        )
+        assert submission_post(client, instance).status_code == 201
+
+    send("v1")
+    send("v2", help_given=("vneid",))
+    send("v3", deprecated="v2", help_given=("vneid",))
+
+    def count(code: str, unit: AdminUnit, period: str) -> Decimal | None:
+        [value] = indicator_values(code=code, units=[unit], period=period_parse(period)).values
+        return value.value
+
+    assert count("household-visits", village, "2026-11") == 2
+    assert count("digital-help-visits", village, "2026-11") == 1
+    assert count("household-visits", commune, "2026-Q4") == 2
+    assert count("household-visits", tree.province, "2026") == 2
+    assert count("household-visits", village, "2026-10") == 0

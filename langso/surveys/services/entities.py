@@ -39,6 +39,7 @@ from ..entities import (
     registry_values,
     visit_parse,
 )
+from ..events import visit_counted
 from ..models import (
     DigitalTeam,
     EntityAction,
@@ -346,12 +347,16 @@ def visit_record_from_submission(*, submission: Submission, root: Element) -> Vi
     outcome = parsed.outcome if parsed.outcome in Visit.Outcome.values else Visit.Outcome.SURVEYED
     helped = [code for code in parsed.help_given if code in HelpGiven.values]
     if submission.replaces_id:
-        Visit.objects.filter(submission_id=submission.replaces_id).delete()
+        for replaced in Visit.objects.filter(submission_id=submission.replaces_id).select_related(
+            "household"
+        ):
+            visit_counted(replaced, amount=-1)
+            replaced.delete()
     collector = submission.collector
     team = None
     if collector is not None and household.village_id:
         team = DigitalTeam.objects.filter(members=collector, villages=household.village_id).first()
-    return Visit.objects.create(
+    visit = Visit.objects.create(
         household=household,
         village_id=household.village_id,
         team=team,
@@ -361,3 +366,5 @@ def visit_record_from_submission(*, submission: Submission, root: Element) -> Vi
         help_given=sorted(set(helped)),
         submission=submission,
     )
+    visit_counted(visit, amount=1)
+    return visit
