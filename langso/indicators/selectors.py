@@ -458,7 +458,9 @@ def unit_board(*, unit: AdminUnit, period: Period) -> list[BoardRow]:
         ).order_by("-start")[:TREND_PERIODS]
     )[::-1]
     rows = []
-    for definition in indicator_list():
+    # The registry's figures first, then what is reported, then activity.
+    order = {Source.REGISTRY: 0, Source.REPORTED: 1, Source.ACTIVITY: 2}
+    for definition in sorted(indicator_list(), key=lambda d: (order[d.source], d.name_vi)):
         if (
             definition.source == Source.REPORTED
             and DEPTH[unit.level] > DEPTH[definition.spec["level"]]
