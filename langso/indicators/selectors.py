@@ -6,12 +6,12 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Max, Q, QuerySet, Sum
+from django.db.models import OuterRef, Q, QuerySet, Subquery, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -23,7 +23,7 @@ from langso.places.selectors import legacy_communes_under
 
 from .definitions import Entry
 from .lineage import current_on_legacy, legacy_on_current
-from .measures import HouseholdMeasure, measure_from_spec
+from .measures import measure_from_spec
 from .models import (
     ActivityCount,
     FrozenAggregate,
@@ -55,11 +55,12 @@ DEPTH: dict[str, int] = {
 
 def indicator_list() -> list[IndicatorDefinition]:
     """The current version of every indicator, by code."""
-    latest = IndicatorDefinition.objects.values("code").annotate(latest=Max("version"))
-    wanted = Q(pk__in=[])
-    for row in latest:
-        wanted |= Q(code=row["code"], version=row["latest"])
-    return list(IndicatorDefinition.objects.filter(wanted).order_by("code"))
+    latest = (
+        IndicatorDefinition.objects.filter(code=OuterRef("code"))
+        .order_by("-version")
+        .values("version")[:1]
+    )
+    return list(IndicatorDefinition.objects.filter(version=Subquery(latest)).order_by("code"))
 
 
 def indicator_get(*, code: str, as_of: dt.datetime | None = None) -> IndicatorDefinition:
@@ -170,6 +171,50 @@ def indicator_values(*, code: str, units: Sequence[AdminUnit], period: Period) -
     """The indicator at each of `units` (all of one level) for `period`, in their
     order. A closed period reads the figures frozen when it was closed, by the
     definition in force then; an open one reads the live aggregates."""
+    return indicators_values(codes=[code], units=units, period=period)[0]
+
+
+def indicators_values(
+    *, codes: Sequence[str], units: Sequence[AdminUnit], period: Period
+) -> list[IndicatorValues]:
+    """Several indicators at once, in the order of `codes`: one grouped query per source
+    (and per entry level of the reported ones), whatever the number of indicators."""
+    level, legacy = _level_of(units)
+    frozen = period.pk is not None and period.closed_at is not None
+    definitions = _definitions(codes, as_of=period.closed_at if frozen else None)
+    by_source: dict[str, list[IndicatorDefinition]] = defaultdict(list)
+    for definition in definitions:
+        by_source[definition.source].append(definition)
+    figures: dict[str, Figures] = {}
+    if registry := by_source[Source.REGISTRY]:
+        if legacy:
+            figures |= _registry_on_legacy(registry, units, period if frozen else None)
+        else:
+            figures |= _registry_figures(registry, units, level, period if frozen else None)
+    if reported := by_source[Source.REPORTED]:
+        if not legacy and period.end < MERGER_2025:
+            for definition in reported:
+                figures[definition.code] = _reported_from_legacy(definition, units, level, period)
+        else:
+            figures |= _reported_figures(reported, units, level, period)
+    if (activity := by_source[Source.ACTIVITY]) and not legacy:
+        figures |= _activity_figures(activity, units, level, period)
+    computed_at = period.closed_at if frozen and period.closed_at else timezone.now()
+    return [
+        IndicatorValues(
+            definition=definition,
+            period=period,
+            level=level,
+            frozen=frozen,
+            computed_at=computed_at,
+            values=_values(definition, units, figures.get(definition.code, {}), legacy),
+        )
+        for definition in definitions
+    ]
+
+
+def _level_of(units: Sequence[AdminUnit]) -> tuple[str, bool]:
+    """The one level of `units`, and whether they are of before the 2025 merger."""
     levels = {unit.level for unit in units}
     if len(levels) > 1:
         raise DomainError(_("Các đơn vị phải cùng một cấp."))
@@ -182,27 +227,37 @@ def indicator_values(*, code: str, units: Sequence[AdminUnit], period: Period) -
             _("Không có số liệu theo cấp “%(level)s”: cấp huyện không còn từ 01/07/2025.")
             % {"level": Level(level).label}
         )
-    frozen = period.pk is not None and period.closed_at is not None
-    definition = indicator_get(code=code, as_of=period.closed_at if frozen else None)
-    figures: Figures = {}
-    if definition.source == Source.REGISTRY and legacy:
-        figures = _registry_on_legacy(definition, units, period if frozen else None)
-    elif definition.source == Source.REGISTRY:
-        figures = _registry_figures(definition, units, level, period if frozen else None)
-    elif definition.source == Source.REPORTED and not legacy and period.end < MERGER_2025:
-        figures = _reported_from_legacy(definition, units, level, period)
-    elif definition.source == Source.REPORTED:
-        figures = _reported_figures(definition, units, level, period)
-    elif definition.source == Source.ACTIVITY and not legacy:
-        figures = _activity_figures(definition, units, level, period)
+    return level, legacy
+
+
+def _definitions(codes: Sequence[str], *, as_of: dt.datetime | None) -> list[IndicatorDefinition]:
+    """The version of each indicator in force at `as_of` (now by default), in one
+    query; an unknown code is refused by name."""
+    versions = IndicatorDefinition.objects.filter(code__in=list(codes))
+    if as_of is not None:
+        versions = versions.filter(created_at__lte=as_of)
+    latest = {version.code: version for version in versions.order_by("code", "version")}
+    for code in codes:
+        if code not in latest:
+            raise NotFound(_("Không có chỉ số “%(code)s”.") % {"code": code})
+    return [latest[code] for code in codes]
+
+
+def _values(
+    definition: IndicatorDefinition,
+    units: Sequence[AdminUnit],
+    figures: Figures,
+    legacy: bool,
+) -> list[IndicatorValue]:
+    # Registry and activity figures are counts: where nothing is counted the count is 0
+    # (of 0, for a share). Reported figures are absent until entered.
+    counted = definition.source == Source.REGISTRY or (
+        definition.source == Source.ACTIVITY and not legacy
+    )
     values = []
     for unit in units:
         numerator, denominator, reports = figures.get(unit.pk, (None, None, None))
-        counted = definition.source == Source.REGISTRY or (
-            definition.source == Source.ACTIVITY and not legacy
-        )
         if counted and numerator is None:
-            # Nothing counted: zero (of zero, for a share).
             numerator = Decimal(0)
             denominator = Decimal(0) if definition.denominator else None
         values.append(
@@ -214,29 +269,28 @@ def indicator_values(*, code: str, units: Sequence[AdminUnit], period: Period) -
                 reports=reports,
             )
         )
-    return IndicatorValues(
-        definition=definition,
-        period=period,
-        level=level,
-        frozen=frozen,
-        computed_at=period.closed_at if frozen and period.closed_at else timezone.now(),
-        values=values,
-    )
+    return values
 
 
 Figures = dict[int, tuple[Decimal | None, Decimal | None, int | None]]
 
 
+def _column(level: str) -> str:
+    """The column of the rows of lowest units that holds their ancestor of `level` (a
+    village's rows are its own)."""
+    return "unit_id" if level == Level.VILLAGE else f"{level}_id"
+
+
 def _registry_figures(
-    definition: IndicatorDefinition,
+    definitions: Sequence[IndicatorDefinition],
     units: Sequence[AdminUnit],
     level: str,
     frozen: Period | None,
-) -> Figures:
-    """Numerator and denominator per unit: one GROUP BY over the lowest units' rows,
-    on the ancestor column of the level read (a village's rows are its own)."""
-    column = "unit_id" if level == Level.VILLAGE else f"{level}_id"
-    measures = [m for m in (definition.numerator, definition.denominator) if m]
+) -> dict[str, Figures]:
+    """Numerator and denominator per unit of each indicator: one GROUP BY over the
+    lowest units' rows of every measure they read."""
+    column = _column(level)
+    measures = {m for d in definitions for m in (d.numerator, d.denominator) if m}
     rows: QuerySet[Any]
     if frozen is None:
         rows = HouseholdAggregate.objects.all()
@@ -250,6 +304,10 @@ def _registry_figures(
         .order_by()
     ):
         totals[key][measure] = total
+    return {d.code: _pairs(d, totals) for d in definitions}
+
+
+def _pairs(definition: IndicatorDefinition, totals: Mapping[int, Mapping[str, Any]]) -> Figures:
     return {
         key: (
             Decimal(found.get(definition.numerator, 0)),
@@ -261,99 +319,97 @@ def _registry_figures(
 
 
 def _activity_figures(
-    definition: IndicatorDefinition,
+    definitions: Sequence[IndicatorDefinition],
     units: Sequence[AdminUnit],
     level: str,
     period: Period,
-) -> Figures:
+) -> dict[str, Figures]:
     """The activity of the months of `period` at or under each unit. Activity is dated
     by when it happened, so a closed period's months no longer change."""
-    column = "unit_id" if level == Level.VILLAGE else f"{level}_id"
-    return {
-        key: (Decimal(total), None, None)
-        for key, total in ActivityCount.objects.filter(
-            kind=definition.spec["event"],
+    column = _column(level)
+    counts: dict[str, Figures] = defaultdict(dict)
+    for kind, key, total in (
+        ActivityCount.objects.filter(
+            kind__in=[d.spec["event"] for d in definitions],
             month__gte=period.start,
             month__lte=period.end,
             **{f"{column}__in": [unit.pk for unit in units]},
         )
-        .values_list(column)
+        .values_list("kind", column)
         .annotate(total=Sum("value"))
         .order_by()
-    }
+    ):
+        counts[kind][key] = (Decimal(total), None, None)
+    return {d.code: counts.get(d.spec["event"], {}) for d in definitions}
 
 
 def _reported_figures(
-    definition: IndicatorDefinition,
+    definitions: Sequence[IndicatorDefinition],
     units: Sequence[AdminUnit],
     level: str,
     period: Period,
-) -> Figures:
+) -> dict[str, Figures]:
     """Reported entries at or under each unit: a fraction sums numerators and
     denominators, a count sums, a presence counts the units that have it of those that
-    reported. Below the level a figure is entered at there is nothing to read."""
-    entry_level = definition.spec["level"]
-    if period.pk is None or DEPTH[level] > DEPTH[entry_level]:
-        return {}
-    column = (
-        "unit_id"
-        if level == entry_level
-        # Reported rows carry their province and commune; a legacy district is reached
-        # through the unit.
-        else "unit__district_id"
-        if level == Level.DISTRICT
-        else f"{level}_id"
-    )
-    figures: Figures = {}
-    for key, numerator, denominator, reports in (
-        ReportedValue.objects.filter(
-            indicator=definition.code,
-            period=period,
-            **{f"{column}__in": [unit.pk for unit in units]},
+    reported. Below the level a figure is entered at there is nothing to read. One
+    query per column read (the unit's own rows, or its ancestor column)."""
+    figures: dict[str, Figures] = {d.code: {} for d in definitions}
+    if period.pk is None:
+        return figures
+    by_column: dict[str, list[IndicatorDefinition]] = defaultdict(list)
+    for definition in definitions:
+        entry_level = definition.spec["level"]
+        if DEPTH[level] > DEPTH[entry_level]:
+            continue
+        column = (
+            "unit_id"
+            if level == entry_level
+            # Reported rows carry their province and commune; a legacy district is
+            # reached through the unit.
+            else "unit__district_id"
+            if level == Level.DISTRICT
+            else f"{level}_id"
         )
-        .values_list(column)
-        .annotate(
-            numerator=Sum("numerator"),
-            denominator=Sum("denominator"),
-            reports=Sum(1),
-        )
-        .values_list(column, "numerator", "denominator", "reports")
-        .order_by()
-    ):
-        if definition.spec["entry"] == Entry.PRESENCE:
-            # Each entry is 1 (has it) or 0: the share of the units reporting.
-            denominator = Decimal(reports)
-        figures[key] = (numerator, denominator, reports)
+        by_column[column].append(definition)
+    for column, group in by_column.items():
+        presence = {d.code for d in group if d.spec["entry"] == Entry.PRESENCE}
+        for code, key, numerator, denominator, reports in (
+            ReportedValue.objects.filter(
+                indicator__in=[d.code for d in group],
+                period=period,
+                **{f"{column}__in": [unit.pk for unit in units]},
+            )
+            .values_list("indicator", column)
+            .annotate(
+                numerator=Sum("numerator"),
+                denominator=Sum("denominator"),
+                reports=Sum(1),
+            )
+            .values_list("indicator", column, "numerator", "denominator", "reports")
+            .order_by()
+        ):
+            if code in presence:
+                # Each entry is 1 (has it) or 0: the share of the units reporting.
+                denominator = Decimal(reports)
+            figures[code][key] = (numerator, denominator, reports)
     return figures
 
 
 def _registry_on_legacy(
-    definition: IndicatorDefinition, units: Sequence[AdminUnit], frozen: Period | None
-) -> Figures:
-    numerator, denominator = _measures_of(definition)
-    totals = current_on_legacy(
-        measures=[m for m in (numerator, denominator) if m is not None],
-        units=units,
-        frozen=frozen,
-    )
-    return {
-        unit.pk: (
-            totals.get(unit.pk, {}).get(definition.numerator, Decimal(0)),
-            totals.get(unit.pk, {}).get(definition.denominator, Decimal(0))
-            if definition.denominator
-            else None,
-            None,
-        )
-        for unit in units
+    definitions: Sequence[IndicatorDefinition],
+    units: Sequence[AdminUnit],
+    frozen: Period | None,
+) -> dict[str, Figures]:
+    """Today's households (or a closed period's figures) on units of before the merger,
+    every measure the indicators read in one pass."""
+    measures = {
+        measure.code: measure
+        for definition in definitions
+        for measure in map(measure_from_spec, definition.household_measures)
     }
-
-
-def _measures_of(
-    definition: IndicatorDefinition,
-) -> tuple[HouseholdMeasure, HouseholdMeasure | None]:
-    specs = [measure_from_spec(spec) for spec in definition.household_measures]
-    by_code = {m.code: m for m in specs}
-    return by_code[definition.numerator], by_code.get(definition.denominator)
+    totals = current_on_legacy(measures=list(measures.values()), units=units, frozen=frozen)
+    everywhere = {unit.pk: totals.get(unit.pk, {}) for unit in units}
+    return {d.code: _pairs(d, everywhere) for d in definitions}
 
 
 def _reported_from_legacy(
@@ -450,32 +506,34 @@ class BoardRow:
 
 
 def unit_board(*, unit: AdminUnit, period: Period) -> list[BoardRow]:
-    """Every indicator that has a value at `unit`: the registry ones, and the reported
-    ones entered at its level or below."""
+    """Every indicator that has a value at `unit`: the registry's first, then the
+    reported ones entered at its level or below, then activity. A few queries per
+    period shown, whatever the number of indicators."""
     history = list(
         Period.objects.filter(
             kind=period.kind, closed_at__isnull=False, end__lt=period.start
         ).order_by("-start")[:TREND_PERIODS]
     )[::-1]
-    rows = []
-    # The registry's figures first, then what is reported, then activity.
-    order = {Source.REGISTRY: 0, Source.REPORTED: 1, Source.ACTIVITY: 2}
-    for definition in sorted(indicator_list(), key=lambda d: (order[d.source], d.name_vi)):
-        if (
-            definition.source == Source.REPORTED
-            and DEPTH[unit.level] > DEPTH[definition.spec["level"]]
-        ):
-            continue
-        trend = [
-            (
-                past,
-                indicator_values(code=definition.code, units=[unit], period=past).values[0].value,
-            )
-            for past in history
-        ]
-        result = indicator_values(code=definition.code, units=[unit], period=period)
-        rows.append(BoardRow(result=result, trend=[*trend, (period, result.values[0].value)]))
-    return rows
+    order: dict[str, int] = {Source.REGISTRY: 0, Source.REPORTED: 1, Source.ACTIVITY: 2}
+    shown = [
+        definition
+        for definition in sorted(indicator_list(), key=lambda d: (order[d.source], d.name_vi))
+        if definition.source != Source.REPORTED
+        or DEPTH[unit.level] <= DEPTH[definition.spec["level"]]
+    ]
+    codes = [definition.code for definition in shown]
+    past = [indicators_values(codes=codes, units=[unit], period=p) for p in history]
+    now = indicators_values(codes=codes, units=[unit], period=period)
+    return [
+        BoardRow(
+            result=result,
+            trend=[
+                *((p, then[i].values[0].value) for p, then in zip(history, past, strict=True)),
+                (period, result.values[0].value),
+            ],
+        )
+        for i, result in enumerate(now)
+    ]
 
 
 def reported_entries(
