@@ -71,15 +71,11 @@ class Definition:
     spec: dict[str, Any]
     numerator: HouseholdMeasure | None = None
     denominator: HouseholdMeasure | None = None
-    # Reported indicators: the level entered at, what is entered, and its range.
-    level: str = ""
-    entry: str = ""
-    minimum: Decimal | None = None
-    maximum: Decimal | None = None
     measures: tuple[HouseholdMeasure, ...] = field(default=())
 
 
-SPEC_KEYS = {
+# What a definition may say, in the order the shipped file and the edit form write it.
+SPEC_KEYS = (
     "code",
     "name_vi",
     "name_en",
@@ -93,7 +89,7 @@ SPEC_KEYS = {
     "max",
     "event",
     "note",
-}
+)
 
 
 def definition_read(raw: Mapping[str, Any]) -> Definition:
@@ -102,7 +98,7 @@ def definition_read(raw: Mapping[str, Any]) -> Definition:
     reasons: list[str] = []
     if not code or not code.replace("-", "").replace("_", "").isalnum() or len(code) > 64:
         reasons.append(_("mã phải gồm chữ, số, “-” hoặc “_”, tối đa 64 ký tự"))
-    unknown = sorted(set(raw) - SPEC_KEYS)
+    unknown = sorted(set(raw) - set(SPEC_KEYS))
     if unknown:
         reasons.append(_("không hiểu các khoá: %(keys)s") % {"keys": ", ".join(unknown)})
     reasons.extend(
@@ -248,28 +244,11 @@ def _reported(base: dict[str, Any], raw: Mapping[str, Any], reasons: list[str]) 
     low, high = bounds.get("min"), bounds.get("max")
     if low is not None and high is not None and low > high:
         reasons.append(_("min lớn hơn max"))
-    return Definition(**base, level=str(level), entry=str(entry), minimum=low, maximum=high)
-
-
-YAML_ORDER = (
-    "code",
-    "name_vi",
-    "name_en",
-    "unit",
-    "source",
-    "numerator",
-    "denominator",
-    "level",
-    "entry",
-    "min",
-    "max",
-    "event",
-    "note",
-)
+    return Definition(**base)
 
 
 def definition_yaml(spec: Mapping[str, Any]) -> str:
     """A stored definition written back as the YAML it was read from, keys in the
     shipped file's order, for the edit form."""
-    ordered = {key: spec[key] for key in YAML_ORDER if key in spec}
+    ordered = {key: spec[key] for key in SPEC_KEYS if key in spec}
     return yaml.safe_dump(ordered, allow_unicode=True, sort_keys=False, width=100)

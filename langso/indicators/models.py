@@ -15,7 +15,11 @@ from django.utils.translation import gettext_lazy as _
 from langso.places.models import AdminUnit
 
 
-class HouseholdAggregate(models.Model):
+class AtLowestUnit(models.Model):
+    """A figure of a lowest unit (a village, or a commune for what is placed on no
+    village), with the unit's province and commune beside it: a roll-up to a commune or
+    a province is a GROUP BY on that column, covered by an index that begins with it."""
+
     unit = models.ForeignKey(AdminUnit, on_delete=models.PROTECT, related_name="+")
     province = models.ForeignKey(
         AdminUnit, on_delete=models.PROTECT, related_name="+", db_index=False
@@ -23,6 +27,12 @@ class HouseholdAggregate(models.Model):
     commune = models.ForeignKey(
         AdminUnit, on_delete=models.PROTECT, related_name="+", db_index=False
     )
+
+    class Meta:
+        abstract = True
+
+
+class HouseholdAggregate(AtLowestUnit):
     # A code of `measures.household_measures()`.
     measure = models.CharField(max_length=64)
     value = models.BigIntegerField(default=0)
@@ -125,17 +135,10 @@ class Period(models.Model):
         return self.closed_at is not None
 
 
-class FrozenAggregate(models.Model):
+class FrozenAggregate(AtLowestUnit):
     """A household aggregate as it stood when its period was closed."""
 
     period = models.ForeignKey(Period, on_delete=models.PROTECT, related_name="+")
-    unit = models.ForeignKey(AdminUnit, on_delete=models.PROTECT, related_name="+")
-    province = models.ForeignKey(
-        AdminUnit, on_delete=models.PROTECT, related_name="+", db_index=False
-    )
-    commune = models.ForeignKey(
-        AdminUnit, on_delete=models.PROTECT, related_name="+", db_index=False
-    )
     measure = models.CharField(max_length=64)
     value = models.BigIntegerField()
 
@@ -214,17 +217,10 @@ class ReportedEvidence(models.Model):
         return self.name
 
 
-class ActivityCount(models.Model):
+class ActivityCount(AtLowestUnit):
     """Activity of one kind at one lowest unit in one month (`month` is its first day),
     kept by the `ActivityCounted` events the publishing modules send."""
 
-    unit = models.ForeignKey(AdminUnit, on_delete=models.PROTECT, related_name="+")
-    province = models.ForeignKey(
-        AdminUnit, on_delete=models.PROTECT, related_name="+", db_index=False
-    )
-    commune = models.ForeignKey(
-        AdminUnit, on_delete=models.PROTECT, related_name="+", db_index=False
-    )
     kind = models.CharField(max_length=64)
     month = models.DateField()
     value = models.BigIntegerField(default=0)
