@@ -23,6 +23,7 @@ BENCHES: dict[str, str] = {
     "tiles": "registry_tiles",
     "ingest": "surveys_ingest",
     "manifest": "surveys_manifest",
+    "indicators": "indicators",
 }
 
 

@@ -7,6 +7,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("", views.indicator_list, name="list"),
     path("them/", views.indicator_create, name="create"),
     path("chot-ky/", views.period_close_view, name="period-close"),
+    path("tinh-lai/", views.aggregates_rebuild, name="aggregates-rebuild"),
     path("don-vi/<str:code>/", views.unit_indicators, name="unit"),
     path(
         "don-vi/<str:code>/nhap/<slug:indicator>/",

@@ -8,6 +8,7 @@ from decimal import Decimal
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -17,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from langso.accounts.roles import Permission
 from langso.accounts.selectors import is_nationwide, user_has_unit_permission
 from langso.core.errors import AccessDenied, DomainError, ImportRejected, NotFound, RowError
+from langso.core.services import job_create
 from langso.places.models import AdminUnit
 from langso.places.selectors import unit_get
 
@@ -27,6 +29,7 @@ from .models import Period, Source
 from .services.definitions import indicator_definition_save
 from .services.periods import period_close
 from .services.reported import reported_value_set, reported_values_import
+from .tasks import household_aggregates_rebuild_task
 
 # The trend chart's drawing box, in SVG units.
 CHART_WIDTH, CHART_HEIGHT = 120, 32
@@ -277,3 +280,15 @@ def reported_import(request: HttpRequest, code: str) -> HttpResponse:
         "indicators/reported_import.html",
         {"definition": definition, "form": form, "errors": errors},
     )
+
+
+@login_required
+@require_POST
+def aggregates_rebuild(request: HttpRequest) -> HttpResponse:
+    """Start a rebuild of the household aggregates in the background (central admins):
+    after a load that wrote without events, or to check the incremental state."""
+    if not is_nationwide(user=request.user, permission=Permission.DEFINE_INDICATORS):
+        raise PermissionDenied
+    job = job_create(kind="indicators.household_aggregates_rebuild", created_by=request.user)
+    transaction.on_commit(lambda: household_aggregates_rebuild_task.enqueue(job_id=job.pk))
+    return redirect("core:job-detail", job.pk)

@@ -11,6 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.utils import timezone
 
+from langso.core.models import Job
 from langso.indicators.definitions import definition_yaml
 from langso.indicators.models import IndicatorDefinition, Period, ReportedValue
 from langso.indicators.selectors import indicator_get
@@ -99,3 +100,17 @@ def test_an_import_lists_every_bad_row_and_writes_nothing(
     assert "XYZ" in html
     assert "lớn hơn mẫu số" in html
     assert not ReportedValue.objects.exists()
+
+
+def test_a_central_admin_starts_a_rebuild_and_follows_its_job(
+    users: RegistryUsers, definitions: None, django_capture_on_commit_callbacks: Any
+) -> None:
+    client = _client(users.central_admin)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/chi-so/tinh-lai/")
+    assert response.status_code == 302
+    job = Job.objects.get()
+    assert response["Location"] == f"/cong-viec/{job.pk}/"
+    assert job.kind == "indicators.household_aggregates_rebuild"
+    assert job.status == Job.Status.SUCCEEDED
+    assert _client(users.province_officer).post("/chi-so/tinh-lai/").status_code == 403

@@ -1,0 +1,61 @@
+"""Background work of `indicators`: each task calls the service of the same name and
+records its outcome on the `Job` that the user watches."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+
+from django.db import connections
+from django.utils.translation import gettext as _
+from django_tasks import task
+
+from langso.core.db import capabilities
+from langso.core.services import job_fail, job_progress, job_succeed
+
+from .services.aggregates import Progress, household_aggregates_rebuild
+
+logger = logging.getLogger(__name__)
+
+
+@contextmanager
+def _progress_beside(job_id: int) -> Iterator[Progress]:
+    """A progress callback for work done in one transaction, which the job page could
+    not see before the commit. Where writers run side by side (PostgreSQL), each report
+    is written by another thread, on its own connection, in its own transaction; SQLite
+    has one writer, the work itself, so there the reports wait for its commit."""
+    if not capabilities().row_locks:
+        yield lambda done, total: job_progress(job_id=job_id, done=done, total=total)
+        return
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix=f"job-{job_id}") as beside:
+
+        def report(done: int, total: int) -> None:
+            beside.submit(job_progress, job_id=job_id, done=done, total=total).result()
+
+        try:
+            yield report
+        finally:
+            beside.submit(connections.close_all).result()
+
+
+@task()
+def household_aggregates_rebuild_task(*, job_id: int) -> dict[str, int]:
+    """Rebuild the household aggregates, the job following the rebuild's steps."""
+    try:
+        with _progress_beside(job_id) as progress:
+            written = household_aggregates_rebuild(progress=progress)
+    except Exception:
+        logger.exception("household aggregates rebuild job %s failed", job_id)
+        job_fail(
+            job_id=job_id, message=_("Lỗi không mong đợi; lỗi đã được ghi lại cho quản trị viên.")
+        )
+        raise
+    result = {"written": written}
+    job_succeed(
+        job_id=job_id,
+        result=result,
+        message=_("Đã tính lại số liệu tổng hợp theo hộ: %(written)s dòng được ghi lại.") % result,
+    )
+    return result
