@@ -1,5 +1,5 @@
 """Reads of households: every one within the reader's scope (VIEW_SCOPED), but for the
-system's own aggregation (`households_for_aggregation`)."""
+system's own aggregation (`households_for_aggregation_sql`, `households_with_position`)."""
 
 from __future__ import annotations
 
@@ -279,22 +279,6 @@ def household_villages_for_user(*, user: AnyUser, limit: int = 1000) -> list[Adm
     )
 
 
-def households_for_aggregation(
-    aggregates: dict[str, Any], *, where: Q | None = None
-) -> Iterator[dict[str, Any]]:
-    """`aggregates` over the households matching `where` (all by default), grouped by
-    lowest unit (province_id, commune_id, village_id): what the indicators' rebuild and
-    recounts read, whatever the reader's scope (it is the system's, not a person's)."""
-    groups = (
-        Household.objects.filter(where or Q())
-        .values("province_id", "commune_id", "village_id")
-        .annotate(**aggregates)
-        .order_by()
-        .iterator(chunk_size=5000)
-    )
-    return cast(Iterator[dict[str, Any]], groups)
-
-
 def households_with_position(*, commune_ids: list[int]) -> Iterator[dict[str, Any]]:
     """The households of these communes as `HouseholdsChanged` carries them, with the
     longitude and latitude of those placed on the map (`x`, `y`; None where unknown):
@@ -316,10 +300,12 @@ def households_with_position(*, commune_ids: list[int]) -> Iterator[dict[str, An
 def households_for_aggregation_sql(
     aggregates: dict[str, Any], *, where: Q | None = None
 ) -> tuple[str, tuple[Any, ...]]:
-    """The SQL and parameters of `households_for_aggregation`'s query (columns
-    province_id, commune_id, village_id, then one per aggregate named by its key), for
-    the indicators to write the groups from inside the database (INSERT … SELECT)
-    rather than through Python. The aggregates' keys must be plain SQL identifiers."""
+    """The SQL and parameters of `aggregates` over the households matching `where` (all
+    by default), grouped by lowest unit: columns province_id, commune_id, village_id,
+    then one per aggregate named by its key. The indicators write the groups from
+    inside the database (INSERT … SELECT) rather than through Python, whatever the
+    reader's scope (it is the system's read, not a person's). The aggregates' keys must
+    be plain SQL identifiers."""
     groups = (
         Household.objects.filter(where or Q())
         .values("province_id", "commune_id", "village_id")
