@@ -8,14 +8,17 @@ from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 
+from django.contrib.auth import get_user_model
 from django.db import connections
 from django.utils.translation import gettext as _
 from django_tasks import task
 
 from langso.core.db import capabilities
+from langso.core.errors import DomainError
 from langso.core.services import job_fail, job_progress, job_succeed
 
 from .services.aggregates import Progress, household_aggregates_rebuild
+from .services.periods import period_close
 
 logger = logging.getLogger(__name__)
 
@@ -58,4 +61,28 @@ def household_aggregates_rebuild_task(*, job_id: int) -> dict[str, int]:
         result=result,
         message=_("Đã tính lại số liệu tổng hợp theo hộ: %(written)s dòng được ghi lại.") % result,
     )
+    return result
+
+
+@task()
+def period_close_task(*, job_id: int, actor_id: int, code: str) -> dict[str, str]:
+    """Close a period for `actor_id`: the copy of the aggregates is one statement, so the
+    job shows no steps, only its end."""
+    actor = get_user_model().objects.filter(pk=actor_id, is_active=True).first()
+    if actor is None:
+        job_fail(job_id=job_id, message=_("Tài khoản đã bị khoá hoặc không còn tồn tại."))
+        return {}
+    try:
+        period = period_close(actor=actor, code=code)
+    except DomainError as exc:
+        job_fail(job_id=job_id, message=exc.message)
+        return {}
+    except Exception:
+        logger.exception("period close job %s failed", job_id)
+        job_fail(
+            job_id=job_id, message=_("Lỗi không mong đợi; lỗi đã được ghi lại cho quản trị viên.")
+        )
+        raise
+    result = {"period": period.code}
+    job_succeed(job_id=job_id, result=result, message=_("Đã chốt kỳ %(period)s.") % result)
     return result

@@ -27,9 +27,9 @@ from .definitions import definition_yaml
 from .forms import DefinitionForm, PeriodCloseForm, ReportedImportForm, ReportedValueForm
 from .models import Period, Source
 from .services.definitions import indicator_definition_save
-from .services.periods import period_close
+from .services.periods import period_close_check
 from .services.reported import reported_value_set, reported_values_import
-from .tasks import household_aggregates_rebuild_task
+from .tasks import household_aggregates_rebuild_task, period_close_task
 
 # The trend chart's drawing box, in SVG units.
 CHART_WIDTH, CHART_HEIGHT = 120, 32
@@ -233,15 +233,18 @@ def period_close_view(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, " ".join(str(e) for e in form.errors.get("period", [])))
         return redirect("indicators:list")
+    code = form.cleaned_data["period"]
     try:
-        period = period_close(actor=request.user, code=form.cleaned_data["period"])
+        period_close_check(actor=request.user, period=selectors.period_parse(code))
     except AccessDenied as exc:
         raise PermissionDenied(exc.message) from exc
     except DomainError as exc:
         messages.error(request, exc.message)
-    else:
-        messages.success(request, _("Đã chốt kỳ %(period)s.") % {"period": period.code})
-    return redirect("indicators:list")
+        return redirect("indicators:list")
+    job = job_create(kind="indicators.period_close", created_by=request.user)
+    arguments = {"job_id": job.pk, "actor_id": request.user.pk, "code": code}
+    transaction.on_commit(lambda: period_close_task.enqueue(**arguments))
+    return redirect("core:job-detail", job.pk)
 
 
 @login_required

@@ -78,11 +78,21 @@ def test_only_a_central_admin_saves_a_definition(users: RegistryUsers, definitio
     assert response.status_code == 403
 
 
-def test_a_central_admin_closes_a_period(users: RegistryUsers, definitions: None) -> None:
+def test_a_central_admin_closes_a_period_in_the_background(
+    users: RegistryUsers, definitions: None, django_capture_on_commit_callbacks: Any
+) -> None:
     last_year = str(timezone.localdate().year - 1)
-    response = _client(users.central_admin).post("/chi-so/chot-ky/", {"period": last_year})
-    assert response.status_code == 302
+    client = _client(users.central_admin)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/chi-so/chot-ky/", {"period": last_year})
+    job = Job.objects.get()
+    assert response["Location"] == f"/cong-viec/{job.pk}/"
+    assert job.status == Job.Status.SUCCEEDED
     assert Period.objects.get(code=last_year).closed_at is not None
+    # Closing it again is refused at once, with the reason, and queues nothing.
+    again = client.post("/chi-so/chot-ky/", {"period": last_year}, follow=True)
+    assert "đã chốt" in again.content.decode()
+    assert Job.objects.count() == 1
     refused = _client(users.province_officer).post("/chi-so/chot-ky/", {"period": "2024"})
     assert refused.status_code == 403
 
