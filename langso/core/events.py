@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import partial
 from typing import Any, TypeVar
@@ -58,11 +58,24 @@ class ActivityCounted(DomainEvent):
     amount: int = 1
 
 
-# Each kind of activity, with its label, registered by the module that publishes it.
-ACTIVITY_KINDS: dict[str, str] = {}
+# (province id, commune id, lowest unit id, first day of the month, count)
+ActivityTotal = tuple[int, int, int, dt.date, int]
 
 
-def activity_kind(kind: str, label: str) -> str:
+@dataclass(frozen=True)
+class ActivityKind:
+    """A kind of activity a module publishes: its label, and how to count it again from
+    the module's own records (what a rebuild of the counts reads)."""
+
+    label: str
+    recount: Callable[[], Iterable[ActivityTotal]]
+
+
+# Each kind of activity, registered by the module that publishes it.
+ACTIVITY_KINDS: dict[str, ActivityKind] = {}
+
+
+def activity_kind(kind: str, label: str, *, recount: Callable[[], Iterable[ActivityTotal]]) -> str:
     """Declare a kind of activity a module publishes; returns the kind."""
-    ACTIVITY_KINDS[kind] = label
+    ACTIVITY_KINDS[kind] = ActivityKind(label=label, recount=recount)
     return kind

@@ -17,6 +17,7 @@ from langso.core.db import capabilities
 from langso.core.errors import DomainError
 from langso.core.services import job_fail, job_progress, job_succeed
 
+from .services.activity import activity_counts_rebuild
 from .services.aggregates import Progress, household_aggregates_rebuild
 from .services.periods import period_close
 
@@ -49,13 +50,14 @@ def household_aggregates_rebuild_task(*, job_id: int) -> dict[str, int]:
     try:
         with _progress_beside(job_id) as progress:
             written = household_aggregates_rebuild(progress=progress)
+        activity = activity_counts_rebuild()
     except Exception:
         logger.exception("household aggregates rebuild job %s failed", job_id)
         job_fail(
             job_id=job_id, message=_("Lỗi không mong đợi; lỗi đã được ghi lại cho quản trị viên.")
         )
         raise
-    result = {"written": written}
+    result = {"written": written, "activity": activity}
     job_succeed(
         job_id=job_id,
         result=result,

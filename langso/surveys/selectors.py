@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Count, Max, Prefetch, Q, QuerySet
+from django.db.models.functions import Coalesce, TruncMonth
 from django.utils.translation import gettext as _
 
 from langso.accounts.models import RoleAssignment, User
@@ -22,6 +23,7 @@ from langso.accounts.selectors import (
     user_has_unit_permission,
 )
 from langso.core.errors import NotFound
+from langso.core.events import ActivityTotal
 from langso.places.models import AdminUnit, Level
 from langso.registry.models import COUNT_FIELDS, Household, HouseholdStatus
 from langso.registry.selectors.scope import within_scope
@@ -507,3 +509,25 @@ def team_member_counts(*, teams: list[DigitalTeam]) -> dict[int, int]:
         .annotate(n=Count("pk"))
     )
     return {row["digitalteam"]: row["n"] for row in rows}
+
+
+def visit_activity_totals(*, helped_only: bool) -> list[ActivityTotal]:
+    """Visits counted again from the visits themselves, per place and month, as
+    `events.visit_counted` publishes them: at the visit's village (its commune and
+    province), or, for a household of a commune without villages, at the household's
+    commune. With `helped_only`, the visits that helped with digital skills."""
+    visits = Visit.objects.all()
+    if helped_only:
+        visits = visits.exclude(help_given=[])
+    rows = (
+        visits.annotate(
+            province=Coalesce("village__province_id", "household__province_id"),
+            commune=Coalesce("village__commune_id", "household__commune_id"),
+            unit=Coalesce("village_id", "household__commune_id"),
+            month=TruncMonth("visited_on"),
+        )
+        .values_list("province", "commune", "unit", "month")
+        .annotate(total=Count("pk"))
+        .order_by()
+    )
+    return [(p, c, u, m, n) for p, c, u, m, n in rows]

@@ -8,8 +8,11 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from django.db import transaction
 
+from langso.indicators.models import ActivityCount
 from langso.indicators.selectors import indicator_values, period_current, period_parse
+from langso.indicators.services.activity import activity_counts_rebuild
 from langso.indicators.services.aggregates import household_aggregates_rebuild
 from langso.indicators.services.definitions import indicator_definitions_load
 from langso.places.models import AdminUnit
@@ -106,3 +109,44 @@ def test_visits_count_as_activity_by_month_and_an_edit_replaces_its_visit(
     assert count("household-visits", commune, "2026-Q4") == 2
     assert count("household-visits", tree.province, "2026") == 2
     assert count("household-visits", village, "2026-10") == 0
+
+
+def test_activity_counts_equal_a_recount_from_the_visits(tree: UnitTree, users: FormUsers) -> None:
+    """After visits, help, an edit that replaces a visit and a household surveyed in
+    another month, the counts the events kept equal a recount from the visits."""
+    shipped_forms_publish(actor=users.central_admin)
+    commune = tree.communes[0]
+    first, second = tree.villages_of(commune)[:2]
+    digital_team_create(
+        actor=users.officer_a, village=first, name="Tổ 1", members=[users.team_member_a]
+    )
+    digital_team_create(
+        actor=users.officer_a, village=second, name="Tổ 2", members=[users.team_member_a]
+    )
+    client = collector_client(users.team_member_a)
+    households = [
+        make_household(village=village, head_name=f"Hộ {n}", members=3, adults=2)
+        for n, village in enumerate((first, first, second))
+    ]
+    for number, (household, day, help_given) in enumerate(
+        (
+            (households[0], "2026-10-03", ("vneid",)),
+            (households[1], "2026-11-20", ()),
+            (households[2], "2026-11-21", ("epayment", "smartphone")),
+        )
+    ):
+        instance = household_instance(
+            uuid=f"r{number}",
+            household=household.address_code,
+            base_version=entity_version(Household.objects.get(pk=household.pk).updated_at),
+            values=SURVEYED,
+            visit_date=day,
+            help_given=help_given,
+        )
+        assert submission_post(client, instance).status_code == 201
+    kept = set(ActivityCount.objects.values_list("unit_id", "kind", "month", "value"))
+    assert len(kept) == 5
+    with transaction.atomic():
+        activity_counts_rebuild()
+        assert set(ActivityCount.objects.values_list("unit_id", "kind", "month", "value")) == kept
+        transaction.set_rollback(True)

@@ -48,7 +48,7 @@ def test_the_rebuild_job_follows_its_steps_and_succeeds(
     assert job.done == job.total == total
     written = HouseholdAggregate.objects.count()
     assert written > 0
-    assert job.result == {"written": written}
+    assert job.result == {"written": written, "activity": 0}
     assert f"{written} dòng" in job.message
     figures = dict(HouseholdAggregate.objects.filter(unit=tree.b1).values_list("measure", "value"))
     assert (figures["households"], figures["sum:adults"]) == (1, 2)

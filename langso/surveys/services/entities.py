@@ -348,7 +348,7 @@ def visit_record_from_submission(*, submission: Submission, root: Element) -> Vi
     helped = [code for code in parsed.help_given if code in HelpGiven.values]
     if submission.replaces_id:
         for replaced in Visit.objects.filter(submission_id=submission.replaces_id).select_related(
-            "household"
+            "household", "village"
         ):
             visit_counted(replaced, amount=-1)
             replaced.delete()

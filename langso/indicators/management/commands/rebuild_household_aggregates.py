@@ -8,6 +8,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
+from langso.indicators.services.activity import activity_counts_rebuild
 from langso.indicators.services.aggregates import household_aggregates_rebuild
 
 
@@ -31,3 +32,5 @@ class Command(BaseCommand):
             f"Đã tính lại số liệu tổng hợp theo hộ trong {time.perf_counter() - started:.1f} s: "
             f"{rows:,} dòng được ghi lại (các dòng khác đã đúng)."
         )
+        activity = activity_counts_rebuild()
+        self.stdout.write(f"Đã đếm lại số liệu hoạt động: {activity:,} dòng.")
