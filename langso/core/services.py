@@ -3,17 +3,24 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+import logging
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.gis.geos import GEOSGeometry
 from django.db import models, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from .errors import RowError
+from .errors import DomainError, ImportRejected, RowError
 from .models import AuditEntry, Job
+
+logger = logging.getLogger(__name__)
 
 
 def _json_value(value: Any) -> Any:
@@ -126,3 +133,43 @@ def job_fail(*, job_id: int, message: str, errors: list[RowError] | None = None)
         errors=[{"row": e.row, "column": e.column, "reason": e.reason} for e in errors or []],
         finished_at=timezone.now(),
     )
+
+
+@dataclass
+class JobRun:
+    """What became of a task's work: `failed` once a refusal has failed its job."""
+
+    failed: bool = False
+
+
+@contextmanager
+def job_failures(*, job_id: int) -> Iterator[JobRun]:
+    """Record on the job how a task's work may end badly. A refusal (a `DomainError`,
+    with every bad row of an `ImportRejected`) fails the job with its message and goes
+    no further: the task checks `run.failed` and stops. Anything else fails the job
+    with a message for the user, is logged with its trace for the administrators, and
+    is raised again."""
+    run = JobRun()
+    try:
+        yield run
+    except ImportRejected as exc:
+        job_fail(job_id=job_id, message=exc.message, errors=exc.errors)
+        run.failed = True
+    except DomainError as exc:
+        job_fail(job_id=job_id, message=exc.message)
+        run.failed = True
+    except Exception:
+        logger.exception("job %s failed", job_id)
+        job_fail(
+            job_id=job_id, message=_("Lỗi không mong đợi; lỗi đã được ghi lại cho quản trị viên.")
+        )
+        raise
+
+
+def job_actor(*, job_id: int, actor_id: int) -> Any | None:
+    """The active user a job works for; None, with the job failed, when the account has
+    been locked or removed since the job was queued."""
+    actor = get_user_model().objects.filter(pk=actor_id, is_active=True).first()
+    if actor is None:
+        job_fail(job_id=job_id, message=_("Tài khoản đã bị khoá hoặc không còn tồn tại."))
+    return actor

@@ -3,25 +3,20 @@ records its outcome on the `Job` that the user watches."""
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 
-from django.contrib.auth import get_user_model
 from django.db import connections
 from django.utils.translation import gettext as _
 from django_tasks import task
 
 from langso.core.db import capabilities
-from langso.core.errors import DomainError
-from langso.core.services import job_fail, job_progress, job_succeed
+from langso.core.services import job_actor, job_failures, job_progress, job_succeed
 
 from .services.activity import activity_counts_rebuild
 from .services.aggregates import Progress, household_aggregates_rebuild
 from .services.periods import period_close
-
-logger = logging.getLogger(__name__)
 
 
 @contextmanager
@@ -47,16 +42,12 @@ def _progress_beside(job_id: int) -> Iterator[Progress]:
 @task()
 def household_aggregates_rebuild_task(*, job_id: int) -> dict[str, int]:
     """Rebuild the household aggregates, the job following the rebuild's steps."""
-    try:
+    with job_failures(job_id=job_id) as run:
         with _progress_beside(job_id) as progress:
             written = household_aggregates_rebuild(progress=progress)
         activity = activity_counts_rebuild()
-    except Exception:
-        logger.exception("household aggregates rebuild job %s failed", job_id)
-        job_fail(
-            job_id=job_id, message=_("Lỗi không mong đợi; lỗi đã được ghi lại cho quản trị viên.")
-        )
-        raise
+    if run.failed:
+        return {}
     result = {"written": written, "activity": activity}
     job_succeed(
         job_id=job_id,
@@ -70,21 +61,13 @@ def household_aggregates_rebuild_task(*, job_id: int) -> dict[str, int]:
 def period_close_task(*, job_id: int, actor_id: int, code: str) -> dict[str, str]:
     """Close a period for `actor_id`: the copy of the aggregates is one statement, so the
     job shows no steps, only its end."""
-    actor = get_user_model().objects.filter(pk=actor_id, is_active=True).first()
+    actor = job_actor(job_id=job_id, actor_id=actor_id)
     if actor is None:
-        job_fail(job_id=job_id, message=_("Tài khoản đã bị khoá hoặc không còn tồn tại."))
         return {}
-    try:
+    with job_failures(job_id=job_id) as run:
         period = period_close(actor=actor, code=code)
-    except DomainError as exc:
-        job_fail(job_id=job_id, message=exc.message)
+    if run.failed:
         return {}
-    except Exception:
-        logger.exception("period close job %s failed", job_id)
-        job_fail(
-            job_id=job_id, message=_("Lỗi không mong đợi; lỗi đã được ghi lại cho quản trị viên.")
-        )
-        raise
     result = {"period": period.code}
     job_succeed(job_id=job_id, result=result, message=_("Đã chốt kỳ %(period)s.") % result)
     return result

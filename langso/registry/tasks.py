@@ -4,23 +4,20 @@ records its progress and outcome on the `Job` that the officer watches."""
 from __future__ import annotations
 
 import dataclasses
-import logging
 from pathlib import Path
+from typing import Any
 
-from django.contrib.auth import get_user_model
 from django.core.files import File
 from django.utils.translation import gettext as _
 from django_tasks import task
 
-from langso.core.errors import DomainError, ImportRejected
-from langso.core.services import job_fail, job_progress, job_succeed
+from langso.core.errors import DomainError
+from langso.core.services import job_actor, job_failures, job_progress, job_succeed
 from langso.places.imports import read_table
 from langso.places.models import AdminUnit
 
-from .services.imports import registry_import_rows
+from .services.imports import ImportReport, registry_import_rows
 from .transfer import MAX_FILE_BYTES, MAX_ROWS, transfer_for
-
-logger = logging.getLogger(__name__)
 
 
 @task()
@@ -31,38 +28,17 @@ def registry_import_rows_task(
     with every bad row; the file is deleted either way (it holds personal data)."""
     stored = Path(path)
     try:
-        actor = get_user_model().objects.filter(pk=actor_id, is_active=True).first()
-        transfer = transfer_for(registry)
-        if actor is None or transfer is None:
-            job_fail(job_id=job_id, message=_("Tài khoản đã bị khoá hoặc không còn tồn tại."))
+        actor = job_actor(job_id=job_id, actor_id=actor_id)
+        if actor is None:
             return {}
-        unit = AdminUnit.objects.filter(pk=unit_id).first() if unit_id is not None else None
-        job_progress(job_id=job_id, done=0, message=_("Đang đọc tệp…"))
-        with stored.open("rb") as handle:
-            rows = read_table(
-                File(handle, name=stored.name),
-                columns=transfer.headers,
-                optional=transfer.optional,
-                max_bytes=MAX_FILE_BYTES,
-                max_rows=MAX_ROWS,
+        with job_failures(job_id=job_id) as run:
+            report = _import(
+                job_id=job_id, actor=actor, registry=registry, stored=stored, unit_id=unit_id
             )
-        report = registry_import_rows(
-            actor=actor, registry=registry, rows=rows, unit=unit, job_id=job_id
-        )
-    except ImportRejected as exc:
-        job_fail(job_id=job_id, message=exc.message, errors=exc.errors)
-        return {}
-    except DomainError as exc:
-        job_fail(job_id=job_id, message=exc.message)
-        return {}
-    except Exception:
-        logger.exception("registry import job %s failed", job_id)
-        job_fail(
-            job_id=job_id, message=_("Lỗi không mong đợi; lỗi đã được ghi lại cho quản trị viên.")
-        )
-        raise
     finally:
         stored.unlink(missing_ok=True)
+    if run.failed:
+        return {}
     result = dataclasses.asdict(report)
     result.pop("registry")
     job_succeed(
@@ -76,3 +52,22 @@ def registry_import_rows_task(
         % result,
     )
     return result
+
+
+def _import(
+    *, job_id: int, actor: Any, registry: str, stored: Path, unit_id: int | None
+) -> ImportReport:
+    transfer = transfer_for(registry)
+    if transfer is None:
+        raise DomainError(_("Không có sổ đăng ký “%(registry)s”.") % {"registry": registry})
+    unit = AdminUnit.objects.filter(pk=unit_id).first() if unit_id is not None else None
+    job_progress(job_id=job_id, done=0, message=_("Đang đọc tệp…"))
+    with stored.open("rb") as handle:
+        rows = read_table(
+            File(handle, name=stored.name),
+            columns=transfer.headers,
+            optional=transfer.optional,
+            max_bytes=MAX_FILE_BYTES,
+            max_rows=MAX_ROWS,
+        )
+    return registry_import_rows(actor=actor, registry=registry, rows=rows, unit=unit, job_id=job_id)
