@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "langso.registry",
     "langso.surveys",
     "langso.indicators",
+    "langso.criteria",
 ]
 
 MIDDLEWARE = [

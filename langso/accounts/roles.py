@@ -32,6 +32,10 @@ class Permission(models.TextChoices):
     REPORT_INDICATORS = "report_indicators", _("Nhập số liệu báo cáo chỉ số")
     # Held nationwide only (central admins): definitions and periods are the country's.
     DEFINE_INDICATORS = "define_indicators", _("Định nghĩa chỉ số, chốt kỳ số liệu")
+    # Nationwide: the national criteria sets; on a province: the province's own sets
+    # and the thresholds the national text leaves to it.
+    DEFINE_CRITERIA = "define_criteria", _("Ban hành bộ tiêu chí và ngưỡng")
+    ASSESS_CRITERIA = "assess_criteria", _("Đánh giá chỉ tiêu NTM")
 
 
 # The level of unit each role is held on. Central admins hold their role on no unit:
@@ -58,6 +62,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             Permission.MANAGE_FORMS,
             Permission.COLLECT_SURVEYS,
             Permission.REPORT_INDICATORS,
+            Permission.ASSESS_CRITERIA,
         }
     ),
     # The village head keeps the village's own lists.

@@ -1,0 +1,667 @@
+"""Reads of criteria: the sets in force for a province, and the evaluation of any units
+against a set for a year — each indicator's value, threshold, status and gap, each
+criterion's status, the set's — with the figures and definition versions it used."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.db import models
+from django.db.models import Max, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from langso.core.errors import DomainError, NotFound
+from langso.indicators.selectors import IndicatorValues, indicators_values, period_parse
+from langso.places.models import AdminUnit, Level, UnitLineage
+
+from .catalogue import ALL_UNITS, SELF
+from .models import (
+    Assessment,
+    CommuneClassification,
+    Comparator,
+    CompositeMeasure,
+    CriteriaSet,
+    Criterion,
+    CriterionIndicator,
+    Kind,
+    VariesBy,
+    Verdict,
+)
+
+HUNDRED = Decimal(100)
+
+
+class Status(models.TextChoices):
+    PASS = "pass", gettext_lazy("Đạt")
+    FAIL = "fail", gettext_lazy("Chưa đạt")
+    MISSING = "missing", gettext_lazy("Thiếu dữ liệu")
+    NO_THRESHOLD = "no_threshold", gettext_lazy("Chưa có ngưỡng — tỉnh cần nhập")
+
+
+# A criterion or set takes the worst of its parts: a failure decides; a threshold the
+# province has not entered comes next, since only the province can act on it.
+_ORDER = (Status.FAIL, Status.NO_THRESHOLD, Status.MISSING, Status.PASS)
+
+
+def status_fold(statuses: Iterable[str]) -> str:
+    seen = set(statuses)
+    return next((s for s in _ORDER if s in seen), Status.PASS)
+
+
+# --- Sets ---------------------------------------------------------------------------
+
+
+def _latest_ids(queryset: models.QuerySet[CriteriaSet]) -> list[int]:
+    latest = queryset.values("code", "province").annotate(top=Max("version"))
+    condition = Q(pk__in=[])
+    for row in latest:
+        condition |= Q(code=row["code"], province=row["province"], version=row["top"])
+    return list(CriteriaSet.objects.filter(condition).values_list("pk", flat=True))
+
+
+def criteria_sets_in_force(*, province: AdminUnit | None) -> list[CriteriaSet]:
+    """The latest version of every national set, and of the province's own sets; a
+    province's variant of a national set stands in its place."""
+    owners = Q(province__isnull=True)
+    if province is not None:
+        owners |= Q(province=province)
+    latest = CriteriaSet.objects.filter(
+        pk__in=_latest_ids(CriteriaSet.objects.filter(owners))
+    ).select_related("province")
+    by_code: dict[str, CriteriaSet] = {}
+    for criteria_set in latest.order_by("year_from", "level", "code"):
+        if criteria_set.code not in by_code or criteria_set.province_id is not None:
+            by_code[criteria_set.code] = criteria_set
+    return sorted(by_code.values(), key=lambda s: (-s.year_from, s.level, s.code))
+
+
+def criteria_set_in_force(*, code: str, province: AdminUnit | None) -> CriteriaSet:
+    """The province's variant or own set of `code` if it has one, else the national."""
+    for owner in ([province] if province is not None else []) + [None]:
+        found = (
+            CriteriaSet.objects.filter(code=code, province=owner)
+            .select_related("province")
+            .order_by("-version")
+            .first()
+        )
+        if found is not None:
+            return found
+    raise NotFound(_("Không có bộ tiêu chí “%(code)s”.") % {"code": code})
+
+
+def criteria_set_versions(*, code: str, province: AdminUnit | None) -> list[CriteriaSet]:
+    owners = Q(province__isnull=True) | (Q(province=province) if province else Q(pk__in=[]))
+    return list(
+        CriteriaSet.objects.filter(owners, code=code)
+        .select_related("province", "created_by")
+        .order_by("province_id", "-version")
+    )
+
+
+def criteria_set_rows(
+    criteria_set: CriteriaSet,
+) -> tuple[list[Criterion], list[CriterionIndicator]]:
+    """A version's criteria and indicators (conditions included), in their order."""
+    criteria = list(criteria_set.criteria.all())
+    indicators = list(criteria_set.indicators.all())
+    return criteria, indicators
+
+
+# --- Evaluation ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class IndicatorResult:
+    """One indicator of a set at one unit. `gap` is in the indicator's unit (points of
+    % for a share); `gap_units` how many households, people or sub-units are still
+    needed, where that can be counted."""
+
+    indicator: CriterionIndicator
+    status: str
+    value: Decimal | None = None
+    threshold: Decimal | None = None
+    threshold_key: str = ""
+    gap: Decimal | None = None
+    gap_units: int | None = None
+    gap_noun: str = ""
+    numerator: Decimal | None = None
+    denominator: Decimal | None = None
+    # Provenance: the indicator definition version the value was computed by.
+    definition_version: int | None = None
+    assessment: Assessment | None = None
+
+    @property
+    def unit_label(self) -> str:
+        if self.indicator.kind == Kind.COMPOSITE:
+            return "%" if self.indicator.measure == CompositeMeasure.PERCENT else ""
+        return "%" if self.indicator.comparator != Comparator.PRESENT else ""
+
+
+@dataclass(frozen=True)
+class CriterionResult:
+    criterion: Criterion
+    status: str
+    indicators: list[IndicatorResult]
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    """A unit against a set version for a year."""
+
+    unit: AdminUnit
+    criteria_set: CriteriaSet
+    year: int
+    status: str
+    criteria: list[CriterionResult]
+    conditions: list[IndicatorResult]
+    # The region or commune group whose thresholds were used, and why.
+    threshold_key: str
+    threshold_reason: str
+    period: str
+    frozen: bool
+    computed_at: dt.datetime
+
+    @property
+    def passed(self) -> int:
+        return sum(1 for c in self.criteria if c.status == Status.PASS)
+
+    @property
+    def total(self) -> int:
+        return len(self.criteria)
+
+    @property
+    def short(self) -> list[CriterionResult]:
+        """The criteria not met, failures first: what is missing."""
+        rank = {s: i for i, s in enumerate(_ORDER)}
+        return sorted(
+            (c for c in self.criteria if c.status != Status.PASS),
+            key=lambda c: rank[c.status],
+        )
+
+    def results(self) -> list[IndicatorResult]:
+        return [i for c in self.criteria for i in c.indicators] + self.conditions
+
+
+def evaluate(*, code: str, units: Sequence[AdminUnit], year: int) -> list[Evaluation]:
+    """Every unit of `units` (one level) against the set `code` in force in its
+    province, for `year`, in the order given."""
+    return _Evaluator(year).run(code, units)
+
+
+def evaluate_set(
+    *, criteria_set: CriteriaSet, units: Sequence[AdminUnit], year: int
+) -> list[Evaluation]:
+    """Every unit against one given set version (composites count sub-units by the
+    sets in force in their provinces)."""
+    return _Evaluator(year).run_version(criteria_set, units)
+
+
+@dataclass
+class _Classified:
+    key: str
+    reason: str
+
+
+class _Evaluator:
+    """One evaluation run: sets in force and sub-unit evaluations are read once and
+    shared by every composite that needs them."""
+
+    def __init__(self, year: int) -> None:
+        self.year = year
+        self.period = period_parse(str(year))
+        self.day = min(dt.date(year, 12, 31), timezone.localdate())
+        self.sets: dict[tuple[str, int | None], CriteriaSet] = {}
+        self.rows: dict[int, tuple[list[Criterion], list[CriterionIndicator]]] = {}
+        self.done: dict[tuple[str, int], Evaluation] = {}
+        self.depth = 0
+
+    # Sets in force per province, read once.
+    def _in_force(self, code: str, province_id: int | None) -> CriteriaSet:
+        key = (code, province_id)
+        if key not in self.sets:
+            province = AdminUnit(pk=province_id) if province_id else None
+            self.sets[key] = criteria_set_in_force(code=code, province=province)
+        return self.sets[key]
+
+    def run(self, code: str, units: Sequence[AdminUnit]) -> list[Evaluation]:
+        by_set: dict[int, tuple[CriteriaSet, list[AdminUnit]]] = {}
+        for unit in units:
+            criteria_set = self._in_force(code, unit.province_id if unit.valid_to is None else None)
+            by_set.setdefault(criteria_set.pk, (criteria_set, []))[1].append(unit)
+        for criteria_set, group in by_set.values():
+            self.run_version(criteria_set, group)
+        return [self.done[(code, unit.pk)] for unit in units]
+
+    def run_version(self, criteria_set: CriteriaSet, units: Sequence[AdminUnit]) -> list[Evaluation]:
+        if not units:
+            return []
+        if any(unit.level != criteria_set.level for unit in units):
+            raise DomainError(
+                _("Bộ “%(set)s” áp dụng cho cấp %(level)s.")
+                % {"set": criteria_set.name_vi, "level": Level(criteria_set.level).label}
+            )
+        if not criteria_set.applies_in(self.year):
+            raise DomainError(
+                _("Bộ “%(set)s” áp dụng từ %(start)s%(end)s, không cho năm %(year)s.")
+                % {
+                    "set": criteria_set.name_vi,
+                    "start": criteria_set.year_from,
+                    "end": f" đến {criteria_set.year_to}" if criteria_set.year_to else "",
+                    "year": self.year,
+                }
+            )
+        self.depth += 1
+        if self.depth > 8:
+            raise DomainError(_("Các bộ tiêu chí lồng nhau quá sâu."))
+        try:
+            evaluations = self._evaluate(criteria_set, units)
+        finally:
+            self.depth -= 1
+        for evaluation in evaluations:
+            self.done[(criteria_set.code, evaluation.unit.pk)] = evaluation
+        return evaluations
+
+    def _rows(self, criteria_set: CriteriaSet) -> tuple[list[Criterion], list[CriterionIndicator]]:
+        if criteria_set.pk not in self.rows:
+            self.rows[criteria_set.pk] = criteria_set_rows(criteria_set)
+        return self.rows[criteria_set.pk]
+
+    def _evaluate(self, criteria_set: CriteriaSet, units: Sequence[AdminUnit]) -> list[Evaluation]:
+        criteria, indicators = self._rows(criteria_set)
+        classified = self._classify(criteria_set, units)
+        computed = [i for i in indicators if i.kind == Kind.COMPUTED]
+        values: dict[str, IndicatorValues] = {}
+        if computed:
+            codes = list(dict.fromkeys(i.indicator for i in computed))
+            for result in indicators_values(codes=codes, units=units, period=self.period):
+                values[result.definition.code] = result
+        by_unit = {
+            code: {v.unit.pk: v for v in result.values} for code, result in values.items()
+        }
+        assessments = {
+            (a.unit_id, a.indicator_code): a
+            for a in Assessment.objects.filter(
+                set_code=criteria_set.code, year=self.year, unit__in=[u.pk for u in units]
+            ).select_related("entered_by")
+        }
+        composites = {
+            i.code: self._composite(criteria_set, i, units)
+            for i in indicators
+            if i.kind == Kind.COMPOSITE
+        }
+        # A set whose text counts more criteria than the catalogue holds is never met.
+        declared = (criteria_set.spec.get("declared") or {}).get("criteria") or 0
+        incomplete = declared > len(criteria)
+        frozen = any(v.frozen for v in values.values())
+        computed_at = (
+            min(v.computed_at for v in values.values()) if values else timezone.now()
+        )
+        evaluations = []
+        for unit in units:
+            where = classified[unit.pk]
+            results: dict[str, IndicatorResult] = {}
+            for indicator in indicators:
+                if indicator.kind == Kind.COMPUTED:
+                    found = values[indicator.indicator]
+                    results[indicator.code] = _computed(
+                        indicator, where.key, found, by_unit[indicator.indicator].get(unit.pk)
+                    )
+                elif indicator.kind == Kind.ASSESSED:
+                    assessment = assessments.get((unit.pk, indicator.code))
+                    status = (
+                        Status.MISSING
+                        if assessment is None
+                        else Status.PASS
+                        if assessment.verdict == Verdict.PASS
+                        else Status.FAIL
+                    )
+                    results[indicator.code] = IndicatorResult(
+                        indicator=indicator, status=status, assessment=assessment
+                    )
+                else:
+                    met, total, undecided, noun = composites[indicator.code].get(
+                        unit.pk, (0, 0, 0, "")
+                    )
+                    results[indicator.code] = _composite_result(
+                        indicator, where.key, met, total, undecided, noun
+                    )
+            criterion_results = [
+                CriterionResult(
+                    criterion=criterion,
+                    status=status_fold(
+                        r.status
+                        for r in results.values()
+                        if r.indicator.criterion_id == criterion.pk
+                    ),
+                    indicators=[
+                        r for r in results.values() if r.indicator.criterion_id == criterion.pk
+                    ],
+                )
+                for criterion in criteria
+            ]
+            conditions = [r for r in results.values() if r.indicator.criterion_id is None]
+            status = status_fold(
+                [c.status for c in criterion_results] + [c.status for c in conditions]
+            )
+            if status == Status.PASS and incomplete:
+                status = Status.MISSING
+            evaluations.append(
+                Evaluation(
+                    unit=unit,
+                    criteria_set=criteria_set,
+                    year=self.year,
+                    status=status,
+                    criteria=criterion_results,
+                    conditions=conditions,
+                    threshold_key=where.key,
+                    threshold_reason=where.reason,
+                    period=self.period.code,
+                    frozen=frozen,
+                    computed_at=computed_at,
+                )
+            )
+        return evaluations
+
+    def _classify(
+        self, criteria_set: CriteriaSet, units: Sequence[AdminUnit]
+    ) -> dict[int, _Classified]:
+        """The threshold key of each unit: its region or commune group in the year
+        (the province's classification, else the unit's own, else — for a current
+        commune — its predecessors' region), with the hardship rule of 318/QĐ-TTg."""
+        if criteria_set.varies_by == VariesBy.NOTHING:
+            return {unit.pk: _Classified(ALL_UNITS, "") for unit in units}
+        commune_of = {unit.pk: unit.commune_id or unit.pk for unit in units}
+        rows = {
+            c.unit_id: c
+            for c in CommuneClassification.objects.filter(
+                year=self.year, unit__in=set(commune_of.values())
+            )
+        }
+        communes = {
+            c.pk: c
+            for c in AdminUnit.objects.filter(pk__in=set(commune_of.values())).select_related(
+                "province"
+            )
+        }
+        hardship = str(criteria_set.spec.get("hardship_region") or "")
+        inherited: dict[int, str] = {}
+        if criteria_set.varies_by == VariesBy.REGION:
+            inherited = self._regions_from_lineage(
+                [c for c in communes.values() if not (c.region or c.province and c.province.region)]
+            )
+        classified = {}
+        for unit in units:
+            commune = communes.get(commune_of[unit.pk])
+            row = rows.get(commune_of[unit.pk])
+            if criteria_set.varies_by == VariesBy.COMMUNE_GROUP:
+                group = (row.commune_group if row else "") or (commune.commune_group if commune else "")
+                reason = _("phân loại năm %(year)s") % {"year": self.year} if row and row.commune_group else ""
+                classified[unit.pk] = _Classified(group, reason)
+                continue
+            if row is not None and hardship and (row.extremely_disadvantaged or row.safe_zone):
+                why = (
+                    _("xã đặc biệt khó khăn") if row.extremely_disadvantaged else _("xã an toàn khu")
+                )
+                classified[unit.pk] = _Classified(
+                    hardship, _("%(why)s: dùng ngưỡng vùng %(region)s") % {"why": why, "region": hardship}
+                )
+                continue
+            region = (
+                (row.region if row else "")
+                or (commune.region if commune else "")
+                or (commune.province.region if commune and commune.province else "")
+                or inherited.get(commune_of[unit.pk], "")
+            )
+            reason = ""
+            if commune_of[unit.pk] in inherited and region == inherited[commune_of[unit.pk]]:
+                reason = _("vùng của các xã trước sáp nhập")
+            classified[unit.pk] = _Classified(region, reason)
+        return classified
+
+    @staticmethod
+    def _regions_from_lineage(communes: Sequence[AdminUnit]) -> dict[int, str]:
+        """A current commune's region: that of most of its predecessors' provinces (a
+        2025 province can span two regions, as Lâm Đồng spans Tây Nguyên and the
+        south-central coast)."""
+        if not communes:
+            return {}
+        counts: dict[int, Counter[str]] = defaultdict(Counter)
+        for successor, region in UnitLineage.objects.filter(
+            successor__in=[c.pk for c in communes]
+        ).values_list("successor_id", "predecessor__province__region"):
+            if region:
+                counts[successor][region] += 1
+        return {pk: c.most_common(1)[0][0] for pk, c in counts.items() if c}
+
+    def _composite(
+        self, criteria_set: CriteriaSet, indicator: CriterionIndicator, units: Sequence[AdminUnit]
+    ) -> dict[int, tuple[int, int, int, str]]:
+        """Per unit: sub-units meeting the target, sub-units counted, sub-units not yet
+        decided (missing data), and what they are called."""
+        if indicator.over == SELF:
+            subunits = list(units)
+            parent_of = {u.pk: u.pk for u in units}
+        else:
+            column = f"{criteria_set.level}_id"
+            subunits = list(
+                AdminUnit.objects.valid_on(self.day)
+                .filter(level=indicator.over, **{f"{column}__in": [u.pk for u in units]})
+                .order_by("pk")
+            )
+            parent_of = {s.pk: getattr(s, column) for s in subunits}
+        todo = [s for s in subunits if (indicator.target_set, s.pk) not in self.done]
+        if todo:
+            self.run(indicator.target_set, todo)
+        noun = str(Level(indicator.over).label).lower() if indicator.over != SELF else ""
+        tally: dict[int, list[int]] = defaultdict(lambda: [0, 0, 0])
+        for subunit in subunits:
+            evaluation = self.done[(indicator.target_set, subunit.pk)]
+            status = evaluation.status
+            if indicator.target_criterion:
+                status = next(
+                    (
+                        c.status
+                        for c in evaluation.criteria
+                        if c.criterion.code == indicator.target_criterion
+                    ),
+                    Status.MISSING,
+                )
+            counts = tally[parent_of[subunit.pk]]
+            counts[1] += 1
+            if status == Status.PASS:
+                counts[0] += 1
+            elif status != Status.FAIL:
+                counts[2] += 1
+        return {pk: (met, total, undecided, noun) for pk, (met, total, undecided) in tally.items()}
+
+
+def _threshold(indicator: CriterionIndicator, key: str) -> Decimal | None:
+    value = indicator.thresholds.get(key, indicator.thresholds.get(ALL_UNITS))
+    return Decimal(value) if value is not None else None
+
+
+def _meets(comparator: str, value: Decimal, threshold: Decimal) -> bool:
+    return {
+        Comparator.GTE: value >= threshold,
+        Comparator.GT: value > threshold,
+        Comparator.LTE: value <= threshold,
+        Comparator.LT: value < threshold,
+        Comparator.EQ: value == threshold,
+        Comparator.PRESENT: value >= threshold,
+    }[comparator]
+
+
+def _gap(comparator: str, value: Decimal, threshold: Decimal) -> Decimal:
+    if comparator in (Comparator.LTE, Comparator.LT):
+        return value - threshold
+    return abs(threshold - value)
+
+
+def _units_needed(
+    comparator: str, threshold: Decimal, numerator: Decimal, denominator: Decimal
+) -> int | None:
+    """How many more (or, for an upper bound, fewer) counted households or people
+    would meet the threshold, the denominator unchanged."""
+    target = threshold * denominator / HUNDRED
+    if comparator == Comparator.GTE:
+        return max(math.ceil(target) - int(numerator), 0)
+    if comparator in (Comparator.GT, Comparator.EQ):
+        return max(math.floor(target) + 1 - int(numerator), 0) if comparator == Comparator.GT else None
+    if comparator == Comparator.LTE:
+        return max(int(numerator) - math.floor(target), 0)
+    if comparator == Comparator.LT:
+        return max(int(numerator) - (math.ceil(target) - 1), 0)
+    return None
+
+
+def _noun(values: IndicatorValues) -> str:
+    """What a registry share counts: people where it sums adults, else households."""
+    definition = values.definition
+    if definition.source != "registry" or not definition.denominator:
+        return ""
+    denominator = definition.spec.get("denominator") or {}
+    return _("người") if denominator.get("sum") else _("hộ")
+
+
+def _computed(
+    indicator: CriterionIndicator, key: str, values: IndicatorValues, value: Any
+) -> IndicatorResult:
+    threshold = _threshold(indicator, key)
+    base: dict[str, Any] = {
+        "indicator": indicator,
+        "threshold": threshold,
+        "threshold_key": key,
+        "definition_version": values.definition.version,
+    }
+    if value is not None:
+        base |= {"value": value.value, "numerator": value.numerator, "denominator": value.denominator}
+    if value is None or value.value is None:
+        return IndicatorResult(status=Status.MISSING, **base)
+    if threshold is None:
+        return IndicatorResult(status=Status.NO_THRESHOLD, **base)
+    if _meets(indicator.comparator, value.value, threshold):
+        return IndicatorResult(status=Status.PASS, **base)
+    if indicator.comparator == Comparator.PRESENT:
+        return IndicatorResult(status=Status.FAIL, **base)
+    needed = None
+    if values.definition.unit == "percent" and value.denominator:
+        needed = _units_needed(indicator.comparator, threshold, value.numerator, value.denominator)
+    elif values.definition.unit == "count":
+        needed = int(_gap(indicator.comparator, value.value, threshold).to_integral_value())
+    return IndicatorResult(
+        status=Status.FAIL,
+        gap=_gap(indicator.comparator, value.value, threshold),
+        gap_units=needed,
+        gap_noun=_noun(values),
+        **base,
+    )
+
+
+def _composite_result(
+    indicator: CriterionIndicator, key: str, met: int, total: int, undecided: int, noun: str
+) -> IndicatorResult:
+    threshold = _threshold(indicator, key)
+    percent = indicator.measure == CompositeMeasure.PERCENT
+    if percent and total == 0:
+        return IndicatorResult(indicator=indicator, status=Status.MISSING, threshold=threshold)
+    value = (Decimal(met) * HUNDRED / Decimal(total)).quantize(Decimal("0.01")) if percent else Decimal(met)
+    base: dict[str, Any] = {
+        "indicator": indicator,
+        "value": value,
+        "threshold": threshold,
+        "threshold_key": key,
+        "numerator": Decimal(met),
+        "denominator": Decimal(total),
+    }
+    if threshold is None:
+        return IndicatorResult(status=Status.NO_THRESHOLD, **base)
+    if _meets(indicator.comparator, value, threshold):
+        return IndicatorResult(status=Status.PASS, **base)
+    best = met + undecided
+    best_value = Decimal(best) * HUNDRED / Decimal(total) if percent and total else Decimal(best)
+    if undecided and _meets(indicator.comparator, best_value, threshold):
+        # The sub-units not yet decided could still carry it.
+        return IndicatorResult(status=Status.MISSING, **base)
+    needed = (
+        _units_needed(indicator.comparator, threshold, Decimal(met), Decimal(total))
+        if percent
+        else int(_gap(indicator.comparator, value, threshold))
+    )
+    return IndicatorResult(
+        status=Status.FAIL,
+        gap=_gap(indicator.comparator, value, threshold),
+        gap_units=needed,
+        gap_noun=noun,
+        **base,
+    )
+
+
+# --- Province views -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Matrix:
+    """Every commune of a province against a set: rows, the tiers' counts."""
+
+    province: AdminUnit
+    criteria_set: CriteriaSet
+    year: int
+    criteria: list[Criterion]
+    rows: list[Evaluation]
+    # (set, communes meeting it) for each commune-level set in force for the year.
+    tiers: list[tuple[CriteriaSet, int]] = field(default_factory=list)
+
+    @property
+    def missing_one(self) -> list[Evaluation]:
+        return [row for row in self.rows if row.total - row.passed == 1]
+
+
+def province_communes(*, province: AdminUnit, year: int) -> list[AdminUnit]:
+    day = min(dt.date(year, 12, 31), timezone.localdate())
+    return list(
+        AdminUnit.objects.valid_on(day)
+        .filter(province=province, level=Level.COMMUNE)
+        .order_by("name")
+    )
+
+
+def province_matrix(*, province: AdminUnit, code: str, year: int) -> Matrix:
+    """The province's communes against the set `code`, with how many communes meet
+    each commune set in force for the year (NTM, nâng cao, kiểu mẫu, the province's)."""
+    communes = province_communes(province=province, year=year)
+    evaluator = _Evaluator(year)
+    rows = evaluator.run(code, communes)
+    criteria_set = rows[0].criteria_set if rows else criteria_set_in_force(code=code, province=province)
+    tiers = []
+    for tier in criteria_sets_in_force(province=province):
+        if tier.level != Level.COMMUNE or not tier.applies_in(year):
+            continue
+        tier_rows = evaluator.run(tier.code, communes)
+        tiers.append((tier, sum(1 for r in tier_rows if r.status == Status.PASS)))
+    return Matrix(
+        province=province,
+        criteria_set=criteria_set,
+        year=year,
+        criteria=evaluator._rows(criteria_set)[0],
+        rows=rows,
+        tiers=tiers,
+    )
+
+
+def assessments_for(
+    *, set_code: str, unit: AdminUnit, year: int
+) -> Mapping[str, Assessment]:
+    return {
+        a.indicator_code: a
+        for a in Assessment.objects.filter(set_code=set_code, unit=unit, year=year).prefetch_related(
+            "evidence"
+        )
+    }

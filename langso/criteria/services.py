@@ -1,0 +1,510 @@
+"""Writes of criteria: sets (shipped, a central admin's, a province's) stored as new
+versions, a province's thresholds, officers' assessments with evidence, and the
+classification that picks a commune's thresholds."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from typing import IO, Any
+
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from langso.accounts.roles import Permission
+from langso.accounts.selectors import is_nationwide, user_has_unit_permission
+from langso.core.errors import AccessDenied, DomainError, ImportRejected, RowError
+from langso.core.services import audit_record, model_snapshot
+from langso.core.models import AuditEntry
+from langso.indicators.selectors import indicator_list
+from langso.places.models import AdminUnit, CommuneGroup, Level, Region
+
+from .catalogue import (
+    ALL_UNITS,
+    KnownSet,
+    Lined,
+    SetSpec,
+    catalogue_validate,
+    catalogue_xlsx_read,
+    catalogue_yaml_read,
+)
+from .models import (
+    Assessment,
+    AssessmentEvidence,
+    CommuneClassification,
+    Comparator,
+    CriteriaSet,
+    Criterion,
+    CriterionIndicator,
+    Kind,
+    Origin,
+    Verdict,
+)
+
+SHIPPED = Path(__file__).resolve().parent / "catalogue.yaml"
+EVIDENCE_TYPES = (".pdf", ".jpg", ".jpeg", ".png", ".docx", ".xlsx")
+EVIDENCE_MAX_BYTES = 20 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class CatalogueReport:
+    """What a load or import did: the versions added, and the sets already current."""
+
+    added: list[CriteriaSet]
+    unchanged: list[str]
+
+
+# --- Sets ---------------------------------------------------------------------------
+
+
+def _indicator_units() -> dict[str, str]:
+    """Each indicator's code and what a presence check needs: "presence" for a presence
+    entered by units, otherwise its unit."""
+    return {
+        d.code: "presence" if d.spec.get("entry") == "presence" else d.unit
+        for d in indicator_list()
+    }
+
+
+def _latest(code: str, province: AdminUnit | None) -> CriteriaSet | None:
+    return (
+        CriteriaSet.objects.filter(code=code, province=province).order_by("-version").first()
+    )
+
+
+def _known_sets(province: AdminUnit | None) -> dict[str, KnownSet]:
+    """The sets composites may count: the latest national ones, and the province's own
+    over them."""
+    known: dict[str, KnownSet] = {}
+    owners = [None] if province is None else [None, province]
+    for owner in owners:
+        codes = CriteriaSet.objects.filter(province=owner).values_list("code", flat=True).distinct()
+        for code in codes:
+            latest = _latest(code, owner)
+            if latest is None:
+                continue
+            known[code] = KnownSet(
+                level=latest.level,
+                criteria=frozenset(latest.criteria.values_list("code", flat=True)),
+                dependencies=frozenset(
+                    latest.indicators.filter(kind=Kind.COMPOSITE).values_list(
+                        "target_set", flat=True
+                    )
+                ),
+            )
+    return known
+
+
+def _check_actor(actor: Any, province: AdminUnit | None) -> None:
+    if actor is None:
+        return  # the shipped catalogue, loaded by the platform itself
+    if province is None:
+        if not is_nationwide(user=actor, permission=Permission.DEFINE_CRITERIA):
+            raise AccessDenied(_("Chỉ quản trị trung ương sửa được bộ tiêu chí quốc gia."))
+    elif province.level != Level.PROVINCE or province.valid_to is not None:
+        raise DomainError(_("Bộ tiêu chí riêng thuộc về một tỉnh hiện hành."))
+    elif not user_has_unit_permission(
+        user=actor, permission=Permission.DEFINE_CRITERIA, unit=province
+    ):
+        raise AccessDenied(
+            _("Bạn không có quyền ban hành tiêu chí của %(province)s.") % {"province": province}
+        )
+
+
+def _stricter_or_equal(comparator: str, national: Decimal, province: Decimal) -> bool:
+    if comparator in (Comparator.GTE, Comparator.GT):
+        return province >= national
+    if comparator in (Comparator.LTE, Comparator.LT):
+        return province <= national
+    return province == national
+
+
+def _variant_errors(national: CriteriaSet, spec: SetSpec) -> list[RowError]:
+    """A province's variant of a national set keeps its structure, and changes only the
+    thresholds the text leaves to provinces (or does not give), or makes others
+    stricter: where the law allows."""
+    errors: list[RowError] = []
+    same = {
+        "level": (national.level, spec.level),
+        "years": ((national.year_from, national.year_to), (spec.year_from, spec.year_to)),
+        "varies_by": (national.varies_by, spec.varies_by),
+        "criteria": (
+            [c.code for c in national.criteria.all()],
+            [c.code for c in spec.criteria],
+        ),
+    }
+    for column, (theirs, ours) in same.items():
+        if theirs != ours:
+            errors.append(
+                RowError(
+                    spec.line,
+                    column,
+                    _("biến thể của bộ quốc gia “%(code)s” phải giữ nguyên “%(column)s”")
+                    % {"code": national.code, "column": column},
+                )
+            )
+    ours_by_code = {i.code: i for i in spec.indicators}
+    for indicator in national.indicators.all():
+        mine = ours_by_code.pop(indicator.code, None)
+        if mine is None:
+            errors.append(
+                RowError(
+                    spec.line,
+                    "indicators",
+                    _("biến thể thiếu chỉ tiêu “%(code)s” của bộ quốc gia")
+                    % {"code": indicator.code},
+                )
+            )
+            continue
+        shape = (indicator.kind, indicator.indicator, indicator.comparator, indicator.target_set)
+        if shape != (mine.kind, mine.indicator, mine.comparator, mine.target_set):
+            errors.append(
+                RowError(
+                    mine.line,
+                    "kind",
+                    _("chỉ tiêu “%(code)s”: tỉnh không đổi cách đánh giá của bộ quốc gia")
+                    % {"code": indicator.code},
+                )
+            )
+            continue
+        for key, value in mine.thresholds.items():
+            given = indicator.thresholds.get(key)
+            if indicator.provincial or given is None:
+                continue
+            if not _stricter_or_equal(indicator.comparator, Decimal(given), Decimal(value)):
+                errors.append(
+                    RowError(
+                        mine.line,
+                        "threshold",
+                        _(
+                            "chỉ tiêu “%(code)s”: ngưỡng %(key)s của trung ương là %(national)s;"
+                            " tỉnh chỉ được đặt chặt hơn"
+                        )
+                        % {"code": indicator.code, "key": key, "national": given},
+                    )
+                )
+        for key in indicator.thresholds.keys() - mine.thresholds.keys():
+            errors.append(
+                RowError(
+                    mine.line,
+                    "threshold",
+                    _("chỉ tiêu “%(code)s”: không bỏ được ngưỡng %(key)s của trung ương")
+                    % {"code": indicator.code, "key": key},
+                )
+            )
+    errors.extend(
+        RowError(
+            extra.line,
+            "code",
+            _("biến thể không thêm được chỉ tiêu “%(code)s”") % {"code": extra.code},
+        )
+        for extra in ours_by_code.values()
+    )
+    return errors
+
+
+def _fields(spec: SetSpec) -> dict[str, Any]:
+    return {
+        "name_vi": spec.name_vi,
+        "name_en": spec.name_en,
+        "legal_basis": spec.legal_basis,
+        "level": spec.level,
+        "year_from": spec.year_from,
+        "year_to": spec.year_to,
+        "varies_by": spec.varies_by,
+        "status": spec.status,
+        "sources": spec.sources,
+        "note": spec.note,
+        "spec": spec.spec,
+    }
+
+
+def _save(
+    *, spec: SetSpec, province: AdminUnit | None, origin: str, actor: Any
+) -> CriteriaSet | None:
+    """Store `spec` as the next version of its set, unless it says what the current
+    version says (None then)."""
+    fields = _fields(spec)
+    latest = _latest(spec.code, province)
+    if latest is not None and all(getattr(latest, k) == v for k, v in fields.items()):
+        return None
+    criteria_set = CriteriaSet.objects.create(
+        code=spec.code,
+        version=(latest.version + 1) if latest else 1,
+        province=province,
+        origin=origin,
+        created_by=actor,
+        **fields,
+    )
+    criteria = Criterion.objects.bulk_create(
+        Criterion(
+            criteria_set=criteria_set,
+            code=c.code,
+            name_vi=c.name_vi,
+            name_en=c.name_en,
+            group=c.group,
+            position=position,
+            status=c.status,
+            sources=c.sources,
+            note=c.note,
+        )
+        for position, c in enumerate(spec.criteria)
+    )
+    by_code = {c.code: c for c in criteria}
+    CriterionIndicator.objects.bulk_create(
+        CriterionIndicator(
+            criteria_set=criteria_set,
+            criterion=by_code[i.criterion] if i.criterion is not None else None,
+            code=i.code,
+            name_vi=i.name_vi,
+            name_en=i.name_en,
+            position=position,
+            kind=i.kind,
+            indicator=i.indicator,
+            comparator=i.comparator,
+            thresholds=i.thresholds,
+            threshold_status=i.threshold_status,
+            provincial=i.provincial,
+            target_set=i.target_set,
+            target_criterion=i.target_criterion,
+            over=i.over,
+            measure=i.measure,
+            status=i.status,
+            sources=i.sources,
+            pass_conditions=i.pass_conditions,
+            note=i.note,
+        )
+        for position, i in enumerate(spec.indicators)
+    )
+    return criteria_set
+
+
+@transaction.atomic
+def criteria_sets_save(
+    *,
+    actor: Any,
+    raw_sets: Sequence[Lined],
+    sources: Mapping[str, str] | None = None,
+    province: AdminUnit | None = None,
+    origin: str = Origin.EDITED,
+) -> CatalogueReport:
+    """Validate every set, then store each changed one as a new version: all or
+    nothing. A province's set with a national set's code is its variant of it."""
+    _check_actor(actor, province)
+    specs = catalogue_validate(
+        raw_sets,
+        sources=sources or {},
+        indicators=_indicator_units(),
+        stored=_known_sets(province),
+    )
+    if province is not None:
+        errors: list[RowError] = []
+        for spec in specs:
+            national = _latest(spec.code, None)
+            if national is not None and not national.spec.get("provincial_content"):
+                errors.extend(_variant_errors(national, spec))
+        if errors:
+            raise ImportRejected(errors)
+    added: list[CriteriaSet] = []
+    unchanged: list[str] = []
+    for spec in specs:
+        saved = _save(spec=spec, province=province, origin=origin, actor=actor)
+        if saved is None:
+            unchanged.append(spec.code)
+        else:
+            added.append(saved)
+    return CatalogueReport(added=added, unchanged=unchanged)
+
+
+def criteria_catalogue_import(
+    *, actor: Any, province: AdminUnit | None, filename: str, file: IO[bytes]
+) -> CatalogueReport:
+    """A YAML or XLSX file of sets, by a central admin (national) or for a province."""
+    name = filename.lower()
+    if name.endswith((".yaml", ".yml")):
+        raw_sets, sources = catalogue_yaml_read(file.read())
+    elif name.endswith(".xlsx"):
+        raw_sets, sources = [catalogue_xlsx_read(file)], {}
+    else:
+        raise DomainError(_("Chỉ nhận tệp .yaml, .yml hoặc .xlsx."))
+    return criteria_sets_save(
+        actor=actor, raw_sets=raw_sets, sources=sources, province=province, origin=Origin.IMPORTED
+    )
+
+
+def criteria_catalogue_load(*, path: Path = SHIPPED) -> CatalogueReport:
+    """The shipped national catalogue: each set whose entry changed gets a version."""
+    raw_sets, sources = catalogue_yaml_read(path.read_bytes())
+    return criteria_sets_save(actor=None, raw_sets=raw_sets, sources=sources, origin=Origin.SHIPPED)
+
+
+def _relined(value: Any) -> Any:
+    """A stored spec as the validator reads it (no lines: errors then name the field)."""
+    if isinstance(value, Mapping):
+        lined = Lined({k: _relined(v) for k, v in value.items()})
+        lined.line = 0
+        return lined
+    if isinstance(value, list):
+        return [_relined(v) for v in value]
+    return value
+
+
+def province_thresholds_set(
+    *,
+    actor: Any,
+    province: AdminUnit,
+    set_code: str,
+    thresholds: Mapping[str, Mapping[str, str | None]],
+) -> CriteriaSet | None:
+    """The province's thresholds for a set ({indicator code: {region or group or "*":
+    value, None for unknown}}), stored as the next version of its variant."""
+    base = _latest(set_code, province) or _latest(set_code, None)
+    if base is None:
+        raise DomainError(_("Không có bộ tiêu chí “%(code)s”.") % {"code": set_code})
+    spec = _relined(base.spec)
+    items = [i for c in spec.get("criteria") or [] for i in (c.get("indicators") or [])]
+    items += spec.get("conditions") or []
+    by_code = {str(i.get("code")): i for i in items if isinstance(i, Mapping)}
+    for code, values in thresholds.items():
+        item = by_code.get(code)
+        if item is None or item.get("comparator") in (None, Comparator.PRESENT):
+            raise DomainError(_("Chỉ tiêu “%(code)s” không có ngưỡng số.") % {"code": code})
+        known = {k: v for k, v in values.items() if v not in (None, "")}
+        if list(known) == [ALL_UNITS]:
+            item["threshold"] = known[ALL_UNITS]
+        else:
+            item["threshold"] = dict(known) or "unknown"
+        item["threshold_status"] = "provincial"
+    report = criteria_sets_save(actor=actor, raw_sets=[spec], sources={}, province=province)
+    return report.added[0] if report.added else None
+
+
+# --- Assessments and classification -------------------------------------------------
+
+
+def _evidence_check(files: Sequence[UploadedFile]) -> None:
+    for upload in files:
+        name = (upload.name or "").lower()
+        if not name.endswith(EVIDENCE_TYPES):
+            raise DomainError(
+                _("Tệp minh chứng “%(name)s”: chỉ nhận %(types)s.")
+                % {"name": upload.name, "types": ", ".join(EVIDENCE_TYPES)}
+            )
+        if (upload.size or 0) > EVIDENCE_MAX_BYTES:
+            raise DomainError(
+                _("Tệp minh chứng “%(name)s” lớn hơn 20 MB.") % {"name": upload.name}
+            )
+
+
+@transaction.atomic
+def assessment_record(
+    *,
+    actor: Any,
+    criteria_set: CriteriaSet,
+    indicator_code: str,
+    unit: AdminUnit,
+    year: int,
+    verdict: str,
+    note: str = "",
+    evidence: Sequence[UploadedFile] = (),
+) -> Assessment:
+    """An officer's đạt / chưa đạt on an assessed indicator, with evidence files. A new
+    finding replaces the previous one for the same year; the audit trail keeps both."""
+    if not user_has_unit_permission(user=actor, permission=Permission.ASSESS_CRITERIA, unit=unit):
+        raise AccessDenied(_("Bạn không có quyền đánh giá tiêu chí của %(unit)s.") % {"unit": unit})
+    indicator = criteria_set.indicators.filter(code=indicator_code).first()
+    if indicator is None or indicator.kind != Kind.ASSESSED:
+        raise DomainError(
+            _("“%(code)s” không phải chỉ tiêu do cán bộ đánh giá trong bộ này.")
+            % {"code": indicator_code}
+        )
+    if unit.level != criteria_set.level:
+        raise DomainError(
+            _("Bộ “%(set)s” áp dụng cho cấp %(level)s.")
+            % {"set": criteria_set.name_vi, "level": Level(criteria_set.level).label}
+        )
+    if not criteria_set.applies_in(year):
+        raise DomainError(
+            _("Bộ “%(set)s” không áp dụng cho năm %(year)s.")
+            % {"set": criteria_set.name_vi, "year": year}
+        )
+    if verdict not in Verdict.values:
+        raise DomainError(_("Kết quả phải là đạt hoặc chưa đạt."))
+    _evidence_check(evidence)
+    if verdict == Verdict.PASS and not evidence and not note.strip():
+        raise DomainError(_("Ghi “đạt” cần minh chứng: một tệp hoặc một ghi chú."))
+    existing = (
+        Assessment.objects.select_for_update()
+        .filter(set_code=criteria_set.code, unit=unit, year=year, indicator_code=indicator_code)
+        .first()
+    )
+    fields = ["verdict", "note", "entered_by"]
+    before = model_snapshot(existing, fields) if existing else {}
+    assessment = existing or Assessment(
+        set_code=criteria_set.code,
+        indicator_code=indicator_code,
+        unit=unit,
+        province_id=unit.province_id,
+        year=year,
+    )
+    assessment.verdict = verdict
+    assessment.note = note.strip()
+    assessment.entered_by = actor
+    assessment.save()
+    for upload in evidence:
+        AssessmentEvidence.objects.create(assessment=assessment, file=upload)
+    audit_record(
+        actor=actor,
+        instance=assessment,
+        action=AuditEntry.Action.UPDATE if existing else AuditEntry.Action.CREATE,
+        before=before,
+        after=model_snapshot(assessment, fields),
+    )
+    return assessment
+
+
+@transaction.atomic
+def commune_classification_set(
+    *,
+    actor: Any,
+    unit: AdminUnit,
+    year: int,
+    region: str = "",
+    commune_group: str = "",
+    extremely_disadvantaged: bool = False,
+    safe_zone: bool = False,
+) -> CommuneClassification:
+    """A commune's classification for a year, set by the province."""
+    if unit.level != Level.COMMUNE:
+        raise DomainError(_("Chỉ phân loại được đơn vị cấp xã."))
+    if not user_has_unit_permission(
+        user=actor, permission=Permission.SET_COMMUNE_GROUP, unit=unit
+    ):
+        raise AccessDenied(_("Bạn không có quyền phân loại %(unit)s.") % {"unit": unit})
+    if region and region not in Region.values:
+        raise DomainError(_("Vùng “%(region)s” không có.") % {"region": region})
+    if commune_group and commune_group not in CommuneGroup.values:
+        raise DomainError(_("Nhóm xã “%(group)s” không có.") % {"group": commune_group})
+    fields = ["region", "commune_group", "extremely_disadvantaged", "safe_zone"]
+    existing = (
+        CommuneClassification.objects.select_for_update().filter(unit=unit, year=year).first()
+    )
+    before = model_snapshot(existing, fields) if existing else {}
+    classification = existing or CommuneClassification(unit=unit, year=year)
+    classification.region = region
+    classification.commune_group = commune_group
+    classification.extremely_disadvantaged = extremely_disadvantaged
+    classification.safe_zone = safe_zone
+    classification.set_by = actor
+    classification.save()
+    audit_record(
+        actor=actor,
+        instance=classification,
+        action=AuditEntry.Action.UPDATE if existing else AuditEntry.Action.CREATE,
+        before=before,
+        after=model_snapshot(classification, fields),
+    )
+    return classification
