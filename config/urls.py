@@ -14,6 +14,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("so-dang-ky/", include("langso.registry.urls")),
     path("khao-sat/", include("langso.surveys.urls")),
     path("chi-so/", include("langso.indicators.urls")),
+    path("tieu-chi/", include("langso.criteria.urls")),
     path("openrosa/", include("langso.surveys.urls_openrosa")),
     path("", include("langso.places.urls")),
 ]

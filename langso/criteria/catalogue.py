@@ -31,7 +31,7 @@ A set:
       - code: KM3
         kind: composite
         set: thon_thong_minh      # sub-units (or `over: self`) meeting a set…
-        criterion: "2"            # …or one of its criteria
+        criterion: "2"            # …or one of its criteria (or indicators: "8.4")
         over: village
         measure: count            # or percent
         comparator: gte
@@ -183,8 +183,9 @@ class SetSpec:
 
 @dataclass(frozen=True)
 class KnownSet:
-    """What the validator needs of a set already stored: its level and criteria, for
-    composites that count it, and the sets its own composites count, for cycles."""
+    """What the validator needs of a set already stored: its level and the codes of its
+    criteria and indicators, for composites that count it, and the sets its own
+    composites count, for cycles."""
 
     level: str
     criteria: frozenset[str]
@@ -612,7 +613,8 @@ def _thresholds(
     if given is None or given == "unknown":
         return {}, False
     if not isinstance(given, Mapping):
-        given = {ALL_UNITS: given} if keys == (ALL_UNITS,) else {key: given for key in keys}
+        # One number: the same threshold whatever the region or group.
+        given = {ALL_UNITS: given}
     elif keys == (ALL_UNITS,):
         errors.add(
             raw,
@@ -622,7 +624,7 @@ def _thresholds(
         return {}, True
     thresholds: dict[str, str] = {}
     for key, value in given.items():
-        if key not in keys:
+        if key not in keys and key != ALL_UNITS:
             errors.add(
                 raw,
                 "threshold",
@@ -701,7 +703,8 @@ def _indicator(
         elif comparator == Comparator.PRESENT:
             if raw.get("threshold") not in (None, "unknown", "Đạt"):
                 errors.add(raw, "threshold", _("“present” không có ngưỡng số"))
-            thresholds, written = {key: "100" for key in keys}, True
+            # A presence is met at 100%: the unit has it.
+            thresholds, written = {ALL_UNITS: "100"}, True
         else:
             thresholds, written = _thresholds(raw, raw.get("threshold"), keys, errors)
         if kind == Kind.COMPUTED and comparator == Comparator.PRESENT and fields["indicator"]:
@@ -777,7 +780,8 @@ def _check_composites(
     for spec in specs:
         known[spec.code] = KnownSet(
             level=spec.level,
-            criteria=frozenset(c.code for c in spec.criteria),
+            criteria=frozenset(c.code for c in spec.criteria)
+            | frozenset(i.code for i in spec.indicators),
             dependencies=frozenset(spec.dependencies()),
         )
     for spec in specs:
@@ -805,7 +809,7 @@ def _check_composites(
                 errors.add(
                     line,
                     "criterion",
-                    _("bộ “%(code)s” không có tiêu chí “%(criterion)s”")
+                    _("bộ “%(code)s” không có tiêu chí hay chỉ tiêu “%(criterion)s”")
                     % {"code": indicator.target_set, "criterion": indicator.target_criterion},
                 )
         cycle = _cycle(spec.code, known)

@@ -83,8 +83,12 @@ def criteria_sets_in_force(*, province: AdminUnit | None) -> list[CriteriaSet]:
     return sorted(by_code.values(), key=lambda s: (-s.year_from, s.level, s.code))
 
 
-def criteria_set_in_force(*, code: str, province: AdminUnit | None) -> CriteriaSet:
-    """The province's variant or own set of `code` if it has one, else the national."""
+def criteria_set_in_force(
+    *, code: str, province: AdminUnit | None, year: int | None = None
+) -> CriteriaSet:
+    """The province's variant or own set of `code` if it has one (that applies in
+    `year`, when given), else the national."""
+    found = None
     for owner in ([province] if province is not None else []) + [None]:
         found = (
             CriteriaSet.objects.filter(code=code, province=owner)
@@ -92,8 +96,10 @@ def criteria_set_in_force(*, code: str, province: AdminUnit | None) -> CriteriaS
             .order_by("-version")
             .first()
         )
-        if found is not None:
+        if found is not None and (year is None or found.applies_in(year)):
             return found
+    if found is not None:
+        return found
     raise NotFound(_("Không có bộ tiêu chí “%(code)s”.") % {"code": code})
 
 
@@ -228,7 +234,7 @@ class _Evaluator:
         key = (code, province_id)
         if key not in self.sets:
             province = AdminUnit(pk=province_id) if province_id else None
-            self.sets[key] = criteria_set_in_force(code=code, province=province)
+            self.sets[key] = criteria_set_in_force(code=code, province=province, year=self.year)
         return self.sets[key]
 
     def run(self, code: str, units: Sequence[AdminUnit]) -> list[Evaluation]:
@@ -307,6 +313,14 @@ class _Evaluator:
         evaluations = []
         for unit in units:
             where = classified[unit.pk]
+            if criteria_set.varies_by and not where.key:
+                # Thresholds differ by region or group, and this commune has none yet:
+                # the province must classify it before any threshold applies.
+                where = _Classified(
+                    "",
+                    _("chưa xếp vùng") if criteria_set.varies_by == VariesBy.REGION
+                    else _("chưa xếp nhóm xã"),
+                )
             results: dict[str, IndicatorResult] = {}
             for indicator in indicators:
                 if indicator.kind == Kind.COMPUTED:
@@ -466,11 +480,19 @@ class _Evaluator:
             evaluation = self.done[(indicator.target_set, subunit.pk)]
             status = evaluation.status
             if indicator.target_criterion:
+                # A criterion of the target set, or one of its indicators ("8.4").
                 status = next(
                     (
                         c.status
                         for c in evaluation.criteria
                         if c.criterion.code == indicator.target_criterion
+                    ),
+                    None,
+                ) or next(
+                    (
+                        r.status
+                        for r in evaluation.results()
+                        if r.indicator.code == indicator.target_criterion
                     ),
                     Status.MISSING,
                 )
@@ -486,6 +508,12 @@ class _Evaluator:
 def _threshold(indicator: CriterionIndicator, key: str) -> Decimal | None:
     value = indicator.thresholds.get(key, indicator.thresholds.get(ALL_UNITS))
     return Decimal(value) if value is not None else None
+
+
+def _unclassified(indicator: CriterionIndicator, key: str) -> bool:
+    """A threshold per region or group, for a unit with neither: no threshold can be
+    chosen, which is missing data (the classification), not a missing threshold."""
+    return not key and bool(indicator.thresholds) and ALL_UNITS not in indicator.thresholds
 
 
 def _meets(comparator: str, value: Decimal, threshold: Decimal) -> bool:
@@ -543,7 +571,7 @@ def _computed(
     }
     if value is not None:
         base |= {"value": value.value, "numerator": value.numerator, "denominator": value.denominator}
-    if value is None or value.value is None:
+    if value is None or value.value is None or _unclassified(indicator, key):
         return IndicatorResult(status=Status.MISSING, **base)
     if threshold is None:
         return IndicatorResult(status=Status.NO_THRESHOLD, **base)
@@ -581,6 +609,8 @@ def _composite_result(
         "numerator": Decimal(met),
         "denominator": Decimal(total),
     }
+    if _unclassified(indicator, key):
+        return IndicatorResult(status=Status.MISSING, **base)
     if threshold is None:
         return IndicatorResult(status=Status.NO_THRESHOLD, **base)
     if _meets(indicator.comparator, value, threshold):

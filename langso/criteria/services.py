@@ -88,7 +88,8 @@ def _known_sets(province: AdminUnit | None) -> dict[str, KnownSet]:
                 continue
             known[code] = KnownSet(
                 level=latest.level,
-                criteria=frozenset(latest.criteria.values_list("code", flat=True)),
+                criteria=frozenset(latest.criteria.values_list("code", flat=True))
+                | frozenset(latest.indicators.values_list("code", flat=True)),
                 dependencies=frozenset(
                     latest.indicators.filter(kind=Kind.COMPOSITE).values_list(
                         "target_set", flat=True
@@ -335,10 +336,16 @@ def criteria_catalogue_import(
     )
 
 
-def criteria_catalogue_load(*, path: Path = SHIPPED) -> CatalogueReport:
-    """The shipped national catalogue: each set whose entry changed gets a version."""
+def criteria_catalogue_load(
+    *, path: Path = SHIPPED, province: AdminUnit | None = None
+) -> CatalogueReport:
+    """A catalogue file shipped with the platform — the national sets, or a demo
+    province's own — loaded by the platform itself: each set whose entry changed gets
+    a version."""
     raw_sets, sources = catalogue_yaml_read(path.read_bytes())
-    return criteria_sets_save(actor=None, raw_sets=raw_sets, sources=sources, origin=Origin.SHIPPED)
+    return criteria_sets_save(
+        actor=None, raw_sets=raw_sets, sources=sources, province=province, origin=Origin.SHIPPED
+    )
 
 
 def _relined(value: Any) -> Any:
