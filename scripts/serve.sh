@@ -29,6 +29,8 @@ log "Loading a synthetic demo province"
 "$PY" manage.py rebuild_household_aggregates
 log "Publishing the shipped survey forms and a demo digital team"
 "$PY" manage.py load_demo_surveys
+log "Loading the NTM criteria sets and the demo province's own"
+"$PY" manage.py load_demo_criteria
 
 # The worker gets its own process group, so that stopping it also stops the child
 # process of its autoreloader.
