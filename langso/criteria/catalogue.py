@@ -55,7 +55,7 @@ from langso.places.models import CommuneGroup, Level, Region
 from .models import Comparator, CompositeMeasure, FactStatus, Kind, VariesBy
 
 # Depth of each level, to check that a composite counts units below the set's level.
-DEPTH = {Level.PROVINCE: 0, Level.DISTRICT: 1, Level.COMMUNE: 2, Level.VILLAGE: 3}
+DEPTH: dict[str, int] = {Level.PROVINCE: 0, Level.DISTRICT: 1, Level.COMMUNE: 2, Level.VILLAGE: 3}
 SELF = "self"
 ALL_UNITS = "*"
 NUMERIC = (Comparator.GTE, Comparator.GT, Comparator.LTE, Comparator.LT, Comparator.EQ)
@@ -114,7 +114,7 @@ class _LineLoader(yaml.SafeLoader):
 
 
 def _construct_lined(loader: _LineLoader, node: yaml.MappingNode) -> Lined:
-    mapping = Lined(loader.construct_mapping(node, deep=True))
+    mapping = Lined({str(k): v for k, v in loader.construct_mapping(node, deep=True).items()})
     mapping.line = node.start_mark.line + 1
     return mapping
 
@@ -255,7 +255,7 @@ def catalogue_xlsx_read(file: IO[bytes] | bytes) -> Lined:
     data = file if isinstance(file, bytes) else file.read()
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as exc:  # noqa: BLE001  # openpyxl raises many kinds on a bad file
+    except Exception as exc:  # openpyxl raises many kinds on a bad file
         raise ImportRejected([RowError(0, "xlsx", _("không đọc được tệp XLSX"))]) from exc
     errors = [
         RowError(0, sheet, _("thiếu trang “%(sheet)s”") % {"sheet": sheet})
@@ -374,7 +374,9 @@ def _slug_ok(code: str) -> bool:
     return bool(code) and len(code) <= 64 and code.replace("-", "").replace("_", "").isalnum()
 
 
-def _sources(raw: Lined, key: str, sources: Mapping[str, str], errors: _Errors) -> list[dict]:
+def _sources(
+    raw: Lined, key: str, sources: Mapping[str, str], errors: _Errors
+) -> list[dict[str, str]]:
     given = raw.get(key) or []
     if isinstance(given, str):
         given = [given]
@@ -389,7 +391,9 @@ def _sources(raw: Lined, key: str, sources: Mapping[str, str], errors: _Errors) 
         elif name in sources:
             found.append({"id": name, "url": sources[name]})
         else:
-            errors.add(raw, key, _("nguồn “%(source)s” không có trong “sources”") % {"source": name})
+            errors.add(
+                raw, key, _("nguồn “%(source)s” không có trong “sources”") % {"source": name}
+            )
     return found
 
 
@@ -505,9 +509,7 @@ def _set(
         if given in ("unknown", None, []):
             # The text's indicators could not be read: an officer assesses the whole
             # criterion, so the set can still be evaluated, and nothing is invented.
-            given = [
-                _implicit(raw_criterion, criterion_code, criterion_name or _("(chưa rõ tên)"))
-            ]
+            given = [_implicit(raw_criterion, criterion_code, criterion_name or _("(chưa rõ tên)"))]
         if not isinstance(given, list):
             errors.add(raw_criterion, "indicators", _("cần một danh sách chỉ tiêu hoặc unknown"))
             continue
@@ -530,14 +532,18 @@ def _set(
     if not criteria and not specs:
         errors.add(raw, "criteria", _("bộ tiêu chí cần ít nhất một tiêu chí hoặc điều kiện"))
     for spec in specs:
-        if spec.kind == Kind.COMPOSITE and spec.over not in (SELF, "") and level in DEPTH:
-            if DEPTH[spec.over] <= DEPTH[level]:
-                errors.add(
-                    spec.line,
-                    "over",
-                    _("“%(over)s” không phải cấp dưới của cấp “%(level)s”")
-                    % {"over": spec.over, "level": level},
-                )
+        if (
+            spec.kind == Kind.COMPOSITE
+            and spec.over not in (SELF, "")
+            and level in DEPTH
+            and DEPTH[spec.over] <= DEPTH[level]
+        ):
+            errors.add(
+                spec.line,
+                "over",
+                _("“%(over)s” không phải cấp dưới của cấp “%(level)s”")
+                % {"over": spec.over, "level": level},
+            )
     if len(errors.items) > before:
         return None
     return SetSpec(
@@ -639,8 +645,7 @@ def _thresholds(
             errors.add(
                 raw,
                 "threshold",
-                _("ngưỡng “%(value)s” của %(key)s không phải là số")
-                % {"value": value, "key": key},
+                _("ngưỡng “%(value)s” của %(key)s không phải là số") % {"value": value, "key": key},
             )
             continue
         thresholds[str(key)] = str(number)
@@ -707,11 +712,13 @@ def _indicator(
             thresholds, written = {ALL_UNITS: "100"}, True
         else:
             thresholds, written = _thresholds(raw, raw.get("threshold"), keys, errors)
-        if kind == Kind.COMPUTED and comparator == Comparator.PRESENT and fields["indicator"]:
-            if indicators.get(fields["indicator"]) != "presence":
-                errors.add(
-                    raw, "comparator", _("“present” chỉ dùng với chỉ số có/không (presence)")
-                )
+        if (
+            kind == Kind.COMPUTED
+            and comparator == Comparator.PRESENT
+            and fields["indicator"]
+            and indicators.get(fields["indicator"]) != "presence"
+        ):
+            errors.add(raw, "comparator", _("“present” chỉ dùng với chỉ số có/không (presence)"))
     elif comparator or raw.get("threshold") is not None:
         errors.add(raw, "comparator", _("chỉ tiêu do cán bộ đánh giá không có ngưỡng"))
     if kind == Kind.COMPOSITE:

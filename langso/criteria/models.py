@@ -105,9 +105,7 @@ class CriteriaSet(models.Model):
 class Criterion(models.Model):
     """A criterion (tiêu chí) of one set version: met when all its indicators are."""
 
-    criteria_set = models.ForeignKey(
-        CriteriaSet, on_delete=models.CASCADE, related_name="criteria"
-    )
+    criteria_set = models.ForeignKey(CriteriaSet, on_delete=models.CASCADE, related_name="criteria")
     code = models.CharField(_("số"), max_length=16)
     name_vi = models.CharField(_("tên"), max_length=300)
     name_en = models.CharField(_("tên (tiếng Anh)"), max_length=300, blank=True)
@@ -243,6 +241,9 @@ class Assessment(models.Model):
         ]
         indexes = [models.Index(fields=["province", "year"], name="assessment_province_year")]
 
+    def __str__(self) -> str:
+        return f"{self.set_code} {self.indicator_code} {self.year}: {self.verdict}"
+
 
 def assessment_evidence_path(instance: AssessmentEvidence, filename: str) -> str:
     assessment = instance.assessment
@@ -253,6 +254,9 @@ class AssessmentEvidence(models.Model):
     assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="evidence")
     file = models.FileField(upload_to=assessment_evidence_path, max_length=300)
     uploaded_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return str(self.file.name)
 
 
 class CommuneClassification(models.Model):
@@ -278,3 +282,6 @@ class CommuneClassification(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["unit", "year"], name="commune_classification_year")
         ]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id} {self.year}"

@@ -52,6 +52,7 @@ _ORDER = (Status.FAIL, Status.NO_THRESHOLD, Status.MISSING, Status.PASS)
 
 
 def status_fold(statuses: Iterable[str]) -> str:
+    """The worst of `statuses` (pass when there are none)."""
     seen = set(statuses)
     return next((s for s in _ORDER if s in seen), Status.PASS)
 
@@ -186,7 +187,7 @@ class Evaluation:
     @property
     def short(self) -> list[CriterionResult]:
         """The criteria not met, failures first: what is missing."""
-        rank = {s: i for i, s in enumerate(_ORDER)}
+        rank: dict[str, int] = {s: i for i, s in enumerate(_ORDER)}
         return sorted(
             (c for c in self.criteria if c.status != Status.PASS),
             key=lambda c: rank[c.status],
@@ -246,7 +247,9 @@ class _Evaluator:
             self.run_version(criteria_set, group)
         return [self.done[(code, unit.pk)] for unit in units]
 
-    def run_version(self, criteria_set: CriteriaSet, units: Sequence[AdminUnit]) -> list[Evaluation]:
+    def run_version(
+        self, criteria_set: CriteriaSet, units: Sequence[AdminUnit]
+    ) -> list[Evaluation]:
         if not units:
             return []
         if any(unit.level != criteria_set.level for unit in units):
@@ -289,9 +292,7 @@ class _Evaluator:
             codes = list(dict.fromkeys(i.indicator for i in computed))
             for result in indicators_values(codes=codes, units=units, period=self.period):
                 values[result.definition.code] = result
-        by_unit = {
-            code: {v.unit.pk: v for v in result.values} for code, result in values.items()
-        }
+        by_unit = {code: {v.unit.pk: v for v in result.values} for code, result in values.items()}
         assessments = {
             (a.unit_id, a.indicator_code): a
             for a in Assessment.objects.filter(
@@ -307,9 +308,7 @@ class _Evaluator:
         declared = (criteria_set.spec.get("declared") or {}).get("criteria") or 0
         incomplete = declared > len(criteria)
         frozen = any(v.frozen for v in values.values())
-        computed_at = (
-            min(v.computed_at for v in values.values()) if values else timezone.now()
-        )
+        computed_at = min(v.computed_at for v in values.values()) if values else timezone.now()
         evaluations = []
         for unit in units:
             where = classified[unit.pk]
@@ -318,7 +317,8 @@ class _Evaluator:
                 # the province must classify it before any threshold applies.
                 where = _Classified(
                     "",
-                    _("chưa xếp vùng") if criteria_set.varies_by == VariesBy.REGION
+                    _("chưa xếp vùng")
+                    if criteria_set.varies_by == VariesBy.REGION
                     else _("chưa xếp nhóm xã"),
                 )
             results: dict[str, IndicatorResult] = {}
@@ -330,7 +330,7 @@ class _Evaluator:
                     )
                 elif indicator.kind == Kind.ASSESSED:
                     assessment = assessments.get((unit.pk, indicator.code))
-                    status = (
+                    status: str = (
                         Status.MISSING
                         if assessment is None
                         else Status.PASS
@@ -409,23 +409,32 @@ class _Evaluator:
         inherited: dict[int, str] = {}
         if criteria_set.varies_by == VariesBy.REGION:
             inherited = self._regions_from_lineage(
-                [c for c in communes.values() if not (c.region or c.province and c.province.region)]
+                [c for c in communes.values() if not _own_region(c)]
             )
         classified = {}
         for unit in units:
             commune = communes.get(commune_of[unit.pk])
             row = rows.get(commune_of[unit.pk])
             if criteria_set.varies_by == VariesBy.COMMUNE_GROUP:
-                group = (row.commune_group if row else "") or (commune.commune_group if commune else "")
-                reason = _("phân loại năm %(year)s") % {"year": self.year} if row and row.commune_group else ""
+                group = (row.commune_group if row else "") or (
+                    commune.commune_group if commune else ""
+                )
+                reason = (
+                    _("phân loại năm %(year)s") % {"year": self.year}
+                    if row and row.commune_group
+                    else ""
+                )
                 classified[unit.pk] = _Classified(group, reason)
                 continue
             if row is not None and hardship and (row.extremely_disadvantaged or row.safe_zone):
                 why = (
-                    _("xã đặc biệt khó khăn") if row.extremely_disadvantaged else _("xã an toàn khu")
+                    _("xã đặc biệt khó khăn")
+                    if row.extremely_disadvantaged
+                    else _("xã an toàn khu")
                 )
                 classified[unit.pk] = _Classified(
-                    hardship, _("%(why)s: dùng ngưỡng vùng %(region)s") % {"why": why, "region": hardship}
+                    hardship,
+                    _("%(why)s: dùng ngưỡng vùng %(region)s") % {"why": why, "region": hardship},
                 )
                 continue
             region = (
@@ -505,6 +514,10 @@ class _Evaluator:
         return {pk: (met, total, undecided, noun) for pk, (met, total, undecided) in tally.items()}
 
 
+def _own_region(commune: AdminUnit) -> str:
+    return commune.region or (commune.province.region if commune.province else "")
+
+
 def _threshold(indicator: CriterionIndicator, key: str) -> Decimal | None:
     value = indicator.thresholds.get(key, indicator.thresholds.get(ALL_UNITS))
     return Decimal(value) if value is not None else None
@@ -524,7 +537,7 @@ def _meets(comparator: str, value: Decimal, threshold: Decimal) -> bool:
         Comparator.LT: value < threshold,
         Comparator.EQ: value == threshold,
         Comparator.PRESENT: value >= threshold,
-    }[comparator]
+    }[Comparator(comparator)]
 
 
 def _gap(comparator: str, value: Decimal, threshold: Decimal) -> Decimal:
@@ -542,7 +555,9 @@ def _units_needed(
     if comparator == Comparator.GTE:
         return max(math.ceil(target) - int(numerator), 0)
     if comparator in (Comparator.GT, Comparator.EQ):
-        return max(math.floor(target) + 1 - int(numerator), 0) if comparator == Comparator.GT else None
+        return (
+            max(math.floor(target) + 1 - int(numerator), 0) if comparator == Comparator.GT else None
+        )
     if comparator == Comparator.LTE:
         return max(int(numerator) - math.floor(target), 0)
     if comparator == Comparator.LT:
@@ -570,7 +585,11 @@ def _computed(
         "definition_version": values.definition.version,
     }
     if value is not None:
-        base |= {"value": value.value, "numerator": value.numerator, "denominator": value.denominator}
+        base |= {
+            "value": value.value,
+            "numerator": value.numerator,
+            "denominator": value.denominator,
+        }
     if value is None or value.value is None or _unclassified(indicator, key):
         return IndicatorResult(status=Status.MISSING, **base)
     if threshold is None:
@@ -600,7 +619,11 @@ def _composite_result(
     percent = indicator.measure == CompositeMeasure.PERCENT
     if percent and total == 0:
         return IndicatorResult(indicator=indicator, status=Status.MISSING, threshold=threshold)
-    value = (Decimal(met) * HUNDRED / Decimal(total)).quantize(Decimal("0.01")) if percent else Decimal(met)
+    value = (
+        (Decimal(met) * HUNDRED / Decimal(total)).quantize(Decimal("0.01"))
+        if percent
+        else Decimal(met)
+    )
     base: dict[str, Any] = {
         "indicator": indicator,
         "value": value,
@@ -669,7 +692,9 @@ def province_matrix(*, province: AdminUnit, code: str, year: int) -> Matrix:
     communes = province_communes(province=province, year=year)
     evaluator = _Evaluator(year)
     rows = evaluator.run(code, communes)
-    criteria_set = rows[0].criteria_set if rows else criteria_set_in_force(code=code, province=province)
+    criteria_set = (
+        rows[0].criteria_set if rows else criteria_set_in_force(code=code, province=province)
+    )
     tiers = []
     for tier in criteria_sets_in_force(province=province):
         if tier.level != Level.COMMUNE or not tier.applies_in(year):
@@ -686,12 +711,10 @@ def province_matrix(*, province: AdminUnit, code: str, year: int) -> Matrix:
     )
 
 
-def assessments_for(
-    *, set_code: str, unit: AdminUnit, year: int
-) -> Mapping[str, Assessment]:
+def assessments_for(*, set_code: str, unit: AdminUnit, year: int) -> Mapping[str, Assessment]:
     return {
         a.indicator_code: a
-        for a in Assessment.objects.filter(set_code=set_code, unit=unit, year=year).prefetch_related(
-            "evidence"
-        )
+        for a in Assessment.objects.filter(
+            set_code=set_code, unit=unit, year=year
+        ).prefetch_related("evidence")
     }

@@ -17,8 +17,8 @@ from django.utils.translation import gettext as _
 from langso.accounts.roles import Permission
 from langso.accounts.selectors import is_nationwide, user_has_unit_permission
 from langso.core.errors import AccessDenied, DomainError, ImportRejected, RowError
-from langso.core.services import audit_record, model_snapshot
 from langso.core.models import AuditEntry
+from langso.core.services import audit_record, model_snapshot
 from langso.indicators.selectors import indicator_list
 from langso.places.models import AdminUnit, CommuneGroup, Level, Region
 
@@ -70,9 +70,7 @@ def _indicator_units() -> dict[str, str]:
 
 
 def _latest(code: str, province: AdminUnit | None) -> CriteriaSet | None:
-    return (
-        CriteriaSet.objects.filter(code=code, province=province).order_by("-version").first()
-    )
+    return CriteriaSet.objects.filter(code=code, province=province).order_by("-version").first()
 
 
 def _known_sets(province: AdminUnit | None) -> dict[str, KnownSet]:
@@ -187,15 +185,15 @@ def _variant_errors(national: CriteriaSet, spec: SetSpec) -> list[RowError]:
                         % {"code": indicator.code, "key": key, "national": given},
                     )
                 )
-        for key in indicator.thresholds.keys() - mine.thresholds.keys():
-            errors.append(
-                RowError(
-                    mine.line,
-                    "threshold",
-                    _("chỉ tiêu “%(code)s”: không bỏ được ngưỡng %(key)s của trung ương")
-                    % {"code": indicator.code, "key": key},
-                )
+        errors.extend(
+            RowError(
+                mine.line,
+                "threshold",
+                _("chỉ tiêu “%(code)s”: không bỏ được ngưỡng %(key)s của trung ương")
+                % {"code": indicator.code, "key": key},
             )
+            for key in sorted(indicator.thresholds.keys() - mine.thresholds.keys())
+        )
     errors.extend(
         RowError(
             extra.line,
@@ -374,7 +372,7 @@ def province_thresholds_set(
     spec = _relined(base.spec)
     items = [i for c in spec.get("criteria") or [] for i in (c.get("indicators") or [])]
     items += spec.get("conditions") or []
-    by_code = {str(i.get("code")): i for i in items if isinstance(i, Mapping)}
+    by_code: dict[str, Lined] = {str(i.get("code")): i for i in items if isinstance(i, Lined)}
     for code, values in thresholds.items():
         item = by_code.get(code)
         if item is None or item.get("comparator") in (None, Comparator.PRESENT):
@@ -392,7 +390,7 @@ def province_thresholds_set(
 # --- Assessments and classification -------------------------------------------------
 
 
-def _evidence_check(files: Sequence[UploadedFile]) -> None:
+def _evidence_check(files: Sequence[UploadedFile[Any]]) -> None:
     for upload in files:
         name = (upload.name or "").lower()
         if not name.endswith(EVIDENCE_TYPES):
@@ -401,9 +399,7 @@ def _evidence_check(files: Sequence[UploadedFile]) -> None:
                 % {"name": upload.name, "types": ", ".join(EVIDENCE_TYPES)}
             )
         if (upload.size or 0) > EVIDENCE_MAX_BYTES:
-            raise DomainError(
-                _("Tệp minh chứng “%(name)s” lớn hơn 20 MB.") % {"name": upload.name}
-            )
+            raise DomainError(_("Tệp minh chứng “%(name)s” lớn hơn 20 MB.") % {"name": upload.name})
 
 
 @transaction.atomic
@@ -416,7 +412,7 @@ def assessment_record(
     year: int,
     verdict: str,
     note: str = "",
-    evidence: Sequence[UploadedFile] = (),
+    evidence: Sequence[UploadedFile[Any]] = (),
 ) -> Assessment:
     """An officer's đạt / chưa đạt on an assessed indicator, with evidence files. A new
     finding replaces the previous one for the same year; the audit trail keeps both."""
@@ -454,7 +450,7 @@ def assessment_record(
         set_code=criteria_set.code,
         indicator_code=indicator_code,
         unit=unit,
-        province_id=unit.province_id,
+        province=unit.province,
         year=year,
     )
     assessment.verdict = verdict
@@ -487,9 +483,7 @@ def commune_classification_set(
     """A commune's classification for a year, set by the province."""
     if unit.level != Level.COMMUNE:
         raise DomainError(_("Chỉ phân loại được đơn vị cấp xã."))
-    if not user_has_unit_permission(
-        user=actor, permission=Permission.SET_COMMUNE_GROUP, unit=unit
-    ):
+    if not user_has_unit_permission(user=actor, permission=Permission.SET_COMMUNE_GROUP, unit=unit):
         raise AccessDenied(_("Bạn không có quyền phân loại %(unit)s.") % {"unit": unit})
     if region and region not in Region.values:
         raise DomainError(_("Vùng “%(region)s” không có.") % {"region": region})

@@ -197,7 +197,11 @@ def test_thresholds_per_commune_group_and_a_share_of_smart_villages(
     # Smart villages: A1 fails, A2 waits on the unknown e-payment threshold; half the
     # villages is the bar, so A2 could still carry it: undecided, not failed.
     share = _result(a, "4.1")
-    assert (share.status, share.numerator, share.denominator) == (Status.MISSING, 0, 2)
+    assert (share.status, share.numerator, share.denominator) == (
+        Status.MISSING,
+        Decimal(0),
+        Decimal(2),
+    )
 
     b = _one("xa_ntm_thong_minh", province.b, 2026)
     assert b.threshold_key == "NHOM_3"
@@ -214,7 +218,11 @@ def test_thresholds_per_commune_group_and_a_share_of_smart_villages(
     assert _result(b, "1.1").status == Status.MISSING  # nothing reported
     # B1 fails; B2 has no data yet and could still make half: undecided.
     b_share = _result(b, "4.1")
-    assert (b_share.status, b_share.numerator, b_share.denominator) == (Status.MISSING, 0, 2)
+    assert (b_share.status, b_share.numerator, b_share.denominator) == (
+        Status.MISSING,
+        Decimal(0),
+        Decimal(2),
+    )
 
     # The province enters the e-payment threshold it had left open: 60%.
     province_thresholds_set(
@@ -228,7 +236,11 @@ def test_thresholds_per_commune_group_and_a_share_of_smart_villages(
     assert a2.criteria_set.version == 2
     a = _one("xa_ntm_thong_minh", province.a, 2026)
     share = _result(a, "4.1")
-    assert (share.status, share.value, share.numerator) == (Status.PASS, Decimal("50.00"), 1)
+    assert (share.status, share.value, share.numerator) == (
+        Status.PASS,
+        Decimal("50.00"),
+        Decimal(1),
+    )
     # Criterion 4 is met; 1, 2 and 3 each have a failing indicator.
     assert (a.passed, a.total, a.status) == (1, 4, Status.FAIL)
 
@@ -237,7 +249,7 @@ def test_region_thresholds_and_the_hardship_rule(
     province: RegistryTree, users: RegistryUsers
 ) -> None:
     a = _one("xa_chuyen_doi_so_2025", province.a, 2025)
-    assert (a.threshold_key, _result(a, "1.1").threshold) == ("DBSH", 80)
+    assert (a.threshold_key, _result(a, "1.1").threshold) == ("DBSH", Decimal(80))
     assert _result(a, "1.1").status == Status.PASS  # 6 of 7 = 85.71% >= 80%
 
     # B: 2 of 3 households = 66.67%. Extremely disadvantaged, it uses the Northern
@@ -294,7 +306,8 @@ def test_a_commune_meeting_one_indicator_of_the_national_set(
 def test_every_result_says_which_figures_and_definitions_it_used(province: RegistryTree) -> None:
     a1 = _one("thon_thong_minh", province.a1, 2026)
     fibre = _result(a1, "1.1")
-    assert (fibre.numerator, fibre.denominator, fibre.definition_version) == (4, 5, 1)
+    assert (fibre.numerator, fibre.denominator) == (Decimal(4), Decimal(5))
+    assert fibre.definition_version == 1
     assert a1.period == "2026"
     assert a1.frozen is False
     assert a1.criteria_set.version == 1
