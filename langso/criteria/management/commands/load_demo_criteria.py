@@ -67,7 +67,9 @@ class Command(BaseCommand):
                 extremely_disadvantaged=index % 10 == 9,
             )
         villages = list(
-            AdminUnit.objects.current().filter(commune=commune, level=Level.VILLAGE).order_by("code")
+            AdminUnit.objects.current()
+            .filter(commune=commune, level=Level.VILLAGE)
+            .order_by("code")
         )
         for index, village in enumerate(villages):
             for code, present in (
