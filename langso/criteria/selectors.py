@@ -37,6 +37,9 @@ from .models import (
 )
 
 HUNDRED = Decimal(100)
+# Units are read without their shapes: an evaluation needs none, and a province's
+# village boundaries are megabytes.
+GEOMETRY = ("boundary", "centroid")
 
 
 class Status(models.TextChoices):
@@ -46,15 +49,26 @@ class Status(models.TextChoices):
     NO_THRESHOLD = "no_threshold", gettext_lazy("Chưa có ngưỡng — tỉnh cần nhập")
 
 
+# Results carry the statuses as plain strings: an evaluation of a province folds tens
+# of thousands of them, and an enum member hashes in Python.
+PASS, FAIL, MISSING, NO_THRESHOLD = (
+    Status.PASS.value,
+    Status.FAIL.value,
+    Status.MISSING.value,
+    Status.NO_THRESHOLD.value,
+)
 # A criterion or set takes the worst of its parts: a failure decides; a threshold the
 # province has not entered comes next, since only the province can act on it.
-_ORDER = (Status.FAIL, Status.NO_THRESHOLD, Status.MISSING, Status.PASS)
+_RANK = {FAIL: 0, NO_THRESHOLD: 1, MISSING: 2, PASS: 3}
 
 
 def status_fold(statuses: Iterable[str]) -> str:
     """The worst of `statuses` (pass when there are none)."""
-    seen = set(statuses)
-    return next((s for s in _ORDER if s in seen), Status.PASS)
+    worst, rank = PASS, _RANK[PASS]
+    for status in statuses:
+        if _RANK[status] < rank:
+            worst, rank = status, _RANK[status]
+    return worst
 
 
 # --- Sets ---------------------------------------------------------------------------
@@ -178,7 +192,7 @@ class Evaluation:
 
     @property
     def passed(self) -> int:
-        return sum(1 for c in self.criteria if c.status == Status.PASS)
+        return sum(1 for c in self.criteria if c.status == PASS)
 
     @property
     def total(self) -> int:
@@ -187,10 +201,9 @@ class Evaluation:
     @property
     def short(self) -> list[CriterionResult]:
         """The criteria not met, failures first: what is missing."""
-        rank: dict[str, int] = {s: i for i, s in enumerate(_ORDER)}
         return sorted(
-            (c for c in self.criteria if c.status != Status.PASS),
-            key=lambda c: rank[c.status],
+            (c for c in self.criteria if c.status != PASS),
+            key=lambda c: _RANK[c.status],
         )
 
     def results(self) -> list[IndicatorResult]:
@@ -241,6 +254,8 @@ class _Evaluator:
     def run(self, code: str, units: Sequence[AdminUnit]) -> list[Evaluation]:
         by_set: dict[int, tuple[CriteriaSet, list[AdminUnit]]] = {}
         for unit in units:
+            if (code, unit.pk) in self.done:
+                continue
             criteria_set = self._in_force(code, unit.province_id if unit.valid_to is None else None)
             by_set.setdefault(criteria_set.pk, (criteria_set, []))[1].append(unit)
         for criteria_set, group in by_set.values():
@@ -290,9 +305,9 @@ class _Evaluator:
         values: dict[str, IndicatorValues] = {}
         if computed:
             codes = list(dict.fromkeys(i.indicator for i in computed))
-            for result in indicators_values(codes=codes, units=units, period=self.period):
-                values[result.definition.code] = result
-        by_unit = {code: {v.unit.pk: v for v in result.values} for code, result in values.items()}
+            for found in indicators_values(codes=codes, units=units, period=self.period):
+                values[found.definition.code] = found
+        by_unit = {code: {v.unit.pk: v for v in found.values} for code, found in values.items()}
         assessments = {
             (a.unit_id, a.indicator_code): a
             for a in Assessment.objects.filter(
@@ -331,11 +346,11 @@ class _Evaluator:
                 elif indicator.kind == Kind.ASSESSED:
                     assessment = assessments.get((unit.pk, indicator.code))
                     status: str = (
-                        Status.MISSING
+                        MISSING
                         if assessment is None
-                        else Status.PASS
+                        else PASS
                         if assessment.verdict == Verdict.PASS
-                        else Status.FAIL
+                        else FAIL
                     )
                     results[indicator.code] = IndicatorResult(
                         indicator=indicator, status=status, assessment=assessment
@@ -347,26 +362,23 @@ class _Evaluator:
                     results[indicator.code] = _composite_result(
                         indicator, where.key, met, total, undecided, noun
                     )
+            by_criterion: dict[int | None, list[IndicatorResult]] = defaultdict(list)
+            for result in results.values():
+                by_criterion[result.indicator.criterion_id].append(result)
             criterion_results = [
                 CriterionResult(
                     criterion=criterion,
-                    status=status_fold(
-                        r.status
-                        for r in results.values()
-                        if r.indicator.criterion_id == criterion.pk
-                    ),
-                    indicators=[
-                        r for r in results.values() if r.indicator.criterion_id == criterion.pk
-                    ],
+                    status=status_fold(r.status for r in by_criterion[criterion.pk]),
+                    indicators=by_criterion[criterion.pk],
                 )
                 for criterion in criteria
             ]
-            conditions = [r for r in results.values() if r.indicator.criterion_id is None]
+            conditions = by_criterion[None]
             status = status_fold(
                 [c.status for c in criterion_results] + [c.status for c in conditions]
             )
-            if status == Status.PASS and incomplete:
-                status = Status.MISSING
+            if status == PASS and incomplete:
+                status = MISSING
             evaluations.append(
                 Evaluation(
                     unit=unit,
@@ -401,9 +413,9 @@ class _Evaluator:
         }
         communes = {
             c.pk: c
-            for c in AdminUnit.objects.filter(pk__in=set(commune_of.values())).select_related(
-                "province"
-            )
+            for c in AdminUnit.objects.filter(pk__in=set(commune_of.values()))
+            .select_related("province")
+            .defer(*GEOMETRY, "province__boundary", "province__centroid")
         }
         hardship = str(criteria_set.spec.get("hardship_region") or "")
         inherited: dict[int, str] = {}
@@ -477,6 +489,7 @@ class _Evaluator:
             subunits = list(
                 AdminUnit.objects.valid_on(self.day)
                 .filter(level=indicator.over, **{f"{column}__in": [u.pk for u in units]})
+                .defer(*GEOMETRY)
                 .order_by("pk")
             )
             parent_of = {s.pk: getattr(s, column) for s in subunits}
@@ -503,13 +516,13 @@ class _Evaluator:
                         for r in evaluation.results()
                         if r.indicator.code == indicator.target_criterion
                     ),
-                    Status.MISSING,
+                    MISSING,
                 )
             counts = tally[parent_of[subunit.pk]]
             counts[1] += 1
-            if status == Status.PASS:
+            if status == PASS:
                 counts[0] += 1
-            elif status != Status.FAIL:
+            elif status != FAIL:
                 counts[2] += 1
         return {pk: (met, total, undecided, noun) for pk, (met, total, undecided) in tally.items()}
 
@@ -591,20 +604,20 @@ def _computed(
             "denominator": value.denominator,
         }
     if value is None or value.value is None or _unclassified(indicator, key):
-        return IndicatorResult(status=Status.MISSING, **base)
+        return IndicatorResult(status=MISSING, **base)
     if threshold is None:
-        return IndicatorResult(status=Status.NO_THRESHOLD, **base)
+        return IndicatorResult(status=NO_THRESHOLD, **base)
     if _meets(indicator.comparator, value.value, threshold):
-        return IndicatorResult(status=Status.PASS, **base)
+        return IndicatorResult(status=PASS, **base)
     if indicator.comparator == Comparator.PRESENT:
-        return IndicatorResult(status=Status.FAIL, **base)
+        return IndicatorResult(status=FAIL, **base)
     needed = None
     if values.definition.unit == "percent" and value.denominator:
         needed = _units_needed(indicator.comparator, threshold, value.numerator, value.denominator)
     elif values.definition.unit == "count":
         needed = int(_gap(indicator.comparator, value.value, threshold).to_integral_value())
     return IndicatorResult(
-        status=Status.FAIL,
+        status=FAIL,
         gap=_gap(indicator.comparator, value.value, threshold),
         gap_units=needed,
         gap_noun=_noun(values),
@@ -618,7 +631,7 @@ def _composite_result(
     threshold = _threshold(indicator, key)
     percent = indicator.measure == CompositeMeasure.PERCENT
     if percent and total == 0:
-        return IndicatorResult(indicator=indicator, status=Status.MISSING, threshold=threshold)
+        return IndicatorResult(indicator=indicator, status=MISSING, threshold=threshold)
     value = (
         (Decimal(met) * HUNDRED / Decimal(total)).quantize(Decimal("0.01"))
         if percent
@@ -633,23 +646,23 @@ def _composite_result(
         "denominator": Decimal(total),
     }
     if _unclassified(indicator, key):
-        return IndicatorResult(status=Status.MISSING, **base)
+        return IndicatorResult(status=MISSING, **base)
     if threshold is None:
-        return IndicatorResult(status=Status.NO_THRESHOLD, **base)
+        return IndicatorResult(status=NO_THRESHOLD, **base)
     if _meets(indicator.comparator, value, threshold):
-        return IndicatorResult(status=Status.PASS, **base)
+        return IndicatorResult(status=PASS, **base)
     best = met + undecided
     best_value = Decimal(best) * HUNDRED / Decimal(total) if percent and total else Decimal(best)
     if undecided and _meets(indicator.comparator, best_value, threshold):
         # The sub-units not yet decided could still carry it.
-        return IndicatorResult(status=Status.MISSING, **base)
+        return IndicatorResult(status=MISSING, **base)
     needed = (
         _units_needed(indicator.comparator, threshold, Decimal(met), Decimal(total))
         if percent
         else int(_gap(indicator.comparator, value, threshold))
     )
     return IndicatorResult(
-        status=Status.FAIL,
+        status=FAIL,
         gap=_gap(indicator.comparator, value, threshold),
         gap_units=needed,
         gap_noun=noun,
@@ -682,6 +695,7 @@ def province_communes(*, province: AdminUnit, year: int) -> list[AdminUnit]:
     return list(
         AdminUnit.objects.valid_on(day)
         .filter(province=province, level=Level.COMMUNE)
+        .defer(*GEOMETRY)
         .order_by("name")
     )
 
@@ -700,7 +714,7 @@ def province_matrix(*, province: AdminUnit, code: str, year: int) -> Matrix:
         if tier.level != Level.COMMUNE or not tier.applies_in(year):
             continue
         tier_rows = evaluator.run(tier.code, communes)
-        tiers.append((tier, sum(1 for r in tier_rows if r.status == Status.PASS)))
+        tiers.append((tier, sum(1 for r in tier_rows if r.status == PASS)))
     return Matrix(
         province=province,
         criteria_set=criteria_set,
