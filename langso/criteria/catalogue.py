@@ -241,7 +241,10 @@ XLSX_COLUMNS = {
     "tieu_chi_con": "criterion",
     "tren": "over",
     "do_bang": "measure",
+    "muc_tin_cay": "status",
+    "nguon": "source",
     "ghi_chu": "note",
+    "muc_tin_cay_tieu_chi": "criterion_status",
 }
 # Threshold columns per region or group: "nguong_TDMNPB", "nguong_NHOM_1"…
 XLSX_THRESHOLD_PREFIX = "nguong_"
@@ -297,8 +300,11 @@ def catalogue_xlsx_read(file: IO[bytes] | bytes) -> Lined:
                 indicator[column] = value
         if thresholds:
             indicator["threshold"] = thresholds
+        if isinstance(indicator.get("source"), str):
+            indicator["source"] = [s.strip() for s in indicator["source"].split(",") if s.strip()]
         criterion_code = indicator.pop("criterion_code", None)
         criterion_name = indicator.pop("criterion_name_vi", None)
+        criterion_status = indicator.pop("criterion_status", None)
         group = indicator.pop("group", None)
         if criterion_code is None:
             conditions.append(indicator)
@@ -309,6 +315,8 @@ def catalogue_xlsx_read(file: IO[bytes] | bytes) -> Lined:
             criterion.line = number
             if group:
                 criterion["group"] = group
+            if criterion_status:
+                criterion["status"] = criterion_status
             criteria[key] = criterion
         criteria[key]["indicators"].append(indicator)
     raw["criteria"] = list(criteria.values())
@@ -755,8 +763,10 @@ def _indicator(
     elif threshold_status not in FactStatus.values:
         errors.add(raw, "threshold_status", _("mức tin cậy của ngưỡng không hợp lệ"))
     pass_conditions = raw.get("pass_conditions") or []
-    if not isinstance(pass_conditions, list):
-        pass_conditions = []
+    if isinstance(pass_conditions, str):
+        pass_conditions = [pass_conditions]
+    elif not isinstance(pass_conditions, list):
+        errors.add(raw, "pass_conditions", _("cần một danh sách điều kiện đạt"))
     if len(errors.items) > before:
         return None
     return IndicatorSpec(

@@ -157,13 +157,30 @@ class IndicatorResult:
     denominator: Decimal | None = None
     # Provenance: the indicator definition version the value was computed by.
     definition_version: int | None = None
+    # The indicator definition's unit (percent, count, ratio) of a computed value.
+    definition_unit: str = ""
     assessment: Assessment | None = None
+    # Thresholds differ by region or group and the unit has neither yet: no threshold
+    # could be chosen (missing data), which is not an unknown threshold.
+    unclassified: bool = False
 
     @property
     def unit_label(self) -> str:
         if self.indicator.kind == Kind.COMPOSITE:
             return "%" if self.indicator.measure == CompositeMeasure.PERCENT else ""
-        return "%" if self.indicator.comparator != Comparator.PRESENT else ""
+        if self.indicator.comparator == Comparator.PRESENT:
+            return ""
+        return "%" if self.definition_unit == "percent" else ""
+
+    @property
+    def threshold_unknown(self) -> bool:
+        """No threshold for this unit because none was ever given (the province must
+        enter it), rather than because the unit is not classified."""
+        return (
+            self.indicator.kind != Kind.ASSESSED
+            and self.threshold is None
+            and not self.unclassified
+        )
 
 
 @dataclass(frozen=True)
@@ -596,6 +613,8 @@ def _computed(
         "threshold": threshold,
         "threshold_key": key,
         "definition_version": values.definition.version,
+        "definition_unit": values.definition.unit,
+        "unclassified": _unclassified(indicator, key),
     }
     if value is not None:
         base |= {
@@ -603,7 +622,7 @@ def _computed(
             "numerator": value.numerator,
             "denominator": value.denominator,
         }
-    if value is None or value.value is None or _unclassified(indicator, key):
+    if value is None or value.value is None or base["unclassified"]:
         return IndicatorResult(status=MISSING, **base)
     if threshold is None:
         return IndicatorResult(status=NO_THRESHOLD, **base)
@@ -644,8 +663,9 @@ def _composite_result(
         "threshold_key": key,
         "numerator": Decimal(met),
         "denominator": Decimal(total),
+        "unclassified": _unclassified(indicator, key),
     }
-    if _unclassified(indicator, key):
+    if base["unclassified"]:
         return IndicatorResult(status=MISSING, **base)
     if threshold is None:
         return IndicatorResult(status=NO_THRESHOLD, **base)

@@ -43,6 +43,7 @@ from .models import (
     Origin,
     Verdict,
 )
+from .selectors_catalogue import criteria_set_sources
 
 SHIPPED = Path(__file__).resolve().parent / "catalogue.yaml"
 EVIDENCE_TYPES = (".pdf", ".jpg", ".jpeg", ".png", ".docx", ".xlsx")
@@ -128,6 +129,11 @@ def _variant_errors(national: CriteriaSet, spec: SetSpec) -> list[RowError]:
     errors: list[RowError] = []
     same = {
         "level": (national.level, spec.level),
+        "hardship_region": (
+            national.spec.get("hardship_region") or "",
+            spec.hardship_region,
+        ),
+        "declared": (national.spec.get("declared") or {}, spec.spec.get("declared") or {}),
         "years": ((national.year_from, national.year_to), (spec.year_from, spec.year_to)),
         "varies_by": (national.varies_by, spec.varies_by),
         "criteria": (
@@ -158,8 +164,24 @@ def _variant_errors(national: CriteriaSet, spec: SetSpec) -> list[RowError]:
                 )
             )
             continue
-        shape = (indicator.kind, indicator.indicator, indicator.comparator, indicator.target_set)
-        if shape != (mine.kind, mine.indicator, mine.comparator, mine.target_set):
+        shape = (
+            indicator.kind,
+            indicator.indicator,
+            indicator.comparator,
+            indicator.target_set,
+            indicator.target_criterion,
+            indicator.over,
+            indicator.measure,
+        )
+        if shape != (
+            mine.kind,
+            mine.indicator,
+            mine.comparator,
+            mine.target_set,
+            mine.target_criterion,
+            mine.over,
+            mine.measure,
+        ):
             errors.append(
                 RowError(
                     mine.line,
@@ -170,7 +192,8 @@ def _variant_errors(national: CriteriaSet, spec: SetSpec) -> list[RowError]:
             )
             continue
         for key, value in mine.thresholds.items():
-            given = indicator.thresholds.get(key)
+            # A national threshold common to every region or group binds each of them.
+            given = indicator.thresholds.get(key, indicator.thresholds.get(ALL_UNITS))
             if indicator.provincial or given is None:
                 continue
             if not _stricter_or_equal(indicator.comparator, Decimal(given), Decimal(value)):
@@ -383,7 +406,9 @@ def province_thresholds_set(
         else:
             item["threshold"] = dict(known) or "unknown"
         item["threshold_status"] = "provincial"
-    report = criteria_sets_save(actor=actor, raw_sets=[spec], sources={}, province=province)
+    report = criteria_sets_save(
+        actor=actor, raw_sets=[spec], sources=criteria_set_sources(base), province=province
+    )
     return report.added[0] if report.added else None
 
 

@@ -1,9 +1,496 @@
-# Being written (helper): scorecard, province_matrix, village_checklist.
+"""The evaluation pages: a commune's scorecard against a criteria set, the province's
+matrix of communes × criteria, and a village's smart-village checklist for a cheap
+phone; the scorecard and the matrix also as CSV and XLSX."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
+from urllib.parse import urlencode
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+from openpyxl import Workbook
+
+from langso.accounts.roles import Permission
+from langso.accounts.selectors import user_has_unit_permission
+from langso.core.errors import DomainError, NotFound
+from langso.indicators.selectors import units_for_values
+from langso.places.models import AdminUnit, CommuneGroup, Level, Region
+from langso.places.selectors import unit_get
+
+from .. import selectors
+from ..catalogue import ALL_UNITS
+from ..models import Assessment, AssessmentEvidence, Comparator, CriteriaSet, VariesBy
+from ..selectors import CriterionResult, Evaluation, IndicatorResult, Status
+
+VILLAGE_SET = "thon_thong_minh"
+MISSING_ONE = "missing-one"
+YEARS = (2000, 2100)
+_XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+_SYMBOLS = {
+    Status.PASS: "✓",
+    Status.FAIL: "✗",
+    Status.MISSING: "?",
+    Status.NO_THRESHOLD: "!",
+}
 
 
-def _todo(*args: Any, **kwargs: Any) -> Any:
-    raise NotImplementedError
+# --- Input ----------------------------------------------------------------------------
 
 
-scorecard = province_matrix = village_checklist = _todo
+def _unit(request: HttpRequest, code: str) -> AdminUnit:
+    """The unit, refused as not found outside the reader's scope."""
+    try:
+        unit = unit_get(code=code)
+        units_for_values(user=request.user, unit=unit, level=None)
+    except NotFound as exc:
+        raise Http404(exc.message) from exc
+    return unit
+
+
+def _year(request: HttpRequest) -> int:
+    raw = request.GET.get("year", "").strip()
+    if not raw:
+        return timezone.localdate().year
+    if not raw.isdigit() or not YEARS[0] <= int(raw) <= YEARS[1]:
+        raise Http404(_("Năm không hợp lệ."))
+    return int(raw)
+
+
+def _format(request: HttpRequest) -> str:
+    kind = request.GET.get("format", "")
+    if kind not in ("", "csv", "xlsx"):
+        raise Http404(_("Định dạng không hỗ trợ."))
+    return kind
+
+
+def _sets_for(province: AdminUnit | None, level: str, year: int) -> list[CriteriaSet]:
+    """The sets a unit of `level` can be read against in `year`: national ones first."""
+    sets = [
+        s
+        for s in selectors.criteria_sets_in_force(province=province)
+        if s.level == level and s.applies_in(year)
+    ]
+    return sorted(sets, key=lambda s: (not s.is_national, s.code))
+
+
+def _choose(request: HttpRequest, sets: Sequence[CriteriaSet]) -> tuple[CriteriaSet | None, str]:
+    """The set asked for (`?set=`), else the first national one; with a reason when none
+    applies."""
+    code = request.GET.get("set", "").strip()
+    if not code:
+        if not sets:
+            return None, _("Không có bộ tiêu chí nào áp dụng cho cấp này trong năm đã chọn.")
+        return sets[0], ""
+    chosen = next((s for s in sets if s.code == code), None)
+    if chosen is None:
+        return None, _("Bộ tiêu chí “%(code)s” không áp dụng cho đơn vị này trong năm đã chọn.") % {
+            "code": code
+        }
+    return chosen, ""
+
+
+def _query(**params: Any) -> str:
+    return urlencode({k: v for k, v in params.items() if v not in ("", None)})
+
+
+# --- What the pages show --------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Badge:
+    status: str
+
+    @property
+    def label(self) -> str:
+        return str(Status(self.status).label)
+
+    @property
+    def symbol(self) -> str:
+        return _SYMBOLS.get(Status(self.status), "?")
+
+
+@dataclass(frozen=True)
+class Line:
+    """An indicator (or a set-level condition) as the pages show it."""
+
+    result: IndicatorResult
+    badge: Badge
+    # The officer's finding (assessed indicators), and its evidence files.
+    assessment: Assessment | None
+    evidence: list[AssessmentEvidence]
+    # No threshold: unknown (the province must enter it), or why none could be chosen.
+    threshold_unknown: bool
+    threshold_note: str
+
+    @property
+    def present(self) -> bool:
+        return self.result.indicator.comparator == Comparator.PRESENT
+
+    @property
+    def upper_bound(self) -> bool:
+        return self.result.indicator.comparator in (Comparator.LTE, Comparator.LT)
+
+    @property
+    def percent(self) -> bool:
+        return self.result.unit_label == "%"
+
+
+@dataclass(frozen=True)
+class Group:
+    result: CriterionResult
+    badge: Badge
+    lines: list[Line]
+
+
+def _threshold_note(evaluation: Evaluation, result: IndicatorResult) -> tuple[bool, str]:
+    """Whether the threshold is unknown (the province must enter it), or else why no
+    threshold could be chosen (the commune not yet classified)."""
+    if result.unclassified:
+        return False, evaluation.threshold_reason
+    return result.threshold_unknown, ""
+
+
+def _line(
+    evaluation: Evaluation, result: IndicatorResult, assessments: dict[str, Assessment]
+) -> Line:
+    unknown, note = _threshold_note(evaluation, result)
+    # The evaluation's assessment names its officer; this one holds the evidence.
+    found = assessments.get(result.indicator.code) if result.assessment else None
+    return Line(
+        result=result,
+        badge=Badge(result.status),
+        assessment=result.assessment,
+        evidence=list(found.evidence.all()) if found is not None else [],
+        threshold_unknown=unknown,
+        threshold_note=note,
+    )
+
+
+def _groups(evaluation: Evaluation, assessments: dict[str, Assessment]) -> list[Group]:
+    return [
+        Group(
+            result=criterion,
+            badge=Badge(criterion.status),
+            lines=[_line(evaluation, r, assessments) for r in criterion.indicators],
+        )
+        for criterion in evaluation.criteria
+    ]
+
+
+def _where(evaluation: Evaluation) -> str:
+    """The region or commune group whose thresholds were used."""
+    key, varies_by = evaluation.threshold_key, evaluation.criteria_set.varies_by
+    if not key or key == ALL_UNITS:
+        return ""
+    if varies_by == VariesBy.REGION and key in Region.values:
+        return str(Region(key).label)
+    if varies_by == VariesBy.COMMUNE_GROUP and key in CommuneGroup.values:
+        return str(CommuneGroup(key).label)
+    return key
+
+
+def _evaluation_context(request: HttpRequest, evaluation: Evaluation) -> dict[str, Any]:
+    unit = evaluation.unit
+    assessments = dict(
+        selectors.assessments_for(
+            set_code=evaluation.criteria_set.code, unit=unit, year=evaluation.year
+        )
+    )
+    may_assess = unit.valid_to is None and user_has_unit_permission(
+        user=request.user, permission=Permission.ASSESS_CRITERIA, unit=unit
+    )
+    return {
+        "evaluation": evaluation,
+        "badge": Badge(evaluation.status),
+        "groups": _groups(evaluation, assessments),
+        "conditions": [_line(evaluation, r, assessments) for r in evaluation.conditions],
+        "short": [
+            Group(
+                result=c,
+                badge=Badge(c.status),
+                lines=[
+                    _line(evaluation, r, assessments)
+                    for r in c.indicators
+                    if r.status != Status.PASS
+                ],
+            )
+            for c in evaluation.short
+        ],
+        "where": _where(evaluation),
+        "may_assess": may_assess,
+    }
+
+
+# --- Exports --------------------------------------------------------------------------
+
+
+def _plain(value: Decimal | int | None) -> Decimal | int | None:
+    """A figure as exported: at most 2 decimals, no trailing zeros."""
+    if value is None or isinstance(value, int):
+        return value
+    rounded = value.quantize(Decimal("0.01")).normalize()
+    return rounded.quantize(Decimal(1)) if rounded == rounded.to_integral_value() else rounded
+
+
+def _csv_text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    return str(value)
+
+
+def _table_response(
+    kind: str, stem: str, title: str, header: Sequence[str], rows: Sequence[Sequence[Any]]
+) -> HttpResponse:
+    """A small table as CSV (UTF-8 with a BOM, so that Excel shows Vietnamese) or as one
+    XLSX sheet (figures as numbers, codes as text)."""
+    if kind == "csv":
+        buffer = io.StringIO()
+        writer = csv.writer(buffer)
+        writer.writerow(header)
+        writer.writerows([_csv_text(v) for v in row] for row in rows)
+        response = HttpResponse(
+            "\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8"
+        )
+        response["Content-Disposition"] = f'attachment; filename="{stem}.csv"'
+        return response
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(title[:31])
+    sheet.append(list(header))
+    for row in rows:
+        sheet.append(list(row))
+    target = io.BytesIO()
+    workbook.save(target)
+    response = HttpResponse(target.getvalue(), content_type=_XLSX)
+    response["Content-Disposition"] = f'attachment; filename="{stem}.xlsx"'
+    return response
+
+
+def _scorecard_export(kind: str, evaluation: Evaluation) -> HttpResponse:
+    unit, criteria_set = evaluation.unit, evaluation.criteria_set
+    header = [
+        _("Mã đơn vị"),
+        _("Tên đơn vị"),
+        _("Mã bộ tiêu chí"),
+        _("Phiên bản bộ"),
+        _("Năm"),
+        _("Tiêu chí"),
+        _("Mã chỉ tiêu"),
+        _("Tên chỉ tiêu"),
+        _("Giá trị"),
+        _("Tử số"),
+        _("Mẫu số"),
+        _("So sánh"),
+        _("Ngưỡng"),
+        _("Ngưỡng theo"),
+        _("Kết quả"),
+        _("Còn thiếu"),
+        _("Số đơn vị còn thiếu"),
+        _("Phiên bản định nghĩa chỉ số"),
+    ]
+    rows = []
+    for criterion, result in [
+        (c.criterion.code, r) for c in evaluation.criteria for r in c.indicators
+    ] + [("", r) for r in evaluation.conditions]:
+        indicator = result.indicator
+        rows.append(
+            [
+                unit.code,
+                unit.name,
+                criteria_set.code,
+                criteria_set.version,
+                evaluation.year,
+                criterion,
+                indicator.code,
+                indicator.name_vi,
+                _plain(result.value),
+                _plain(result.numerator),
+                _plain(result.denominator),
+                str(indicator.get_comparator_display()) if indicator.comparator else "",
+                _plain(result.threshold),
+                result.threshold_key,
+                str(Status(result.status).label),
+                _plain(result.gap),
+                result.gap_units,
+                result.definition_version,
+            ]
+        )
+    stem = f"tieu-chi-{unit.code}-{criteria_set.code}-{evaluation.year}"
+    return _table_response(kind, stem, criteria_set.code, header, rows)
+
+
+def _matrix_export(kind: str, matrix: selectors.Matrix, rows: Sequence[Evaluation]) -> HttpResponse:
+    criteria_set = matrix.criteria_set
+    header = [
+        _("Mã xã"),
+        _("Tên xã"),
+        *[
+            _("Tiêu chí %(code)s. %(name)s") % {"code": c.code, "name": c.name_vi}
+            for c in matrix.criteria
+        ],
+        _("Số tiêu chí đạt"),
+        _("Tổng số tiêu chí"),
+        _("Kết quả"),
+    ]
+    table = [
+        [
+            row.unit.code,
+            row.unit.name,
+            *[str(Status(c.status).label) for c in row.criteria],
+            row.passed,
+            row.total,
+            str(Status(row.status).label),
+        ]
+        for row in rows
+    ]
+    stem = f"ma-tran-{matrix.province.code}-{criteria_set.code}-{matrix.year}"
+    return _table_response(kind, stem, criteria_set.code, header, table)
+
+
+# --- Pages ----------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def scorecard(request: HttpRequest, code: str) -> HttpResponse:
+    """A commune (or any unit below a province) against a set for a year: what it
+    meets, what it still lacks and by how much, with the figures' provenance;
+    `?format=csv|xlsx` gives one row per indicator."""
+    unit = _unit(request, code)
+    year = _year(request)
+    kind = _format(request)
+    if unit.level == Level.VILLAGE:
+        return redirect(f"{reverse('criteria:village', args=[unit.code])}?{_query(year=year)}")
+    if unit.level == Level.PROVINCE:
+        query = _query(set=request.GET.get("set", ""), year=year)
+        return redirect(f"{reverse('criteria:matrix', args=[unit.code])}?{query}")
+    sets = _sets_for(unit.province, unit.level, year)
+    chosen, problem = _choose(request, sets)
+    evaluation = None
+    if chosen is not None:
+        try:
+            evaluation = selectors.evaluate(code=chosen.code, units=[unit], year=year)[0]
+        except DomainError as exc:
+            problem = exc.message
+    if kind:
+        if evaluation is None:
+            raise Http404(problem)
+        return _scorecard_export(kind, evaluation)
+    context: dict[str, Any] = {
+        "unit": unit,
+        "year": year,
+        "sets": sets,
+        "chosen": chosen,
+        "problem": problem,
+        "may_classify": unit.level == Level.COMMUNE
+        and unit.valid_to is None
+        and user_has_unit_permission(
+            user=request.user, permission=Permission.SET_COMMUNE_GROUP, unit=unit
+        ),
+        "query": _query(set=chosen.code if chosen else "", year=year),
+    }
+    if evaluation is not None:
+        context |= _evaluation_context(request, evaluation)
+    return render(request, "criteria/scorecard.html", context)
+
+
+@dataclass(frozen=True)
+class MatrixRow:
+    evaluation: Evaluation
+    badge: Badge
+    cells: list[tuple[CriterionResult, Badge]]
+    # The one criterion not met, for a commune one criterion short.
+    missing: CriterionResult | None
+
+
+@login_required
+@require_GET
+def province_matrix(request: HttpRequest, code: str) -> HttpResponse:
+    """Every commune of a province against a set for a year, with how many communes meet
+    each commune set in force; `?filter=missing-one` keeps the communes one criterion
+    short; `?format=csv|xlsx` gives one row per commune."""
+    province = _unit(request, code)
+    year = _year(request)
+    kind = _format(request)
+    if province.level != Level.PROVINCE:
+        return redirect(
+            f"{reverse('criteria:scorecard', args=[province.code])}?{_query(year=year)}"
+        )
+    sets = _sets_for(province, Level.COMMUNE, year)
+    chosen, problem = _choose(request, sets)
+    only_missing_one = request.GET.get("filter", "") == MISSING_ONE
+    matrix = None
+    if chosen is not None:
+        try:
+            matrix = selectors.province_matrix(province=province, code=chosen.code, year=year)
+        except DomainError as exc:
+            problem = exc.message
+    rows: list[Evaluation] = []
+    if matrix is not None:
+        rows = matrix.missing_one if only_missing_one else matrix.rows
+    if kind:
+        if matrix is None:
+            raise Http404(problem)
+        return _matrix_export(kind, matrix, rows)
+    set_code = chosen.code if chosen else ""
+    return render(
+        request,
+        "criteria/matrix.html",
+        {
+            "province": province,
+            "year": year,
+            "sets": sets,
+            "chosen": chosen,
+            "problem": problem,
+            "matrix": matrix,
+            "rows": [
+                MatrixRow(
+                    evaluation=row,
+                    badge=Badge(row.status),
+                    cells=[(c, Badge(c.status)) for c in row.criteria],
+                    missing=row.short[0] if row.total - row.passed == 1 else None,
+                )
+                for row in rows
+            ],
+            "communes": len(matrix.rows) if matrix else 0,
+            "missing_one": len(matrix.missing_one) if matrix else 0,
+            "only_missing_one": only_missing_one,
+            "query": _query(set=set_code, year=year),
+            "filtered_query": _query(set=set_code, year=year, filter=MISSING_ONE),
+            "export_query": _query(
+                set=set_code, year=year, filter=MISSING_ONE if only_missing_one else ""
+            ),
+            "statuses": [Badge(s) for s in Status.values],
+        },
+    )
+
+
+@login_required
+@require_GET
+def village_checklist(request: HttpRequest, code: str) -> HttpResponse:
+    """A village against the smart-village set in force in its province: each indicator
+    met, not met or unknown, with its figure, its threshold and what is still lacking."""
+    village = _unit(request, code)
+    year = _year(request)
+    if village.level != Level.VILLAGE:
+        return redirect(f"{reverse('criteria:scorecard', args=[village.code])}?{_query(year=year)}")
+    context: dict[str, Any] = {"unit": village, "year": year, "problem": ""}
+    try:
+        evaluation = selectors.evaluate(code=VILLAGE_SET, units=[village], year=year)[0]
+    except DomainError as exc:
+        context["problem"] = exc.message
+    else:
+        context |= _evaluation_context(request, evaluation)
+    return render(request, "criteria/village_checklist.html", context)

@@ -8,12 +8,14 @@ import io
 from decimal import Decimal
 
 import pytest
+import yaml
 from openpyxl import Workbook
 
 from langso.core.errors import AccessDenied, ImportRejected
 from langso.criteria.catalogue import catalogue_yaml_read
 from langso.criteria.models import CriteriaSet, CriterionIndicator, Kind
 from langso.criteria.selectors import criteria_set_in_force
+from langso.criteria.selectors_catalogue import criteria_set_sources
 from langso.criteria.services import (
     CatalogueReport,
     criteria_catalogue_import,
@@ -316,3 +318,35 @@ def test_who_may_write_sets(catalogue: None, tree: RegistryTree, users: Registry
         )
     report = criteria_sets_save(actor=users.central_admin, raw_sets=raw_sets, sources=sources)
     assert [s.code for s in report.added] == ["thon_so"]
+
+
+def test_a_common_national_threshold_binds_each_region_of_a_variant(
+    catalogue: None, tree: RegistryTree, users: RegistryUsers
+) -> None:
+    _save(NATIONAL.replace("threshold: {NHOM_1: 80, NHOM_2: 70}", "threshold: 80"))
+    with pytest.raises(ImportRejected) as excinfo:
+        province_thresholds_set(
+            actor=users.province_officer,
+            province=tree.province,
+            set_code="xa_so",
+            thresholds={"1.1": {"*": "80", "NHOM_3": "50"}},
+        )
+    [(_line, column, reason)] = _reasons(excinfo)
+    assert column == "threshold"
+    assert "ngưỡng NHOM_3 của trung ương là 80" in reason
+
+
+def test_a_variant_may_not_change_what_a_composite_counts(
+    catalogue: None, tree: RegistryTree
+) -> None:
+    stored = criteria_set_in_force(code="xa_ntm_kieu_mau_2021_2025", province=None)
+    text = yaml.safe_dump([stored.spec], allow_unicode=True, sort_keys=False)
+    raw_sets, _sources = catalogue_yaml_read(text.replace("measure: count", "measure: percent", 1))
+    with pytest.raises(ImportRejected) as excinfo:
+        criteria_sets_save(
+            actor=None,
+            raw_sets=raw_sets,
+            sources=criteria_set_sources(stored),
+            province=tree.province,
+        )
+    assert [e.column for e in excinfo.value.errors] == ["kind"]
