@@ -24,6 +24,7 @@ BENCHES: dict[str, str] = {
     "ingest": "surveys_ingest",
     "manifest": "surveys_manifest",
     "indicators": "indicators",
+    "criteria": "criteria",
 }
 
 

@@ -8,6 +8,7 @@ from ninja.errors import ValidationError
 
 from langso.accounts.api import router as accounts_router
 from langso.core.errors import DomainError
+from langso.criteria.api import router as criteria_router
 from langso.indicators.api import router as indicators_router
 from langso.places.api import router as places_router
 from langso.registry.api import router as registry_router
@@ -27,6 +28,7 @@ api.add_router("", accounts_router)
 api.add_router("", registry_router)
 api.add_router("", surveys_router)
 api.add_router("", indicators_router)
+api.add_router("", criteria_router)
 
 
 @api.exception_handler(DomainError)

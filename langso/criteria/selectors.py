@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.db import models
 from django.db.models import Max, Q
 from django.utils import timezone
@@ -139,7 +140,7 @@ def criteria_set_rows(
 # --- Evaluation ---------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class IndicatorResult:
     """One indicator of a set at one unit. `gap` is in the indicator's unit (points of
     % for a share); `gap_units` how many households, people or sub-units are still
@@ -183,7 +184,7 @@ class IndicatorResult:
         )
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class CriterionResult:
     criterion: Criterion
     status: str
@@ -256,17 +257,29 @@ class _Evaluator:
         self.period = period_parse(str(year))
         self.day = min(dt.date(year, 12, 31), timezone.localdate())
         self.sets: dict[tuple[str, int | None], CriteriaSet] = {}
+        self.codes_read: set[str] = set()
         self.rows: dict[int, tuple[list[Criterion], list[CriterionIndicator]]] = {}
         self.done: dict[tuple[str, int], Evaluation] = {}
         self.depth = 0
 
-    # Sets in force per province, read once.
     def _in_force(self, code: str, province_id: int | None) -> CriteriaSet:
-        key = (code, province_id)
-        if key not in self.sets:
-            province = AdminUnit(pk=province_id) if province_id else None
-            self.sets[key] = criteria_set_in_force(code=code, province=province, year=self.year)
-        return self.sets[key]
+        """The set `code` in force in a province for the year: every owner's latest
+        version of the code is read in one query, on first use."""
+        if code not in self.codes_read:
+            self.codes_read.add(code)
+            for found in (
+                CriteriaSet.objects.filter(code=code)
+                .select_related("province")
+                .order_by("province_id", "-version")
+            ):
+                self.sets.setdefault((code, found.province_id), found)
+        own = self.sets.get((code, province_id)) if province_id else None
+        if own is not None and own.applies_in(self.year):
+            return own
+        national = self.sets.get((code, None)) or own
+        if national is None:
+            raise NotFound(_("Không có bộ tiêu chí “%(code)s”.") % {"code": code})
+        return national
 
     def run(self, code: str, units: Sequence[AdminUnit]) -> list[Evaluation]:
         by_set: dict[int, tuple[CriteriaSet, list[AdminUnit]]] = {}
@@ -290,14 +303,16 @@ class _Evaluator:
                 % {"set": criteria_set.name_vi, "level": Level(criteria_set.level).label}
             )
         if not criteria_set.applies_in(self.year):
+            span = {
+                "set": criteria_set.name_vi,
+                "start": criteria_set.year_from,
+                "end": criteria_set.year_to,
+                "year": self.year,
+            }
             raise DomainError(
-                _("Bộ “%(set)s” áp dụng từ %(start)s%(end)s, không cho năm %(year)s.")
-                % {
-                    "set": criteria_set.name_vi,
-                    "start": criteria_set.year_from,
-                    "end": f" đến {criteria_set.year_to}" if criteria_set.year_to else "",
-                    "year": self.year,
-                }
+                _("Bộ “%(set)s” áp dụng từ %(start)s đến %(end)s, không cho năm %(year)s.") % span
+                if criteria_set.year_to
+                else _("Bộ “%(set)s” áp dụng từ %(start)s, không cho năm %(year)s.") % span
             )
         self.depth += 1
         if self.depth > 8:
@@ -325,12 +340,7 @@ class _Evaluator:
             for found in indicators_values(codes=codes, units=units, period=self.period):
                 values[found.definition.code] = found
         by_unit = {code: {v.unit.pk: v for v in found.values} for code, found in values.items()}
-        assessments = {
-            (a.unit_id, a.indicator_code): a
-            for a in Assessment.objects.filter(
-                set_code=criteria_set.code, year=self.year, unit__in=[u.pk for u in units]
-            ).select_related("entered_by")
-        }
+        assessments = self._assessments(criteria_set, units)
         composites = {
             i.code: self._composite(criteria_set, i, units)
             for i in indicators
@@ -412,6 +422,29 @@ class _Evaluator:
                 )
             )
         return evaluations
+
+    def _assessments(
+        self, criteria_set: CriteriaSet, units: Sequence[AdminUnit]
+    ) -> dict[tuple[int, str], Assessment]:
+        """The officers' findings by unit and indicator, each with its officer; the few
+        officers are read once rather than joined onto every finding."""
+        found = {
+            (a.unit_id, a.indicator_code): a
+            for a in Assessment.objects.filter(
+                set_code=criteria_set.code, year=self.year, unit__in=[u.pk for u in units]
+            ).only(
+                "id", "unit_id", "indicator_code", "verdict", "note", "entered_by_id", "entered_at"
+            )
+        }
+        officers = {
+            user.pk: user
+            for user in get_user_model().objects.filter(
+                pk__in={a.entered_by_id for a in found.values()}
+            )
+        }
+        for assessment in found.values():
+            assessment.entered_by = officers[assessment.entered_by_id]
+        return found
 
     def _classify(
         self, criteria_set: CriteriaSet, units: Sequence[AdminUnit]
@@ -560,14 +593,24 @@ def _unclassified(indicator: CriterionIndicator, key: str) -> bool:
 
 
 def _meets(comparator: str, value: Decimal, threshold: Decimal) -> bool:
-    return {
-        Comparator.GTE: value >= threshold,
-        Comparator.GT: value > threshold,
-        Comparator.LTE: value <= threshold,
-        Comparator.LT: value < threshold,
-        Comparator.EQ: value == threshold,
-        Comparator.PRESENT: value >= threshold,
-    }[Comparator(comparator)]
+    if comparator in (GTE, PRESENT_):
+        return value >= threshold
+    if comparator == GT:
+        return value > threshold
+    if comparator == LTE:
+        return value <= threshold
+    if comparator == LT:
+        return value < threshold
+    return value == threshold
+
+
+GTE, GT, LTE, LT, PRESENT_ = (
+    Comparator.GTE.value,
+    Comparator.GT.value,
+    Comparator.LTE.value,
+    Comparator.LT.value,
+    Comparator.PRESENT.value,
+)
 
 
 def _gap(comparator: str, value: Decimal, threshold: Decimal) -> Decimal:

@@ -59,6 +59,10 @@ def expected_codes(units: Units, role: str, permission: str) -> set[str]:
         Permission.REPORT_INDICATORS: manage,
         # Definitions and periods are the country's.
         Permission.DEFINE_INDICATORS: {Role.CENTRAL_ADMIN: nation},
+        # National criteria sets are the centre's; a province writes its own.
+        Permission.DEFINE_CRITERIA: province_wide,
+        # Officers assess the criteria of their units.
+        Permission.ASSESS_CRITERIA: manage,
     }
     return by_permission[permission].get(role, set())
 
