@@ -60,7 +60,9 @@ SELF = "self"
 ALL_UNITS = "*"
 NUMERIC = (Comparator.GTE, Comparator.GT, Comparator.LTE, Comparator.LT, Comparator.EQ)
 
-SET_KEYS = {
+# What a set, a criterion and an indicator may say, in the order the shipped file writes
+# them (the order a stored set is written back in: PostgreSQL's jsonb keeps none).
+SET_KEYS = (
     "code",
     "name_vi",
     "name_en",
@@ -69,38 +71,38 @@ SET_KEYS = {
     "years",
     "varies_by",
     "hardship_region",
+    # The text leaves the whole content to provinces (thôn thông minh): a province's
+    # set of the same code replaces it rather than varying its thresholds.
+    "provincial_content",
+    # What the legal text counts ({criteria: 19, indicators: 75}) where the catalogue
+    # could not read them all: such a set is never evaluated as met.
+    "declared",
     "status",
     "source",
     "note",
     "criteria",
     "conditions",
-    # What the legal text counts ({criteria: 19, indicators: 75}) where the catalogue
-    # could not read them all: such a set is never evaluated as met.
-    "declared",
-    # The text leaves the whole content to provinces (thôn thông minh): a province's
-    # set of the same code replaces it rather than varying its thresholds.
-    "provincial_content",
-}
-CRITERION_KEYS = {"code", "name_vi", "name_en", "group", "status", "source", "note", "indicators"}
-INDICATOR_KEYS = {
+)
+CRITERION_KEYS = ("code", "name_vi", "name_en", "group", "status", "source", "note", "indicators")
+INDICATOR_KEYS = (
     "code",
     "name_vi",
     "name_en",
     "kind",
     "indicator",
-    "comparator",
-    "threshold",
-    "threshold_status",
-    "provincial",
     "set",
     "criterion",
     "over",
     "measure",
+    "comparator",
+    "threshold",
+    "threshold_status",
+    "provincial",
     "status",
     "source",
     "pass_conditions",
     "note",
-}
+)
 
 
 class Lined(dict[str, Any]):
@@ -418,8 +420,8 @@ def _status(raw: Lined, key: str, errors: _Errors, default: str = FactStatus.UNK
     return str(value)
 
 
-def _unknown_keys(raw: Lined, allowed: set[str], errors: _Errors) -> None:
-    for key in sorted(set(raw) - allowed):
+def _unknown_keys(raw: Lined, allowed: Sequence[str], errors: _Errors) -> None:
+    for key in sorted(set(raw) - set(allowed)):
         errors.add(raw, key, _("không hiểu khoá “%(key)s”") % {"key": key})
 
 

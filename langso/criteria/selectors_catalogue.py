@@ -22,6 +22,9 @@ from langso.places.models import AdminUnit, CommuneGroup, Level, Region
 
 from .catalogue import (
     ALL_UNITS,
+    CRITERION_KEYS,
+    INDICATOR_KEYS,
+    SET_KEYS,
     XLSX_COLUMNS,
     XLSX_ROWS_SHEET,
     XLSX_SET_SHEET,
@@ -366,44 +369,6 @@ def criteria_set_sources(criteria_set: CriteriaSet) -> dict[str, str]:
     return found
 
 
-# The order the shipped file writes keys in (PostgreSQL's jsonb does not keep it).
-_SET_ORDER = (
-    "code",
-    "name_vi",
-    "name_en",
-    "legal_basis",
-    "level",
-    "years",
-    "varies_by",
-    "hardship_region",
-    "provincial_content",
-    "declared",
-    "status",
-    "source",
-    "note",
-    "criteria",
-    "conditions",
-)
-_CRITERION_ORDER = ("code", "name_vi", "name_en", "group", "status", "source", "note", "indicators")
-_INDICATOR_ORDER = (
-    "code",
-    "name_vi",
-    "name_en",
-    "kind",
-    "indicator",
-    "set",
-    "criterion",
-    "over",
-    "measure",
-    "comparator",
-    "threshold",
-    "threshold_status",
-    "provincial",
-    "status",
-    "source",
-    "pass_conditions",
-    "note",
-)
 _KEY_ORDER = (ALL_UNITS, *Region.values, *CommuneGroup.values)
 
 
@@ -416,7 +381,7 @@ def _ordered(value: Any, order: Sequence[str]) -> Any:
 
 
 def _indicator_ordered(value: Any) -> Any:
-    value = _ordered(value, _INDICATOR_ORDER)
+    value = _ordered(value, INDICATOR_KEYS)
     if isinstance(value, dict) and isinstance(value.get("threshold"), Mapping):
         value["threshold"] = _ordered(value["threshold"], _KEY_ORDER)
     return value
@@ -424,12 +389,12 @@ def _indicator_ordered(value: Any) -> Any:
 
 def criteria_set_yaml(spec: Mapping[str, Any]) -> str:
     """A stored set as YAML, its keys in the order the shipped file writes them."""
-    ordered = _ordered(spec, _SET_ORDER)
+    ordered = _ordered(spec, SET_KEYS)
     criteria = ordered.get("criteria")
     if isinstance(criteria, list):
         ordered["criteria"] = []
         for criterion in criteria:
-            criterion = _ordered(criterion, _CRITERION_ORDER)
+            criterion = _ordered(criterion, CRITERION_KEYS)
             if isinstance(criterion, dict) and isinstance(criterion.get("indicators"), list):
                 criterion["indicators"] = [_indicator_ordered(i) for i in criterion["indicators"]]
             ordered["criteria"].append(criterion)
