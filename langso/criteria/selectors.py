@@ -61,15 +61,13 @@ PASS, FAIL, MISSING, NO_THRESHOLD = (
 # A criterion or set takes the worst of its parts: a failure decides; a threshold the
 # province has not entered comes next, since only the province can act on it.
 _RANK = {FAIL: 0, NO_THRESHOLD: 1, MISSING: 2, PASS: 3}
+_WORST_FIRST = (FAIL, NO_THRESHOLD, MISSING)
 
 
 def status_fold(statuses: Iterable[str]) -> str:
     """The worst of `statuses` (pass when there are none)."""
-    worst, rank = PASS, _RANK[PASS]
-    for status in statuses:
-        if _RANK[status] < rank:
-            worst, rank = status, _RANK[status]
-    return worst
+    seen = set(statuses)
+    return next((status for status in _WORST_FIRST if status in seen), PASS)
 
 
 # --- Sets ---------------------------------------------------------------------------
@@ -339,7 +337,7 @@ class _Evaluator:
             codes = list(dict.fromkeys(i.indicator for i in computed))
             for found in indicators_values(codes=codes, units=units, period=self.period):
                 values[found.definition.code] = found
-        by_unit = {code: {v.unit.pk: v for v in found.values} for code, found in values.items()}
+        by_unit = {code: {v.unit.id: v for v in found.values} for code, found in values.items()}
         assessments = self._assessments(criteria_set, units)
         composites = {
             i.code: self._composite(criteria_set, i, units)
@@ -353,7 +351,7 @@ class _Evaluator:
         computed_at = min(v.computed_at for v in values.values()) if values else timezone.now()
         evaluations = []
         for unit in units:
-            where = classified[unit.pk]
+            where = classified[unit.id]
             if criteria_set.varies_by and not where.key:
                 # Thresholds differ by region or group, and this commune has none yet:
                 # the province must classify it before any threshold applies.
@@ -368,10 +366,10 @@ class _Evaluator:
                 if indicator.kind == Kind.COMPUTED:
                     found = values[indicator.indicator]
                     results[indicator.code] = _computed(
-                        indicator, where.key, found, by_unit[indicator.indicator].get(unit.pk)
+                        indicator, where.key, found, by_unit[indicator.indicator].get(unit.id)
                     )
                 elif indicator.kind == Kind.ASSESSED:
-                    assessment = assessments.get((unit.pk, indicator.code))
+                    assessment = assessments.get((unit.id, indicator.code))
                     status: str = (
                         MISSING
                         if assessment is None
@@ -384,7 +382,7 @@ class _Evaluator:
                     )
                 else:
                     met, total, undecided, noun = composites[indicator.code].get(
-                        unit.pk, (0, 0, 0, "")
+                        unit.id, (0, 0, 0, "")
                     )
                     results[indicator.code] = _composite_result(
                         indicator, where.key, met, total, undecided, noun

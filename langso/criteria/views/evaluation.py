@@ -17,6 +17,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html_join
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 from openpyxl import Workbook
@@ -37,12 +39,14 @@ VILLAGE_SET = "thon_thong_minh"
 MISSING_ONE = "missing-one"
 YEARS = (2000, 2100)
 _XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# By the plain status strings results carry (an enum member does not hash as its value).
 _SYMBOLS = {
-    Status.PASS: "✓",
-    Status.FAIL: "✗",
-    Status.MISSING: "?",
-    Status.NO_THRESHOLD: "!",
+    Status.PASS.value: "✓",
+    Status.FAIL.value: "✗",
+    Status.MISSING.value: "?",
+    Status.NO_THRESHOLD.value: "!",
 }
+_LABELS = {status.value: status.label for status in Status}
 
 
 # --- Input ----------------------------------------------------------------------------
@@ -113,11 +117,11 @@ class Badge:
 
     @property
     def label(self) -> str:
-        return str(Status(self.status).label)
+        return str(_LABELS[self.status])
 
     @property
     def symbol(self) -> str:
-        return _SYMBOLS.get(Status(self.status), "?")
+        return _SYMBOLS.get(self.status, "?")
 
 
 @dataclass(frozen=True)
@@ -410,9 +414,22 @@ def scorecard(request: HttpRequest, code: str) -> HttpResponse:
 class MatrixRow:
     evaluation: Evaluation
     badge: Badge
-    cells: list[tuple[CriterionResult, Badge]]
+    # The row's criteria cells, written at once: a province is 100-170 communes by 10-19
+    # criteria, too many cells for the template engine to render one by one in time.
+    cells: SafeString
     # The one criterion not met, for a commune one criterion short.
     missing: CriterionResult | None
+
+
+def _cells(evaluation: Evaluation, labels: dict[str, str]) -> SafeString:
+    return format_html_join(
+        "",
+        '<td class="cell"><span class="st st-{}" title="{}. {}: {}">{}</span></td>',
+        (
+            (c.status, c.criterion.code, c.criterion.name_vi, labels[c.status], _SYMBOLS[c.status])
+            for c in evaluation.criteria
+        ),
+    )
 
 
 @login_required
@@ -445,6 +462,7 @@ def province_matrix(request: HttpRequest, code: str) -> HttpResponse:
             raise Http404(problem)
         return _matrix_export(kind, matrix, rows)
     set_code = chosen.code if chosen else ""
+    labels = {status: str(label) for status, label in _LABELS.items()}
     return render(
         request,
         "criteria/matrix.html",
@@ -459,7 +477,7 @@ def province_matrix(request: HttpRequest, code: str) -> HttpResponse:
                 MatrixRow(
                     evaluation=row,
                     badge=Badge(row.status),
-                    cells=[(c, Badge(c.status)) for c in row.criteria],
+                    cells=_cells(row, labels),
                     missing=row.short[0] if row.total - row.passed == 1 else None,
                 )
                 for row in rows
