@@ -524,23 +524,119 @@ class _Evaluator:
                 counts[successor][region] += 1
         return {pk: c.most_common(1)[0][0] for pk, c in counts.items() if c}
 
+    def _subunits(
+        self, criteria_set: CriteriaSet, indicator: CriterionIndicator, units: Sequence[AdminUnit]
+    ) -> tuple[list[AdminUnit], dict[int, int]]:
+        """The units a composite counts (the units themselves for `over: self`), and the
+        unit each belongs to."""
+        if indicator.over == SELF:
+            return list(units), {u.pk: u.pk for u in units}
+        column = f"{criteria_set.level}_id"
+        subunits = list(
+            AdminUnit.objects.valid_on(self.day)
+            .filter(level=indicator.over, **{f"{column}__in": [u.pk for u in units]})
+            .defer(*GEOMETRY)
+            .order_by("pk")
+        )
+        return subunits, {s.pk: getattr(s, column) for s in subunits}
+
+    def passing(self, code: str, units: Sequence[AdminUnit]) -> set[int]:
+        """The units that meet the set `code`, and nothing else: how many communes are
+        NTM, nâng cao, kiểu mẫu. A unit leaves as soon as one part of the set is not
+        met (failed, or undecided), so the costly composites — every village of the
+        province — are counted only for the units still in."""
+        met: set[int] = set()
+        by_set: dict[int, tuple[CriteriaSet, list[AdminUnit]]] = {}
+        for unit in units:
+            done = self.done.get((code, unit.pk))
+            if done is not None:
+                if done.status == PASS:
+                    met.add(unit.pk)
+                continue
+            criteria_set = self._in_force(code, unit.province_id if unit.valid_to is None else None)
+            by_set.setdefault(criteria_set.pk, (criteria_set, []))[1].append(unit)
+        for criteria_set, group in by_set.values():
+            met |= self._passing(criteria_set, group)
+        return met
+
+    def _passing(self, criteria_set: CriteriaSet, units: Sequence[AdminUnit]) -> set[int]:
+        if not criteria_set.applies_in(self.year) or any(
+            unit.level != criteria_set.level for unit in units
+        ):
+            return set()
+        criteria, indicators = self._rows(criteria_set)
+        declared = (criteria_set.spec.get("declared") or {}).get("criteria") or 0
+        if declared > len(criteria):
+            return set()
+        remaining = list(units)
+        assessed = [i.code for i in indicators if i.kind == Kind.ASSESSED]
+        if assessed:
+            passed = {
+                (unit_id, code)
+                for unit_id, code in Assessment.objects.filter(
+                    set_code=criteria_set.code,
+                    year=self.year,
+                    verdict=Verdict.PASS,
+                    indicator_code__in=assessed,
+                    unit__in=[u.pk for u in remaining],
+                ).values_list("unit_id", "indicator_code")
+            }
+            remaining = [u for u in remaining if all((u.pk, c) in passed for c in assessed)]
+        computed = [i for i in indicators if i.kind == Kind.COMPUTED]
+        if computed and remaining:
+            classified = self._classify(criteria_set, remaining)
+            codes = list(dict.fromkeys(i.indicator for i in computed))
+            values = {
+                found.definition.code: found
+                for found in indicators_values(codes=codes, units=remaining, period=self.period)
+            }
+            by_unit = {code: {v.unit.pk: v for v in found.values} for code, found in values.items()}
+            remaining = [
+                u
+                for u in remaining
+                if all(
+                    _computed(
+                        i,
+                        classified[u.pk].key,
+                        values[i.indicator],
+                        by_unit[i.indicator].get(u.pk),
+                    ).status
+                    == PASS
+                    for i in computed
+                )
+            ]
+        for indicator in (i for i in indicators if i.kind == Kind.COMPOSITE):
+            if not remaining:
+                break
+            classified = self._classify(criteria_set, remaining)
+            if indicator.target_criterion:
+                # One criterion of the target set: its full evaluation is needed.
+                counts = self._composite(criteria_set, indicator, remaining)
+            else:
+                subunits, parent_of = self._subunits(criteria_set, indicator, remaining)
+                inner = self.passing(indicator.target_set, subunits)
+                tally: dict[int, list[int]] = defaultdict(lambda: [0, 0])
+                for subunit in subunits:
+                    counts_of = tally[parent_of[subunit.pk]]
+                    counts_of[1] += 1
+                    counts_of[0] += subunit.pk in inner
+                counts = {pk: (m, t, 0, "") for pk, (m, t) in tally.items()}
+            remaining = [
+                u
+                for u in remaining
+                if _composite_result(
+                    indicator, classified[u.pk].key, *counts.get(u.pk, (0, 0, 0, ""))
+                ).status
+                == PASS
+            ]
+        return {u.pk for u in remaining}
+
     def _composite(
         self, criteria_set: CriteriaSet, indicator: CriterionIndicator, units: Sequence[AdminUnit]
     ) -> dict[int, tuple[int, int, int, str]]:
         """Per unit: sub-units meeting the target, sub-units counted, sub-units not yet
         decided (missing data), and what they are called."""
-        if indicator.over == SELF:
-            subunits = list(units)
-            parent_of = {u.pk: u.pk for u in units}
-        else:
-            column = f"{criteria_set.level}_id"
-            subunits = list(
-                AdminUnit.objects.valid_on(self.day)
-                .filter(level=indicator.over, **{f"{column}__in": [u.pk for u in units]})
-                .defer(*GEOMETRY)
-                .order_by("pk")
-            )
-            parent_of = {s.pk: getattr(s, column) for s in subunits}
+        subunits, parent_of = self._subunits(criteria_set, indicator, units)
         todo = [s for s in subunits if (indicator.target_set, s.pk) not in self.done]
         if todo:
             self.run(indicator.target_set, todo)
@@ -774,8 +870,7 @@ def province_matrix(*, province: AdminUnit, code: str, year: int) -> Matrix:
     for tier in criteria_sets_in_force(province=province):
         if tier.level != Level.COMMUNE or not tier.applies_in(year):
             continue
-        tier_rows = evaluator.run(tier.code, communes)
-        tiers.append((tier, sum(1 for r in tier_rows if r.status == PASS)))
+        tiers.append((tier, len(evaluator.passing(tier.code, communes))))
     return Matrix(
         province=province,
         criteria_set=criteria_set,

@@ -25,11 +25,20 @@ from typing import Any
 
 import pytest
 
+from langso.criteria.catalogue import catalogue_yaml_read
 from langso.criteria.models import Verdict
-from langso.criteria.selectors import Evaluation, IndicatorResult, Status, evaluate
+from langso.criteria.selectors import (
+    Evaluation,
+    IndicatorResult,
+    Status,
+    criteria_set_in_force,
+    evaluate,
+    province_matrix,
+)
 from langso.criteria.services import (
     assessment_record,
     commune_classification_set,
+    criteria_sets_save,
     province_thresholds_set,
 )
 from langso.indicators.services.reported import reported_value_set
@@ -311,3 +320,53 @@ def test_every_result_says_which_figures_and_definitions_it_used(province: Regis
     assert a1.period == "2026"
     assert a1.frozen is False
     assert a1.criteria_set.version == 1
+
+
+def test_the_matrix_tiers_count_what_the_full_evaluation_passes(
+    province: RegistryTree, users: RegistryUsers
+) -> None:
+    """The tiers are counted by a shorter path (a commune leaves at its first part not
+    met); they must agree with evaluating every commune in full."""
+    national = criteria_set_in_force(code="xa_ntm_2021_2025", province=None)
+    assessment_record(
+        actor=users.officer_a,
+        criteria_set=national,
+        indicator_code="8.4",
+        unit=province.a,
+        year=2025,
+        verdict=Verdict.PASS,
+        note="Biên bản kiểm tra",
+    )
+    province_thresholds_set(
+        actor=users.province_officer,
+        province=province.province,
+        set_code="thon_thong_minh",
+        thresholds={"2.2": {"*": "60"}},
+    )
+    # A commune set of the province's whose only condition is one smart village.
+    raw_sets, sources = catalogue_yaml_read(ONE_SMART_VILLAGE)
+    criteria_sets_save(
+        actor=users.province_officer, raw_sets=raw_sets, sources=sources, province=province.province
+    )
+    for year, code, expected in (
+        (2025, "xa_ntm_2021_2025", {"xa_chuyen_doi_so_2025": 1}),
+        (2026, "xa_ntm_thong_minh", {"xa_mot_thon_thong_minh": 1}),
+    ):
+        matrix = province_matrix(province=province.province, code=code, year=year)
+        communes = [row.unit for row in matrix.rows]
+        assert len(communes) == 2
+        for tier, count in matrix.tiers:
+            full = evaluate(code=tier.code, units=communes, year=year)
+            assert count == sum(1 for e in full if e.status == Status.PASS), tier.code
+            assert count == expected.get(tier.code, 0), tier.code
+
+
+ONE_SMART_VILLAGE = """\
+- code: xa_mot_thon_thong_minh
+  name_vi: "Xã có thôn thông minh"
+  level: commune
+  years: [2026]
+  conditions:
+    - {code: T1, name_vi: "Có ít nhất một thôn thông minh", kind: composite,
+       set: thon_thong_minh, over: village, measure: count, comparator: gte, threshold: 1}
+"""
