@@ -11,11 +11,11 @@ from typing import Any, cast
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from langso.core.evidence import EvidenceField
 from langso.places.models import AdminUnit, CommuneGroup, Region
 
 from .catalogue import ALL_UNITS
 from .models import CriterionIndicator, Verdict
-from .services import EVIDENCE_TYPES
 
 CATALOGUE_TYPES = (".yaml", ".yml", ".xlsx")
 CATALOGUE_MAX_BYTES = 5 * 1024 * 1024
@@ -167,19 +167,6 @@ def _same(value: str | None, before: str) -> bool:
     return _number(value) == _number(before)
 
 
-class EvidenceInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class EvidenceField(forms.FileField):
-    """Several files under one name; each is checked by the service."""
-
-    def clean(self, data: Any, initial: Any = None) -> Any:
-        if isinstance(data, list | tuple):
-            return [super(EvidenceField, self).clean(item, initial) for item in data]
-        return super().clean(data, initial)
-
-
 class AssessmentForm(forms.Form):
     verdict = forms.ChoiceField(
         label=_("Kết quả"), choices=Verdict.choices, widget=forms.RadioSelect
@@ -190,8 +177,7 @@ class AssessmentForm(forms.Form):
     evidence = EvidenceField(
         label=_("Tệp minh chứng"),
         required=False,
-        widget=EvidenceInput(attrs={"accept": ",".join(EVIDENCE_TYPES)}),
-        help_text=_("Một hoặc nhiều tệp PDF, ảnh, DOCX hoặc XLSX, mỗi tệp tối đa 20 MB."),
+        help_text=_("Một hoặc nhiều tệp PDF, ảnh, văn bản hoặc bảng tính, mỗi tệp tối đa 20 MB."),
     )
 
 

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from langso.accounts.roles import Permission
 from langso.accounts.selectors import is_nationwide, user_has_unit_permission
 from langso.core.errors import AccessDenied, DomainError, ImportRejected, RowError
+from langso.core.evidence import evidence_files_check
 from langso.core.models import AuditEntry
 from langso.core.services import audit_record, model_snapshot
 from langso.indicators.selectors import indicator_list
@@ -46,8 +47,6 @@ from .models import (
 from .selectors_catalogue import criteria_set_sources
 
 SHIPPED = Path(__file__).resolve().parent / "catalogue.yaml"
-EVIDENCE_TYPES = (".pdf", ".jpg", ".jpeg", ".png", ".docx", ".xlsx")
-EVIDENCE_MAX_BYTES = 20 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -415,18 +414,6 @@ def province_thresholds_set(
 # --- Assessments and classification -------------------------------------------------
 
 
-def _evidence_check(files: Sequence[UploadedFile[Any]]) -> None:
-    for upload in files:
-        name = (upload.name or "").lower()
-        if not name.endswith(EVIDENCE_TYPES):
-            raise DomainError(
-                _("Tệp minh chứng “%(name)s”: chỉ nhận %(types)s.")
-                % {"name": upload.name, "types": ", ".join(EVIDENCE_TYPES)}
-            )
-        if (upload.size or 0) > EVIDENCE_MAX_BYTES:
-            raise DomainError(_("Tệp minh chứng “%(name)s” lớn hơn 20 MB.") % {"name": upload.name})
-
-
 @transaction.atomic
 def assessment_record(
     *,
@@ -461,7 +448,7 @@ def assessment_record(
         )
     if verdict not in Verdict.values:
         raise DomainError(_("Kết quả phải là đạt hoặc chưa đạt."))
-    _evidence_check(evidence)
+    evidence_files_check(evidence)
     if verdict == Verdict.PASS and not evidence and not note.strip():
         raise DomainError(_("Ghi “đạt” cần minh chứng: một tệp hoặc một ghi chú."))
     existing = (

@@ -9,22 +9,10 @@ import yaml
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from langso.core.evidence import EvidenceField
+
 from .definitions import Entry
 from .models import IndicatorDefinition
-from .services.reported import EVIDENCE_TYPES
-
-
-class EvidenceInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class EvidenceField(forms.FileField):
-    """Several files under one name; each is checked by the service."""
-
-    def clean(self, data: Any, initial: Any = None) -> Any:
-        if isinstance(data, list | tuple):
-            return [super(EvidenceField, self).clean(item, initial) for item in data]
-        return super().clean(data, initial)
 
 
 class ReportedValueForm(forms.Form):
@@ -35,11 +23,7 @@ class ReportedValueForm(forms.Form):
     note = forms.CharField(
         label=_("Ghi chú"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
-    evidence = EvidenceField(
-        label=_("Tệp minh chứng"),
-        required=False,
-        widget=EvidenceInput(attrs={"accept": ",".join(EVIDENCE_TYPES)}),
-    )
+    evidence = EvidenceField(label=_("Tệp minh chứng"), required=False)
 
     def __init__(self, *args: Any, definition: IndicatorDefinition, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -7,7 +7,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
-from pathlib import Path
 from typing import Any
 
 from django.core.files.uploadedfile import UploadedFile
@@ -17,6 +16,7 @@ from django.utils.translation import gettext as _
 from langso.accounts.roles import Permission
 from langso.accounts.selectors import user_has_unit_permission
 from langso.core.errors import AccessDenied, DomainError, ImportRejected, RowError
+from langso.core.evidence import evidence_files_check
 from langso.core.models import AuditEntry
 from langso.core.services import audit_record, model_snapshot
 from langso.places.imports import read_table
@@ -28,8 +28,6 @@ from ..models import IndicatorDefinition, Period, ReportedEvidence, ReportedValu
 from ..selectors import indicator_get
 from .periods import period_ensure, period_open_check
 
-EVIDENCE_TYPES = (".pdf", ".jpg", ".jpeg", ".png", ".docx", ".xlsx", ".doc", ".xls", ".odt", ".ods")
-EVIDENCE_MAX_BYTES = 20 * 1024 * 1024
 AUDITED = ["numerator", "denominator", "note"]
 
 
@@ -123,18 +121,6 @@ def _may_report(actor: Any, unit: AdminUnit) -> bool:
     )
 
 
-def _evidence_check(files: Sequence[UploadedFile[Any]]) -> None:
-    for upload in files:
-        name = upload.name or ""
-        if Path(name).suffix.lower() not in EVIDENCE_TYPES:
-            raise DomainError(
-                _("Tệp minh chứng “%(name)s”: chỉ nhận %(types)s.")
-                % {"name": name, "types": ", ".join(EVIDENCE_TYPES)}
-            )
-        if (upload.size or 0) > EVIDENCE_MAX_BYTES:
-            raise DomainError(_("Tệp minh chứng “%(name)s” lớn quá 20 MB.") % {"name": name})
-
-
 def _store(
     *,
     actor: Any,
@@ -194,7 +180,7 @@ def reported_value_set(
     _unit_check(definition, unit, stored_period)
     period_open_check(stored_period)
     figure = reported_figure_check(definition, numerator, denominator)
-    _evidence_check(evidence)
+    evidence_files_check(evidence)
     reported = _store(
         actor=actor,
         definition=definition,
