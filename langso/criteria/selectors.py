@@ -232,6 +232,12 @@ def evaluate(*, code: str, units: Sequence[AdminUnit], year: int) -> list[Evalua
     return _Evaluator(year).run(code, units)
 
 
+def evaluate_statuses(*, code: str, units: Sequence[AdminUnit], year: int) -> dict[int, str]:
+    """Each unit's status against the set `code` for `year`, by unit id, without the
+    details: cheaper than `evaluate` where only the outcome counts."""
+    return _Evaluator(year).statuses(code, units)
+
+
 def evaluate_set(
     *, criteria_set: CriteriaSet, units: Sequence[AdminUnit], year: int
 ) -> list[Evaluation]:
@@ -258,6 +264,8 @@ class _Evaluator:
         self.codes_read: set[str] = set()
         self.rows: dict[int, tuple[list[Criterion], list[CriterionIndicator]]] = {}
         self.done: dict[tuple[str, int], Evaluation] = {}
+        # Statuses alone, of units counted by composites (not evaluated in full).
+        self.exact: dict[tuple[str, int], str] = {}
         self.depth = 0
 
     def _in_force(self, code: str, province_id: int | None) -> CriteriaSet:
@@ -295,6 +303,20 @@ class _Evaluator:
     ) -> list[Evaluation]:
         if not units:
             return []
+        self._check(criteria_set, units)
+        self.depth += 1
+        if self.depth > 8:
+            raise DomainError(_("Các bộ tiêu chí lồng nhau quá sâu."))
+        try:
+            evaluations = self._evaluate(criteria_set, units)
+        finally:
+            self.depth -= 1
+        for evaluation in evaluations:
+            self.done[(criteria_set.code, evaluation.unit.pk)] = evaluation
+        return evaluations
+
+    def _check(self, criteria_set: CriteriaSet, units: Sequence[AdminUnit]) -> None:
+        """Refuse units of another level, and a year the set does not cover."""
         if any(unit.level != criteria_set.level for unit in units):
             raise DomainError(
                 _("Bộ “%(set)s” áp dụng cho cấp %(level)s.")
@@ -312,16 +334,6 @@ class _Evaluator:
                 if criteria_set.year_to
                 else _("Bộ “%(set)s” áp dụng từ %(start)s, không cho năm %(year)s.") % span
             )
-        self.depth += 1
-        if self.depth > 8:
-            raise DomainError(_("Các bộ tiêu chí lồng nhau quá sâu."))
-        try:
-            evaluations = self._evaluate(criteria_set, units)
-        finally:
-            self.depth -= 1
-        for evaluation in evaluations:
-            self.done[(criteria_set.code, evaluation.unit.pk)] = evaluation
-        return evaluations
 
     def _rows(self, criteria_set: CriteriaSet) -> tuple[list[Criterion], list[CriterionIndicator]]:
         if criteria_set.pk not in self.rows:
@@ -540,112 +552,131 @@ class _Evaluator:
         )
         return subunits, {s.pk: getattr(s, column) for s in subunits}
 
-    def passing(self, code: str, units: Sequence[AdminUnit]) -> set[int]:
-        """The units that meet the set `code`, and nothing else: how many communes are
-        NTM, nâng cao, kiểu mẫu. A unit leaves as soon as one part of the set is not
-        met (failed, or undecided), so the costly composites — every village of the
-        province — are counted only for the units still in."""
-        met: set[int] = set()
+    def statuses(
+        self, code: str, units: Sequence[AdminUnit], *, pass_only: bool = False
+    ) -> dict[int, str]:
+        """Each unit's status against the set `code`, and nothing else: a unit's parts
+        are read only until one fails, and the costly composites — every village of a
+        province — only for the units still undecided. With `pass_only` (how many
+        communes are NTM, nâng cao, kiểu mẫu) a unit leaves at its first part not met,
+        and any status but pass stands for "not met"."""
+        found: dict[int, str] = {}
         by_set: dict[int, tuple[CriteriaSet, list[AdminUnit]]] = {}
         for unit in units:
             done = self.done.get((code, unit.pk))
-            if done is not None:
-                if done.status == PASS:
-                    met.add(unit.pk)
+            status = done.status if done is not None else self.exact.get((code, unit.pk))
+            if status is not None:
+                found[unit.pk] = status
                 continue
             criteria_set = self._in_force(code, unit.province_id if unit.valid_to is None else None)
             by_set.setdefault(criteria_set.pk, (criteria_set, []))[1].append(unit)
         for criteria_set, group in by_set.values():
-            met |= self._passing(criteria_set, group)
-        return met
+            statuses = self._statuses(criteria_set, group, pass_only)
+            if not pass_only:
+                self.exact.update({(code, pk): status for pk, status in statuses.items()})
+            found |= statuses
+        return found
 
-    def _passing(self, criteria_set: CriteriaSet, units: Sequence[AdminUnit]) -> set[int]:
-        if not criteria_set.applies_in(self.year) or any(
-            unit.level != criteria_set.level for unit in units
-        ):
-            return set()
+    def _statuses(
+        self, criteria_set: CriteriaSet, units: Sequence[AdminUnit], pass_only: bool
+    ) -> dict[int, str]:
+        self._check(criteria_set, units)
         criteria, indicators = self._rows(criteria_set)
-        declared = (criteria_set.spec.get("declared") or {}).get("criteria") or 0
-        if declared > len(criteria):
-            return set()
-        remaining = list(units)
+        status = {unit.pk: PASS for unit in units}
+
+        def settled(unit: AdminUnit) -> bool:
+            return status[unit.pk] != PASS if pass_only else status[unit.pk] == FAIL
+
+        def fold(unit: AdminUnit, part: str) -> None:
+            if _RANK[part] < _RANK[status[unit.pk]]:
+                status[unit.pk] = part
+
+        live = list(units)
         assessed = [i.code for i in indicators if i.kind == Kind.ASSESSED]
         if assessed:
-            passed = {
-                (unit_id, code)
-                for unit_id, code in Assessment.objects.filter(
+            verdicts = {
+                (unit_id, code): verdict
+                for unit_id, code, verdict in Assessment.objects.filter(
                     set_code=criteria_set.code,
                     year=self.year,
-                    verdict=Verdict.PASS,
                     indicator_code__in=assessed,
-                    unit__in=[u.pk for u in remaining],
-                ).values_list("unit_id", "indicator_code")
+                    unit__in=[u.pk for u in live],
+                ).values_list("unit_id", "indicator_code", "verdict")
             }
-            remaining = [u for u in remaining if all((u.pk, c) in passed for c in assessed)]
+            for unit in live:
+                for code in assessed:
+                    verdict = verdicts.get((unit.pk, code))
+                    fold(unit, MISSING if verdict is None else PASS if verdict == PASS else FAIL)
+            live = [u for u in live if not settled(u)]
         computed = [i for i in indicators if i.kind == Kind.COMPUTED]
-        if computed and remaining:
-            classified = self._classify(criteria_set, remaining)
+        if computed and live:
+            classified = self._classify(criteria_set, live)
             codes = list(dict.fromkeys(i.indicator for i in computed))
-            values = {
-                found.definition.code: found
-                for found in indicators_values(codes=codes, units=remaining, period=self.period)
+            by_unit = {
+                found.definition.code: {v.unit.pk: v for v in found.values}
+                for found in indicators_values(codes=codes, units=live, period=self.period)
             }
-            by_unit = {code: {v.unit.pk: v for v in found.values} for code, found in values.items()}
-            remaining = [
-                u
-                for u in remaining
-                if all(
-                    _computed(
-                        i,
-                        classified[u.pk].key,
-                        values[i.indicator],
-                        by_unit[i.indicator].get(u.pk),
-                    ).status
-                    == PASS
-                    for i in computed
-                )
-            ]
+            for unit in live:
+                key = classified[unit.pk].key
+                for indicator in computed:
+                    fold(
+                        unit,
+                        _computed_status(indicator, key, by_unit[indicator.indicator].get(unit.pk)),
+                    )
+                    if settled(unit):
+                        break
+            live = [u for u in live if not settled(u)]
         for indicator in (i for i in indicators if i.kind == Kind.COMPOSITE):
-            if not remaining:
+            if not live:
                 break
-            classified = self._classify(criteria_set, remaining)
-            if indicator.target_criterion:
-                # One criterion of the target set: its full evaluation is needed.
-                counts = self._composite(criteria_set, indicator, remaining)
-            else:
-                subunits, parent_of = self._subunits(criteria_set, indicator, remaining)
-                inner = self.passing(indicator.target_set, subunits)
-                tally: dict[int, list[int]] = defaultdict(lambda: [0, 0])
-                for subunit in subunits:
-                    counts_of = tally[parent_of[subunit.pk]]
-                    counts_of[1] += 1
-                    counts_of[0] += subunit.pk in inner
-                counts = {pk: (m, t, 0, "") for pk, (m, t) in tally.items()}
-            remaining = [
-                u
-                for u in remaining
-                if _composite_result(
-                    indicator, classified[u.pk].key, *counts.get(u.pk, (0, 0, 0, ""))
-                ).status
-                == PASS
-            ]
-        return {u.pk for u in remaining}
+            classified = self._classify(criteria_set, live)
+            counts = self._composite(criteria_set, indicator, live, pass_only=pass_only)
+            for unit in live:
+                met, total, undecided, _noun = counts.get(unit.pk, (0, 0, 0, ""))
+                fold(
+                    unit,
+                    _composite_status(indicator, classified[unit.pk].key, met, total, undecided),
+                )
+            live = [u for u in live if not settled(u)]
+        declared = (criteria_set.spec.get("declared") or {}).get("criteria") or 0
+        if declared > len(criteria):
+            # A set whose text counts more criteria than the catalogue holds is never met.
+            for unit in units:
+                fold(unit, MISSING)
+        return status
 
     def _composite(
-        self, criteria_set: CriteriaSet, indicator: CriterionIndicator, units: Sequence[AdminUnit]
+        self,
+        criteria_set: CriteriaSet,
+        indicator: CriterionIndicator,
+        units: Sequence[AdminUnit],
+        *,
+        pass_only: bool = False,
     ) -> dict[int, tuple[int, int, int, str]]:
         """Per unit: sub-units meeting the target, sub-units counted, sub-units not yet
-        decided (missing data), and what they are called."""
+        decided (missing data), and what they are called. A whole set's sub-units are
+        read for their statuses alone; one criterion of it needs them in full."""
         subunits, parent_of = self._subunits(criteria_set, indicator, units)
-        todo = [s for s in subunits if (indicator.target_set, s.pk) not in self.done]
-        if todo:
-            self.run(indicator.target_set, todo)
         noun = str(Level(indicator.over).label).lower() if indicator.over != SELF else ""
+        statuses: dict[int, str] = {}
+        if not indicator.target_criterion:
+            self.depth += 1
+            if self.depth > 8:
+                raise DomainError(_("Các bộ tiêu chí lồng nhau quá sâu."))
+            try:
+                statuses = self.statuses(indicator.target_set, subunits, pass_only=pass_only)
+            finally:
+                self.depth -= 1
+        else:
+            todo = [s for s in subunits if (indicator.target_set, s.pk) not in self.done]
+            if todo:
+                self.run(indicator.target_set, todo)
         tally: dict[int, list[int]] = defaultdict(lambda: [0, 0, 0])
         for subunit in subunits:
-            evaluation = self.done[(indicator.target_set, subunit.pk)]
-            status = evaluation.status
-            if indicator.target_criterion:
+            if not indicator.target_criterion:
+                status = statuses[subunit.pk]
+            else:
+                evaluation = self.done[(indicator.target_set, subunit.pk)]
                 # A criterion of the target set, or one of its indicators ("8.4").
                 status = next(
                     (
@@ -741,6 +772,38 @@ def _noun(values: IndicatorValues) -> str:
     return _("người") if denominator.get("sum") else _("hộ")
 
 
+def _computed_status(indicator: CriterionIndicator, key: str, value: Any) -> str:
+    """A computed indicator's status at a unit (its `IndicatorValue`, or None)."""
+    if value is None or value.value is None or _unclassified(indicator, key):
+        return MISSING
+    threshold = _threshold(indicator, key)
+    if threshold is None:
+        return NO_THRESHOLD
+    return PASS if _meets(indicator.comparator, value.value, threshold) else FAIL
+
+
+def _composite_status(
+    indicator: CriterionIndicator, key: str, met: int, total: int, undecided: int
+) -> str:
+    """A composite's status: met, not met, or undecided while the sub-units not yet
+    decided could still carry it."""
+    percent = indicator.measure == CompositeMeasure.PERCENT
+    if (percent and total == 0) or _unclassified(indicator, key):
+        return MISSING
+    threshold = _threshold(indicator, key)
+    if threshold is None:
+        return NO_THRESHOLD
+
+    def share(count: int) -> Decimal:
+        return Decimal(count) * HUNDRED / Decimal(total) if percent else Decimal(count)
+
+    if _meets(indicator.comparator, share(met), threshold):
+        return PASS
+    if undecided and _meets(indicator.comparator, share(met + undecided), threshold):
+        return MISSING
+    return FAIL
+
+
 def _computed(
     indicator: CriterionIndicator, key: str, values: IndicatorValues, value: Any
 ) -> IndicatorResult:
@@ -759,14 +822,9 @@ def _computed(
             "numerator": value.numerator,
             "denominator": value.denominator,
         }
-    if value is None or value.value is None or base["unclassified"]:
-        return IndicatorResult(status=MISSING, **base)
-    if threshold is None:
-        return IndicatorResult(status=NO_THRESHOLD, **base)
-    if _meets(indicator.comparator, value.value, threshold):
-        return IndicatorResult(status=PASS, **base)
-    if indicator.comparator == Comparator.PRESENT:
-        return IndicatorResult(status=FAIL, **base)
+    status = _computed_status(indicator, key, value)
+    if status != FAIL or threshold is None or indicator.comparator == Comparator.PRESENT:
+        return IndicatorResult(status=status, **base)
     needed = None
     if values.definition.unit == "percent" and value.denominator:
         needed = _units_needed(indicator.comparator, threshold, value.numerator, value.denominator)
@@ -802,17 +860,9 @@ def _composite_result(
         "denominator": Decimal(total),
         "unclassified": _unclassified(indicator, key),
     }
-    if base["unclassified"]:
-        return IndicatorResult(status=MISSING, **base)
-    if threshold is None:
-        return IndicatorResult(status=NO_THRESHOLD, **base)
-    if _meets(indicator.comparator, value, threshold):
-        return IndicatorResult(status=PASS, **base)
-    best = met + undecided
-    best_value = Decimal(best) * HUNDRED / Decimal(total) if percent and total else Decimal(best)
-    if undecided and _meets(indicator.comparator, best_value, threshold):
-        # The sub-units not yet decided could still carry it.
-        return IndicatorResult(status=MISSING, **base)
+    status = _composite_status(indicator, key, met, total, undecided)
+    if status != FAIL or threshold is None:
+        return IndicatorResult(status=status, **base)
     needed = (
         _units_needed(indicator.comparator, threshold, Decimal(met), Decimal(total))
         if percent
@@ -870,7 +920,8 @@ def province_matrix(*, province: AdminUnit, code: str, year: int) -> Matrix:
     for tier in criteria_sets_in_force(province=province):
         if tier.level != Level.COMMUNE or not tier.applies_in(year):
             continue
-        tiers.append((tier, len(evaluator.passing(tier.code, communes))))
+        statuses = evaluator.statuses(tier.code, communes, pass_only=True)
+        tiers.append((tier, sum(1 for status in statuses.values() if status == PASS)))
     return Matrix(
         province=province,
         criteria_set=criteria_set,

@@ -33,6 +33,7 @@ from langso.criteria.selectors import (
     Status,
     criteria_set_in_force,
     evaluate,
+    evaluate_statuses,
     province_matrix,
 )
 from langso.criteria.services import (
@@ -370,3 +371,27 @@ ONE_SMART_VILLAGE = """\
     - {code: T1, name_vi: "Có ít nhất một thôn thông minh", kind: composite,
        set: thon_thong_minh, over: village, measure: count, comparator: gte, threshold: 1}
 """
+
+
+@pytest.mark.parametrize(
+    ("code", "level", "year"),
+    [
+        ("thon_thong_minh", "village", 2026),
+        ("xa_ntm_thong_minh", "commune", 2026),
+        ("xa_chuyen_doi_so_2025", "commune", 2025),
+        ("xa_ntm_2021_2025", "commune", 2025),
+        ("xa_ntm_kieu_mau_2021_2025", "commune", 2025),
+    ],
+)
+def test_statuses_alone_agree_with_full_evaluations(
+    province: RegistryTree, code: str, level: str, year: int
+) -> None:
+    """Composites count sub-units by their statuses alone, read until a part fails; each
+    must be the status the full evaluation gives."""
+    units = [
+        u
+        for u in (province.a, province.b, province.a1, province.a2, province.b1, province.b2)
+        if u.level == level
+    ]
+    full = {e.unit.pk: e.status for e in evaluate(code=code, units=units, year=year)}
+    assert evaluate_statuses(code=code, units=units, year=year) == full
