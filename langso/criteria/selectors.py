@@ -582,14 +582,14 @@ class _Evaluator:
     ) -> dict[int, str]:
         self._check(criteria_set, units)
         criteria, indicators = self._rows(criteria_set)
-        status = {unit.pk: PASS for unit in units}
+        status = {unit.id: PASS for unit in units}
 
         def settled(unit: AdminUnit) -> bool:
-            return status[unit.pk] != PASS if pass_only else status[unit.pk] == FAIL
+            return status[unit.id] != PASS if pass_only else status[unit.id] == FAIL
 
         def fold(unit: AdminUnit, part: str) -> None:
-            if _RANK[part] < _RANK[status[unit.pk]]:
-                status[unit.pk] = part
+            if _RANK[part] < _RANK[status[unit.id]]:
+                status[unit.id] = part
 
         live = list(units)
         assessed = [i.code for i in indicators if i.kind == Kind.ASSESSED]
@@ -600,12 +600,12 @@ class _Evaluator:
                     set_code=criteria_set.code,
                     year=self.year,
                     indicator_code__in=assessed,
-                    unit__in=[u.pk for u in live],
+                    unit__in=[u.id for u in live],
                 ).values_list("unit_id", "indicator_code", "verdict")
             }
             for unit in live:
                 for code in assessed:
-                    verdict = verdicts.get((unit.pk, code))
+                    verdict = verdicts.get((unit.id, code))
                     fold(unit, MISSING if verdict is None else PASS if verdict == PASS else FAIL)
             live = [u for u in live if not settled(u)]
         computed = [i for i in indicators if i.kind == Kind.COMPUTED]
@@ -613,15 +613,15 @@ class _Evaluator:
             classified = self._classify(criteria_set, live)
             codes = list(dict.fromkeys(i.indicator for i in computed))
             by_unit = {
-                found.definition.code: {v.unit.pk: v for v in found.values}
+                found.definition.code: {v.unit.id: v for v in found.values}
                 for found in indicators_values(codes=codes, units=live, period=self.period)
             }
             for unit in live:
-                key = classified[unit.pk].key
+                key = classified[unit.id].key
                 for indicator in computed:
                     fold(
                         unit,
-                        _computed_status(indicator, key, by_unit[indicator.indicator].get(unit.pk)),
+                        _computed_status(indicator, key, by_unit[indicator.indicator].get(unit.id)),
                     )
                     if settled(unit):
                         break
@@ -632,10 +632,10 @@ class _Evaluator:
             classified = self._classify(criteria_set, live)
             counts = self._composite(criteria_set, indicator, live, pass_only=pass_only)
             for unit in live:
-                met, total, undecided, _noun = counts.get(unit.pk, (0, 0, 0, ""))
+                met, total, undecided, _noun = counts.get(unit.id, (0, 0, 0, ""))
                 fold(
                     unit,
-                    _composite_status(indicator, classified[unit.pk].key, met, total, undecided),
+                    _composite_status(indicator, classified[unit.id].key, met, total, undecided),
                 )
             live = [u for u in live if not settled(u)]
         declared = (criteria_set.spec.get("declared") or {}).get("criteria") or 0
