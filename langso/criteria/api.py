@@ -248,12 +248,7 @@ def criteria_set(
     request: HttpRequest, code: str, filters: Query[SetDetailFilters]
 ) -> CriteriaSetDetailOut:
     province = _province(request, filters.province)
-    # The national versions, then the province's, newest first: the same order on
-    # every database (NULLs sort first on SQLite, last on PostgreSQL).
-    versions = sorted(
-        selectors.criteria_set_versions(code=code, province=province),
-        key=lambda s: (s.province_id is not None, -s.version),
-    )
+    versions = selectors.criteria_set_versions(code=code, province=province)
     found: CriteriaSet | None
     if filters.version is None:
         found = selectors.criteria_set_in_force(code=code, province=province)

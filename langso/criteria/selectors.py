@@ -14,7 +14,7 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db import models
-from django.db.models import Max, Q
+from django.db.models import F, Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -118,11 +118,13 @@ def criteria_set_in_force(
 
 
 def criteria_set_versions(*, code: str, province: AdminUnit | None) -> list[CriteriaSet]:
+    """The national versions of `code`, then the province's, newest first (NULLs put
+    first explicitly: SQLite and PostgreSQL sort them at opposite ends)."""
     owners = Q(province__isnull=True) | (Q(province=province) if province else Q(pk__in=[]))
     return list(
         CriteriaSet.objects.filter(owners, code=code)
         .select_related("province", "created_by")
-        .order_by("province_id", "-version")
+        .order_by(F("province_id").asc(nulls_first=True), "-version")
     )
 
 
