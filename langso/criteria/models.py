@@ -17,7 +17,7 @@ from langso.places.models import AdminUnit, CommuneGroup, Level, Region
 
 
 class FactStatus(models.TextChoices):
-    """How sure the catalogue is of a fact (see `../shared/data/ntm-criteria.yaml`)."""
+    """How sure the catalogue is of a fact (see the header of `catalogue.yaml`)."""
 
     VERIFIED = "verified", _("Đã kiểm chứng")
     SECONDARY = "secondary", _("Nguồn thứ cấp")

@@ -8,6 +8,7 @@ import os
 from pathlib import Path
 from typing import Any
 
+import pytest
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
@@ -49,22 +50,24 @@ def markdown_form(
 """.encode()
 
 
-def shared_fixtures() -> Path:
-    """`../shared/fixtures/` beside the checkout (or LANGSO_SHARED_FIXTURES): forms
-    written by other projects, which the tests must read where they are."""
-    candidates = [
-        Path(os.environ["LANGSO_SHARED_FIXTURES"])
-        if os.environ.get("LANGSO_SHARED_FIXTURES")
-        else None,
-        Path(settings.BASE_DIR).parent / "shared" / "fixtures",
-    ]
-    for candidate in candidates:
-        if candidate is not None and candidate.is_dir():
-            return candidate
-    raise FileNotFoundError(
-        "The shared test fixtures are missing: expected ../shared/fixtures/ beside the "
-        "checkout, or a folder named by LANGSO_SHARED_FIXTURES."
+def third_party_forms(project: str) -> Path:
+    """The folder of forms `project` wrote, vendored with its licence and NOTICE under
+    tests/fixtures/third_party/ (LANGSO_THIRD_PARTY_FIXTURES names another root, which a
+    test uses to check a checkout without them). The folder may be missing: modules list
+    its files at import, so this must not raise; `forms_are_there` fails the test that
+    needs them instead."""
+    root = os.environ.get("LANGSO_THIRD_PARTY_FIXTURES") or (
+        Path(settings.BASE_DIR) / "tests" / "fixtures" / "third_party"
     )
+    return Path(root) / project
+
+
+def forms_are_there(folder: Path, found: list[Path], *, at_least: int) -> None:
+    """Fail, naming the folder, when it is missing or holds fewer forms than the tests
+    expect: an empty list would make the tests parametrized over it check nothing."""
+    if not folder.is_dir():
+        pytest.fail(f"The third-party forms are missing: {folder} is not a folder.")
+    assert len(found) >= at_least, f"{len(found)} forms in {folder}, expected {at_least}"
 
 
 def collector_client(user: User) -> Client:

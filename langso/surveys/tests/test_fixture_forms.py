@@ -1,4 +1,4 @@
-"""Forms written by other projects (../shared/fixtures/): every XLSForm pyxform accepts
+"""Forms written by other projects (tests/fixtures/third_party/): every XLSForm pyxform accepts
 publishes on Làng Số, and every one it refuses is refused with pyxform's own reason."""
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from langso.surveys.services.forms import form_publish
 from langso.surveys.xlsforms import XLSFormRejected
 
 from .conftest import FormUsers
-from .forms_testing import shared_fixtures
+from .forms_testing import forms_are_there, third_party_forms
 
 pytestmark = pytest.mark.django_db
 
@@ -23,19 +23,17 @@ _SUFFIXES = {".xls", ".xlsx", ".csv", ".md"}
 REFUSED_BY_ODK_VALIDATE = {"bad_calc.xlsx"}
 
 
-def _xlsforms() -> list[Path]:
-    root = shared_fixtures()
-    found = [p for p in sorted((root / "pyxform-examples").iterdir()) if p.suffix in _SUFFIXES]
-    found += sorted((root / "odk-web-forms").rglob("*.xlsx"))
-    return found
-
-
-XLSFORMS = _xlsforms()
+PYXFORM = third_party_forms("pyxform-examples")
+ODK_WEB_FORMS = third_party_forms("odk-web-forms")
+PYXFORM_FORMS = sorted(p for p in PYXFORM.glob("*") if p.suffix in _SUFFIXES)
+ODK_WEB_FORMS_XLSFORMS = sorted(ODK_WEB_FORMS.rglob("*.xlsx"))
+XLSFORMS = PYXFORM_FORMS + ODK_WEB_FORMS_XLSFORMS
 
 
 def test_the_fixtures_are_there() -> None:
     """A missing folder would make the test below check nothing."""
-    assert len(XLSFORMS) >= 60
+    forms_are_there(PYXFORM, PYXFORM_FORMS, at_least=60)
+    forms_are_there(ODK_WEB_FORMS, ODK_WEB_FORMS_XLSFORMS, at_least=4)
 
 
 @pytest.mark.parametrize("path", XLSFORMS, ids=lambda p: p.name)
