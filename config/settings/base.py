@@ -1,8 +1,11 @@
 """Settings shared by every environment, read from the environment (django-environ)."""
 
+from email.utils import getaddresses
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
+from csp.constants import NONCE, NONE, SELF
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -26,6 +29,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "ninja",
+    "csp",
     "langso.core",
     "langso.places",
     "langso.accounts",
@@ -37,8 +41,12 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Content-Security-Policy on every response (see "Security headers" below).
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # Sessions end after SESSION_COOKIE_AGE idle (see "Sessions" below).
+    "langso.core.middleware.session_idle_expiry",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -61,6 +69,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "csp.context_processors.nonce",
             ],
         },
     },
@@ -139,9 +148,72 @@ EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", default="")
 EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Làng Số <no-reply@langso.local>")
 
+# ---------------------------------------------------------------------------------------
+# Sessions (issue 13, platform). A session ends after 8 hours without a request, and a
+# request starts the 8 hours again (`core.middleware.session_idle_expiry`, at most once
+# a minute rather than SESSION_SAVE_EVERY_REQUEST, which wrote the session for every map
+# tile): an officer at a shared commune computer is signed out by the next morning, one
+# at work all day never is, and a team member back from a day in the field signs in
+# again (what the web form filled offline waits in the phone meanwhile).
+SESSION_COOKIE_AGE = 8 * 3600
+
+# ---------------------------------------------------------------------------------------
+# Security headers (issue 13, platform): the Content-Security-Policy of every page, in
+# every environment (the browser tests run under it), by django-csp. Scripts and styles
+# come from our own origin; an inline script needs the request's nonce
+# (`{{ request.csp_nonce }}`; the web form's import map has one).
+# - MapLibre draws in web workers it makes from blob: URLs, and reads its tiles and
+#   GeoJSON with fetch (connect-src).
+# - ODK Web Forms (Vue and PrimeVue) and htmx put styles in <style> elements at run time,
+#   which no nonce reaches (the browser tests fail without it): style-src allows inline
+#   styles. Scripts stay strict; our own templates have no inline style left.
+# - A basemap (MAP_BASEMAP_STYLE_URL) is read from its origin, and from the tile hosts
+#   that MAP_BASEMAP_ORIGINS adds when its tiles, glyphs or sprites are elsewhere.
+MAP_BASEMAP_ORIGINS: list[str] = env.list("MAP_BASEMAP_ORIGINS", default=[])
+if MAP_BASEMAP_STYLE_URL:
+    _style = urlsplit(MAP_BASEMAP_STYLE_URL)
+    MAP_BASEMAP_ORIGINS = [f"{_style.scheme}://{_style.netloc}", *MAP_BASEMAP_ORIGINS]
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, "'unsafe-inline'"],
+        "img-src": [SELF, "data:", "blob:", *MAP_BASEMAP_ORIGINS],
+        "font-src": [SELF, "data:", *MAP_BASEMAP_ORIGINS],
+        "connect-src": [SELF, *MAP_BASEMAP_ORIGINS],
+        "worker-src": [SELF, "blob:"],
+        "child-src": [SELF, "blob:"],
+        "media-src": [SELF, "blob:"],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
+
+# ---------------------------------------------------------------------------------------
+# Errors reach the administrators (issue 13, platform): DJANGO_ADMINS lists who receives
+# the mail of every unhandled error ("Name <address>, address", production requires
+# it), from SERVER_EMAIL; everything logged goes to stderr, which systemd's journal keeps.
+ADMINS: list[tuple[str, str]] = getaddresses(env.list("DJANGO_ADMINS", default=[]))
+SERVER_EMAIL = env.str("SERVER_EMAIL", default=DEFAULT_FROM_EMAIL)
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    "filters": {"require_debug_false": {"()": "django.utils.log.RequireDebugFalse"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "stream": "ext://sys.stderr"},
+        "mail_admins": {
+            "class": "django.utils.log.AdminEmailHandler",
+            "level": "ERROR",
+            "filters": ["require_debug_false"],
+        },
+    },
+    # Django's own loggers hand everything to the root here, so that an error is
+    # written once to stderr and mailed once (Django's default would mail it again).
+    "loggers": {"django": {"handlers": [], "level": "INFO", "propagate": True}},
+    "root": {
+        "handlers": ["console", "mail_admins"],
+        "level": env.str("LOG_LEVEL", default="INFO"),
+    },
 }

@@ -8,6 +8,8 @@ import base64
 from functools import cache
 from pathlib import Path
 
+from csp.constants import WASM_UNSAFE_EVAL
+from csp.decorators import csp_update
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -265,6 +267,10 @@ def _web_form_strings() -> dict[str, str]:
     }
 
 
+# ODK Web Forms compiles a WebAssembly module at start; this page's policy alone allows
+# that ('wasm-unsafe-eval' lets WebAssembly compile, never a JavaScript eval). django-csp
+# types a view as taking the request alone, hence the ignore.
+@csp_update({"script-src": [WASM_UNSAFE_EVAL]})  # type: ignore[arg-type]
 @login_required
 @require_GET
 def web_form_fill(request: HttpRequest, pk: int) -> HttpResponse:

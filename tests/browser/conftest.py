@@ -5,11 +5,20 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from django.conf import settings
 from django.test import Client
-from playwright.sync_api import Browser, Locator, Page, Playwright, sync_playwright
+from playwright.sync_api import (
+    Browser,
+    BrowserContext,
+    ConsoleMessage,
+    Locator,
+    Page,
+    Playwright,
+    sync_playwright,
+)
 from pytest_django.live_server_helper import LiveServer
 
 from langso.accounts.models import User
@@ -56,6 +65,29 @@ def gl_browser(playwright: Playwright) -> Iterator[Browser]:
     chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=GL_FLAGS)
     yield chromium
     chromium.close()
+
+
+@pytest.fixture(autouse=True)
+def csp_violations(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
+    """Every browser test fails on a Content-Security-Policy violation: Chromium reports
+    each one as a console error, and every context a test opens listens for them. A test
+    that provokes one on purpose empties the list."""
+    seen: list[str] = []
+    new_context = Browser.new_context
+
+    def listen(message: ConsoleMessage) -> None:
+        if message.type == "error" and "Content Security Policy" in message.text:
+            seen.append(f"{message.location.get('url', '')}: {message.text}")
+
+    def new_listening_context(browser: Browser, **options: Any) -> BrowserContext:
+        context = new_context(browser, **options)
+        context.on("console", listen)
+        return context
+
+    monkeypatch.setattr(Browser, "new_context", new_listening_context)
+    yield seen
+    if seen:
+        pytest.fail("Content-Security-Policy violations:\n" + "\n".join(seen))
 
 
 def sign_in(page: Page, live_server: LiveServer, user: User) -> None:

@@ -11,6 +11,13 @@
 
   var config = JSON.parse(document.getElementById("map-config").textContent);
   var controls = document.getElementById("map-controls");
+  // The form only filters the map: Enter in it must not send it anywhere.
+  controls.addEventListener("submit", function (event) { event.preventDefault(); });
+  // Each layer's colour, from its declaration: set through the DOM, which the
+  // Content-Security-Policy allows where it refuses style attributes in the page.
+  controls.querySelectorAll(".swatch[data-color]").forEach(function (swatch) {
+    swatch.style.background = swatch.dataset.color;
+  });
   // On a phone the map comes first; the layer list opens on demand.
   if (window.matchMedia("(max-width: 48rem)").matches) controls.closest("details").open = false;
   var layersByName = {};

@@ -1,0 +1,38 @@
+"""Middleware of the platform as a whole."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+from django.http import HttpRequest
+from django.http.response import HttpResponseBase
+
+# When a session's idle time last started again (seconds since the epoch).
+SESSION_TOUCHED = "_touched"
+# A session's idle time starts again at most once a minute. Saving the session on every
+# request (SESSION_SAVE_EVERY_REQUEST) writes it for each of the dozens of tiles a map
+# asks for at once: on SQLite they queue behind one writer, and under the threaded test
+# server they failed with "database table is locked: django_session".
+TOUCH_EVERY_SECONDS = 60
+
+
+def session_idle_expiry(
+    get_response: Callable[[HttpRequest], HttpResponseBase],
+) -> Callable[[HttpRequest], HttpResponseBase]:
+    """Sessions expire after SESSION_COOKIE_AGE without a request: a request at least a
+    minute after the last one that did so marks the session, which makes
+    SessionMiddleware save it with a new expiry and send the cookie again. Goes after
+    SessionMiddleware."""
+
+    def middleware(request: HttpRequest) -> HttpResponseBase:
+        response = get_response(request)
+        session = request.session
+        if session.session_key is None:
+            return response  # no session, or it ended (signed out) during the request
+        now = int(time.time())
+        if now - int(session.get(SESSION_TOUCHED, 0)) >= TOUCH_EVERY_SECONDS:
+            session[SESSION_TOUCHED] = now
+        return response
+
+    return middleware
