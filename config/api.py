@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
-from ninja.errors import ValidationError
+from ninja.errors import HttpError, ValidationError
+from ninja.openapi.schema import OpenAPISchema
 
 from langso.accounts.api import router as accounts_router
+from langso.core.api import ParamError
 from langso.core.errors import DomainError
 from langso.criteria.api import router as criteria_router
 from langso.indicators.api import router as indicators_router
@@ -14,7 +18,98 @@ from langso.places.api import router as places_router
 from langso.registry.api import router as registry_router
 from langso.surveys.api import router as surveys_router
 
-api = NinjaAPI(
+
+class LangSoAPI(NinjaAPI):
+    """The API whose OpenAPI document also says what the error mapping below answers,
+    on every operation, so that the document describes every response."""
+
+    def get_openapi_schema(
+        self, *, path_prefix: str | None = None, path_params: dict[str, Any] | None = None
+    ) -> OpenAPISchema:
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        document_errors(schema)
+        return schema
+
+
+_ERROR = {
+    "type": "object",
+    "properties": {"detail": {"type": "string"}},
+    "required": ["detail"],
+}
+_PARAM_ERROR = {
+    "type": "object",
+    "properties": {
+        "param": {"type": "string"},
+        "in": {"type": "string"},
+        "message": {"type": "string"},
+    },
+    "required": ["param", "in", "message"],
+}
+_BAD_REQUEST = {
+    "type": "object",
+    "properties": {
+        "detail": {"type": "string"},
+        "errors": {"type": "array", "items": {"$ref": "#/components/schemas/ParamError"}},
+    },
+    "required": ["detail"],
+}
+_ERRORS = {
+    "400": ("Tham số hoặc dữ liệu không hợp lệ / invalid input", "BadRequest"),
+    "401": ("Chưa đăng nhập / not signed in", "Error"),
+    "403": ("Không có quyền / outside the caller's scope", "Error"),
+    "404": ("Không tìm thấy / not found (or not visible to the caller)", "Error"),
+}
+# What a `format` parameter may ask for, and the media type of the answer.
+_FORMATS = {"geojson": "application/geo+json", "csv": "text/csv"}
+
+
+def document_errors(schema: OpenAPISchema) -> None:
+    """Add what `config/api.py` answers on every operation: 400 for bad input (`errors`
+    lists each bad parameter), 401 where a sign-in is needed, 403 and 404 for domain
+    errors; and the other media types a `format` parameter selects."""
+    components = schema.setdefault("components", {}).setdefault("schemas", {})
+    for name, body in (
+        ("Error", _ERROR),
+        ("ParamError", _PARAM_ERROR),
+        ("BadRequest", _BAD_REQUEST),
+    ):
+        components.setdefault(name, body)
+    for operations in schema["paths"].values():
+        for operation in operations.values():
+            responses = operation["responses"]
+            for status, (description, component) in _ERRORS.items():
+                if status == "401" and not operation.get("security"):
+                    continue
+                reference = {"$ref": f"#/components/schemas/{component}"}
+                declared = responses.get(int(status))
+                if declared is None:
+                    responses[int(status)] = {
+                        "description": description,
+                        "content": {"application/json": {"schema": reference}},
+                    }
+                elif status == "400":
+                    # The operation's own refusal (rows of a file, fields of a record),
+                    # or bad parameters, which every operation may meet first.
+                    content = declared["content"]["application/json"]
+                    content["schema"] = {"anyOf": [content["schema"], reference]}
+            _document_formats(operation)
+
+
+def _document_formats(operation: dict[str, Any]) -> None:
+    formats = next(
+        (p["schema"] for p in operation.get("parameters", []) if p["name"] == "format"), None
+    )
+    if formats is None:
+        return
+    offered = f"{formats.get('pattern', '')} {' '.join(formats.get('enum', []))}"
+    for status, response in operation["responses"].items():
+        if str(status).startswith("2") and "content" in response:
+            for name, media_type in _FORMATS.items():
+                if name in offered:
+                    response["content"][media_type] = {"schema": {}}
+
+
+api = LangSoAPI(
     title="Làng Số API",
     version="1",
     description=(
@@ -41,10 +136,21 @@ def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
     return api.create_response(request, {"detail": "Không tìm thấy."}, status=404)
 
 
+@api.exception_handler(HttpError)
+def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    """ninja's own refusals. Its one 400 is a body it cannot parse: that answers in the
+    shape of bad input, in Vietnamese; the others (401 …) as ninja words them."""
+    if exc.status_code != 400:
+        return api.create_response(request, {"detail": exc.message}, status=exc.status_code)
+    message = "Không đọc được nội dung yêu cầu: cần JSON hợp lệ, mã hoá UTF-8."
+    errors: list[ParamError] = [{"param": "", "in": "body", "message": message}]
+    return api.create_response(request, {"detail": message, "errors": errors}, status=400)
+
+
 @api.exception_handler(ValidationError)
 def bad_input(request: HttpRequest, exc: ValidationError) -> HttpResponse:
     """400 naming each bad parameter, instead of ninja's default 422."""
-    errors = [
+    errors: list[ParamError] = [
         {
             "param": str(error["loc"][-1]) if error.get("loc") else "",
             "in": str(error["loc"][0]) if error.get("loc") else "",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from typing import Any
 
 from django.http import HttpRequest
 from django.http.response import HttpResponseBase
@@ -36,3 +37,10 @@ def session_idle_expiry(
         return response
 
     return middleware
+
+
+def session_touch_on_sign_in(*, request: HttpRequest | None, **kwargs: Any) -> None:
+    """Signing in starts the idle time (the session is saved then anyway), so that the
+    requests of the next minute do not write it again."""
+    if request is not None:
+        request.session[SESSION_TOUCHED] = int(time.time())

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 from ninja.security import django_auth
 
+from langso.core.api import InvalidOut, field_errors
 from langso.core.errors import DomainError
 from langso.places.models import AdminUnit, Level
 
@@ -69,11 +70,6 @@ class HouseholdOut(Schema):
 class HouseholdListOut(Schema):
     next: int | None = Field(None, description="Giá trị `after` của trang sau / next cursor")
     results: list[HouseholdOut]
-
-
-class HouseholdInvalidOut(Schema):
-    detail: str
-    errors: dict[str, str]
 
 
 class HouseholdQuery(Schema):
@@ -246,8 +242,8 @@ def _values(payload: _HouseholdValues) -> dict[str, Any]:
     return given
 
 
-def _invalid(exc: HouseholdInvalid) -> Status[HouseholdInvalidOut]:
-    return Status(400, HouseholdInvalidOut(detail=exc.message, errors=exc.errors))
+def _invalid(exc: HouseholdInvalid) -> Status[InvalidOut]:
+    return Status(400, InvalidOut(detail=exc.message, errors=field_errors(exc.errors)))
 
 
 def _reread(request: HttpRequest, household: Household) -> Household:
@@ -256,12 +252,12 @@ def _reread(request: HttpRequest, household: Household) -> Household:
 
 @router.post(
     "/households",
-    response={201: HouseholdOut, 400: HouseholdInvalidOut},
+    response={201: HouseholdOut, 400: InvalidOut},
     summary="Thêm hộ gia đình",
 )
 def household_create_endpoint(
     request: HttpRequest, payload: HouseholdIn
-) -> Status[HouseholdOut] | Status[HouseholdInvalidOut]:
+) -> Status[HouseholdOut] | Status[InvalidOut]:
     """Without `address_code` the commune's next code is given. A refusal lists every bad
     field (400) and nothing is written."""
     try:
@@ -279,12 +275,12 @@ def household_create_endpoint(
 
 @router.patch(
     "/households/{address_code}",
-    response={200: HouseholdOut, 400: HouseholdInvalidOut},
+    response={200: HouseholdOut, 400: InvalidOut},
     summary="Sửa hộ gia đình",
 )
 def household_update_endpoint(
     request: HttpRequest, address_code: str, payload: HouseholdPatch
-) -> HouseholdOut | Status[HouseholdInvalidOut]:
+) -> HouseholdOut | Status[InvalidOut]:
     """Fields left out keep their values; `"lat": null, "lon": null` clears the point."""
     household = household_get_for_user(user=request.user, address_code=address_code)
     household_manage_check(actor=request.user, household=household)

@@ -22,6 +22,7 @@ from ninja import Field, Query, Router, Schema, Status
 from ninja.security import django_auth
 from pydantic import create_model
 
+from langso.core.api import InvalidOut, field_errors
 from langso.core.errors import DomainError, NotFound
 from langso.places import selectors as place_selectors
 from langso.places.models import AdminUnit
@@ -39,11 +40,6 @@ from ..services.placed import RegistryInvalid, registry_create, registry_update
 from ..specs import SPECS, RegistrySpec, model_field
 
 Spec = RegistrySpec[Any]
-
-
-class RegistryInvalidOut(Schema):
-    detail: str
-    errors: dict[str, str]
 
 
 class PhotoOut(Schema):
@@ -226,8 +222,8 @@ def _values(spec: Spec, payload: Schema) -> dict[str, Any]:
     return given
 
 
-def _invalid(exc: RegistryInvalid) -> Status[RegistryInvalidOut]:
-    return Status(400, RegistryInvalidOut(detail=exc.message, errors=exc.errors))
+def _invalid(exc: RegistryInvalid) -> Status[InvalidOut]:
+    return Status(400, InvalidOut(detail=exc.message, errors=field_errors(exc.errors)))
 
 
 # ---------------------------------------------------------------------------------------
@@ -309,7 +305,7 @@ def registry_router(spec: Spec) -> Router:
 
     @router.post(
         f"/{spec.api_path}",
-        response={201: row_schema, 400: RegistryInvalidOut},
+        response={201: row_schema, 400: InvalidOut},
         summary=f"Thêm {label}",
         operation_id=f"{spec.name}_create",
     )
@@ -323,7 +319,7 @@ def registry_router(spec: Spec) -> Router:
 
     @router.patch(
         f"/{spec.api_path}/{{key}}",
-        response={200: row_schema, 400: RegistryInvalidOut},
+        response={200: row_schema, 400: InvalidOut},
         summary=f"Sửa {label}",
         operation_id=f"{spec.name}_update",
     )
