@@ -5,9 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.datastructures import MultiValueDict
 from ninja import NinjaAPI
 from ninja.errors import HttpError, ValidationError
 from ninja.openapi.schema import OpenAPISchema
+from ninja.parser import Parser
 
 from langso.accounts.api import router as accounts_router
 from langso.core.api import ParamError
@@ -17,6 +19,56 @@ from langso.indicators.api import router as indicators_router
 from langso.places.api import router as places_router
 from langso.registry.api import router as registry_router
 from langso.surveys.api import router as surveys_router
+
+NUL_REFUSED = "Không được chứa ký tự NUL (\\x00)."
+
+
+class NulInBody(ValueError):
+    """A JSON body with a NUL character in the field `param`."""
+
+    def __init__(self, param: str) -> None:
+        super().__init__(param)
+        self.param = param
+
+
+def _nul_in(data: object, path: str = "") -> str | None:
+    """The dotted path of the first string holding a NUL in `data`, if any."""
+    if isinstance(data, str):
+        return path if "\x00" in data else None
+    items: list[tuple[str, object]] = []
+    if isinstance(data, dict):
+        items = [(str(key), value) for key, value in data.items()]
+    elif isinstance(data, list):
+        items = [(str(index), value) for index, value in enumerate(data)]
+    for key, value in items:
+        found = _nul_in(value, f"{path}.{key}" if path else key)
+        if found is not None:
+            return found
+    return None
+
+
+class NulRefusingParser(Parser):
+    """PostgreSQL cannot store a NUL character (it answers an error, which was a 500):
+    query parameters, form fields and JSON bodies holding one are refused here, by name,
+    before anything reads the database."""
+
+    def parse_body(self, request: HttpRequest) -> dict[str, Any]:
+        data = super().parse_body(request)
+        param = _nul_in(data)
+        if param is not None:
+            raise NulInBody(param)  # ninja answers it as a HttpError 400, caused by this
+        return data
+
+    def parse_querydict(
+        self, data: MultiValueDict[str, Any], list_fields: list[str], request: HttpRequest
+    ) -> dict[str, Any]:
+        where = "query" if data is request.GET else "form"
+        for key, values in data.lists():
+            if any(isinstance(v, str) and "\x00" in v for v in [key, *values]):
+                raise ValidationError(
+                    [{"loc": (where, key.replace("\x00", "")), "msg": NUL_REFUSED}]
+                )
+        return super().parse_querydict(data, list_fields, request)
 
 
 class LangSoAPI(NinjaAPI):
@@ -117,6 +169,7 @@ api = LangSoAPI(
         "Administrative units, roles and data of Làng Số."
     ),
     urls_namespace="api",
+    parser=NulRefusingParser(),
 )
 api.add_router("", places_router)
 api.add_router("", accounts_router)
@@ -142,8 +195,13 @@ def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     shape of bad input, in Vietnamese; the others (401 …) as ninja words them."""
     if exc.status_code != 400:
         return api.create_response(request, {"detail": exc.message}, status=exc.status_code)
+    if isinstance(exc.__cause__, NulInBody):
+        param = exc.__cause__.param
+        detail = f"Tham số không hợp lệ: {param}"
+        errors: list[ParamError] = [{"param": param, "in": "body", "message": NUL_REFUSED}]
+        return api.create_response(request, {"detail": detail, "errors": errors}, status=400)
     message = "Không đọc được nội dung yêu cầu: cần JSON hợp lệ, mã hoá UTF-8."
-    errors: list[ParamError] = [{"param": "", "in": "body", "message": message}]
+    errors = [{"param": "", "in": "body", "message": message}]
     return api.create_response(request, {"detail": message, "errors": errors}, status=400)
 
 

@@ -5,11 +5,14 @@ the document declares. Bounded: ten examples per operation, no shrinking."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 import schemathesis
 from django.core.handlers.wsgi import WSGIHandler
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from django.test import Client
 from hypothesis import HealthCheck, Phase, settings
 from schemathesis.checks import not_a_server_error
@@ -34,16 +37,25 @@ CHECKS = [
 
 
 @pytest.fixture
-def officer_session(db: None) -> dict[str, str]:
+def officer_session(db: None) -> Iterator[dict[str, str]]:
     """The cookies and CSRF header of a province officer of a small tree: writes are
-    checked for real, not refused at the door."""
+    checked for real, not refused at the door.
+
+    Django's WSGI handler closes the database connection around each request, which on
+    PostgreSQL ends the test's transaction: as the test client does, the test keeps it
+    open (after the client's own requests here, which reconnect the handlers)."""
     tree = make_unit_tree(province_code="37", province_name="Tỉnh Ninh Bình")
     officer = make_user(username="canbo.tinh")
     make_role(user=officer, role=Role.PROVINCE_OFFICER, unit=tree.province)
     client = Client()
     client.force_login(officer)
     client.get("/")  # sets the CSRF cookie
-    return {name: morsel.value for name, morsel in client.cookies.items()}
+    cookies = {name: morsel.value for name, morsel in client.cookies.items()}
+    for signal in (request_started, request_finished):
+        signal.disconnect(close_old_connections)
+    yield cookies
+    for signal in (request_started, request_finished):
+        signal.connect(close_old_connections)
 
 
 @schema.parametrize()
@@ -62,3 +74,26 @@ def test_every_operation_answers_as_documented(
         headers={"X-CSRFToken": officer_session.get("csrftoken", "")},
         checks=CHECKS,
     )
+
+
+def test_the_document_declares_the_errors_and_the_other_formats(client: Client) -> None:
+    """What schemathesis cannot see unless it meets it: every operation declares 400,
+    403 and 404 (401 where a sign-in is needed), a 400's `errors` is a list, a list
+    that offers GeoJSON or CSV says so, and required parameters are marked required."""
+    document = client.get("/api/v1/openapi.json").json()
+
+    for path, operations in document["paths"].items():
+        for method, operation in operations.items():
+            assert {"400", "403", "404"} <= set(operation["responses"]), (method, path)
+    households = document["paths"]["/api/v1/households"]["get"]
+    assert "401" in households["responses"]
+    assert "application/geo+json" in households["responses"]["200"]["content"]
+    values = document["paths"]["/api/v1/indicator-values"]["get"]
+    assert "text/csv" in values["responses"]["200"]["content"]
+    assert {p["name"]: p["required"] for p in values["parameters"]}["indicator"] is True
+    errors = document["components"]["schemas"]["BadRequest"]["properties"]["errors"]
+    assert errors["type"] == "array"
+    create = document["paths"]["/api/v1/households"]["post"]["responses"]["400"]
+    (own, _bad_input) = create["content"]["application/json"]["schema"]["anyOf"]
+    invalid = document["components"]["schemas"][own["$ref"].rsplit("/", 1)[-1]]
+    assert invalid["properties"]["errors"]["type"] == "array"

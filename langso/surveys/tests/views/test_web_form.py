@@ -92,7 +92,7 @@ def test_a_collector_gets_the_page_the_form_and_its_media(
     assert page.status_code == 200
     body = page.content.decode()
     assert "Điền biểu mẫu" in body
-    assert '<script type="importmap">' in body
+    assert '<script type="importmap" nonce="' in body
     assert "vendor/vue/vue.esm-browser.prod.js" in body
     assert "vendor/odk-web-forms/index.js" in body
     found = re.search(r'<script id="web-form-config" type="application/json">(.*?)</script>', body)
