@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import wraps
 from typing import Any
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.utils.datastructures import MultiValueDict
 from ninja import NinjaAPI
 from ninja.errors import HttpError, ValidationError
@@ -171,6 +173,27 @@ api = LangSoAPI(
     urls_namespace="api",
     parser=NulRefusingParser(),
 )
+
+
+def _refuse_nul_in_path(
+    run: Callable[..., HttpResponseBase],
+) -> Callable[..., HttpResponseBase]:
+    """Path parameters never reach the parser: the same NUL refusal for them, before
+    ninja reads anything (a "view" decorator runs outside its error mapping, hence the
+    explicit on_exception)."""
+
+    @wraps(run)
+    def checked(request: HttpRequest, **path: Any) -> HttpResponseBase:
+        for name, value in path.items():
+            if isinstance(value, str) and "\x00" in value:
+                refusal = ValidationError([{"loc": ("path", name), "msg": NUL_REFUSED}])
+                return api.on_exception(request, refusal)
+        return run(request, **path)
+
+    return checked
+
+
+api.add_decorator(_refuse_nul_in_path, mode="view")
 api.add_router("", places_router)
 api.add_router("", accounts_router)
 api.add_router("", registry_router)

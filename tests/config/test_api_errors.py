@@ -33,6 +33,15 @@ def test_a_nul_in_a_query_parameter_is_refused_by_name(officer_client: Client) -
     assert "NUL" in error["message"]
 
 
+def test_a_nul_in_a_path_parameter_is_refused_by_name(officer_client: Client) -> None:
+    response = officer_client.get("/api/v1/households/HO%00-1")
+
+    assert response.status_code == 400
+    (error,) = response.json()["errors"]
+    assert (error["param"], error["in"]) == ("address_code", "path")
+    assert "NUL" in error["message"]
+
+
 def test_a_nul_in_a_body_field_is_refused_by_name_and_nothing_stored(
     officer_client: Client,
 ) -> None:
