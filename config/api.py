@@ -8,6 +8,7 @@ from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.utils.datastructures import MultiValueDict
+from django.utils.translation import gettext
 from ninja import NinjaAPI
 from ninja.errors import HttpError, ValidationError
 from ninja.openapi.schema import OpenAPISchema
@@ -22,7 +23,9 @@ from langso.places.api import router as places_router
 from langso.registry.api import router as registry_router
 from langso.surveys.api import router as surveys_router
 
-NUL_REFUSED = "Không được chứa ký tự NUL (\\x00)."
+
+def _nul_refused() -> str:
+    return gettext("Không được chứa ký tự NUL (\\x00).")
 
 
 class NulInBody(ValueError):
@@ -68,7 +71,7 @@ class NulRefusingParser(Parser):
         for key, values in data.lists():
             if any(isinstance(v, str) and "\x00" in v for v in [key, *values]):
                 raise ValidationError(
-                    [{"loc": (where, key.replace("\x00", "")), "msg": NUL_REFUSED}]
+                    [{"loc": (where, key.replace("\x00", "")), "msg": _nul_refused()}]
                 )
         return super().parse_querydict(data, list_fields, request)
 
@@ -186,7 +189,7 @@ def _refuse_nul_in_path(
     def checked(request: HttpRequest, **path: Any) -> HttpResponseBase:
         for name, value in path.items():
             if isinstance(value, str) and "\x00" in value:
-                refusal = ValidationError([{"loc": ("path", name), "msg": NUL_REFUSED}])
+                refusal = ValidationError([{"loc": ("path", name), "msg": _nul_refused()}])
                 return api.on_exception(request, refusal)
         return run(request, **path)
 
@@ -221,9 +224,9 @@ def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     if isinstance(exc.__cause__, NulInBody):
         param = exc.__cause__.param
         detail = f"Tham số không hợp lệ: {param}"
-        errors: list[ParamError] = [{"param": param, "in": "body", "message": NUL_REFUSED}]
+        errors: list[ParamError] = [{"param": param, "in": "body", "message": _nul_refused()}]
         return api.create_response(request, {"detail": detail, "errors": errors}, status=400)
-    message = "Không đọc được nội dung yêu cầu: cần JSON hợp lệ, mã hoá UTF-8."
+    message = gettext("Không đọc được nội dung yêu cầu: cần JSON hợp lệ, mã hoá UTF-8.")
     errors = [{"param": "", "in": "body", "message": message}]
     return api.create_response(request, {"detail": message, "errors": errors}, status=400)
 
