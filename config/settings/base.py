@@ -119,6 +119,13 @@ STATICFILES_DIRS = [
 MEDIA_URL = "/media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=VAR_DIR / "media")
 
+# Stored files (issue 13): nothing is served from MEDIA_URL; each kind of file has a view
+# that checks the reader's scope (`core.files.file_response`). Behind nginx, set the
+# prefix of an `internal` location aliased to MEDIA_ROOT and nginx sends the bytes
+# (X-Accel-Redirect); behind Apache's mod_xsendfile or lighttpd, set FILES_SENDFILE.
+FILES_ACCEL_REDIRECT_PREFIX = env.str("FILES_ACCEL_REDIRECT_PREFIX", default="")
+FILES_SENDFILE = env.bool("FILES_SENDFILE", default=False)
+
 # The map: a basemap style URL (raster or vector) for production; without one the map
 # draws our layers on a plain background, so that no internet tile server is needed.
 MAP_BASEMAP_STYLE_URL = env.str("MAP_BASEMAP_STYLE_URL", default="")
