@@ -62,7 +62,13 @@ def file_response(
     if not file:
         raise Http404(_("Không tìm thấy tệp này."))
     name = PurePosixPath(name.replace("\\", "/")).name or PurePosixPath(str(file.name)).name
-    content_type = content_type or mimetypes.guess_type(name)[0] or "application/octet-stream"
+    # The stored name's suffix first: a photo re-encoded as JPEG is one, whatever it was.
+    content_type = (
+        content_type
+        or mimetypes.guess_type(str(file.name))[0]
+        or mimetypes.guess_type(name)[0]
+        or "application/octet-stream"
+    )
     inline = content_type in INLINE_TYPES
     stored = str(file.name)
     prefix = settings.FILES_ACCEL_REDIRECT_PREFIX

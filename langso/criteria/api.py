@@ -14,6 +14,7 @@ from typing import Any, Literal
 
 from django.db.models import prefetch_related_objects
 from django.http import HttpRequest, HttpResponse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
@@ -376,7 +377,10 @@ def _assessment(request: HttpRequest, assessment: Assessment | None) -> Assessme
         note=assessment.note,
         entered_by=assessment.entered_by.get_username(),
         entered_at=assessment.entered_at,
-        evidence=[request.build_absolute_uri(e.file.url) for e in assessment.evidence.all()],
+        evidence=[
+            request.build_absolute_uri(reverse("criteria:evidence", args=[e.pk]))
+            for e in assessment.evidence.all()
+        ],
     )
 
 

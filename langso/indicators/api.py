@@ -192,7 +192,10 @@ def _provenance(
         "entered_by": entry.entered_by.get_username(),
         "entered_at": entry.entered_at,
         "note": entry.note,
-        "evidence": [request.build_absolute_uri(e.file.url) for e in entry.evidence.all()],
+        "evidence": [
+            request.build_absolute_uri(reverse("indicators:evidence", args=[e.pk]))
+            for e in entry.evidence.all()
+        ],
     }
 
 

@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from langso.accounts.roles import Permission
 from langso.accounts.selectors import is_nationwide, user_has_unit_permission
 from langso.core.errors import AccessDenied, DomainError, ImportRejected, NotFound, RowError
+from langso.core.files import file_response
 from langso.core.services import job_create
 from langso.places.models import AdminUnit
 from langso.places.selectors import unit_get
@@ -295,3 +296,14 @@ def aggregates_rebuild(request: HttpRequest) -> HttpResponse:
     job = job_create(kind="indicators.household_aggregates_rebuild", created_by=request.user)
     transaction.on_commit(lambda: household_aggregates_rebuild_task.enqueue(job_id=job.pk))
     return redirect("core:job-detail", job.pk)
+
+
+@login_required
+@require_GET
+def reported_evidence_download(request: HttpRequest, pk: int) -> HttpResponseBase:
+    """An evidence file, to whoever may read the unit's values."""
+    try:
+        evidence = selectors.reported_evidence_get_for_user(user=request.user, pk=pk)
+    except NotFound as exc:
+        raise Http404(exc.message) from exc
+    return file_response(evidence.file, name=evidence.name)

@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from langso.core.files import RandomName
 from langso.places.models import AdminUnit
 from langso.registry.models import Household
 
@@ -45,9 +46,8 @@ class SurveyForm(models.Model):
 
 
 def _xlsform_path(version: FormVersion, filename: str) -> str:
-    # Form ids may hold spaces and dots: the folder is the form's row id. The storage
-    # gives a second file of the same name a suffix of its own.
-    return f"surveys/forms/{version.form_id}/{filename}"
+    # Named by migration 0001; files are now stored under random names (RandomName).
+    return RandomName("surveys/xlsforms")(version, filename)
 
 
 class FormVersion(models.Model):
@@ -61,7 +61,11 @@ class FormVersion(models.Model):
     xform = models.TextField()
     # "md5:<hex>" of the XForm, as OpenRosa's form list announces it.
     xform_hash = models.CharField(max_length=40)
-    xlsform = models.FileField(_("tệp XLSForm"), upload_to=_xlsform_path, max_length=300)
+    xlsform = models.FileField(
+        _("tệp XLSForm"), upload_to=RandomName("surveys/xlsforms"), max_length=300
+    )
+    # The name the uploaded file had, given back on download.
+    xlsform_name = models.CharField(max_length=255, blank=True)
     # External choices (select_one_external) as pyxform writes them, when any.
     itemsets = models.TextField(blank=True)
     warnings = models.JSONField(default=list)
@@ -84,7 +88,8 @@ class FormVersion(models.Model):
 
 
 def _attachment_path(attachment: FormAttachment, filename: str) -> str:
-    return f"surveys/forms/{attachment.version.form_id}/media/{attachment.name}"
+    # Named by migration 0001; files are now stored under random names (RandomName).
+    return RandomName("surveys/media")(attachment, filename)
 
 
 class FormAttachment(models.Model):
@@ -102,7 +107,7 @@ class FormAttachment(models.Model):
     version = models.ForeignKey(FormVersion, on_delete=models.CASCADE, related_name="attachments")
     name = models.CharField(_("tên tệp"), max_length=255)
     kind = models.CharField(_("loại"), max_length=10, choices=Kind.choices)
-    file = models.FileField(upload_to=_attachment_path, max_length=400, blank=True)
+    file = models.FileField(upload_to=RandomName("surveys/media"), max_length=400, blank=True)
     # "md5:<hex>" of the uploaded file, as OpenRosa's manifest announces it.
     file_hash = models.CharField(max_length=40, blank=True)
     # The entity list the platform writes in place of an upload ("households").
@@ -227,13 +232,14 @@ class Submission(models.Model):
 
 
 def _submission_file_path(attachment: SubmissionAttachment, filename: str) -> str:
-    return f"surveys/submissions/{attachment.submission_id}/{attachment.name}"
+    # Named by migration 0001; files are now stored under random names (RandomName).
+    return RandomName("surveys/submissions")(attachment, filename)
 
 
 class SubmissionAttachment(models.Model):
     submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="attachments")
     name = models.CharField(max_length=255)
-    file = models.FileField(upload_to=_submission_file_path, max_length=400)
+    file = models.FileField(upload_to=RandomName("surveys/submissions"), max_length=400)
     content_type = models.CharField(max_length=100)
     size = models.PositiveIntegerField()
 

@@ -35,6 +35,7 @@ from .models import (
     FormAttachment,
     FormVersion,
     Submission,
+    SubmissionAttachment,
     SubmissionComment,
     SurveyForm,
     Visit,
@@ -293,6 +294,18 @@ def submission_get_for_user(*, user: AnyUser, pk: int) -> Submission:
     if submission is None:
         raise NotFound(_("Không tìm thấy bài khảo sát này."))
     return submission
+
+
+def submission_attachment_get_for_user(
+    *, user: AnyUser, submission_pk: int, pk: int
+) -> SubmissionAttachment:
+    """A file sent with a submission the user may see; NotFound otherwise, alike for
+    one that does not exist and one outside their reach."""
+    visible = submission_list_for_user(user=user).filter(pk=submission_pk).values("pk")
+    attachment = SubmissionAttachment.objects.filter(pk=pk, submission__in=visible).first()
+    if attachment is None:
+        raise NotFound(_("Không tìm thấy tệp này."))
+    return attachment
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,11 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("bieu-mau/<int:pk>/dien/media/<str:name>", views.web_form_media, name="web-form-media"),
     path("bai/", views_review.submission_list, name="submission-list"),
     path("bai/<int:pk>/", views_review.submission_detail, name="submission-detail"),
+    path(
+        "bai/<int:pk>/tep/<int:attachment_id>/",
+        views_review.submission_attachment_download,
+        name="submission-attachment",
+    ),
     path("bai/<int:pk>/duyet/", views_review.submission_review_post, name="submission-review"),
     path("bai/<int:pk>/xung-dot/", views_review.submission_resolve, name="submission-resolve"),
     path("to-cong-nghe-so/", views_review.team_list, name="team-list"),

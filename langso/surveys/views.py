@@ -13,7 +13,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.staticfiles import finders
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
@@ -24,6 +24,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from langso.accounts.roles import Permission
 from langso.accounts.selectors import is_nationwide
 from langso.core.errors import AccessDenied, DomainError, NotFound
+from langso.core.files import file_response
 from langso.core.qr import qr_png
 
 from . import selectors
@@ -170,7 +171,7 @@ def version_download(request: HttpRequest, pk: int, version_id: int, kind: str) 
         filename = f"{survey.xml_form_id}-{version.version or 'v'}.xml"
         response["Content-Disposition"] = f'attachment; filename="{filename}"'
         return response
-    return FileResponse(version.xlsform.open("rb"), as_attachment=True)
+    return file_response(version.xlsform, name=version.xlsform_name or str(version.xlsform.name))
 
 
 @login_required

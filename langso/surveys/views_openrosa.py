@@ -13,7 +13,7 @@ from functools import wraps
 from typing import Any
 
 from django.core.files.uploadedfile import UploadedFile
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.middleware.csrf import CsrfViewMiddleware
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -22,6 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from langso.accounts.selectors import AnyUser
 from langso.core.errors import NotFound
+from langso.core.files import file_response
 
 from . import openrosa, selectors
 from .models import FormVersion
@@ -191,7 +192,7 @@ def media_response(*, user: AnyUser, version: FormVersion, name: str) -> HttpRes
         return HttpResponse(body, content_type="text/csv; charset=utf-8")
     if not attachment.file:
         raise Http404
-    return FileResponse(attachment.file.open("rb"), filename=attachment.name)
+    return file_response(attachment.file, name=attachment.name)
 
 
 @collector_view

@@ -7,12 +7,13 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from langso.core.errors import AccessDenied, DomainError, NotFound
+from langso.core.files import file_response
 from langso.core.pagination import keyset_page
 
 from . import selectors
@@ -73,6 +74,23 @@ def submission_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "is_conflict": submission.entity_state == EntityState.CONFLICT,
     }
     return render(request, "surveys/submission_detail.html", context)
+
+
+@login_required
+@require_GET
+def submission_attachment_download(
+    request: HttpRequest, pk: int, attachment_id: int
+) -> HttpResponseBase:
+    """A photo or file sent with a submission, to whoever may see the submission."""
+    try:
+        attachment = selectors.submission_attachment_get_for_user(
+            user=request.user, submission_pk=pk, pk=attachment_id
+        )
+    except NotFound as exc:
+        raise Http404(exc.message) from exc
+    return file_response(
+        attachment.file, name=attachment.name, content_type=attachment.content_type
+    )
 
 
 @login_required

@@ -5,13 +5,12 @@ classification for a year."""
 
 from __future__ import annotations
 
-from pathlib import PurePosixPath
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -26,6 +25,7 @@ from langso.accounts.selectors import (
     user_has_unit_permission,
 )
 from langso.core.errors import AccessDenied, DomainError, ImportRejected, NotFound, RowError
+from langso.core.files import file_response
 from langso.indicators.selectors import units_for_values
 from langso.places.models import AdminUnit, Level
 from langso.places.selectors import unit_get
@@ -40,7 +40,7 @@ from ..forms import (
     ThresholdsForm,
 )
 from ..models import CriteriaSet, Kind
-from ..selectors import assessments_for, criteria_set_in_force
+from ..selectors import assessment_evidence_get_for_user, assessments_for, criteria_set_in_force
 from ..services import (
     assessment_record,
     commune_classification_set,
@@ -402,13 +402,21 @@ def assessment_enter(
             "set": criteria_set,
             "indicator": target,
             "current": current,
-            "evidence": [
-                (PurePosixPath(e.file.name or "").name, e.file.url)
-                for e in (current.evidence.all() if current else [])
-            ],
+            "evidence": current.evidence.all() if current else [],
             "form": form,
         },
     )
+
+
+@login_required
+@require_GET
+def assessment_evidence_download(request: HttpRequest, pk: int) -> HttpResponseBase:
+    """An evidence file of an assessment, to whoever may read the unit's scorecard."""
+    try:
+        evidence = assessment_evidence_get_for_user(user=request.user, pk=pk)
+    except NotFound as exc:
+        raise _not_found(exc) from exc
+    return file_response(evidence.file, name=evidence.name)
 
 
 @login_required

@@ -121,9 +121,8 @@ def form_publish(*, actor: Any, name: str, data: bytes, unit: AdminUnit | None) 
         warnings=list(converted.warnings),
         published_by=actor,
     )
-    version.xlsform.save(
-        _upload_name(name, is_xform=converted.is_xform), ContentFile(data), save=False
-    )
+    version.xlsform_name = _upload_name(name, is_xform=converted.is_xform)
+    version.xlsform.save(version.xlsform_name, ContentFile(data), save=False)
     version.save()
     _attachments_create(version, info.media, previous)
     audit_record(
