@@ -5,6 +5,7 @@ inline unless it is an image or a PDF."""
 
 from __future__ import annotations
 
+import importlib
 from pathlib import Path
 
 import pytest
@@ -12,7 +13,11 @@ from django.core.files.storage import FileSystemStorage
 from django.db import models
 from django.db.models.fields.files import FieldFile
 from django.http import Http404
-from django.test import override_settings
+from django.test import Client, override_settings
+from django.urls import clear_url_caches
+from pytest_django import Settings
+
+import config.urls
 
 from langso.core.files import RandomName, file_response
 from langso.core.models import Job
@@ -102,3 +107,22 @@ def test_a_file_gone_from_the_disk_is_not_found(tmp_path: Path) -> None:
         file_response(FieldFile(Job(), field, "gone/abc.pdf"), name="a.pdf")
     with pytest.raises(Http404):
         file_response(FieldFile(Job(), field, ""), name="a.pdf")
+
+
+def test_nothing_is_served_from_media_even_in_debug(
+    client: Client, settings: Settings, tmp_path: Path
+) -> None:
+    """A file under MEDIA_ROOT is not found at /media/, however the project runs: every
+    file goes through a view that checks the reader's scope."""
+    settings.MEDIA_ROOT = tmp_path
+    (tmp_path / "evidence").mkdir()
+    (tmp_path / "evidence" / "a.pdf").write_bytes(b"%PDF-1.4")
+    settings.DEBUG = True
+    try:
+        importlib.reload(config.urls)
+        clear_url_caches()
+        assert client.get("/media/evidence/a.pdf").status_code == 404
+    finally:
+        settings.DEBUG = False
+        importlib.reload(config.urls)
+        clear_url_caches()
