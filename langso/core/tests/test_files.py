@@ -18,7 +18,6 @@ from django.urls import clear_url_caches
 from pytest_django import Settings
 
 import config.urls
-
 from langso.core.files import RandomName, file_response
 from langso.core.models import Job
 

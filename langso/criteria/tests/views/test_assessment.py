@@ -1,8 +1,8 @@
 """The assessment form: an officer records đạt / chưa đạt on an assessed indicator of the
 set in force in the unit's province, against its pass conditions, with evidence files
-that are stored and linked to their download; a file of a refused type is refused with the reason; a unit
-outside the officer's scope is not found, and a reader without the permission is
-refused."""
+that are stored and linked to their download; a file of a refused type is refused with
+the reason; a unit outside the officer's scope is not found, and a reader without the
+permission is refused."""
 
 from __future__ import annotations
 

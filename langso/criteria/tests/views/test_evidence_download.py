@@ -57,7 +57,7 @@ def test_an_evidence_file_is_served_to_readers_of_its_unit(
     for user in (users.officer_a, users.province_officer):
         response = _client(user).get(url)
         assert response.status_code == 200
-        body = b"".join(response.streaming_content)  # type: ignore[attr-defined]
+        body = response.getvalue()
         assert body == b"\x89PNG\r\n\x1a\n two"
         assert response["Content-Type"] == "image/png"
         assert response["Content-Disposition"].startswith("inline;")

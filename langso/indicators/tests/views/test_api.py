@@ -157,4 +157,4 @@ def test_each_value_says_where_it_comes_from(
     assert reported["note"] == "Theo báo cáo tháng"
     [evidence] = reported["evidence"]
     assert evidence.startswith("http://testserver/chi-so/minh-chung/")
-    assert b"".join(client.get(evidence).streaming_content) == b"%PDF-1.4"
+    assert client.get(evidence).getvalue() == b"%PDF-1.4"

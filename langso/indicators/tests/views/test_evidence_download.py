@@ -55,7 +55,7 @@ def test_an_evidence_file_is_served_to_readers_of_its_unit(
     for user in (users.officer_a, users.province_officer):
         response = _client(user).get(url)
         assert response.status_code == 200
-        assert b"".join(response.streaming_content) == b"%PDF-1.4 one"  # type: ignore[attr-defined]
+        assert response.getvalue() == b"%PDF-1.4 one"
         assert response["Content-Type"] == "application/pdf"
         assert "Bi%C3%AAn%20b%E1%BA%A3n.pdf" in response["Content-Disposition"]
 

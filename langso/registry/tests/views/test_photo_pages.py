@@ -60,7 +60,7 @@ def test_upload_move_and_delete(site: TourismSite, users: RegistryUsers) -> None
     detail = client.get(reverse("registry:tourism-site-detail", args=[site.code]))
     photo_url = reverse("registry:tourism-site-photo", args=[site.code, first.pk])
     assert photo_url in detail.content.decode()
-    assert b"".join(client.get(photo_url).streaming_content) == first.image.read()
+    assert client.get(photo_url).getvalue() == first.image.read()
     client.post(reverse("registry:tourism-site-photo-move", args=[site.code, second.pk, "len"]))
     assert [p.pk for p in photo_list(subject=site)] == [second.pk, first.pk]
     client.post(reverse("registry:tourism-site-photo-delete", args=[site.code, first.pk]))
@@ -108,7 +108,7 @@ def test_a_photo_is_served_only_to_those_who_may_see_its_site(
         response = _client(user).get(url)
         assert response.status_code == 200
         assert response["Content-Type"] == "image/jpeg"
-        assert b"".join(response.streaming_content) == stored
+        assert response.getvalue() == stored
     anonymous = Client().get(url)
     assert anonymous.status_code == 302
     assert anonymous["Location"].startswith(reverse("accounts:login"))
