@@ -102,3 +102,18 @@ def test_evidence_is_stored_under_names_no_one_can_guess(
     for stored in (first, second):
         assert re.fullmatch(r"evidence/criteria/[A-Za-z0-9_-]{22}\.png", stored)
     assert [e.name for e in evidence] == ["Ảnh trạm BTS.png", "Ảnh trạm BTS.png"]
+
+
+def test_a_file_stored_before_random_names_is_still_served(
+    evidence: list[AssessmentEvidence], users: RegistryUsers, tmp_path: Path
+) -> None:
+    """A file kept under the old path (year/set/unit/name), with no name recorded, is
+    served by the same route under the name it was stored with."""
+    old = evidence[0]
+    path = f"criteria/2025/xa_ntm_2021_2025/{old.assessment.unit_id}/Biên bản.pdf"
+    (tmp_path / path).parent.mkdir(parents=True)
+    (tmp_path / path).write_bytes(b"%PDF-1.4 old")
+    AssessmentEvidence.objects.filter(pk=old.pk).update(file=path, name="")
+    response = _client(users.officer_a).get(reverse("criteria:evidence", args=[old.pk]))
+    assert response.getvalue() == b"%PDF-1.4 old"
+    assert "Bi%C3%AAn%20b%E1%BA%A3n.pdf" in response["Content-Disposition"]
