@@ -128,6 +128,14 @@ def form_attachments(*, version: FormVersion) -> list[FormAttachment]:
     return list(version.attachments.order_by("name"))
 
 
+def form_attachment_get(*, form: SurveyForm, pk: int) -> FormAttachment:
+    """A media file uploaded for a version of `form` (a form the reader sees)."""
+    attachment = FormAttachment.objects.filter(version__form=form, pk=pk).exclude(file="").first()
+    if attachment is None:
+        raise NotFound(_("Không tìm thấy tệp này."))
+    return attachment
+
+
 def form_may_manage(*, user: AnyUser, form: SurveyForm) -> bool:
     if form.unit is None:
         return is_nationwide(user=user, permission=Permission.MANAGE_FORMS)

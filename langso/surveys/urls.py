@@ -14,6 +14,11 @@ urlpatterns: list[URLPattern | URLResolver] = [
         views.attachment_upload,
         name="attachment-upload",
     ),
+    path(
+        "bieu-mau/<int:pk>/tep/<int:attachment_id>/tai-ve/",
+        views.attachment_download,
+        name="attachment-download",
+    ),
     path("bieu-mau/<int:pk>/dien/", views.web_form_fill, name="web-form-fill"),
     path("bieu-mau/<int:pk>/dien/form.xml", views.web_form_xml, name="web-form-xml"),
     path("bieu-mau/<int:pk>/dien/media/<str:name>", views.web_form_media, name="web-form-media"),

@@ -159,6 +159,18 @@ def attachment_upload(request: HttpRequest, pk: int, attachment_id: int) -> Http
 
 @login_required
 @require_GET
+def attachment_download(request: HttpRequest, pk: int, attachment_id: int) -> HttpResponseBase:
+    """A media file uploaded for the form, to whoever may see the form."""
+    survey = _form(request, pk)
+    try:
+        attachment = selectors.form_attachment_get(form=survey, pk=attachment_id)
+    except NotFound as exc:
+        raise Http404(exc.message) from exc
+    return file_response(attachment.file, name=attachment.name)
+
+
+@login_required
+@require_GET
 def version_download(request: HttpRequest, pk: int, version_id: int, kind: str) -> HttpResponseBase:
     """The XForm (`xml`) or the uploaded file (`xlsform`: an XLSForm, or the XForm as
     it came) of a version."""

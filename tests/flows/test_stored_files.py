@@ -26,6 +26,7 @@ FILE_ROUTES: dict[str, tuple[object, ...]] = {
     "registry:tourism-site-photo": ("37001-DL0001", 1),
     "surveys:submission-attachment": (1, 1),
     "surveys:version-download": (1, 1, "xlsform"),
+    "surveys:attachment-download": (1, 1),
     "surveys:web-form-media": (1, "nha.png"),
     "openrosa:media": ("khao_sat_thu", "nha.png"),
 }

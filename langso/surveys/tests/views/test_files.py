@@ -13,9 +13,10 @@ from django.test import Client
 from django.urls import reverse
 
 from langso.surveys.models import FormVersion, Submission
+from langso.surveys.services.forms import form_publish
 
 from ..conftest import FormUsers
-from ..forms_testing import collector_client, submission_post
+from ..forms_testing import collector_client, markdown_form, submission_post
 
 pytestmark = pytest.mark.django_db
 
@@ -112,3 +113,25 @@ def test_form_media_is_served_behind_sign_in_where_the_manifest_points(
     assert response["X-Content-Type-Options"] == "nosniff"
     attachment = published.attachments.get()
     assert re.fullmatch(r"surveys/media/[A-Za-z0-9_-]{22}\.png", str(attachment.file.name))
+
+
+def test_uploaded_form_media_is_linked_for_those_who_see_the_form(
+    published: FormVersion, users: FormUsers
+) -> None:
+    """The form's page links the uploaded image to its download, which its commune's
+    officer gets and another commune's officer does not; an attachment of another form
+    is not found under this one."""
+    attachment = published.attachments.get()
+    url = reverse("surveys:attachment-download", args=[published.form_id, attachment.pk])
+    page = _client(users.officer_a).get(reverse("surveys:form-detail", args=[published.form_id]))
+    assert url in page.content.decode()
+    response = _client(users.officer_a).get(url)
+    assert response.getvalue() == b"PNG"
+    assert response["Content-Disposition"].startswith("inline;")
+    assert _client(users.officer_b).get(url).status_code == 404
+    assert Client().get(url).status_code == 302
+    other = form_publish(
+        actor=users.central_admin, name="g.md", data=markdown_form(form_id="khac"), unit=None
+    )
+    crossed = reverse("surveys:attachment-download", args=[other.form_id, attachment.pk])
+    assert _client(users.central_admin).get(crossed).status_code == 404
