@@ -53,7 +53,8 @@ class RandomName:
 def file_response(
     file: FieldFile, *, name: str, content_type: str | None = None
 ) -> HttpResponseBase:
-    """Send `file` to a reader the caller has authorised, under the uploader's `name`.
+    """Send `file` to a reader the caller has authorised, under the uploader's `name`
+    (the stored file's own name when that is empty: files kept before names were).
 
     With `FILES_ACCEL_REDIRECT_PREFIX` set, nginx sends the bytes from an `internal`
     location (X-Accel-Redirect); with `FILES_SENDFILE`, the server in front does

@@ -183,7 +183,7 @@ def version_download(request: HttpRequest, pk: int, version_id: int, kind: str) 
         filename = f"{survey.xml_form_id}-{version.version or 'v'}.xml"
         response["Content-Disposition"] = f'attachment; filename="{filename}"'
         return response
-    return file_response(version.xlsform, name=version.xlsform_name or str(version.xlsform.name))
+    return file_response(version.xlsform, name=version.xlsform_name)
 
 
 @login_required

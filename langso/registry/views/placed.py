@@ -373,7 +373,7 @@ def photo_image(request: HttpRequest, spec: Spec, key: str, photo_id: int) -> Ht
         photo = photo_get(subject=row, pk=photo_id)
     except NotFound as exc:
         raise Http404(exc.message) from exc
-    return file_response(photo.image, name=photo.name or str(photo.image.name))
+    return file_response(photo.image, name=photo.name)
 
 
 @login_required
