@@ -88,7 +88,7 @@ def _kind_label(kind: str) -> str:
         "gpkg": "GeoPackage",
         "sqlite": _("cơ sở dữ liệu SQLite"),
         "xml": _("XML (ví dụ tệp VRT)"),
-    }.get(kind, _("không rõ định dạng"))
+    }.get(kind, _("định dạng không nhận ra"))
 
 
 _KIND_BY_DRIVER = {GEOJSON: "geojson", SHAPEFILE: "zip", GEOPACKAGE: "gpkg"}
@@ -444,6 +444,8 @@ def boundary_geometry(geom: OGRGeometry) -> tuple[MultiPolygon | None, str | Non
         return None, _("Hình học không hợp lệ: %(reason)s.") % {"reason": reason}
     if isinstance(shape, Polygon):
         shape = MultiPolygon(shape, srid=4326)
-    if not isinstance(shape, MultiPolygon):  # not reached: the type is checked above
-        return None, _("Hình học phải là vùng (Polygon/MultiPolygon).")
+    if not isinstance(shape, MultiPolygon):  # not reached: OGR's type is checked above
+        return None, _("Hình học phải là vùng (Polygon/MultiPolygon), không phải %(type)s.") % {
+            "type": shape.geom_type
+        }
     return shape, None

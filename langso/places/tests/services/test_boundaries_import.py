@@ -487,6 +487,44 @@ def test_zip_with_a_vrt_named_as_a_shapefile_is_refused(
     assert "không phải Shapefile" in refused.value.message
 
 
+@pytest.mark.parametrize(
+    "name", ["../xa.shp", "du_lieu/../../xa.shp", "C:/xa.shp", "a\\..\\xa.shp"]
+)
+def test_zip_member_names_that_could_leave_the_folder_are_refused(
+    tree: Tree, central_admin: User, tmp_path: Path, name: str
+) -> None:
+    """A member whose name climbs out of the folder it is extracted to refuses the zip,
+    with the member's place in it."""
+    archive = tmp_path / "xa.zip"
+    with zipfile.ZipFile(archive, "w") as out:
+        out.writestr("xa.dbf", b"")
+        out.writestr(name, b"")
+    with pytest.raises(DomainError, match="không an toàn \\(tệp thứ 2"):
+        boundaries_import(actor=central_admin, path=archive, level="commune", code_field="ma_xa")
+
+
+@needs_ogr2ogr
+def test_zip_gives_only_its_shapefile(tree: Tree, central_admin: User, tmp_path: Path) -> None:
+    """Beside the Shapefile, a zip may carry metadata, hidden files or a VRT: they are
+    left unread and the Shapefile is imported."""
+    shp_dir = tmp_path / "shp"
+    shp_dir.mkdir()
+    ogr2ogr("-f", "ESRI Shapefile", str(shp_dir / "xa.shp"), str(two_communes(tmp_path)))
+    secret = other_province_database(tmp_path)
+    archive = tmp_path / "xa.zip"
+    with zipfile.ZipFile(archive, "w") as out:
+        for part in shp_dir.iterdir():
+            out.write(part, f"Ranh giới xã/{part.name}")
+        out.writestr("Ranh giới xã/xa.shp.xml", "<metadata/>")
+        out.writestr("Ranh giới xã/.DS_Store", b"\x00")
+        out.writestr("__MACOSX/Ranh giới xã/._xa.shp", b"\x00")
+        out.writestr("ho.vrt", vrt(str(secret), sql="SELECT head_name AS ma_xa FROM households"))
+    report = boundaries_import(
+        actor=central_admin, path=archive, level="commune", code_field="ma_xa"
+    )
+    assert report.updated == 2
+
+
 def test_sqlite_database_named_gpkg_is_refused(
     tree: Tree, central_admin: User, tmp_path: Path
 ) -> None:
