@@ -380,6 +380,11 @@ def _rings(wkb: bytes) -> Iterator[tuple[int, int, tuple[float, ...]]]:
             yield polygon, ring, coordinates
 
 
+def _ring_name(polygon: int, ring: int, *, multi: bool) -> str:
+    name = _("Vòng ngoài") if ring == 1 else _("Vòng trong %(n)s") % {"n": ring - 1}
+    return _("%(ring)s của phần %(part)s") % {"ring": name, "part": polygon} if multi else name
+
+
 def _ring_problem(wkb: bytes) -> str | None:
     """Why a polygon's rings cannot make a boundary: a coordinate that is not a finite
     number, an unclosed ring, or too few vertices. GEOS raises on the last two without
@@ -387,27 +392,23 @@ def _ring_problem(wkb: bytes) -> str | None:
     unclosed for GEOS too."""
     multi = struct.unpack_from("<I" if wkb[0] == 1 else ">I", wkb, 1)[0] == 6
     for polygon, ring, xy in _rings(wkb):
-        where = _("Vòng ngoài") if ring == 1 else _("Vòng trong %(n)s") % {"n": ring - 1}
-        if multi:
-            where = _("%(ring)s của phần %(part)s") % {"ring": where, "part": polygon}
-        for index in range(0, len(xy), 2):
-            if not (math.isfinite(xy[index]) and math.isfinite(xy[index + 1])):
-                return _("%(where)s có toạ độ không phải số (NaN hoặc vô cực) ở đỉnh %(n)s.") % {
-                    "where": where,
-                    "n": index // 2 + 1,
-                }
+        if not all(map(math.isfinite, xy)):
+            vertex = next(i for i, value in enumerate(xy) if not math.isfinite(value)) // 2 + 1
+            return _("%(where)s có toạ độ không phải số (NaN hoặc vô cực) ở đỉnh %(n)s.") % {
+                "where": _ring_name(polygon, ring, multi=multi),
+                "n": vertex,
+            }
         if len(xy) >= 4 and xy[:2] != xy[-2:]:
             return _("%(where)s chưa khép kín: đỉnh cuối (%(last)s) khác đỉnh đầu (%(first)s).") % {
-                "where": where,
+                "where": _ring_name(polygon, ring, multi=multi),
                 "first": f"{xy[0]:g} {xy[1]:g}",
                 "last": f"{xy[-2]:g} {xy[-1]:g}",
             }
-        count = len(xy) // 2
-        if count < 4:
+        if len(xy) < 8:
             return _(
                 "%(where)s chỉ có %(count)s đỉnh; một vòng cần ít nhất 4 đỉnh, đỉnh cuối "
                 "trùng đỉnh đầu."
-            ) % {"where": where, "count": count}
+            ) % {"where": _ring_name(polygon, ring, multi=multi), "count": len(xy) // 2}
     return None
 
 

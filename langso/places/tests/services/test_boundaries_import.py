@@ -640,12 +640,16 @@ def test_unclosed_rings_and_nan_coordinates_are_named(
             ({"ma_xa": "37001"}, polygon([outer[0], [x + 0.1, NAN], *outer[2:]])),  # 3
             ({"ma_xa": "37002"}, polygon(outer, hole_open)),  # 4
             ({"ma_xa": "37001"}, polygon([outer[0], outer[1], outer[0]])),  # 5
+            (
+                {"ma_xa": "37002"},
+                {"type": "MultiPolygon", "coordinates": [[outer], [[*outer[:-1], [x, NAN]]]]},
+            ),  # 6
         ],
     )
     with pytest.raises(ImportRejected) as rejected:
         boundaries_import(actor=central_admin, path=path, level="commune", code_field="ma_xa")
     reasons = {e.row: e.reason for e in rejected.value.errors if e.column == "geometry"}
-    assert sorted(reasons) == [1, 2, 3, 4, 5]
+    assert sorted(reasons) == [1, 2, 3, 4, 5, 6]
     assert "Vòng ngoài chưa khép kín" in reasons[1]
     assert "105.9 20.3" in reasons[1]
     assert "không phải số" in reasons[2]
@@ -654,6 +658,8 @@ def test_unclosed_rings_and_nan_coordinates_are_named(
     assert "đỉnh 2" in reasons[3]
     assert "Vòng trong 1 chưa khép kín" in reasons[4]
     assert "3 đỉnh" in reasons[5]
+    assert reasons[6].startswith("Vòng ngoài của phần 2")
+    assert "đỉnh 5" in reasons[6]
     assert not AdminUnit.objects.filter(boundary__isnull=False).exists()
 
 
