@@ -106,11 +106,15 @@ def _plain_file(path: str | Path) -> Path:
     return resolved
 
 
-def _check_format(path: Path, driver: str) -> None:
-    """Refuse a file whose first bytes are not the format its extension names."""
-    with path.open("rb") as file:
-        kind = _kind_of(file.read(100))
-    expected = _KIND_BY_DRIVER[driver]
+def boundary_file_check(*, name: str, head: bytes) -> str:
+    """The GDAL driver for a file of this name whose first 100 bytes are `head`; refused
+    when the extension is not one the import takes or the bytes are not the format it
+    names. Uploads are checked with it at once, and the import again before opening."""
+    extension = PurePosixPath(name).suffix.lower()
+    driver = _DRIVER_BY_EXTENSION.get(extension)
+    if driver is None:
+        raise DomainError(_("Chỉ nhận tệp .geojson, .json, .zip (Shapefile) hoặc .gpkg."))
+    kind, expected = _kind_of(head), _KIND_BY_DRIVER[driver]
     if kind != expected:
         raise DomainError(
             _(
@@ -118,11 +122,12 @@ def _check_format(path: Path, driver: str) -> None:
                 "%(expected)s (nội dung là %(kind)s)."
             )
             % {
-                "extension": path.suffix.lower(),
+                "extension": extension,
                 "expected": _kind_label(expected),
                 "kind": _kind_label(kind),
             }
         )
+    return driver
 
 
 def _check_geopackage(path: Path) -> None:
@@ -329,10 +334,8 @@ def boundary_source(path: str | Path) -> Iterator[DataSource]:
     """The GDAL data source of a boundary file, opened as its extension says and only so,
     and read inside the `with` without the network. Anything else is a `DomainError`."""
     plain = _plain_file(path)
-    driver = _DRIVER_BY_EXTENSION.get(plain.suffix.lower())
-    if driver is None:
-        raise DomainError(_("Chỉ nhận tệp .geojson, .json, .zip (Shapefile) hoặc .gpkg."))
-    _check_format(plain, driver)
+    with plain.open("rb") as file:
+        driver = boundary_file_check(name=plain.name, head=file.read(100))
     if driver == GEOPACKAGE:
         _check_geopackage(plain)
     with (

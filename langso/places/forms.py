@@ -7,6 +7,9 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from langso.core.errors import DomainError
+
+from .boundary_files import boundary_file_check
 from .models import CommuneGroup, Kind, Level
 from .services import (
     BOUNDARY_EXTENSIONS,
@@ -99,4 +102,10 @@ class BoundaryImportForm(forms.Form):
                 _("Tệp lớn hơn %(limit)s MB.")
                 % {"limit": MAX_BOUNDARY_UPLOAD_BYTES // (1024 * 1024)}
             )
+        head = upload.read(100)
+        upload.seek(0)
+        try:
+            boundary_file_check(name=str(upload.name), head=head)
+        except DomainError as exc:
+            raise forms.ValidationError(exc.message) from exc
         return upload
