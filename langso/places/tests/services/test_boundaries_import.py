@@ -75,6 +75,25 @@ def two_communes(tmp_path: Path) -> Path:
     )
 
 
+def shapefile_of_two_communes(tmp_path: Path) -> list[Path]:
+    """The parts (.shp, .shx, .dbf, .prj) of `two_communes` written as a Shapefile."""
+    folder = tmp_path / "shp"
+    folder.mkdir()
+    ogr2ogr("-f", "ESRI Shapefile", str(folder / "xa.shp"), str(two_communes(tmp_path)))
+    return sorted(folder.iterdir())
+
+
+def import_in_a_job(actor: User, path: Path) -> Job:
+    """The job of the import task run for `actor` on `path`, as the upload page starts
+    it, once the task is done."""
+    job = job_create(kind="places.boundaries_import", created_by=actor)
+    boundaries_import_task.enqueue(
+        job_id=job.pk, actor_id=actor.pk, path=str(path), level="commune", code_field="ma_xa"
+    )
+    job.refresh_from_db()
+    return job
+
+
 def assert_square_at(unit: AdminUnit, x: float, y: float) -> None:
     unit.refresh_from_db()
     assert isinstance(unit.boundary, MultiPolygon)
@@ -152,12 +171,9 @@ def test_zipped_shapefile_in_a_projected_crs_is_transformed(
 @needs_ogr2ogr
 def test_zip_without_prj_is_refused(tree: Tree, central_admin: User, tmp_path: Path) -> None:
     """A Shapefile without its .prj cannot be placed on the map: refused by name."""
-    shp_dir = tmp_path / "shp"
-    shp_dir.mkdir()
-    ogr2ogr("-f", "ESRI Shapefile", str(shp_dir / "xa.shp"), str(two_communes(tmp_path)))
     archive = tmp_path / "xa.zip"
     with zipfile.ZipFile(archive, "w") as out:
-        for part in shp_dir.iterdir():
+        for part in shapefile_of_two_communes(tmp_path):
             if part.suffix != ".prj":
                 out.write(part, part.name)
     with pytest.raises(DomainError, match=r"\.prj"):
@@ -287,29 +303,13 @@ def test_task_records_success_and_refusal_on_the_job(
 ) -> None:
     """The task calls the service and records its report, or every error of a refused
     file, on the job the user watches."""
-    job = job_create(kind="places.boundaries_import", created_by=central_admin)
-    boundaries_import_task.enqueue(
-        job_id=job.pk,
-        actor_id=central_admin.pk,
-        path=str(two_communes(tmp_path)),
-        level="commune",
-        code_field="ma_xa",
-    )
-    job.refresh_from_db()
+    job = import_in_a_job(central_admin, two_communes(tmp_path))
     assert job.status == Job.Status.SUCCEEDED
     assert job.result == {"features": 2, "updated": 2, "unchanged": 0, "centroids_set": 2}
     assert "2 đơn vị cập nhật" in job.message
 
     bad = geojson(tmp_path / "bad.geojson", [({"ma_xa": "99999"}, square(105.9, 20.2))])
-    failed = job_create(kind="places.boundaries_import", created_by=central_admin)
-    boundaries_import_task.enqueue(
-        job_id=failed.pk,
-        actor_id=central_admin.pk,
-        path=str(bad),
-        level="commune",
-        code_field="ma_xa",
-    )
-    failed.refresh_from_db()
+    failed = import_in_a_job(central_admin, bad)
     assert failed.status == Job.Status.FAILED
     assert failed.errors == [
         {"row": 1, "column": "ma_xa", "reason": "Không có xã hiện hành mã “99999”."}
@@ -334,6 +334,12 @@ def other_province_database(tmp_path: Path) -> Path:
         db.execute("INSERT INTO households VALUES (?, '01001')", (SECRET,))
         db.commit()
     return path
+
+
+def vrt_of_households(tmp_path: Path) -> str:
+    """A VRT that reads the names in another province's database as unit codes."""
+    secret = other_province_database(tmp_path)
+    return vrt(str(secret), sql="SELECT head_name AS ma_xa FROM households")
 
 
 def vrt(source: str, *, sql: str | None = None) -> str:
@@ -389,9 +395,8 @@ def test_vrt_named_geojson_cannot_read_another_file(
 ) -> None:
     """An OGR VRT uploaded as .geojson is refused for what it is, before GDAL reads the
     file it points at; nothing of that file reaches the message."""
-    secret = other_province_database(tmp_path)
     path = tmp_path / "xa.geojson"
-    path.write_text(vrt(str(secret), sql="SELECT head_name AS ma_xa FROM households"))
+    path.write_text(vrt_of_households(tmp_path))
     with pytest.raises(DomainError) as refused:
         boundaries_import(
             actor=province_officer, path=path, level=Level.COMMUNE, code_field="ma_xa"
@@ -405,18 +410,9 @@ def test_task_with_a_vrt_keeps_the_other_file_out_of_the_job(
     tree: Tree, province_officer: User, tmp_path: Path
 ) -> None:
     """The job the officer watches fails with the refusal, not with what the VRT read."""
-    secret = other_province_database(tmp_path)
     path = tmp_path / "ranh-gioi.geojson"
-    path.write_text(vrt(str(secret), sql="SELECT head_name AS ma_xa FROM households"))
-    job = job_create(kind="places.boundaries_import", created_by=province_officer)
-    boundaries_import_task.enqueue(
-        job_id=job.pk,
-        actor_id=province_officer.pk,
-        path=str(path),
-        level="commune",
-        code_field="ma_xa",
-    )
-    job.refresh_from_db()
+    path.write_text(vrt_of_households(tmp_path))
+    job = import_in_a_job(province_officer, path)
     assert job.status == Job.Status.FAILED
     assert SECRET not in json.dumps([job.message, job.errors], ensure_ascii=False)
     assert "không phải GeoJSON" in job.message
@@ -474,10 +470,9 @@ def test_zip_with_a_vrt_named_as_a_shapefile_is_refused(
 ) -> None:
     """A zip whose .shp is a VRT (with the .shx, .dbf and .prj beside it) is refused
     because the .shp is not a Shapefile; the file the VRT names is not read."""
-    secret = other_province_database(tmp_path)
     archive = tmp_path / "xa.zip"
     with zipfile.ZipFile(archive, "w") as out:
-        out.writestr("xa.shp", vrt(str(secret), sql="SELECT head_name AS ma_xa FROM households"))
+        out.writestr("xa.shp", vrt_of_households(tmp_path))
         for extension in ("shx", "dbf", "prj"):
             out.writestr(f"xa.{extension}", b"")
     with pytest.raises(DomainError) as refused:
@@ -507,18 +502,14 @@ def test_zip_member_names_that_could_leave_the_folder_are_refused(
 def test_zip_gives_only_its_shapefile(tree: Tree, central_admin: User, tmp_path: Path) -> None:
     """Beside the Shapefile, a zip may carry metadata, hidden files or a VRT: they are
     left unread and the Shapefile is imported."""
-    shp_dir = tmp_path / "shp"
-    shp_dir.mkdir()
-    ogr2ogr("-f", "ESRI Shapefile", str(shp_dir / "xa.shp"), str(two_communes(tmp_path)))
-    secret = other_province_database(tmp_path)
     archive = tmp_path / "xa.zip"
     with zipfile.ZipFile(archive, "w") as out:
-        for part in shp_dir.iterdir():
+        for part in shapefile_of_two_communes(tmp_path):
             out.write(part, f"Ranh giới xã/{part.name}")
         out.writestr("Ranh giới xã/xa.shp.xml", "<metadata/>")
         out.writestr("Ranh giới xã/.DS_Store", b"\x00")
         out.writestr("__MACOSX/Ranh giới xã/._xa.shp", b"\x00")
-        out.writestr("ho.vrt", vrt(str(secret), sql="SELECT head_name AS ma_xa FROM households"))
+        out.writestr("ho.vrt", vrt_of_households(tmp_path))
     report = boundaries_import(
         actor=central_admin, path=archive, level="commune", code_field="ma_xa"
     )
@@ -670,15 +661,7 @@ def test_task_names_the_bad_ring_instead_of_an_unexpected_error(
     with "Lỗi không mong đợi"."""
     ring = [[105.9, 20.2], [106.0, 20.2], [106.0, 20.3]]
     path = geojson(tmp_path / "xa.geojson", [({"ma_xa": "37001"}, polygon(ring))])
-    job = job_create(kind="places.boundaries_import", created_by=central_admin)
-    boundaries_import_task.enqueue(
-        job_id=job.pk,
-        actor_id=central_admin.pk,
-        path=str(path),
-        level="commune",
-        code_field="ma_xa",
-    )
-    job.refresh_from_db()
+    job = import_in_a_job(central_admin, path)
     assert job.status == Job.Status.FAILED
     assert "không mong đợi" not in job.message
     assert [(e["row"], e["column"]) for e in job.errors] == [(1, "geometry")]
