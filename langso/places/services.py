@@ -926,8 +926,9 @@ def boundaries_import(
     job_id: int | None = None,
 ) -> BoundaryImportReport:
     """Set the boundaries of current units of `level` from a GeoJSON, zipped Shapefile or
-    GeoPackage file (first layer), matching each feature by its `code_field` attribute
-    (for villages, the full code "<commune>-<village>"). Geometries are transformed to
+    GeoPackage file (first layer; opened only as its extension says, `boundary_source`),
+    matching each feature by its `code_field` attribute (for villages, the full code
+    "<commune>-<village>"). Geometries are transformed to
     EPSG:4326 and polygons made multipolygons. Every feature is checked first: a missing,
     repeated or unknown code or a bad geometry refuses the whole file, listing features by
     number from 1. The actor needs "import_boundaries" on every unit matched. A unit's
