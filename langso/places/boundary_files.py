@@ -421,6 +421,10 @@ def boundary_geometry(geom: OGRGeometry) -> tuple[MultiPolygon | None, str | Non
         geom.set_3d(False)
     if geom.is_measured:
         geom.set_measured(False)
+    if geom.has_curve:
+        # Arcs (CurvePolygon, MultiSurface) become vertices GEOS can read, as GDAL
+        # draws them by default (every 4 degrees of arc).
+        geom = geom.get_linear_geometry()
     if geom.geom_name not in ("POLYGON", "MULTIPOLYGON"):
         return None, _("Hình học phải là vùng (Polygon/MultiPolygon), không phải %(type)s.") % {
             "type": geom.geom_type.name

@@ -668,6 +668,34 @@ def test_task_names_the_bad_ring_instead_of_an_unexpected_error(
     assert "chưa khép kín" in job.errors[0]["reason"]
 
 
+@needs_ogr2ogr
+def test_curved_boundaries_are_drawn_with_vertices(
+    tree: Tree, central_admin: User, tmp_path: Path
+) -> None:
+    """A GeoPackage of arcs (a CurvePolygon, which GEOS cannot read) is imported as the
+    polygon GDAL draws from them."""
+    source = tmp_path / "xa.csv"
+    source.write_text(
+        'ma_xa,WKT\n37001,"CURVEPOLYGON(CIRCULARSTRING(105.9 20.2,106.0 20.3,105.9 20.2))"\n',
+        encoding="utf-8",
+    )
+    gpkg = tmp_path / "xa.gpkg"
+    ogr2ogr(
+        "-f", "GPKG", "-a_srs", "EPSG:4326", "-nlt", "CURVEPOLYGON",
+        "-oo", "GEOM_POSSIBLE_NAMES=WKT", "-oo", "KEEP_GEOM_COLUMNS=NO",
+        str(gpkg), str(source),
+    )  # fmt: skip
+    report = boundaries_import(actor=central_admin, path=gpkg, level="commune", code_field="ma_xa")
+    assert report.updated == 1
+    tree.a.refresh_from_db()
+    assert tree.a.boundary is not None
+    # The circle through both points: centre (105.95, 20.25), radius √0.005.
+    radius = 0.005**0.5
+    assert tree.a.boundary.extent == pytest.approx(
+        (105.95 - radius, 20.25 - radius, 105.95 + radius, 20.25 + radius), abs=1e-3
+    )
+
+
 def test_coordinates_that_are_not_longitude_and_latitude_are_refused(
     tree: Tree, central_admin: User, tmp_path: Path
 ) -> None:
