@@ -13,6 +13,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from langso.accounts.roles import Permission
 from langso.core.db import for_update
 
 from ..models import RefusedSubmission, Submission, SubmissionAttachment, SurveyForm
@@ -23,7 +24,7 @@ from ..openrosa import (
     instance_parse,
     xml_parses,
 )
-from ..selectors import collector_may_fill
+from ..selectors import collector_may_fill, collector_unit, submission_list_for_user
 from .entities import submission_entity_read, visit_record_from_submission
 
 # What the form questions of ODK tools produce: photos, recordings, videos, drawn
@@ -113,6 +114,36 @@ def _form_for(collector: Any, instance: SubmittedInstance) -> SurveyForm:
     return form
 
 
+def _predecessor(collector: Any, form: SurveyForm, deprecated_id: str) -> Submission | None:
+    """The submission an edit replaces: of this form, within the collector's reach (or
+    answered as an id that does not exist), and not replaced already. Locked, and
+    checked inside the lock, so that of two edits sent at once the second finds the
+    first."""
+    if not deprecated_id:
+        return None
+    reachable = submission_list_for_user(user=collector, permission=Permission.COLLECT_SURVEYS)
+    predecessor = for_update(
+        Submission.objects.filter(
+            pk__in=reachable.filter(form=form, instance_id=deprecated_id).values("pk")
+        )
+    ).first()
+    if predecessor is None:
+        raise SubmissionInvalid(
+            _("Bài sửa thay cho bài “%(id)s”, nhưng chưa có bài đó.") % {"id": deprecated_id[:100]},
+            status=409,
+        )
+    if Submission.objects.filter(replaces=predecessor).exists():
+        raise SubmissionInvalid(
+            _(
+                "Bài “%(id)s” đã được sửa bằng một bài khác: tải bản mới nhất, sửa từ bản đó "
+                "rồi gửi lại."
+            )
+            % {"id": deprecated_id[:100]},
+            status=409,
+        )
+    return predecessor
+
+
 @transaction.atomic
 def submission_receive(
     *, collector: Any, xml: bytes, files: Sequence[UploadedFile[bytes]], incomplete: bool = False
@@ -140,7 +171,9 @@ def submission_receive(
             status=409,
         )
     _check_attachments(files)
-    existing = for_update(Submission.objects.filter(instance_id=instance.instance_id)).first()
+    existing = for_update(
+        Submission.objects.filter(form=form, instance_id=instance.instance_id)
+    ).first()
     if existing is not None:
         if existing.xml != text:
             raise SubmissionInvalid(
@@ -152,19 +185,10 @@ def submission_receive(
             existing.is_complete = not incomplete
             existing.save(update_fields=["is_complete"])
         return Received(existing, new=added > 0)
-    replaces = None
-    if instance.deprecated_id:
-        replaces = for_update(
-            Submission.objects.filter(instance_id=instance.deprecated_id, version__form=form)
-        ).first()
-        if replaces is None:
-            raise SubmissionInvalid(
-                _("Bài sửa thay cho bài “%(id)s”, nhưng chưa có bài đó.")
-                % {"id": instance.deprecated_id[:100]},
-                status=409,
-            )
+    replaces = _predecessor(collector, form, instance.deprecated_id)
     submission = Submission(
         version=version,
+        form=form,
         instance_id=instance.instance_id,
         replaces=replaces,
         collector=collector,
@@ -179,6 +203,10 @@ def submission_receive(
         root=instance.root,
         form_counts=form.counts_before_approval,
     )
+    if submission.household_id is None and submission.province_id is None:
+        unit = collector_unit(user=collector, form=form)
+        if unit is not None:
+            submission.place_at(unit)
     submission.save()
     if submission.household_id:
         visit_record_from_submission(submission=submission, root=instance.root)
