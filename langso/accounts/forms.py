@@ -11,11 +11,13 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, SetPasswordForm
 from django.utils.translation import gettext_lazy as _
 
-from langso.places.models import Level
+from langso.core.errors import DomainError
+from langso.places.models import AdminUnit, Level
 
 from .models import User
 from .roles import Role
 from .selectors import AnyUser, current_unit_get, roles_grantable_somewhere, user_get_by_username
+from .services import role_grant_check
 
 # Roles are held on provinces, communes and villages; districts no longer exist.
 UNIT_LEVEL_CHOICES = [
@@ -81,6 +83,7 @@ class RoleAssignForm(forms.Form):
 
     def __init__(self, *args: Any, viewer: AnyUser, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.viewer = viewer
         grantable = roles_grantable_somewhere(user=viewer)
         role_field = cast(forms.ChoiceField, self.fields["role"])
         role_field.choices = [(value, label) for value, label in Role.choices if value in grantable]
@@ -94,12 +97,6 @@ class RoleAssignForm(forms.Form):
         if not self.can_assign:
             # Whoever may grant nothing learns nothing about which accounts exist.
             raise forms.ValidationError(_("Bạn không có quyền phân quyền."))
-        user = user_get_by_username(username=username)
-        if user is None:
-            raise forms.ValidationError(
-                _("Không có tài khoản “%(username)s”."), params={"username": username}
-            )
-        self.cleaned_data["user"] = user
         return username
 
     def clean(self) -> dict[str, Any]:
@@ -110,7 +107,34 @@ class RoleAssignForm(forms.Form):
         if role == Role.CENTRAL_ADMIN:
             # Held nationwide: a unit given with it is ignored.
             cleaned["unit"] = None
+        else:
+            cleaned["unit"] = self._unit(cleaned)
+            if cleaned["unit"] is None:
+                return cleaned
+        username = cleaned.get("username")
+        if username is None:
             return cleaned
+        # The grant is judged before the account is looked up: a refusal must read the
+        # same whether the username exists or not.
+        try:
+            role_grant_check(actor=self.viewer, role=role, unit=cleaned["unit"])
+        except DomainError as exc:
+            self.add_error(None, exc.message)
+            return cleaned
+        user = user_get_by_username(username=username)
+        if user is None:
+            self.add_error(
+                "username",
+                forms.ValidationError(
+                    _("Không có tài khoản “%(username)s”."), params={"username": username}
+                ),
+            )
+            return cleaned
+        cleaned["user"] = user
+        return cleaned
+
+    def _unit(self, cleaned: dict[str, Any]) -> AdminUnit | None:
+        """The current unit named by level and code, or None with the fields' errors."""
         level = cleaned.get("unit_level")
         code = (cleaned.get("unit_code") or "").strip()
         if not level:
@@ -118,7 +142,7 @@ class RoleAssignForm(forms.Form):
         if not code:
             self.add_error("unit_code", _("Nhập mã đơn vị."))
         if not level or not code:
-            return cleaned
+            return None
         unit = current_unit_get(level=level, code=code)
         if unit is None:
             self.add_error(
@@ -128,6 +152,4 @@ class RoleAssignForm(forms.Form):
                     params={"level": str(Level(level).label).lower(), "code": code},
                 ),
             )
-            return cleaned
-        cleaned["unit"] = unit
-        return cleaned
+        return unit
