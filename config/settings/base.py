@@ -71,11 +71,17 @@ TEMPLATES = [
 DATABASES = {
     "default": env.db_url("DATABASE_URL", default=f"spatialite:///{VAR_DIR / 'langso.sqlite3'}"),
 }
+# Web server processes and the task worker share the file: a writer waits for the lock
+# (up to `timeout` seconds) instead of failing. A transaction takes the write lock when it
+# begins (IMMEDIATE): one that read first and asked for the lock later could only fail
+# with "database is locked" once another writer had committed, whatever the timeout.
+SPATIALITE_OPTIONS = {
+    "timeout": 30,
+    "transaction_mode": "IMMEDIATE",
+    "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+}
 if DATABASES["default"]["ENGINE"].endswith("spatialite"):
-    # A web server and a task worker share the file: wait for the lock instead of failing.
-    DATABASES["default"].setdefault("OPTIONS", {}).update(
-        {"timeout": 30, "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"}
-    )
+    DATABASES["default"].setdefault("OPTIONS", {}).update(SPATIALITE_OPTIONS)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
