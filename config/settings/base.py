@@ -145,6 +145,29 @@ EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", default="")
 EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Làng Số <no-reply@langso.local>")
 
+# --- Sign-in throttling and two-factor sign-in (issue 13, auth) ---------------------------
+# Failed sign-ins are counted in the cache (`accounts.throttle`), which every gunicorn
+# worker must share: Redis when REDIS_URL is set, otherwise a table of the database
+# (created by `migrate`, see `accounts.apps`).
+REDIS_URL = env.str("REDIS_URL", default="")
+if REDIS_URL:
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "langso_cache",
+        }
+    }
+# Reverse proxies in front of the application that append the client's address to
+# X-Forwarded-For (1 behind one nginx); 0 reads the address of the connection.
+TRUSTED_PROXY_COUNT = env.int("DJANGO_TRUSTED_PROXY_COUNT", default=0)
+# The name authenticator apps show beside the account.
+OTP_TOTP_ISSUER = "Làng Số"
+# --- end of sign-in throttling and two-factor sign-in -------------------------------------
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

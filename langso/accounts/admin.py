@@ -16,7 +16,11 @@ from django.utils.translation import gettext_lazy as _
 from langso.core.errors import DomainError
 
 from . import selectors, services
+from .forms import AdminLoginForm
 from .models import RoleAssignment, User
+
+# The admin login counts wrong passwords with the login page's (`throttle`).
+admin.site.login_form = AdminLoginForm
 
 
 @admin.register(User)

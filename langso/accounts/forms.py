@@ -8,12 +8,15 @@ from collections.abc import Iterator
 from typing import Any, cast
 
 from django import forms
+from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, SetPasswordForm
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from langso.core.errors import DomainError
+from langso.core.errors import DomainError, TooManyAttempts
 from langso.places.models import AdminUnit, Level
 
+from . import throttle
 from .models import User
 from .roles import Role
 from .selectors import AnyUser, current_unit_get, roles_grantable_somewhere, user_get_by_username
@@ -27,7 +30,33 @@ UNIT_LEVEL_CHOICES = [
 ]
 
 
-class LoginForm(AuthenticationForm):
+class ThrottledSignInMixin:
+    """Refuse while the account or the client's address is locked (`throttle`), before
+    the password is even checked; count each wrong password against both."""
+
+    request: HttpRequest | None
+    cleaned_data: dict[str, Any]
+
+    def clean(self) -> dict[str, Any]:
+        username = self.cleaned_data.get("username")
+        if username is None or self.request is None:
+            return super().clean()  # type: ignore[misc, no-any-return]  # the form's clean
+        address = throttle.client_address(self.request)
+        try:
+            throttle.signin_check(door=throttle.WEB, username=username, address=address)
+        except TooManyAttempts as exc:
+            raise forms.ValidationError(exc.message, code="throttled") from exc
+        try:
+            cleaned: dict[str, Any] = super().clean()  # type: ignore[misc]  # the form's clean
+        except forms.ValidationError as exc:
+            if getattr(exc, "code", None) == "invalid_login":
+                throttle.signin_failed(door=throttle.WEB, username=username, address=address)
+            raise
+        throttle.signin_succeeded(door=throttle.WEB, username=username)
+        return cleaned
+
+
+class LoginForm(ThrottledSignInMixin, AuthenticationForm):
     error_messages = {
         "invalid_login": _(
             "Tên đăng nhập hoặc mật khẩu không đúng. Lưu ý: phân biệt chữ hoa, chữ thường."
@@ -41,10 +70,27 @@ class LoginForm(AuthenticationForm):
         self.fields["password"].label = _("Mật khẩu")
 
 
+class AdminLoginForm(ThrottledSignInMixin, AdminAuthenticationForm):
+    """The admin site's login, counted with the login page's."""
+
+
 class ResetRequestForm(PasswordResetForm):
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, request: HttpRequest, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.request = request
         self.fields["email"].label = _("Địa chỉ e-mail của tài khoản")
+
+    def clean_email(self) -> str:
+        """Count the request (each sends an e-mail), refused while the address asked for
+        or the client is locked."""
+        email: str = self.cleaned_data["email"]
+        try:
+            throttle.password_reset_count(
+                email=email, address=throttle.client_address(self.request)
+            )
+        except TooManyAttempts as exc:
+            raise forms.ValidationError(exc.message, code="throttled") from exc
+        return email
 
     def get_users(self, email: str) -> Iterator[Any]:
         """Active accounts with this address, including those created without a password:

@@ -3,7 +3,10 @@ password reset are Django's own views with our templates and forms (see `urls`).
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
@@ -23,6 +26,15 @@ from .selectors import (
 from .services import role_assign, role_revoke
 
 ROLES_PER_PAGE = 50
+
+
+class PasswordResetRequestView(auth_views.PasswordResetView):
+    """Django's view, handing the request to the form, which counts requests per client."""
+
+    def get_form_kwargs(self) -> dict[str, Any]:
+        kwargs: dict[str, Any] = super().get_form_kwargs()
+        kwargs["request"] = self.request
+        return kwargs
 
 
 @login_required
