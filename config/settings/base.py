@@ -164,6 +164,9 @@ else:
 # Reverse proxies in front of the application that append the client's address to
 # X-Forwarded-For (1 behind one nginx); 0 reads the address of the connection.
 TRUSTED_PROXY_COUNT = env.int("DJANGO_TRUSTED_PROXY_COUNT", default=0)
+# Two-factor sign-in with a TOTP app, offered to central and province administrators
+# (`accounts.roles.TWO_FACTOR_ROLES`).
+INSTALLED_APPS += ["django_otp", "django_otp.plugins.otp_totp"]
 # The name authenticator apps show beside the account.
 OTP_TOTP_ISSUER = "Làng Số"
 # --- end of sign-in throttling and two-factor sign-in -------------------------------------

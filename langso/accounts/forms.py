@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Iterator
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
 from django.contrib.admin.forms import AdminAuthenticationForm
@@ -19,8 +19,14 @@ from langso.places.models import AdminUnit, Level
 from . import throttle
 from .models import User
 from .roles import Role
-from .selectors import AnyUser, current_unit_get, roles_grantable_somewhere, user_get_by_username
-from .services import role_grant_check
+from .selectors import (
+    AnyUser,
+    current_unit_get,
+    roles_grantable_somewhere,
+    two_factor_enrolled,
+    user_get_by_username,
+)
+from .services import role_grant_check, totp_verify
 
 # Roles are held on provinces, communes and villages; districts no longer exist.
 UNIT_LEVEL_CHOICES = [
@@ -32,10 +38,14 @@ UNIT_LEVEL_CHOICES = [
 
 class ThrottledSignInMixin:
     """Refuse while the account or the client's address is locked (`throttle`), before
-    the password is even checked; count each wrong password against both."""
+    the password is even checked; count each wrong password or code against both."""
 
     request: HttpRequest | None
     cleaned_data: dict[str, Any]
+
+    if TYPE_CHECKING:
+        # The authentication form's; declared here only for the type checker.
+        def get_user(self) -> Any: ...
 
     def clean(self) -> dict[str, Any]:
         username = self.cleaned_data.get("username")
@@ -48,12 +58,22 @@ class ThrottledSignInMixin:
             raise forms.ValidationError(exc.message, code="throttled") from exc
         try:
             cleaned: dict[str, Any] = super().clean()  # type: ignore[misc]  # the form's clean
+            self.second_factor_check()
         except forms.ValidationError as exc:
-            if getattr(exc, "code", None) == "invalid_login":
+            if getattr(exc, "code", None) in {"invalid_login", "invalid_code"}:
                 throttle.signin_failed(door=throttle.WEB, username=username, address=address)
             raise
-        throttle.signin_succeeded(door=throttle.WEB, username=username)
+        if self.signs_in():
+            throttle.signin_succeeded(door=throttle.WEB, username=username)
         return cleaned
+
+    def second_factor_check(self) -> None:
+        """Raise ValidationError(code="invalid_code") when a second factor this form
+        takes is wrong."""
+
+    def signs_in(self) -> bool:
+        """Whether the sign-in is complete once this form is valid."""
+        return True
 
 
 class LoginForm(ThrottledSignInMixin, AuthenticationForm):
@@ -69,9 +89,45 @@ class LoginForm(ThrottledSignInMixin, AuthenticationForm):
         self.fields["username"].label = _("Tên đăng nhập")
         self.fields["password"].label = _("Mật khẩu")
 
+    def signs_in(self) -> bool:
+        # An account with two-factor sign-in is signed in by the code page
+        # (`views.SignInCodeView`); its failures are kept until then.
+        return not two_factor_enrolled(user=self.get_user())
+
+
+class SignInCodeForm(forms.Form):
+    """The second step of a two-factor sign-in: the code of the authenticator app."""
+
+    code = forms.CharField(
+        label=_("Mã xác thực"),
+        max_length=8,
+        help_text=_("Mã 6 chữ số trong ứng dụng xác thực (Google Authenticator, …)."),
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
+    )
+
 
 class AdminLoginForm(ThrottledSignInMixin, AdminAuthenticationForm):
-    """The admin site's login, counted with the login page's."""
+    """The admin site's login, counted with the login page's. An account with two-factor
+    sign-in gives its code here too."""
+
+    code = forms.CharField(
+        label=_("Mã xác thực (nếu đã bật xác thực hai bước)"), max_length=8, required=False
+    )
+
+    def second_factor_check(self) -> None:
+        user = self.get_user()
+        if user is None or not two_factor_enrolled(user=user):
+            return
+        code = self.cleaned_data.get("code") or ""
+        if not code:
+            raise forms.ValidationError(
+                _("Tài khoản này dùng xác thực hai bước: nhập mã của ứng dụng xác thực."),
+                code="invalid_code",
+            )
+        if not totp_verify(user=user, token=code):
+            raise forms.ValidationError(
+                _("Mã xác thực không đúng hoặc đã hết hạn."), code="invalid_code"
+            )
 
 
 class ResetRequestForm(PasswordResetForm):
