@@ -159,6 +159,9 @@ else:
         "default": {
             "BACKEND": "django.core.cache.backends.db.DatabaseCache",
             "LOCATION": "langso_cache",
+            # Past MAX_ENTRIES the oldest entries are dropped: at Django's 300, a flood of
+            # made-up usernames would push the locks out.
+            "OPTIONS": {"MAX_ENTRIES": 200_000},
         }
     }
 # Reverse proxies in front of the application that append the client's address to
