@@ -91,7 +91,7 @@ class LoginForm(ThrottledSignInMixin, AuthenticationForm):
 
     def signs_in(self) -> bool:
         # An account with two-factor sign-in is signed in by the code page
-        # (`views.SignInCodeView`); its failures are kept until then.
+        # (`views.sign_in_code`); its failures are kept until then.
         return not two_factor_enrolled(user=self.get_user())
 
 
