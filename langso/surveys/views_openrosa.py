@@ -20,8 +20,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
+from langso.accounts import throttle
 from langso.accounts.selectors import AnyUser
-from langso.core.errors import NotFound
+from langso.core.errors import NotFound, TooManyAttempts
 
 from . import openrosa, selectors
 from .models import FormVersion
@@ -63,6 +64,12 @@ def _csrf_refused(request: HttpRequest, view: View) -> bool:
     return check.process_view(request, view, (), {}) is not None
 
 
+def _throttled(exc: TooManyAttempts) -> HttpResponse:
+    response = _xml_response(openrosa.response_xml(exc.message, success=False), status=429)
+    response["Retry-After"] = str(exc.retry_after)
+    return response
+
+
 def collector_view(view: View) -> View:
     """Sign the collector in from HTTP Basic (refusing with 401 and the realm), or, when
     no Authorization header is sent, from the session of a signed-in user, whose
@@ -92,11 +99,22 @@ def collector_view(view: View) -> View:
                 return _with_headers(refusal)
             return _with_headers(view(request, *args, **kwargs))
         credentials = _basic_credentials(request)
-        collector = (
-            collector_authenticate(username=credentials[0], token=credentials[1])
-            if credentials
-            else None
-        )
+        collector = None
+        if credentials:
+            address = throttle.client_address(request)
+            try:
+                throttle.signin_check(
+                    door=throttle.OPENROSA, username=credentials[0], address=address
+                )
+            except TooManyAttempts as exc:
+                return _with_headers(_throttled(exc))
+            collector = collector_authenticate(username=credentials[0], token=credentials[1])
+            # Successes are not recorded: that would write to the cache on every request.
+            # A phone with the current app password never fails.
+            if collector is None:
+                throttle.signin_failed(
+                    door=throttle.OPENROSA, username=credentials[0], address=address
+                )
         if collector is None:
             response = _xml_response(
                 openrosa.response_xml(

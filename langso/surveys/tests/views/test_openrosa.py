@@ -13,6 +13,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from langso.accounts.tests.factories import PASSWORD
 from langso.places.testing import UnitTree
 from langso.registry.models import Household
 from langso.registry.tests.conftest import make_household
@@ -50,6 +51,31 @@ def test_sign_in_is_basic_with_the_app_password(published: FormVersion, users: F
         Client(HTTP_AUTHORIZATION=f"Basic {wrong}").get(reverse("openrosa:form-list")).status_code
         == 401
     )
+
+
+def test_repeated_wrong_app_passwords_are_answered_429_with_retry_after(
+    published: FormVersion, users: FormUsers
+) -> None:
+    """After five wrong app passwords for one account even the right one is refused with
+    429, Retry-After in seconds and the time in Vietnamese; the owner's web sign-in,
+    counted apart, is not locked by a phone sending an old password."""
+    token = collector_credential_issue(actor=users.team_member_a)
+
+    def basic(secret: str) -> Client:
+        encoded = base64.b64encode(f"tocongnghe.a:{secret}".encode()).decode()
+        return Client(HTTP_AUTHORIZATION=f"Basic {encoded}")
+
+    for _attempt in range(5):
+        assert basic("cu").get(reverse("openrosa:form-list")).status_code == 401
+    refused = basic(token).get(reverse("openrosa:form-list"))
+    assert refused.status_code == 429
+    assert 14 * 60 < int(refused["Retry-After"]) <= 15 * 60
+    assert refused["X-OpenRosa-Version"] == "1.0"
+    assert "Thử lại sau 15 phút" in refused.content.decode()
+    web = Client().post(
+        reverse("accounts:login"), {"username": "tocongnghe.a", "password": PASSWORD}
+    )
+    assert web.status_code == 302
 
 
 def test_the_form_list_holds_the_collectors_open_forms(
