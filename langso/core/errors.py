@@ -53,3 +53,7 @@ class ImportRejected(DomainError):
             % {"count": len(errors)}
         )
         self.errors = errors
+
+
+class TimeLimitExceeded(DomainError):
+    """Background work ran past the time its kind may take (`services.job_time_limit`)."""

@@ -34,9 +34,12 @@ import re
 import unicodedata
 import zipfile
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
+from pathlib import Path
 from typing import IO, Any
+from uuid import uuid4
 from xml.etree import ElementTree
 
+from django.conf import settings
 from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Font, PatternFill
@@ -122,6 +125,27 @@ def check_size(uploaded_file: Any, *, max_bytes: int | None = None) -> None:
     size = getattr(uploaded_file, "size", None)
     if isinstance(size, int) and size > limit:
         raise _too_big(limit)
+
+
+def upload_check(upload: Any, *, max_bytes: int | None = None) -> None:
+    """What an upload form checks before the file is stored for a job: its declared size
+    and its kind by name. A `DomainError` says which limit it broke."""
+    check_size(upload, max_bytes=max_bytes)
+    if not str(getattr(upload, "name", "") or "").lower().endswith(_ACCEPTED_EXTENSIONS):
+        raise DomainError(_("Chỉ nhận tệp CSV hoặc XLSX (Excel 2007 trở lên)."))
+
+
+def upload_store(upload: Any, *, prefix: str) -> Path:
+    """Save an upload under MEDIA_ROOT/imports/ with a name of our own, for the background
+    job that imports it (and deletes it): a request never reads an officer's file."""
+    directory = Path(settings.MEDIA_ROOT) / "imports"
+    directory.mkdir(parents=True, exist_ok=True)
+    suffix = Path(upload.name or "").suffix.lower()
+    target = directory / f"{prefix}-{uuid4().hex}{suffix}"
+    with target.open("wb") as out:
+        for chunk in upload.chunks():
+            out.write(chunk)
+    return target
 
 
 def _read_bytes(uploaded_file: Any, max_bytes: int) -> tuple[str, bytes]:
