@@ -1,8 +1,8 @@
 from __future__ import annotations
 
 import io
-import zipfile
 from collections.abc import Callable
+from typing import IO
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -11,6 +11,7 @@ from openpyxl import Workbook, load_workbook
 from langso.core.errors import DomainError, ImportRejected
 from langso.places import imports
 from langso.places.imports import read_table, template_xlsx
+from langso.places.testing import xlsx_with_member
 
 from .conftest import HEADER, csv_file, xlsx_file
 
@@ -166,25 +167,15 @@ _SHEET_HEAD = (
 _SHEET_TAIL = b"</sheetData></worksheet>"
 
 
-def _xlsx_bomb(name: str, write: Callable[[io.BufferedIOBase], None]) -> SimpleUploadedFile:
+def _xlsx_bomb(name: str, write: Callable[[IO[bytes]], None]) -> SimpleUploadedFile:
     """A real workbook (header row, sheet and shared texts as openpyxl writes them) whose
-    member `name` is replaced by what `write` streams, packed at the highest level."""
+    member `name` is replaced by what `write` streams."""
     source = xlsx_file([["01", "Thôn Đông"]], header=["Mã thôn", "Tên thôn"])
-    out = io.BytesIO()
-    with (
-        zipfile.ZipFile(io.BytesIO(source.read())) as original,
-        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as bomb,
-    ):
-        for info in original.infolist():
-            if info.filename != name:
-                bomb.writestr(info.filename, original.read(info))
-        with bomb.open(name, "w") as member:
-            write(member)  # type: ignore[arg-type]  # a zip member is a binary stream
-    return SimpleUploadedFile("thon.xlsx", out.getvalue())
+    return SimpleUploadedFile("thon.xlsx", xlsx_with_member(source.read(), name, write))
 
 
-def _sheet(body: Callable[[io.BufferedIOBase], None]) -> Callable[[io.BufferedIOBase], None]:
-    def write(member: io.BufferedIOBase) -> None:
+def _sheet(body: Callable[[IO[bytes]], None]) -> Callable[[IO[bytes]], None]:
+    def write(member: IO[bytes]) -> None:
         member.write(_SHEET_HEAD)
         body(member)
         member.write(_SHEET_TAIL)
@@ -210,7 +201,7 @@ def test_xlsx_of_five_million_empty_rows_is_refused_before_parsing() -> None:
     """The 45 KB file of 5 million empty rows that held a request for 101 s is refused
     from the zip's inspection, its message naming the limit it broke."""
 
-    def empty_rows(member: io.BufferedIOBase) -> None:
+    def empty_rows(member: IO[bytes]) -> None:
         for _chunk in range(50):
             member.write(b"<row/>" * 100_000)
 
@@ -227,7 +218,7 @@ def test_xlsx_with_more_rows_than_the_limit_is_refused_by_the_row_scan() -> None
     """Rows numbered as Excel numbers them, packed normally, past the limit of data rows
     (blank ones counted) are refused from a scan of the sheet, naming the limit."""
 
-    def numbered_rows(member: io.BufferedIOBase) -> None:
+    def numbered_rows(member: IO[bytes]) -> None:
         for start in range(2, 200_000, 10_000):
             member.write(
                 b"".join(
@@ -245,7 +236,7 @@ def test_xlsx_with_one_row_numbered_past_the_limit_is_refused() -> None:
     """One row numbered 5,000,000 (openpyxl would yield every empty row before it) is
     refused, and so is any row past the limit of the import at hand."""
 
-    def far_row(member: io.BufferedIOBase) -> None:
+    def far_row(member: IO[bytes]) -> None:
         member.write(b'<row r="5000000"><c r="A5000000"><v>1</v></c></row>')
 
     upload = _xlsx_bomb(_SHEET, _sheet(far_row))
@@ -261,7 +252,7 @@ def test_xlsx_with_a_cell_past_the_columns_read_is_refused() -> None:
     """A cell in column XFD (openpyxl would pad its row to 16,384 values) is refused,
     naming the cell and the last column read."""
 
-    def far_cell(member: io.BufferedIOBase) -> None:
+    def far_cell(member: IO[bytes]) -> None:
         member.write(b'<row r="2"><c r="XFD2"><v>1</v></c></row>')
 
     with pytest.raises(DomainError, match=r"ô XFD2, quá cột cuối cùng được đọc \(cột GR\)"):
@@ -273,7 +264,7 @@ def test_xlsx_with_a_100_megabyte_shared_text_is_refused_before_parsing() -> Non
     """The 104 KB file holding one text of 100 MB (which grew the worker by 160 MB) is
     refused before its texts are loaded, naming the ratio limit."""
 
-    def huge_text(member: io.BufferedIOBase) -> None:
+    def huge_text(member: IO[bytes]) -> None:
         member.write(b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">')
         member.write(b"<si><t>")
         for _chunk in range(100):
@@ -295,7 +286,7 @@ def test_xlsx_with_more_shared_text_than_its_rows_could_need_is_refused(
     refused, naming the limit; the floor of the limit is lowered here."""
     monkeypatch.setattr(imports, "_SHARED_STRINGS_MIN_BYTES", 64 * 1024)
 
-    def many_texts(member: io.BufferedIOBase) -> None:
+    def many_texts(member: IO[bytes]) -> None:
         member.write(b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">')
         for n in range(20_000):
             member.write(b"<si><t>H\xe1\xbb\x99 %d %s</t></si>" % (n, b"%x" % (n * 7919)))
@@ -319,7 +310,7 @@ def test_xlsx_within_the_limits_is_read_with_rows_numbered_by_excel() -> None:
     """A sheet whose rows carry Excel's numbers and spans, one left out, reads as before:
     the missing row is a blank row that keeps the numbering."""
 
-    def rows(member: io.BufferedIOBase) -> None:
+    def rows(member: IO[bytes]) -> None:
         member.write(
             b'<row r="2" spans="1:2"><c r="A2" t="inlineStr"><is><t>01</t></is></c></row>'
             b'<row r="4" spans="1:2"><c r="A4" t="inlineStr"><is><t>02</t></is></c></row>'
