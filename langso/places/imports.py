@@ -162,7 +162,6 @@ def _read_bytes(uploaded_file: Any, max_bytes: int) -> tuple[str, bytes]:
     return name, bytes(data)
 
 
-_ACCEPTED_ENCODINGS = "UTF-8 (có hoặc không có BOM), Windows-1258"
 # Byte-order marks of encodings the reader does not take, longest first (UTF-32 LE
 # begins with UTF-16 LE's).
 _FOREIGN_BOMS = (
@@ -188,6 +187,11 @@ def _foreign_encoding(data: bytes) -> str | None:
     return "UTF-32" if zeros * 4 >= len(sample) * 3 - 4 else "UTF-16"
 
 
+def _accepted_encodings() -> str:
+    """The encodings `decode_text` takes, as the messages list them."""
+    return _("UTF-8 (có hoặc không có BOM), Windows-1258")
+
+
 def _encoding_refused(name: str) -> DomainError:
     return DomainError(
         _(
@@ -195,7 +199,7 @@ def _encoding_refused(name: str) -> DomainError:
             "Chỉ nhận tệp CSV ở mã %(accepted)s. Trong Excel, hãy lưu bằng “CSV UTF-8 "
             "(phân cách bằng dấu phẩy)” (không dùng “Unicode Text”), hoặc gửi tệp XLSX."
         )
-        % {"encoding": name, "accepted": _ACCEPTED_ENCODINGS}
+        % {"encoding": name, "accepted": _accepted_encodings()}
     )
 
 
@@ -218,7 +222,7 @@ def decode_text(data: bytes) -> str:
                     "Trong Excel, hãy lưu bằng “CSV UTF-8 (phân cách bằng dấu phẩy)”, hoặc "
                     "gửi tệp XLSX."
                 )
-                % {"position": exc.start + 1, "accepted": _ACCEPTED_ENCODINGS}
+                % {"position": exc.start + 1, "accepted": _accepted_encodings()}
             ) from exc
     return unicodedata.normalize("NFC", text)
 
