@@ -19,7 +19,8 @@ from langso.accounts.roles import Permission
 from langso.accounts.selectors import is_nationwide, user_has_unit_permission
 from langso.core.errors import AccessDenied, DomainError, NotFound
 from langso.core.services import job_create
-from langso.places.imports import upload_store
+from langso.core.uploads import upload_size_limit
+from langso.places.imports import MAX_FILE_BYTES, upload_store
 from langso.places.models import AdminUnit
 from langso.places.selectors import unit_get
 
@@ -254,6 +255,7 @@ def period_close_view(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@upload_size_limit(MAX_FILE_BYTES)
 def reported_import(request: HttpRequest, code: str) -> HttpResponse:
     try:
         definition = selectors.indicator_get(code=code)

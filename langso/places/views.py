@@ -17,6 +17,7 @@ from django.views.decorators.http import require_http_methods
 
 from langso.core.errors import AccessDenied, DomainError, NotFound
 from langso.core.services import job_create
+from langso.core.uploads import upload_size_limit
 
 from . import selectors, services
 from .forms import (
@@ -26,7 +27,7 @@ from .forms import (
     VillageCreateForm,
     VillageEditForm,
 )
-from .imports import template_xlsx, upload_store
+from .imports import MAX_FILE_BYTES, template_xlsx, upload_store
 from .models import AdminUnit, Kind, Level
 from .tasks import boundaries_import_task, village_import_rows_task
 
@@ -193,6 +194,7 @@ def village_edit(request: HttpRequest, code: str) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@upload_size_limit(MAX_FILE_BYTES)
 def village_import(request: HttpRequest, code: str) -> HttpResponse:
     """Upload a CSV/XLSX of villages; a background job imports it and its page shows how
     it went, with every bad row of a refused file."""

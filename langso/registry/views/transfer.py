@@ -29,6 +29,7 @@ from langso.accounts.roles import ROLE_PERMISSIONS, Permission
 from langso.accounts.selectors import role_list_for_user, user_has_unit_permission
 from langso.core.errors import DomainError
 from langso.core.services import job_create
+from langso.core.uploads import upload_size_limit
 from langso.places.imports import upload_check, upload_store
 from langso.places.models import AdminUnit
 
@@ -104,6 +105,7 @@ class ImportForm(forms.Form):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@upload_size_limit(MAX_FILE_BYTES)
 def registry_import(request: HttpRequest, registry: str) -> HttpResponse:
     """Upload a file; a background job imports it and its page shows how it went."""
     transfer = _transfer_or_404(registry)

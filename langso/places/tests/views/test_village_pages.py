@@ -264,6 +264,22 @@ def test_an_oversized_or_foreign_file_is_refused_on_the_form_before_it_is_stored
     assert not uploads.exists()
 
 
+def test_a_request_declaring_more_than_the_limit_is_refused_before_it_is_read(
+    tree: Tree, officer_a: User, uploads: Path
+) -> None:
+    """An upload declaring a length far past the 5 MB limit answers 413, naming the
+    limit; nothing is stored and no job is made."""
+    response = client_for(officer_a).post(
+        url("village-import", tree.a.code),
+        {"file": csv_file([["10", "Ấp Mười", "ap", "", ""]])},
+        CONTENT_LENGTH=str(400 * 1024 * 1024),
+    )
+    assert response.status_code == 413
+    assert "lớn hơn 5 MB" in response.content.decode()
+    assert not Job.objects.exists()
+    assert not uploads.exists()
+
+
 def test_template_downloads_for_any_signed_in_user(tree: Tree, nobody: User) -> None:
     """The XLSX template needs no role; its header is the import's."""
     response = client_for(nobody).get(url("village-template"))
