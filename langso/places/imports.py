@@ -181,9 +181,11 @@ def _foreign_encoding(data: bytes) -> str | None:
         if data.startswith(bom):
             return name
     sample = data[:4096]
-    if b"\x00" not in sample:
-        return None
     zeros = sample.count(b"\x00")
+    # Vietnamese in UTF-16 still has a zero byte in every ASCII or Latin-1 letter, digit
+    # and comma: far more than an eighth of the bytes. A stray NUL is not an encoding.
+    if not zeros or zeros * 8 < len(sample):
+        return None
     return "UTF-32" if zeros * 4 >= len(sample) * 3 - 4 else "UTF-16"
 
 
