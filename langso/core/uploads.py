@@ -9,7 +9,7 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
 
 # Room for the multipart boundaries, headers and the form's other fields.
@@ -18,9 +18,11 @@ _FORM_MARGIN_BYTES = 256 * 1024
 View = Callable[..., HttpResponse]
 
 
-def upload_size_limit(max_bytes: int) -> Callable[[View], View]:
+def upload_size_limit(max_bytes: int, *, json: bool = False) -> Callable[[View], View]:
     """Answer 413, naming the limit, to a POST whose Content-Length passes `max_bytes`
-    (the page's file limit) and the form's margin; the body is never read."""
+    (the page's file limit) and the form's margin; the body is never read. `json`
+    answers as the API does (`{"detail": …}`), for an API operation wrapped with
+    ninja's `decorate_view`."""
 
     def decorator(view: View) -> View:
         @wraps(view)
@@ -30,15 +32,12 @@ def upload_size_limit(max_bytes: int) -> Callable[[View], View]:
             except ValueError:
                 length = 0
             if request.method == "POST" and length > max_bytes + _FORM_MARGIN_BYTES:
-                return HttpResponse(
-                    _(
-                        "Tệp tải lên lớn hơn %(limit)s MB, giới hạn của trang này; tệp "
-                        "không được nhận."
-                    )
-                    % {"limit": f"{max_bytes / (1024 * 1024):g}"},
-                    status=413,
-                    content_type="text/plain; charset=utf-8",
-                )
+                message = _(
+                    "Tệp tải lên lớn hơn %(limit)s MB, giới hạn của trang này; tệp không được nhận."
+                ) % {"limit": f"{max_bytes / (1024 * 1024):g}"}
+                if json:
+                    return JsonResponse({"detail": message}, status=413)
+                return HttpResponse(message, status=413, content_type="text/plain; charset=utf-8")
             return view(request, *args, **kwargs)
 
         return limited

@@ -9,14 +9,16 @@ from typing import Annotated, Any
 from django.db import transaction
 from django.http import HttpRequest
 from ninja import Field, File, Query, Router, Schema, Status, UploadedFile
+from ninja.decorators import decorate_view
 from ninja.security import django_auth
 
 from langso.core.api import JobOut
 from langso.core.errors import DomainError
 from langso.core.services import job_create
+from langso.core.uploads import upload_size_limit
 
 from . import selectors, services
-from .imports import upload_check, upload_store
+from .imports import MAX_FILE_BYTES, upload_check, upload_store
 from .models import AdminUnit, Level, UnitLineage
 from .tasks import village_import_rows_task
 
@@ -218,6 +220,7 @@ def village_update(request: HttpRequest, code: str, payload: VillagePatch) -> Un
     response={202: JobOut},
     summary="Nhập thôn của xã từ tệp CSV/XLSX (công việc nền)",
 )
+@decorate_view(upload_size_limit(MAX_FILE_BYTES, json=True))
 def village_import(request: HttpRequest, code: str, file: File[UploadedFile]) -> Status[JobOut]:
     """Columns “Mã thôn”, “Tên thôn”, “Loại”, optional “Vĩ độ”, “Kinh độ”. The file is
     imported by a background job: 202 with the job, whose `url` tells how it went. A

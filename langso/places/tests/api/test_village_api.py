@@ -268,6 +268,22 @@ def test_an_oversized_file_is_refused_before_it_is_stored(
     assert not uploads.exists()
 
 
+def test_a_request_declaring_more_than_the_limit_is_refused_before_it_is_read(
+    tree: Tree, officer_a: User, uploads: Path
+) -> None:
+    """An upload declaring a length far past the 5 MB limit answers 413 JSON naming the
+    limit, before the body is parsed; nothing is stored or queued."""
+    response = client_for(officer_a).post(
+        f"{API}/communes/{tree.a.code}/villages/import",
+        {"file": csv_file([["10", "Bản Mười", "ban", "", ""]])},
+        CONTENT_LENGTH=str(400 * 1024 * 1024),
+    )
+    assert response.status_code == 413
+    assert "lớn hơn 5 MB" in response.json()["detail"]
+    assert not Job.objects.exists()
+    assert not uploads.exists()
+
+
 def test_province_officer_sets_the_group(tree: Tree, province_officer: User) -> None:
     response = client_for(province_officer).put(
         f"{API}/communes/{tree.a.code}/group", {"group": "NHOM_2"}, content_type="application/json"
