@@ -72,6 +72,10 @@ _RATIO_FROM_BYTES = 1024 * 1024
 # an address) of 20-60 bytes of XML each: 256 bytes a row leaves room for them all.
 _SHARED_STRINGS_BYTES_PER_ROW = 256
 _SHARED_STRINGS_MIN_BYTES = 16 * 1024 * 1024
+# The whole workbook unpacked: a row of twenty cells is about a kilobyte of sheet XML,
+# styled and wide ones a few; 4 KB a row, with 64 MB for styles and the rest.
+_UNPACKED_BYTES_PER_ROW = 4 * 1024
+_UNPACKED_MIN_BYTES = 64 * 1024 * 1024
 _RELS_MAX_BYTES = 1024 * 1024
 _SCAN_CHUNK = 1024 * 1024
 # A sheet's row element, with its attributes, however the namespace is prefixed.
@@ -347,9 +351,9 @@ def _scan_sheet(archive: zipfile.ZipFile, info: zipfile.ZipInfo, sheet: str, max
 def xlsx_check(data: bytes, *, max_rows: int) -> None:
     """Refuse an XLSX file that would unpack to more than its limits, before openpyxl
     opens it: a member unpacking to more than `XLSX_MAX_RATIO` times its packed size,
-    shared texts past what `max_rows` rows could need, a sheet of more rows than
-    `max_rows` (blank ones counted). Each refusal is a `DomainError` naming the
-    limit."""
+    a workbook or shared texts unpacking to more than `max_rows` rows could need, a
+    sheet of more rows than `max_rows` (blank ones counted). Each refusal is a
+    `DomainError` naming the limit."""
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
     except (zipfile.BadZipFile, OSError) as exc:
@@ -373,6 +377,23 @@ def xlsx_check(data: bytes, *, max_rows: int) -> None:
                         "limit": XLSX_MAX_RATIO,
                     }
                 )
+        unpacked = sum(info.file_size for info in infos)
+        unpacked_limit = max(
+            _UNPACKED_MIN_BYTES, _UNPACKED_BYTES_PER_ROW * _sheet_row_limit(max_rows)
+        )
+        if unpacked > unpacked_limit:
+            raise DomainError(
+                _(
+                    "Tệp XLSX khi giải nén lớn %(size)s MB, quá giới hạn %(limit)s MB cho "
+                    "%(rows)s dòng. Hãy xoá các dòng, cột thừa, chia thành nhiều tệp, hoặc "
+                    "gửi tệp CSV."
+                )
+                % {
+                    "size": f"{unpacked / (1024 * 1024):.0f}",
+                    "limit": f"{unpacked_limit / (1024 * 1024):.0f}",
+                    "rows": _thousands(max_rows),
+                }
+            )
         shared_limit = max(
             _SHARED_STRINGS_MIN_BYTES, _SHARED_STRINGS_BYTES_PER_ROW * _sheet_row_limit(max_rows)
         )

@@ -286,6 +286,29 @@ def test_xlsx_with_more_shared_text_than_its_rows_could_need_is_refused(
         )
 
 
+@pytest.mark.usefixtures("openpyxl_never_opens")
+def test_xlsx_unpacking_to_more_than_its_rows_could_need_is_refused(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A workbook whose members, packed normally, unpack to more than the import's rows
+    could need (the sum of their declared sizes) is refused, naming the limit; the
+    floor of the limit is lowered here."""
+    monkeypatch.setattr(imports, "_UNPACKED_MIN_BYTES", 1024 * 1024)
+    monkeypatch.setattr(imports, "_UNPACKED_BYTES_PER_ROW", 64)
+
+    def many_rows(member: IO[bytes]) -> None:
+        for n in range(2, 40_002):
+            member.write(b'<row r="%d"><c r="A%d"><v>%d</v></c></row>' % (n, n, n * 7919))
+
+    with pytest.raises(DomainError, match=r"giải nén lớn \d+ MB, quá giới hạn 1 MB cho 10 dòng"):
+        read_table(
+            _xlsx_bomb(_SHEET, _sheet(many_rows)),
+            columns=NAME_COLUMNS,
+            max_rows=10,
+            max_bytes=10**6,
+        )
+
+
 def test_csv_of_millions_of_blank_lines_is_refused_at_the_limit() -> None:
     """A CSV of 5 million blank lines under the size limit is refused once the blank
     rows pass the limit, rather than read to the end."""
