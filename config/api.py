@@ -10,6 +10,7 @@ from ninja import NinjaAPI
 from ninja.errors import ValidationError
 
 from langso.accounts.api import router as accounts_router
+from langso.core.api import router as core_router
 from langso.core.errors import DomainError
 from langso.criteria.api import router as criteria_router
 from langso.indicators.api import router as indicators_router
@@ -32,6 +33,7 @@ api.add_router("", registry_router)
 api.add_router("", surveys_router)
 api.add_router("", indicators_router)
 api.add_router("", criteria_router)
+api.add_router("", core_router)
 
 
 @api.exception_handler(DomainError)

@@ -64,3 +64,7 @@ class TooManyAttempts(DomainError):
     def __init__(self, message: str, *, retry_after: int) -> None:
         super().__init__(message)
         self.retry_after = retry_after
+
+
+class TimeLimitExceeded(DomainError):
+    """Background work ran past the time its kind may take (`services.job_time_limit`)."""

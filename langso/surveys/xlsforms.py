@@ -24,6 +24,7 @@ from pyxform.validators.odk_validate import ODKValidateError, check_xform
 from pyxform.xls2xform import convert
 
 from langso.core.errors import DomainError
+from langso.places.imports import xlsx_check
 
 XFORMS = "http://www.w3.org/2002/xforms"
 XHTML = "http://www.w3.org/1999/xhtml"
@@ -39,6 +40,9 @@ _ZIP = b"PK\x03\x04"
 _OLE = b"\xd0\xcf\x11\xe0"
 _BOM = b"\xef\xbb\xbf"
 TEXT_SUFFIXES = (".csv", ".md")
+# A form's survey is a few hundred rows; a choices sheet may list a province's villages,
+# a few thousand. Far past both, and still scanned in a moment.
+XLSFORM_MAX_ROWS = 100_000
 XFORM_SUFFIX = ".xml"
 # ODK Validate fails open in two cases, leaving only a warning; both are refusals here.
 _VALIDATE_GAVE_UP = ("took to long to completely validate", "Bad return code from ODK Validate")
@@ -141,6 +145,12 @@ def xlsform_convert(*, name: str, data: bytes) -> ConvertedForm:
     suffix = _suffix(name, data)
     if suffix == XFORM_SUFFIX:
         return _xform_check(data)
+    if data.startswith(_ZIP):
+        # Refused before pyxform opens it when it would unpack to far more than a form.
+        try:
+            xlsx_check(data, max_rows=XLSFORM_MAX_ROWS)
+        except DomainError as exc:
+            raise XLSFormRejected([exc.message]) from exc
     warnings: list[str] = []
     with tempfile.TemporaryDirectory(prefix="xlsform-") as folder:
         # A file named as uploaded: without a form_id setting, pyxform takes the name.

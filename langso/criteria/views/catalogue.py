@@ -26,12 +26,13 @@ from langso.accounts.selectors import (
     user_has_unit_permission,
 )
 from langso.core.errors import AccessDenied, DomainError, ImportRejected, NotFound, RowError
+from langso.core.uploads import upload_size_limit
 from langso.indicators.selectors import units_for_values
 from langso.places.models import AdminUnit, Level
 from langso.places.selectors import unit_get
 
 from .. import selectors_catalogue as catalogue_selectors
-from ..catalogue import catalogue_yaml_read
+from ..catalogue import XLSX_MAX_BYTES, catalogue_yaml_read
 from ..forms import (
     AssessmentForm,
     CatalogueImportForm,
@@ -240,6 +241,7 @@ def set_edit(request: HttpRequest, code: str) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@upload_size_limit(XLSX_MAX_BYTES)
 def catalogue_import(request: HttpRequest) -> HttpResponse:
     """A YAML or XLSX file of sets: national for central admins, else for a province the
     user issues sets for. A file with any bad entry is refused whole, every error

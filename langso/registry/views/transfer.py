@@ -5,12 +5,9 @@ the export of the reader's scope in the import's own format, CSV or XLSX."""
 from __future__ import annotations
 
 import tempfile
-from pathlib import Path
 from typing import Any, cast
-from uuid import uuid4
 
 from django import forms
-from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import UploadedFile
@@ -32,7 +29,8 @@ from langso.accounts.roles import ROLE_PERMISSIONS, Permission
 from langso.accounts.selectors import role_list_for_user, user_has_unit_permission
 from langso.core.errors import DomainError
 from langso.core.services import job_create
-from langso.places.imports import check_size
+from langso.core.uploads import upload_size_limit
+from langso.places.imports import upload_check, upload_store
 from langso.places.models import AdminUnit
 
 from ..selectors.exports import registry_export_rows
@@ -49,7 +47,6 @@ from ..transfer import (
 )
 
 _XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-_ACCEPTED = (".csv", ".txt", ".xlsx")
 
 
 def _transfer_or_404(registry: str) -> Transfer:
@@ -95,33 +92,20 @@ class ImportForm(forms.Form):
 
     def clean_file(self) -> UploadedFile[bytes]:
         upload: UploadedFile[bytes] = self.cleaned_data["file"]
-        # Refused by its declared size, before a byte of it is stored or read.
+        # Refused by its declared size and name, before a byte of it is stored or read.
         try:
-            check_size(upload, max_bytes=MAX_FILE_BYTES)
+            upload_check(upload, max_bytes=MAX_FILE_BYTES)
         except DomainError as exc:
             raise forms.ValidationError(exc.message) from exc
-        if not (upload.name or "").lower().endswith(_ACCEPTED):
-            raise forms.ValidationError(_("Chỉ nhận tệp CSV hoặc XLSX (Excel 2007 trở lên)."))
         return upload
 
     def chosen_unit(self) -> AdminUnit | None:
         return self.units.get(self.cleaned_data.get("unit") or "")
 
 
-def _store_upload(upload: UploadedFile[bytes], *, prefix: str) -> Path:
-    """Save an upload under MEDIA_ROOT/imports/ with a name of our own, for the worker."""
-    directory = Path(settings.MEDIA_ROOT) / "imports"
-    directory.mkdir(parents=True, exist_ok=True)
-    suffix = Path(upload.name or "").suffix.lower()
-    target = directory / f"{prefix}-{uuid4().hex}{suffix}"
-    with target.open("wb") as out:
-        for chunk in upload.chunks():
-            out.write(chunk)
-    return target
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
+@upload_size_limit(MAX_FILE_BYTES)
 def registry_import(request: HttpRequest, registry: str) -> HttpResponse:
     """Upload a file; a background job imports it and its page shows how it went."""
     transfer = _transfer_or_404(registry)
@@ -132,7 +116,7 @@ def registry_import(request: HttpRequest, registry: str) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         unit = form.chosen_unit()
-        path = _store_upload(form.cleaned_data["file"], prefix=transfer.slug)
+        path = upload_store(form.cleaned_data["file"], prefix=transfer.slug)
         job = job_create(kind=f"registry.import.{transfer.registry}", created_by=request.user)
         arguments: dict[str, Any] = {
             "job_id": job.pk,

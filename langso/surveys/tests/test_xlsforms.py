@@ -3,8 +3,14 @@ their own words; what the server needs is read from the XForm."""
 
 from __future__ import annotations
 
-import pytest
+import io
+from typing import IO
 
+import pytest
+from openpyxl import Workbook
+
+from langso.places.testing import xlsx_with_member
+from langso.surveys import xlsforms
 from langso.surveys.xlsforms import XLSFormRejected, xform_info, xlsform_convert
 
 from .forms_testing import markdown_form
@@ -101,3 +107,36 @@ def test_entity_lists_and_save_to_are_read_from_the_xform() -> None:
 def test_an_xform_that_is_not_xml_is_refused() -> None:
     with pytest.raises(XLSFormRejected):
         xform_info("<h:html")
+
+
+def test_an_xlsform_that_unpacks_to_millions_of_rows_is_refused_before_pyxform(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """An XLSForm whose survey sheet holds 5 million empty rows in a few tens of KB is
+    refused from the inspection of its zip, naming the limit; pyxform never reads it."""
+
+    def refuse(**kwargs: object) -> None:
+        raise AssertionError("pyxform read a file the inspection should have refused")
+
+    monkeypatch.setattr(xlsforms, "convert", refuse)
+    book = Workbook()
+    survey = book.worksheets[0]
+    survey.title = "survey"
+    survey.append(["type", "name", "label"])
+    survey.append(["text", "ten", "Tên"])
+    source = io.BytesIO()
+    book.save(source)
+
+    def empty_rows(member: IO[bytes]) -> None:
+        member.write(
+            b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+            b"<sheetData>"
+        )
+        for _chunk in range(50):
+            member.write(b"<row/>" * 100_000)
+        member.write(b"</sheetData></worksheet>")
+
+    bomb = xlsx_with_member(source.getvalue(), "xl/worksheets/sheet1.xml", empty_rows)
+    with pytest.raises(XLSFormRejected) as refused:
+        xlsform_convert(name="bieu-mau.xlsx", data=bomb)
+    assert "giới hạn" in refused.value.reasons[0]
