@@ -119,6 +119,12 @@ def _meta_value(root: Element, name: str) -> str:
     return ""
 
 
+def form_version_of(root: Element) -> str:
+    """The form version an instance root carries: `version`, or `orx:version`, which
+    JavaRosa reads as the same thing and writes back in the submission."""
+    return (root.get("version") or root.get(f"{{{ORX_NS}}}version") or "").strip()
+
+
 def instance_parse(xml: bytes) -> SubmittedInstance:
     """The form id, version and instance ids of a submitted instance. Malformed XML,
     or an instance without a form id or an instanceID, raises SubmissionInvalid."""
@@ -140,7 +146,7 @@ def instance_parse(xml: bytes) -> SubmittedInstance:
         raise SubmissionInvalid(_("meta/instanceID dài quá 100 ký tự."))
     return SubmittedInstance(
         form_id=form_id,
-        version=(root.get("version") or "").strip(),
+        version=form_version_of(root),
         instance_id=instance_id,
         deprecated_id=_meta_value(root, "deprecatedID"),
         root=root,

@@ -25,6 +25,8 @@ from pyxform.xls2xform import convert
 
 from langso.core.errors import DomainError
 
+from .openrosa import form_version_of
+
 XFORMS = "http://www.w3.org/2002/xforms"
 XHTML = "http://www.w3.org/1999/xhtml"
 ENTITIES = "http://www.opendatakit.org/xforms/entities"
@@ -262,7 +264,7 @@ def xform_info(xform: str) -> XFormInfo:
     media = dict.fromkeys(match.group(2) for match in _MEDIA.finditer(xform))
     return XFormInfo(
         form_id=form_id,
-        version=data.get("version") or "",
+        version=form_version_of(data),
         title=title[:200],
         media=tuple(media),
         entity_datasets=tuple(d for d in dict.fromkeys(datasets) if d),

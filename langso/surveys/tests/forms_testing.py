@@ -147,13 +147,17 @@ def xform_document(
     form_id: str = "ho_gia_dinh",
     version: str | None = "2026010101",
     calculation: str = "/data/so_nguoi * 2",
+    orx_version: str | None = None,
 ) -> bytes:
     """A hand-written XForm: an integer, a calculation on it (`calculation`), an image
-    label, and meta/instanceID. `version=None` leaves the version attribute out."""
+    label, and meta/instanceID. `version=None` leaves the version attribute out;
+    `orx_version` writes one in the OpenRosa namespace, as some form builders do."""
     version_attribute = "" if version is None else f' version="{version}"'
+    if orx_version is not None:
+        version_attribute += f' orx:version="{orx_version}"'
     return f"""<?xml version="1.0" encoding="UTF-8"?>
 <h:html xmlns="http://www.w3.org/2002/xforms" xmlns:h="http://www.w3.org/1999/xhtml"
-        xmlns:jr="http://openrosa.org/javarosa">
+        xmlns:jr="http://openrosa.org/javarosa" xmlns:orx="http://openrosa.org/xforms">
   <h:head>
     <h:title>Hộ gia đình</h:title>
     <model>

@@ -24,7 +24,13 @@ from langso.surveys.services.forms import (
 )
 
 from ..conftest import FormUsers
-from ..forms_testing import HOUSEHOLD_LIST_FORM, collector_client, markdown_form, submission_post
+from ..forms_testing import (
+    HOUSEHOLD_LIST_FORM,
+    collector_client,
+    markdown_form,
+    submission_post,
+    xform_document,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -202,3 +208,28 @@ def test_a_collector_of_another_commune_cannot_submit(
     make_role(user=outsider, role=Role.DIGITAL_TEAM_MEMBER, unit=tree.communes[1])
     assert submission_post(collector_client(outsider), _instance()).status_code == 404
     assert not Submission.objects.exists()
+
+
+def test_a_version_in_the_openrosa_namespace_is_the_forms_version(
+    tree: UnitTree, users: FormUsers
+) -> None:
+    """JavaRosa reads `orx:version` on the primary instance as the form's version: the
+    form list announces it and a submission carrying it back is accepted."""
+    version = form_publish(
+        actor=users.officer_a,
+        name="ho.xml",
+        data=xform_document(version=None, orx_version="7"),
+        unit=tree.communes[0],
+    )
+    assert version.version == "7"
+    client = collector_client(users.team_member_a)
+    listing = client.get(reverse("openrosa:form-list")).content.decode()
+    assert "<version>7</version>" in listing
+    xml = (
+        '<data xmlns:orx="http://openrosa.org/xforms" id="ho_gia_dinh" orx:version="7">'
+        "<so_nguoi>3</so_nguoi><gap_doi>6</gap_doi>"
+        "<orx:meta><orx:instanceID>uuid:orx-1</orx:instanceID></orx:meta></data>"
+    ).encode()
+    answer = submission_post(client, xml)
+    assert answer.status_code == 201, answer.content
+    assert Submission.objects.get().version == version
