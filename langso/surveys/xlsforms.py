@@ -24,6 +24,7 @@ from pyxform.validators.odk_validate import ODKValidateError, check_xform
 from pyxform.xls2xform import convert
 
 from langso.core.errors import DomainError
+from langso.core.text import without_diacritics
 
 from .openrosa import form_version_of
 
@@ -106,8 +107,8 @@ def _suffix(name: str, data: bytes) -> str:
 
 def _stem(name: str) -> str:
     """A file name pyxform can take a form id from when the form's settings give none."""
-    ascii_name = unicodedata.normalize("NFKD", Path(name).stem)
-    ascii_name = ascii_name.encode("ascii", "ignore").decode().replace("đ", "d")
+    ascii_name = unicodedata.normalize("NFKD", without_diacritics(Path(name).stem))
+    ascii_name = ascii_name.encode("ascii", "ignore").decode()
     ascii_name = re.sub(r"[^A-Za-z0-9_]+", "_", ascii_name).strip("_")
     if not ascii_name or not ascii_name[0].isalpha():
         ascii_name = f"form_{ascii_name}".rstrip("_")

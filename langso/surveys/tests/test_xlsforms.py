@@ -79,6 +79,19 @@ def test_without_a_form_id_the_file_name_gives_one() -> None:
     assert info.version == ""
 
 
+def test_a_file_name_keeps_its_d_with_stroke_in_the_form_id() -> None:
+    """"Điều tra hộ" gives `Dieu_tra_ho`, not `ieu_tra_ho`: "Đ" is a letter of its own
+    that ASCII folding would drop, so it is folded to "D" first."""
+    form = """
+| survey |
+| | type | name | label |
+| | text | a    | A     |
+"""
+    assert xlsform_convert(name="Điều tra hộ đồng.md", data=form.encode()).info.form_id == (
+        "Dieu_tra_ho_dong"
+    )
+
+
 def test_entity_lists_and_save_to_are_read_from_the_xform() -> None:
     form = """
 | survey |
