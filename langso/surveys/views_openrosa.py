@@ -194,11 +194,24 @@ def media_response(*, user: AnyUser, version: FormVersion, name: str) -> HttpRes
     return FileResponse(attachment.file.open("rb"), filename=attachment.name)
 
 
+_MEDIA_SEPARATOR = "/media/"
+
+
 @collector_view
 @require_GET
 def media(request: HttpRequest, form_id: str, name: str) -> HttpResponseBase:
-    version = _version(request, form_id)
-    return media_response(user=request.user, version=version, name=name)
+    """One media file of the form. The URL matched the last "/media/" of the path;
+    a media name may hold one itself (jr://file/media/a.png), so every split is tried,
+    the form id shortest first, against the collector's forms."""
+    whole = f"{form_id}{_MEDIA_SEPARATOR}{name}"
+    mine = {v.form.xml_form_id: v for v in selectors.collector_forms(user=request.user)}
+    start = whole.find(_MEDIA_SEPARATOR)
+    while start > 0:
+        if (version := mine.get(whole[:start])) is not None:
+            rest = whole[start + len(_MEDIA_SEPARATOR) :]
+            return media_response(user=request.user, version=version, name=rest)
+        start = whole.find(_MEDIA_SEPARATOR, start + 1)
+    raise Http404
 
 
 @collector_view

@@ -33,9 +33,12 @@ XHTML = "http://www.w3.org/1999/xhtml"
 ENTITIES = "http://www.opendatakit.org/xforms/entities"
 # Files an XForm may refer to, as ODK Collect and Enketo resolve them.
 _MEDIA = re.compile(r"jr://(images|audio|video|file|file-csv)/([^\s\"'<>)]+)")
-# Whatever pyxform accepts as a form id (spaces included: ODK tools take them), except
-# what would break a URL path segment or a line of the form list.
-_FORM_ID = re.compile(r"^[^/\\\s\x00-\x1f][^/\\\x00-\x1f]{0,63}$")
+# OpenRosa's metadata scheme: servers must take form ids of up to 249 characters, and
+# an id may read "scheme:value" or be an xmlns URL, so "/", ":" and spaces are part of
+# ids ODK Validate accepts (URLs carry them encoded). Control characters cannot stand
+# in an XML attribute as written, and a leading space would not survive a form list.
+MAX_FORM_ID_LENGTH = 249
+_FORM_ID = re.compile(rf"(?!\s)[^\x00-\x1f\x7f]{{1,{MAX_FORM_ID_LENGTH}}}")
 # What pyxform reads, by the first bytes of the file (a name's suffix can lie: an old
 # .xls renamed .xlsx is common).
 _ZIP = b"PK\x03\x04"
@@ -241,14 +244,15 @@ def xform_info(xform: str) -> XFormInfo:
         raise XLSFormRejected([_("XForm thiếu phần head/model.")])
     data = _main_instance_root(model)
     form_id = data.get("id") or ""
-    if not _FORM_ID.match(form_id):
+    if not _FORM_ID.fullmatch(form_id):
         raise XLSFormRejected(
             [
                 _(
-                    "Mã biểu mẫu (form_id) “%(id)s” không hợp lệ: tối đa 64 ký tự, không "
-                    "chứa “/” hay “\\”, không bắt đầu bằng khoảng trắng."
+                    "Mã biểu mẫu (form_id) “%(id)s” không hợp lệ: cần từ 1 đến %(max)s ký "
+                    "tự, không có ký tự điều khiển, không bắt đầu bằng khoảng trắng (mã "
+                    "này dài %(length)s ký tự)."
                 )
-                % {"id": form_id[:80]}
+                % {"id": form_id[:80], "max": MAX_FORM_ID_LENGTH, "length": len(form_id)}
             ]
         )
     title = (head.findtext(f"{{{XHTML}}}title") or form_id).strip()

@@ -52,6 +52,6 @@ def test_search_keys_ignore_diacritics(query: str, name: str) -> None:
 
 
 def test_without_diacritics_folds_d_with_stroke_and_keeps_case() -> None:
-    """"Đ" has no combining mark to drop: it is folded to "D" by name, and the case
+    """ "Đ" has no combining mark to drop: it is folded to "D" by name, and the case
     of every letter is kept (a form id made of a file name keeps its capitals)."""
     assert without_diacritics("Điều tra hộ ĐỒNG Nai đất") == "Dieu tra ho DONG Nai dat"

@@ -198,7 +198,7 @@ def submission_refusal_record(
         except SubmissionInvalid:
             pass  # a missing instanceID, say: the text is kept all the same
         else:
-            form_id, instance_id = instance.form_id[:64], instance.instance_id[:100]
+            form_id, instance_id = instance.form_id[:249], instance.instance_id[:100]
     return RefusedSubmission.objects.create(
         collector=collector if getattr(collector, "is_authenticated", False) else None,
         xml_form_id=form_id,

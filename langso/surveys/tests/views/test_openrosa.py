@@ -10,6 +10,7 @@ import csv
 import io
 
 import pytest
+from defusedxml import ElementTree
 from django.test import Client
 from django.urls import reverse
 
@@ -18,7 +19,9 @@ from langso.registry.models import Household
 from langso.registry.tests.conftest import make_household
 from langso.surveys.models import FormVersion, RefusedSubmission, Submission
 from langso.surveys.services.collectors import collector_credential_issue
+from langso.surveys.openrosa import FORM_LIST_NS, MANIFEST_NS
 from langso.surveys.services.forms import (
+    form_attachment_upload,
     form_publish,
     form_settings_set,
 )
@@ -233,3 +236,37 @@ def test_a_version_in_the_openrosa_namespace_is_the_forms_version(
     answer = submission_post(client, xml)
     assert answer.status_code == 201, answer.content
     assert Submission.objects.get().version == version
+
+
+@pytest.mark.parametrize(
+    "form_id",
+    ["du-an.vn:khao/sat thu", "a/media/b", "d" * 200],
+    ids=["slash-and-space", "media-in-the-id", "long"],
+)
+def test_a_form_id_odk_accepts_is_served_under_its_encoded_urls(
+    tree: UnitTree, users: FormUsers, form_id: str
+) -> None:
+    """A form id with "/", a space, or 200 characters is listed, downloaded, its
+    manifest and media read through the URLs the form list gives, and submitted to."""
+    version = form_publish(
+        actor=users.officer_a,
+        name="f.md",
+        data=markdown_form(form_id=form_id),
+        unit=tree.communes[0],
+    )
+    form_attachment_upload(
+        actor=users.officer_a, attachment=version.attachments.get(), name="nha.png", data=b"PNG"
+    )
+    client = collector_client(users.team_member_a)
+    listing = ElementTree.fromstring(client.get(reverse("openrosa:form-list")).content)
+    (entry,) = listing.iter(f"{{{FORM_LIST_NS}}}xform")
+    assert entry.findtext(f"{{{FORM_LIST_NS}}}formID") == form_id
+    download = entry.findtext(f"{{{FORM_LIST_NS}}}downloadUrl") or ""
+    assert client.get(download).content.decode() == version.xform
+    manifest = ElementTree.fromstring(
+        client.get(entry.findtext(f"{{{FORM_LIST_NS}}}manifestUrl") or "").content
+    )
+    media_url = manifest.findtext(f"{{{MANIFEST_NS}}}mediaFile/{{{MANIFEST_NS}}}downloadUrl")
+    image = client.get(media_url or "")
+    assert b"".join(image.streaming_content) == b"PNG"  # type: ignore[attr-defined]
+    assert submission_post(client, _instance(form_id=form_id)).status_code == 201
