@@ -18,8 +18,8 @@ from langso.places.testing import UnitTree
 from langso.registry.models import Household
 from langso.registry.tests.conftest import make_household
 from langso.surveys.models import FormVersion, RefusedSubmission, Submission
-from langso.surveys.services.collectors import collector_credential_issue
 from langso.surveys.openrosa import FORM_LIST_NS, MANIFEST_NS
+from langso.surveys.services.collectors import collector_credential_issue
 from langso.surveys.services.forms import (
     form_attachment_upload,
     form_publish,
@@ -229,10 +229,10 @@ def test_a_version_in_the_openrosa_namespace_is_the_forms_version(
     listing = client.get(reverse("openrosa:form-list")).content.decode()
     assert "<version>7</version>" in listing
     xml = (
-        '<data xmlns:orx="http://openrosa.org/xforms" id="ho_gia_dinh" orx:version="7">'
-        "<so_nguoi>3</so_nguoi><gap_doi>6</gap_doi>"
-        "<orx:meta><orx:instanceID>uuid:orx-1</orx:instanceID></orx:meta></data>"
-    ).encode()
+        b'<data xmlns:orx="http://openrosa.org/xforms" id="ho_gia_dinh" orx:version="7">'
+        b"<so_nguoi>3</so_nguoi><gap_doi>6</gap_doi>"
+        b"<orx:meta><orx:instanceID>uuid:orx-1</orx:instanceID></orx:meta></data>"
+    )
     answer = submission_post(client, xml)
     assert answer.status_code == 201, answer.content
     assert Submission.objects.get().version == version
