@@ -73,6 +73,11 @@ class XFormInfo:
     entity_datasets: tuple[str, ...] = ()
     # Properties each form field saves to (`save_to`): field path → property.
     saves_to: dict[str, str] = field(default_factory=dict)
+    # Entities declared below the form's root (ODK entities spec 2025.1: in a group or
+    # a repeat), as (dataset, path of the group or repeat holding the declaration).
+    nested_entities: tuple[tuple[str, str], ...] = ()
+    # Instance paths of the form's repeats (body `repeat` nodesets).
+    repeats: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -256,11 +261,14 @@ def xform_info(xform: str) -> XFormInfo:
             ]
         )
     title = (head.findtext(f"{{{XHTML}}}title") or form_id).strip()
-    datasets = [
-        entity.get("dataset", "")
-        for entity in data.iter()
-        if entity.tag.endswith("}entity") or entity.tag == "entity"
-    ]
+    declarations = _entity_declarations(data)
+    datasets = [dataset for dataset, _path in declarations]
+    body = root.find(f"{{{XHTML}}}body")
+    repeats = (
+        dict.fromkeys(r.get("nodeset", "") for r in body.iter(f"{{{XFORMS}}}repeat"))
+        if body is not None
+        else {}
+    )
     saves_to = {
         bind.get("nodeset", ""): value
         for bind in model.findall(f"{{{XFORMS}}}bind")
@@ -274,7 +282,36 @@ def xform_info(xform: str) -> XFormInfo:
         media=tuple(media),
         entity_datasets=tuple(d for d in dict.fromkeys(datasets) if d),
         saves_to=saves_to,
+        nested_entities=tuple(
+            (dataset, path)
+            for dataset, path in dict.fromkeys(declarations)
+            if path != f"/{_local(data.tag)}"
+        ),
+        repeats=tuple(r for r in repeats if r),
     )
+
+
+def _local(tag: str) -> str:
+    return tag.rsplit("}", 1)[-1]
+
+
+def _entity_declarations(data: Element) -> list[tuple[str, str]]:
+    """(dataset, path of the element whose `meta` holds it) of every `entity` of the
+    primary instance, in document order; a repeat's template and its first instance
+    give the same pair."""
+    found: list[tuple[str, str]] = []
+
+    def walk(element: Element, path: str) -> None:
+        for child in element:
+            name = _local(child.tag)
+            if name == "meta":
+                for entity in child:
+                    if _local(entity.tag) == "entity":
+                        found.append((entity.get("dataset", ""), path))
+            walk(child, f"{path}/{name}")
+
+    walk(data, f"/{_local(data.tag)}")
+    return found
 
 
 def media_kind(xform: str, name: str) -> str:

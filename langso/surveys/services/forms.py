@@ -77,7 +77,7 @@ def form_publish(*, actor: Any, name: str, data: bytes, unit: AdminUnit | None) 
         )
     converted = xlsform_convert(name=name, data=data)
     info = converted.info
-    _check_entity_properties(info)
+    _check_entities(info)
     form = for_update(SurveyForm.objects.filter(xml_form_id=info.form_id)).first()
     previous: FormVersion | None = None
     if form is None:
@@ -163,11 +163,38 @@ def _upload_name(name: str, *, is_xform: bool) -> str:
     return stored or "form.xlsx"
 
 
-def _check_entity_properties(info: XFormInfo) -> None:
-    """A form that writes to households may save only to fields the registry takes
-    from a survey: anything else would be refused at every submission."""
+def _check_entities(info: XFormInfo) -> None:
+    """A form that writes to households declares it once, at its root, and may save
+    only to fields the registry takes from a survey: anything else would be refused,
+    or silently ignored, at every submission."""
     if "households" not in info.entity_datasets:
         return
+    for dataset, path in info.nested_entities:
+        if dataset != "households":
+            continue
+        repeat = next((r for r in info.repeats if path == r or path.startswith(f"{r}/")), None)
+        if repeat is not None:
+            raise XLSFormRejected(
+                [
+                    _(
+                        "Nhóm lặp “%(name)s” (%(path)s) khai báo thực thể hộ gia đình "
+                        "(households): Làng Số chưa ghi được một hộ cho mỗi lần lặp, nên "
+                        "bài nộp sẽ không cập nhật hộ nào. Chỉ đặt save_to cho các câu hỏi "
+                        "ngoài nhóm lặp, để khai báo thực thể nằm ở cấp gốc của biểu mẫu."
+                    )
+                    % {"name": repeat.rsplit("/", 1)[-1], "path": repeat}
+                ]
+            )
+        raise XLSFormRejected(
+            [
+                _(
+                    "Nhóm “%(name)s” (%(path)s) khai báo thực thể hộ gia đình (households): "
+                    "Làng Số chỉ đọc khai báo ở cấp gốc của biểu mẫu, nên bài nộp sẽ không "
+                    "cập nhật hộ nào. Đặt khai báo thực thể ở cấp gốc của biểu mẫu."
+                )
+                % {"name": path.rsplit("/", 1)[-1], "path": path}
+            ]
+        )
     unknown = sorted(set(info.saves_to.values()) - set(HOUSEHOLD_SAVE_TO))
     if unknown:
         raise XLSFormRejected(

@@ -83,7 +83,7 @@ def test_an_xform_is_known_by_its_content_and_kept_as_xml(tree: UnitTree, users:
             .encode("latin-1", errors="replace"),
             "UTF-8",
         ),
-        (xform_document(form_id="ho/gia/dinh"), "Mã biểu mẫu (form_id)"),
+        (xform_document(form_id="h" * 250), "Mã biểu mẫu (form_id)"),
     ],
     ids=["not-xml", "not-an-xform", "no-model", "entity", "latin-1", "bad-form-id"],
 )
@@ -112,3 +112,20 @@ def test_an_xform_odk_validate_refuses_is_refused_with_its_reasons(
     assert not any("form.xml" in reason or "xform-" in reason for reason in validate), validate
     assert _nothing_stored(media_root)
     assert not FormAttachment.objects.exists()
+
+
+def test_a_households_entity_declared_in_a_group_is_refused_naming_the_group(
+    tree: UnitTree, users: FormUsers, media_root: Path
+) -> None:
+    """Only the entity at the form's root reaches households: one declared in a group
+    (ODK entities spec 2025.1) is refused at publish rather than ignored at every
+    submission."""
+    data = xform_document().replace(
+        b"<gap_doi/>",
+        b'<gap_doi/><nhom><meta><entity dataset="households" create="1" id="">'
+        b"<label/></entity></meta></nhom>",
+    )
+    with pytest.raises(XLSFormRejected) as refused:
+        form_publish(actor=users.officer_a, name="ho.xml", data=data, unit=tree.communes[0])
+    assert "“nhom” (/data/nhom)" in refused.value.reasons[0]
+    assert _nothing_stored(media_root)
