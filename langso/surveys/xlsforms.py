@@ -305,9 +305,11 @@ def _entity_declarations(data: Element) -> list[tuple[str, str]]:
         for child in element:
             name = _local(child.tag)
             if name == "meta":
-                for entity in child:
-                    if _local(entity.tag) == "entity":
-                        found.append((entity.get("dataset", ""), path))
+                found.extend(
+                    (entity.get("dataset", ""), path)
+                    for entity in child
+                    if _local(entity.tag) == "entity"
+                )
             walk(child, f"{path}/{name}")
 
     walk(data, f"/{_local(data.tag)}")
