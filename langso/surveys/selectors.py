@@ -72,7 +72,9 @@ def collector_may_fill(*, user: AnyUser, form: SurveyForm) -> bool:
 
 
 def collector_forms(*, user: AnyUser) -> list[FormVersion]:
-    """The newest version of every open form the collector may fill: their form list."""
+    """The newest version of every open form the collector may fill, once each media
+    file it names is there: their form list. ODK Collect fails the download of a form
+    whose media it cannot fetch, so an incomplete form is not offered at all."""
     if not user.is_authenticated:
         return []
     forms = SurveyForm.objects.filter(_reach_q(user, Permission.COLLECT_SURVEYS), is_open=True)
@@ -85,7 +87,8 @@ def collector_forms(*, user: AnyUser) -> list[FormVersion]:
         .order_by("form_id", "-published_at", "-pk")
     ):
         newest.setdefault(version.form_id, version)
-    return sorted(newest.values(), key=lambda v: v.form.xml_form_id)
+    complete = (v for v in newest.values() if all(a.is_ready for a in v.attachments.all()))
+    return sorted(complete, key=lambda v: v.form.xml_form_id)
 
 
 def collector_form_version(*, user: AnyUser, xml_form_id: str) -> FormVersion:

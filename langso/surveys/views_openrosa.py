@@ -10,6 +10,7 @@ import base64
 import binascii
 from collections.abc import Callable
 from functools import wraps
+from pathlib import PurePosixPath
 from typing import Any
 
 from django.core.files.uploadedfile import UploadedFile
@@ -191,7 +192,7 @@ def media_response(*, user: AnyUser, version: FormVersion, name: str) -> HttpRes
         return HttpResponse(body, content_type="text/csv; charset=utf-8")
     if not attachment.file:
         raise Http404
-    return FileResponse(attachment.file.open("rb"), filename=attachment.name)
+    return FileResponse(attachment.file.open("rb"), filename=PurePosixPath(attachment.name).name)
 
 
 _MEDIA_SEPARATOR = "/media/"

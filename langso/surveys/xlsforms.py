@@ -275,6 +275,8 @@ def xform_info(xform: str) -> XFormInfo:
         if (value := bind.get(f"{{{ENTITIES}}}saveto"))
     }
     media = dict.fromkeys(match.group(2) for match in _MEDIA.finditer(xform))
+    for name in media:
+        _check_media_path(name)
     return XFormInfo(
         form_id=form_id,
         version=form_version_of(data),
@@ -293,6 +295,31 @@ def xform_info(xform: str) -> XFormInfo:
 
 def _local(tag: str) -> str:
     return tag.rsplit("}", 1)[-1]
+
+
+MAX_MEDIA_PATH_LENGTH = 255
+
+
+def _check_media_path(name: str) -> None:
+    """A media file's path under the form's media folder (jr://file/a/b.csv: "a/b.csv"),
+    as collectors' phones store it: plain names separated by "/", none "." or "..",
+    which would reach outside the folder."""
+    parts = name.split("/")
+    if (
+        len(name) > MAX_MEDIA_PATH_LENGTH
+        or "\\" in name
+        or any(part in ("", ".", "..") for part in parts)
+    ):
+        raise XLSFormRejected(
+            [
+                _(
+                    "Đường dẫn tệp đính kèm “%(name)s” không hợp lệ: cần các tên tệp, thư mục "
+                    "ngăn bằng “/”, không có phần rỗng, “.” hay “..”, không có “\\”, tối "
+                    "đa %(max)s ký tự."
+                )
+                % {"name": name[:300], "max": MAX_MEDIA_PATH_LENGTH}
+            ]
+        )
 
 
 def _entity_declarations(data: Element) -> list[tuple[str, str]]:

@@ -28,13 +28,16 @@ from ..xlsforms import XFormInfo, XLSFormRejected, media_kind, xlsform_convert
 MAX_XLSFORM_BYTES = 10 * 1024 * 1024
 # Images, audio and video a form shows; CSVs of choices.
 MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
-# Entity lists the platform writes for each collector instead of an upload, by the
-# file name the form refers to. "itemsets.csv" is pyxform's external choices.
+# Lists the platform writes for each collector instead of an upload, by the file name
+# the form refers to.
 PLATFORM_DATASETS = {
     "households.csv": "households",
     "villages.csv": "villages",
-    "itemsets.csv": "itemsets",
 }
+# pyxform's external choices (select_one_external), written from the XLSForm's own
+# sheet: the platform's only when pyxform made them. An XForm, or an XLSForm without
+# external choices, that names an itemsets.csv brings its own.
+ITEMSETS = "itemsets.csv"
 
 _AUDITED = ["xml_form_id", "title", "unit", "is_open", "counts_before_approval"]
 
@@ -215,6 +218,8 @@ def _attachments_create(
     attachments = []
     for name in names:
         dataset = PLATFORM_DATASETS.get(name, "")
+        if name == ITEMSETS and version.itemsets:
+            dataset = "itemsets"
         attachment = FormAttachment(
             version=version, name=name, kind=media_kind(version.xform, name), dataset=dataset
         )
@@ -232,8 +237,10 @@ def _attachments_create(
 def form_attachment_upload(
     *, actor: Any, attachment: FormAttachment, name: str, data: bytes
 ) -> FormAttachment:
-    """Store the file a form version refers to by `attachment.name`. The uploaded
-    file must bear that name; an entity list the platform writes takes no upload."""
+    """Store the file a form version refers to by `attachment.name`, a path when the
+    form names one (jr://file/a/b.csv: "a/b.csv"). The uploaded file must bear that
+    path or its last part (a browser sends the bare file name); a list the platform
+    writes takes no upload."""
     form = attachment.version.form
     form_manage_check(actor=actor, unit=form.unit)
     if attachment.dataset:
@@ -241,7 +248,7 @@ def form_attachment_upload(
             _("Tệp “%(name)s” do Làng Số tạo cho từng người thu thập; không cần tải lên.")
             % {"name": attachment.name}
         )
-    if PurePosixPath(name).name != attachment.name:
+    if name != attachment.name and PurePosixPath(name).name != PurePosixPath(attachment.name).name:
         raise DomainError(
             _("Biểu mẫu cần tệp tên “%(expected)s”, không phải “%(name)s”.")
             % {"expected": attachment.name, "name": PurePosixPath(name).name[:100]}

@@ -186,3 +186,12 @@ def xform_document(
   </h:body>
 </h:html>
 """.encode()
+
+
+def with_secondary_instance(xform: bytes, src: str) -> bytes:
+    """`xform_document()` with a secondary instance read from `src` (a jr:// URL)."""
+    return xform.replace(
+        b'<bind nodeset="/data/so_nguoi"',
+        f'<instance id="ds" src="{src}"/>\n      <bind nodeset="/data/so_nguoi"'.encode(),
+        1,
+    )

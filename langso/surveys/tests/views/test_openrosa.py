@@ -32,6 +32,7 @@ from ..forms_testing import (
     collector_client,
     markdown_form,
     submission_post,
+    with_secondary_instance,
     xform_document,
 )
 
@@ -225,6 +226,9 @@ def test_a_version_in_the_openrosa_namespace_is_the_forms_version(
         unit=tree.communes[0],
     )
     assert version.version == "7"
+    form_attachment_upload(
+        actor=users.officer_a, attachment=version.attachments.get(), name="nha.png", data=b"PNG"
+    )
     client = collector_client(users.team_member_a)
     listing = client.get(reverse("openrosa:form-list")).content.decode()
     assert "<version>7</version>" in listing
@@ -270,3 +274,52 @@ def test_a_form_id_odk_accepts_is_served_under_its_encoded_urls(
     image = client.get(media_url or "")
     assert b"".join(image.streaming_content) == b"PNG"  # type: ignore[attr-defined]
     assert submission_post(client, _instance(form_id=form_id)).status_code == 201
+
+
+def test_a_form_missing_media_is_offered_to_collectors_once_complete(
+    tree: UnitTree, users: FormUsers
+) -> None:
+    """ODK Collect cannot open a form whose media it cannot download: until every file
+    is uploaded the form is neither listed nor downloadable."""
+    version = form_publish(
+        actor=users.officer_a, name="f.md", data=markdown_form(), unit=tree.communes[0]
+    )
+    client = collector_client(users.team_member_a)
+    assert "khao_sat_thu" not in client.get(reverse("openrosa:form-list")).content.decode()
+    assert client.get(reverse("openrosa:form-xml", args=["khao_sat_thu"])).status_code == 404
+    form_attachment_upload(
+        actor=users.officer_a, attachment=version.attachments.get(), name="nha.png", data=b"PNG"
+    )
+    assert (
+        "<formID>khao_sat_thu</formID>"
+        in client.get(reverse("openrosa:form-list")).content.decode()
+    )
+    assert client.get(reverse("openrosa:form-xml", args=["khao_sat_thu"])).status_code == 200
+
+
+def test_a_media_file_with_a_path_is_announced_and_served_under_it(
+    tree: UnitTree, users: FormUsers
+) -> None:
+    """The manifest names the file by the path the form uses (jr://file/danh-muc/xa.csv),
+    so that ODK Collect puts it where the form looks, and serves it there."""
+    data = with_secondary_instance(xform_document(), "jr://file/danh-muc/xa.csv")
+    version = form_publish(actor=users.officer_a, name="ho.xml", data=data, unit=tree.communes[0])
+    for attachment, body in zip(
+        version.attachments.order_by("name"), (b"a\n", b"PNG"), strict=True
+    ):
+        form_attachment_upload(
+            actor=users.officer_a, attachment=attachment, name=attachment.name, data=body
+        )
+    client = collector_client(users.team_member_a)
+    manifest = ElementTree.fromstring(
+        client.get(reverse("openrosa:manifest", args=["ho_gia_dinh"])).content
+    )
+    files = {
+        entry.findtext(f"{{{MANIFEST_NS}}}filename"): entry.findtext(
+            f"{{{MANIFEST_NS}}}downloadUrl"
+        )
+        for entry in manifest
+    }
+    assert set(files) == {"danh-muc/xa.csv", "nha.png"}
+    served = client.get(files["danh-muc/xa.csv"] or "")
+    assert b"".join(served.streaming_content) == b"a\n"  # type: ignore[attr-defined]
