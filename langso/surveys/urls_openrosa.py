@@ -12,4 +12,5 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("forms/<path:form_id>/manifest", views.manifest, name="manifest"),
     path("forms/<path:form_id>/media/<path:name>", views.media, name="media"),
     path("submission", views.submission, name="submission"),
+    path("datasets/<str:dataset>/integrity", views.integrity, name="integrity"),
 ]
