@@ -217,15 +217,17 @@ _MEDIA_SEPARATOR = "/media/"
 @collector_view
 @require_GET
 def media(request: HttpRequest, form_id: str, name: str) -> HttpResponseBase:
-    """One media file of the form. The URL matched the last "/media/" of the path;
-    a media name may hold one itself (jr://file/media/a.png), so every split is tried,
-    the form id shortest first, against the collector's forms."""
+    """One media file of the form. The URL matched the last "/media/" of the path,
+    but a form id (an xmlns-like "a/media/b") or a media name (jr://file/media/a.png)
+    may hold one itself: every split is tried against the collector's forms and the
+    files each names."""
     whole = f"{form_id}{_MEDIA_SEPARATOR}{name}"
     mine = {v.form.xml_form_id: v for v in selectors.collector_forms(user=request.user)}
     start = whole.find(_MEDIA_SEPARATOR)
     while start > 0:
-        if (version := mine.get(whole[:start])) is not None:
-            rest = whole[start + len(_MEDIA_SEPARATOR) :]
+        version = mine.get(whole[:start])
+        rest = whole[start + len(_MEDIA_SEPARATOR) :]
+        if version is not None and any(a.name == rest for a in version.attachments.all()):
             return media_response(user=request.user, version=version, name=rest)
         start = whole.find(_MEDIA_SEPARATOR, start + 1)
     raise Http404

@@ -297,12 +297,13 @@ def test_a_form_missing_media_is_offered_to_collectors_once_complete(
     assert client.get(reverse("openrosa:form-xml", args=["khao_sat_thu"])).status_code == 200
 
 
+@pytest.mark.parametrize("path", ["danh-muc/xa.csv", "media/xa.csv"])
 def test_a_media_file_with_a_path_is_announced_and_served_under_it(
-    tree: UnitTree, users: FormUsers
+    tree: UnitTree, users: FormUsers, path: str
 ) -> None:
     """The manifest names the file by the path the form uses (jr://file/danh-muc/xa.csv),
     so that ODK Collect puts it where the form looks, and serves it there."""
-    data = with_secondary_instance(xform_document(), "jr://file/danh-muc/xa.csv")
+    data = with_secondary_instance(xform_document(), f"jr://file/{path}")
     version = form_publish(actor=users.officer_a, name="ho.xml", data=data, unit=tree.communes[0])
     for attachment, body in zip(
         version.attachments.order_by("name"), (b"a\n", b"PNG"), strict=True
@@ -320,6 +321,6 @@ def test_a_media_file_with_a_path_is_announced_and_served_under_it(
         )
         for entry in manifest
     }
-    assert set(files) == {"danh-muc/xa.csv", "nha.png"}
-    served = client.get(files["danh-muc/xa.csv"] or "")
+    assert set(files) == {path, "nha.png"}
+    served = client.get(files[path] or "")
     assert b"".join(served.streaming_content) == b"a\n"  # type: ignore[attr-defined]
