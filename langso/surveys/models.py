@@ -17,7 +17,8 @@ class SurveyForm(models.Model):
     """A form collectors fill, known to ODK tools by its `xml_form_id`. Filled in the
     subtree of `unit` (nowhere else), or across the country when `unit` is empty."""
 
-    xml_form_id = models.CharField(_("mã biểu mẫu"), max_length=64, unique=True)
+    # OpenRosa: servers must take ids of up to 249 characters (xlsforms.MAX_FORM_ID_LENGTH).
+    xml_form_id = models.CharField(_("mã biểu mẫu"), max_length=249, unique=True)
     title = models.CharField(_("tên biểu mẫu"), max_length=200)
     unit = models.ForeignKey(
         AdminUnit,
@@ -287,7 +288,7 @@ class RefusedSubmission(models.Model):
     collector = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
-    xml_form_id = models.CharField(max_length=64, blank=True)
+    xml_form_id = models.CharField(max_length=249, blank=True)
     instance_id = models.CharField(max_length=100, blank=True)
     reason = models.TextField()
     xml = models.TextField(blank=True)

@@ -30,7 +30,7 @@ from langso.registry.models import COUNT_FIELDS, Household, HouseholdStatus
 from langso.registry.selectors.scope import within_scope
 from langso.registry.services.households import field_label
 
-from .entities import entity_version, household_current_values
+from .entities import HOUSEHOLDS, entity_version, household_current_values
 from .models import (
     DigitalTeam,
     FormAttachment,
@@ -73,7 +73,9 @@ def collector_may_fill(*, user: AnyUser, form: SurveyForm) -> bool:
 
 
 def collector_forms(*, user: AnyUser) -> list[FormVersion]:
-    """The newest version of every open form the collector may fill: their form list."""
+    """The newest version of every open form the collector may fill, once each media
+    file it names is there: their form list. ODK Collect fails the download of a form
+    whose media it cannot fetch, so an incomplete form is not offered at all."""
     if not user.is_authenticated:
         return []
     forms = SurveyForm.objects.filter(_reach_q(user, Permission.COLLECT_SURVEYS), is_open=True)
@@ -86,7 +88,8 @@ def collector_forms(*, user: AnyUser) -> list[FormVersion]:
         .order_by("form_id", "-published_at", "-pk")
     ):
         newest.setdefault(version.form_id, version)
-    return sorted(newest.values(), key=lambda v: v.form.xml_form_id)
+    complete = (v for v in newest.values() if all(a.is_ready for a in v.attachments.all()))
+    return sorted(complete, key=lambda v: v.form.xml_form_id)
 
 
 def collector_form_version(*, user: AnyUser, xml_form_id: str) -> FormVersion:
@@ -264,6 +267,25 @@ def dataset_csv(*, user: AnyUser, version: FormVersion, dataset: str) -> bytes:
 
 def dataset_hash(*, user: AnyUser, version: FormVersion, dataset: str) -> str:
     return md5_hash(dataset_csv(user=user, version=version, dataset=dataset))
+
+
+def collector_entities_deleted(*, user: AnyUser, dataset: str, ids: list[str]) -> dict[str, bool]:
+    """For each entity id a collector asks about (ODK's Integrity API), whether it is
+    gone from their list. Only households are an entity list the platform keeps
+    (NotFound otherwise). An id that is not on their list is gone, whether the
+    household moved away, lies outside their villages or never existed: the answer
+    reveals nothing of other villages."""
+    if dataset != HOUSEHOLDS:
+        raise NotFound(_("Không có danh sách thực thể “%(name)s”.") % {"name": dataset[:64]})
+    households = collector_households(user=user).filter(status=HouseholdStatus.ACTIVE)
+    on_list: set[str] = set()
+    for start in range(0, len(ids), 500):
+        on_list.update(
+            households.filter(address_code__in=ids[start : start + 500]).values_list(
+                "address_code", flat=True
+            )
+        )
+    return {entity_id: entity_id not in on_list for entity_id in ids}
 
 
 # ---------------------------------------------------------------------------------------

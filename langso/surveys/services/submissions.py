@@ -4,7 +4,8 @@ nothing but a `RefusedSubmission` row to inspect."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import hashlib
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 from typing import Any
@@ -72,6 +73,34 @@ def _check_attachments(files: Sequence[UploadedFile[bytes]]) -> None:
                 _("Tệp đính kèm “%(name)s” lớn quá %(max)s MB.")
                 % {"name": name[:100], "max": MAX_ATTACHMENT_BYTES // 2**20},
                 status=413,
+            )
+
+
+def _digest(chunks: Iterable[bytes]) -> bytes:
+    digest = hashlib.sha256()
+    for chunk in chunks:
+        digest.update(chunk)
+    return digest.digest()
+
+
+def _check_known_attachments(submission: Submission, files: Sequence[UploadedFile[bytes]]) -> None:
+    """An attachment sent again under a name already received must be the same file:
+    other bytes under it are a conflict (409), refused before anything is stored."""
+    stored = {a.name: a for a in submission.attachments.all()}
+    for upload in files:
+        name = PurePosixPath(upload.name or "").name
+        known = stored.get(name)
+        if known is None:
+            continue
+        same = known.size == (upload.size or 0)
+        if same:
+            with known.file.open("rb") as kept:
+                same = _digest(kept.chunks()) == _digest(upload.chunks())
+        if not same:
+            raise SubmissionInvalid(
+                _("Tệp đính kèm “%(name)s” của bài “%(id)s” đã nhận trước đó với nội dung khác.")
+                % {"name": name[:100], "id": submission.instance_id},
+                status=409,
             )
 
 
@@ -180,6 +209,7 @@ def submission_receive(
                 _("Đã có bài khác mang cùng instanceID “%(id)s”.") % {"id": instance.instance_id},
                 status=409,
             )
+        _check_known_attachments(existing, files)
         added = _store_attachments(existing, files)
         if existing.is_complete == incomplete:
             existing.is_complete = not incomplete
@@ -226,7 +256,7 @@ def submission_refusal_record(
         except SubmissionInvalid:
             pass  # a missing instanceID, say: the text is kept all the same
         else:
-            form_id, instance_id = instance.form_id[:64], instance.instance_id[:100]
+            form_id, instance_id = instance.form_id[:249], instance.instance_id[:100]
     return RefusedSubmission.objects.create(
         collector=collector if getattr(collector, "is_authenticated", False) else None,
         xml_form_id=form_id,
