@@ -16,8 +16,8 @@ from django.test import Client
 from langso.accounts.models import User
 from langso.core.testing import FORMULAS, csv_table, xlsx_cells, xlsx_formulas
 from langso.criteria.services import criteria_catalogue_load
-from langso.indicators.services.definitions import indicator_definition_save
 from langso.indicators.services.reported import reported_value_set
+from langso.indicators.testing import HOUSEHOLD_CHANGE, household_change_define
 from langso.places.models import AdminUnit
 from langso.registry.tests.conftest import RegistryTree, RegistryUsers
 
@@ -25,7 +25,6 @@ pytestmark = pytest.mark.django_db
 
 YEAR = 2026
 SET = "cong_thuc"
-CHANGE = "household-change"
 # Each village of commune A reports a fall of 5 households: the commune's figure is -10.
 VALUE, THRESHOLD = -10, -20
 # The names as the catalogue stores them, trimmed: "\t=1+1" is kept as "=1+1".
@@ -38,22 +37,14 @@ def formulas(
 ) -> AdminUnit:
     """Commune A, renamed as a formula, and a province set of one criterion named as a
     formula with one indicator per dangerous first character, each a count that fell."""
-    indicator_definition_save(
-        actor=users.central_admin,
-        raw={
-            "code": CHANGE,
-            "name_vi": "Số hộ tăng (giảm) trong năm",
-            "name_en": "Change in the number of households",
-            "unit": "count",
-            "source": "reported",
-            "level": "village",
-            "entry": "count",
-            "min": -1000,
-        },
-    )
+    household_change_define(actor=users.central_admin)
     for village in (tree.a1, tree.a2):
         reported_value_set(
-            actor=users.officer_a, code=CHANGE, unit=village, period=str(YEAR), numerator=-5
+            actor=users.officer_a,
+            code=HOUSEHOLD_CHANGE,
+            unit=village,
+            period=str(YEAR),
+            numerator=-5,
         )
     catalogue_file = tmp_path / "cong-thuc.yaml"
     catalogue_file.write_text(
@@ -77,7 +68,7 @@ def formulas(
                                         "code": f"1.{n}",
                                         "name_vi": text,
                                         "kind": "computed",
-                                        "indicator": CHANGE,
+                                        "indicator": HOUSEHOLD_CHANGE,
                                         "comparator": "gte",
                                         "threshold": THRESHOLD,
                                         "status": "provincial",

@@ -8,45 +8,32 @@ import pytest
 from django.test import Client
 
 from langso.core.testing import FORMULAS, csv_table
-from langso.indicators.services.definitions import indicator_definition_save
 from langso.indicators.services.reported import reported_value_set
+from langso.indicators.testing import HOUSEHOLD_CHANGE, household_change_define
 from langso.places.testing import make_village
 from langso.registry.tests.conftest import RegistryTree, RegistryUsers
 
 pytestmark = pytest.mark.django_db
 
-# A reported count that may fall: the change in the number of households a village counts.
-CODE = "household-change"
-CHANGE = {
-    "code": CODE,
-    "name_vi": "Số hộ tăng (giảm) trong năm",
-    "name_en": "Change in the number of households",
-    "unit": "count",
-    "source": "reported",
-    "level": "village",
-    "entry": "count",
-    "min": -1000,
-}
-
 
 def test_unit_names_are_neutralised_and_negative_figures_stay_numbers(
     tree: RegistryTree, users: RegistryUsers
 ) -> None:
-    indicator_definition_save(actor=users.central_admin, raw=CHANGE)
+    household_change_define(actor=users.central_admin)
     villages = [
         make_village(commune=tree.a, code=f"{tree.a.code}-F{n}", name=text)
         for n, text in enumerate(FORMULAS)
     ]
     for village in villages:
         reported_value_set(
-            actor=users.officer_a, code=CODE, unit=village, period="2026", numerator=-5
+            actor=users.officer_a, code=HOUSEHOLD_CHANGE, unit=village, period="2026", numerator=-5
         )
     client = Client()
     client.force_login(users.officer_a)
     response = client.get(
         "/api/v1/indicator-values",
         {
-            "indicator": CODE,
+            "indicator": HOUSEHOLD_CHANGE,
             "unit": tree.a.code,
             "level": "village",
             "period": "2026",
