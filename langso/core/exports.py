@@ -78,14 +78,15 @@ def unneutralise(text: str) -> str:
 # --- CSV ------------------------------------------------------------------------------
 
 
-def _csv_text(value: Value) -> str:
-    if value is None:
-        return ""
+def _csv_value(value: Value) -> Value:
+    """A value as `csv.writer` takes it (None is an empty cell, a number its `str`):
+    texts neutralised, decimals without an exponent. `neutralise` written out, for
+    speed: an export is millions of cells."""
     if isinstance(value, str):
-        return neutralise(value)
+        return "'" + value if len(value) > 1 and value[0] in FORMULA_STARTS else value
     if isinstance(value, Decimal):
         return format(value, "f")
-    return str(value)
+    return value
 
 
 def csv_chunks(header: Sequence[str], rows: Iterable[Sequence[Value]]) -> Iterator[bytes]:
@@ -95,12 +96,12 @@ def csv_chunks(header: Sequence[str], rows: Iterable[Sequence[Value]]) -> Iterat
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     buffer.write(_BOM)
-    writer.writerow([_csv_text(h) for h in header])
+    writer.writerow([_csv_value(h) for h in header])
     yield buffer.getvalue().encode()
     buffer.seek(0)
     buffer.truncate()
     for count, row in enumerate(rows, start=1):
-        writer.writerow([_csv_text(v) for v in row])
+        writer.writerow([_csv_value(v) for v in row])
         if count % _CSV_ROWS_PER_CHUNK == 0:
             yield buffer.getvalue().encode()
             buffer.seek(0)

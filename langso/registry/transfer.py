@@ -437,20 +437,19 @@ def _xlsx_cell(column: Column, value: Any) -> Any:
     return format_cell(column, value)
 
 
-def _csv_cell(column: Column, value: Any) -> exports.Value:
-    """A value as a CSV cell: counts and decimals as numbers (never neutralised, a
-    negative figure is not a formula), everything else as `format_cell` writes it."""
-    if value is not None and column.cell in (Cell.INTEGER, Cell.DECIMAL):
-        return value  # type: ignore[no-any-return]  # a stored int or Decimal
-    return format_cell(column, value)
+_NUMBERS = frozenset({Cell.INTEGER, Cell.DECIMAL})
 
 
 def csv_rows(transfer: Transfer, rows: Iterable[Sequence[Any]]) -> Iterator[list[exports.Value]]:
     """Rows as the cells of a CSV file, for `core.exports` to write under the headers an
-    import expects."""
-    columns = transfer.columns
+    import expects: counts and decimals as numbers (a negative figure is not a formula,
+    and is not neutralised), everything else as `format_cell` writes it."""
+    columns = [(c, c.cell in _NUMBERS) for c in transfer.columns]
     for row in rows:
-        yield [_csv_cell(c, v) for c, v in zip(columns, row, strict=True)]
+        yield [
+            v if number and v is not None else format_cell(c, v)
+            for (c, number), v in zip(columns, row, strict=True)
+        ]
 
 
 def csv_chunks(transfer: Transfer, rows: Iterable[Sequence[Any]]) -> Iterator[bytes]:
