@@ -27,7 +27,7 @@ from django.http import HttpResponse, StreamingHttpResponse
 from django.utils.http import content_disposition_header
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ERROR_CODES, Cell
+from openpyxl.cell.cell import ERROR_CODES, ILLEGAL_CHARACTERS_RE, Cell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
@@ -178,6 +178,10 @@ def _xlsx_value(sheet: WriteOnlyWorksheet, value: Value | Heading) -> Any:
     openpyxl writes it as a string; only its error codes need a cell made as text."""
     if isinstance(value, str):
         text = neutralise(value)
+        if ILLEGAL_CHARACTERS_RE.search(text):
+            # Control characters XML cannot hold (a vertical tab pasted from Word into a
+            # description) would fail the whole export; they are dropped from the copy.
+            text = ILLEGAL_CHARACTERS_RE.sub("", text)
         return _text_cell(sheet, text) if text in ERROR_CODES else text
     if isinstance(value, Heading):
         cell = _text_cell(sheet, neutralise(value.text))
@@ -248,14 +252,14 @@ def xlsx_write(target: IO[bytes], *sheets: Sheet) -> None:
     try:
         for spec in sheets:
             _write_sheet(workbook, spec)
-    except TooManyRows:
+    except BaseException:
         _discard(workbook)
         raise
     workbook.save(target)
 
 
 def _discard(workbook: Workbook) -> None:
-    """Close and delete what a refused workbook has written: openpyxl keeps each
+    """Close and delete what an unfinished workbook has written: openpyxl keeps each
     write-only sheet in a temporary file that only saving removes, and a refused sheet
     holds a million rows."""
     for sheet in workbook.worksheets:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+from collections.abc import Iterator
 from decimal import Decimal
 
 import pytest
@@ -99,6 +100,12 @@ def test_the_xlsx_writes_texts_as_strings_and_numbers_as_numbers() -> None:
     assert {c.data_type for c in numbers} == {"n"}
 
 
+def test_a_control_character_xml_cannot_hold_is_dropped_rather_than_failing() -> None:
+    """A vertical tab (Word's line break) in a stored description: the export is made."""
+    content = xlsx_bytes(Sheet(title="a", rows=[["Dòng 1\x0bDòng 2\x00", "=\x0b1"]]))
+    assert [c.value for c in xlsx_cells(content)[0]] == ["Dòng 1Dòng 2", "'=1"]
+
+
 def test_no_formula_element_is_in_the_file() -> None:
     """Read as the spreadsheet reads it: the sheet's XML holds no <f> element."""
     content = xlsx_bytes(Sheet(title="a", header=["=x"], rows=[[t] for t in FORMULAS]))
@@ -151,6 +158,20 @@ def test_more_rows_than_a_sheet_holds_are_refused(monkeypatch: pytest.MonkeyPatc
     before = list(ALL_TEMP_FILES)
     with pytest.raises(TooManyRows):
         xlsx_bytes(Sheet(title="a", rows=[[1]]), Sheet(title="b", rows=[[n] for n in range(4)]))
+    assert before == ALL_TEMP_FILES
+
+
+def test_a_failure_while_rows_are_read_leaves_no_temporary_file() -> None:
+    """The database failing halfway through an export: its error, and nothing left."""
+    from openpyxl.worksheet._writer import ALL_TEMP_FILES
+
+    def rows() -> Iterator[list[exports.Value]]:
+        yield ["Hộ 1"]
+        raise RuntimeError("mất kết nối")
+
+    before = list(ALL_TEMP_FILES)
+    with pytest.raises(RuntimeError, match="mất kết nối"):
+        xlsx_bytes(Sheet(title="a", header=["Tên"], rows=rows()))
     assert before == ALL_TEMP_FILES
 
 
