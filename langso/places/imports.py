@@ -42,10 +42,9 @@ from xml.etree.ElementTree import Element  # types only; parsing is defusedxml
 from defusedxml import DefusedXmlException, ElementTree
 from django.conf import settings
 from django.utils.translation import gettext as _
-from openpyxl import Workbook, load_workbook
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
+from openpyxl import load_workbook
 
+from langso.core import exports
 from langso.core.errors import DomainError, ImportRejected, RowError
 from langso.core.text import normalize_name
 
@@ -545,6 +544,10 @@ def _number_or_text(value: str) -> str | float:
         return value
 
 
+def _example_cell(value: str, *, text: bool) -> exports.Value:
+    return value if text else (_number_or_text(value) or None)
+
+
 def template_xlsx(
     *,
     columns: Mapping[str, str],
@@ -557,48 +560,24 @@ def template_xlsx(
     """An XLSX template: the data sheet (bold header, example rows) and an instructions
     sheet listing each column with its note. Columns in `text_fields` are formatted as
     text so that Excel keeps leading zeros ("01"); other example values that look like
-    numbers are written as numbers."""
-    workbook = Workbook()
-    sheet = workbook.worksheets[0]
-    sheet.title = sheet_title[:31]
-    bold = Font(bold=True)
-    fill = PatternFill("solid", fgColor="DDEBF7")
+    numbers are written as numbers. Written by `core.exports`, which neutralises
+    formulas."""
     fields = list(columns)
-    for index, field in enumerate(fields, start=1):
-        cell = sheet.cell(row=1, column=index, value=columns[field])
-        cell.font = bold
-        cell.fill = fill
-        letter = get_column_letter(index)
-        sheet.column_dimensions[letter].width = max(14, len(columns[field]) + 6)
-        if field in text_fields:
-            sheet.column_dimensions[letter].number_format = "@"
-    for row_index, example in enumerate(example_rows, start=2):
-        for index, field in enumerate(fields, start=1):
-            value = example.get(field, "")
-            if field in text_fields:
-                cell = sheet.cell(row=row_index, column=index, value=value)
-                cell.number_format = "@"
-            else:
-                sheet.cell(row=row_index, column=index, value=_number_or_text(value) or None)
-    sheet.freeze_panes = "A2"
-
-    guide = workbook.create_sheet(_("Hướng dẫn"))
-    guide.column_dimensions["A"].width = 22
-    guide.column_dimensions["B"].width = 90
-    row = 1
-    guide.cell(row=row, column=1, value=_("Hướng dẫn điền tệp")).font = Font(bold=True, size=13)
-    for line in instructions:
-        row += 1
-        guide.cell(row=row, column=1, value=line)
-    row += 2
-    guide.cell(row=row, column=1, value=_("Cột")).font = bold
-    guide.cell(row=row, column=2, value=_("Cách điền")).font = bold
-    for field in fields:
-        row += 1
-        guide.cell(row=row, column=1, value=columns[field]).font = bold
-        note = guide.cell(row=row, column=2, value=(notes or {}).get(field, ""))
-        note.alignment = Alignment(wrap_text=True, vertical="top")
-
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()
+    guide: list[list[exports.Value | exports.Heading]] = [
+        [exports.Heading(_("Hướng dẫn điền tệp"), size=13)]
+    ]
+    guide.extend([line] for line in instructions)
+    guide.extend(([], [exports.Heading(_("Cột")), exports.Heading(_("Cách điền"))]))
+    guide.extend([exports.Heading(columns[f]), (notes or {}).get(f, "")] for f in fields)
+    return exports.xlsx_bytes(
+        exports.Sheet(
+            title=sheet_title,
+            header=[columns[f] for f in fields],
+            rows=[
+                [_example_cell(example.get(f, ""), text=f in text_fields) for f in fields]
+                for example in example_rows
+            ],
+            text_columns={i for i, f in enumerate(fields) if f in text_fields},
+        ),
+        exports.Sheet(title=_("Hướng dẫn"), rows=guide, wrap_columns={1}, widths={0: 22, 1: 90}),
+    )

@@ -15,6 +15,7 @@ from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from langso.core import exports
 from langso.core.errors import AccessDenied, DomainError, NotFound
 from langso.core.services import job_create
 from langso.core.uploads import upload_size_limit
@@ -269,12 +270,7 @@ def village_template(request: HttpRequest) -> HttpResponse:
             % {"min": services.LON_MIN, "max": services.LON_MAX},
         },
     )
-    response = HttpResponse(
-        content,
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
-    response["Content-Disposition"] = 'attachment; filename="mau-nhap-thon.xlsx"'
-    return response
+    return exports.attachment("mau-nhap-thon.xlsx", content, exports.XLSX_CONTENT_TYPE)
 
 
 @login_required

@@ -206,6 +206,9 @@ def _households_csv(user: AnyUser) -> bytes:
         .filter(status=HouseholdStatus.ACTIVE)
         .order_by("address_code")
     )
+    # Not `core.exports`: this file is data for ODK Collect, never opened in a
+    # spreadsheet, so nothing is neutralised (an apostrophe would show in the phone's
+    # labels and change the values a form reads) and there is no BOM.
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(["name", "label", "__version", "village", *HOUSEHOLD_PROPERTIES])
@@ -245,7 +248,8 @@ def collector_unit(*, user: AnyUser, form: SurveyForm) -> AdminUnit | None:
 
 def _villages_csv(user: AnyUser) -> bytes:
     """The collector's villages, for a form that places a household found in the field
-    (select_one_from_file villages.csv, saved to `village`)."""
+    (select_one_from_file villages.csv, saved to `village`). Data for ODK Collect, as
+    `_households_csv`: written as it is stored, not through `core.exports`."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(["name", "label"])
@@ -255,7 +259,9 @@ def _villages_csv(user: AnyUser) -> bytes:
 
 
 def dataset_csv(*, user: AnyUser, version: FormVersion, dataset: str) -> bytes:
-    """A file the platform writes for the collector in place of an upload."""
+    """A file the platform writes for the collector in place of an upload. These are
+    data for ODK Collect (households.csv, villages.csv, pyxform's itemsets.csv), not
+    exports for a spreadsheet: they are written as stored, not through `core.exports`."""
     if dataset == "households":
         return _households_csv(user)
     if dataset == "villages":

@@ -25,6 +25,7 @@ from langso.accounts.selectors import (
     user_has_permission_somewhere,
     user_has_unit_permission,
 )
+from langso.core import exports
 from langso.core.errors import AccessDenied, DomainError, ImportRejected, NotFound, RowError
 from langso.core.uploads import upload_size_limit
 from langso.indicators.selectors import units_for_values
@@ -49,8 +50,6 @@ from ..services import (
     criteria_sets_save,
     province_thresholds_set,
 )
-
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _not_found(exc: NotFound) -> Http404:
@@ -251,11 +250,11 @@ def catalogue_import(request: HttpRequest) -> HttpResponse:
     if not nationwide and not provinces:
         raise PermissionDenied
     if request.GET.get("template"):
-        response = HttpResponse(
-            catalogue_selectors.catalogue_xlsx_template(), content_type=XLSX_TYPE
+        return exports.attachment(
+            "mau-bo-tieu-chi.xlsx",
+            catalogue_selectors.catalogue_xlsx_template(),
+            exports.XLSX_CONTENT_TYPE,
         )
-        response["Content-Disposition"] = 'attachment; filename="mau-bo-tieu-chi.xlsx"'
-        return response
     form = CatalogueImportForm(
         request.POST or None, request.FILES or None, provinces=provinces, nationwide=nationwide
     )

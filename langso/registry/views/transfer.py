@@ -27,6 +27,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from langso.accounts.roles import ROLE_PERMISSIONS, Permission
 from langso.accounts.selectors import role_list_for_user, user_has_unit_permission
+from langso.core import exports
 from langso.core.errors import DomainError
 from langso.core.services import job_create
 from langso.core.uploads import upload_size_limit
@@ -37,16 +38,13 @@ from ..selectors.exports import registry_export_rows
 from ..tasks import registry_import_rows_task
 from ..transfer import (
     MAX_FILE_BYTES,
-    XLSX_MAX_ROWS,
     Transfer,
-    csv_chunks,
+    csv_rows,
     template_bytes,
     transfer_for,
     transfers,
     write_xlsx,
 )
-
-_XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _transfer_or_404(registry: str) -> Transfer:
@@ -144,9 +142,9 @@ def registry_import(request: HttpRequest, registry: str) -> HttpResponse:
 def registry_import_template(request: HttpRequest, registry: str) -> HttpResponse:
     """The XLSX template of a registry's import, with a sheet explaining each column."""
     transfer = _transfer_or_404(registry)
-    response = HttpResponse(template_bytes(transfer), content_type=_XLSX)
-    response["Content-Disposition"] = f'attachment; filename="mau-nhap-{transfer.slug}.xlsx"'
-    return response
+    return exports.attachment(
+        f"mau-nhap-{transfer.slug}.xlsx", template_bytes(transfer), exports.XLSX_CONTENT_TYPE
+    )
 
 
 def _export_unit(request: HttpRequest) -> AdminUnit | None:
@@ -179,25 +177,25 @@ def registry_export(request: HttpRequest, registry: str) -> HttpResponse | Strea
     rows = registry_export_rows(user=request.user, registry=transfer.registry, unit=unit)
     stem = f"{transfer.slug}-{unit.code if unit else 'pham-vi'}-{timezone.localdate():%Y%m%d}"
     if kind == "csv":
-        response = StreamingHttpResponse(
-            csv_chunks(transfer, rows), content_type="text/csv; charset=utf-8"
+        return exports.csv_streaming_response(
+            f"{stem}.csv", list(transfer.headers.values()), csv_rows(transfer, rows)
         )
-        response["Content-Disposition"] = f'attachment; filename="{stem}.csv"'
-        return response
     # The workbook is written to a temporary file, never held whole in memory.
     spool = tempfile.TemporaryFile()  # noqa: SIM115  # FileResponse closes it
     try:
         write_xlsx(transfer, rows, spool)
-    except ValueError:
+    except exports.TooManyRows:
         spool.close()
         return HttpResponse(
             _(
                 "Có hơn %(limit)s dòng, quá số dòng một trang tính Excel chứa được; hãy tải "
                 "dạng CSV hoặc chọn một đơn vị nhỏ hơn."
             )
-            % {"limit": f"{XLSX_MAX_ROWS:,}".replace(",", ".")},
+            % {"limit": f"{exports.XLSX_MAX_ROWS:,}".replace(",", ".")},
             status=400,
             content_type="text/plain; charset=utf-8",
         )
     spool.seek(0)
-    return FileResponse(spool, as_attachment=True, filename=f"{stem}.xlsx", content_type=_XLSX)
+    return FileResponse(
+        spool, as_attachment=True, filename=f"{stem}.xlsx", content_type=exports.XLSX_CONTENT_TYPE
+    )
