@@ -21,7 +21,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     ),
     path("bieu-mau/<int:pk>/dien/", views.web_form_fill, name="web-form-fill"),
     path("bieu-mau/<int:pk>/dien/form.xml", views.web_form_xml, name="web-form-xml"),
-    path("bieu-mau/<int:pk>/dien/media/<str:name>", views.web_form_media, name="web-form-media"),
+    path("bieu-mau/<int:pk>/dien/media/<path:name>", views.web_form_media, name="web-form-media"),
     path("bai/", views_review.submission_list, name="submission-list"),
     path("bai/<int:pk>/", views_review.submission_detail, name="submission-detail"),
     path(
