@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from langso.core.db import for_update
 
+from ..encryption import is_encrypted
 from ..models import RefusedSubmission, Submission, SubmissionAttachment, SurveyForm
 from ..openrosa import (
     ACCEPT_CONTENT_LENGTH,
@@ -24,6 +25,7 @@ from ..openrosa import (
     xml_parses,
 )
 from ..selectors import collector_may_fill
+from .encryption import encrypted_submission_receive
 from .entities import submission_entity_read, visit_record_from_submission
 
 # What the form questions of ODK tools produce: photos, recordings, videos, drawn
@@ -139,6 +141,16 @@ def submission_receive(
             % {"version": instance.version[:64], "id": form.xml_form_id},
             status=409,
         )
+    if is_encrypted(instance.root):
+        submission, new = encrypted_submission_receive(
+            collector=collector,
+            version=version,
+            instance=instance,
+            text=text,
+            files=files,
+            incomplete=incomplete,
+        )
+        return Received(submission, new=new)
     _check_attachments(files)
     existing = for_update(Submission.objects.filter(instance_id=instance.instance_id)).first()
     if existing is not None:
