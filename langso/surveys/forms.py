@@ -108,3 +108,23 @@ class TeamForm(forms.Form):
             self.fields["village"].queryset = villages  # type: ignore[attr-defined]
         else:
             del self.fields["village"]
+
+
+class EncryptionEnableForm(forms.Form):
+    """Managed encryption's passphrase, typed twice, and a hint to recall it by."""
+
+    passphrase = forms.CharField(label=_("Cụm mật khẩu"), widget=forms.PasswordInput, strip=False)
+    passphrase_again = forms.CharField(
+        label=_("Nhập lại cụm mật khẩu"), widget=forms.PasswordInput, strip=False
+    )
+    hint = forms.CharField(label=_("Gợi ý (không bắt buộc)"), max_length=200, required=False)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("passphrase") != data.get("passphrase_again"):
+            raise forms.ValidationError(_("Hai lần nhập cụm mật khẩu không giống nhau."))
+        return data
+
+
+class PassphraseForm(forms.Form):
+    passphrase = forms.CharField(label=_("Cụm mật khẩu"), widget=forms.PasswordInput, strip=False)

@@ -103,6 +103,7 @@ def form_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "may_manage": may_manage,
         "may_fill": selectors.collector_may_fill(user=request.user, form=survey),
         "attachment_form": AttachmentForm(),
+        "encryption": selectors.form_encryption(form=survey),
         "settings_form": FormSettingsForm(
             initial={
                 "is_open": survey.is_open,
