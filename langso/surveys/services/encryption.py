@@ -134,6 +134,9 @@ def encrypted_submission_receive(
                 status=409,
             )
         added = _store_encrypted(existing, files)
+        if added:
+            # A file reported missing may be among them: the next decryption tries again.
+            SubmissionEncryption.objects.filter(submission=existing).update(problem="")
         if existing.is_complete == incomplete:
             existing.is_complete = not incomplete
             existing.save(update_fields=["is_complete"])

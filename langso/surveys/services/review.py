@@ -58,6 +58,8 @@ def submission_review(
         raise ReviewInvalid(_("Trạng thái “%(state)s” không có.") % {"state": state[:20]})
     if state == submission.state and not comment:
         raise ReviewInvalid(_("Bài đã ở trạng thái này; thêm nhận xét nếu muốn ghi chú."))
+    if submission.state == Submission.State.ENCRYPTED and state != submission.state:
+        raise ReviewInvalid(_("Bài còn mã hoá: giải mã bài trước khi duyệt."))
     note = ""
     before = submission.state
     if state != before:

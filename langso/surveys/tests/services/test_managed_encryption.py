@@ -32,6 +32,7 @@ from langso.surveys.services.managed_encryption import (
     form_submissions_decrypt,
     submission_decrypt,
 )
+from langso.surveys.services.review import ReviewInvalid, submission_review
 from langso.surveys.services.teams import digital_team_create
 from langso.surveys.xlsforms import xform_info
 
@@ -269,3 +270,45 @@ def test_a_form_with_its_own_key_is_stored_undecrypted(tree: UnitTree, users: Fo
     assert submission.state == Submission.State.ENCRYPTED
     with pytest.raises(DomainError, match="khoá công khai riêng"):
         submission_decrypt(actor=users.officer_a, submission=submission, passphrase=PASSPHRASE)
+
+
+def test_an_encrypted_submission_is_not_reviewed_before_it_is_decrypted(
+    encrypted: Encrypted, users: FormUsers
+) -> None:
+    """Approving what nobody could read would count it: the reviewer is told to decrypt
+    it first, and a comment alone is still taken."""
+    manifest, files = _sent(encrypted, "r1")
+    submission_post(encrypted.client, manifest, *files)
+    submission = Submission.objects.get()
+    with pytest.raises(ReviewInvalid, match="giải mã"):
+        submission_review(
+            actor=users.central_admin, submission=submission, state=Submission.State.APPROVED
+        )
+    assert Submission.objects.get().state == Submission.State.ENCRYPTED
+    submission_review(
+        actor=users.central_admin,
+        submission=submission,
+        state=Submission.State.ENCRYPTED,
+        comment="chờ",
+    )
+    assert submission.comments.get().text == "chờ"
+
+
+def test_files_that_arrive_later_let_a_submission_be_decrypted(
+    encrypted: Encrypted, users: FormUsers
+) -> None:
+    """Decrypting before the last POST says what is missing; once it arrives, the
+    reason is cleared and the batch takes the submission."""
+    manifest, files = _sent(encrypted, "l1", media=(("nha.jpg", b"\xff\xd8 photo"),))
+    submission_post(encrypted.client, manifest, files[1], **{"*isIncomplete*": "yes"})
+    submission_post(encrypted.client, manifest, files[1])
+    submission = submission_decrypt(
+        actor=users.central_admin, submission=Submission.objects.get(), passphrase=PASSPHRASE
+    )
+    assert "thiếu nha.jpg.enc" in submission.encryption.problem
+    assert submission_post(encrypted.client, manifest, *files).status_code == 201
+    assert SubmissionEncryption.objects.get().problem == ""
+    batch = form_submissions_decrypt(
+        actor=users.central_admin, form=encrypted.version.form, passphrase=PASSPHRASE
+    )
+    assert batch.decrypted == 1
