@@ -61,7 +61,10 @@ class FormSettingsForm(forms.Form):
 
 
 class ReviewForm(forms.Form):
-    state = forms.ChoiceField(label=_("Trạng thái"), choices=Submission.State.choices)
+    state = forms.ChoiceField(
+        label=_("Trạng thái"),
+        choices=[c for c in Submission.State.choices if c[0] != Submission.State.ENCRYPTED],
+    )
     comment = forms.CharField(
         label=_("Nhận xét"), required=False, max_length=2000, widget=forms.Textarea({"rows": 3})
     )

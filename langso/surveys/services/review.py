@@ -24,6 +24,10 @@ class ReviewInvalid(DomainError):
     pass
 
 
+# What a reviewer may move a submission to: "encrypted" is only where one arrives.
+REVIEW_STATES = [s for s in Submission.State.values if s != Submission.State.ENCRYPTED]
+
+
 def submission_may_review(*, actor: Any, submission: Submission) -> bool:
     """Reviewers are those who manage forms where the submission's household lies, or,
     for a submission about no household, where the form is used."""
@@ -54,7 +58,7 @@ def submission_review(
     )
     submission_review_check(actor=actor, submission=submission)
     comment = comment.strip()
-    if state not in Submission.State.values:
+    if state not in REVIEW_STATES and state != submission.state:
         raise ReviewInvalid(_("Trạng thái “%(state)s” không có.") % {"state": state[:20]})
     if state == submission.state and not comment:
         raise ReviewInvalid(_("Bài đã ở trạng thái này; thêm nhận xét nếu muốn ghi chú."))

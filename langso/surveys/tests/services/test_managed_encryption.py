@@ -18,6 +18,7 @@ from langso.registry.models import Household
 from langso.registry.tests.conftest import make_household
 from langso.surveys.encryption import PassphraseWrong, key_pair_generate, xform_public_key
 from langso.surveys.entities import entity_version
+from langso.surveys.forms import ReviewForm
 from langso.surveys.models import (
     EntityState,
     FormEncryptionKey,
@@ -34,7 +35,7 @@ from langso.surveys.services.managed_encryption import (
 )
 from langso.surveys.services.review import ReviewInvalid, submission_review
 from langso.surveys.services.teams import digital_team_create
-from langso.surveys.xlsforms import xform_info
+from langso.surveys.xlsforms import XLSFormRejected, xform_info
 
 from ..conftest import FormUsers
 from ..encryption_testing import encrypt_like_collect
@@ -312,3 +313,44 @@ def test_files_that_arrive_later_let_a_submission_be_decrypted(
         actor=users.central_admin, form=encrypted.version.form, passphrase=PASSPHRASE
     )
     assert batch.decrypted == 1
+
+
+def test_a_reviewer_cannot_mark_a_submission_encrypted(
+    encrypted: Encrypted, users: FormUsers
+) -> None:
+    """ "Chưa giải mã" is where an encrypted submission arrives, never a review outcome:
+    a plain submission moved there could neither be decrypted nor reviewed again."""
+    manifest, files = _sent(encrypted, "m1")
+    submission_post(encrypted.client, manifest, *files)
+    submission = submission_decrypt(
+        actor=users.central_admin, submission=Submission.objects.get(), passphrase=PASSPHRASE
+    )
+    with pytest.raises(ReviewInvalid):
+        submission_review(
+            actor=users.central_admin, submission=submission, state=Submission.State.ENCRYPTED
+        )
+    assert Submission.objects.get().state == Submission.State.RECEIVED
+    assert Submission.State.ENCRYPTED not in dict(ReviewForm().fields["state"].choices)  # type: ignore[attr-defined]  # a ChoiceField
+
+
+def test_a_new_upload_of_an_encrypted_form_carries_the_managed_key(
+    tree: UnitTree, users: FormUsers
+) -> None:
+    """Once encryption is on, every version published carries the form's key; an
+    upload bringing a key of its own is refused with what to do."""
+    commune = tree.communes[0]
+    form_publish(actor=users.officer_a, name="f.md", data=markdown_form(), unit=commune)
+    form = FormVersion.objects.get().form
+    form_encryption_enable(actor=users.officer_a, form=form, passphrase=PASSPHRASE)
+    key = FormEncryptionKey.objects.get()
+    upload = form_publish(
+        actor=users.officer_a, name="f.md", data=markdown_form(version="3"), unit=commune
+    )
+    assert upload.encryption_key == key
+    assert xform_public_key(upload.xform) == key.public_key
+    own = key_pair_generate("cụm của người khác").public_key
+    source = markdown_form(version="4").decode()
+    source = source.replace("| default_language   |", "| default_language   | public_key |")
+    source = source.replace("| Tiếng Việt (vi)    |", f"| Tiếng Việt (vi)    | {own} |")
+    with pytest.raises(XLSFormRejected, match="bỏ public_key"):
+        form_publish(actor=users.officer_a, name="f.md", data=source.encode(), unit=commune)
