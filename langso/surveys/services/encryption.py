@@ -16,7 +16,13 @@ from django.utils.translation import gettext as _
 from langso.core.db import for_update
 from langso.core.errors import DomainError
 
-from ..encryption import manifest_parse, public_key_check, xform_public_key, xform_with_public_key
+from ..encryption import (
+    is_encrypted,
+    manifest_parse,
+    public_key_check,
+    xform_public_key,
+    xform_with_public_key,
+)
 from ..models import (
     FormEncryptionKey,
     FormVersion,
@@ -62,6 +68,18 @@ def form_version_encryption(
         )
         return xform, key
     return xform, None
+
+
+def plain_answers_to_encrypted_form(instance: SubmittedInstance) -> bool:
+    """Whether `instance` holds answers in plain for a version whose submissions are
+    encrypted (a refused one, whose body must then not be kept)."""
+    return not is_encrypted(instance.root) and (
+        FormVersion.objects.filter(
+            form__xml_form_id=instance.form_id,
+            version=instance.version,
+            encryption_key__isnull=False,
+        ).exists()
+    )
 
 
 def _store_encrypted(submission: Submission, files: Sequence[UploadedFile[bytes]]) -> int:

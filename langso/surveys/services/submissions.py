@@ -25,7 +25,7 @@ from ..openrosa import (
     xml_parses,
 )
 from ..selectors import collector_may_fill
-from .encryption import encrypted_submission_receive
+from .encryption import encrypted_submission_receive, plain_answers_to_encrypted_form
 from .entities import submission_entity_read, visit_record_from_submission
 
 # What the form questions of ODK tools produce: photos, recordings, videos, drawn
@@ -151,6 +151,14 @@ def submission_receive(
             incomplete=incomplete,
         )
         return Received(submission, new=new)
+    if version.encryption_key_id is not None:
+        raise SubmissionInvalid(
+            _(
+                "Biểu mẫu “%(id)s” mã hoá bài nộp: bài này chưa được mã hoá. Gửi bằng ODK "
+                "Collect (tải lại biểu mẫu)."
+            )
+            % {"id": form.xml_form_id}
+        )
     _check_attachments(files)
     existing = for_update(Submission.objects.filter(instance_id=instance.instance_id)).first()
     if existing is not None:
@@ -211,6 +219,8 @@ def submission_refusal_record(
             pass  # a missing instanceID, say: the text is kept all the same
         else:
             form_id, instance_id = instance.form_id[:64], instance.instance_id[:100]
+            if plain_answers_to_encrypted_form(instance):
+                text = ""  # the officer chose to have these answers kept encrypted
     return RefusedSubmission.objects.create(
         collector=collector if getattr(collector, "is_authenticated", False) else None,
         xml_form_id=form_id,

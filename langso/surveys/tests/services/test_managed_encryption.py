@@ -23,6 +23,7 @@ from langso.surveys.models import (
     EntityState,
     FormEncryptionKey,
     FormVersion,
+    RefusedSubmission,
     Submission,
     SubmissionEncryption,
     Visit,
@@ -354,3 +355,22 @@ def test_a_new_upload_of_an_encrypted_form_carries_the_managed_key(
     source = source.replace("| Tiếng Việt (vi)    |", f"| Tiếng Việt (vi)    | {own} |")
     with pytest.raises(XLSFormRejected, match="bỏ public_key"):
         form_publish(actor=users.officer_a, name="f.md", data=source.encode(), unit=commune)
+
+
+def test_a_plain_submission_to_an_encrypted_version_is_refused_and_not_kept(
+    encrypted: Encrypted,
+) -> None:
+    """A client that did not encrypt (a browser form) is refused, and the refusal keeps
+    the reason but not the plain answers the officer chose to have encrypted."""
+    household = Household.objects.get(pk=encrypted.household.pk)
+    xml = household_instance(uuid="plain", household=household.address_code, values=VALUES).replace(
+        f'version="{HOUSEHOLD_FORM_VERSION}"'.encode(),
+        f'version="{encrypted.version.version}"'.encode(),
+    )
+    response = submission_post(encrypted.client, xml)
+    assert response.status_code == 400
+    assert "mã hoá" in response.content.decode()
+    assert not Submission.objects.exists()
+    refused = RefusedSubmission.objects.get()
+    assert refused.xml == ""
+    assert refused.instance_id == "uuid:plain"

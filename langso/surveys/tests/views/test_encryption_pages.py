@@ -112,3 +112,16 @@ def test_the_forms_waiting_submissions_are_decrypted_together(
     )
     assert "Đã giải mã 2 bài" in page.content.decode()
     assert not Submission.objects.filter(state=Submission.State.ENCRYPTED).exists()
+
+
+def test_an_encrypted_form_is_not_offered_in_the_browser(
+    published: FormVersion, users: FormUsers
+) -> None:
+    """ODK Web Forms sends answers in plain: the fill page says to use ODK Collect and
+    loads no form."""
+    _enable(published, users)
+    client = Client()
+    client.force_login(users.team_member_a)
+    page = client.get(reverse("surveys:web-form-fill", args=[published.form_id])).content.decode()
+    assert "ODK Collect" in page
+    assert "web-form-config" not in page
