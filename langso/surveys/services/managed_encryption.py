@@ -206,6 +206,11 @@ def _decrypt_and_process(
                 _("Bài sửa thay cho bài “%(id)s”, nhưng chưa có bài đó.")
                 % {"id": plain.deprecated_id[:100]}
             )
+        if Submission.objects.filter(replaces=submission.replaces).exists():
+            raise SubmissionInvalid(
+                _("Bài “%(id)s” đã được một bài sửa khác thay; bài này không thay được nữa.")
+                % {"id": plain.deprecated_id[:100]}
+            )
     submission.state = Submission.State.RECEIVED
     collector = submission.collector or AnonymousUser()
     # Exactly as if it had arrived in plain: the collector's reach decides the household.

@@ -77,7 +77,11 @@ def encrypted(tree: UnitTree, users: FormUsers) -> Encrypted:
 
 
 def _sent(
-    encrypted: Encrypted, uuid: str, *, media: tuple[tuple[str, bytes], ...] = ()
+    encrypted: Encrypted,
+    uuid: str,
+    *,
+    media: tuple[tuple[str, bytes], ...] = (),
+    deprecated: str = "",
 ) -> tuple[bytes, list[tuple[str, bytes]]]:
     """An update of the household as it is now, encrypted as ODK Collect does."""
     household = Household.objects.get(pk=encrypted.household.pk)
@@ -86,6 +90,7 @@ def _sent(
         household=household.address_code,
         base_version=entity_version(household.updated_at),
         values=VALUES,
+        deprecated=deprecated,
     ).replace(
         f'version="{HOUSEHOLD_FORM_VERSION}"'.encode(),
         f'version="{encrypted.version.version}"'.encode(),
@@ -374,3 +379,25 @@ def test_a_plain_submission_to_an_encrypted_version_is_refused_and_not_kept(
     refused = RefusedSubmission.objects.get()
     assert refused.xml == ""
     assert refused.instance_id == "uuid:plain"
+
+
+def test_a_second_edit_of_the_same_submission_is_marked_not_crashed(
+    encrypted: Encrypted, users: FormUsers
+) -> None:
+    """Two encrypted edits name the same predecessor: the first decrypted replaces it,
+    the second waits with the reason, and the batch goes on."""
+    manifest, files = _sent(encrypted, "o1")
+    submission_post(encrypted.client, manifest, *files)
+    form_submissions_decrypt(
+        actor=users.central_admin, form=encrypted.version.form, passphrase=PASSPHRASE
+    )
+    for uuid in ("o1-edit-a", "o1-edit-b"):
+        manifest, files = _sent(encrypted, uuid, deprecated="o1")
+        assert submission_post(encrypted.client, manifest, *files).status_code == 201
+    batch = form_submissions_decrypt(
+        actor=users.central_admin, form=encrypted.version.form, passphrase=PASSPHRASE
+    )
+    assert (batch.decrypted, batch.failed) == (1, 1)
+    second = Submission.objects.get(instance_id="uuid:o1-edit-b")
+    assert second.state == Submission.State.ENCRYPTED
+    assert "uuid:o1" in second.encryption.problem
