@@ -5,10 +5,8 @@ indicator with its value, threshold, gap and where the figure comes from."""
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from decimal import Decimal
 from typing import Any, Literal
 
@@ -21,6 +19,7 @@ from ninja.security import django_auth
 
 from langso.accounts.roles import Permission
 from langso.accounts.selectors import scope_unit
+from langso.core import exports
 from langso.core.errors import NotFound
 from langso.indicators.selectors import units_for_values
 from langso.places.models import AdminUnit, CommuneGroup, Level, Region
@@ -493,21 +492,17 @@ CSV_HEADER = [
 ]
 
 
-def _plain(number: Decimal | int | None) -> str:
+def _plain(number: Decimal | int | None) -> Decimal | None:
+    """A figure as the CSV writes it: at most 4 decimals, no trailing zeros."""
     if number is None:
-        return ""
-    return f"{Decimal(number).quantize(Decimal('0.0001')).normalize():f}"
+        return None
+    return Decimal(number).quantize(Decimal("0.0001")).normalize()
 
 
-def _csv(code: str, year: int, evaluations: Sequence[Evaluation]) -> HttpResponse:
-    """One row per unit and indicator (conditions with no criterion code); an empty
-    value is no data. UTF-8 with a BOM for Excel."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(CSV_HEADER)
+def _csv_rows(evaluations: Sequence[Evaluation]) -> Iterator[list[exports.Value]]:
     for evaluation in evaluations:
         criteria_set = evaluation.criteria_set
-        unit_columns = [
+        unit_columns: list[exports.Value] = [
             evaluation.unit.code,
             evaluation.unit.name,
             evaluation.unit.level,
@@ -525,34 +520,35 @@ def _csv(code: str, year: int, evaluations: Sequence[Evaluation]) -> HttpRespons
         rows += [("", r) for r in evaluation.conditions]
         for criterion_code, result in rows:
             indicator = result.indicator
-            writer.writerow(
-                [
-                    *unit_columns,
-                    criterion_code,
-                    indicator.code,
-                    indicator.name_vi,
-                    indicator.kind,
-                    result.status,
-                    _label(result.status),
-                    _plain(result.value),
-                    indicator.comparator,
-                    _plain(result.threshold),
-                    _plain(result.gap),
-                    "" if result.gap_units is None else result.gap_units,
-                    result.gap_noun,
-                    _plain(result.numerator),
-                    _plain(result.denominator),
-                    indicator.indicator,
-                    "" if result.definition_version is None else result.definition_version,
-                    result.assessment.verdict if result.assessment else "",
-                    evaluation.period,
-                    "1" if evaluation.frozen else "0",
-                    evaluation.computed_at.isoformat(timespec="seconds"),
-                ]
-            )
-    response = HttpResponse("\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{code}-{year}.csv"'
-    return response
+            yield [
+                *unit_columns,
+                criterion_code,
+                indicator.code,
+                indicator.name_vi,
+                indicator.kind,
+                result.status,
+                _label(result.status),
+                _plain(result.value),
+                indicator.comparator,
+                _plain(result.threshold),
+                _plain(result.gap),
+                result.gap_units,
+                result.gap_noun,
+                _plain(result.numerator),
+                _plain(result.denominator),
+                indicator.indicator,
+                result.definition_version,
+                result.assessment.verdict if result.assessment else "",
+                evaluation.period,
+                "1" if evaluation.frozen else "0",
+                evaluation.computed_at.isoformat(timespec="seconds"),
+            ]
+
+
+def _csv(code: str, year: int, evaluations: Sequence[Evaluation]) -> HttpResponse:
+    """One row per unit and indicator (conditions with no criterion code); an empty
+    value is no data."""
+    return exports.csv_response(f"{code}-{year}.csv", CSV_HEADER, _csv_rows(evaluations))
 
 
 @router.get(

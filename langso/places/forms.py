@@ -5,11 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
 from langso.core.errors import DomainError
 
 from .boundary_files import boundary_file_check
+from .imports import upload_check
 from .models import CommuneGroup, Kind, Level
 from .services import (
     BOUNDARY_EXTENSIONS,
@@ -63,7 +65,19 @@ class VillageEditForm(_VillageFieldsForm):
 
 
 class UploadForm(forms.Form):
-    file = forms.FileField(label=_("Tệp CSV hoặc XLSX"))
+    file = forms.FileField(
+        label=_("Tệp CSV hoặc XLSX"),
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.txt,.xlsx"}),
+    )
+
+    def clean_file(self) -> UploadedFile[bytes]:
+        upload: UploadedFile[bytes] = self.cleaned_data["file"]
+        # Refused by its declared size and name, before a byte of it is stored or read.
+        try:
+            upload_check(upload)
+        except DomainError as exc:
+            raise forms.ValidationError(exc.message) from exc
+        return upload
 
 
 class CommuneGroupForm(forms.Form):

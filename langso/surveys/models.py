@@ -17,7 +17,8 @@ class SurveyForm(models.Model):
     """A form collectors fill, known to ODK tools by its `xml_form_id`. Filled in the
     subtree of `unit` (nowhere else), or across the country when `unit` is empty."""
 
-    xml_form_id = models.CharField(_("mã biểu mẫu"), max_length=64, unique=True)
+    # OpenRosa: servers must take ids of up to 249 characters (xlsforms.MAX_FORM_ID_LENGTH).
+    xml_form_id = models.CharField(_("mã biểu mẫu"), max_length=249, unique=True)
     title = models.CharField(_("tên biểu mẫu"), max_length=200)
     unit = models.ForeignKey(
         AdminUnit,
@@ -181,7 +182,10 @@ class Submission(models.Model):
         REJECTED = "rejected", _("Từ chối")
 
     version = models.ForeignKey(FormVersion, on_delete=models.PROTECT, related_name="submissions")
-    instance_id = models.CharField(max_length=100, unique=True)
+    # The version's form, kept on the row because ODK keys an instance id per form:
+    # the same id sent to two forms is two submissions (`submission_instance_per_form`).
+    form = models.ForeignKey(SurveyForm, on_delete=models.PROTECT, related_name="+")
+    instance_id = models.CharField(max_length=100)
     # The submission this one edits (ODK's deprecatedID), once it has replaced it.
     replaces = models.OneToOneField(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="replaced_by"
@@ -220,9 +224,29 @@ class Submission(models.Model):
     )
     resolved_at = models.DateTimeField(null=True, blank=True)
 
+    # Where a submission that names no existing household was made, in the ancestor
+    # columns registry rows carry, so that scoping it is one equality: the village a new
+    # household was found in (whether its values were taken or not), or else the one
+    # unit where its collector collects. Empty when it is neither (see
+    # `selectors.submission_list_for_user`).
+    province = models.ForeignKey(
+        AdminUnit, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    commune = models.ForeignKey(
+        AdminUnit, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    village = models.ForeignKey(
+        AdminUnit, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
     class Meta:
         verbose_name = _("bài khảo sát")
         verbose_name_plural = _("các bài khảo sát")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["form", "instance_id"], name="submission_instance_per_form"
+            )
+        ]
         indexes = [
             models.Index(fields=["version", "-received_at"], name="submission_version_newest"),
             models.Index(fields=["household", "-received_at"], name="submission_household"),
@@ -230,6 +254,17 @@ class Submission(models.Model):
 
     def __str__(self) -> str:
         return self.instance_id
+
+    def place_at(self, unit: AdminUnit) -> None:
+        """Place the submission in `unit` (a village, a commune or a province)."""
+        self.province_id = unit.province_id
+        self.commune_id = unit.commune_id
+        self.village_id = unit.village_id
+
+    @property
+    def place(self) -> AdminUnit | None:
+        """The lowest unit the submission is placed in, if any."""
+        return self.village or self.commune or self.province
 
 
 class FormEncryptionKey(models.Model):
@@ -315,7 +350,7 @@ class RefusedSubmission(models.Model):
     collector = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
-    xml_form_id = models.CharField(max_length=64, blank=True)
+    xml_form_id = models.CharField(max_length=249, blank=True)
     instance_id = models.CharField(max_length=100, blank=True)
     reason = models.TextField()
     xml = models.TextField(blank=True)

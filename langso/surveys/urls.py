@@ -16,7 +16,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     ),
     path("bieu-mau/<int:pk>/dien/", views.web_form_fill, name="web-form-fill"),
     path("bieu-mau/<int:pk>/dien/form.xml", views.web_form_xml, name="web-form-xml"),
-    path("bieu-mau/<int:pk>/dien/media/<str:name>", views.web_form_media, name="web-form-media"),
+    path("bieu-mau/<int:pk>/dien/media/<path:name>", views.web_form_media, name="web-form-media"),
     path(
         "bieu-mau/<int:pk>/ma-hoa/",
         views_encryption.form_encryption_enable,

@@ -95,11 +95,13 @@ def form_detail(request: HttpRequest, pk: int) -> HttpResponse:
     versions = list(survey.versions.all())
     newest = versions[0] if versions else None
     may_manage = selectors.form_may_manage(user=request.user, form=survey)
+    attachments = selectors.form_attachments(version=newest) if newest else []
     context = {
         "survey": survey,
         "versions": versions,
         "newest": newest,
-        "attachments": selectors.form_attachments(version=newest) if newest else [],
+        "attachments": attachments,
+        "missing_media": [a for a in attachments if not a.is_ready],
         "may_manage": may_manage,
         "may_fill": selectors.collector_may_fill(user=request.user, form=survey),
         "attachment_form": AttachmentForm(),

@@ -25,13 +25,15 @@ from langso.accounts.selectors import (
     user_has_permission_somewhere,
     user_has_unit_permission,
 )
+from langso.core import exports
 from langso.core.errors import AccessDenied, DomainError, ImportRejected, NotFound, RowError
+from langso.core.uploads import upload_size_limit
 from langso.indicators.selectors import units_for_values
 from langso.places.models import AdminUnit, Level
 from langso.places.selectors import unit_get
 
 from .. import selectors_catalogue as catalogue_selectors
-from ..catalogue import catalogue_yaml_read
+from ..catalogue import XLSX_MAX_BYTES, catalogue_yaml_read
 from ..forms import (
     AssessmentForm,
     CatalogueImportForm,
@@ -48,8 +50,6 @@ from ..services import (
     criteria_sets_save,
     province_thresholds_set,
 )
-
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _not_found(exc: NotFound) -> Http404:
@@ -240,6 +240,7 @@ def set_edit(request: HttpRequest, code: str) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@upload_size_limit(XLSX_MAX_BYTES)
 def catalogue_import(request: HttpRequest) -> HttpResponse:
     """A YAML or XLSX file of sets: national for central admins, else for a province the
     user issues sets for. A file with any bad entry is refused whole, every error
@@ -249,11 +250,11 @@ def catalogue_import(request: HttpRequest) -> HttpResponse:
     if not nationwide and not provinces:
         raise PermissionDenied
     if request.GET.get("template"):
-        response = HttpResponse(
-            catalogue_selectors.catalogue_xlsx_template(), content_type=XLSX_TYPE
+        return exports.attachment(
+            "mau-bo-tieu-chi.xlsx",
+            catalogue_selectors.catalogue_xlsx_template(),
+            exports.XLSX_CONTENT_TYPE,
         )
-        response["Content-Disposition"] = 'attachment; filename="mau-bo-tieu-chi.xlsx"'
-        return response
     form = CatalogueImportForm(
         request.POST or None, request.FILES or None, provinces=provinces, nationwide=nationwide
     )

@@ -32,6 +32,7 @@ from ..models import (
     SurveyForm,
 )
 from ..openrosa import ACCEPT_CONTENT_LENGTH, SubmissionInvalid, SubmittedInstance
+from ..selectors import collector_unit
 from ..xlsforms import XLSFormRejected
 
 ENCRYPTED_CONTENT_TYPE = "application/octet-stream"
@@ -141,7 +142,9 @@ def encrypted_submission_receive(
                 % {"name": name[:100], "max": ACCEPT_CONTENT_LENGTH // 2**20},
                 status=413,
             )
-    existing = for_update(Submission.objects.filter(instance_id=instance.instance_id)).first()
+    existing = for_update(
+        Submission.objects.filter(form=version.form, instance_id=instance.instance_id)
+    ).first()
     if existing is not None:
         sent_before = SubmissionEncryption.objects.filter(submission=existing).values_list(
             "manifest", flat=True
@@ -159,14 +162,21 @@ def encrypted_submission_receive(
             existing.is_complete = not incomplete
             existing.save(update_fields=["is_complete"])
         return existing, added > 0
-    submission = Submission.objects.create(
+    submission = Submission(
         version=version,
+        form=version.form,
         instance_id=instance.instance_id,
         collector=collector,
         xml=text,
         is_complete=not incomplete,
         state=Submission.State.ENCRYPTED,
     )
+    # Its household is unknown until it is decrypted: it is seen, meanwhile, where its
+    # collector collects (as any submission naming no household).
+    unit = collector_unit(user=collector, form=version.form)
+    if unit is not None:
+        submission.place_at(unit)
+    submission.save()
     SubmissionEncryption.objects.create(submission=submission, key=key, manifest=text)
     _store_encrypted(submission, files)
     return submission, True

@@ -50,7 +50,7 @@ from ..openrosa import SubmissionInvalid, instance_parse, md5_hash
 from ..xlsforms import xlsform_convert
 from .entities import submission_entity_read, visit_record_from_submission
 from .forms import _attachments_create, form_manage_check
-from .submissions import ALLOWED_ATTACHMENTS
+from .submissions import ALLOWED_ATTACHMENTS, submission_predecessor
 
 # A batch decrypts this many submissions per request: each is a few file reads and
 # milliseconds of AES, so a chunk stays well inside a request's time. The batch runs in
@@ -197,22 +197,12 @@ def _decrypt_and_process(
         submission.xml = decrypted.xml.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise DecryptionFailed(_("Nội dung đã giải mã không mã hoá UTF-8.")) from exc
-    if plain.deprecated_id:
-        submission.replaces = for_update(
-            Submission.objects.filter(instance_id=plain.deprecated_id, version__form=form)
-        ).first()
-        if submission.replaces is None:
-            raise SubmissionInvalid(
-                _("Bài sửa thay cho bài “%(id)s”, nhưng chưa có bài đó.")
-                % {"id": plain.deprecated_id[:100]}
-            )
-        if Submission.objects.filter(replaces=submission.replaces).exists():
-            raise SubmissionInvalid(
-                _("Bài “%(id)s” đã được một bài sửa khác thay; bài này không thay được nữa.")
-                % {"id": plain.deprecated_id[:100]}
-            )
     submission.state = Submission.State.RECEIVED
     collector = submission.collector or AnonymousUser()
+    # An edit replaces only what the collector reaches, and only once, as in plain.
+    submission.replaces = submission_predecessor(
+        collector=collector, form=form, deprecated_id=plain.deprecated_id
+    )
     # Exactly as if it had arrived in plain: the collector's reach decides the household.
     submission_entity_read(
         submission=submission,

@@ -7,7 +7,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("surveys", "0002_submission_review_teams_visits"),
+        ("surveys", "0006_form_ids_of_249_characters"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
