@@ -71,6 +71,10 @@ class FormVersion(models.Model):
     itemsets = models.TextField(blank=True)
     warnings = models.JSONField(default=list)
     accepts_submissions = models.BooleanField(_("nhận bài"), default=True)
+    # The key its submissions are encrypted with (base64RsaPublicKey), when it has one.
+    encryption_key = models.ForeignKey(
+        "FormEncryptionKey", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     published_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -177,6 +181,8 @@ class Submission(models.Model):
     class State(models.TextChoices):
         RECEIVED = "received", _("Đã nhận")
         HAS_ISSUES = "has_issues", _("Có vấn đề")
+        # Stored as sent, waiting for an officer with the form's passphrase.
+        ENCRYPTED = "encrypted", _("Chưa giải mã")
         APPROVED = "approved", _("Đã duyệt")
         REJECTED = "rejected", _("Từ chối")
 
@@ -264,6 +270,62 @@ class Submission(models.Model):
     def place(self) -> AdminUnit | None:
         """The lowest unit the submission is placed in, if any."""
         return self.village or self.commune or self.province
+
+
+class FormEncryptionKey(models.Model):
+    """An RSA key pair a form's submissions are encrypted with (ODK's encryption).
+    Managed: Làng Số made it, as ODK Central does, and keeps the private key sealed
+    under a key derived from a passphrase an officer chose and the platform never
+    stores (`encryption.SealedKey`). Self-supplied: the form came with its own public
+    key; its submissions are kept encrypted, for whoever holds the private key."""
+
+    form = models.ForeignKey(SurveyForm, on_delete=models.CASCADE, related_name="encryption_keys")
+    # Base64 of the DER SubjectPublicKeyInfo, as the XForm's base64RsaPublicKey.
+    public_key = models.TextField()
+    managed = models.BooleanField(default=False)
+    sealed_private_key = models.BinaryField(blank=True, default=b"")
+    kdf_salt = models.BinaryField(blank=True, default=b"")
+    kdf_iterations = models.PositiveIntegerField(default=0)
+    nonce = models.BinaryField(blank=True, default=b"")
+    hint = models.CharField(_("gợi ý cụm mật khẩu"), max_length=200, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("khoá mã hoá biểu mẫu")
+        verbose_name_plural = _("các khoá mã hoá biểu mẫu")
+        constraints = [
+            # Central's rule too: managed encryption, once on, stays with its one key.
+            models.UniqueConstraint(
+                fields=["form"], condition=Q(managed=True), name="form_one_managed_key"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.form_id} {'managed' if self.managed else 'self-supplied'}"
+
+
+class SubmissionEncryption(models.Model):
+    """What an encrypted submission came with: its manifest (the XML part as sent,
+    which a resent POST is compared with), the key it was encrypted with, and, once an
+    officer decrypted it, who and when — or why it could not be."""
+
+    submission = models.OneToOneField(
+        Submission, on_delete=models.CASCADE, related_name="encryption"
+    )
+    key = models.ForeignKey(FormEncryptionKey, on_delete=models.PROTECT, related_name="+")
+    manifest = models.TextField()
+    # Why decrypting failed (a corrupt or tampered file), in Vietnamese.
+    problem = models.TextField(blank=True)
+    decrypted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decrypted_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return str(self.submission_id)
 
 
 def _submission_file_path(attachment: SubmissionAttachment, filename: str) -> str:

@@ -34,6 +34,7 @@ from .entities import HOUSEHOLDS, entity_version, household_current_values
 from .models import (
     DigitalTeam,
     FormAttachment,
+    FormEncryptionKey,
     FormVersion,
     Submission,
     SubmissionAttachment,
@@ -643,3 +644,28 @@ def visit_activity_totals(*, helped_only: bool) -> list[ActivityTotal]:
         .order_by()
     )
     return [(p, c, u, m, n) for p, c, u, m, n in rows]
+
+
+# ---------------------------------------------------------------------------------------
+# Encryption
+
+
+@dataclass(frozen=True)
+class FormEncryption:
+    """How a form's submissions are encrypted, for its page."""
+
+    managed_key: FormEncryptionKey | None
+    # Versions carry a public key the platform has no private key for.
+    self_supplied: bool
+    waiting: int
+
+
+def form_encryption(*, form: SurveyForm) -> FormEncryption:
+    keys = list(form.encryption_keys.all())
+    return FormEncryption(
+        managed_key=next((k for k in keys if k.managed), None),
+        self_supplied=any(not k.managed for k in keys),
+        waiting=Submission.objects.filter(
+            version__form=form, state=Submission.State.ENCRYPTED
+        ).count(),
+    )

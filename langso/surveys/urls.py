@@ -1,6 +1,6 @@
 from django.urls import URLPattern, URLResolver, path
 
-from . import views, views_review
+from . import views, views_encryption, views_review
 
 app_name = "surveys"
 urlpatterns: list[URLPattern | URLResolver] = [
@@ -22,6 +22,13 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("bieu-mau/<int:pk>/dien/", views.web_form_fill, name="web-form-fill"),
     path("bieu-mau/<int:pk>/dien/form.xml", views.web_form_xml, name="web-form-xml"),
     path("bieu-mau/<int:pk>/dien/media/<path:name>", views.web_form_media, name="web-form-media"),
+    path(
+        "bieu-mau/<int:pk>/ma-hoa/",
+        views_encryption.form_encryption_enable,
+        name="form-encryption-enable",
+    ),
+    path("bieu-mau/<int:pk>/giai-ma/", views_encryption.form_decrypt, name="form-decrypt"),
+    path("bai/<int:pk>/giai-ma/", views_encryption.submission_decrypt, name="submission-decrypt"),
     path("bai/", views_review.submission_list, name="submission-list"),
     path("bai/<int:pk>/", views_review.submission_detail, name="submission-detail"),
     path(

@@ -106,6 +106,7 @@ def form_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "may_manage": may_manage,
         "may_fill": selectors.collector_may_fill(user=request.user, form=survey),
         "attachment_form": AttachmentForm(),
+        "encryption": selectors.form_encryption(form=survey),
         "settings_form": FormSettingsForm(
             initial={
                 "is_open": survey.is_open,
@@ -286,6 +287,11 @@ def web_form_fill(request: HttpRequest, pk: int) -> HttpResponse:
     """Fill a form in the browser with ODK Web Forms, with or without a network: a
     service worker keeps the page, and submissions wait in the browser until sent."""
     survey, version = _fillable(request, pk)
+    # ODK Web Forms reads a form's public key but sends its answers in plain, which an
+    # encrypted version refuses: such a form is filled with ODK Collect.
+    encrypted = version is not None and version.encryption_key_id is not None
+    if encrypted:
+        version = None
     config: dict[str, object] = {}
     if version is not None:
         media = {
@@ -311,7 +317,7 @@ def web_form_fill(request: HttpRequest, pk: int) -> HttpResponse:
             ],
             "strings": _web_form_strings(),
         }
-    context = {"survey": survey, "version": version, "config": config}
+    context = {"survey": survey, "version": version, "config": config, "encrypted": encrypted}
     return render(request, "surveys/web_form.html", context)
 
 

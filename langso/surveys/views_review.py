@@ -20,6 +20,7 @@ from . import selectors
 from .forms import ReviewForm, TeamForm
 from .models import EntityState, Submission
 from .services.entities import submission_conflict_resolve
+from .services.managed_encryption import form_may_decrypt
 from .services.review import submission_review
 from .services.teams import digital_team_create, digital_team_may_manage, digital_team_update
 
@@ -72,6 +73,8 @@ def submission_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "may_review": selectors.submission_may_review(actor=request.user, submission=submission),
         "review_form": ReviewForm(initial={"state": submission.state}),
         "is_conflict": submission.entity_state == EntityState.CONFLICT,
+        "may_decrypt": submission.state == Submission.State.ENCRYPTED
+        and form_may_decrypt(user=request.user, form=submission.version.form),
     }
     return render(request, "surveys/submission_detail.html", context)
 

@@ -23,6 +23,7 @@ from ..entities import HOUSEHOLD_SAVE_TO
 from ..models import FormAttachment, FormVersion, SurveyForm
 from ..openrosa import md5_hash
 from ..xlsforms import XFormInfo, XLSFormRejected, media_kind, xlsform_convert
+from .encryption import form_version_encryption
 
 # XLSForms are a few hundred kilobytes; the largest real ones (WHO verbal autopsy) ~1 MB.
 MAX_XLSFORM_BYTES = 10 * 1024 * 1024
@@ -114,12 +115,14 @@ def form_publish(*, actor: Any, name: str, data: bytes, unit: AdminUnit | None) 
         if form.title != info.title:
             form.title = info.title
             form.save(update_fields=["title"])
+    xform, encryption_key = form_version_encryption(form=form, xform=converted.xform)
     version = FormVersion(
         form=form,
         version=info.version,
         title=info.title,
-        xform=converted.xform,
-        xform_hash=md5_hash(converted.xform.encode()),
+        xform=xform,
+        xform_hash=md5_hash(xform.encode()),
+        encryption_key=encryption_key,
         itemsets=converted.itemsets or "",
         warnings=list(converted.warnings),
         published_by=actor,

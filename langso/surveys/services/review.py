@@ -23,6 +23,10 @@ class ReviewInvalid(DomainError):
     pass
 
 
+# What a reviewer may move a submission to: "encrypted" is only where one arrives.
+REVIEW_STATES = [s for s in Submission.State.values if s != Submission.State.ENCRYPTED]
+
+
 @transaction.atomic
 def submission_review(
     *, actor: Any, submission: Submission, state: str, comment: str = ""
@@ -37,10 +41,12 @@ def submission_review(
     )
     submission_review_check(actor=actor, submission=submission)
     comment = comment.strip()
-    if state not in Submission.State.values:
+    if state not in REVIEW_STATES and state != submission.state:
         raise ReviewInvalid(_("Trạng thái “%(state)s” không có.") % {"state": state[:20]})
     if state == submission.state and not comment:
         raise ReviewInvalid(_("Bài đã ở trạng thái này; thêm nhận xét nếu muốn ghi chú."))
+    if submission.state == Submission.State.ENCRYPTED and state != submission.state:
+        raise ReviewInvalid(_("Bài còn mã hoá: giải mã bài trước khi duyệt."))
     note = ""
     before = submission.state
     if state != before:

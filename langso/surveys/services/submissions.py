@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from langso.accounts.roles import Permission
 from langso.core.db import for_update
 
+from ..encryption import is_encrypted
 from ..models import RefusedSubmission, Submission, SubmissionAttachment, SurveyForm
 from ..openrosa import (
     ACCEPT_CONTENT_LENGTH,
@@ -26,6 +27,7 @@ from ..openrosa import (
     xml_parses,
 )
 from ..selectors import collector_may_fill, collector_unit, submission_list_for_user
+from .encryption import encrypted_submission_receive, plain_answers_to_encrypted_form
 from .entities import submission_entity_read, visit_record_from_submission
 
 # What the form questions of ODK tools produce: photos, recordings, videos, drawn
@@ -143,7 +145,9 @@ def _form_for(collector: Any, instance: SubmittedInstance) -> SurveyForm:
     return form
 
 
-def _predecessor(collector: Any, form: SurveyForm, deprecated_id: str) -> Submission | None:
+def submission_predecessor(
+    *, collector: Any, form: SurveyForm, deprecated_id: str
+) -> Submission | None:
     """The submission an edit replaces: of this form, within the collector's reach (or
     answered as an id that does not exist), and not replaced already. Locked, and
     checked inside the lock, so that of two edits sent at once the second finds the
@@ -199,6 +203,24 @@ def submission_receive(
             % {"version": instance.version[:64], "id": form.xml_form_id},
             status=409,
         )
+    if is_encrypted(instance.root):
+        submission, new = encrypted_submission_receive(
+            collector=collector,
+            version=version,
+            instance=instance,
+            text=text,
+            files=files,
+            incomplete=incomplete,
+        )
+        return Received(submission, new=new)
+    if version.encryption_key_id is not None:
+        raise SubmissionInvalid(
+            _(
+                "Biểu mẫu “%(id)s” mã hoá bài nộp: bài này chưa được mã hoá. Gửi bằng ODK "
+                "Collect (tải lại biểu mẫu)."
+            )
+            % {"id": form.xml_form_id}
+        )
     _check_attachments(files)
     existing = for_update(
         Submission.objects.filter(form=form, instance_id=instance.instance_id)
@@ -215,7 +237,9 @@ def submission_receive(
             existing.is_complete = not incomplete
             existing.save(update_fields=["is_complete"])
         return Received(existing, new=added > 0)
-    replaces = _predecessor(collector, form, instance.deprecated_id)
+    replaces = submission_predecessor(
+        collector=collector, form=form, deprecated_id=instance.deprecated_id
+    )
     submission = Submission(
         version=version,
         form=form,
@@ -257,6 +281,8 @@ def submission_refusal_record(
             pass  # a missing instanceID, say: the text is kept all the same
         else:
             form_id, instance_id = instance.form_id[:249], instance.instance_id[:100]
+            if plain_answers_to_encrypted_form(instance):
+                text = ""  # the officer chose to have these answers kept encrypted
     return RefusedSubmission.objects.create(
         collector=collector if getattr(collector, "is_authenticated", False) else None,
         xml_form_id=form_id,
