@@ -1,4 +1,4 @@
-"""Migration 0007 fills the kept XLSForm name of versions uploaded before it from the
+"""Migration 0008 fills the kept XLSForm name of versions uploaded before it from the
 stored file's own name, leaves names already kept alone, and can run again."""
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from .forms_testing import markdown_form
 pytestmark = pytest.mark.django_db
 
 migration = importlib.import_module(
-    "langso.surveys.migrations.0007_files_random_names_and_xlsform_name"
+    "langso.surveys.migrations.0008_files_random_names_and_xlsform_name"
 )
 
 

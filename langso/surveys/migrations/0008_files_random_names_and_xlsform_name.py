@@ -26,7 +26,7 @@ def _names_from_paths(model_name, field, name_field):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('surveys', '0006_form_ids_of_249_characters'),
+        ('surveys', '0007_form_encryption'),
     ]
 
     operations = [
