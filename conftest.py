@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 
 from langso.places.models import AdminUnit, UnitLineage, UnitSource
@@ -26,3 +27,9 @@ def national_units(
         with connection.cursor() as cursor:
             for model in (UnitLineage, AdminUnit, UnitSource):
                 cursor.execute(f"DELETE FROM {model._meta.db_table}")  # noqa: S608  # table names from models
+
+
+@pytest.fixture(autouse=True)
+def _cache_cleared() -> None:
+    """Each test starts with an empty cache: sign-in throttling counts failures there."""
+    cache.clear()

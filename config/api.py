@@ -7,6 +7,8 @@ from functools import wraps
 from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
+from django.http.multipartparser import MultiPartParserError
+from django.http.request import RawPostDataException
 from django.utils.datastructures import MultiValueDict
 from django.utils.translation import gettext
 from ninja import NinjaAPI
@@ -16,6 +18,7 @@ from ninja.parser import Parser
 
 from langso.accounts.api import router as accounts_router
 from langso.core.api import ParamError
+from langso.core.api import router as core_router
 from langso.core.errors import DomainError
 from langso.criteria.api import router as criteria_router
 from langso.indicators.api import router as indicators_router
@@ -203,6 +206,7 @@ api.add_router("", registry_router)
 api.add_router("", surveys_router)
 api.add_router("", indicators_router)
 api.add_router("", criteria_router)
+api.add_router("", core_router)
 
 
 @api.exception_handler(DomainError)
@@ -228,6 +232,21 @@ def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
         return api.create_response(request, {"detail": detail, "errors": errors}, status=400)
     message = gettext("Không đọc được nội dung yêu cầu: cần JSON hợp lệ, mã hoá UTF-8.")
     errors = [{"param": "", "in": "body", "message": message}]
+    return api.create_response(request, {"detail": message, "errors": errors}, status=400)
+
+
+@api.exception_handler(MultiPartParserError)
+@api.exception_handler(RawPostDataException)
+def unreadable_body(
+    request: HttpRequest, exc: MultiPartParserError | RawPostDataException
+) -> HttpResponse:
+    """A body that cannot be parsed as it says it is (a broken multipart), or a form sent
+    where JSON is read: the session's CSRF check has already consumed it as a form."""
+    message = gettext(
+        "Nội dung yêu cầu không đọc được: gửi JSON (Content-Type: application/json) "
+        "hoặc tệp theo multipart/form-data hợp lệ."
+    )
+    errors: list[ParamError] = [{"param": "", "in": "body", "message": message}]
     return api.create_response(request, {"detail": message, "errors": errors}, status=400)
 
 

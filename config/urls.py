@@ -1,5 +1,3 @@
-from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import URLPattern, URLResolver, include, path
 
@@ -18,8 +16,3 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("openrosa/", include("langso.surveys.urls_openrosa")),
     path("", include("langso.places.urls")),
 ]
-
-if settings.DEBUG:
-    # Uploaded photos on a developer's machine; production serves MEDIA_ROOT from the
-    # reverse proxy or object storage.
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -2,5 +2,8 @@ import os
 
 from django.core.wsgi import get_wsgi_application
 
+from config.chunked import TerminatedInput
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.production")
-application = get_wsgi_application()
+# gunicorn passes chunked request bodies without a Content-Length (config/chunked.py).
+application = TerminatedInput(get_wsgi_application())

@@ -48,6 +48,8 @@ MIDDLEWARE = [
     # Sessions end after SESSION_COOKIE_AGE idle (see "Sessions" below).
     "langso.core.middleware.session_idle_expiry",
     "django.middleware.locale.LocaleMiddleware",
+    # OpenRosa headers and bodies on every answer under /openrosa/, Django's errors too.
+    "langso.surveys.middleware.OpenRosaResponses",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -80,11 +82,17 @@ TEMPLATES = [
 DATABASES = {
     "default": env.db_url("DATABASE_URL", default=f"spatialite:///{VAR_DIR / 'langso.sqlite3'}"),
 }
+# Web server processes and the task worker share the file: a writer waits for the lock
+# (up to `timeout` seconds) instead of failing. A transaction takes the write lock when it
+# begins (IMMEDIATE): one that read first and asked for the lock later could only fail
+# with "database is locked" once another writer had committed, whatever the timeout.
+SPATIALITE_OPTIONS = {
+    "timeout": 30,
+    "transaction_mode": "IMMEDIATE",
+    "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+}
 if DATABASES["default"]["ENGINE"].endswith("spatialite"):
-    # A web server and a task worker share the file: wait for the lock instead of failing.
-    DATABASES["default"].setdefault("OPTIONS", {}).update(
-        {"timeout": 30, "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"}
-    )
+    DATABASES["default"].setdefault("OPTIONS", {}).update(SPATIALITE_OPTIONS)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -127,6 +135,13 @@ STATICFILES_DIRS = [
 ]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=VAR_DIR / "media")
+
+# Stored files (issue 13): nothing is served from MEDIA_URL; each kind of file has a view
+# that checks the reader's scope (`core.files.file_response`). Behind nginx, set the
+# prefix of an `internal` location aliased to MEDIA_ROOT and nginx sends the bytes
+# (X-Accel-Redirect); behind Apache's mod_xsendfile or lighttpd, set FILES_SENDFILE.
+FILES_ACCEL_REDIRECT_PREFIX = env.str("FILES_ACCEL_REDIRECT_PREFIX", default="")
+FILES_SENDFILE = env.bool("FILES_SENDFILE", default=False)
 
 # The map: a basemap style URL (raster or vector) for production; without one the map
 # draws our layers on a plain background, so that no internet tile server is needed.
@@ -197,6 +212,36 @@ CONTENT_SECURITY_POLICY = {
 # it), from SERVER_EMAIL; everything logged goes to stderr, which systemd's journal keeps.
 ADMINS: list[tuple[str, str]] = getaddresses(env.list("DJANGO_ADMINS", default=[]))
 SERVER_EMAIL = env.str("SERVER_EMAIL", default=DEFAULT_FROM_EMAIL)
+
+# --- Sign-in throttling and two-factor sign-in (issue 13, auth) ---------------------------
+# Failed sign-ins are counted in the cache (`accounts.throttle`), which every gunicorn
+# worker must share: Redis when REDIS_URL is set, otherwise a table of the database
+# (created by `migrate`, see `accounts.apps`).
+REDIS_URL = env.str("REDIS_URL", default="")
+if REDIS_URL:
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "langso_cache",
+            # Past MAX_ENTRIES the oldest entries are dropped: at Django's 300, a flood of
+            # made-up usernames would push the locks out.
+            "OPTIONS": {"MAX_ENTRIES": 200_000},
+        }
+    }
+# Reverse proxies in front of the application that append the client's address to
+# X-Forwarded-For (1 behind one nginx); 0 reads the address of the connection.
+TRUSTED_PROXY_COUNT = env.int("DJANGO_TRUSTED_PROXY_COUNT", default=0)
+# Two-factor sign-in with a TOTP app, offered to central and province administrators
+# (`accounts.roles.TWO_FACTOR_ROLES`).
+INSTALLED_APPS += ["django_otp", "django_otp.plugins.otp_totp"]
+# The name authenticator apps show beside the account.
+OTP_TOTP_ISSUER = "Làng Số"
+# --- end of sign-in throttling and two-factor sign-in -------------------------------------
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

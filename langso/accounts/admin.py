@@ -16,7 +16,13 @@ from django.utils.translation import gettext_lazy as _
 from langso.core.errors import DomainError
 
 from . import selectors, services
+from .forms import AdminLoginForm
 from .models import RoleAssignment, User
+
+# The admin login counts wrong passwords with the login page's (`throttle`), and asks
+# accounts with two-factor sign-in for their code.
+admin.site.login_form = AdminLoginForm
+admin.site.login_template = "accounts/admin_login.html"
 
 
 @admin.register(User)

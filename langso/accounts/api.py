@@ -89,11 +89,6 @@ def role_assign(request: HttpRequest, payload: RoleAssignIn) -> Status[RoleAssig
     if not selectors.roles_grantable_somewhere(user=request.user):
         # Whoever may grant nothing learns nothing about which accounts or units exist.
         raise AccessDenied(_("Bạn không có quyền phân quyền."))
-    user = selectors.user_get_by_username(username=payload.username)
-    if user is None:
-        raise NotFound(
-            _("username: không có tài khoản “%(username)s”.") % {"username": payload.username}
-        )
     unit = None
     if payload.role != Role.CENTRAL_ADMIN:
         if payload.unit_level is None or not payload.unit_code.strip():
@@ -104,6 +99,14 @@ def role_assign(request: HttpRequest, payload: RoleAssignIn) -> Status[RoleAssig
                 _("unit_code: không có đơn vị cấp %(level)s mã “%(code)s” đang có hiệu lực.")
                 % {"level": str(Level(payload.unit_level).label).lower(), "code": payload.unit_code}
             )
+    # The grant is judged before the account is looked up: a refusal must read the same
+    # whether the username exists or not.
+    services.role_grant_check(actor=request.user, role=payload.role, unit=unit)
+    user = selectors.user_get_by_username(username=payload.username)
+    if user is None:
+        raise NotFound(
+            _("username: không có tài khoản “%(username)s”.") % {"username": payload.username}
+        )
     assignment = services.role_assign(actor=request.user, user=user, role=payload.role, unit=unit)
     return Status(201, RoleAssignmentOut.from_assignment(assignment))
 

@@ -99,3 +99,7 @@ GRANTABLE_ROLES: dict[str, frozenset[str]] = {
     Role.DIGITAL_TEAM_MEMBER: frozenset(),
     Role.COOPERATIVE_MANAGER: frozenset(),
 }
+
+# Roles whose holders may (and, once enrolled, must) sign in with a code from an
+# authenticator app after the password: those that reach a whole province or more.
+TWO_FACTOR_ROLES: frozenset[str] = frozenset({Role.CENTRAL_ADMIN, Role.PROVINCE_OFFICER})

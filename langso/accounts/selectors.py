@@ -17,12 +17,13 @@ from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from langso.core.errors import NotFound
 from langso.places.models import AdminUnit
 
 from .models import RoleAssignment, User
-from .roles import GRANTABLE_ROLES, ROLE_PERMISSIONS, Permission, Role
+from .roles import GRANTABLE_ROLES, ROLE_PERMISSIONS, TWO_FACTOR_ROLES, Permission, Role
 
 AnyUser = AbstractBaseUser | AnonymousUser
 
@@ -175,3 +176,18 @@ def user_get_by_username(*, username: str) -> User | None:
 def current_unit_get(*, level: str, code: str) -> AdminUnit | None:
     """The unit in force today with this level and official code, if any."""
     return AdminUnit.objects.current().filter(level=level, code=code.strip()).first()
+
+
+def two_factor_offered(*, user: AnyUser) -> bool:
+    """Whether `user` may sign in with a TOTP code: holders of a role reaching a province
+    or more (`TWO_FACTOR_ROLES`), and superusers, who count as central admins."""
+    if _is_superuser(user):
+        return True
+    return any(a.role in TWO_FACTOR_ROLES for a in role_list_for_user(user=user))
+
+
+def two_factor_enrolled(*, user: AnyUser) -> bool:
+    """Whether `user` has a confirmed TOTP device, and so must give a code to sign in."""
+    if not user.is_authenticated:
+        return False
+    return bool(TOTPDevice.objects.filter(user_id=user.pk, confirmed=True).exists())

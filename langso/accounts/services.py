@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from langso.core.db import for_update
 from langso.core.errors import AccessDenied, DomainError
@@ -21,7 +22,13 @@ from langso.places.models import AdminUnit, Level
 
 from .models import RoleAssignment, User
 from .roles import ROLE_LEVELS, Role
-from .selectors import AnyUser, can_grant, role_cache_clear
+from .selectors import (
+    AnyUser,
+    can_grant,
+    role_cache_clear,
+    two_factor_enrolled,
+    two_factor_offered,
+)
 
 _AUDITED_ASSIGNMENT = ["user", "role", "unit", "granted_by"]
 _AUDITED_USER = ["username", "full_name", "email", "phone", "is_active"]
@@ -229,3 +236,85 @@ def user_password_set(*, user: User, password: str) -> None:
         raise DomainError(_validation_messages(exc)) from exc
     user.set_password(password)
     user.save(update_fields=["password"])
+
+
+# --- Two-factor sign-in (TOTP) ----------------------------------------------------------
+
+_TOTP_NAME = "Làng Số"
+
+
+def _token_valid(device: TOTPDevice, token: str) -> bool:
+    """Check a code against the device, locked for the check: django-otp keeps the last
+    step used (a code works once) and a growing delay after each wrong code. Its own
+    transaction, committed even when the caller then refuses, so that the delay holds."""
+    with transaction.atomic():
+        locked = for_update(TOTPDevice.objects.filter(pk=device.pk)).first()
+        return locked is not None and bool(locked.verify_token(token.strip()))
+
+
+@transaction.atomic
+def totp_enrolment_start(*, user: User) -> TOTPDevice:
+    """The device being enrolled for `user`, new or the one shown before: its key goes
+    into the authenticator app (QR code) and nothing changes at sign-in until it is
+    confirmed with a code."""
+    if not two_factor_offered(user=user):
+        raise AccessDenied(_("Xác thực hai bước dành cho quản trị trung ương và cán bộ cấp tỉnh."))
+    if two_factor_enrolled(user=user):
+        raise DomainError(_("Tài khoản đã bật xác thực hai bước."))
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("pk").first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name=_TOTP_NAME, confirmed=False)
+    return device
+
+
+def _wrong_code() -> DomainError:
+    return DomainError(
+        _("Mã xác thực không đúng hoặc đã hết hạn: nhập mã 6 chữ số ứng dụng đang hiện.")
+    )
+
+
+def totp_enrolment_confirm(*, user: User, token: str) -> TOTPDevice:
+    """Confirm the device being enrolled with a code the app shows; from then on `user`
+    gives a code after the password. The code is checked before the transaction that
+    confirms (see `_token_valid`)."""
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("pk").first()
+    if device is None:
+        raise DomainError(_("Chưa có thiết bị nào đang đăng ký: hãy tải lại trang."))
+    if not _token_valid(device, token):
+        raise _wrong_code()
+    with transaction.atomic():
+        TOTPDevice.objects.filter(pk=device.pk).update(confirmed=True)
+        TOTPDevice.objects.filter(user=user, confirmed=False).delete()
+        device.refresh_from_db()
+        audit_record(
+            actor=user,
+            instance=device,
+            action=AuditEntry.Action.CREATE,
+            after={"confirmed": True},
+        )
+    return device
+
+
+def totp_verify(*, user: User, token: str) -> bool:
+    """Whether `token` is a valid code of one of `user`'s confirmed devices."""
+    return any(
+        _token_valid(device, token)
+        for device in TOTPDevice.objects.filter(user=user, confirmed=True).order_by("pk")
+    )
+
+
+def totp_disable(*, user: User, token: str) -> None:
+    """Turn two-factor sign-in off, proven with a current code (checked before the
+    transaction, see `_token_valid`). A lost phone: a central admin deletes the device
+    in the admin site."""
+    if not totp_verify(user=user, token=token):
+        raise _wrong_code()
+    with transaction.atomic():
+        for device in TOTPDevice.objects.filter(user=user):
+            audit_record(
+                actor=user,
+                instance=device,
+                action=AuditEntry.Action.DELETE,
+                before={"confirmed": device.confirmed},
+            )
+            device.delete()

@@ -9,18 +9,20 @@ app_name = "accounts"
 urlpatterns = [
     path(
         "dang-nhap/",
-        auth_views.LoginView.as_view(
+        views.SignInView.as_view(
             template_name="accounts/login.html",
             authentication_form=LoginForm,
             redirect_authenticated_user=True,
         ),
         name="login",
     ),
+    path("dang-nhap/ma-xac-thuc/", views.sign_in_code, name="login-code"),
+    path("xac-thuc-hai-buoc/", views.two_factor, name="two-factor"),
     # POST only (Django's LogoutView): a link or an image cannot sign anyone out.
     path("dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),
     path(
         "quen-mat-khau/",
-        auth_views.PasswordResetView.as_view(
+        views.PasswordResetRequestView.as_view(
             template_name="accounts/password_reset_form.html",
             email_template_name="accounts/password_reset_email.txt",
             subject_template_name="accounts/password_reset_subject.txt",

@@ -53,3 +53,18 @@ class ImportRejected(DomainError):
             % {"count": len(errors)}
         )
         self.errors = errors
+
+
+class TooManyAttempts(DomainError):
+    """Refused for a while after too many failed sign-ins or requests; `retry_after` is in
+    seconds, for the Retry-After header and the message."""
+
+    status_code = 429
+
+    def __init__(self, message: str, *, retry_after: int) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+class TimeLimitExceeded(DomainError):
+    """Background work ran past the time its kind may take (`services.job_time_limit`)."""

@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import signal
+import threading
+import time
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -17,7 +21,7 @@ from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .errors import DomainError, ImportRejected, RowError
+from .errors import DomainError, ImportRejected, RowError, TimeLimitExceeded
 from .models import AuditEntry, Job
 
 logger = logging.getLogger(__name__)
@@ -106,7 +110,9 @@ def job_create(*, kind: str, created_by: Any = None, total: int = 0) -> Job:
 
 
 def job_progress(*, job_id: int, done: int, total: int | None = None, message: str = "") -> None:
-    """Progress is written outside the task's own transaction so that the page can see it."""
+    """Progress is written outside the task's own transaction so that the page can see it.
+    Work under a `job_time_limit` that no timer can interrupt stops here once past it."""
+    _deadline_check()
     fields: dict[str, Any] = {"done": done, "status": Job.Status.RUNNING}
     if total is not None:
         fields["total"] = total
@@ -164,6 +170,54 @@ def job_failures(*, job_id: int) -> Iterator[JobRun]:
             job_id=job_id, message=_("Lỗi không mong đợi; lỗi đã được ghi lại cho quản trị viên.")
         )
         raise
+
+
+# (monotonic deadline, limit in seconds) of the work under `job_time_limit` in this context.
+_deadline: ContextVar[tuple[float, float] | None] = ContextVar("job_deadline", default=None)
+
+
+def _over_limit(seconds: float) -> TimeLimitExceeded:
+    shown = f"{seconds / 60:g} phút" if seconds >= 60 else f"{seconds:g} giây".replace(".", ",")
+    return TimeLimitExceeded(
+        _(
+            "Công việc chạy quá thời gian cho phép (%(limit)s) nên đã dừng; những gì nó "
+            "đang ghi đã được huỷ, không có gì được ghi dở. Hãy chia tệp thành nhiều tệp "
+            "nhỏ hơn rồi nhập lại."
+        )
+        % {"limit": shown}
+    )
+
+
+def _deadline_check() -> None:
+    if (deadline := _deadline.get()) is not None and time.monotonic() > deadline[0]:
+        raise _over_limit(deadline[1])
+
+
+@contextmanager
+def job_time_limit(*, seconds: float) -> Iterator[None]:
+    """Stop the work inside after `seconds` with `TimeLimitExceeded`, a `DomainError`
+    that `job_failures` records as the job's failure; the work's transaction rolls back
+    with it, so nothing is left half-written. In the worker's main thread (how
+    `db_worker` runs tasks) a timer interrupts the work wherever it is, a query or a
+    parse; in another thread (the worker under autoreload), where signals cannot be
+    delivered, the limit is checked at each `job_progress`."""
+    token = _deadline.set((time.monotonic() + seconds, seconds))
+    timed = threading.current_thread() is threading.main_thread() and hasattr(signal, "setitimer")
+    previous: Any = None
+    if timed:
+
+        def expire(signum: int, frame: object) -> None:
+            raise _over_limit(seconds)
+
+        previous = signal.signal(signal.SIGALRM, expire)
+        signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        if timed:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, previous)
+        _deadline.reset(token)
 
 
 def job_actor(*, job_id: int, actor_id: int) -> Any | None:

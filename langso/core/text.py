@@ -27,6 +27,15 @@ def _old_placement(match: re.Match[str]) -> str:
     return match.group(4) + match.group(6) + match.group(5)
 
 
+def without_diacritics(text: str) -> str:
+    """`text` without tone marks and vowel marks, "đ"/"Đ" as "d"/"D", its case kept:
+    "Điều tra hộ" → "Dieu tra ho". "Đ" is a letter of its own, not "D" with a
+    combining mark, so dropping the marks alone would not fold it."""
+    decomposed = unicodedata.normalize("NFD", text)
+    bare = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return unicodedata.normalize("NFC", bare.replace("đ", "d").replace("Đ", "D"))
+
+
 def normalize_name(text: str, *, fold_diacritics: bool = False) -> str:
     """A comparison key for a Vietnamese name: lower case, NFC, one tone placement, one
     apostrophe, one dash, single spaces. With `fold_diacritics`, also without diacritics and with
@@ -37,7 +46,6 @@ def normalize_name(text: str, *, fold_diacritics: bool = False) -> str:
     decomposed = _DASHES.sub(" - ", decomposed)
     decomposed = _SPACES.sub(" ", decomposed).casefold()
     if fold_diacritics:
-        decomposed = "".join(c for c in decomposed if not unicodedata.combining(c))
         # Searchers type "blao" for "B'Lao" as readily as "dan phuong" for "Đan Phượng".
-        decomposed = decomposed.replace("đ", "d").replace("'", "")
+        decomposed = without_diacritics(decomposed).replace("'", "")
     return unicodedata.normalize("NFC", decomposed)

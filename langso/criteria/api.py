@@ -5,15 +5,14 @@ indicator with its value, threshold, gap and where the figure comes from."""
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from decimal import Decimal
 from typing import Any, Literal
 
 from django.db.models import prefetch_related_objects
 from django.http import HttpRequest, HttpResponse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
@@ -21,6 +20,7 @@ from ninja.security import django_auth
 
 from langso.accounts.roles import Permission
 from langso.accounts.selectors import scope_unit
+from langso.core import exports
 from langso.core.errors import NotFound
 from langso.indicators.selectors import units_for_values
 from langso.places.models import AdminUnit, CommuneGroup, Level, Region
@@ -376,7 +376,10 @@ def _assessment(request: HttpRequest, assessment: Assessment | None) -> Assessme
         note=assessment.note,
         entered_by=assessment.entered_by.get_username(),
         entered_at=assessment.entered_at,
-        evidence=[request.build_absolute_uri(e.file.url) for e in assessment.evidence.all()],
+        evidence=[
+            request.build_absolute_uri(reverse("criteria:evidence", args=[e.pk]))
+            for e in assessment.evidence.all()
+        ],
     )
 
 
@@ -493,21 +496,17 @@ CSV_HEADER = [
 ]
 
 
-def _plain(number: Decimal | int | None) -> str:
+def _plain(number: Decimal | int | None) -> Decimal | None:
+    """A figure as the CSV writes it: at most 4 decimals, no trailing zeros."""
     if number is None:
-        return ""
-    return f"{Decimal(number).quantize(Decimal('0.0001')).normalize():f}"
+        return None
+    return Decimal(number).quantize(Decimal("0.0001")).normalize()
 
 
-def _csv(code: str, year: int, evaluations: Sequence[Evaluation]) -> HttpResponse:
-    """One row per unit and indicator (conditions with no criterion code); an empty
-    value is no data. UTF-8 with a BOM for Excel."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(CSV_HEADER)
+def _csv_rows(evaluations: Sequence[Evaluation]) -> Iterator[list[exports.Value]]:
     for evaluation in evaluations:
         criteria_set = evaluation.criteria_set
-        unit_columns = [
+        unit_columns: list[exports.Value] = [
             evaluation.unit.code,
             evaluation.unit.name,
             evaluation.unit.level,
@@ -525,34 +524,35 @@ def _csv(code: str, year: int, evaluations: Sequence[Evaluation]) -> HttpRespons
         rows += [("", r) for r in evaluation.conditions]
         for criterion_code, result in rows:
             indicator = result.indicator
-            writer.writerow(
-                [
-                    *unit_columns,
-                    criterion_code,
-                    indicator.code,
-                    indicator.name_vi,
-                    indicator.kind,
-                    result.status,
-                    _label(result.status),
-                    _plain(result.value),
-                    indicator.comparator,
-                    _plain(result.threshold),
-                    _plain(result.gap),
-                    "" if result.gap_units is None else result.gap_units,
-                    result.gap_noun,
-                    _plain(result.numerator),
-                    _plain(result.denominator),
-                    indicator.indicator,
-                    "" if result.definition_version is None else result.definition_version,
-                    result.assessment.verdict if result.assessment else "",
-                    evaluation.period,
-                    "1" if evaluation.frozen else "0",
-                    evaluation.computed_at.isoformat(timespec="seconds"),
-                ]
-            )
-    response = HttpResponse("\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{code}-{year}.csv"'
-    return response
+            yield [
+                *unit_columns,
+                criterion_code,
+                indicator.code,
+                indicator.name_vi,
+                indicator.kind,
+                result.status,
+                _label(result.status),
+                _plain(result.value),
+                indicator.comparator,
+                _plain(result.threshold),
+                _plain(result.gap),
+                result.gap_units,
+                result.gap_noun,
+                _plain(result.numerator),
+                _plain(result.denominator),
+                indicator.indicator,
+                result.definition_version,
+                result.assessment.verdict if result.assessment else "",
+                evaluation.period,
+                "1" if evaluation.frozen else "0",
+                evaluation.computed_at.isoformat(timespec="seconds"),
+            ]
+
+
+def _csv(code: str, year: int, evaluations: Sequence[Evaluation]) -> HttpResponse:
+    """One row per unit and indicator (conditions with no criterion code); an empty
+    value is no data."""
+    return exports.csv_response(f"{code}-{year}.csv", CSV_HEADER, _csv_rows(evaluations))
 
 
 @router.get(

@@ -49,7 +49,8 @@ from typing import IO, Any
 import yaml
 from django.utils.translation import gettext as _
 
-from langso.core.errors import ImportRejected, RowError
+from langso.core.errors import DomainError, ImportRejected, RowError
+from langso.places.imports import xlsx_check
 from langso.places.models import CommuneGroup, Level, Region
 
 from .models import Comparator, CompositeMeasure, FactStatus, Kind, VariesBy
@@ -250,6 +251,10 @@ XLSX_COLUMNS = {
 }
 # Threshold columns per region or group: "nguong_TDMNPB", "nguong_NHOM_1"…
 XLSX_THRESHOLD_PREFIX = "nguong_"
+# A set has some twenty criteria of a few indicators each: a hundred rows, a few hundred
+# for a province's own. Five thousand is far past any set and still read in a moment.
+XLSX_MAX_ROWS = 5000
+XLSX_MAX_BYTES = 5 * 1024 * 1024
 
 
 def catalogue_xlsx_read(file: IO[bytes] | bytes) -> Lined:
@@ -257,7 +262,11 @@ def catalogue_xlsx_read(file: IO[bytes] | bytes) -> Lined:
     row number the spreadsheet shows."""
     from openpyxl import load_workbook
 
-    data = file if isinstance(file, bytes) else file.read()
+    data = file if isinstance(file, bytes) else file.read(XLSX_MAX_BYTES + 1)
+    if len(data) > XLSX_MAX_BYTES:
+        raise DomainError(_("Tệp lớn hơn 5 MB."))
+    # Refused before openpyxl reads it when it would unpack to far more than a set.
+    xlsx_check(data, max_rows=XLSX_MAX_ROWS)
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds on a bad file

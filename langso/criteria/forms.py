@@ -14,11 +14,11 @@ from django.utils.translation import gettext_lazy as _
 from langso.core.evidence import EvidenceField
 from langso.places.models import AdminUnit, CommuneGroup, Region
 
-from .catalogue import ALL_UNITS
+from .catalogue import ALL_UNITS, XLSX_MAX_BYTES
 from .models import CriterionIndicator, Verdict
 
 CATALOGUE_TYPES = (".yaml", ".yml", ".xlsx")
-CATALOGUE_MAX_BYTES = 5 * 1024 * 1024
+CATALOGUE_MAX_BYTES = XLSX_MAX_BYTES
 
 
 class SetYamlForm(forms.Form):

@@ -13,6 +13,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from langso.core.files import RandomName
 from langso.places.models import AdminUnit, CommuneGroup, Level, Region
 
 
@@ -246,17 +247,19 @@ class Assessment(models.Model):
 
 
 def assessment_evidence_path(instance: AssessmentEvidence, filename: str) -> str:
-    assessment = instance.assessment
-    return f"criteria/{assessment.year}/{assessment.set_code}/{assessment.unit_id}/{filename}"
+    # Named by migration 0001; files are now stored under random names (RandomName).
+    return RandomName("evidence/criteria")(instance, filename)
 
 
 class AssessmentEvidence(models.Model):
     assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="evidence")
-    file = models.FileField(upload_to=assessment_evidence_path, max_length=300)
+    file = models.FileField(upload_to=RandomName("evidence/criteria"), max_length=300)
+    # The name the officer's file had: shown and given back on download.
+    name = models.CharField(max_length=255, blank=True)
     uploaded_at = models.DateTimeField(default=timezone.now)
 
     def __str__(self) -> str:
-        return str(self.file.name)
+        return self.name
 
 
 class CommuneClassification(models.Model):

@@ -20,12 +20,18 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from langso.core.errors import DomainError, NotFound
-from langso.indicators.selectors import IndicatorValues, indicators_values, period_parse
+from langso.indicators.selectors import (
+    IndicatorValues,
+    indicators_values,
+    period_parse,
+    units_for_values,
+)
 from langso.places.models import AdminUnit, Level, UnitLineage
 
 from .catalogue import ALL_UNITS, SELF
 from .models import (
     Assessment,
+    AssessmentEvidence,
     CommuneClassification,
     Comparator,
     CompositeMeasure,
@@ -941,3 +947,17 @@ def assessments_for(*, set_code: str, unit: AdminUnit, year: int) -> Mapping[str
             set_code=set_code, unit=unit, year=year
         ).prefetch_related("evidence")
     }
+
+
+def assessment_evidence_get_for_user(*, user: Any, pk: int) -> AssessmentEvidence:
+    """An evidence file of an assessment of a unit the user may read; one outside their
+    scope is not found, as one that does not exist."""
+    missing = NotFound(_("Không tìm thấy tệp minh chứng này."))
+    evidence = AssessmentEvidence.objects.select_related("assessment__unit").filter(pk=pk).first()
+    if evidence is None:
+        raise missing
+    try:
+        units_for_values(user=user, unit=evidence.assessment.unit, level=None)
+    except NotFound:
+        raise missing from None
+    return evidence

@@ -4,7 +4,6 @@ keys a set varies by, and the XLSX template of the import."""
 
 from __future__ import annotations
 
-import io
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -17,6 +16,7 @@ from django.utils.translation import gettext_lazy
 
 from langso.accounts.roles import Permission
 from langso.accounts.selectors import AnyUser, current_unit_get, scope_unit, scoped_units
+from langso.core import exports
 from langso.core.errors import NotFound
 from langso.places.models import AdminUnit, CommuneGroup, Level, Region
 
@@ -445,7 +445,7 @@ _TEMPLATE_SET_ROWS = (
 )
 # Columns of the indicator sheet besides XLSX_COLUMNS: keys the reader passes through.
 _TEMPLATE_EXTRA_COLUMNS = ("status", "threshold_status", "provincial", "source")
-_TEMPLATE_EXAMPLE = {
+_TEMPLATE_EXAMPLE: dict[str, exports.Value] = {
     "tieu_chi": "1",
     "ten_tieu_chi": "Hạ tầng số",
     "ma": "1.1",
@@ -461,28 +461,13 @@ _TEMPLATE_EXAMPLE = {
 def catalogue_xlsx_template() -> bytes:
     """An XLSX to fill in: the set's keys with an example, the indicator columns with
     one example row, and a sheet of guidance; the import reads the first two."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
-    book = Workbook()
-    sheet = book.worksheets[0]
-    sheet.title = XLSX_SET_SHEET
-    for key, example, note in _TEMPLATE_SET_ROWS:
-        sheet.append([key, example, str(note)])
-        sheet.cell(row=sheet.max_row, column=1).font = Font(bold=True)
-    rows = book.create_sheet(XLSX_ROWS_SHEET)
     keys = [*Region.values, *CommuneGroup.values]
     header = [
         *XLSX_COLUMNS,
         *(f"{XLSX_THRESHOLD_PREFIX}{k}" for k in keys),
         *_TEMPLATE_EXTRA_COLUMNS,
     ]
-    rows.append(header)
-    for cell in rows[1]:
-        cell.font = Font(bold=True)
-    rows.append([_TEMPLATE_EXAMPLE.get(column, "") for column in header])
-    guide = book.create_sheet("huong_dan")
-    for line in (
+    guide = (
         _("Trang “%(sheet)s”: mỗi dòng một khoá của bộ tiêu chí (cột A) và giá trị (cột B).")
         % {"sheet": XLSX_SET_SHEET},
         _(
@@ -498,8 +483,19 @@ def catalogue_xlsx_template() -> bytes:
         ),
         _("Ghi mã chỉ tiêu (1.1, 1.10) dạng văn bản để bảng tính không đổi thành số."),
         _("Tệp có một dòng lỗi thì cả tệp bị từ chối; trang nhập liệt kê mọi dòng lỗi."),
-    ):
-        guide.append([str(line)])
-    output = io.BytesIO()
-    book.save(output)
-    return output.getvalue()
+    )
+    return exports.xlsx_bytes(
+        exports.Sheet(
+            title=XLSX_SET_SHEET,
+            rows=[
+                [exports.Heading(key), example, str(note)]
+                for key, example, note in _TEMPLATE_SET_ROWS
+            ],
+        ),
+        exports.Sheet(
+            title=XLSX_ROWS_SHEET,
+            header=header,
+            rows=[[_TEMPLATE_EXAMPLE.get(column, "") for column in header]],
+        ),
+        exports.Sheet(title="huong_dan", rows=[[str(line)] for line in guide]),
+    )

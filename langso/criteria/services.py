@@ -470,7 +470,9 @@ def assessment_record(
     assessment.entered_by = actor
     assessment.save()
     for upload in evidence:
-        AssessmentEvidence.objects.create(assessment=assessment, file=upload)
+        AssessmentEvidence.objects.create(
+            assessment=assessment, file=upload, name=Path(upload.name or "").name[:255]
+        )
     audit_record(
         actor=actor,
         instance=assessment,

@@ -16,6 +16,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
         name="assess",
     ),
     path("don-vi/<str:code>/phan-loai/", catalogue.classification_edit, name="classify"),
+    path("minh-chung/<int:pk>/", catalogue.assessment_evidence_download, name="evidence"),
     path("tinh/<str:code>/", evaluation.province_matrix, name="matrix"),
     path("thon/<str:code>/", evaluation.village_checklist, name="village"),
 ]

@@ -4,9 +4,7 @@ in one call), in JSON or CSV, each with its provenance."""
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 from decimal import Decimal
 from typing import Any, Literal
 from urllib.parse import urlencode
@@ -18,6 +16,7 @@ from ninja.security import django_auth
 
 from langso.accounts.roles import Permission
 from langso.accounts.selectors import scope_unit
+from langso.core import exports
 from langso.places.models import AdminUnit
 from langso.places.selectors import unit_get
 
@@ -146,31 +145,26 @@ CSV_HEADER = [
 
 
 def _csv(result: selectors.IndicatorValues) -> HttpResponse:
-    """One row per unit; an empty value is no data. UTF-8 with a BOM for Excel."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(CSV_HEADER)
-    for value in result.values:
-        writer.writerow(
-            [
-                value.unit.code,
-                value.unit.name,
-                value.unit.level,
-                result.definition.code,
-                result.definition.version,
-                result.period.code,
-                _plain(value.numerator),
-                _plain(value.denominator),
-                _plain(value.value),
-                "" if value.reports is None else value.reports,
-                "1" if result.frozen else "0",
-                result.computed_at.isoformat(timespec="seconds"),
-            ]
-        )
-    response = HttpResponse("\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8")
+    """One row per unit; an empty value is no data."""
+    rows = (
+        [
+            value.unit.code,
+            value.unit.name,
+            value.unit.level,
+            result.definition.code,
+            result.definition.version,
+            result.period.code,
+            _plain(value.numerator),
+            _plain(value.denominator),
+            _plain(value.value),
+            value.reports,
+            "1" if result.frozen else "0",
+            result.computed_at.isoformat(timespec="seconds"),
+        ]
+        for value in result.values
+    )
     name = f"{result.definition.code}-{result.period.code}.csv"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    return exports.csv_response(name, CSV_HEADER, rows)
 
 
 def _provenance(
@@ -192,14 +186,18 @@ def _provenance(
         "entered_by": entry.entered_by.get_username(),
         "entered_at": entry.entered_at,
         "note": entry.note,
-        "evidence": [request.build_absolute_uri(e.file.url) for e in entry.evidence.all()],
+        "evidence": [
+            request.build_absolute_uri(reverse("indicators:evidence", args=[e.pk]))
+            for e in entry.evidence.all()
+        ],
     }
 
 
-def _plain(number: Decimal | None) -> str:
+def _plain(number: Decimal | None) -> Decimal | None:
+    """A figure as the CSV writes it: at most 4 decimals, no trailing zeros."""
     if number is None:
-        return ""
-    return f"{number.quantize(Decimal('0.0001')).normalize():f}"
+        return None
+    return number.quantize(Decimal("0.0001")).normalize()
 
 
 @router.get(

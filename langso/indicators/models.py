@@ -12,6 +12,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from langso.core.files import RandomName
 from langso.places.models import AdminUnit
 
 
@@ -208,7 +209,8 @@ class ReportedEvidence(models.Model):
     """A file that backs a reported value: a minute, a report, a photo."""
 
     reported = models.ForeignKey(ReportedValue, on_delete=models.CASCADE, related_name="evidence")
-    file = models.FileField(upload_to="indicators/evidence/%Y/%m/")
+    file = models.FileField(upload_to=RandomName("evidence/indicators"), max_length=300)
+    # The name the officer's file had: shown and given back on download.
     name = models.CharField(max_length=255)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"

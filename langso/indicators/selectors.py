@@ -32,6 +32,7 @@ from .models import (
     IndicatorUnit,
     Period,
     PeriodKind,
+    ReportedEvidence,
     ReportedValue,
     Source,
 )
@@ -549,6 +550,20 @@ def reported_entries(
         .prefetch_related("evidence")
     )
     return {entry.unit_id: entry for entry in entries}
+
+
+def reported_evidence_get_for_user(*, user: Any, pk: int) -> ReportedEvidence:
+    """An evidence file of a value reported for a unit the user may read; one outside
+    their scope is not found, as one that does not exist."""
+    missing = NotFound(_("Không tìm thấy tệp minh chứng này."))
+    evidence = ReportedEvidence.objects.select_related("reported__unit").filter(pk=pk).first()
+    if evidence is None:
+        raise missing
+    try:
+        units_for_values(user=user, unit=evidence.reported.unit, level=None)
+    except NotFound:
+        raise missing from None
+    return evidence
 
 
 def reported_value_get(*, code: str, unit: AdminUnit, period: Period) -> ReportedValue | None:

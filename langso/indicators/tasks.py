@@ -6,17 +6,31 @@ from __future__ import annotations
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
+from pathlib import Path
 
+from django.core.files import File
 from django.db import connections
 from django.utils.translation import gettext as _
 from django_tasks import task
 
 from langso.core.db import capabilities
-from langso.core.services import job_actor, job_failures, job_progress, job_succeed
+from langso.core.services import (
+    job_actor,
+    job_failures,
+    job_progress,
+    job_succeed,
+    job_time_limit,
+)
 
 from .services.activity import activity_counts_rebuild
 from .services.aggregates import Progress, household_aggregates_rebuild
 from .services.periods import period_close
+from .services.reported import reported_values_import
+
+# A file of reported values holds one row per unit of a level: at most the country's
+# 3,321 communes, or a province's villages. It is read and written in seconds; five
+# minutes is far past any real file, and frees the worker from one that would never end.
+REPORTED_IMPORT_TIME_LIMIT = 5 * 60
 
 
 @contextmanager
@@ -70,4 +84,38 @@ def period_close_task(*, job_id: int, actor_id: int, code: str) -> dict[str, str
         return {}
     result = {"period": period.code}
     job_succeed(job_id=job_id, result=result, message=_("Đã chốt kỳ %(period)s.") % result)
+    return result
+
+
+@task()
+def reported_values_import_task(
+    *, job_id: int, actor_id: int, code: str, period: str, path: str
+) -> dict[str, int | str]:
+    """Import the stored file of a reported indicator's values for `actor_id`. A refused
+    file fails the job with every bad row; the file is deleted either way."""
+    stored = Path(path)
+    try:
+        actor = job_actor(job_id=job_id, actor_id=actor_id)
+        if actor is None:
+            return {}
+        with (
+            job_failures(job_id=job_id) as run,
+            job_time_limit(seconds=REPORTED_IMPORT_TIME_LIMIT),
+            stored.open("rb") as handle,
+        ):
+            job_progress(job_id=job_id, done=0, message=_("Đang đọc tệp…"))
+            count = reported_values_import(
+                actor=actor, code=code, period=period, file=File(handle, name=stored.name)
+            )
+    finally:
+        stored.unlink(missing_ok=True)
+    if run.failed:
+        return {}
+    result: dict[str, int | str] = {"stored": count, "period": period}
+    job_succeed(
+        job_id=job_id,
+        result=result,
+        message=_("Đã nhập %(count)s giá trị cho kỳ %(period)s.")
+        % {"count": count, "period": period},
+    )
     return result

@@ -14,6 +14,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
         views.reported_value_enter,
         name="reported-enter",
     ),
+    path("minh-chung/<int:pk>/", views.reported_evidence_download, name="evidence"),
     path("<slug:code>/", views.indicator_detail, name="detail"),
     path("<slug:code>/nhap-tep/", views.reported_import, name="reported-import"),
 ]

@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -17,8 +17,11 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from langso.accounts.roles import Permission
 from langso.accounts.selectors import is_nationwide, user_has_unit_permission
-from langso.core.errors import AccessDenied, DomainError, ImportRejected, NotFound, RowError
+from langso.core.errors import AccessDenied, DomainError, NotFound
+from langso.core.files import file_response
 from langso.core.services import job_create
+from langso.core.uploads import upload_size_limit
+from langso.places.imports import MAX_FILE_BYTES, upload_store
 from langso.places.models import AdminUnit
 from langso.places.selectors import unit_get
 
@@ -28,8 +31,12 @@ from .forms import DefinitionForm, PeriodCloseForm, ReportedImportForm, Reported
 from .models import Period, Source
 from .services.definitions import indicator_definition_save
 from .services.periods import period_close_check
-from .services.reported import reported_value_set, reported_values_import
-from .tasks import household_aggregates_rebuild_task, period_close_task
+from .services.reported import reported_value_set
+from .tasks import (
+    household_aggregates_rebuild_task,
+    period_close_task,
+    reported_values_import_task,
+)
 
 # The trend chart's drawing box, in SVG units.
 CHART_WIDTH, CHART_HEIGHT = 120, 32
@@ -249,6 +256,7 @@ def period_close_view(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@upload_size_limit(MAX_FILE_BYTES)
 def reported_import(request: HttpRequest, code: str) -> HttpResponse:
     try:
         definition = selectors.indicator_get(code=code)
@@ -257,31 +265,20 @@ def reported_import(request: HttpRequest, code: str) -> HttpResponse:
     if definition.source != Source.REPORTED:
         raise Http404
     form = ReportedImportForm(request.POST or None, request.FILES or None)
-    errors: list[RowError] = []
     if request.method == "POST" and form.is_valid():
-        try:
-            stored = reported_values_import(
-                actor=request.user,
-                code=code,
-                period=form.cleaned_data["period"],
-                file=form.cleaned_data["file"],
-            )
-        except ImportRejected as exc:
-            form.add_error(None, exc.message)
-            errors = exc.errors
-        except DomainError as exc:
-            form.add_error(None, exc.message)
-        else:
-            messages.success(
-                request,
-                _("Đã nhập %(count)s giá trị cho kỳ %(period)s.")
-                % {"count": stored, "period": form.cleaned_data["period"]},
-            )
-            return redirect("indicators:detail", code=code)
+        path = upload_store(form.cleaned_data["file"], prefix="chi-so")
+        job = job_create(kind="indicators.reported_import", created_by=request.user)
+        arguments = {
+            "job_id": job.pk,
+            "actor_id": request.user.pk,
+            "code": code,
+            "period": form.cleaned_data["period"],
+            "path": str(path),
+        }
+        transaction.on_commit(lambda: reported_values_import_task.enqueue(**arguments))
+        return redirect("core:job-detail", job.pk)
     return render(
-        request,
-        "indicators/reported_import.html",
-        {"definition": definition, "form": form, "errors": errors},
+        request, "indicators/reported_import.html", {"definition": definition, "form": form}
     )
 
 
@@ -295,3 +292,14 @@ def aggregates_rebuild(request: HttpRequest) -> HttpResponse:
     job = job_create(kind="indicators.household_aggregates_rebuild", created_by=request.user)
     transaction.on_commit(lambda: household_aggregates_rebuild_task.enqueue(job_id=job.pk))
     return redirect("core:job-detail", job.pk)
+
+
+@login_required
+@require_GET
+def reported_evidence_download(request: HttpRequest, pk: int) -> HttpResponseBase:
+    """An evidence file, to whoever may read the unit's values."""
+    try:
+        evidence = selectors.reported_evidence_get_for_user(user=request.user, pk=pk)
+    except NotFound as exc:
+        raise Http404(exc.message) from exc
+    return file_response(evidence.file, name=evidence.name)

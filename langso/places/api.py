@@ -4,17 +4,23 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Annotated
+from typing import Annotated, Any
 
+from django.db import transaction
 from django.http import HttpRequest
 from ninja import Field, File, Query, Router, Schema, Status, UploadedFile
+from ninja.decorators import decorate_view
 from ninja.security import django_auth
 
-from langso.core.errors import DomainError, ImportRejected
+from langso.core.api import JobOut
+from langso.core.errors import DomainError
+from langso.core.services import job_create
+from langso.core.uploads import upload_size_limit
 
 from . import selectors, services
-from .imports import read_table
+from .imports import MAX_FILE_BYTES, upload_check, upload_store
 from .models import AdminUnit, Level, UnitLineage
+from .tasks import village_import_rows_task
 
 router = Router(tags=["units"])
 
@@ -159,36 +165,12 @@ class VillagePatch(Schema):
     lon: float | None = None
 
 
-class RowErrorOut(Schema):
-    row: int
-    column: str
-    reason: str
-
-
-class ImportRejectedOut(Schema):
-    detail: str
-    errors: list[RowErrorOut]
-
-
-class VillageImportOut(Schema):
-    created: int
-    updated: int
-    unchanged: int
-
-
 class CommuneGroupIn(Schema):
     group: str = Field(description="NHOM_1, NHOM_2, NHOM_3, hoặc rỗng để bỏ xếp nhóm")
 
 
 def _current_unit(code: str) -> AdminUnit:
     return selectors.unit_get(code=code)
-
-
-def _rejected(exc: ImportRejected) -> ImportRejectedOut:
-    return ImportRejectedOut(
-        detail=exc.message,
-        errors=[RowErrorOut(row=e.row, column=e.column, reason=e.reason) for e in exc.errors],
-    )
 
 
 @router.post(
@@ -235,26 +217,27 @@ def village_update(request: HttpRequest, code: str, payload: VillagePatch) -> Un
 @router.post(
     "/communes/{code}/villages/import",
     auth=django_auth,
-    response={200: VillageImportOut, 400: ImportRejectedOut},
-    summary="Nhập thôn của xã từ tệp CSV/XLSX",
+    response={202: JobOut},
+    summary="Nhập thôn của xã từ tệp CSV/XLSX (công việc nền)",
 )
-def village_import(
-    request: HttpRequest, code: str, file: File[UploadedFile]
-) -> VillageImportOut | Status[ImportRejectedOut]:
-    """Columns “Mã thôn”, “Tên thôn”, “Loại”, optional “Vĩ độ”, “Kinh độ”. A file with any
-    bad row is refused whole (400, every error listed) and nothing is written."""
+@decorate_view(upload_size_limit(MAX_FILE_BYTES, json=True))
+def village_import(request: HttpRequest, code: str, file: File[UploadedFile]) -> Status[JobOut]:
+    """Columns “Mã thôn”, “Tên thôn”, “Loại”, optional “Vĩ độ”, “Kinh độ”. The file is
+    imported by a background job: 202 with the job, whose `url` tells how it went. A
+    file with any bad row fails the job with every error listed, and nothing is written."""
     commune = _current_unit(code)
     services.village_manage_check(actor=request.user, commune=commune)
-    try:
-        rows = read_table(
-            file, columns=services.VILLAGE_COLUMNS, optional=services.VILLAGE_OPTIONAL_COLUMNS
-        )
-        report = services.village_import_rows(actor=request.user, commune=commune, rows=rows)
-    except ImportRejected as exc:
-        return Status(400, _rejected(exc))
-    return VillageImportOut(
-        created=report.created, updated=report.updated, unchanged=report.unchanged
-    )
+    upload_check(file)
+    path = upload_store(file, prefix="thon")
+    job = job_create(kind="places.village_import", created_by=request.user)
+    arguments: dict[str, Any] = {
+        "job_id": job.pk,
+        "actor_id": request.user.pk,
+        "commune_id": commune.pk,
+        "path": str(path),
+    }
+    transaction.on_commit(lambda: village_import_rows_task.enqueue(**arguments))
+    return Status(202, JobOut.from_job(job))
 
 
 @router.put("/communes/{code}/group", auth=django_auth, response=UnitOut, summary="Xếp nhóm xã")

@@ -5,8 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
+from langso.core.errors import DomainError
+
+from .boundary_files import boundary_file_check
+from .imports import upload_check
 from .models import CommuneGroup, Kind, Level
 from .services import (
     BOUNDARY_EXTENSIONS,
@@ -60,7 +65,19 @@ class VillageEditForm(_VillageFieldsForm):
 
 
 class UploadForm(forms.Form):
-    file = forms.FileField(label=_("Tệp CSV hoặc XLSX"))
+    file = forms.FileField(
+        label=_("Tệp CSV hoặc XLSX"),
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.txt,.xlsx"}),
+    )
+
+    def clean_file(self) -> UploadedFile[bytes]:
+        upload: UploadedFile[bytes] = self.cleaned_data["file"]
+        # Refused by its declared size and name, before a byte of it is stored or read.
+        try:
+            upload_check(upload)
+        except DomainError as exc:
+            raise forms.ValidationError(exc.message) from exc
+        return upload
 
 
 class CommuneGroupForm(forms.Form):
@@ -99,4 +116,10 @@ class BoundaryImportForm(forms.Form):
                 _("Tệp lớn hơn %(limit)s MB.")
                 % {"limit": MAX_BOUNDARY_UPLOAD_BYTES // (1024 * 1024)}
             )
+        head = upload.read(100)
+        upload.seek(0)
+        try:
+            boundary_file_check(name=str(upload.name), head=head)
+        except DomainError as exc:
+            raise forms.ValidationError(exc.message) from exc
         return upload

@@ -6,17 +6,14 @@ from __future__ import annotations
 import hashlib
 import math
 import re
-import tempfile
 import unicodedata
-import zipfile
-from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Any, Protocol
 
-from django.contrib.gis.gdal import DataSource, GDALException, OGRGeometry
+from django.contrib.gis.gdal import GDALException, OGRGeometry
 from django.contrib.gis.geos import GEOSGeometry, MultiPolygon, Point
 from django.db import IntegrityError, transaction
 from django.db.models import F, Model, Q
@@ -28,6 +25,8 @@ from langso.core.models import AuditEntry
 from langso.core.services import audit_record, job_progress, model_snapshot
 from langso.core.text import normalize_name
 
+from .boundary_files import BOUNDARY_EXTENSIONS as BOUNDARY_EXTENSIONS
+from .boundary_files import boundary_geometry, boundary_source
 from .models import KINDS_BY_LEVEL, AdminUnit, CommuneGroup, Kind, Level, UnitLineage, UnitSource
 from .selectors import today
 from .unit_sources import SourceData, SourceUnit, UnitKey
@@ -806,11 +805,16 @@ def commune_group_set(*, actor: Actor, commune: AdminUnit, group: str) -> AdminU
 # ---------------------------------------------------------------------------------------
 # Boundaries from GeoJSON, zipped Shapefile or GeoPackage, read through GDAL.
 
-BOUNDARY_EXTENSIONS = (".geojson", ".json", ".zip", ".gpkg")
-# An unzipped Shapefile larger than this is not a province's boundaries.
-_MAX_UNZIPPED_BYTES = 500 * 1024 * 1024
 # Official codes have a fixed width; a file that stored them as numbers lost the zeros.
 _CODE_WIDTH: dict[str, int] = {Level.PROVINCE: 2, Level.DISTRICT: 3, Level.COMMUNE: 5}
+# What a unit's code looks like, with an example for the message. A value of another
+# shape is never echoed: it is no code, and may be anything the file holds.
+_CODE_SHAPE: dict[str, tuple[re.Pattern[str], str]] = {
+    Level.PROVINCE: (re.compile(r"\d{2}"), "37"),
+    Level.DISTRICT: (re.compile(r"\d{3}"), "367"),
+    Level.COMMUNE: (re.compile(r"\d{5}"), "37001"),
+    Level.VILLAGE: (re.compile(r"\d{5}-[0-9A-Za-z-]{1,10}"), "37001-01"),
+}
 _PROGRESS_EVERY = 50
 
 
@@ -829,47 +833,6 @@ class _BoundaryFeature:
     geometry: MultiPolygon | None
 
 
-@contextmanager
-def _vector_path(path: Path) -> Iterator[Path]:
-    """The file GDAL should open: the path itself, or the .shp inside a .zip."""
-    if path.suffix.lower() != ".zip":
-        yield path
-        return
-    with tempfile.TemporaryDirectory(prefix="langso-boundaries-") as tmp:
-        try:
-            with zipfile.ZipFile(path) as archive:
-                members = [
-                    m
-                    for m in archive.infolist()
-                    if not m.is_dir()
-                    and "__MACOSX" not in PurePosixPath(m.filename).parts
-                    and not PurePosixPath(m.filename).name.startswith("._")
-                ]
-                if sum(m.file_size for m in members) > _MAX_UNZIPPED_BYTES:
-                    raise DomainError(_("Tệp nén quá lớn khi giải nén."))
-                for member in members:
-                    name = PurePosixPath(member.filename)
-                    if name.is_absolute() or ".." in name.parts:
-                        raise DomainError(_("Tệp nén chứa đường dẫn không an toàn."))
-                    archive.extract(member, tmp)
-        except zipfile.BadZipFile as exc:
-            raise DomainError(_("Không đọc được tệp .zip.")) from exc
-        shapefiles = sorted(p for p in Path(tmp).rglob("*") if p.suffix.lower() == ".shp")
-        if len(shapefiles) != 1:
-            raise DomainError(
-                _("Tệp .zip phải chứa đúng một Shapefile (.shp); tệp này có %(count)s.")
-                % {"count": len(shapefiles)}
-            )
-        shp = shapefiles[0]
-        present = {p.suffix.lower() for p in shp.parent.iterdir() if p.stem == shp.stem}
-        missing = [ext for ext in (".shx", ".dbf", ".prj") if ext not in present]
-        if missing:
-            raise DomainError(
-                _("Shapefile thiếu tệp: %(missing)s.") % {"missing": ", ".join(missing)}
-            )
-        yield shp
-
-
 def _feature_code(value: Any, level: str) -> str:
     if value is None:
         return ""
@@ -882,42 +845,12 @@ def _feature_code(value: Any, level: str) -> str:
     return code
 
 
-def _feature_geometry(geom: OGRGeometry) -> tuple[MultiPolygon | None, str | None]:
-    """The feature's geometry in EPSG:4326 as a MultiPolygon, or why it cannot be."""
-    try:
-        if geom.is_3d:
-            geom.set_3d(False)
-        if geom.is_measured:
-            geom.set_measured(False)
-        geom.transform(4326)
-        shape = GEOSGeometry(geom.wkb, srid=4326)
-    except (GDALException, ValueError) as exc:
-        return None, _("Không đổi được hình học sang EPSG:4326: %(error)s") % {"error": exc}
-    if shape.empty:
-        return None, _("Hình học rỗng.")
-    if shape.geom_type == "Polygon":
-        shape = MultiPolygon(shape, srid=4326)
-    if not isinstance(shape, MultiPolygon):
-        return None, _("Hình học phải là vùng (Polygon/MultiPolygon), không phải %(type)s.") % {
-            "type": shape.geom_type
-        }
-    if not shape.valid:
-        return None, _("Hình học không hợp lệ: %(reason)s.") % {"reason": shape.valid_reason}
-    return shape, None
-
-
 def _read_boundaries(
     path: Path, *, level: str, code_field: str, job_id: int | None
 ) -> tuple[list[_BoundaryFeature], list[RowError]]:
     features: list[_BoundaryFeature] = []
     errors: list[RowError] = []
-    with _vector_path(path) as vector:
-        try:
-            source = DataSource(str(vector))
-        except GDALException as exc:
-            raise DomainError(
-                _("Không đọc được tệp ranh giới (GeoJSON, Shapefile nén .zip, GeoPackage).")
-            ) from exc
+    with boundary_source(path) as source:
         if len(source) == 0:
             raise DomainError(_("Tệp không có lớp dữ liệu nào."))
         layer = source[0]
@@ -935,8 +868,19 @@ def _read_boundaries(
         seen: dict[str, int] = {}
         for number, feature in enumerate(layer, start=1):
             code = _feature_code(feature.get(field), level)
+            shape_of_code, example = _CODE_SHAPE[level]
             if not code:
                 errors.append(RowError(number, code_field, _("Thiếu mã.")))
+            elif not shape_of_code.fullmatch(code):
+                code = ""
+                errors.append(
+                    RowError(
+                        number,
+                        code_field,
+                        _("Giá trị không phải mã %(level)s (mã %(level)s có dạng %(example)s).")
+                        % {"level": str(Level(level).label).lower(), "example": example},
+                    )
+                )
             elif code in seen:
                 errors.append(
                     RowError(
@@ -956,7 +900,7 @@ def _read_boundaries(
                 errors.append(RowError(number, "geometry", _("Không có hình học.")))
                 shape = None
             else:
-                shape, reason = _feature_geometry(geom)
+                shape, reason = boundary_geometry(geom)
                 if reason:
                     errors.append(RowError(number, "geometry", reason))
             features.append(_BoundaryFeature(number=number, code=code, geometry=shape))
@@ -982,8 +926,9 @@ def boundaries_import(
     job_id: int | None = None,
 ) -> BoundaryImportReport:
     """Set the boundaries of current units of `level` from a GeoJSON, zipped Shapefile or
-    GeoPackage file (first layer), matching each feature by its `code_field` attribute
-    (for villages, the full code "<commune>-<village>"). Geometries are transformed to
+    GeoPackage file (first layer; opened only as its extension says, `boundary_source`),
+    matching each feature by its `code_field` attribute (for villages, the full code
+    "<commune>-<village>"). Geometries are transformed to
     EPSG:4326 and polygons made multipolygons. Every feature is checked first: a missing,
     repeated or unknown code or a bad geometry refuses the whole file, listing features by
     number from 1. The actor needs "import_boundaries" on every unit matched. A unit's

@@ -9,7 +9,11 @@ parent=commune.
 from __future__ import annotations
 
 import datetime as dt
+import io
+import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import IO
 
 from langso.places.models import LEGACY_VALID_TO, MERGER_2025, AdminUnit, Kind, Level
 
@@ -133,3 +137,20 @@ def make_unit_tree(
             for v in range(1, villages_per_commune + 1)
         ]
     return tree
+
+
+def xlsx_with_member(source: bytes, name: str, write: Callable[[IO[bytes]], None]) -> bytes:
+    """A copy of the workbook `source` whose member `name` (a sheet's XML, the shared
+    texts) is what `write` streams, packed at the highest level: how the tests of every
+    XLSX reader build files that unpack to far more than they weigh."""
+    out = io.BytesIO()
+    with (
+        zipfile.ZipFile(io.BytesIO(source)) as original,
+        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as copy,
+    ):
+        for info in original.infolist():
+            if info.filename != name:
+                copy.writestr(info.filename, original.read(info))
+        with copy.open(name, "w") as member:
+            write(member)
+    return out.getvalue()

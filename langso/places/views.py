@@ -3,14 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
-from uuid import uuid4
+from typing import Any
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -18,8 +15,10 @@ from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from langso.core.errors import AccessDenied, DomainError, ImportRejected, NotFound
+from langso.core import exports
+from langso.core.errors import AccessDenied, DomainError, NotFound
 from langso.core.services import job_create
+from langso.core.uploads import upload_size_limit
 
 from . import selectors, services
 from .forms import (
@@ -29,9 +28,9 @@ from .forms import (
     VillageCreateForm,
     VillageEditForm,
 )
-from .imports import read_table, template_xlsx
+from .imports import MAX_FILE_BYTES, template_xlsx, upload_store
 from .models import AdminUnit, Kind, Level
-from .tasks import boundaries_import_task
+from .tasks import boundaries_import_task, village_import_rows_task
 
 _SEARCH_LIMIT = 50
 
@@ -196,43 +195,24 @@ def village_edit(request: HttpRequest, code: str) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@upload_size_limit(MAX_FILE_BYTES)
 def village_import(request: HttpRequest, code: str) -> HttpResponse:
-    """Upload a CSV/XLSX of villages; a refused file lists every bad row."""
+    """Upload a CSV/XLSX of villages; a background job imports it and its page shows how
+    it went, with every bad row of a refused file."""
     commune = _managed_commune(request, code)
     form = UploadForm(request.POST or None, request.FILES or None)
-    context: dict[str, object] = {
-        "form": form,
-        "commune": commune,
-        "columns": services.VILLAGE_COLUMNS.values(),
-    }
     if request.method == "POST" and form.is_valid():
-        try:
-            rows = read_table(
-                form.cleaned_data["file"],
-                columns=services.VILLAGE_COLUMNS,
-                optional=services.VILLAGE_OPTIONAL_COLUMNS,
-            )
-            report = services.village_import_rows(actor=request.user, commune=commune, rows=rows)
-        except ImportRejected as exc:
-            context |= {"rejected": exc}
-        except AccessDenied as exc:
-            raise PermissionDenied from exc
-        except DomainError as exc:
-            form.add_error("file", exc.message)
-        else:
-            messages.success(
-                request,
-                _(
-                    "Đã nhập tệp: %(created)s thôn mới, %(updated)s thôn cập nhật, "
-                    "%(unchanged)s thôn không đổi."
-                )
-                % {
-                    "created": report.created,
-                    "updated": report.updated,
-                    "unchanged": report.unchanged,
-                },
-            )
-            return redirect("places:unit-detail", commune.code)
+        path = upload_store(form.cleaned_data["file"], prefix="thon")
+        job = job_create(kind="places.village_import", created_by=request.user)
+        arguments: dict[str, Any] = {
+            "job_id": job.pk,
+            "actor_id": request.user.pk,
+            "commune_id": commune.pk,
+            "path": str(path),
+        }
+        transaction.on_commit(lambda: village_import_rows_task.enqueue(**arguments))
+        return redirect("core:job-detail", job.pk)
+    context = {"form": form, "commune": commune, "columns": services.VILLAGE_COLUMNS.values()}
     return render(request, "places/village_import.html", context)
 
 
@@ -290,12 +270,7 @@ def village_template(request: HttpRequest) -> HttpResponse:
             % {"min": services.LON_MIN, "max": services.LON_MAX},
         },
     )
-    response = HttpResponse(
-        content,
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
-    response["Content-Disposition"] = 'attachment; filename="mau-nhap-thon.xlsx"'
-    return response
+    return exports.attachment("mau-nhap-thon.xlsx", content, exports.XLSX_CONTENT_TYPE)
 
 
 @login_required
@@ -322,18 +297,6 @@ def commune_group(request: HttpRequest, code: str) -> HttpResponse:
     return render(request, "places/commune_group.html", {"form": form, "commune": commune})
 
 
-def _store_upload(upload: UploadedFile[bytes], *, prefix: str) -> Path:
-    """Save an upload under MEDIA_ROOT/imports/ with a name of our own, for a worker."""
-    directory = Path(settings.MEDIA_ROOT) / "imports"
-    directory.mkdir(parents=True, exist_ok=True)
-    suffix = Path(upload.name or "").suffix.lower()
-    target = directory / f"{prefix}-{uuid4().hex}{suffix}"
-    with target.open("wb") as out:
-        for chunk in upload.chunks():
-            out.write(chunk)
-    return target
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def boundary_import(request: HttpRequest) -> HttpResponse:
@@ -344,7 +307,7 @@ def boundary_import(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     form = BoundaryImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        path = _store_upload(form.cleaned_data["file"], prefix="ranh-gioi")
+        path = upload_store(form.cleaned_data["file"], prefix="ranh-gioi")
         job = job_create(kind="places.boundaries_import", created_by=request.user)
         arguments = {
             "job_id": job.pk,

@@ -12,12 +12,24 @@ from django.utils.translation import gettext as _
 from django_tasks import task
 
 from langso.core.errors import DomainError
-from langso.core.services import job_actor, job_failures, job_progress, job_succeed
+from langso.core.services import (
+    job_actor,
+    job_failures,
+    job_progress,
+    job_succeed,
+    job_time_limit,
+)
 from langso.places.imports import read_table
 from langso.places.models import AdminUnit
 
 from .services.imports import ImportReport, registry_import_rows
 from .transfer import MAX_FILE_BYTES, MAX_ROWS, transfer_for
+
+# A province's 1.5 million households: the write runs at 20,000 rows/s and more on
+# PostGIS (bench/registry_import.py), reading and checking take as long again, so about
+# three minutes; SQLite and a worker sharing its machine are several times slower. Thirty
+# minutes leaves that room, and frees the worker from a file that would never end.
+REGISTRY_IMPORT_TIME_LIMIT = 30 * 60
 
 
 @task()
@@ -31,7 +43,10 @@ def registry_import_rows_task(
         actor = job_actor(job_id=job_id, actor_id=actor_id)
         if actor is None:
             return {}
-        with job_failures(job_id=job_id) as run:
+        with (
+            job_failures(job_id=job_id) as run,
+            job_time_limit(seconds=REGISTRY_IMPORT_TIME_LIMIT),
+        ):
             report = _import(
                 job_id=job_id, actor=actor, registry=registry, stored=stored, unit_id=unit_id
             )

@@ -13,10 +13,8 @@ that Excel stripped of its leading zero.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import enum
-import io
 import math
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -31,8 +29,8 @@ from django.core.validators import validate_email
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
-from openpyxl import Workbook
 
+from langso.core import exports
 from langso.core.text import normalize_name
 from langso.places.imports import REGISTRY_MAX_FILE_BYTES, REGISTRY_MAX_ROWS, template_xlsx
 
@@ -49,8 +47,6 @@ from .validation import VIETNAM_BOUNDS
 
 MAX_FILE_BYTES = REGISTRY_MAX_FILE_BYTES
 MAX_ROWS = REGISTRY_MAX_ROWS
-# Excel's own limit on the rows of a sheet (the header included).
-XLSX_MAX_ROWS = 1_048_575
 HOUSEHOLD = "household"
 
 
@@ -362,12 +358,31 @@ def _make_parser(column: Column) -> Parser:
     return lambda value: _coordinate(value, low=west, high=east, what=_lazy("Kinh độ"))
 
 
+# Cells an export writes as free text, which `core.exports` may have neutralised.
+_NEUTRALISED = frozenset(
+    {Cell.TEXT, Cell.LONG_TEXT, Cell.URL, Cell.PHONE, Cell.EMAIL, Cell.KEY, Cell.REFERENCE}
+)
+
+
+def _unneutralising(parser: Parser) -> Parser:
+    """`parser` after the apostrophe an export put before a sign is taken away, so
+    that an exported file imports again unchanged."""
+
+    def read(value: str) -> Any:
+        return parser(exports.unneutralise(value) if value[0] == "'" else value)
+
+    return read
+
+
 def parser_for(column: Column) -> Parser:
     """The function that reads a non-empty cell of `column` into its stored value,
     raising `CellError` when it cannot."""
     parser = _PARSERS.get(id(column))
     if parser is None:
-        parser = _PARSERS[id(column)] = _make_parser(column)
+        parser = _make_parser(column)
+        if column.cell in _NEUTRALISED:
+            parser = _unneutralising(parser)
+        _PARSERS[id(column)] = parser
     return parser
 
 
@@ -422,41 +437,39 @@ def _xlsx_cell(column: Column, value: Any) -> Any:
     return format_cell(column, value)
 
 
-def csv_chunks(transfer: Transfer, rows: Iterable[Sequence[Any]]) -> Iterator[bytes]:
-    """A CSV file in pieces, for a streamed response: UTF-8 with a BOM, so that Excel
-    shows Vietnamese correctly, and the same headers an import expects."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    columns = transfer.columns
-    writer.writerow([c.header for c in columns])
-    yield "\ufeff".encode() + buffer.getvalue().encode()
-    buffer.seek(0)
-    buffer.truncate()
-    for count, row in enumerate(rows, start=1):
-        writer.writerow([format_cell(c, v) for c, v in zip(columns, row, strict=True)])
-        if count % 2000 == 0:
-            yield buffer.getvalue().encode()
-            buffer.seek(0)
-            buffer.truncate()
-    yield buffer.getvalue().encode()
+_NUMBERS = frozenset({Cell.INTEGER, Cell.DECIMAL})
 
 
-def write_xlsx(transfer: Transfer, rows: Iterable[Sequence[Any]], target: IO[bytes]) -> int:
-    """Write an XLSX file (one sheet, the import's headers) to `target`, row by row
-    without holding the sheet in memory. Returns the number of rows written. More rows
-    than a sheet holds is a `ValueError`: the caller offers CSV instead."""
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(transfer.title[:31])
-    columns = transfer.columns
-    sheet.append([c.header for c in columns])
-    count = 0
+def csv_rows(transfer: Transfer, rows: Iterable[Sequence[Any]]) -> Iterator[list[exports.Value]]:
+    """Rows as the cells of a CSV file, for `core.exports` to write under the headers an
+    import expects: counts and decimals as numbers (a negative figure is not a formula,
+    and is not neutralised), everything else as `format_cell` writes it."""
+    columns = [(c, c.cell in _NUMBERS) for c in transfer.columns]
     for row in rows:
-        count += 1
-        if count > XLSX_MAX_ROWS:
-            raise ValueError("too many rows for one sheet")
-        sheet.append([_xlsx_cell(c, v) for c, v in zip(columns, row, strict=True)])
-    workbook.save(target)
-    return count
+        yield [
+            v if number and v is not None else format_cell(c, v)
+            for (c, number), v in zip(columns, row, strict=True)
+        ]
+
+
+def csv_chunks(transfer: Transfer, rows: Iterable[Sequence[Any]]) -> Iterator[bytes]:
+    """A CSV file in pieces, as the export streams it."""
+    return exports.csv_chunks(list(transfer.headers.values()), csv_rows(transfer, rows))
+
+
+def write_xlsx(transfer: Transfer, rows: Iterable[Sequence[Any]], target: IO[bytes]) -> None:
+    """Write an XLSX file (one sheet, the import's headers) to `target`, row by row
+    without holding the sheet in memory. More rows than a sheet holds is
+    `exports.TooManyRows`: the caller offers CSV instead."""
+    columns = transfer.columns
+    exports.xlsx_write(
+        target,
+        exports.Sheet(
+            title=transfer.title,
+            header=list(transfer.headers.values()),
+            rows=([_xlsx_cell(c, v) for c, v in zip(columns, row, strict=True)] for row in rows),
+        ),
+    )
 
 
 # ---------------------------------------------------------------------------------------

@@ -61,7 +61,10 @@ class FormSettingsForm(forms.Form):
 
 
 class ReviewForm(forms.Form):
-    state = forms.ChoiceField(label=_("Trạng thái"), choices=Submission.State.choices)
+    state = forms.ChoiceField(
+        label=_("Trạng thái"),
+        choices=[c for c in Submission.State.choices if c[0] != Submission.State.ENCRYPTED],
+    )
     comment = forms.CharField(
         label=_("Nhận xét"), required=False, max_length=2000, widget=forms.Textarea({"rows": 3})
     )
@@ -108,3 +111,23 @@ class TeamForm(forms.Form):
             self.fields["village"].queryset = villages  # type: ignore[attr-defined]
         else:
             del self.fields["village"]
+
+
+class EncryptionEnableForm(forms.Form):
+    """Managed encryption's passphrase, typed twice, and a hint to recall it by."""
+
+    passphrase = forms.CharField(label=_("Cụm mật khẩu"), widget=forms.PasswordInput, strip=False)
+    passphrase_again = forms.CharField(
+        label=_("Nhập lại cụm mật khẩu"), widget=forms.PasswordInput, strip=False
+    )
+    hint = forms.CharField(label=_("Gợi ý (không bắt buộc)"), max_length=200, required=False)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("passphrase") != data.get("passphrase_again"):
+            raise forms.ValidationError(_("Hai lần nhập cụm mật khẩu không giống nhau."))
+        return data
+
+
+class PassphraseForm(forms.Form):
+    passphrase = forms.CharField(label=_("Cụm mật khẩu"), widget=forms.PasswordInput, strip=False)

@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from langso.core.files import RandomName
 from langso.places.models import AdminUnit
 from langso.registry.models import Household
 
@@ -17,7 +18,8 @@ class SurveyForm(models.Model):
     """A form collectors fill, known to ODK tools by its `xml_form_id`. Filled in the
     subtree of `unit` (nowhere else), or across the country when `unit` is empty."""
 
-    xml_form_id = models.CharField(_("mã biểu mẫu"), max_length=64, unique=True)
+    # OpenRosa: servers must take ids of up to 249 characters (xlsforms.MAX_FORM_ID_LENGTH).
+    xml_form_id = models.CharField(_("mã biểu mẫu"), max_length=249, unique=True)
     title = models.CharField(_("tên biểu mẫu"), max_length=200)
     unit = models.ForeignKey(
         AdminUnit,
@@ -45,9 +47,8 @@ class SurveyForm(models.Model):
 
 
 def _xlsform_path(version: FormVersion, filename: str) -> str:
-    # Form ids may hold spaces and dots: the folder is the form's row id. The storage
-    # gives a second file of the same name a suffix of its own.
-    return f"surveys/forms/{version.form_id}/{filename}"
+    # Named by migration 0001; files are now stored under random names (RandomName).
+    return RandomName("surveys/xlsforms")(version, filename)
 
 
 class FormVersion(models.Model):
@@ -61,11 +62,19 @@ class FormVersion(models.Model):
     xform = models.TextField()
     # "md5:<hex>" of the XForm, as OpenRosa's form list announces it.
     xform_hash = models.CharField(max_length=40)
-    xlsform = models.FileField(_("tệp XLSForm"), upload_to=_xlsform_path, max_length=300)
+    xlsform = models.FileField(
+        _("tệp XLSForm"), upload_to=RandomName("surveys/xlsforms"), max_length=300
+    )
+    # The name the uploaded file had, given back on download.
+    xlsform_name = models.CharField(max_length=255, blank=True)
     # External choices (select_one_external) as pyxform writes them, when any.
     itemsets = models.TextField(blank=True)
     warnings = models.JSONField(default=list)
     accepts_submissions = models.BooleanField(_("nhận bài"), default=True)
+    # The key its submissions are encrypted with (base64RsaPublicKey), when it has one.
+    encryption_key = models.ForeignKey(
+        "FormEncryptionKey", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     published_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -84,7 +93,8 @@ class FormVersion(models.Model):
 
 
 def _attachment_path(attachment: FormAttachment, filename: str) -> str:
-    return f"surveys/forms/{attachment.version.form_id}/media/{attachment.name}"
+    # Named by migration 0001; files are now stored under random names (RandomName).
+    return RandomName("surveys/media")(attachment, filename)
 
 
 class FormAttachment(models.Model):
@@ -102,7 +112,7 @@ class FormAttachment(models.Model):
     version = models.ForeignKey(FormVersion, on_delete=models.CASCADE, related_name="attachments")
     name = models.CharField(_("tên tệp"), max_length=255)
     kind = models.CharField(_("loại"), max_length=10, choices=Kind.choices)
-    file = models.FileField(upload_to=_attachment_path, max_length=400, blank=True)
+    file = models.FileField(upload_to=RandomName("surveys/media"), max_length=400, blank=True)
     # "md5:<hex>" of the uploaded file, as OpenRosa's manifest announces it.
     file_hash = models.CharField(max_length=40, blank=True)
     # The entity list the platform writes in place of an upload ("households").
@@ -171,11 +181,16 @@ class Submission(models.Model):
     class State(models.TextChoices):
         RECEIVED = "received", _("Đã nhận")
         HAS_ISSUES = "has_issues", _("Có vấn đề")
+        # Stored as sent, waiting for an officer with the form's passphrase.
+        ENCRYPTED = "encrypted", _("Chưa giải mã")
         APPROVED = "approved", _("Đã duyệt")
         REJECTED = "rejected", _("Từ chối")
 
     version = models.ForeignKey(FormVersion, on_delete=models.PROTECT, related_name="submissions")
-    instance_id = models.CharField(max_length=100, unique=True)
+    # The version's form, kept on the row because ODK keys an instance id per form:
+    # the same id sent to two forms is two submissions (`submission_instance_per_form`).
+    form = models.ForeignKey(SurveyForm, on_delete=models.PROTECT, related_name="+")
+    instance_id = models.CharField(max_length=100)
     # The submission this one edits (ODK's deprecatedID), once it has replaced it.
     replaces = models.OneToOneField(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="replaced_by"
@@ -214,9 +229,29 @@ class Submission(models.Model):
     )
     resolved_at = models.DateTimeField(null=True, blank=True)
 
+    # Where a submission that names no existing household was made, in the ancestor
+    # columns registry rows carry, so that scoping it is one equality: the village a new
+    # household was found in (whether its values were taken or not), or else the one
+    # unit where its collector collects. Empty when it is neither (see
+    # `selectors.submission_list_for_user`).
+    province = models.ForeignKey(
+        AdminUnit, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    commune = models.ForeignKey(
+        AdminUnit, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    village = models.ForeignKey(
+        AdminUnit, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
     class Meta:
         verbose_name = _("bài khảo sát")
         verbose_name_plural = _("các bài khảo sát")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["form", "instance_id"], name="submission_instance_per_form"
+            )
+        ]
         indexes = [
             models.Index(fields=["version", "-received_at"], name="submission_version_newest"),
             models.Index(fields=["household", "-received_at"], name="submission_household"),
@@ -225,15 +260,83 @@ class Submission(models.Model):
     def __str__(self) -> str:
         return self.instance_id
 
+    def place_at(self, unit: AdminUnit) -> None:
+        """Place the submission in `unit` (a village, a commune or a province)."""
+        self.province_id = unit.province_id
+        self.commune_id = unit.commune_id
+        self.village_id = unit.village_id
+
+    @property
+    def place(self) -> AdminUnit | None:
+        """The lowest unit the submission is placed in, if any."""
+        return self.village or self.commune or self.province
+
+
+class FormEncryptionKey(models.Model):
+    """An RSA key pair a form's submissions are encrypted with (ODK's encryption).
+    Managed: Làng Số made it, as ODK Central does, and keeps the private key sealed
+    under a key derived from a passphrase an officer chose and the platform never
+    stores (`encryption.SealedKey`). Self-supplied: the form came with its own public
+    key; its submissions are kept encrypted, for whoever holds the private key."""
+
+    form = models.ForeignKey(SurveyForm, on_delete=models.CASCADE, related_name="encryption_keys")
+    # Base64 of the DER SubjectPublicKeyInfo, as the XForm's base64RsaPublicKey.
+    public_key = models.TextField()
+    managed = models.BooleanField(default=False)
+    sealed_private_key = models.BinaryField(blank=True, default=b"")
+    kdf_salt = models.BinaryField(blank=True, default=b"")
+    kdf_iterations = models.PositiveIntegerField(default=0)
+    nonce = models.BinaryField(blank=True, default=b"")
+    hint = models.CharField(_("gợi ý cụm mật khẩu"), max_length=200, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("khoá mã hoá biểu mẫu")
+        verbose_name_plural = _("các khoá mã hoá biểu mẫu")
+        constraints = [
+            # Central's rule too: managed encryption, once on, stays with its one key.
+            models.UniqueConstraint(
+                fields=["form"], condition=Q(managed=True), name="form_one_managed_key"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.form_id} {'managed' if self.managed else 'self-supplied'}"
+
+
+class SubmissionEncryption(models.Model):
+    """What an encrypted submission came with: its manifest (the XML part as sent,
+    which a resent POST is compared with), the key it was encrypted with, and, once an
+    officer decrypted it, who and when — or why it could not be."""
+
+    submission = models.OneToOneField(
+        Submission, on_delete=models.CASCADE, related_name="encryption"
+    )
+    key = models.ForeignKey(FormEncryptionKey, on_delete=models.PROTECT, related_name="+")
+    manifest = models.TextField()
+    # Why decrypting failed (a corrupt or tampered file), in Vietnamese.
+    problem = models.TextField(blank=True)
+    decrypted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decrypted_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return str(self.submission_id)
+
 
 def _submission_file_path(attachment: SubmissionAttachment, filename: str) -> str:
-    return f"surveys/submissions/{attachment.submission_id}/{attachment.name}"
+    # Named by migration 0001; files are now stored under random names (RandomName).
+    return RandomName("surveys/submissions")(attachment, filename)
 
 
 class SubmissionAttachment(models.Model):
     submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="attachments")
     name = models.CharField(max_length=255)
-    file = models.FileField(upload_to=_submission_file_path, max_length=400)
+    file = models.FileField(upload_to=RandomName("surveys/submissions"), max_length=400)
     content_type = models.CharField(max_length=100)
     size = models.PositiveIntegerField()
 
@@ -253,7 +356,7 @@ class RefusedSubmission(models.Model):
     collector = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
-    xml_form_id = models.CharField(max_length=64, blank=True)
+    xml_form_id = models.CharField(max_length=249, blank=True)
     instance_id = models.CharField(max_length=100, blank=True)
     reason = models.TextField()
     xml = models.TextField(blank=True)

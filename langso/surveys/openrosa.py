@@ -24,6 +24,11 @@ RESPONSE_NS = "http://openrosa.org/http/response"
 ORX_NS = "http://openrosa.org/xforms"
 # What a client may send in one POST; larger submissions are split across POSTs.
 ACCEPT_CONTENT_LENGTH = 10 * 1024 * 1024
+# The instance XML alone: text answers of a large form with many repeats come to a few
+# hundred kilobytes; anything near this is not a survey, and it is parsed in memory.
+MAX_INSTANCE_BYTES = 5 * 1024 * 1024
+# ODK's offline entities (Form List API, manifest): a media file that is an entity list.
+ENTITY_LIST = "entityList"
 
 
 class SubmissionInvalid(DomainError):
@@ -49,6 +54,8 @@ class MediaEntry:
     filename: str
     hash: str
     download_url: str
+    # For an entity list: where clients ask which of their entities are deleted.
+    integrity_url: str | None = None
 
 
 @dataclass(frozen=True)
@@ -91,9 +98,30 @@ def manifest_xml(entries: list[MediaEntry]) -> bytes:
     root = Element("manifest", xmlns=MANIFEST_NS)
     for entry in entries:
         media = SubElement(root, "mediaFile")
+        if entry.integrity_url:
+            media.set("type", ENTITY_LIST)
         SubElement(media, "filename").text = entry.filename
         SubElement(media, "hash").text = entry.hash
         SubElement(media, "downloadUrl").text = entry.download_url
+        if entry.integrity_url:
+            SubElement(media, "integrityUrl").text = entry.integrity_url
+    return _xml(root)
+
+
+def integrity_ids(query: str, *, limit: int = 10_000) -> list[str]:
+    """The entity ids of an integrity request (`?id=a,b,c`), without blanks or
+    repeats, at most `limit` of them."""
+    return list(dict.fromkeys(i.strip() for i in query.split(",") if i.strip()))[:limit]
+
+
+def integrity_xml(states: dict[str, bool]) -> bytes:
+    """The integrity document (ODK's Integrity API): for each entity id asked about,
+    whether it is deleted on the server."""
+    root = Element("data")
+    entities = SubElement(root, "entities")
+    for entity_id, deleted in states.items():
+        entity = SubElement(entities, "entity", id=entity_id)
+        SubElement(entity, "deleted").text = "true" if deleted else "false"
     return _xml(root)
 
 
@@ -119,6 +147,12 @@ def _meta_value(root: Element, name: str) -> str:
     return ""
 
 
+def form_version_of(root: Element) -> str:
+    """The form version an instance root carries: `version`, or `orx:version`, which
+    JavaRosa reads as the same thing and writes back in the submission."""
+    return (root.get("version") or root.get(f"{{{ORX_NS}}}version") or "").strip()
+
+
 def instance_parse(xml: bytes) -> SubmittedInstance:
     """The form id, version and instance ids of a submitted instance. Malformed XML,
     or an instance without a form id or an instanceID, raises SubmissionInvalid."""
@@ -140,7 +174,7 @@ def instance_parse(xml: bytes) -> SubmittedInstance:
         raise SubmissionInvalid(_("meta/instanceID dài quá 100 ký tự."))
     return SubmittedInstance(
         form_id=form_id,
-        version=(root.get("version") or "").strip(),
+        version=form_version_of(root),
         instance_id=instance_id,
         deprecated_id=_meta_value(root, "deprecatedID"),
         root=root,

@@ -19,22 +19,25 @@ from langso.accounts.selectors import (
     AnyUser,
     is_nationwide,
     role_list_for_user,
+    scope_unit,
     unit_scope_q,
     user_has_unit_permission,
 )
-from langso.core.errors import NotFound
+from langso.core.errors import AccessDenied, NotFound
 from langso.core.events import ActivityTotal
 from langso.places.models import AdminUnit, Level
 from langso.registry.models import COUNT_FIELDS, Household, HouseholdStatus
 from langso.registry.selectors.scope import within_scope
 from langso.registry.services.households import field_label
 
-from .entities import entity_version, household_current_values
+from .entities import HOUSEHOLDS, entity_version, household_current_values
 from .models import (
     DigitalTeam,
     FormAttachment,
+    FormEncryptionKey,
     FormVersion,
     Submission,
+    SubmissionAttachment,
     SubmissionComment,
     SurveyForm,
     Visit,
@@ -72,7 +75,9 @@ def collector_may_fill(*, user: AnyUser, form: SurveyForm) -> bool:
 
 
 def collector_forms(*, user: AnyUser) -> list[FormVersion]:
-    """The newest version of every open form the collector may fill: their form list."""
+    """The newest version of every open form the collector may fill, once each media
+    file it names is there: their form list. ODK Collect fails the download of a form
+    whose media it cannot fetch, so an incomplete form is not offered at all."""
     if not user.is_authenticated:
         return []
     forms = SurveyForm.objects.filter(_reach_q(user, Permission.COLLECT_SURVEYS), is_open=True)
@@ -85,7 +90,8 @@ def collector_forms(*, user: AnyUser) -> list[FormVersion]:
         .order_by("form_id", "-published_at", "-pk")
     ):
         newest.setdefault(version.form_id, version)
-    return sorted(newest.values(), key=lambda v: v.form.xml_form_id)
+    complete = (v for v in newest.values() if all(a.is_ready for a in v.attachments.all()))
+    return sorted(complete, key=lambda v: v.form.xml_form_id)
 
 
 def collector_form_version(*, user: AnyUser, xml_form_id: str) -> FormVersion:
@@ -125,6 +131,14 @@ def form_get_for_user(*, user: AnyUser, pk: int) -> SurveyForm:
 
 def form_attachments(*, version: FormVersion) -> list[FormAttachment]:
     return list(version.attachments.order_by("name"))
+
+
+def form_attachment_get(*, form: SurveyForm, pk: int) -> FormAttachment:
+    """A media file uploaded for a version of `form` (a form the reader sees)."""
+    attachment = FormAttachment.objects.filter(version__form=form, pk=pk).exclude(file="").first()
+    if attachment is None:
+        raise NotFound(_("Không tìm thấy tệp này."))
+    return attachment
 
 
 def form_may_manage(*, user: AnyUser, form: SurveyForm) -> bool:
@@ -202,6 +216,9 @@ def _households_csv(user: AnyUser) -> bytes:
         .filter(status=HouseholdStatus.ACTIVE)
         .order_by("address_code")
     )
+    # Not `core.exports`: this file is data for ODK Collect, never opened in a
+    # spreadsheet, so nothing is neutralised (an apostrophe would show in the phone's
+    # labels and change the values a form reads) and there is no BOM.
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(["name", "label", "__version", "village", *HOUSEHOLD_PROPERTIES])
@@ -227,9 +244,22 @@ def _households_csv(user: AnyUser) -> bytes:
     return buffer.getvalue().encode()
 
 
+def collector_unit(*, user: AnyUser, form: SurveyForm) -> AdminUnit | None:
+    """Where `user` collects `form`: the one unit of their collecting roles when it lies
+    within the form's unit, else the form's unit (a province officer filling a commune's
+    form); None on a nationwide form when they collect nationwide or in several units."""
+    unit = scope_unit(user=user, permission=Permission.COLLECT_SURVEYS)
+    if form.unit is None:
+        return unit
+    if unit is not None and form.unit.contains(unit):
+        return unit
+    return form.unit
+
+
 def _villages_csv(user: AnyUser) -> bytes:
     """The collector's villages, for a form that places a household found in the field
-    (select_one_from_file villages.csv, saved to `village`)."""
+    (select_one_from_file villages.csv, saved to `village`). Data for ODK Collect, as
+    `_households_csv`: written as it is stored, not through `core.exports`."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(["name", "label"])
@@ -239,7 +269,9 @@ def _villages_csv(user: AnyUser) -> bytes:
 
 
 def dataset_csv(*, user: AnyUser, version: FormVersion, dataset: str) -> bytes:
-    """A file the platform writes for the collector in place of an upload."""
+    """A file the platform writes for the collector in place of an upload. These are
+    data for ODK Collect (households.csv, villages.csv, pyxform's itemsets.csv), not
+    exports for a spreadsheet: they are written as stored, not through `core.exports`."""
     if dataset == "households":
         return _households_csv(user)
     if dataset == "villages":
@@ -253,23 +285,64 @@ def dataset_hash(*, user: AnyUser, version: FormVersion, dataset: str) -> str:
     return md5_hash(dataset_csv(user=user, version=version, dataset=dataset))
 
 
+def collector_entities_deleted(*, user: AnyUser, dataset: str, ids: list[str]) -> dict[str, bool]:
+    """For each entity id a collector asks about (ODK's Integrity API), whether it is
+    gone from their list. Only households are an entity list the platform keeps
+    (NotFound otherwise). An id that is not on their list is gone, whether the
+    household moved away, lies outside their villages or never existed: the answer
+    reveals nothing of other villages."""
+    if dataset != HOUSEHOLDS:
+        raise NotFound(_("Không có danh sách thực thể “%(name)s”.") % {"name": dataset[:64]})
+    households = collector_households(user=user).filter(status=HouseholdStatus.ACTIVE)
+    on_list: set[str] = set()
+    for start in range(0, len(ids), 500):
+        on_list.update(
+            households.filter(address_code__in=ids[start : start + 500]).values_list(
+                "address_code", flat=True
+            )
+        )
+    return {entity_id: entity_id not in on_list for entity_id in ids}
+
+
 # ---------------------------------------------------------------------------------------
 # Submissions and their review
 
 
-def submission_list_for_user(*, user: AnyUser) -> QuerySet[Submission]:
-    """Submissions the user may see: about households in their scope, or about no
-    household on forms within their reach; newest first."""
+def submission_list_for_user(
+    *, user: AnyUser, permission: str = Permission.VIEW_SCOPED
+) -> QuerySet[Submission]:
+    """Submissions the user may see (or, with COLLECT_SURVEYS, a collector may edit),
+    newest first; the rest as if they did not exist. Raw XML and attachments go with the
+    submission: what it names is who sees it, as its reviewers review it.
+
+    - About a household: where the household is now, in the user's subtree.
+    - About no household yet, but placed (`Submission.place_at`): where it was made, in
+      the user's subtree. A new household's submission waiting for approval, or refused
+      for its values, lies in the village it names; one naming no village lies in the
+      one unit where its collector collects (their commune, say), narrowed to the
+      form's unit. A commune reviews its own teams' work, a village head their village's.
+    - Placed nowhere (its collector collects in several units and the form is
+      nationwide, or it was received before places were kept): only those whose scope
+      covers the form's unit, its reviewers; for a nationwide form, central admins.
+    - And a submission about no household is always seen by its collector, who typed it.
+    """
     if not user.is_authenticated:
         return Submission.objects.none()
     about_households = Q(household__isnull=False) & unit_scope_q(
-        user=user, permission=Permission.VIEW_SCOPED, prefix="household__"
+        user=user, permission=permission, prefix="household__"
     )
-    about_none = Q(household__isnull=True) & Q(
-        version__form__in=SurveyForm.objects.filter(_reach_q(user))
+    no_household = Q(household__isnull=True)
+    placed = (
+        no_household & Q(province__isnull=False) & unit_scope_q(user=user, permission=permission)
     )
+    unplaced = (
+        no_household
+        & Q(province__isnull=True)
+        & unit_scope_q(user=user, permission=permission, prefix="form__unit__")
+    )
+    own = no_household & Q(collector=user.pk)
     return (
-        Submission.objects.filter(about_households | about_none)
+        Submission.objects.filter(about_households | placed | unplaced | own)
         .select_related("version__form", "household", "collector")
         .defer("xml", "household__location")
         .order_by("-received_at", "-pk")
@@ -282,7 +355,14 @@ def submission_get_for_user(*, user: AnyUser, pk: int) -> Submission:
         submission_list_for_user(user=user)
         .defer(None)
         .defer("household__location")
-        .select_related("resolved_by", "household__village", "household__commune")
+        .select_related(
+            "resolved_by",
+            "household__village",
+            "household__commune",
+            "village",
+            "commune",
+            "province",
+        )
         .prefetch_related(
             Prefetch("comments", queryset=SubmissionComment.objects.select_related("author")),
             "attachments",
@@ -293,6 +373,39 @@ def submission_get_for_user(*, user: AnyUser, pk: int) -> Submission:
     if submission is None:
         raise NotFound(_("Không tìm thấy bài khảo sát này."))
     return submission
+
+
+def submission_attachment_get_for_user(
+    *, user: AnyUser, submission_pk: int, pk: int
+) -> SubmissionAttachment:
+    """A file sent with a submission the user may see; NotFound otherwise, alike for
+    one that does not exist and one outside their reach."""
+    visible = submission_list_for_user(user=user).filter(pk=submission_pk).values("pk")
+    attachment = SubmissionAttachment.objects.filter(pk=pk, submission__in=visible).first()
+    if attachment is None:
+        raise NotFound(_("Không tìm thấy tệp này."))
+    return attachment
+
+
+def submission_may_review(*, actor: AnyUser, submission: Submission) -> bool:
+    """Reviewers (approve, reject, settle a conflict) are those who manage forms where
+    the submission's household lies; for a submission about no household, where it was
+    made (`submission_list_for_user`), or, placed nowhere, where the form is used."""
+    if not actor.is_authenticated:
+        return False
+    unit: AdminUnit | None
+    if submission.household_id:
+        unit = submission.household.unit  # type: ignore[union-attr]  # household_id checked
+    else:
+        unit = submission.place or submission.version.form.unit
+    if unit is None:
+        return is_nationwide(user=actor, permission=Permission.MANAGE_FORMS)
+    return user_has_unit_permission(user=actor, permission=Permission.MANAGE_FORMS, unit=unit)
+
+
+def submission_review_check(*, actor: AnyUser, submission: Submission) -> None:
+    if not submission_may_review(actor=actor, submission=submission):
+        raise AccessDenied(_("Bạn không có quyền duyệt bài khảo sát này."))
 
 
 @dataclass(frozen=True)
@@ -531,3 +644,28 @@ def visit_activity_totals(*, helped_only: bool) -> list[ActivityTotal]:
         .order_by()
     )
     return [(p, c, u, m, n) for p, c, u, m, n in rows]
+
+
+# ---------------------------------------------------------------------------------------
+# Encryption
+
+
+@dataclass(frozen=True)
+class FormEncryption:
+    """How a form's submissions are encrypted, for its page."""
+
+    managed_key: FormEncryptionKey | None
+    # Versions carry a public key the platform has no private key for.
+    self_supplied: bool
+    waiting: int
+
+
+def form_encryption(*, form: SurveyForm) -> FormEncryption:
+    keys = list(form.encryption_keys.all())
+    return FormEncryption(
+        managed_key=next((k for k in keys if k.managed), None),
+        self_supplied=any(not k.managed for k in keys),
+        waiting=Submission.objects.filter(
+            version__form=form, state=Submission.State.ENCRYPTED
+        ).count(),
+    )

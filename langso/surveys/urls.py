@@ -1,6 +1,6 @@
 from django.urls import URLPattern, URLResolver, path
 
-from . import views, views_review
+from . import views, views_encryption, views_review
 
 app_name = "surveys"
 urlpatterns: list[URLPattern | URLResolver] = [
@@ -14,11 +14,28 @@ urlpatterns: list[URLPattern | URLResolver] = [
         views.attachment_upload,
         name="attachment-upload",
     ),
+    path(
+        "bieu-mau/<int:pk>/tep/<int:attachment_id>/tai-ve/",
+        views.attachment_download,
+        name="attachment-download",
+    ),
     path("bieu-mau/<int:pk>/dien/", views.web_form_fill, name="web-form-fill"),
     path("bieu-mau/<int:pk>/dien/form.xml", views.web_form_xml, name="web-form-xml"),
-    path("bieu-mau/<int:pk>/dien/media/<str:name>", views.web_form_media, name="web-form-media"),
+    path("bieu-mau/<int:pk>/dien/media/<path:name>", views.web_form_media, name="web-form-media"),
+    path(
+        "bieu-mau/<int:pk>/ma-hoa/",
+        views_encryption.form_encryption_enable,
+        name="form-encryption-enable",
+    ),
+    path("bieu-mau/<int:pk>/giai-ma/", views_encryption.form_decrypt, name="form-decrypt"),
+    path("bai/<int:pk>/giai-ma/", views_encryption.submission_decrypt, name="submission-decrypt"),
     path("bai/", views_review.submission_list, name="submission-list"),
     path("bai/<int:pk>/", views_review.submission_detail, name="submission-detail"),
+    path(
+        "bai/<int:pk>/tep/<int:attachment_id>/",
+        views_review.submission_attachment_download,
+        name="submission-attachment",
+    ),
     path("bai/<int:pk>/duyet/", views_review.submission_review_post, name="submission-review"),
     path("bai/<int:pk>/xung-dot/", views_review.submission_resolve, name="submission-resolve"),
     path("to-cong-nghe-so/", views_review.team_list, name="team-list"),

@@ -15,7 +15,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.staticfiles import finders
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
@@ -26,6 +26,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from langso.accounts.roles import Permission
 from langso.accounts.selectors import is_nationwide
 from langso.core.errors import AccessDenied, DomainError, NotFound
+from langso.core.files import file_response
 from langso.core.qr import qr_png
 
 from . import selectors
@@ -97,14 +98,17 @@ def form_detail(request: HttpRequest, pk: int) -> HttpResponse:
     versions = list(survey.versions.all())
     newest = versions[0] if versions else None
     may_manage = selectors.form_may_manage(user=request.user, form=survey)
+    attachments = selectors.form_attachments(version=newest) if newest else []
     context = {
         "survey": survey,
         "versions": versions,
         "newest": newest,
-        "attachments": selectors.form_attachments(version=newest) if newest else [],
+        "attachments": attachments,
+        "missing_media": [a for a in attachments if not a.is_ready],
         "may_manage": may_manage,
         "may_fill": selectors.collector_may_fill(user=request.user, form=survey),
         "attachment_form": AttachmentForm(),
+        "encryption": selectors.form_encryption(form=survey),
         "settings_form": FormSettingsForm(
             initial={
                 "is_open": survey.is_open,
@@ -160,6 +164,18 @@ def attachment_upload(request: HttpRequest, pk: int, attachment_id: int) -> Http
 
 @login_required
 @require_GET
+def attachment_download(request: HttpRequest, pk: int, attachment_id: int) -> HttpResponseBase:
+    """A media file uploaded for the form, to whoever may see the form."""
+    survey = _form(request, pk)
+    try:
+        attachment = selectors.form_attachment_get(form=survey, pk=attachment_id)
+    except NotFound as exc:
+        raise Http404(exc.message) from exc
+    return file_response(attachment.file, name=attachment.name)
+
+
+@login_required
+@require_GET
 def version_download(request: HttpRequest, pk: int, version_id: int, kind: str) -> HttpResponseBase:
     """The XForm (`xml`) or the uploaded file (`xlsform`: an XLSForm, or the XForm as
     it came) of a version."""
@@ -172,7 +188,7 @@ def version_download(request: HttpRequest, pk: int, version_id: int, kind: str) 
         filename = f"{survey.xml_form_id}-{version.version or 'v'}.xml"
         response["Content-Disposition"] = f'attachment; filename="{filename}"'
         return response
-    return FileResponse(version.xlsform.open("rb"), as_attachment=True)
+    return file_response(version.xlsform, name=version.xlsform_name)
 
 
 @login_required
@@ -277,6 +293,11 @@ def web_form_fill(request: HttpRequest, pk: int) -> HttpResponse:
     """Fill a form in the browser with ODK Web Forms, with or without a network: a
     service worker keeps the page, and submissions wait in the browser until sent."""
     survey, version = _fillable(request, pk)
+    # ODK Web Forms reads a form's public key but sends its answers in plain, which an
+    # encrypted version refuses: such a form is filled with ODK Collect.
+    encrypted = version is not None and version.encryption_key_id is not None
+    if encrypted:
+        version = None
     config: dict[str, object] = {}
     if version is not None:
         media = {
@@ -302,7 +323,7 @@ def web_form_fill(request: HttpRequest, pk: int) -> HttpResponse:
             ],
             "strings": _web_form_strings(),
         }
-    context = {"survey": survey, "version": version, "config": config}
+    context = {"survey": survey, "version": version, "config": config, "encrypted": encrypted}
     return render(request, "surveys/web_form.html", context)
 
 

@@ -1,7 +1,8 @@
 """The OpenRosa server under /openrosa/: what ODK Collect, Enketo and ODK Web Forms talk
 to. Collectors sign in with HTTP Basic and their app password (`CollectorCredential`);
 the web form page (`views.web_form_fill`) sends its submissions with the session and a
-CSRF token instead. Every answer carries `X-OpenRosa-Version: 1.0`. Thin: the wire
+CSRF token instead. Every answer carries `X-OpenRosa-Version: 1.0` and errors are
+OpenRosaResponses, whoever answers (`middleware.OpenRosaResponses`). Thin: the wire
 format is in `openrosa`, the rules in `services` and `selectors`."""
 
 from __future__ import annotations
@@ -10,20 +11,24 @@ import base64
 import binascii
 from collections.abc import Callable
 from functools import wraps
+from pathlib import PurePosixPath
 from typing import Any
 
 from django.core.files.uploadedfile import UploadedFile
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.middleware.csrf import CsrfViewMiddleware
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
+from langso.accounts import throttle
 from langso.accounts.selectors import AnyUser
-from langso.core.errors import NotFound
+from langso.core.errors import NotFound, TooManyAttempts
+from langso.core.files import file_response
 
 from . import openrosa, selectors
+from .entities import HOUSEHOLDS
 from .models import FormVersion
 from .services.collectors import collector_authenticate
 from .services.submissions import submission_receive, submission_refusal_record
@@ -47,11 +52,6 @@ def _basic_credentials(request: HttpRequest) -> tuple[str, str] | None:
     return (username, password) if sep else None
 
 
-def _with_headers(response: HttpResponseBase) -> HttpResponseBase:
-    response["X-OpenRosa-Version"] = openrosa.VERSION
-    return response
-
-
 def _xml_response(body: bytes, status: int = 200) -> HttpResponse:
     return HttpResponse(body, status=status, content_type=_XML)
 
@@ -63,11 +63,16 @@ def _csrf_refused(request: HttpRequest, view: View) -> bool:
     return check.process_view(request, view, (), {}) is not None
 
 
+def _throttled(exc: TooManyAttempts) -> HttpResponse:
+    response = _xml_response(openrosa.response_xml(exc.message, success=False), status=429)
+    response["Retry-After"] = str(exc.retry_after)
+    return response
+
+
 def collector_view(view: View) -> View:
     """Sign the collector in from HTTP Basic (refusing with 401 and the realm), or, when
     no Authorization header is sent, from the session of a signed-in user, whose
-    requests must then pass the CSRF check (403 otherwise). Add OpenRosa's headers to
-    whatever the view answers."""
+    requests must then pass the CSRF check (403 otherwise)."""
 
     @csrf_exempt
     @wraps(view)
@@ -89,14 +94,25 @@ def collector_view(view: View) -> View:
                 # Tells the page to keep the submission and try again, unlike a 403
                 # from the rules (a closed form), which never changes.
                 refusal["X-CSRF-Refused"] = "true"
-                return _with_headers(refusal)
-            return _with_headers(view(request, *args, **kwargs))
+                return refusal
+            return view(request, *args, **kwargs)
         credentials = _basic_credentials(request)
-        collector = (
-            collector_authenticate(username=credentials[0], token=credentials[1])
-            if credentials
-            else None
-        )
+        collector = None
+        if credentials:
+            address = throttle.client_address(request)
+            try:
+                throttle.signin_check(
+                    door=throttle.OPENROSA, username=credentials[0], address=address
+                )
+            except TooManyAttempts as exc:
+                return _throttled(exc)
+            collector = collector_authenticate(username=credentials[0], token=credentials[1])
+            # Successes are not recorded: that would write to the cache on every request.
+            # A phone with the current app password never fails.
+            if collector is None:
+                throttle.signin_failed(
+                    door=throttle.OPENROSA, username=credentials[0], address=address
+                )
         if collector is None:
             response = _xml_response(
                 openrosa.response_xml(
@@ -108,9 +124,9 @@ def collector_view(view: View) -> View:
             # the browser would answer it with its own sign-in box.
             if request.headers.get("X-Requested-With") != "XMLHttpRequest":
                 response["WWW-Authenticate"] = _REALM
-            return _with_headers(response)
+            return response
         request.user = collector
-        return _with_headers(view(request, *args, **kwargs))
+        return view(request, *args, **kwargs)
 
     return wrapped
 
@@ -122,7 +138,9 @@ def _absolute(request: HttpRequest, name: str, *args: Any) -> str:
 @collector_view
 @require_GET
 def form_list(request: HttpRequest) -> HttpResponseBase:
-    """The forms this collector may fill, newest version of each (Form List API)."""
+    """The forms this collector may fill, newest version of each, or only the one
+    `?formID=` names (Form List API)."""
+    only = request.GET.get("formID")
     entries = [
         openrosa.FormListEntry(
             form_id=version.form.xml_form_id,
@@ -135,6 +153,7 @@ def form_list(request: HttpRequest) -> HttpResponseBase:
             else None,
         )
         for version in selectors.collector_forms(user=request.user)
+        if only is None or version.form.xml_form_id == only
     ]
     return _xml_response(openrosa.form_list_xml(entries))
 
@@ -156,15 +175,19 @@ def form_xml(request: HttpRequest, form_id: str) -> HttpResponseBase:
 @collector_view
 @require_GET
 def manifest(request: HttpRequest, form_id: str) -> HttpResponseBase:
-    """The form's media files, each with its hash (Form List API, manifest). Files not
-    uploaded yet are left out: ODK Collect would fail the whole download on them."""
+    """The form's media files, each with its hash (Form List API, manifest); the
+    households list as an entity list, with the URL where Collect checks which of the
+    households it holds are gone (ODK's offline entities)."""
     version = _version(request, form_id)
     entries = []
     for attachment in version.attachments.all():
+        integrity_url = None
         if attachment.dataset:
             digest = selectors.dataset_hash(
                 user=request.user, version=version, dataset=attachment.dataset
             )
+            if attachment.dataset == HOUSEHOLDS:
+                integrity_url = _absolute(request, "integrity", HOUSEHOLDS)
         elif attachment.file:
             digest = attachment.file_hash
         else:
@@ -174,9 +197,22 @@ def manifest(request: HttpRequest, form_id: str) -> HttpResponseBase:
                 filename=attachment.name,
                 hash=digest,
                 download_url=_absolute(request, "media", form_id, attachment.name),
+                integrity_url=integrity_url,
             )
         )
     return _xml_response(openrosa.manifest_xml(entries))
+
+
+@collector_view
+@require_GET
+def integrity(request: HttpRequest, dataset: str) -> HttpResponseBase:
+    """Which of the entities a collector holds are gone from their list (Integrity API)."""
+    ids = openrosa.integrity_ids(request.GET.get("id", ""))
+    try:
+        states = selectors.collector_entities_deleted(user=request.user, dataset=dataset, ids=ids)
+    except NotFound as exc:
+        raise Http404(exc.message) from exc
+    return _xml_response(openrosa.integrity_xml(states))
 
 
 def media_response(*, user: AnyUser, version: FormVersion, name: str) -> HttpResponseBase:
@@ -191,14 +227,29 @@ def media_response(*, user: AnyUser, version: FormVersion, name: str) -> HttpRes
         return HttpResponse(body, content_type="text/csv; charset=utf-8")
     if not attachment.file:
         raise Http404
-    return FileResponse(attachment.file.open("rb"), filename=attachment.name)
+    return file_response(attachment.file, name=PurePosixPath(attachment.name).name)
+
+
+_MEDIA_SEPARATOR = "/media/"
 
 
 @collector_view
 @require_GET
 def media(request: HttpRequest, form_id: str, name: str) -> HttpResponseBase:
-    version = _version(request, form_id)
-    return media_response(user=request.user, version=version, name=name)
+    """One media file of the form. The URL matched the last "/media/" of the path,
+    but a form id (an xmlns-like "a/media/b") or a media name (jr://file/media/a.png)
+    may hold one itself: every split is tried against the collector's forms and the
+    files each names."""
+    whole = f"{form_id}{_MEDIA_SEPARATOR}{name}"
+    mine = {v.form.xml_form_id: v for v in selectors.collector_forms(user=request.user)}
+    start = whole.find(_MEDIA_SEPARATOR)
+    while start > 0:
+        version = mine.get(whole[:start])
+        rest = whole[start + len(_MEDIA_SEPARATOR) :]
+        if version is not None and any(a.name == rest for a in version.attachments.all()):
+            return media_response(user=request.user, version=version, name=rest)
+        start = whole.find(_MEDIA_SEPARATOR, start + 1)
+    raise Http404
 
 
 @collector_view
@@ -211,8 +262,15 @@ def submission(request: HttpRequest) -> HttpResponseBase:
         response["X-OpenRosa-Accept-Content-Length"] = str(openrosa.ACCEPT_CONTENT_LENGTH)
         return response
     xml_file = request.FILES.get("xml_submission_file")
-    xml = xml_file.read() if xml_file is not None else None
+    too_large = xml_file is not None and (xml_file.size or 0) > openrosa.MAX_INSTANCE_BYTES
+    xml = xml_file.read() if xml_file is not None and not too_large else None
     try:
+        if too_large:
+            raise openrosa.SubmissionInvalid(
+                _("Phần XML của bài nộp lớn quá %(max)s MB.")
+                % {"max": openrosa.MAX_INSTANCE_BYTES // 2**20},
+                status=413,
+            )
         if xml is None:
             raise openrosa.SubmissionInvalid(_("Thiếu phần xml_submission_file."))
         files: list[UploadedFile[bytes]] = [

@@ -7,19 +7,21 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from langso.core.errors import AccessDenied, DomainError, NotFound
+from langso.core.files import file_response
 from langso.core.pagination import keyset_page
 
 from . import selectors
 from .forms import ReviewForm, TeamForm
 from .models import EntityState, Submission
 from .services.entities import submission_conflict_resolve
-from .services.review import submission_may_review, submission_review
+from .services.managed_encryption import form_may_decrypt
+from .services.review import submission_review
 from .services.teams import digital_team_create, digital_team_may_manage, digital_team_update
 
 PAGE_SIZE = 50
@@ -68,11 +70,30 @@ def submission_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "submission": submission,
         "differences": differences,
         "seen_version": seen_version,
-        "may_review": submission_may_review(actor=request.user, submission=submission),
+        "may_review": selectors.submission_may_review(actor=request.user, submission=submission),
         "review_form": ReviewForm(initial={"state": submission.state}),
         "is_conflict": submission.entity_state == EntityState.CONFLICT,
+        "may_decrypt": submission.state == Submission.State.ENCRYPTED
+        and form_may_decrypt(user=request.user, form=submission.version.form),
     }
     return render(request, "surveys/submission_detail.html", context)
+
+
+@login_required
+@require_GET
+def submission_attachment_download(
+    request: HttpRequest, pk: int, attachment_id: int
+) -> HttpResponseBase:
+    """A photo or file sent with a submission, to whoever may see the submission."""
+    try:
+        attachment = selectors.submission_attachment_get_for_user(
+            user=request.user, submission_pk=pk, pk=attachment_id
+        )
+    except NotFound as exc:
+        raise Http404(exc.message) from exc
+    return file_response(
+        attachment.file, name=attachment.name, content_type=attachment.content_type
+    )
 
 
 @login_required

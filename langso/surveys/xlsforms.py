@@ -24,21 +24,31 @@ from pyxform.validators.odk_validate import ODKValidateError, check_xform
 from pyxform.xls2xform import convert
 
 from langso.core.errors import DomainError
+from langso.core.text import without_diacritics
+from langso.places.imports import xlsx_check
+
+from .openrosa import form_version_of
 
 XFORMS = "http://www.w3.org/2002/xforms"
 XHTML = "http://www.w3.org/1999/xhtml"
 ENTITIES = "http://www.opendatakit.org/xforms/entities"
 # Files an XForm may refer to, as ODK Collect and Enketo resolve them.
 _MEDIA = re.compile(r"jr://(images|audio|video|file|file-csv)/([^\s\"'<>)]+)")
-# Whatever pyxform accepts as a form id (spaces included: ODK tools take them), except
-# what would break a URL path segment or a line of the form list.
-_FORM_ID = re.compile(r"^[^/\\\s\x00-\x1f][^/\\\x00-\x1f]{0,63}$")
+# OpenRosa's metadata scheme: servers must take form ids of up to 249 characters, and
+# an id may read "scheme:value" or be an xmlns URL, so "/", ":" and spaces are part of
+# ids ODK Validate accepts (URLs carry them encoded). Control characters cannot stand
+# in an XML attribute as written, and a leading space would not survive a form list.
+MAX_FORM_ID_LENGTH = 249
+_FORM_ID = re.compile(rf"(?!\s)[^\x00-\x1f\x7f]{{1,{MAX_FORM_ID_LENGTH}}}")
 # What pyxform reads, by the first bytes of the file (a name's suffix can lie: an old
 # .xls renamed .xlsx is common).
 _ZIP = b"PK\x03\x04"
 _OLE = b"\xd0\xcf\x11\xe0"
 _BOM = b"\xef\xbb\xbf"
 TEXT_SUFFIXES = (".csv", ".md")
+# A form's survey is a few hundred rows; a choices sheet may list a province's villages,
+# a few thousand. Far past both, and still scanned in a moment.
+XLSFORM_MAX_ROWS = 100_000
 XFORM_SUFFIX = ".xml"
 # ODK Validate fails open in two cases, leaving only a warning; both are refusals here.
 _VALIDATE_GAVE_UP = ("took to long to completely validate", "Bad return code from ODK Validate")
@@ -67,6 +77,11 @@ class XFormInfo:
     entity_datasets: tuple[str, ...] = ()
     # Properties each form field saves to (`save_to`): field path → property.
     saves_to: dict[str, str] = field(default_factory=dict)
+    # Entities declared below the form's root (ODK entities spec 2025.1: in a group or
+    # a repeat), as (dataset, path of the group or repeat holding the declaration).
+    nested_entities: tuple[tuple[str, str], ...] = ()
+    # Instance paths of the form's repeats (body `repeat` nodesets).
+    repeats: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -104,8 +119,8 @@ def _suffix(name: str, data: bytes) -> str:
 
 def _stem(name: str) -> str:
     """A file name pyxform can take a form id from when the form's settings give none."""
-    ascii_name = unicodedata.normalize("NFKD", Path(name).stem)
-    ascii_name = ascii_name.encode("ascii", "ignore").decode().replace("đ", "d")
+    ascii_name = unicodedata.normalize("NFKD", without_diacritics(Path(name).stem))
+    ascii_name = ascii_name.encode("ascii", "ignore").decode()
     ascii_name = re.sub(r"[^A-Za-z0-9_]+", "_", ascii_name).strip("_")
     if not ascii_name or not ascii_name[0].isalpha():
         ascii_name = f"form_{ascii_name}".rstrip("_")
@@ -141,6 +156,12 @@ def xlsform_convert(*, name: str, data: bytes) -> ConvertedForm:
     suffix = _suffix(name, data)
     if suffix == XFORM_SUFFIX:
         return _xform_check(data)
+    if data.startswith(_ZIP):
+        # Refused before pyxform opens it when it would unpack to far more than a form.
+        try:
+            xlsx_check(data, max_rows=XLSFORM_MAX_ROWS)
+        except DomainError as exc:
+            raise XLSFormRejected([exc.message]) from exc
     warnings: list[str] = []
     with tempfile.TemporaryDirectory(prefix="xlsform-") as folder:
         # A file named as uploaded: without a form_id setting, pyxform takes the name.
@@ -238,36 +259,98 @@ def xform_info(xform: str) -> XFormInfo:
         raise XLSFormRejected([_("XForm thiếu phần head/model.")])
     data = _main_instance_root(model)
     form_id = data.get("id") or ""
-    if not _FORM_ID.match(form_id):
+    if not _FORM_ID.fullmatch(form_id):
         raise XLSFormRejected(
             [
                 _(
-                    "Mã biểu mẫu (form_id) “%(id)s” không hợp lệ: tối đa 64 ký tự, không "
-                    "chứa “/” hay “\\”, không bắt đầu bằng khoảng trắng."
+                    "Mã biểu mẫu (form_id) “%(id)s” không hợp lệ: cần từ 1 đến %(max)s ký "
+                    "tự, không có ký tự điều khiển, không bắt đầu bằng khoảng trắng (mã "
+                    "này dài %(length)s ký tự)."
                 )
-                % {"id": form_id[:80]}
+                % {"id": form_id[:80], "max": MAX_FORM_ID_LENGTH, "length": len(form_id)}
             ]
         )
     title = (head.findtext(f"{{{XHTML}}}title") or form_id).strip()
-    datasets = [
-        entity.get("dataset", "")
-        for entity in data.iter()
-        if entity.tag.endswith("}entity") or entity.tag == "entity"
-    ]
+    declarations = _entity_declarations(data)
+    datasets = [dataset for dataset, _path in declarations]
+    body = root.find(f"{{{XHTML}}}body")
+    repeats = (
+        dict.fromkeys(r.get("nodeset", "") for r in body.iter(f"{{{XFORMS}}}repeat"))
+        if body is not None
+        else {}
+    )
     saves_to = {
         bind.get("nodeset", ""): value
         for bind in model.findall(f"{{{XFORMS}}}bind")
         if (value := bind.get(f"{{{ENTITIES}}}saveto"))
     }
     media = dict.fromkeys(match.group(2) for match in _MEDIA.finditer(xform))
+    for name in media:
+        _check_media_path(name)
     return XFormInfo(
         form_id=form_id,
-        version=data.get("version") or "",
+        version=form_version_of(data),
         title=title[:200],
         media=tuple(media),
         entity_datasets=tuple(d for d in dict.fromkeys(datasets) if d),
         saves_to=saves_to,
+        nested_entities=tuple(
+            (dataset, path)
+            for dataset, path in dict.fromkeys(declarations)
+            if path != f"/{_local(data.tag)}"
+        ),
+        repeats=tuple(r for r in repeats if r),
     )
+
+
+def _local(tag: str) -> str:
+    return tag.rsplit("}", 1)[-1]
+
+
+MAX_MEDIA_PATH_LENGTH = 255
+
+
+def _check_media_path(name: str) -> None:
+    """A media file's path under the form's media folder (jr://file/a/b.csv: "a/b.csv"),
+    as collectors' phones store it: plain names separated by "/", none "." or "..",
+    which would reach outside the folder."""
+    parts = name.split("/")
+    if (
+        len(name) > MAX_MEDIA_PATH_LENGTH
+        or "\\" in name
+        or any(part in ("", ".", "..") for part in parts)
+    ):
+        raise XLSFormRejected(
+            [
+                _(
+                    "Đường dẫn tệp đính kèm “%(name)s” không hợp lệ: cần các tên tệp, thư mục "
+                    "ngăn bằng “/”, không có phần rỗng, “.” hay “..”, không có “\\”, tối "
+                    "đa %(max)s ký tự."
+                )
+                % {"name": name[:300], "max": MAX_MEDIA_PATH_LENGTH}
+            ]
+        )
+
+
+def _entity_declarations(data: Element) -> list[tuple[str, str]]:
+    """(dataset, path of the element whose `meta` holds it) of every `entity` of the
+    primary instance, in document order; a repeat's template and its first instance
+    give the same pair."""
+    found: list[tuple[str, str]] = []
+
+    def walk(element: Element, path: str) -> None:
+        for child in element:
+            name = _local(child.tag)
+            if name == "meta":
+                found.extend(
+                    (entity.get("dataset", ""), path)
+                    for entity in child
+                    if _local(entity.tag) == "entity"
+                )
+            walk(child, f"{path}/{name}")
+
+    walk(data, f"/{_local(data.tag)}")
+    return found
 
 
 def media_kind(xform: str, name: str) -> str:

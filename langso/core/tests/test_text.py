@@ -6,7 +6,7 @@ import unicodedata
 
 import pytest
 
-from langso.core.text import normalize_name
+from langso.core.text import normalize_name, without_diacritics
 
 
 @pytest.mark.parametrize(
@@ -49,3 +49,9 @@ def test_the_result_is_nfc() -> None:
 def test_search_keys_ignore_diacritics(query: str, name: str) -> None:
     """Folded for search, "dan phuong" finds "Đan Phượng"."""
     assert normalize_name(query, fold_diacritics=True) in normalize_name(name, fold_diacritics=True)
+
+
+def test_without_diacritics_folds_d_with_stroke_and_keeps_case() -> None:
+    """ "Đ" has no combining mark to drop: it is folded to "D" by name, and the case
+    of every letter is kept (a form id made of a file name keeps its capitals)."""
+    assert without_diacritics("Điều tra hộ ĐỒNG Nai đất") == "Dieu tra ho DONG Nai dat"

@@ -214,8 +214,9 @@ def test_every_commune_of_a_province_in_one_call(
         "Mọi thôn có sóng 4G",
     )
     [evidence] = assessment["evidence"]
-    assert evidence.startswith("http://testserver/")
-    assert evidence.endswith(".pdf")
+    assert evidence.startswith("http://testserver/tieu-chi/minh-chung/")
+    download = _client(users.province_officer).get(evidence)
+    assert download.getvalue() == b"%PDF-1.4"
     assert results["8.3"]["assessment"] is None
     assert _indicators(by_unit[demo_sets.b.code])["8.2"]["status"] == "missing"
 

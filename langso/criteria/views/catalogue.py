@@ -5,13 +5,12 @@ classification for a year."""
 
 from __future__ import annotations
 
-from pathlib import PurePosixPath
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -25,13 +24,16 @@ from langso.accounts.selectors import (
     user_has_permission_somewhere,
     user_has_unit_permission,
 )
+from langso.core import exports
 from langso.core.errors import AccessDenied, DomainError, ImportRejected, NotFound, RowError
+from langso.core.files import file_response
+from langso.core.uploads import upload_size_limit
 from langso.indicators.selectors import units_for_values
 from langso.places.models import AdminUnit, Level
 from langso.places.selectors import unit_get
 
 from .. import selectors_catalogue as catalogue_selectors
-from ..catalogue import catalogue_yaml_read
+from ..catalogue import XLSX_MAX_BYTES, catalogue_yaml_read
 from ..forms import (
     AssessmentForm,
     CatalogueImportForm,
@@ -40,7 +42,7 @@ from ..forms import (
     ThresholdsForm,
 )
 from ..models import CriteriaSet, Kind
-from ..selectors import assessments_for, criteria_set_in_force
+from ..selectors import assessment_evidence_get_for_user, assessments_for, criteria_set_in_force
 from ..services import (
     assessment_record,
     commune_classification_set,
@@ -48,8 +50,6 @@ from ..services import (
     criteria_sets_save,
     province_thresholds_set,
 )
-
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _not_found(exc: NotFound) -> Http404:
@@ -240,6 +240,7 @@ def set_edit(request: HttpRequest, code: str) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@upload_size_limit(XLSX_MAX_BYTES)
 def catalogue_import(request: HttpRequest) -> HttpResponse:
     """A YAML or XLSX file of sets: national for central admins, else for a province the
     user issues sets for. A file with any bad entry is refused whole, every error
@@ -249,11 +250,11 @@ def catalogue_import(request: HttpRequest) -> HttpResponse:
     if not nationwide and not provinces:
         raise PermissionDenied
     if request.GET.get("template"):
-        response = HttpResponse(
-            catalogue_selectors.catalogue_xlsx_template(), content_type=XLSX_TYPE
+        return exports.attachment(
+            "mau-bo-tieu-chi.xlsx",
+            catalogue_selectors.catalogue_xlsx_template(),
+            exports.XLSX_CONTENT_TYPE,
         )
-        response["Content-Disposition"] = 'attachment; filename="mau-bo-tieu-chi.xlsx"'
-        return response
     form = CatalogueImportForm(
         request.POST or None, request.FILES or None, provinces=provinces, nationwide=nationwide
     )
@@ -402,13 +403,21 @@ def assessment_enter(
             "set": criteria_set,
             "indicator": target,
             "current": current,
-            "evidence": [
-                (PurePosixPath(e.file.name or "").name, e.file.url)
-                for e in (current.evidence.all() if current else [])
-            ],
+            "evidence": current.evidence.all() if current else [],
             "form": form,
         },
     )
+
+
+@login_required
+@require_GET
+def assessment_evidence_download(request: HttpRequest, pk: int) -> HttpResponseBase:
+    """An evidence file of an assessment, to whoever may read the unit's scorecard."""
+    try:
+        evidence = assessment_evidence_get_for_user(user=request.user, pk=pk)
+    except NotFound as exc:
+        raise _not_found(exc) from exc
+    return file_response(evidence.file, name=evidence.name)
 
 
 @login_required

@@ -4,8 +4,6 @@ phone; the scorecard and the matrix also as CSV and XLSX."""
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -21,10 +19,10 @@ from django.utils.html import format_html_join
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
-from openpyxl import Workbook
 
 from langso.accounts.roles import Permission
 from langso.accounts.selectors import user_has_unit_permission
+from langso.core import exports
 from langso.core.errors import DomainError, NotFound
 from langso.indicators.selectors import units_for_values
 from langso.places.models import AdminUnit, CommuneGroup, Level, Region
@@ -38,7 +36,6 @@ from ..selectors import CriterionResult, Evaluation, IndicatorResult, Status
 VILLAGE_SET = "thon_thong_minh"
 MISSING_ONE = "missing-one"
 YEARS = (2000, 2100)
-_XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # By the plain status strings results carry (an enum member does not hash as its value).
 _SYMBOLS = {
     Status.PASS.value: "✓",
@@ -247,39 +244,19 @@ def _plain(value: Decimal | int | None) -> Decimal | int | None:
     return rounded.quantize(Decimal(1)) if rounded == rounded.to_integral_value() else rounded
 
 
-def _csv_text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, Decimal):
-        return format(value, "f")
-    return str(value)
-
-
 def _table_response(
-    kind: str, stem: str, title: str, header: Sequence[str], rows: Sequence[Sequence[Any]]
+    kind: str,
+    stem: str,
+    title: str,
+    header: Sequence[str],
+    rows: Sequence[Sequence[exports.Value]],
 ) -> HttpResponse:
-    """A small table as CSV (UTF-8 with a BOM, so that Excel shows Vietnamese) or as one
-    XLSX sheet (figures as numbers, codes as text)."""
+    """A small table as CSV or as one XLSX sheet (figures as numbers, codes as text)."""
     if kind == "csv":
-        buffer = io.StringIO()
-        writer = csv.writer(buffer)
-        writer.writerow(header)
-        writer.writerows([_csv_text(v) for v in row] for row in rows)
-        response = HttpResponse(
-            "\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8"
-        )
-        response["Content-Disposition"] = f'attachment; filename="{stem}.csv"'
-        return response
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title[:31])
-    sheet.append(list(header))
-    for row in rows:
-        sheet.append(list(row))
-    target = io.BytesIO()
-    workbook.save(target)
-    response = HttpResponse(target.getvalue(), content_type=_XLSX)
-    response["Content-Disposition"] = f'attachment; filename="{stem}.xlsx"'
-    return response
+        return exports.csv_response(f"{stem}.csv", header, rows)
+    return exports.xlsx_response(
+        f"{stem}.xlsx", exports.Sheet(title=title, header=header, rows=rows)
+    )
 
 
 def _scorecard_export(kind: str, evaluation: Evaluation) -> HttpResponse:
@@ -304,7 +281,7 @@ def _scorecard_export(kind: str, evaluation: Evaluation) -> HttpResponse:
         _("Số đơn vị còn thiếu"),
         _("Phiên bản định nghĩa chỉ số"),
     ]
-    rows = []
+    rows: list[list[exports.Value]] = []
     for criterion, result in [
         (c.criterion.code, r) for c in evaluation.criteria for r in c.indicators
     ] + [("", r) for r in evaluation.conditions]:
@@ -348,7 +325,7 @@ def _matrix_export(kind: str, matrix: selectors.Matrix, rows: Sequence[Evaluatio
         _("Tổng số tiêu chí"),
         _("Kết quả"),
     ]
-    table = [
+    table: list[list[exports.Value]] = [
         [
             row.unit.code,
             row.unit.name,

@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from pathlib import PurePosixPath
 from typing import Any
 
 from django.core.files.uploadedfile import UploadedFile
@@ -191,7 +192,10 @@ def reported_value_set(
     )
     for upload in evidence:
         ReportedEvidence.objects.create(
-            reported=reported, file=upload, name=upload.name or "", uploaded_by=actor
+            reported=reported,
+            file=upload,
+            name=PurePosixPath(upload.name or "").name[:255],
+            uploaded_by=actor,
         )
     return reported
 

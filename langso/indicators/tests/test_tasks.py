@@ -3,16 +3,23 @@ written."""
 
 from __future__ import annotations
 
+import time
+from pathlib import Path
+from typing import Any
+
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 
 from langso.core.db import capabilities
 from langso.core.models import Job
 from langso.core.services import job_create, job_progress
 from langso.indicators import tasks
-from langso.indicators.models import HouseholdAggregate
+from langso.indicators.models import HouseholdAggregate, ReportedValue
+from langso.indicators.services import reported
 from langso.indicators.tasks import household_aggregates_rebuild_task
-from langso.registry.tests.conftest import RegistryTree, make_household
+from langso.places.imports import upload_store
+from langso.registry.tests.conftest import RegistryTree, RegistryUsers, make_household
 
 # Committed for real: on PostgreSQL the progress is written on another connection, which
 # sees only what is committed.
@@ -52,3 +59,44 @@ def test_the_rebuild_job_follows_its_steps_and_succeeds(
     assert f"{written} dòng" in job.message
     figures = dict(HouseholdAggregate.objects.filter(unit=tree.b1).values_list("measure", "value"))
     assert (figures["households"], figures["sum:adults"]) == (1, 2)
+
+
+def test_a_reported_import_past_its_time_limit_fails_and_writes_nothing(
+    tree: RegistryTree,
+    users: RegistryUsers,
+    definitions: None,
+    monkeypatch: pytest.MonkeyPatch,
+    settings: Any,
+    tmp_path: Path,
+) -> None:
+    """An import of reported values still running at its time limit (here storing the
+    second value is made slow) fails saying so; the value stored before is rolled back,
+    and the stored upload is deleted."""
+    settings.MEDIA_ROOT = tmp_path
+    officer = users.province_officer
+    content = f"Mã đơn vị,Tử số,Mẫu số\n{tree.a.code},3,4\n{tree.b.code},1,4\n"
+    path = upload_store(SimpleUploadedFile("so-lieu.csv", content.encode()), prefix="chi-so")
+    monkeypatch.setattr(tasks, "REPORTED_IMPORT_TIME_LIMIT", 0.5)
+    store = reported._store
+    calls: list[int] = []
+
+    def slow_store(**kwargs: Any) -> Any:
+        calls.append(1)
+        if len(calls) == 2:
+            time.sleep(10)
+        return store(**kwargs)
+
+    monkeypatch.setattr(reported, "_store", slow_store)
+    job = job_create(kind="indicators.reported_import", created_by=officer)
+    tasks.reported_values_import_task.call(
+        job_id=job.pk,
+        actor_id=officer.pk,
+        code="work-records-online-commune",
+        period="2026",
+        path=str(path),
+    )
+    job.refresh_from_db()
+    assert job.status == Job.Status.FAILED
+    assert "quá thời gian cho phép (0,5 giây)" in job.message
+    assert not ReportedValue.objects.exists()
+    assert not path.exists()

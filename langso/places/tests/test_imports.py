@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable
+from typing import IO
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -10,6 +11,7 @@ from openpyxl import Workbook, load_workbook
 from langso.core.errors import DomainError, ImportRejected
 from langso.places import imports
 from langso.places.imports import read_table, template_xlsx
+from langso.places.testing import xlsx_with_member
 
 from .conftest import HEADER, csv_file, xlsx_file
 
@@ -100,7 +102,7 @@ def test_undecodable_csv_and_other_formats_are_refused() -> None:
     """A CSV in neither UTF-8 nor Windows-1258 and an old .xls are refused with a
     Vietnamese reason."""
     garbage = SimpleUploadedFile("thon.csv", b"T\x81n th\x8an\n")
-    with pytest.raises(DomainError, match="UTF-8 hay Windows-1258"):
+    with pytest.raises(DomainError, match=r"UTF-8 \(có hoặc không có BOM\), Windows-1258"):
         read_table(garbage, columns={"name": "Tên thôn"})
     with pytest.raises(DomainError, match="CSV hoặc XLSX"):
         read_table(SimpleUploadedFile("thon.xls", b"\xd0\xcf\x11\xe0"), columns={"code": "Mã thôn"})
@@ -150,3 +152,207 @@ def test_header_must_be_the_first_row() -> None:
     workbook.save(out)
     with pytest.raises(ImportRejected):
         read_table(SimpleUploadedFile("t.xlsx", out.getvalue()), columns={"code": "Mã thôn"})
+
+
+# --- Files built to exhaust the reader: refused before openpyxl parses them -------------
+
+_SHEET = "xl/worksheets/sheet1.xml"
+_SHARED = "xl/sharedStrings.xml"
+_SHEET_HEAD = (
+    b'<?xml version="1.0" encoding="UTF-8"?>'
+    b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+    b'<sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>M\xc3\xa3 th\xc3\xb4n</t></is></c>'
+    b'<c r="B1" t="inlineStr"><is><t>T\xc3\xaan th\xc3\xb4n</t></is></c></row>'
+)
+_SHEET_TAIL = b"</sheetData></worksheet>"
+
+
+def _xlsx_bomb(name: str, write: Callable[[IO[bytes]], None]) -> SimpleUploadedFile:
+    """A real workbook (header row, sheet and shared texts as openpyxl writes them) whose
+    member `name` is replaced by what `write` streams."""
+    source = xlsx_file([["01", "Thôn Đông"]], header=["Mã thôn", "Tên thôn"])
+    return SimpleUploadedFile("thon.xlsx", xlsx_with_member(source.read(), name, write))
+
+
+def _sheet(body: Callable[[IO[bytes]], None]) -> Callable[[IO[bytes]], None]:
+    def write(member: IO[bytes]) -> None:
+        member.write(_SHEET_HEAD)
+        body(member)
+        member.write(_SHEET_TAIL)
+
+    return write
+
+
+@pytest.fixture
+def openpyxl_never_opens(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The refusal must come from the zip's inspection, before openpyxl reads a row."""
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("openpyxl opened a file the inspection should have refused")
+
+    monkeypatch.setattr(imports, "load_workbook", refuse)
+
+
+NAME_COLUMNS = {"code": "Mã thôn", "name": "Tên thôn"}
+
+
+@pytest.mark.usefixtures("openpyxl_never_opens")
+def test_xlsx_of_five_million_empty_rows_is_refused_before_parsing() -> None:
+    """The 45 KB file of 5 million empty rows that held a request for 101 s is refused
+    from the zip's inspection, its message naming the limit it broke."""
+
+    def empty_rows(member: IO[bytes]) -> None:
+        for _chunk in range(50):
+            member.write(b"<row/>" * 100_000)
+
+    upload = _xlsx_bomb(_SHEET, _sheet(empty_rows))
+    assert upload.size is not None
+    assert upload.size < 100_000
+    with pytest.raises(DomainError, match=r"giới hạn 100 lần") as refused:
+        read_table(upload, columns=NAME_COLUMNS)
+    assert "sheet1.xml" in refused.value.message
+
+
+@pytest.mark.usefixtures("openpyxl_never_opens")
+def test_xlsx_with_more_rows_than_the_limit_is_refused_by_the_row_scan() -> None:
+    """Rows numbered as Excel numbers them, packed normally, past the limit of data rows
+    (blank ones counted) are refused from a scan of the sheet, naming the limit."""
+
+    def numbered_rows(member: IO[bytes]) -> None:
+        for start in range(2, 200_000, 10_000):
+            member.write(
+                b"".join(
+                    b'<row r="%d" spans="1:2"><c r="A%d" s="1"/></row>' % (n, n)
+                    for n in range(start, start + 10_000)
+                )
+            )
+
+    with pytest.raises(DomainError, match=r"“Sheet” có hơn 101\.001 dòng.*100\.000 dòng dữ liệu"):
+        read_table(_xlsx_bomb(_SHEET, _sheet(numbered_rows)), columns=NAME_COLUMNS)
+
+
+@pytest.mark.usefixtures("openpyxl_never_opens")
+def test_xlsx_with_one_row_numbered_past_the_limit_is_refused() -> None:
+    """One row numbered 5,000,000 (openpyxl would yield every empty row before it) is
+    refused, and so is any row past the limit of the import at hand."""
+
+    def far_row(member: IO[bytes]) -> None:
+        member.write(b'<row r="5000000"><c r="A5000000"><v>1</v></c></row>')
+
+    upload = _xlsx_bomb(_SHEET, _sheet(far_row))
+    with pytest.raises(DomainError, match=r"hơn 101\.001 dòng"):
+        read_table(upload, columns=NAME_COLUMNS)
+    upload.seek(0)
+    with pytest.raises(DomainError, match=r"hơn 1\.011 dòng.*10 dòng dữ liệu"):
+        read_table(upload, columns=NAME_COLUMNS, max_rows=10, max_bytes=10**6)
+
+
+@pytest.mark.usefixtures("openpyxl_never_opens")
+def test_xlsx_with_a_100_megabyte_shared_text_is_refused_before_parsing() -> None:
+    """The 104 KB file holding one text of 100 MB (which grew the worker by 160 MB) is
+    refused before its texts are loaded, naming the ratio limit."""
+
+    def huge_text(member: IO[bytes]) -> None:
+        member.write(b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">')
+        member.write(b"<si><t>")
+        for _chunk in range(100):
+            member.write(b"a" * 1_000_000)
+        member.write(b"</t></si></sst>")
+
+    upload = _xlsx_bomb(_SHARED, huge_text)
+    assert upload.size is not None
+    assert upload.size < 150_000
+    with pytest.raises(DomainError, match=r"sharedStrings\.xml.*giới hạn 100 lần"):
+        read_table(upload, columns=NAME_COLUMNS)
+
+
+@pytest.mark.usefixtures("openpyxl_never_opens")
+def test_xlsx_with_more_shared_text_than_its_rows_could_need_is_refused(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Shared texts that pack normally but exceed what the import's rows could need are
+    refused, naming the limit; the floor of the limit is lowered here."""
+    monkeypatch.setattr(imports, "_SHARED_STRINGS_MIN_BYTES", 64 * 1024)
+
+    def many_texts(member: IO[bytes]) -> None:
+        member.write(b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">')
+        for n in range(20_000):
+            member.write(b"<si><t>H\xe1\xbb\x99 %d %s</t></si>" % (n, b"%x" % (n * 7919)))
+        member.write(b"</sst>")
+
+    with pytest.raises(DomainError, match=r"sharedStrings\.xml\) lớn .* quá giới hạn"):
+        read_table(
+            _xlsx_bomb(_SHARED, many_texts), columns=NAME_COLUMNS, max_rows=10, max_bytes=10**6
+        )
+
+
+@pytest.mark.usefixtures("openpyxl_never_opens")
+def test_xlsx_unpacking_to_more_than_its_rows_could_need_is_refused(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A workbook whose members, packed normally, unpack to more than the import's rows
+    could need (the sum of their declared sizes) is refused, naming the limit; the
+    floor of the limit is lowered here."""
+    monkeypatch.setattr(imports, "_UNPACKED_MIN_BYTES", 1024 * 1024)
+    monkeypatch.setattr(imports, "_UNPACKED_BYTES_PER_ROW", 64)
+
+    def many_rows(member: IO[bytes]) -> None:
+        for n in range(2, 40_002):
+            member.write(b'<row r="%d"><c r="A%d"><v>%d</v></c></row>' % (n, n, n * 7919))
+
+    with pytest.raises(DomainError, match=r"giải nén lớn \d+ MB, quá giới hạn 1 MB cho 10 dòng"):
+        read_table(
+            _xlsx_bomb(_SHEET, _sheet(many_rows)),
+            columns=NAME_COLUMNS,
+            max_rows=10,
+            max_bytes=10**6,
+        )
+
+
+def test_csv_of_millions_of_blank_lines_is_refused_at_the_limit() -> None:
+    """A CSV of 5 million blank lines under the size limit is refused once the blank
+    rows pass the limit, rather than read to the end."""
+    upload = SimpleUploadedFile("thon.csv", b"M\xc3\xa3 th\xc3\xb4n\n" + b"\n" * 5_000_000)
+    with pytest.raises(DomainError, match=r"Tệp có hơn 101\.001 dòng \(tính cả dòng trống\)"):
+        read_table(upload, columns={"code": "Mã thôn"})
+
+
+def test_xlsx_within_the_limits_is_read_with_rows_numbered_by_excel() -> None:
+    """A sheet whose rows carry Excel's numbers and spans, one left out, reads as before:
+    the missing row is a blank row that keeps the numbering."""
+
+    def rows(member: IO[bytes]) -> None:
+        member.write(
+            b'<row r="2" spans="1:2"><c r="A2" t="inlineStr"><is><t>01</t></is></c></row>'
+            b'<row r="4" spans="1:2"><c r="A4" t="inlineStr"><is><t>02</t></is></c></row>'
+        )
+
+    table = read_table(_xlsx_bomb(_SHEET, _sheet(rows)), columns=NAME_COLUMNS)
+    assert [r["code"] for r in table] == ["01", "", "02"]
+
+
+# --- Encodings the reader does not take --------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("encoded", "named"),
+    [
+        (lambda text: text.encode("utf-16"), "UTF-16"),
+        (lambda text: text.encode("utf-16-le"), "UTF-16"),
+        (lambda text: text.encode("utf-16-be"), "UTF-16"),
+        (lambda text: text.encode("utf-32"), "UTF-32"),
+    ],
+    ids=["utf-16-bom", "utf-16-le", "utf-16-be", "utf-32"],
+)
+def test_wide_encodings_are_named_with_the_ones_taken(
+    encoded: Callable[[str], bytes], named: str
+) -> None:
+    """A CSV in UTF-16 or UTF-32, with or without a byte-order mark (Excel's "Unicode
+    Text"), is not reported as missing columns: the message names its encoding and the
+    encodings the import takes."""
+    upload = SimpleUploadedFile("thon.csv", encoded("Mã thôn\tTên thôn\n01\tThôn Đông\n"))
+    with pytest.raises(DomainError) as refused:
+        read_table(upload, columns=NAME_COLUMNS)
+    assert not isinstance(refused.value, ImportRejected)
+    assert f"tệp ở mã {named}" in refused.value.message
+    assert "UTF-8 (có hoặc không có BOM), Windows-1258" in refused.value.message

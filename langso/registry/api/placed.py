@@ -17,6 +17,7 @@ from typing import Any, Literal
 from django.contrib.gis.geos import Point
 from django.db import models
 from django.http import HttpRequest, JsonResponse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 from ninja.security import django_auth
@@ -170,7 +171,11 @@ def row_out(spec: Spec, row: Placed, photos: list[Photo] | None = None) -> dict[
     }
     if spec.has_photos:
         out["photos"] = [
-            {"url": photo.image.url, "caption": photo.caption} for photo in photos or []
+            {
+                "url": reverse(f"registry:{spec.name}-photo", args=[out[spec.key], photo.pk]),
+                "caption": photo.caption,
+            }
+            for photo in photos or []
         ]
     return out
 

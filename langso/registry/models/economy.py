@@ -9,6 +9,8 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from langso.core.files import RandomName
+
 from .base import Placed
 from .households import Household
 
@@ -119,7 +121,9 @@ class Photo(models.Model):
     content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")
     object_id = models.PositiveBigIntegerField()
     subject = GenericForeignKey("content_type", "object_id")
-    image = models.ImageField(_("ảnh"), upload_to="photos/%Y/%m/")
+    image = models.ImageField(_("ảnh"), upload_to=RandomName("photos"), max_length=300)
+    # The name of the uploaded photo (empty for photos added before it was kept).
+    name = models.CharField(max_length=255, blank=True)
     caption = models.CharField(_("chú thích"), max_length=200, blank=True)
     position = models.PositiveSmallIntegerField(default=0)
     uploaded_at = models.DateTimeField(auto_now_add=True)

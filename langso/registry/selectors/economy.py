@@ -8,6 +8,9 @@ from collections.abc import Sequence
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
+from django.utils.translation import gettext as _
+
+from langso.core.errors import NotFound
 
 from ..models import Photo, Placed
 from ..specs import RegistrySpec
@@ -20,6 +23,16 @@ def photo_list(*, subject: Placed) -> list[Photo]:
             content_type=ContentType.objects.get_for_model(subject), object_id=subject.pk
         ).order_by("position", "pk")
     )
+
+
+def photo_get(*, subject: Placed, pk: int) -> Photo:
+    """One of the subject's photos (the subject read in the reader's scope)."""
+    photo = Photo.objects.filter(
+        content_type=ContentType.objects.get_for_model(subject), object_id=subject.pk, pk=pk
+    ).first()
+    if photo is None:
+        raise NotFound(_("Không tìm thấy ảnh này."))
+    return photo
 
 
 def photos_by_subject(

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import io
 from collections.abc import Mapping, Sequence
+from pathlib import PurePosixPath
 from typing import Any
-from uuid import uuid4
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.files.base import ContentFile
@@ -119,9 +119,10 @@ def photo_add(
         content_type=ContentType.objects.get_for_model(subject),
         object_id=subject.pk,
         caption=caption.strip()[:200],
+        name=PurePosixPath(getattr(upload, "name", "") or "").name[:255],
         position=0 if last is None else last + 1,
     )
-    photo.image.save(f"{uuid4().hex}.{extension}", ContentFile(content), save=False)
+    photo.image.save(f"anh.{extension}", ContentFile(content), save=False)
     stored = str(photo.image.name)
     # The file is written before its row: a row that cannot be written takes it along.
     try:

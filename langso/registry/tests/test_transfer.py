@@ -145,11 +145,12 @@ def test_wrong_or_missing_headers_are_named_at_row_one() -> None:
 
 
 def test_an_oversized_file_is_refused_before_it_is_read() -> None:
-    """The declared size decides: the file is never read."""
+    """The declared size decides: the file is never read. A province's households fit in
+    256 MB; a file of 300 MB is refused."""
 
     class Oversized:
         name = "ho.csv"
-        size = 401 * 1024 * 1024
+        size = 300 * 1024 * 1024
 
         def read(self, *args: object) -> bytes:
             raise AssertionError("an oversized file must not be read")
@@ -157,10 +158,10 @@ def test_an_oversized_file_is_refused_before_it_is_read() -> None:
         def seek(self, *args: object) -> None:
             raise AssertionError("an oversized file must not be touched")
 
-    with pytest.raises(DomainError, match="lớn hơn 400 MB"):
+    with pytest.raises(DomainError, match="lớn hơn 256 MB"):
         read("household", Oversized())
-    with pytest.raises(DomainError, match="lớn hơn 400 MB"):
-        check_size(Oversized(), max_bytes=400 * 1024 * 1024)
+    with pytest.raises(DomainError, match="lớn hơn 256 MB"):
+        check_size(Oversized(), max_bytes=256 * 1024 * 1024)
 
 
 def _fill_every_registry(tree: RegistryTree, users: RegistryUsers) -> None:

@@ -12,7 +12,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path, reverse
 from django.utils import formats
@@ -21,6 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from langso.accounts.roles import Permission
 from langso.core.errors import AccessDenied, DomainError, NotFound
+from langso.core.files import file_response
 from langso.core.selectors import audit_history
 
 from ..forms_registries import (
@@ -30,7 +31,7 @@ from ..forms_registries import (
     registry_initial,
 )
 from ..models import Placed
-from ..selectors.economy import photo_list
+from ..selectors.economy import photo_get, photo_list
 from ..selectors.placed import (
     BadFilter,
     RegistryFilters,
@@ -363,6 +364,19 @@ def photo_upload(request: HttpRequest, spec: Spec, key: str) -> HttpResponse:
 
 
 @login_required
+@require_GET
+def photo_image(request: HttpRequest, spec: Spec, key: str, photo_id: int) -> HttpResponseBase:
+    """A photo, to whoever may see its product or site. The showcase will show some to
+    the public through its own route under the open-data rules; this one stays scoped."""
+    row = _row_or_404(request, spec, key)
+    try:
+        photo = photo_get(subject=row, pk=photo_id)
+    except NotFound as exc:
+        raise Http404(exc.message) from exc
+    return file_response(photo.image, name=photo.name)
+
+
+@login_required
 @require_POST
 def photo_remove(request: HttpRequest, spec: Spec, key: str, photo_id: int) -> HttpResponse:
     row = _managed_row_or_404(request, spec, key)
@@ -419,6 +433,12 @@ def registry_urlpatterns(spec: Spec) -> list[URLPattern]:
                 photo_upload,
                 kwargs,
                 name=f"{spec.name}-photo-add",
+            ),
+            path(
+                f"{spec.path}/<str:key>/anh/<int:photo_id>/",
+                photo_image,
+                kwargs,
+                name=f"{spec.name}-photo",
             ),
             path(
                 f"{spec.path}/<str:key>/anh/<int:photo_id>/xoa/",

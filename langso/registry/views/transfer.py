@@ -5,12 +5,9 @@ the export of the reader's scope in the import's own format, CSV or XLSX."""
 from __future__ import annotations
 
 import tempfile
-from pathlib import Path
 from typing import Any, cast
-from uuid import uuid4
 
 from django import forms
-from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import UploadedFile
@@ -30,26 +27,24 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from langso.accounts.roles import ROLE_PERMISSIONS, Permission
 from langso.accounts.selectors import role_list_for_user, user_has_unit_permission
+from langso.core import exports
 from langso.core.errors import DomainError
 from langso.core.services import job_create
-from langso.places.imports import check_size
+from langso.core.uploads import upload_size_limit
+from langso.places.imports import upload_check, upload_store
 from langso.places.models import AdminUnit
 
 from ..selectors.exports import registry_export_rows
 from ..tasks import registry_import_rows_task
 from ..transfer import (
     MAX_FILE_BYTES,
-    XLSX_MAX_ROWS,
     Transfer,
-    csv_chunks,
+    csv_rows,
     template_bytes,
     transfer_for,
     transfers,
     write_xlsx,
 )
-
-_XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-_ACCEPTED = (".csv", ".txt", ".xlsx")
 
 
 def _transfer_or_404(registry: str) -> Transfer:
@@ -95,33 +90,20 @@ class ImportForm(forms.Form):
 
     def clean_file(self) -> UploadedFile[bytes]:
         upload: UploadedFile[bytes] = self.cleaned_data["file"]
-        # Refused by its declared size, before a byte of it is stored or read.
+        # Refused by its declared size and name, before a byte of it is stored or read.
         try:
-            check_size(upload, max_bytes=MAX_FILE_BYTES)
+            upload_check(upload, max_bytes=MAX_FILE_BYTES)
         except DomainError as exc:
             raise forms.ValidationError(exc.message) from exc
-        if not (upload.name or "").lower().endswith(_ACCEPTED):
-            raise forms.ValidationError(_("Chỉ nhận tệp CSV hoặc XLSX (Excel 2007 trở lên)."))
         return upload
 
     def chosen_unit(self) -> AdminUnit | None:
         return self.units.get(self.cleaned_data.get("unit") or "")
 
 
-def _store_upload(upload: UploadedFile[bytes], *, prefix: str) -> Path:
-    """Save an upload under MEDIA_ROOT/imports/ with a name of our own, for the worker."""
-    directory = Path(settings.MEDIA_ROOT) / "imports"
-    directory.mkdir(parents=True, exist_ok=True)
-    suffix = Path(upload.name or "").suffix.lower()
-    target = directory / f"{prefix}-{uuid4().hex}{suffix}"
-    with target.open("wb") as out:
-        for chunk in upload.chunks():
-            out.write(chunk)
-    return target
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
+@upload_size_limit(MAX_FILE_BYTES)
 def registry_import(request: HttpRequest, registry: str) -> HttpResponse:
     """Upload a file; a background job imports it and its page shows how it went."""
     transfer = _transfer_or_404(registry)
@@ -132,7 +114,7 @@ def registry_import(request: HttpRequest, registry: str) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         unit = form.chosen_unit()
-        path = _store_upload(form.cleaned_data["file"], prefix=transfer.slug)
+        path = upload_store(form.cleaned_data["file"], prefix=transfer.slug)
         job = job_create(kind=f"registry.import.{transfer.registry}", created_by=request.user)
         arguments: dict[str, Any] = {
             "job_id": job.pk,
@@ -160,9 +142,9 @@ def registry_import(request: HttpRequest, registry: str) -> HttpResponse:
 def registry_import_template(request: HttpRequest, registry: str) -> HttpResponse:
     """The XLSX template of a registry's import, with a sheet explaining each column."""
     transfer = _transfer_or_404(registry)
-    response = HttpResponse(template_bytes(transfer), content_type=_XLSX)
-    response["Content-Disposition"] = f'attachment; filename="mau-nhap-{transfer.slug}.xlsx"'
-    return response
+    return exports.attachment(
+        f"mau-nhap-{transfer.slug}.xlsx", template_bytes(transfer), exports.XLSX_CONTENT_TYPE
+    )
 
 
 def _export_unit(request: HttpRequest) -> AdminUnit | None:
@@ -195,25 +177,25 @@ def registry_export(request: HttpRequest, registry: str) -> HttpResponse | Strea
     rows = registry_export_rows(user=request.user, registry=transfer.registry, unit=unit)
     stem = f"{transfer.slug}-{unit.code if unit else 'pham-vi'}-{timezone.localdate():%Y%m%d}"
     if kind == "csv":
-        response = StreamingHttpResponse(
-            csv_chunks(transfer, rows), content_type="text/csv; charset=utf-8"
+        return exports.csv_streaming_response(
+            f"{stem}.csv", list(transfer.headers.values()), csv_rows(transfer, rows)
         )
-        response["Content-Disposition"] = f'attachment; filename="{stem}.csv"'
-        return response
     # The workbook is written to a temporary file, never held whole in memory.
     spool = tempfile.TemporaryFile()  # noqa: SIM115  # FileResponse closes it
     try:
         write_xlsx(transfer, rows, spool)
-    except ValueError:
+    except exports.TooManyRows:
         spool.close()
         return HttpResponse(
             _(
                 "Có hơn %(limit)s dòng, quá số dòng một trang tính Excel chứa được; hãy tải "
                 "dạng CSV hoặc chọn một đơn vị nhỏ hơn."
             )
-            % {"limit": f"{XLSX_MAX_ROWS:,}".replace(",", ".")},
+            % {"limit": f"{exports.XLSX_MAX_ROWS:,}".replace(",", ".")},
             status=400,
             content_type="text/plain; charset=utf-8",
         )
     spool.seek(0)
-    return FileResponse(spool, as_attachment=True, filename=f"{stem}.xlsx", content_type=_XLSX)
+    return FileResponse(
+        spool, as_attachment=True, filename=f"{stem}.xlsx", content_type=exports.XLSX_CONTENT_TYPE
+    )

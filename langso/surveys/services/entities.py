@@ -49,7 +49,7 @@ from ..models import (
     Visit,
 )
 from ..openrosa import SubmissionInvalid, instance_parse
-from ..selectors import collector_households, collector_villages
+from ..selectors import collector_households, collector_villages, submission_review_check
 from ..xlsforms import xform_info
 
 
@@ -70,7 +70,7 @@ def _outside(entity_id: str) -> SubmissionInvalid:
     )
 
 
-def _village_for_create(collector: Any, values: dict[str, Any]) -> AdminUnit:
+def _village_for_create(collector: Any, values: dict[str, str]) -> AdminUnit:
     """The village a household found in the field is placed in: the one the form
     names, which must be one of the collector's, or their only village."""
     villages = collector_villages(user=collector)
@@ -122,19 +122,31 @@ def submission_entity_read(
     submission.entity_action = action
     submission.household = household
     submission.base_version = _base_version(entity, predecessor)
+    errors: dict[str, str] = {}
+    village = None
+    if action == EntityAction.CREATE:
+        try:
+            village = _village_for_create(collector, entity.raw_values)
+        except EntityValueInvalid as exc:
+            errors = exc.errors
+        else:
+            # Whatever becomes of its values: a new household's submission refused for
+            # them is still seen where the household was found, not wherever the form is.
+            submission.place_at(village)
     try:
         values = household_values(entity.raw_values)
-        if action == EntityAction.CREATE:
-            values["village"] = _village_for_create(collector, values).code
-        elif household is not None and values.get("village") not in (
-            None,
-            household_current_values(household, ["village"])["village"],
-        ):
-            raise EntityValueInvalid(
-                {"village": _("chuyển hộ sang thôn khác do cán bộ xã làm, không qua khảo sát")}
-            )
     except EntityValueInvalid as exc:
-        _mark_invalid(submission, exc.errors)
+        errors = exc.errors | errors
+        values = {}
+    if village is not None:
+        values["village"] = village.code
+    elif household is not None and values.get("village") not in (
+        None,
+        household_current_values(household, ["village"])["village"],
+    ):
+        errors["village"] = _("chuyển hộ sang thôn khác do cán bộ xã làm, không qua khảo sát")
+    if errors:
+        _mark_invalid(submission, errors)
         return
     submission.entity_values = values
     if action == EntityAction.UPDATE and not values:
@@ -291,7 +303,14 @@ def submission_conflict_resolve(
     value ("household") or take the submission's ("submission"). `seen_version` is the
     household version the reviewer compared against: if the household changed again
     meanwhile, the choice is refused, to be made again on what it is now."""
-    submission = for_update(Submission.objects.all()).get(pk=submission.pk)
+    submission = (
+        for_update(Submission.objects.all())
+        .select_related("household", "version__form__unit", "village", "commune", "province")
+        .get(pk=submission.pk)
+    )
+    # The view shows the choice to reviewers only; the rule is held here, where the
+    # household is overwritten.
+    submission_review_check(actor=actor, submission=submission)
     if submission.entity_state != EntityState.CONFLICT:
         raise ConflictChoiceInvalid(_("Bài này không còn xung đột cần xử lý."))
     fields = [f for f in submission.entity_values if f != "village"]

@@ -23,18 +23,22 @@ from ..entities import HOUSEHOLD_SAVE_TO
 from ..models import FormAttachment, FormVersion, SurveyForm
 from ..openrosa import md5_hash
 from ..xlsforms import XFormInfo, XLSFormRejected, media_kind, xlsform_convert
+from .encryption import form_version_encryption
 
 # XLSForms are a few hundred kilobytes; the largest real ones (WHO verbal autopsy) ~1 MB.
 MAX_XLSFORM_BYTES = 10 * 1024 * 1024
 # Images, audio and video a form shows; CSVs of choices.
 MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
-# Entity lists the platform writes for each collector instead of an upload, by the
-# file name the form refers to. "itemsets.csv" is pyxform's external choices.
+# Lists the platform writes for each collector instead of an upload, by the file name
+# the form refers to.
 PLATFORM_DATASETS = {
     "households.csv": "households",
     "villages.csv": "villages",
-    "itemsets.csv": "itemsets",
 }
+# pyxform's external choices (select_one_external), written from the XLSForm's own
+# sheet: the platform's only when pyxform made them. An XForm, or an XLSForm without
+# external choices, that names an itemsets.csv brings its own.
+ITEMSETS = "itemsets.csv"
 
 _AUDITED = ["xml_form_id", "title", "unit", "is_open", "counts_before_approval"]
 
@@ -77,7 +81,7 @@ def form_publish(*, actor: Any, name: str, data: bytes, unit: AdminUnit | None) 
         )
     converted = xlsform_convert(name=name, data=data)
     info = converted.info
-    _check_entity_properties(info)
+    _check_entities(info)
     form = for_update(SurveyForm.objects.filter(xml_form_id=info.form_id)).first()
     previous: FormVersion | None = None
     if form is None:
@@ -111,19 +115,20 @@ def form_publish(*, actor: Any, name: str, data: bytes, unit: AdminUnit | None) 
         if form.title != info.title:
             form.title = info.title
             form.save(update_fields=["title"])
+    xform, encryption_key = form_version_encryption(form=form, xform=converted.xform)
     version = FormVersion(
         form=form,
         version=info.version,
         title=info.title,
-        xform=converted.xform,
-        xform_hash=md5_hash(converted.xform.encode()),
+        xform=xform,
+        xform_hash=md5_hash(xform.encode()),
+        encryption_key=encryption_key,
         itemsets=converted.itemsets or "",
         warnings=list(converted.warnings),
         published_by=actor,
     )
-    version.xlsform.save(
-        _upload_name(name, is_xform=converted.is_xform), ContentFile(data), save=False
-    )
+    version.xlsform_name = _upload_name(name, is_xform=converted.is_xform)
+    version.xlsform.save(version.xlsform_name, ContentFile(data), save=False)
     version.save()
     _attachments_create(version, info.media, previous)
     audit_record(
@@ -163,11 +168,38 @@ def _upload_name(name: str, *, is_xform: bool) -> str:
     return stored or "form.xlsx"
 
 
-def _check_entity_properties(info: XFormInfo) -> None:
-    """A form that writes to households may save only to fields the registry takes
-    from a survey: anything else would be refused at every submission."""
+def _check_entities(info: XFormInfo) -> None:
+    """A form that writes to households declares it once, at its root, and may save
+    only to fields the registry takes from a survey: anything else would be refused,
+    or silently ignored, at every submission."""
     if "households" not in info.entity_datasets:
         return
+    for dataset, path in info.nested_entities:
+        if dataset != "households":
+            continue
+        repeat = next((r for r in info.repeats if path == r or path.startswith(f"{r}/")), None)
+        if repeat is not None:
+            raise XLSFormRejected(
+                [
+                    _(
+                        "Nhóm lặp “%(name)s” (%(path)s) khai báo thực thể hộ gia đình "
+                        "(households): Làng Số chưa ghi được một hộ cho mỗi lần lặp, nên "
+                        "bài nộp sẽ không cập nhật hộ nào. Chỉ đặt save_to cho các câu hỏi "
+                        "ngoài nhóm lặp, để khai báo thực thể nằm ở cấp gốc của biểu mẫu."
+                    )
+                    % {"name": repeat.rsplit("/", 1)[-1], "path": repeat}
+                ]
+            )
+        raise XLSFormRejected(
+            [
+                _(
+                    "Nhóm “%(name)s” (%(path)s) khai báo thực thể hộ gia đình (households): "
+                    "Làng Số chỉ đọc khai báo ở cấp gốc của biểu mẫu, nên bài nộp sẽ không "
+                    "cập nhật hộ nào. Đặt khai báo thực thể ở cấp gốc của biểu mẫu."
+                )
+                % {"name": path.rsplit("/", 1)[-1], "path": path}
+            ]
+        )
     unknown = sorted(set(info.saves_to.values()) - set(HOUSEHOLD_SAVE_TO))
     if unknown:
         raise XLSFormRejected(
@@ -188,6 +220,8 @@ def _attachments_create(
     attachments = []
     for name in names:
         dataset = PLATFORM_DATASETS.get(name, "")
+        if name == ITEMSETS and version.itemsets:
+            dataset = "itemsets"
         attachment = FormAttachment(
             version=version, name=name, kind=media_kind(version.xform, name), dataset=dataset
         )
@@ -205,8 +239,10 @@ def _attachments_create(
 def form_attachment_upload(
     *, actor: Any, attachment: FormAttachment, name: str, data: bytes
 ) -> FormAttachment:
-    """Store the file a form version refers to by `attachment.name`. The uploaded
-    file must bear that name; an entity list the platform writes takes no upload."""
+    """Store the file a form version refers to by `attachment.name`, a path when the
+    form names one (jr://file/a/b.csv: "a/b.csv"). The uploaded file must bear that
+    path or its last part (a browser sends the bare file name); a list the platform
+    writes takes no upload."""
     form = attachment.version.form
     form_manage_check(actor=actor, unit=form.unit)
     if attachment.dataset:
@@ -214,7 +250,7 @@ def form_attachment_upload(
             _("Tệp “%(name)s” do Làng Số tạo cho từng người thu thập; không cần tải lên.")
             % {"name": attachment.name}
         )
-    if PurePosixPath(name).name != attachment.name:
+    if name != attachment.name and PurePosixPath(name).name != PurePosixPath(attachment.name).name:
         raise DomainError(
             _("Biểu mẫu cần tệp tên “%(expected)s”, không phải “%(name)s”.")
             % {"expected": attachment.name, "name": PurePosixPath(name).name[:100]}

@@ -9,14 +9,13 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from langso.accounts.roles import Permission
-from langso.accounts.selectors import is_nationwide, user_has_unit_permission
 from langso.core.db import for_update
-from langso.core.errors import AccessDenied, DomainError
+from langso.core.errors import DomainError
 from langso.core.models import AuditEntry
 from langso.core.services import audit_record
 
 from ..models import EntityState, Submission, SubmissionComment
+from ..selectors import submission_review_check
 from .entities import submission_entity_apply, submission_entity_discard
 
 
@@ -24,20 +23,8 @@ class ReviewInvalid(DomainError):
     pass
 
 
-def submission_may_review(*, actor: Any, submission: Submission) -> bool:
-    """Reviewers are those who manage forms where the submission's household lies, or,
-    for a submission about no household, where the form is used."""
-    if not getattr(actor, "is_authenticated", False):
-        return False
-    unit = submission.household.unit if submission.household_id else submission.version.form.unit  # type: ignore[union-attr]  # household_id checked
-    if unit is None:
-        return is_nationwide(user=actor, permission=Permission.MANAGE_FORMS)
-    return user_has_unit_permission(user=actor, permission=Permission.MANAGE_FORMS, unit=unit)
-
-
-def submission_review_check(*, actor: Any, submission: Submission) -> None:
-    if not submission_may_review(actor=actor, submission=submission):
-        raise AccessDenied(_("Bạn không có quyền duyệt bài khảo sát này."))
+# What a reviewer may move a submission to: "encrypted" is only where one arrives.
+REVIEW_STATES = [s for s in Submission.State.values if s != Submission.State.ENCRYPTED]
 
 
 @transaction.atomic
@@ -49,15 +36,17 @@ def submission_review(
     note for the reviewer about the household ("" when there is none)."""
     submission = (
         for_update(Submission.objects.all())
-        .select_related("household", "version__form__unit")
+        .select_related("household", "version__form__unit", "village", "commune", "province")
         .get(pk=submission.pk)
     )
     submission_review_check(actor=actor, submission=submission)
     comment = comment.strip()
-    if state not in Submission.State.values:
+    if state not in REVIEW_STATES and state != submission.state:
         raise ReviewInvalid(_("Trạng thái “%(state)s” không có.") % {"state": state[:20]})
     if state == submission.state and not comment:
         raise ReviewInvalid(_("Bài đã ở trạng thái này; thêm nhận xét nếu muốn ghi chú."))
+    if submission.state == Submission.State.ENCRYPTED and state != submission.state:
+        raise ReviewInvalid(_("Bài còn mã hoá: giải mã bài trước khi duyệt."))
     note = ""
     before = submission.state
     if state != before:

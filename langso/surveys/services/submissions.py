@@ -4,7 +4,8 @@ nothing but a `RefusedSubmission` row to inspect."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import hashlib
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 from typing import Any
@@ -13,8 +14,10 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from langso.accounts.roles import Permission
 from langso.core.db import for_update
 
+from ..encryption import is_encrypted
 from ..models import RefusedSubmission, Submission, SubmissionAttachment, SurveyForm
 from ..openrosa import (
     ACCEPT_CONTENT_LENGTH,
@@ -23,7 +26,8 @@ from ..openrosa import (
     instance_parse,
     xml_parses,
 )
-from ..selectors import collector_may_fill
+from ..selectors import collector_may_fill, collector_unit, submission_list_for_user
+from .encryption import encrypted_submission_receive, plain_answers_to_encrypted_form
 from .entities import submission_entity_read, visit_record_from_submission
 
 # What the form questions of ODK tools produce: photos, recordings, videos, drawn
@@ -74,6 +78,34 @@ def _check_attachments(files: Sequence[UploadedFile[bytes]]) -> None:
             )
 
 
+def _digest(chunks: Iterable[bytes]) -> bytes:
+    digest = hashlib.sha256()
+    for chunk in chunks:
+        digest.update(chunk)
+    return digest.digest()
+
+
+def _check_known_attachments(submission: Submission, files: Sequence[UploadedFile[bytes]]) -> None:
+    """An attachment sent again under a name already received must be the same file:
+    other bytes under it are a conflict (409), refused before anything is stored."""
+    stored = {a.name: a for a in submission.attachments.all()}
+    for upload in files:
+        name = PurePosixPath(upload.name or "").name
+        known = stored.get(name)
+        if known is None:
+            continue
+        same = known.size == (upload.size or 0)
+        if same:
+            with known.file.open("rb") as kept:
+                same = _digest(kept.chunks()) == _digest(upload.chunks())
+        if not same:
+            raise SubmissionInvalid(
+                _("Tệp đính kèm “%(name)s” của bài “%(id)s” đã nhận trước đó với nội dung khác.")
+                % {"name": name[:100], "id": submission.instance_id},
+                status=409,
+            )
+
+
 def _store_attachments(submission: Submission, files: Sequence[UploadedFile[bytes]]) -> int:
     """Store the files not yet stored; return how many were."""
     if not files:
@@ -113,6 +145,38 @@ def _form_for(collector: Any, instance: SubmittedInstance) -> SurveyForm:
     return form
 
 
+def submission_predecessor(
+    *, collector: Any, form: SurveyForm, deprecated_id: str
+) -> Submission | None:
+    """The submission an edit replaces: of this form, within the collector's reach (or
+    answered as an id that does not exist), and not replaced already. Locked, and
+    checked inside the lock, so that of two edits sent at once the second finds the
+    first."""
+    if not deprecated_id:
+        return None
+    reachable = submission_list_for_user(user=collector, permission=Permission.COLLECT_SURVEYS)
+    predecessor = for_update(
+        Submission.objects.filter(
+            pk__in=reachable.filter(form=form, instance_id=deprecated_id).values("pk")
+        )
+    ).first()
+    if predecessor is None:
+        raise SubmissionInvalid(
+            _("Bài sửa thay cho bài “%(id)s”, nhưng chưa có bài đó.") % {"id": deprecated_id[:100]},
+            status=409,
+        )
+    if Submission.objects.filter(replaces=predecessor).exists():
+        raise SubmissionInvalid(
+            _(
+                "Bài “%(id)s” đã được sửa bằng một bài khác: tải bản mới nhất, sửa từ bản đó "
+                "rồi gửi lại."
+            )
+            % {"id": deprecated_id[:100]},
+            status=409,
+        )
+    return predecessor
+
+
 @transaction.atomic
 def submission_receive(
     *, collector: Any, xml: bytes, files: Sequence[UploadedFile[bytes]], incomplete: bool = False
@@ -139,32 +203,46 @@ def submission_receive(
             % {"version": instance.version[:64], "id": form.xml_form_id},
             status=409,
         )
+    if is_encrypted(instance.root):
+        submission, new = encrypted_submission_receive(
+            collector=collector,
+            version=version,
+            instance=instance,
+            text=text,
+            files=files,
+            incomplete=incomplete,
+        )
+        return Received(submission, new=new)
+    if version.encryption_key_id is not None:
+        raise SubmissionInvalid(
+            _(
+                "Biểu mẫu “%(id)s” mã hoá bài nộp: bài này chưa được mã hoá. Gửi bằng ODK "
+                "Collect (tải lại biểu mẫu)."
+            )
+            % {"id": form.xml_form_id}
+        )
     _check_attachments(files)
-    existing = for_update(Submission.objects.filter(instance_id=instance.instance_id)).first()
+    existing = for_update(
+        Submission.objects.filter(form=form, instance_id=instance.instance_id)
+    ).first()
     if existing is not None:
         if existing.xml != text:
             raise SubmissionInvalid(
                 _("Đã có bài khác mang cùng instanceID “%(id)s”.") % {"id": instance.instance_id},
                 status=409,
             )
+        _check_known_attachments(existing, files)
         added = _store_attachments(existing, files)
         if existing.is_complete == incomplete:
             existing.is_complete = not incomplete
             existing.save(update_fields=["is_complete"])
         return Received(existing, new=added > 0)
-    replaces = None
-    if instance.deprecated_id:
-        replaces = for_update(
-            Submission.objects.filter(instance_id=instance.deprecated_id, version__form=form)
-        ).first()
-        if replaces is None:
-            raise SubmissionInvalid(
-                _("Bài sửa thay cho bài “%(id)s”, nhưng chưa có bài đó.")
-                % {"id": instance.deprecated_id[:100]},
-                status=409,
-            )
+    replaces = submission_predecessor(
+        collector=collector, form=form, deprecated_id=instance.deprecated_id
+    )
     submission = Submission(
         version=version,
+        form=form,
         instance_id=instance.instance_id,
         replaces=replaces,
         collector=collector,
@@ -179,6 +257,10 @@ def submission_receive(
         root=instance.root,
         form_counts=form.counts_before_approval,
     )
+    if submission.household_id is None and submission.province_id is None:
+        unit = collector_unit(user=collector, form=form)
+        if unit is not None:
+            submission.place_at(unit)
     submission.save()
     if submission.household_id:
         visit_record_from_submission(submission=submission, root=instance.root)
@@ -198,7 +280,9 @@ def submission_refusal_record(
         except SubmissionInvalid:
             pass  # a missing instanceID, say: the text is kept all the same
         else:
-            form_id, instance_id = instance.form_id[:64], instance.instance_id[:100]
+            form_id, instance_id = instance.form_id[:249], instance.instance_id[:100]
+            if plain_answers_to_encrypted_form(instance):
+                text = ""  # the officer chose to have these answers kept encrypted
     return RefusedSubmission.objects.create(
         collector=collector if getattr(collector, "is_authenticated", False) else None,
         xml_form_id=form_id,

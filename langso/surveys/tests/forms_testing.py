@@ -1,14 +1,19 @@
 """Small forms for the surveys tests, each whole in the test that uses it: XLSForms in
-pyxform's markdown form (a table per sheet), and a hand-written XForm."""
+pyxform's markdown form (a table per sheet), and a hand-written XForm; every form file
+the suite publishes, and submissions made of a form's primary instance."""
 
 from __future__ import annotations
 
 import base64
+import copy
 import os
+import uuid
 from pathlib import Path
 from typing import Any
+from xml.etree.ElementTree import Element, SubElement, tostring  # writing only
 
 import pytest
+from defusedxml import ElementTree
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
@@ -16,6 +21,8 @@ from django.urls import reverse
 
 from langso.accounts.models import User
 from langso.surveys.services.collectors import collector_credential_issue
+from langso.surveys.services.forms import SHIPPED_FORMS
+from langso.surveys.xlsforms import XFORMS, XHTML
 
 # A form choosing a household from the list the platform writes per collector.
 HOUSEHOLD_LIST_FORM = """
@@ -150,13 +157,17 @@ def xform_document(
     form_id: str = "ho_gia_dinh",
     version: str | None = "2026010101",
     calculation: str = "/data/so_nguoi * 2",
+    orx_version: str | None = None,
 ) -> bytes:
     """A hand-written XForm: an integer, a calculation on it (`calculation`), an image
-    label, and meta/instanceID. `version=None` leaves the version attribute out."""
+    label, and meta/instanceID. `version=None` leaves the version attribute out;
+    `orx_version` writes one in the OpenRosa namespace, as some form builders do."""
     version_attribute = "" if version is None else f' version="{version}"'
+    if orx_version is not None:
+        version_attribute += f' orx:version="{orx_version}"'
     return f"""<?xml version="1.0" encoding="UTF-8"?>
 <h:html xmlns="http://www.w3.org/2002/xforms" xmlns:h="http://www.w3.org/1999/xhtml"
-        xmlns:jr="http://openrosa.org/javarosa">
+        xmlns:jr="http://openrosa.org/javarosa" xmlns:orx="http://openrosa.org/xforms">
   <h:head>
     <h:title>Hộ gia đình</h:title>
     <model>
@@ -185,3 +196,131 @@ def xform_document(
   </h:body>
 </h:html>
 """.encode()
+
+
+def with_secondary_instance(xform: bytes, src: str) -> bytes:
+    """`xform_document()` with a secondary instance read from `src` (a jr:// URL)."""
+    return xform.replace(
+        b'<bind nodeset="/data/so_nguoi"',
+        f'<instance id="ds" src="{src}"/>\n      <bind nodeset="/data/so_nguoi"'.encode(),
+        1,
+    )
+
+
+JR = "http://openrosa.org/javarosa"
+ORX = "http://openrosa.org/xforms"
+XLSFORM_SUFFIXES = {".xls", ".xlsx", ".csv", ".md"}
+
+
+def suite_form_files() -> list[Path]:
+    """Every form file the suite publishes: the forms Làng Số ships, then those of
+    other projects vendored under tests/fixtures/third_party/: pyxform's example
+    XLSForms, and ODK Web Forms' XLSForms and XForms. Some of them are refused at
+    publish, as the fixture tests say which and why. A missing vendored folder leaves
+    its forms out (its own tests fail, naming it) rather than failing the collection."""
+    examples = third_party_forms("pyxform-examples")
+    web_forms = third_party_forms("odk-web-forms")
+    return [
+        *SHIPPED_FORMS,
+        *(p for p in sorted(examples.glob("*")) if p.suffix in XLSFORM_SUFFIXES),
+        *sorted(web_forms.rglob("*.xlsx")),
+        *sorted(web_forms.rglob("*.xml")),
+    ]
+
+
+def _local(tag: str) -> str:
+    return tag.rsplit("}", 1)[-1]
+
+
+def _xml(root: Element) -> bytes:
+    body: bytes = tostring(root, encoding="utf-8", xml_declaration=False)
+    return b'<?xml version="1.0" encoding="UTF-8"?>\n' + body
+
+
+def _drop_repeat_templates(root: Element) -> None:
+    """Repeat templates (jr:template) are the form's, never part of a submission."""
+    for parent in list(root.iter()):
+        for child in list(parent):
+            if child.get(f"{{{JR}}}template") is not None:
+                parent.remove(child)
+
+
+def _computed_attributes(model: Element) -> set[str]:
+    """Instance paths of attributes the form computes ("/data/meta/entity/@update")."""
+    return {
+        bind.get("nodeset", "")
+        for bind in model.iter(f"{{{XFORMS}}}bind")
+        if "/@" in bind.get("nodeset", "") and bind.get("calculate") is not None
+    }
+
+
+def _clear_computed_entity_actions(data: Element, computed: set[str]) -> None:
+    """An entity's create/update the form computes (create_if, update_if) hold "1" as
+    a default until the client evaluates them: left untouched, every submission would
+    ask to update an entity with no id. They are left as a client would write them
+    with the conditions false, which the spec allows: the instance creates or updates
+    nothing."""
+
+    def walk(element: Element, path: str) -> None:
+        for child in element:
+            child_path = f"{path}/{_local(child.tag)}"
+            if _local(child.tag) == "entity":
+                for action in ("create", "update"):
+                    if f"{child_path}/@{action}" in computed and action in child.attrib:
+                        child.set(action, "")
+            walk(child, child_path)
+
+    walk(data, f"/{_local(data.tag)}")
+
+
+def instance_submission(xform: str) -> tuple[bytes, str]:
+    """A submission as ODK Collect would make it of the form untouched: the primary
+    instance's root with its id and version, its elements out of the XForms namespace,
+    without repeat templates, entity actions the form computes left false, and a fresh
+    meta/instanceID (empty when there is none)."""
+    model = ElementTree.fromstring(xform).find(f"{{{XHTML}}}head/{{{XFORMS}}}model")
+    instance = next(i for i in model.iter(f"{{{XFORMS}}}instance") if i.get("id") is None)
+    data = copy.deepcopy(next(iter(instance)))
+    _drop_repeat_templates(data)
+    _clear_computed_entity_actions(data, _computed_attributes(model))
+    instance_id = ""
+    for element in data.iter():
+        element.tag = element.tag.removeprefix(f"{{{XFORMS}}}")
+        if _local(element.tag) == "meta":
+            for child in element:
+                if _local(child.tag) == "instanceID":
+                    instance_id = child.text = f"uuid:{uuid.uuid4()}"
+    return _xml(data), instance_id
+
+
+def with_instance_id(xml: bytes) -> tuple[bytes, str]:
+    """The submission with the meta/instanceID that Enketo and ODK Web Forms add to an
+    instance whose form declares none."""
+    root = ElementTree.fromstring(xml)
+    meta = next((e for e in root if _local(e.tag) == "meta"), None)
+    if meta is None:
+        meta = SubElement(root, f"{{{ORX}}}meta")
+    instance_id = f"uuid:{uuid.uuid4()}"
+    SubElement(meta, f"{{{ORX}}}instanceID").text = instance_id
+    return _xml(root), instance_id
+
+
+def submission_edit(xml: bytes) -> tuple[bytes, str]:
+    """An edit of the submission, as ODK Collect sends one: a new meta/instanceID, and
+    the old one as meta/deprecatedID, beside it in the same namespace."""
+    root = ElementTree.fromstring(xml)
+    meta = next(e for e in root if _local(e.tag) == "meta")
+    current = next(e for e in meta if _local(e.tag) == "instanceID")
+    namespace = current.tag[: -len("instanceID")]
+    for old in [e for e in meta if _local(e.tag) == "deprecatedID"]:
+        meta.remove(old)
+    SubElement(meta, f"{namespace}deprecatedID").text = current.text
+    instance_id = current.text = f"uuid:{uuid.uuid4()}"
+    return _xml(root), instance_id
+
+
+def submission_other_body(xml: bytes) -> bytes:
+    """Another instance under the same meta/instanceID: one more answer at the root."""
+    root = ElementTree.fromstring(xml)
+    SubElement(root, "khac").text = "1"
+    return _xml(root)

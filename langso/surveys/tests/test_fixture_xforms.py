@@ -10,34 +10,28 @@ form (refused, or passed with warnings) goes through the real `check_xform`."""
 
 from __future__ import annotations
 
-import copy
 import hashlib
 import shutil
 import subprocess
-import uuid
 from pathlib import Path
-from xml.etree.ElementTree import (  # writing only; parsing is defusedxml
-    Element,
-    SubElement,
-    tostring,
-)
 
 import pytest
-from defusedxml import ElementTree
 from pyxform.validators.odk_validate import ODK_VALIDATE_PATH, ODKValidateError, check_xform
 
 from langso.core.models import AuditEntry
 from langso.surveys import xlsforms
 from langso.surveys.models import FormVersion, RefusedSubmission, Submission, SurveyForm
 from langso.surveys.services.forms import form_publish
-from langso.surveys.xlsforms import XFORMS, XHTML, XLSFormRejected
+from langso.surveys.xlsforms import XLSFormRejected
 
 from .conftest import FormUsers
 from .forms_testing import (
     collector_client,
     forms_are_there,
+    instance_submission,
     submission_post,
     third_party_forms,
+    with_instance_id,
 )
 
 pytestmark = pytest.mark.django_db
@@ -128,50 +122,6 @@ def _validate_once(cleanly_validated: set[str], monkeypatch: pytest.MonkeyPatch)
     monkeypatch.setattr(xlsforms, "check_xform", check)
 
 
-def _local(tag: str) -> str:
-    return tag.rsplit("}", 1)[-1]
-
-
-def _drop_repeat_templates(root: Element) -> None:
-    """Repeat templates (jr:template) are the form's, never part of a submission."""
-    for parent in list(root.iter()):
-        for child in list(parent):
-            if child.get(f"{{{JR}}}template") is not None:
-                parent.remove(child)
-
-
-def _submission_of(xform: str) -> tuple[bytes, str]:
-    """A submission as ODK Collect would make it of the form untouched: the primary
-    instance's root with its id and version, its elements out of the XForms namespace,
-    without repeat templates, and a fresh meta/instanceID (empty when there is none)."""
-    model = ElementTree.fromstring(xform).find(f"{{{XHTML}}}head/{{{XFORMS}}}model")
-    instance = next(i for i in model.iter(f"{{{XFORMS}}}instance") if i.get("id") is None)
-    data = copy.deepcopy(next(iter(instance)))
-    _drop_repeat_templates(data)
-    instance_id = ""
-    for element in data.iter():
-        element.tag = element.tag.removeprefix(f"{{{XFORMS}}}")
-        if _local(element.tag) == "meta":
-            for child in element:
-                if _local(child.tag) == "instanceID":
-                    instance_id = child.text = f"uuid:{uuid.uuid4()}"
-    body: bytes = tostring(data, encoding="utf-8", xml_declaration=False)
-    return b'<?xml version="1.0" encoding="UTF-8"?>\n' + body, instance_id
-
-
-def _with_instance_id(xml: bytes) -> tuple[bytes, str]:
-    """The submission with the meta/instanceID that Enketo and ODK Web Forms add to an
-    instance whose form declares none."""
-    root = ElementTree.fromstring(xml)
-    meta = next((e for e in root if _local(e.tag) == "meta"), None)
-    if meta is None:
-        meta = SubElement(root, f"{{{ORX}}}meta")
-    instance_id = f"uuid:{uuid.uuid4()}"
-    SubElement(meta, f"{{{ORX}}}instanceID").text = instance_id
-    body: bytes = tostring(root, encoding="utf-8", xml_declaration=False)
-    return b'<?xml version="1.0" encoding="UTF-8"?>\n' + body, instance_id
-
-
 def test_the_fixtures_are_there_and_the_lists_name_them() -> None:
     """A missing folder would make the tests below check nothing; a renamed file would
     leave a list naming nothing."""
@@ -221,12 +171,12 @@ def test_an_xform_publishes_and_takes_one_submission_or_is_refused(
     version = form_publish(actor=users.central_admin, name=path.name, data=data, unit=None)
     assert version.xform == data.decode("utf-8")
     assert version.xform_hash.startswith("md5:")
-    assert str(version.xlsform.name).endswith(path.name)
+    assert version.xlsform_name == path.name
     assert version.xlsform.read() == data
     assert version.itemsets == ""
 
     client = collector_client(users.team_member_a)
-    xml, instance_id = _submission_of(version.xform)
+    xml, instance_id = instance_submission(version.xform)
     first = submission_post(client, xml)
     if path.name in WITHOUT_INSTANCE_ID:
         assert not instance_id
@@ -234,7 +184,7 @@ def test_an_xform_publishes_and_takes_one_submission_or_is_refused(
         assert "instanceID" in RefusedSubmission.objects.get().reason
         assert not Submission.objects.exists()
         RefusedSubmission.objects.all().delete()
-        xml, instance_id = _with_instance_id(xml)
+        xml, instance_id = with_instance_id(xml)
         first = submission_post(client, xml)
     assert instance_id, "a form missing from WITHOUT_INSTANCE_ID has no meta/instanceID"
     assert first.status_code == 201, first.content

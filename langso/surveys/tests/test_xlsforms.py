@@ -3,8 +3,14 @@ their own words; what the server needs is read from the XForm."""
 
 from __future__ import annotations
 
-import pytest
+import io
+from typing import IO
 
+import pytest
+from openpyxl import Workbook
+
+from langso.places.testing import xlsx_with_member
+from langso.surveys import xlsforms
 from langso.surveys.xlsforms import XLSFormRejected, xform_info, xlsform_convert
 
 from .forms_testing import markdown_form
@@ -61,11 +67,18 @@ def test_files_that_are_not_xlsforms_are_refused(name: str, data: bytes) -> None
     assert "XLSForm" in refused.value.reasons[0]
 
 
-def test_a_form_id_with_a_slash_is_refused() -> None:
-    """pyxform lets it through; a URL path could not carry it."""
+def test_form_ids_follow_odks_rules_not_a_url_paths() -> None:
+    """ODK Validate takes a form id with "/" (an xmlns-like "getodk.org:a/b") and
+    OpenRosa asks servers to take ids of up to 249 characters: both publish, and the
+    URLs encode them. Past 249 characters the id is refused, saying so."""
+    assert xlsform_convert(
+        name="x.md", data=markdown_form(form_id="du-an.vn:khao/sat")
+    ).info.form_id == ("du-an.vn:khao/sat")
+    long_id = "k" * 249
+    assert xlsform_convert(name="x.md", data=markdown_form(form_id=long_id)).info.form_id == long_id
     with pytest.raises(XLSFormRejected) as refused:
-        xlsform_convert(name="x.md", data=markdown_form(form_id="khao/sat"))
-    assert "form_id" in refused.value.reasons[0]
+        xlsform_convert(name="x.md", data=markdown_form(form_id="k" * 250))
+    assert "249" in refused.value.reasons[0]
 
 
 def test_without_a_form_id_the_file_name_gives_one() -> None:
@@ -77,6 +90,19 @@ def test_without_a_form_id_the_file_name_gives_one() -> None:
     info = xlsform_convert(name="Khảo sát hộ 2026.md", data=form.encode()).info
     assert info.form_id == "Khao_sat_ho_2026"
     assert info.version == ""
+
+
+def test_a_file_name_keeps_its_d_with_stroke_in_the_form_id() -> None:
+    """ "Điều tra hộ" gives `Dieu_tra_ho`, not `ieu_tra_ho`: "Đ" is a letter of its own
+    that ASCII folding would drop, so it is folded to "D" first."""
+    form = """
+| survey |
+| | type | name | label |
+| | text | a    | A     |
+"""
+    assert xlsform_convert(name="Điều tra hộ đồng.md", data=form.encode()).info.form_id == (
+        "Dieu_tra_ho_dong"
+    )
 
 
 def test_entity_lists_and_save_to_are_read_from_the_xform() -> None:
@@ -101,3 +127,36 @@ def test_entity_lists_and_save_to_are_read_from_the_xform() -> None:
 def test_an_xform_that_is_not_xml_is_refused() -> None:
     with pytest.raises(XLSFormRejected):
         xform_info("<h:html")
+
+
+def test_an_xlsform_that_unpacks_to_millions_of_rows_is_refused_before_pyxform(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """An XLSForm whose survey sheet holds 5 million empty rows in a few tens of KB is
+    refused from the inspection of its zip, naming the limit; pyxform never reads it."""
+
+    def refuse(**kwargs: object) -> None:
+        raise AssertionError("pyxform read a file the inspection should have refused")
+
+    monkeypatch.setattr(xlsforms, "convert", refuse)
+    book = Workbook()
+    survey = book.worksheets[0]
+    survey.title = "survey"
+    survey.append(["type", "name", "label"])
+    survey.append(["text", "ten", "Tên"])
+    source = io.BytesIO()
+    book.save(source)
+
+    def empty_rows(member: IO[bytes]) -> None:
+        member.write(
+            b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+            b"<sheetData>"
+        )
+        for _chunk in range(50):
+            member.write(b"<row/>" * 100_000)
+        member.write(b"</sheetData></worksheet>")
+
+    bomb = xlsx_with_member(source.getvalue(), "xl/worksheets/sheet1.xml", empty_rows)
+    with pytest.raises(XLSFormRejected) as refused:
+        xlsform_convert(name="bieu-mau.xlsx", data=bomb)
+    assert "giới hạn" in refused.value.reasons[0]

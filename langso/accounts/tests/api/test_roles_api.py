@@ -227,3 +227,51 @@ def test_caller_who_may_grant_nothing_learns_nothing(
     ]
     assert [a.status_code for a in answers] == [403, 403]
     assert answers[0].json() == answers[1].json()
+
+
+@pytest.mark.parametrize(
+    ("role", "unit", "level"),
+    [
+        ("village_head", "b1", "village"),
+        ("commune_officer", "province", "province"),
+        ("central_admin", None, None),
+    ],
+)
+def test_refused_grant_answers_the_same_for_existing_and_unknown_usernames(
+    client: Client,
+    units: Units,
+    holders: Holders,
+    role: str,
+    unit: str | None,
+    level: str | None,
+) -> None:
+    """A grant the caller may not make is refused with the same 403 and message whether
+    the username exists or not, so refusals cannot be used to find accounts."""
+    client.force_login(holders.commune_officer)
+    answers = []
+    for name in ("canbo.tinh", "khong.co.ai"):
+        payload: dict[str, Any] = {"username": name, "role": role}
+        if unit is not None:
+            payload |= {"unit_code": getattr(units, unit).code, "unit_level": level}
+        answers.append(post_json(client, ROLES, payload))
+    assert [a.status_code for a in answers] == [403, 403], [a.content for a in answers]
+    assert answers[0].json() == answers[1].json()
+
+
+def test_unknown_username_is_404_where_the_caller_may_grant(
+    client: Client, units: Units, holders: Holders
+) -> None:
+    """Inside the caller's scope an unknown username is a 404 that names it."""
+    client.force_login(holders.commune_officer)
+    response = post_json(
+        client,
+        ROLES,
+        {
+            "username": "khong.co.ai",
+            "role": "village_head",
+            "unit_code": units.a2.code,
+            "unit_level": "village",
+        },
+    )
+    assert response.status_code == 404
+    assert "khong.co.ai" in response.json()["detail"]

@@ -146,3 +146,30 @@ def test_locked_account_gets_no_reset_email(
     officer.save()
     client.post(reverse("accounts:password_reset"), {"email": officer.email})
     assert smtp_inbox.messages == []
+
+
+def test_reset_requests_for_one_address_are_limited(
+    client: Client, holders: Holders, smtp_inbox: Inbox
+) -> None:
+    """Five requests for one address send five e-mails; the sixth is refused on the form
+    with the time to retry, and sends nothing."""
+    officer = holders.commune_officer
+    for _request in range(5):
+        response = client.post(reverse("accounts:password_reset"), {"email": officer.email})
+        assert response.status_code == 302
+    refused = client.post(reverse("accounts:password_reset"), {"email": officer.email.upper()})
+    assert refused.status_code == 200
+    assert "Thử lại sau 60 phút" in refused.content.decode()
+    assert len(smtp_inbox.messages) == 5
+
+
+def test_reset_requests_from_one_address_are_limited(client: Client, db: None) -> None:
+    """Twenty requests from one client, for any addresses, lock that client out of the
+    form; another client may still ask."""
+    url = reverse("accounts:password_reset")
+    for n in range(20):
+        client.post(url, {"email": f"ai.{n}@langso.test"})
+    refused = client.post(url, {"email": "ai.moi@langso.test"})
+    assert "Thử lại sau 60 phút" in refused.content.decode()
+    other = Client(REMOTE_ADDR="198.51.100.2").post(url, {"email": "ai.moi@langso.test"})
+    assert other.status_code == 302

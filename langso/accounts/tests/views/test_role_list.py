@@ -138,10 +138,11 @@ def test_roles_above_ones_own_are_not_offered(
     assert not RoleAssignment.objects.filter(user=target).exists()
 
 
-def test_unknown_unit_and_unknown_user_are_form_errors(
+def test_unknown_unit_is_a_form_error_and_the_user_is_not_judged(
     client: Client, units: Units, holders: Holders
 ) -> None:
-    """Each bad field says what is wrong in Vietnamese."""
+    """An unknown unit is named in its field; the username is not looked up while the
+    grant cannot be judged."""
     client.force_login(holders.commune_officer)
     response = client.post(
         URL,
@@ -153,8 +154,8 @@ def test_unknown_unit_and_unknown_user_are_form_errors(
         },
     )
     errors = response.context["form"].errors
-    assert "khong.co.ai" in errors["username"][0]
     assert "99999" in errors["unit_code"][0]
+    assert "username" not in errors
 
 
 def test_revoke_from_the_page(client: Client, units: Units, holders: Holders) -> None:
@@ -237,3 +238,44 @@ def test_viewer_who_may_grant_nothing_learns_nothing_from_the_form(
     assert not RoleAssignment.objects.filter(role=Role.VILLAGE_HEAD, unit=units.a1).exclude(
         user=holders.village_head
     )
+
+
+def test_refused_grant_shows_the_same_errors_for_existing_and_unknown_usernames(
+    client: Client, units: Units, holders: Holders
+) -> None:
+    """A commune officer granting on commune B gets the same refusal for an existing and
+    an unknown username: the form never says which accounts exist outside their grant."""
+    client.force_login(holders.commune_officer)
+    errors = [
+        client.post(
+            URL,
+            {
+                "username": name,
+                "role": Role.DIGITAL_TEAM_MEMBER,
+                "unit_level": Level.COMMUNE,
+                "unit_code": units.b.code,
+            },
+        )
+        .context["form"]
+        .errors
+        for name in ("canbo.tinh", "khong.co.ai")
+    ]
+    assert errors[0] == errors[1]
+    assert "không có quyền" in str(errors[0])
+
+
+def test_unknown_user_is_a_form_error_where_the_viewer_may_grant(
+    client: Client, units: Units, holders: Holders
+) -> None:
+    """On a village of their own commune, an unknown username is named in its field."""
+    client.force_login(holders.commune_officer)
+    response = client.post(
+        URL,
+        {
+            "username": "khong.co.ai",
+            "role": Role.VILLAGE_HEAD,
+            "unit_level": Level.VILLAGE,
+            "unit_code": units.a2.code,
+        },
+    )
+    assert "khong.co.ai" in response.context["form"].errors["username"][0]

@@ -6,12 +6,13 @@ from __future__ import annotations
 
 import io
 from decimal import Decimal
+from typing import IO
 
 import pytest
 import yaml
 from openpyxl import Workbook
 
-from langso.core.errors import AccessDenied, ImportRejected
+from langso.core.errors import AccessDenied, DomainError, ImportRejected
 from langso.criteria.catalogue import catalogue_yaml_read
 from langso.criteria.models import CriteriaSet, CriterionIndicator, Kind
 from langso.criteria.selectors import criteria_set_in_force
@@ -24,7 +25,7 @@ from langso.criteria.services import (
     province_thresholds_set,
 )
 from langso.places.models import AdminUnit
-from langso.places.testing import make_province
+from langso.places.testing import make_province, xlsx_with_member
 from langso.registry.tests.conftest import RegistryTree, RegistryUsers
 
 pytestmark = pytest.mark.django_db
@@ -350,3 +351,35 @@ def test_a_variant_may_not_change_what_a_composite_counts(
             province=tree.province,
         )
     assert [e.column for e in excinfo.value.errors] == ["kind"]
+
+
+def test_an_xlsx_set_that_unpacks_to_millions_of_rows_is_refused_before_parsing(
+    catalogue: None, tree: RegistryTree, users: RegistryUsers, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A set's XLSX whose indicator sheet holds 5 million empty rows in a few tens of KB is
+    refused from the inspection of its zip, naming the limit, before openpyxl opens it."""
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("openpyxl opened a file the inspection should have refused")
+
+    monkeypatch.setattr("openpyxl.load_workbook", refuse)
+
+    def empty_rows(member: IO[bytes]) -> None:
+        member.write(
+            b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+            b"<sheetData>"
+        )
+        for _chunk in range(50):
+            member.write(b'<row spans="1:8"/>' * 100_000)
+        member.write(b"</sheetData></worksheet>")
+
+    bomb = xlsx_with_member(_xlsx(70).getvalue(), "xl/worksheets/sheet2.xml", empty_rows)
+    with pytest.raises(DomainError, match=r"giới hạn") as refused:
+        criteria_catalogue_import(
+            actor=users.province_officer,
+            province=tree.province,
+            filename="thon.xlsx",
+            file=io.BytesIO(bomb),
+        )
+    assert "sheet2.xml" in refused.value.message or "chi_tieu" in refused.value.message
+    assert not CriteriaSet.objects.filter(code="thon_xlsx").exists()

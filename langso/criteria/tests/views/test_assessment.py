@@ -1,8 +1,8 @@
 """The assessment form: an officer records đạt / chưa đạt on an assessed indicator of the
 set in force in the unit's province, against its pass conditions, with evidence files
-that are stored and shown; a file of a refused type is refused with the reason; a unit
-outside the officer's scope is not found, and a reader without the permission is
-refused."""
+that are stored and linked to their download; a file of a refused type is refused with
+the reason; a unit outside the officer's scope is not found, and a reader without the
+permission is refused."""
 
 from __future__ import annotations
 
@@ -64,7 +64,8 @@ def test_an_officer_records_a_finding_with_evidence(
     again = client.get(_url(tree.a)).content.decode()
     assert "Kết quả hiện tại: Đạt" in again
     assert "bien-ban.pdf" in again
-    assert evidence.file.url in again
+    assert f"/tieu-chi/minh-chung/{evidence.pk}/" in again
+    assert evidence.name == "bien-ban.pdf"
 
 
 def test_an_executable_evidence_file_is_refused(

@@ -176,7 +176,7 @@ def test_an_assessed_criterion_shows_the_finding_and_who_may_assess(
     assert f"Đạt — {users.officer_a}, " in row
     assert "Quy hoạch chung xã đã duyệt" in row
     assert "Minh chứng: tệp 1" in row
-    assert re.search(r'href="[^"]*quyet-dinh[^"]*\.pdf"', html)
+    assert re.search(r'href="/tieu-chi/minh-chung/\d+/" title="quyet-dinh.pdf"', html)
     assess = f"/tieu-chi/don-vi/{demo_sets.a.code}/danh-gia/xa_ntm_2026_2030/1/?year={YEAR}"
     assert assess in html
     assert "1/10 tiêu chí" in _text(html)

@@ -4,6 +4,7 @@ period closed, and reported values imported from a file with every bad row liste
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -97,19 +98,73 @@ def test_a_central_admin_closes_a_period_in_the_background(
     assert refused.status_code == 403
 
 
-def test_an_import_lists_every_bad_row_and_writes_nothing(
-    tree: RegistryTree, users: RegistryUsers, definitions: None
+@pytest.fixture
+def uploads(settings: Any, tmp_path: Path) -> Path:
+    settings.MEDIA_ROOT = tmp_path
+    return tmp_path / "imports"
+
+
+def test_an_import_is_queued_as_a_job_and_never_read_in_the_request(
+    tree: RegistryTree, users: RegistryUsers, definitions: None, uploads: Path
 ) -> None:
-    content = f"Mã đơn vị,Tử số,Mẫu số\n{tree.a.code},3,4\nXYZ,1,2\n{tree.b.code},5,4\n"
+    """The upload is stored for a background job and the officer is sent to its page;
+    the request stores no value."""
+    content = f"Mã đơn vị,Tử số,Mẫu số\n{tree.a.code},3,4\n"
     response = _client(users.province_officer).post(
         "/chi-so/work-records-online-commune/nhap-tep/",
         {"period": "2026", "file": SimpleUploadedFile("so-lieu.csv", content.encode())},
     )
-    html = response.content.decode()
-    assert response.status_code == 200
+    job = Job.objects.get()
+    assert response["Location"] == f"/cong-viec/{job.pk}/"
+    assert (job.kind, job.status) == ("indicators.reported_import", Job.Status.QUEUED)
+    assert [p.suffix for p in uploads.iterdir()] == [".csv"]
+    assert not ReportedValue.objects.exists()
+
+
+@pytest.mark.usefixtures("uploads")
+def test_an_import_lists_every_bad_row_on_its_job_and_writes_nothing(
+    tree: RegistryTree,
+    users: RegistryUsers,
+    definitions: None,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    """A file with bad rows fails its job; the job page names each bad row and why, and
+    no value is stored. A good file then stores its values."""
+    client = _client(users.province_officer)
+    content = f"Mã đơn vị,Tử số,Mẫu số\n{tree.a.code},3,4\nXYZ,1,2\n{tree.b.code},5,4\n"
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            "/chi-so/work-records-online-commune/nhap-tep/",
+            {"period": "2026", "file": SimpleUploadedFile("so-lieu.csv", content.encode())},
+        )
+    job = Job.objects.get()
+    html = client.get(response["Location"]).content.decode()
+    assert job.status == Job.Status.FAILED
+    assert [e["row"] for e in job.errors] == [3, 4]
     assert "XYZ" in html
     assert "lớn hơn mẫu số" in html
     assert not ReportedValue.objects.exists()
+    good = f"Mã đơn vị,Tử số,Mẫu số\n{tree.a.code},3,4\n"
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            "/chi-so/work-records-online-commune/nhap-tep/",
+            {"period": "2026", "file": SimpleUploadedFile("so-lieu.csv", good.encode())},
+        )
+    assert Job.objects.get(pk__gt=job.pk).message == "Đã nhập 1 giá trị cho kỳ 2026."
+    assert ReportedValue.objects.count() == 1
+
+
+def test_an_oversized_import_is_refused_on_the_form(
+    users: RegistryUsers, definitions: None, uploads: Path
+) -> None:
+    """A file over 5 MB is refused on the form, naming the limit; no job is made."""
+    big = SimpleUploadedFile("so-lieu.csv", b"x" * (5 * 1024 * 1024 + 1))
+    response = _client(users.province_officer).post(
+        "/chi-so/work-records-online-commune/nhap-tep/", {"period": "2026", "file": big}
+    )
+    assert "lớn hơn 5 MB" in response.content.decode()
+    assert not Job.objects.exists()
+    assert not uploads.exists()
 
 
 def test_a_central_admin_starts_a_rebuild_and_follows_its_job(

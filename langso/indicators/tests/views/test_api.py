@@ -156,4 +156,5 @@ def test_each_value_says_where_it_comes_from(
     assert reported["entered_by"] == users.officer_a.username
     assert reported["note"] == "Theo báo cáo tháng"
     [evidence] = reported["evidence"]
-    assert evidence.endswith(".pdf")
+    assert evidence.startswith("http://testserver/chi-so/minh-chung/")
+    assert client.get(evidence).getvalue() == b"%PDF-1.4"

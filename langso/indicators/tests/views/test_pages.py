@@ -84,7 +84,7 @@ def test_an_officer_enters_a_reported_value_with_evidence(
             "note": "Báo cáo quý",
             "evidence": [
                 SimpleUploadedFile("bao-cao.pdf", b"%PDF-1.4"),
-                SimpleUploadedFile("anh.jpg", b"\xff\xd8"),
+                SimpleUploadedFile("anh.jpg", b"\xff\xd8\xff\xe0"),
             ],
         },
     )

@@ -1,11 +1,16 @@
 from __future__ import annotations
 
+from collections.abc import Callable
+from contextlib import AbstractContextManager
+from pathlib import Path
 from typing import Any
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from langso.accounts.models import User
+from langso.core.models import Job
 from langso.places.models import AdminUnit
 
 from ..conftest import Tree, client_for, csv_file, xlsx_file
@@ -138,27 +143,71 @@ def test_patch_of_a_commune_is_refused(tree: Tree, central_admin: User) -> None:
     assert tree.a.name != "Xã Mới"
 
 
+CaptureOnCommit = Callable[..., AbstractContextManager[object]]
+
+
+@pytest.fixture
+def uploads(settings: Any, tmp_path: Path) -> Path:
+    settings.MEDIA_ROOT = tmp_path
+    return tmp_path / "imports"
+
+
+def _import(client: Client, commune: AdminUnit, upload: Any, capture: CaptureOnCommit) -> Any:
+    """POST the file; the job runs once the request commits. The job as the API shows it."""
+    with capture(execute=True):
+        response = client.post(f"{API}/communes/{commune.code}/villages/import", {"file": upload})
+    assert response.status_code == 202, response.content
+    queued = response.json()
+    assert queued["status"] == "queued"
+    followed = client.get(queued["url"])
+    assert followed.status_code == 200
+    return followed.json()
+
+
 @pytest.mark.parametrize("builder", [csv_file, xlsx_file])
-def test_import_reports_counts_and_reimport_does_not_duplicate(
-    tree: Tree, officer_a: User, builder: Any
+@pytest.mark.usefixtures("uploads")
+def test_import_is_a_job_reporting_counts_and_reimport_does_not_duplicate(
+    tree: Tree,
+    officer_a: User,
+    builder: Any,
+    django_capture_on_commit_callbacks: CaptureOnCommit,
 ) -> None:
-    """A good CSV or XLSX answers the counts; importing it again changes nothing."""
+    """A good CSV or XLSX answers 202 with a job, which ends with the counts; importing
+    it again changes nothing."""
     client = client_for(officer_a)
-    path = f"{API}/communes/{tree.a.code}/villages/import"
     rows = [["01", "Thôn Đông", "Thôn", "", ""], ["10", "Bản Mười", "ban", "21.5", "104.2"]]
-    first = client.post(path, {"file": builder(rows)})
-    assert first.status_code == 200, first.content
-    assert first.json() == {"created": 1, "updated": 1, "unchanged": 0}
-    again = client.post(path, {"file": builder(rows)})
-    assert again.json() == {"created": 0, "updated": 0, "unchanged": 2}
+    first = _import(client, tree.a, builder(rows), django_capture_on_commit_callbacks)
+    assert first["status"] == "succeeded", first
+    assert first["result"] == {"created": 1, "updated": 1, "unchanged": 0}
+    Job.objects.all().delete()
+    again = _import(client, tree.a, builder(rows), django_capture_on_commit_callbacks)
+    assert again["result"] == {"created": 0, "updated": 0, "unchanged": 2}
     assert len(tree.villages(tree.a)) == 3
 
 
+def test_the_request_only_queues_the_import(tree: Tree, officer_a: User, uploads: Path) -> None:
+    """The request stores the file and queues the job; it reads no row and writes no
+    village."""
+    before = tree.snapshot()
+    response = client_for(officer_a).post(
+        f"{API}/communes/{tree.a.code}/villages/import",
+        {"file": csv_file([["10", "Bản Mười", "ban", "", ""]])},
+    )
+    assert response.status_code == 202
+    assert Job.objects.get().status == Job.Status.QUEUED
+    assert [p.suffix for p in uploads.iterdir()] == [".csv"]
+    assert tree.snapshot() == before
+
+
 @pytest.mark.parametrize("builder", [csv_file, xlsx_file])
-def test_rejected_import_is_400_with_every_error_and_writes_nothing(
-    tree: Tree, officer_a: User, builder: Any
+@pytest.mark.usefixtures("uploads")
+def test_rejected_import_fails_its_job_with_every_error_and_writes_nothing(
+    tree: Tree,
+    officer_a: User,
+    builder: Any,
+    django_capture_on_commit_callbacks: CaptureOnCommit,
 ) -> None:
-    """A bad file answers 400 with every bad row (row, column, reason); the stored
+    """A bad file fails the job with every bad row (row, column, reason); the stored
     villages are unchanged."""
     before = tree.snapshot()
     upload = builder(
@@ -169,30 +218,70 @@ def test_rejected_import_is_400_with_every_error_and_writes_nothing(
             ["03", "Thôn Ba Bis", "Thôn", "", ""],
         ]
     )
-    response = client_for(officer_a).post(
-        f"{API}/communes/{tree.a.code}/villages/import", {"file": upload}
-    )
-    assert response.status_code == 400
-    body = response.json()
-    assert "không có dòng nào được ghi" in body["detail"]
-    assert [(e["row"], e["column"]) for e in body["errors"]] == [
+    job = _import(client_for(officer_a), tree.a, upload, django_capture_on_commit_callbacks)
+    assert job["status"] == "failed"
+    assert "không có dòng nào được ghi" in job["message"]
+    assert [(e["row"], e["column"]) for e in job["errors"]] == [
         (3, "Tên thôn"),
         (4, "Loại"),
         (5, "Mã thôn"),
     ]
-    assert all(e["reason"] for e in body["errors"])
+    assert all(e["reason"] for e in job["errors"])
     assert tree.snapshot() == before
 
 
-def test_missing_header_is_a_row_one_error(tree: Tree, officer_a: User) -> None:
-    response = client_for(officer_a).post(
-        f"{API}/communes/{tree.a.code}/villages/import",
-        {"file": csv_file([["01", "Thôn"]], header=["Mã thôn", "Loại"])},
-    )
-    assert response.status_code == 400
-    assert response.json()["errors"] == [
+@pytest.mark.usefixtures("uploads")
+def test_missing_header_is_a_row_one_error(
+    tree: Tree, officer_a: User, django_capture_on_commit_callbacks: CaptureOnCommit
+) -> None:
+    upload = csv_file([["01", "Thôn"]], header=["Mã thôn", "Loại"])
+    job = _import(client_for(officer_a), tree.a, upload, django_capture_on_commit_callbacks)
+    assert job["errors"] == [
         {"row": 1, "column": "Tên thôn", "reason": "Thiếu cột “Tên thôn” trong dòng tiêu đề."}
     ]
+
+
+def test_a_job_is_seen_only_by_who_started_it(
+    tree: Tree, officer_a: User, officer_b: User, uploads: Path
+) -> None:
+    """Another user asking for the job gets 404, as for a job that does not exist."""
+    response = client_for(officer_a).post(
+        f"{API}/communes/{tree.a.code}/villages/import",
+        {"file": csv_file([["10", "Bản Mười", "ban", "", ""]])},
+    )
+    url = response.json()["url"]
+    assert client_for(officer_b).get(url).status_code == 404
+    assert client_for(officer_b).get(f"{API}/jobs/999999").status_code == 404
+
+
+def test_an_oversized_file_is_refused_before_it_is_stored(
+    tree: Tree, officer_a: User, uploads: Path
+) -> None:
+    """A file over 5 MB answers 400 naming the limit; nothing is stored or queued."""
+    big = SimpleUploadedFile("thon.csv", b"x" * (5 * 1024 * 1024 + 1))
+    response = client_for(officer_a).post(
+        f"{API}/communes/{tree.a.code}/villages/import", {"file": big}
+    )
+    assert response.status_code == 400
+    assert "lớn hơn 5 MB" in response.json()["detail"]
+    assert not Job.objects.exists()
+    assert not uploads.exists()
+
+
+def test_a_request_declaring_more_than_the_limit_is_refused_before_it_is_read(
+    tree: Tree, officer_a: User, uploads: Path
+) -> None:
+    """An upload declaring a length far past the 5 MB limit answers 413 JSON naming the
+    limit, before the body is parsed; nothing is stored or queued."""
+    response = client_for(officer_a).post(
+        f"{API}/communes/{tree.a.code}/villages/import",
+        {"file": csv_file([["10", "Bản Mười", "ban", "", ""]])},
+        CONTENT_LENGTH=str(400 * 1024 * 1024),
+    )
+    assert response.status_code == 413
+    assert "lớn hơn 5 MB" in response.json()["detail"]
+    assert not Job.objects.exists()
+    assert not uploads.exists()
 
 
 def test_province_officer_sets_the_group(tree: Tree, province_officer: User) -> None:

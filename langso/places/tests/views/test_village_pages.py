@@ -5,6 +5,7 @@ import json
 from collections.abc import Callable
 from contextlib import AbstractContextManager
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -140,32 +141,76 @@ def test_unit_page_links_to_edit_only_for_managers(tree: Tree, officer_a: User) 
 # --- importing ------------------------------------------------------------------------
 
 
-def test_csv_import_reports_counts(tree: Tree, officer_a: User) -> None:
-    """A good CSV creates and updates villages; the message gives the counts."""
+@pytest.fixture
+def uploads(settings: Any, tmp_path: Path) -> Path:
+    """Where uploads wait for their job."""
+    settings.MEDIA_ROOT = tmp_path
+    return tmp_path / "imports"
+
+
+CaptureOnCommit = Callable[..., AbstractContextManager[object]]
+
+
+def _import(
+    client: Client, commune: AdminUnit, upload: SimpleUploadedFile, capture: CaptureOnCommit
+) -> tuple[Job, str]:
+    """Upload a file; the job runs once the request's writes commit (tests run tasks at
+    once). The job and the text of its page."""
+    with capture(execute=True):
+        response = client.post(url("village-import", commune.code), {"file": upload})
+    job = Job.objects.get()
+    assert response["Location"] == reverse("core:job-detail", args=[job.pk])
+    return job, client.get(response["Location"]).content.decode()
+
+
+def test_upload_is_stored_for_a_job_and_never_read_in_the_request(
+    tree: Tree, officer_a: User, uploads: Path
+) -> None:
+    """The upload is saved for a background job and the officer is sent to its progress
+    page: the request reads no row and writes no village."""
+    before = tree.snapshot()
     response = client_for(officer_a).post(
         url("village-import", tree.a.code),
-        {
-            "file": csv_file(
-                [
-                    ["01", "Thôn Đông", "Thôn", "", ""],
-                    ["10", "Ấp Mười", "ap", "10.5", "106.7"],
-                ]
-            )
-        },
-        follow=True,
+        {"file": csv_file([["10", "Ấp Mười", "ap", "", ""]])},
     )
-    content = response.content.decode()
-    assert "Đã nhập tệp: 1 thôn mới, 1 thôn cập nhật, 0 thôn không đổi." in content
+    job = Job.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == reverse("core:job-detail", args=[job.pk])
+    assert (job.kind, job.status) == ("places.village_import", Job.Status.QUEUED)
+    assert [p.suffix for p in uploads.iterdir()] == [".csv"]
+    assert tree.snapshot() == before
+
+
+def test_csv_import_reports_counts(
+    tree: Tree,
+    officer_a: User,
+    uploads: Path,
+    django_capture_on_commit_callbacks: CaptureOnCommit,
+) -> None:
+    """A good CSV creates and updates villages; the job page gives the counts, and the
+    stored upload is deleted."""
+    upload = csv_file(
+        [["01", "Thôn Đông", "Thôn", "", ""], ["10", "Ấp Mười", "ap", "10.5", "106.7"]]
+    )
+    job, page = _import(client_for(officer_a), tree.a, upload, django_capture_on_commit_callbacks)
+    assert job.status == Job.Status.SUCCEEDED, job.message
+    assert "Đã nhập tệp: 1 thôn mới, 1 thôn cập nhật, 0 thôn không đổi." in page
     assert [v.name for v in tree.villages(tree.a)] == [
         "Thôn Đông",
         tree.villages(tree.a)[1].name,
         "Ấp Mười",
     ]
+    assert list(uploads.iterdir()) == []
 
 
-def test_rejected_xlsx_lists_every_bad_row_and_saves_nothing(tree: Tree, officer_a: User) -> None:
-    """A bad XLSX is refused whole: the page lists each bad row with its number, column
-    and reason, says nothing was saved, and the stored villages are unchanged."""
+def test_rejected_xlsx_lists_every_bad_row_and_saves_nothing(
+    tree: Tree,
+    officer_a: User,
+    uploads: Path,
+    django_capture_on_commit_callbacks: CaptureOnCommit,
+) -> None:
+    """A bad XLSX is refused whole: the job page lists each bad row with its number,
+    column and reason, says nothing was written, and the stored villages are unchanged."""
     before = tree.snapshot()
     upload = xlsx_file(
         [
@@ -175,29 +220,64 @@ def test_rejected_xlsx_lists_every_bad_row_and_saves_nothing(tree: Tree, officer
             ["13", "Thôn Mười Ba", "Thôn", 99, 105],
         ]
     )
-    response = client_for(officer_a).post(url("village-import", tree.a.code), {"file": upload})
-    assert response.status_code == 200
-    content = response.content.decode()
-    assert "không có thôn nào được lưu" in content
-    errors = response.context["rejected"].errors
-    assert [(e.row, e.column) for e in errors] == [(3, "Mã thôn"), (4, "Loại"), (5, "Vĩ độ")]
-    for error in errors:
-        assert f'<td class="num">{error.row}</td><td>{error.column}</td>' in content
-    assert "Loại “Phường” không hợp lệ" in content
+    job, page = _import(client_for(officer_a), tree.a, upload, django_capture_on_commit_callbacks)
+    assert job.status == Job.Status.FAILED
+    assert "không có dòng nào được ghi" in page
+    assert [(e["row"], e["column"]) for e in job.errors] == [
+        (3, "Mã thôn"),
+        (4, "Loại"),
+        (5, "Vĩ độ"),
+    ]
+    for error in job.errors:
+        assert f"<td>{error['row']}</td><td>{error['column']}</td>" in page
+    assert "Loại “Phường” không hợp lệ" in page
     assert tree.snapshot() == before
 
 
-def test_file_errors_are_shown_on_the_field(tree: Tree, officer_a: User) -> None:
-    """A file that cannot be read at all is an error on the file field."""
+def test_file_errors_are_shown_on_the_job_page(
+    tree: Tree,
+    officer_a: User,
+    uploads: Path,
+    django_capture_on_commit_callbacks: CaptureOnCommit,
+) -> None:
+    """A file missing columns fails its job, each missing column named on row 1."""
+    upload = csv_file([["01"]], header=["Mã thôn"])
+    job, _page = _import(client_for(officer_a), tree.a, upload, django_capture_on_commit_callbacks)
+    assert [(e["row"], e["column"]) for e in job.errors] == [(1, "Tên thôn"), (1, "Loại")]
+
+
+def test_an_oversized_or_foreign_file_is_refused_on_the_form_before_it_is_stored(
+    tree: Tree, officer_a: User, uploads: Path
+) -> None:
+    """A file over the 5 MB limit, or not CSV or XLSX, is refused on the form, naming the
+    limit; nothing is stored and no job is made."""
+    client = client_for(officer_a)
+    big = SimpleUploadedFile("thon.csv", b"x" * (5 * 1024 * 1024 + 1))
+    response = client.post(url("village-import", tree.a.code), {"file": big})
+    assert response.status_code == 200
+    assert "lớn hơn 5 MB" in response.context["form"].errors["file"][0]
+    response = client.post(
+        url("village-import", tree.a.code), {"file": SimpleUploadedFile("thon.xls", b"\xd0")}
+    )
+    assert "CSV hoặc XLSX" in response.context["form"].errors["file"][0]
+    assert not Job.objects.exists()
+    assert not uploads.exists()
+
+
+def test_a_request_declaring_more_than_the_limit_is_refused_before_it_is_read(
+    tree: Tree, officer_a: User, uploads: Path
+) -> None:
+    """An upload declaring a length far past the 5 MB limit answers 413, naming the
+    limit; nothing is stored and no job is made."""
     response = client_for(officer_a).post(
         url("village-import", tree.a.code),
-        {"file": csv_file([["01"]], header=["Mã thôn"])},
+        {"file": csv_file([["10", "Ấp Mười", "ap", "", ""]])},
+        CONTENT_LENGTH=str(400 * 1024 * 1024),
     )
-    assert response.status_code == 200
-    assert [(e.row, e.column) for e in response.context["rejected"].errors] == [
-        (1, "Tên thôn"),
-        (1, "Loại"),
-    ]
+    assert response.status_code == 413
+    assert "lớn hơn 5 MB" in response.content.decode()
+    assert not Job.objects.exists()
+    assert not uploads.exists()
 
 
 def test_template_downloads_for_any_signed_in_user(tree: Tree, nobody: User) -> None:

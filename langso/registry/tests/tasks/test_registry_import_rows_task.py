@@ -3,10 +3,15 @@ on the job; the file is deleted whatever happens."""
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
+from typing import Any
 
-from langso.core.models import Job
+import pytest
+
+from langso.core.models import AuditEntry, Job
 from langso.core.services import job_create
+from langso.registry import bulk, tasks
 from langso.registry.models import Cooperative
 from langso.registry.tasks import registry_import_rows_task
 from langso.registry.tests.conftest import RegistryTree, RegistryUsers
@@ -81,4 +86,33 @@ def test_an_unreadable_file_or_a_locked_account_fails_the_job(
     )
     job.refresh_from_db()
     assert job.status == Job.Status.FAILED
+    assert not path.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_import_past_its_time_limit_fails_and_writes_nothing(
+    tree: RegistryTree, users: RegistryUsers, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An import still running at its time limit (here writing the audit trail, after
+    the rows were inserted, is made slow) fails with a message giving the limit; the rows
+    inserted before are rolled back and the stored file is deleted."""
+    monkeypatch.setattr(tasks, "REGISTRY_IMPORT_TIME_LIMIT", 0.5)
+    insert_rows = bulk.insert_rows
+
+    def slow_audit(model: Any, rows: Any, *args: Any, **kwargs: Any) -> Any:
+        if model is AuditEntry:
+            time.sleep(10)
+        return insert_rows(model, rows, *args, **kwargs)
+
+    monkeypatch.setattr(bulk, "insert_rows", slow_audit)
+    upload = csv_upload("cooperative", [row("cooperative", unit=tree.a1.code, name="HTX An")])
+    path = _stored(tmp_path, upload.read())
+    job = job_create(kind="registry.import.cooperative", created_by=users.officer_a)
+    registry_import_rows_task.call(
+        job_id=job.pk, actor_id=users.officer_a.pk, registry="cooperative", path=str(path)
+    )
+    job.refresh_from_db()
+    assert job.status == Job.Status.FAILED
+    assert "quá thời gian cho phép (0,5 giây)" in job.message
+    assert not Cooperative.objects.exists()
     assert not path.exists()

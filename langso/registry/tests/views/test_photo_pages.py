@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -57,7 +58,9 @@ def test_upload_move_and_delete(site: TourismSite, users: RegistryUsers) -> None
         assert response.status_code == 302
     first, second = photo_list(subject=site)
     detail = client.get(reverse("registry:tourism-site-detail", args=[site.code]))
-    assert first.image.url in detail.content.decode()
+    photo_url = reverse("registry:tourism-site-photo", args=[site.code, first.pk])
+    assert photo_url in detail.content.decode()
+    assert client.get(photo_url).getvalue() == first.image.read()
     client.post(reverse("registry:tourism-site-photo-move", args=[site.code, second.pk, "len"]))
     assert [p.pk for p in photo_list(subject=site)] == [second.pk, first.pk]
     client.post(reverse("registry:tourism-site-photo-delete", args=[site.code, first.pk]))
@@ -88,3 +91,42 @@ def test_viewers_and_outsiders_may_not_touch_photos(
 def test_photo_actions_only_take_posts(site: TourismSite, users: RegistryUsers) -> None:
     url = reverse("registry:tourism-site-photo-add", args=[site.code])
     assert _client(users.officer_a).get(url).status_code == 405
+
+
+def test_a_photo_is_served_only_to_those_who_may_see_its_site(
+    site: TourismSite, users: RegistryUsers
+) -> None:
+    """Products' and sites' photos are not public yet: the site's commune and province
+    see the image; anonymous readers are sent to sign in; another commune's officer
+    gets the 404 of a photo that does not exist, as does a photo asked for under
+    another site."""
+    _upload(_client(users.officer_a), site, image_bytes(), name="Cổng làng.jpg")
+    [photo] = photo_list(subject=site)
+    url = reverse("registry:tourism-site-photo", args=[site.code, photo.pk])
+    stored = photo.image.read()
+    for user in (users.officer_a, users.province_officer):
+        response = _client(user).get(url)
+        assert response.status_code == 200
+        assert response["Content-Type"] == "image/jpeg"
+        assert response.getvalue() == stored
+    anonymous = Client().get(url)
+    assert anonymous.status_code == 302
+    assert anonymous["Location"].startswith(reverse("accounts:login"))
+    assert _client(users.officer_b).get(url).status_code == 404
+    other = make_row(TOURISM_SITE, unit=site.commune)
+    elsewhere = reverse("registry:tourism-site-photo", args=[other.code, photo.pk])
+    assert _client(users.officer_a).get(elsewhere).status_code == 404
+
+
+def test_photos_are_stored_under_names_no_one_can_guess(
+    site: TourismSite, users: RegistryUsers
+) -> None:
+    """Two uploads of one name get two random names; the uploaded name is kept."""
+    client = _client(users.officer_a)
+    for _ in range(2):
+        _upload(client, site, image_bytes(), name="Cổng làng.jpg")
+    first, second = photo_list(subject=site)
+    assert first.image.name != second.image.name
+    for photo in (first, second):
+        assert re.fullmatch(r"photos/[A-Za-z0-9_-]{22}\.jpg", str(photo.image.name))
+        assert photo.name == "Cổng làng.jpg"

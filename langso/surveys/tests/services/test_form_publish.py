@@ -147,3 +147,31 @@ def test_closing_a_form_is_audited(tree: UnitTree, users: FormUsers) -> None:
         form_settings_set(
             actor=users.officer_b, form=version.form, is_open=True, counts_before_approval=True
         )
+
+
+def test_a_households_entity_inside_a_repeat_is_refused_naming_the_repeat(
+    tree: UnitTree, users: FormUsers
+) -> None:
+    """ODK's entities spec 2025.1 lets a repeat declare an entity per repeat instance;
+    Làng Số applies only the form's own entity, so such a form would publish and then
+    change no household. It is refused, naming the repeat, and nothing is stored."""
+    form = """
+| survey |
+| | type         | name     | label    | save_to   |
+| | begin_repeat | ho       | Hộ       |           |
+| | text         | ten      | Tên      | head_name |
+| | integer      | so_nguoi | Số người | members   |
+| | end_repeat   | ho       |          |           |
+| entities |
+| | list_name  | label  |
+| | households | ${ten} |
+| settings |
+| | form_id | version |
+| | ho_lap  | 1       |
+"""
+    with pytest.raises(XLSFormRejected) as refused:
+        form_publish(actor=users.officer_a, name="f.md", data=form.encode(), unit=tree.communes[0])
+    assert "“ho”" in refused.value.reasons[0]
+    assert "/data/ho" in refused.value.reasons[0]
+    assert not SurveyForm.objects.exists()
+    assert not AuditEntry.objects.exists()

@@ -8,14 +8,15 @@ from pathlib import Path
 
 import pytest
 
+from langso.core.errors import DomainError
 from langso.core.models import AuditEntry
 from langso.places.testing import UnitTree
 from langso.surveys.models import FormAttachment, FormVersion, SurveyForm
-from langso.surveys.services.forms import form_publish
+from langso.surveys.services.forms import form_attachment_upload, form_publish
 from langso.surveys.xlsforms import XLSFormRejected
 
 from ..conftest import FormUsers
-from ..forms_testing import xform_document
+from ..forms_testing import with_secondary_instance, xform_document
 
 pytestmark = pytest.mark.django_db
 
@@ -39,7 +40,7 @@ def test_an_xform_is_published_as_it_came(tree: UnitTree, users: FormUsers) -> N
     assert (version.form.xml_form_id, version.version) == ("ho_gia_dinh", "2026010101")
     assert version.title == "Hộ gia đình"
     assert version.xform == data.decode()
-    assert str(version.xlsform.name).endswith("ho-gia-dinh.xml")
+    assert version.xlsform_name == "ho-gia-dinh.xml"
     assert version.xlsform.read() == data
     assert (version.itemsets, version.warnings) == ("", [])
     (attachment,) = version.attachments.all()
@@ -53,7 +54,7 @@ def test_an_xform_is_known_by_its_content_and_kept_as_xml(tree: UnitTree, users:
     commune = tree.communes[0]
     version = form_publish(actor=users.officer_a, name="ho.txt", data=data, unit=commune)
     assert version.version == ""
-    assert str(version.xlsform.name).endswith("ho.txt.xml")
+    assert version.xlsform_name == "ho.txt.xml"
     assert version.xform.startswith("<?xml")
     with pytest.raises(XLSFormRejected) as refused:
         form_publish(actor=users.officer_a, name="ho.xml", data=data, unit=commune)
@@ -83,7 +84,7 @@ def test_an_xform_is_known_by_its_content_and_kept_as_xml(tree: UnitTree, users:
             .encode("latin-1", errors="replace"),
             "UTF-8",
         ),
-        (xform_document(form_id="ho/gia/dinh"), "Mã biểu mẫu (form_id)"),
+        (xform_document(form_id="h" * 250), "Mã biểu mẫu (form_id)"),
     ],
     ids=["not-xml", "not-an-xform", "no-model", "entity", "latin-1", "bad-form-id"],
 )
@@ -112,3 +113,65 @@ def test_an_xform_odk_validate_refuses_is_refused_with_its_reasons(
     assert not any("form.xml" in reason or "xform-" in reason for reason in validate), validate
     assert _nothing_stored(media_root)
     assert not FormAttachment.objects.exists()
+
+
+def test_a_households_entity_declared_in_a_group_is_refused_naming_the_group(
+    tree: UnitTree, users: FormUsers, media_root: Path
+) -> None:
+    """Only the entity at the form's root reaches households: one declared in a group
+    (ODK entities spec 2025.1) is refused at publish rather than ignored at every
+    submission."""
+    data = xform_document().replace(
+        b"<gap_doi/>",
+        b'<gap_doi/><nhom><meta><entity dataset="households" create="1" id="">'
+        b"<label/></entity></meta></nhom>",
+    )
+    with pytest.raises(XLSFormRejected) as refused:
+        form_publish(actor=users.officer_a, name="ho.xml", data=data, unit=tree.communes[0])
+    assert "“nhom” (/data/nhom)" in refused.value.reasons[0]
+    assert _nothing_stored(media_root)
+
+
+def test_an_xforms_own_itemsets_csv_is_uploaded_not_written_by_the_platform(
+    tree: UnitTree, users: FormUsers
+) -> None:
+    """The platform writes itemsets.csv only from the external choices pyxform made
+    of an XLSForm; an XForm that names one of its own takes the uploaded file."""
+    data = with_secondary_instance(xform_document(), "jr://file-csv/itemsets.csv")
+    version = form_publish(actor=users.officer_a, name="ho.xml", data=data, unit=tree.communes[0])
+    itemsets = version.attachments.get(name="itemsets.csv")
+    assert (itemsets.dataset, itemsets.is_ready) == ("", False)
+    form_attachment_upload(
+        actor=users.officer_a, attachment=itemsets, name="itemsets.csv", data=b"list_name,name\n"
+    )
+    itemsets.refresh_from_db()
+    assert itemsets.file.read() == b"list_name,name\n"
+
+
+def test_a_media_file_with_a_path_is_uploaded_under_that_path(
+    tree: UnitTree, users: FormUsers
+) -> None:
+    """jr://file/danh-muc/xa.csv names the file "danh-muc/xa.csv": it is uploaded from
+    a file named xa.csv (what a browser sends) or by its whole path, and kept under it."""
+    data = with_secondary_instance(xform_document(), "jr://file/danh-muc/xa.csv")
+    version = form_publish(actor=users.officer_a, name="ho.xml", data=data, unit=tree.communes[0])
+    csv_file = version.attachments.get(name="danh-muc/xa.csv")
+    form_attachment_upload(actor=users.officer_a, attachment=csv_file, name="xa.csv", data=b"a\n")
+    csv_file.refresh_from_db()
+    assert csv_file.is_ready
+    assert str(csv_file.file.name).endswith("/media/danh-muc/xa.csv")
+    with pytest.raises(DomainError):
+        form_attachment_upload(
+            actor=users.officer_a, attachment=csv_file, name="khac/xa2.csv", data=b"b\n"
+        )
+
+
+@pytest.mark.parametrize("src", ["jr://file/../bi-mat.csv", "jr://file/a//b.csv"])
+def test_a_media_path_that_leaves_the_forms_folder_is_refused(
+    tree: UnitTree, users: FormUsers, media_root: Path, src: str
+) -> None:
+    data = with_secondary_instance(xform_document(), src)
+    with pytest.raises(XLSFormRejected) as refused:
+        form_publish(actor=users.officer_a, name="ho.xml", data=data, unit=tree.communes[0])
+    assert src.removeprefix("jr://file/") in refused.value.reasons[0]
+    assert _nothing_stored(media_root)

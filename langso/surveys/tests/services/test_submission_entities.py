@@ -220,6 +220,29 @@ def test_a_resolution_on_a_household_changed_again_is_refused(
     assert Household.objects.get(pk=field.household.pk).members == 7
 
 
+def test_a_team_member_cannot_settle_a_conflict(field: Field, users: FormUsers) -> None:
+    """Settling a conflict overwrites the household, so it is a reviewer's, like approving:
+    the service itself refuses a team member who calls it, and the household and the
+    conflict stay as they were."""
+    from langso.core.errors import AccessDenied
+
+    seen = _version(field.household)
+    household_update(actor=users.officer_a, household=field.household, values={"members": 6})
+    submission_post(field.client, _update(field, "c3", base_version=seen))
+    submission = Submission.objects.get()
+    differences, version = submission_differences(submission=submission)
+    with pytest.raises(AccessDenied):
+        submission_conflict_resolve(
+            actor=users.team_member_a,
+            submission=submission,
+            choices={d.field: "submission" for d in differences},
+            seen_version=version,  # type: ignore[arg-type]
+        )
+    assert Household.objects.get(pk=field.household.pk).members == 6
+    submission.refresh_from_db()
+    assert (submission.entity_state, submission.resolved_by) == (EntityState.CONFLICT, None)
+
+
 def test_a_household_found_in_the_field_gets_a_provisional_code(field: Field) -> None:
     """A household not on the list is added to the village the team chose, with a
     provisional address code an officer confirms later."""

@@ -40,6 +40,8 @@ def test_publishing_through_the_page(tree: UnitTree, users: FormUsers) -> None:
     detail = client.get(answer["Location"]).content.decode()
     assert "nha.png" in detail
     assert "publish-warnings" in detail
+    # Collectors are not offered the form until its image is uploaded; the page says so.
+    assert "missing-media" in detail
 
 
 def test_a_refused_upload_shows_the_reasons(tree: UnitTree, users: FormUsers) -> None:

@@ -10,21 +10,32 @@ import csv
 import io
 
 import pytest
+from defusedxml import ElementTree
 from django.test import Client
 from django.urls import reverse
 
+from langso.accounts.tests.factories import PASSWORD
 from langso.places.testing import UnitTree
 from langso.registry.models import Household
 from langso.registry.tests.conftest import make_household
 from langso.surveys.models import FormVersion, RefusedSubmission, Submission
+from langso.surveys.openrosa import FORM_LIST_NS, MANIFEST_NS
 from langso.surveys.services.collectors import collector_credential_issue
 from langso.surveys.services.forms import (
+    form_attachment_upload,
     form_publish,
     form_settings_set,
 )
 
 from ..conftest import FormUsers
-from ..forms_testing import HOUSEHOLD_LIST_FORM, collector_client, markdown_form, submission_post
+from ..forms_testing import (
+    HOUSEHOLD_LIST_FORM,
+    collector_client,
+    markdown_form,
+    submission_post,
+    with_secondary_instance,
+    xform_document,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -50,6 +61,31 @@ def test_sign_in_is_basic_with_the_app_password(published: FormVersion, users: F
         Client(HTTP_AUTHORIZATION=f"Basic {wrong}").get(reverse("openrosa:form-list")).status_code
         == 401
     )
+
+
+def test_repeated_wrong_app_passwords_are_answered_429_with_retry_after(
+    published: FormVersion, users: FormUsers
+) -> None:
+    """After five wrong app passwords for one account even the right one is refused with
+    429, Retry-After in seconds and the time in Vietnamese; the owner's web sign-in,
+    counted apart, is not locked by a phone sending an old password."""
+    token = collector_credential_issue(actor=users.team_member_a)
+
+    def basic(secret: str) -> Client:
+        encoded = base64.b64encode(f"tocongnghe.a:{secret}".encode()).decode()
+        return Client(HTTP_AUTHORIZATION=f"Basic {encoded}")
+
+    for _attempt in range(5):
+        assert basic("cu").get(reverse("openrosa:form-list")).status_code == 401
+    refused = basic(token).get(reverse("openrosa:form-list"))
+    assert refused.status_code == 429
+    assert 14 * 60 < int(refused["Retry-After"]) <= 15 * 60
+    assert refused["X-OpenRosa-Version"] == "1.0"
+    assert "Thử lại sau 15 phút" in refused.content.decode()
+    web = Client().post(
+        reverse("accounts:login"), {"username": "tocongnghe.a", "password": PASSWORD}
+    )
+    assert web.status_code == 302
 
 
 def test_the_form_list_holds_the_collectors_open_forms(
@@ -202,3 +238,115 @@ def test_a_collector_of_another_commune_cannot_submit(
     make_role(user=outsider, role=Role.DIGITAL_TEAM_MEMBER, unit=tree.communes[1])
     assert submission_post(collector_client(outsider), _instance()).status_code == 404
     assert not Submission.objects.exists()
+
+
+def test_a_version_in_the_openrosa_namespace_is_the_forms_version(
+    tree: UnitTree, users: FormUsers
+) -> None:
+    """JavaRosa reads `orx:version` on the primary instance as the form's version: the
+    form list announces it and a submission carrying it back is accepted."""
+    version = form_publish(
+        actor=users.officer_a,
+        name="ho.xml",
+        data=xform_document(version=None, orx_version="7"),
+        unit=tree.communes[0],
+    )
+    assert version.version == "7"
+    form_attachment_upload(
+        actor=users.officer_a, attachment=version.attachments.get(), name="nha.png", data=b"PNG"
+    )
+    client = collector_client(users.team_member_a)
+    listing = client.get(reverse("openrosa:form-list")).content.decode()
+    assert "<version>7</version>" in listing
+    xml = (
+        b'<data xmlns:orx="http://openrosa.org/xforms" id="ho_gia_dinh" orx:version="7">'
+        b"<so_nguoi>3</so_nguoi><gap_doi>6</gap_doi>"
+        b"<orx:meta><orx:instanceID>uuid:orx-1</orx:instanceID></orx:meta></data>"
+    )
+    answer = submission_post(client, xml)
+    assert answer.status_code == 201, answer.content
+    assert Submission.objects.get().version == version
+
+
+@pytest.mark.parametrize(
+    "form_id",
+    ["du-an.vn:khao/sat thu", "a/media/b", "d" * 200],
+    ids=["slash-and-space", "media-in-the-id", "long"],
+)
+def test_a_form_id_odk_accepts_is_served_under_its_encoded_urls(
+    tree: UnitTree, users: FormUsers, form_id: str
+) -> None:
+    """A form id with "/", a space, or 200 characters is listed, downloaded, its
+    manifest and media read through the URLs the form list gives, and submitted to."""
+    version = form_publish(
+        actor=users.officer_a,
+        name="f.md",
+        data=markdown_form(form_id=form_id),
+        unit=tree.communes[0],
+    )
+    form_attachment_upload(
+        actor=users.officer_a, attachment=version.attachments.get(), name="nha.png", data=b"PNG"
+    )
+    client = collector_client(users.team_member_a)
+    listing = ElementTree.fromstring(client.get(reverse("openrosa:form-list")).content)
+    (entry,) = listing.iter(f"{{{FORM_LIST_NS}}}xform")
+    assert entry.findtext(f"{{{FORM_LIST_NS}}}formID") == form_id
+    download = entry.findtext(f"{{{FORM_LIST_NS}}}downloadUrl") or ""
+    assert client.get(download).content.decode() == version.xform
+    manifest = ElementTree.fromstring(
+        client.get(entry.findtext(f"{{{FORM_LIST_NS}}}manifestUrl") or "").content
+    )
+    media_url = manifest.findtext(f"{{{MANIFEST_NS}}}mediaFile/{{{MANIFEST_NS}}}downloadUrl")
+    image = client.get(media_url or "")
+    assert b"".join(image.streaming_content) == b"PNG"  # type: ignore[attr-defined]
+    assert submission_post(client, _instance(form_id=form_id)).status_code == 201
+
+
+def test_a_form_missing_media_is_offered_to_collectors_once_complete(
+    tree: UnitTree, users: FormUsers
+) -> None:
+    """ODK Collect cannot open a form whose media it cannot download: until every file
+    is uploaded the form is neither listed nor downloadable."""
+    version = form_publish(
+        actor=users.officer_a, name="f.md", data=markdown_form(), unit=tree.communes[0]
+    )
+    client = collector_client(users.team_member_a)
+    assert "khao_sat_thu" not in client.get(reverse("openrosa:form-list")).content.decode()
+    assert client.get(reverse("openrosa:form-xml", args=["khao_sat_thu"])).status_code == 404
+    form_attachment_upload(
+        actor=users.officer_a, attachment=version.attachments.get(), name="nha.png", data=b"PNG"
+    )
+    assert (
+        "<formID>khao_sat_thu</formID>"
+        in client.get(reverse("openrosa:form-list")).content.decode()
+    )
+    assert client.get(reverse("openrosa:form-xml", args=["khao_sat_thu"])).status_code == 200
+
+
+@pytest.mark.parametrize("path", ["danh-muc/xa.csv", "media/xa.csv"])
+def test_a_media_file_with_a_path_is_announced_and_served_under_it(
+    tree: UnitTree, users: FormUsers, path: str
+) -> None:
+    """The manifest names the file by the path the form uses (jr://file/danh-muc/xa.csv),
+    so that ODK Collect puts it where the form looks, and serves it there."""
+    data = with_secondary_instance(xform_document(), f"jr://file/{path}")
+    version = form_publish(actor=users.officer_a, name="ho.xml", data=data, unit=tree.communes[0])
+    for attachment, body in zip(
+        version.attachments.order_by("name"), (b"a\n", b"PNG"), strict=True
+    ):
+        form_attachment_upload(
+            actor=users.officer_a, attachment=attachment, name=attachment.name, data=body
+        )
+    client = collector_client(users.team_member_a)
+    manifest = ElementTree.fromstring(
+        client.get(reverse("openrosa:manifest", args=["ho_gia_dinh"])).content
+    )
+    files = {
+        entry.findtext(f"{{{MANIFEST_NS}}}filename"): entry.findtext(
+            f"{{{MANIFEST_NS}}}downloadUrl"
+        )
+        for entry in manifest
+    }
+    assert set(files) == {path, "nha.png"}
+    served = client.get(files[path] or "")
+    assert b"".join(served.streaming_content) == b"a\n"  # type: ignore[attr-defined]

@@ -200,3 +200,30 @@ def test_team_pages_create_and_show_progress(
     page = client.get(reverse("surveys:team-detail", args=[team.pk])).content.decode()
     assert "1 / 1" in page
     assert household.address_code in page
+
+
+def test_a_team_member_posting_a_conflict_choice_is_refused(
+    client: Client, team: DigitalTeam, users: FormUsers
+) -> None:
+    """A team member sees the conflict but may not settle it: the post is 403 and the
+    household keeps its value."""
+    household = _household(team)
+    seen = entity_version(household.updated_at)
+    household_update(actor=users.officer_a, household=household, values={"members": 6})
+    xml = household_instance(
+        uuid="k2", household=household.address_code, base_version=seen, values=VALUES
+    )
+    submission_post(collector_client(users.team_member_a), xml)
+    submission = Submission.objects.get()
+    client.force_login(users.team_member_a)
+    url = reverse("surveys:submission-detail", args=[submission.pk])
+    seen_version = client.get(url).context["seen_version"]
+    response = client.post(
+        reverse("surveys:submission-resolve", args=[submission.pk]),
+        {"seen_version": seen_version, **{f"choice_{field}": "submission" for field in VALUES}},
+    )
+    assert response.status_code == 403
+    household.refresh_from_db()
+    assert household.members == 6
+    submission.refresh_from_db()
+    assert submission.entity_state == EntityState.CONFLICT

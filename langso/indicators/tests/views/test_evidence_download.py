@@ -1,0 +1,87 @@
+"""Evidence files of reported values are served only through their route, to whoever
+may read the unit's values: anonymous readers are sent to sign in, an officer of
+another commune is answered as if the file did not exist, and the name the file is
+stored under says nothing of the unit."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.urls import reverse
+from pytest_django import Settings
+
+from langso.indicators.models import ReportedEvidence
+from langso.indicators.services.reported import reported_value_set
+from langso.registry.tests.conftest import RegistryTree, RegistryUsers
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def evidence(
+    tree: RegistryTree, users: RegistryUsers, definitions: None, settings: Settings, tmp_path: Path
+) -> list[ReportedEvidence]:
+    settings.MEDIA_ROOT = tmp_path
+    reported = reported_value_set(
+        actor=users.officer_a,
+        code="work-records-online-commune",
+        unit=tree.a,
+        period="2026",
+        numerator=3,
+        denominator=4,
+        evidence=[
+            SimpleUploadedFile("Biên bản.pdf", b"%PDF-1.4 one"),
+            SimpleUploadedFile("Biên bản.pdf", b"%PDF-1.4 two"),
+        ],
+    )
+    return list(reported.evidence.order_by("pk"))
+
+
+def _client(user: object) -> Client:
+    client = Client()
+    client.force_login(user)  # type: ignore[arg-type]
+    return client
+
+
+def test_an_evidence_file_is_served_to_readers_of_its_unit(
+    evidence: list[ReportedEvidence], users: RegistryUsers
+) -> None:
+    """The commune's and the province's officers get the bytes under the file's name."""
+    url = reverse("indicators:evidence", args=[evidence[0].pk])
+    for user in (users.officer_a, users.province_officer):
+        response = _client(user).get(url)
+        assert response.status_code == 200
+        assert response.getvalue() == b"%PDF-1.4 one"
+        assert response["Content-Type"] == "application/pdf"
+        assert "Bi%C3%AAn%20b%E1%BA%A3n.pdf" in response["Content-Disposition"]
+
+
+def test_an_evidence_file_is_refused_outside_its_scope(
+    evidence: list[ReportedEvidence], users: RegistryUsers
+) -> None:
+    """Anonymous: to the sign-in page. Another commune's officer: the 404 of a file that
+    does not exist."""
+    url = reverse("indicators:evidence", args=[evidence[0].pk])
+    anonymous = Client().get(url)
+    assert anonymous.status_code == 302
+    assert anonymous["Location"].startswith(reverse("accounts:login"))
+    outside = _client(users.officer_b).get(url)
+    missing = _client(users.officer_b).get(reverse("indicators:evidence", args=[10**9]))
+    assert outside.status_code == missing.status_code == 404
+    assert outside.content == missing.content
+
+
+def test_evidence_is_stored_under_names_no_one_can_guess(
+    evidence: list[ReportedEvidence],
+) -> None:
+    """Two files of one name get two random names, neither holding the unit's id or code."""
+    first, second = (str(e.file.name) for e in evidence)
+    assert first != second
+    for stored in (first, second):
+        # A folder per kind and 128 random bits: no folder of the unit, no name of it.
+        assert re.fullmatch(r"evidence/indicators/[A-Za-z0-9_-]{22}\.pdf", stored)
+    assert [e.name for e in evidence] == ["Biên bản.pdf", "Biên bản.pdf"]

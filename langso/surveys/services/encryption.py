@@ -1,0 +1,182 @@
+"""Encrypted forms where they meet the shared paths: the key a new form version is
+published with, and the receiving of encrypted submissions (stored as sent, waiting
+for an officer's passphrase). Decryption and turning managed encryption on are in
+`services.managed_encryption`, which may import the other services; this module
+imports none of them, so that `forms` and `submissions` can call it."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import PurePosixPath
+from typing import Any
+
+from django.core.files.uploadedfile import UploadedFile
+from django.utils.translation import gettext as _
+
+from langso.core.db import for_update
+from langso.core.errors import DomainError
+
+from ..encryption import (
+    is_encrypted,
+    manifest_parse,
+    public_key_check,
+    xform_public_key,
+    xform_with_public_key,
+)
+from ..models import (
+    FormEncryptionKey,
+    FormVersion,
+    Submission,
+    SubmissionAttachment,
+    SubmissionEncryption,
+    SurveyForm,
+)
+from ..openrosa import ACCEPT_CONTENT_LENGTH, SubmissionInvalid, SubmittedInstance
+from ..selectors import collector_unit
+from ..xlsforms import XLSFormRejected
+
+ENCRYPTED_CONTENT_TYPE = "application/octet-stream"
+
+
+def form_version_encryption(
+    *, form: SurveyForm, xform: str
+) -> tuple[str, FormEncryptionKey | None]:
+    """The XForm a new version of `form` is published with, and its key: the form's
+    managed key written into it when encryption is on; the key the upload brings
+    (self-supplied), recorded as such; or none."""
+    managed = form.encryption_keys.filter(managed=True).first()
+    try:
+        own = xform_public_key(xform)
+        if own:
+            own = public_key_check(own)
+    except DomainError as exc:
+        raise XLSFormRejected([exc.message]) from exc
+    if own and managed is not None and own != managed.public_key:
+        raise XLSFormRejected(
+            [
+                _(
+                    "Biểu mẫu “%(id)s” đã bật mã hoá do Làng Số giữ khoá: bỏ public_key "
+                    "khỏi trang settings rồi tải lên lại."
+                )
+                % {"id": form.xml_form_id}
+            ]
+        )
+    if managed is not None:
+        return xform_with_public_key(xform, public_key=managed.public_key), managed
+    if own:
+        key, _created = FormEncryptionKey.objects.get_or_create(
+            form=form, public_key=own, managed=False
+        )
+        return xform, key
+    return xform, None
+
+
+def plain_answers_to_encrypted_form(instance: SubmittedInstance) -> bool:
+    """Whether `instance` holds answers in plain for a version whose submissions are
+    encrypted (a refused one, whose body must then not be kept)."""
+    return not is_encrypted(instance.root) and (
+        FormVersion.objects.filter(
+            form__xml_form_id=instance.form_id,
+            version=instance.version,
+            encryption_key__isnull=False,
+        ).exists()
+    )
+
+
+def _store_encrypted(submission: Submission, files: Sequence[UploadedFile[bytes]]) -> int:
+    """Store the encrypted files not yet stored, by the name the manifest gives them;
+    return how many were."""
+    have = set(submission.attachments.values_list("name", flat=True))
+    added = 0
+    for upload in files:
+        name = PurePosixPath(upload.name or "").name
+        if name in have:
+            continue
+        attachment = SubmissionAttachment(
+            submission=submission,
+            name=name,
+            content_type=ENCRYPTED_CONTENT_TYPE,
+            size=upload.size or 0,
+        )
+        attachment.file.save(name, upload, save=False)
+        attachment.save()
+        have.add(name)
+        added += 1
+    return added
+
+
+def encrypted_submission_receive(
+    *,
+    collector: Any,
+    version: FormVersion,
+    instance: SubmittedInstance,
+    text: str,
+    files: Sequence[UploadedFile[bytes]],
+    incomplete: bool,
+) -> tuple[Submission, bool]:
+    """Store an encrypted submission (its XML part is the manifest) as `submission_receive`
+    stores any: the same instance sent again adds only files not yet received, a
+    different manifest under a known instanceID is a 409. The files must be those the
+    manifest names. It waits, encrypted, and touches no household until an officer
+    decrypts it. Returns the submission and whether anything new was stored."""
+    key = version.encryption_key
+    if key is None:
+        raise SubmissionInvalid(
+            _(
+                "Phiên bản “%(version)s” của biểu mẫu “%(id)s” không mã hoá: không nhận bài "
+                "đã mã hoá cho phiên bản này."
+            )
+            % {"version": version.version, "id": instance.form_id[:64]}
+        )
+    manifest = manifest_parse(instance.root, instance_id=instance.instance_id)
+    for upload in files:
+        name = PurePosixPath(upload.name or "").name
+        if name not in manifest.files:
+            raise SubmissionInvalid(
+                _("Tệp “%(name)s” không có trong bản kê của bài mã hoá.") % {"name": name[:100]},
+                status=415,
+            )
+        if (upload.size or 0) > ACCEPT_CONTENT_LENGTH:
+            raise SubmissionInvalid(
+                _("Tệp đính kèm “%(name)s” lớn quá %(max)s MB.")
+                % {"name": name[:100], "max": ACCEPT_CONTENT_LENGTH // 2**20},
+                status=413,
+            )
+    existing = for_update(
+        Submission.objects.filter(form=version.form, instance_id=instance.instance_id)
+    ).first()
+    if existing is not None:
+        sent_before = SubmissionEncryption.objects.filter(submission=existing).values_list(
+            "manifest", flat=True
+        )
+        if list(sent_before) != [text]:
+            raise SubmissionInvalid(
+                _("Đã có bài khác mang cùng instanceID “%(id)s”.") % {"id": instance.instance_id},
+                status=409,
+            )
+        added = _store_encrypted(existing, files)
+        if added:
+            # A file reported missing may be among them: the next decryption tries again.
+            SubmissionEncryption.objects.filter(submission=existing).update(problem="")
+        if existing.is_complete == incomplete:
+            existing.is_complete = not incomplete
+            existing.save(update_fields=["is_complete"])
+        return existing, added > 0
+    submission = Submission(
+        version=version,
+        form=version.form,
+        instance_id=instance.instance_id,
+        collector=collector,
+        xml=text,
+        is_complete=not incomplete,
+        state=Submission.State.ENCRYPTED,
+    )
+    # Its household is unknown until it is decrypted: it is seen, meanwhile, where its
+    # collector collects (as any submission naming no household).
+    unit = collector_unit(user=collector, form=version.form)
+    if unit is not None:
+        submission.place_at(unit)
+    submission.save()
+    SubmissionEncryption.objects.create(submission=submission, key=key, manifest=text)
+    _store_encrypted(submission, files)
+    return submission, True
