@@ -13,7 +13,7 @@ from django.urls import reverse
 from langso.accounts.roles import Role
 from langso.accounts.tests.factories import make_role, make_user
 from langso.places.testing import make_unit_tree
-from langso.surveys.services.forms import form_publish
+from langso.surveys.services.forms import form_attachment_upload, form_publish
 from langso.surveys.tests.forms_testing import markdown_form
 
 pytestmark = pytest.mark.django_db
@@ -47,6 +47,10 @@ def test_the_web_forms_import_map_runs_by_the_nonce_of_its_response(client: Clie
     collector = make_user(username="tocongnghe.a")
     make_role(user=collector, role=Role.COMMUNE_OFFICER, unit=commune)
     version = form_publish(actor=collector, name="f.md", data=markdown_form(), unit=commune)
+    # A form is offered for filling once every media file it names is there.
+    form_attachment_upload(
+        actor=collector, attachment=version.attachments.get(), name="nha.png", data=b"PNG"
+    )
     client.force_login(collector)
     url = reverse("surveys:web-form-fill", args=[version.form_id])
 

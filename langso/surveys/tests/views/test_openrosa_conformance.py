@@ -3,6 +3,8 @@
 its own primary instance goes through the whole life of an instance on the server —
 201 when first received, 202 when sent again, 409 for another body under the same
 instanceID, 201 for an edit (meta/deprecatedID) and 202 when the edit is sent again.
+A form that carries a public key (ODK's encryption) gets what ODK Collect sends for it:
+the submission manifest and the encrypted files.
 A form the publishing rules refuse is not published and is skipped, saying so: the
 fixture tests hold which forms are refused and why."""
 
@@ -16,11 +18,12 @@ from langso.places.testing import UnitTree
 from langso.registry.models import Household
 from langso.registry.tests.conftest import make_household
 from langso.surveys.entities import entity_version
-from langso.surveys.models import RefusedSubmission, Submission
+from langso.surveys.models import FormVersion, RefusedSubmission, Submission
 from langso.surveys.services.forms import form_publish, shipped_forms_publish
 from langso.surveys.xlsforms import XLSFormRejected
 
 from ..conftest import FormUsers
+from ..encryption_testing import encrypt_like_collect
 from ..forms_testing import (
     collector_client,
     household_instance,
@@ -39,6 +42,23 @@ FORMS = suite_form_files()
 
 def _form_id(path: Path) -> str:
     return f"{path.parent.name}/{path.name}"
+
+
+def _as_sent(
+    version: FormVersion, xml: bytes, instance_id: str
+) -> tuple[bytes, list[tuple[str, bytes]]]:
+    """The XML part and the files a phone sends for this instance: as it is, or, for a
+    version with a public key, encrypted as ODK Collect encrypts it (a new key each time,
+    so the same instance sent again must be the very same bytes: see `_post`)."""
+    if version.encryption_key is None:
+        return xml, []
+    return encrypt_like_collect(
+        public_key=version.encryption_key.public_key,
+        form_id=version.form.xml_form_id,
+        version=version.version,
+        instance_id=instance_id,
+        xml=xml,
+    )
 
 
 def test_the_forms_the_suite_publishes_are_there() -> None:
@@ -63,18 +83,21 @@ def test_a_submission_of_the_primary_instance_lives_its_whole_life(
         # What Enketo and ODK Web Forms do for a form that declares no instanceID.
         xml, instance_id = with_instance_id(xml)
 
-    first = submission_post(client, xml)
+    sent = _as_sent(version, xml, instance_id)
+    first = submission_post(client, sent[0], *sent[1])
     assert first.status_code == 201, first.content
-    again = submission_post(client, xml)
+    again = submission_post(client, sent[0], *sent[1])
     assert again.status_code == 202, again.content
-    other = submission_post(client, submission_other_body(xml))
-    assert other.status_code == 409, other.content
+    other = _as_sent(version, submission_other_body(xml), instance_id)
+    refused = submission_post(client, other[0], *other[1])
+    assert refused.status_code == 409, refused.content
     assert Submission.objects.get().instance_id == instance_id
 
-    edit, edit_id = submission_edit(xml)
-    edited = submission_post(client, edit)
+    edit_xml, edit_id = submission_edit(xml)
+    edit = _as_sent(version, edit_xml, edit_id)
+    edited = submission_post(client, edit[0], *edit[1])
     assert edited.status_code == 201, edited.content
-    replayed = submission_post(client, edit)
+    replayed = submission_post(client, edit[0], *edit[1])
     assert replayed.status_code == 202, replayed.content
     assert sorted(Submission.objects.values_list("instance_id", flat=True)) == sorted(
         [instance_id, edit_id]
