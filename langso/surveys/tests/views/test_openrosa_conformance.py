@@ -89,8 +89,8 @@ def test_a_submission_of_the_primary_instance_lives_its_whole_life(
     again = submission_post(client, sent[0], *sent[1])
     assert again.status_code == 202, again.content
     other = _as_sent(version, submission_other_body(xml), instance_id)
-    refused = submission_post(client, other[0], *other[1])
-    assert refused.status_code == 409, refused.content
+    conflict = submission_post(client, other[0], *other[1])
+    assert conflict.status_code == 409, conflict.content
     assert Submission.objects.get().instance_id == instance_id
 
     edit_xml, edit_id = submission_edit(xml)
