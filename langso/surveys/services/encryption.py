@@ -2,7 +2,8 @@
 published with, and the receiving of encrypted submissions (stored as sent, waiting
 for an officer's passphrase). Decryption and turning managed encryption on are in
 `services.managed_encryption`, which may import the other services; this module
-imports none of them, so that `forms` and `submissions` can call it."""
+imports none but `attachments` (which imports none), so that `forms` and `submissions`
+can call it."""
 
 from __future__ import annotations
 
@@ -27,13 +28,13 @@ from ..models import (
     FormEncryptionKey,
     FormVersion,
     Submission,
-    SubmissionAttachment,
     SubmissionEncryption,
     SurveyForm,
 )
 from ..openrosa import ACCEPT_CONTENT_LENGTH, SubmissionInvalid, SubmittedInstance
 from ..selectors import collector_unit
 from ..xlsforms import XLSFormRejected
+from .attachments import submission_files_store
 
 ENCRYPTED_CONTENT_TYPE = "application/octet-stream"
 
@@ -81,28 +82,6 @@ def plain_answers_to_encrypted_form(instance: SubmittedInstance) -> bool:
             encryption_key__isnull=False,
         ).exists()
     )
-
-
-def _store_encrypted(submission: Submission, files: Sequence[UploadedFile[bytes]]) -> int:
-    """Store the encrypted files not yet stored, by the name the manifest gives them;
-    return how many were."""
-    have = set(submission.attachments.values_list("name", flat=True))
-    added = 0
-    for upload in files:
-        name = PurePosixPath(upload.name or "").name
-        if name in have:
-            continue
-        attachment = SubmissionAttachment(
-            submission=submission,
-            name=name,
-            content_type=ENCRYPTED_CONTENT_TYPE,
-            size=upload.size or 0,
-        )
-        attachment.file.save(name, upload, save=False)
-        attachment.save()
-        have.add(name)
-        added += 1
-    return added
 
 
 def encrypted_submission_receive(
@@ -154,7 +133,9 @@ def encrypted_submission_receive(
                 _("Đã có bài khác mang cùng instanceID “%(id)s”.") % {"id": instance.instance_id},
                 status=409,
             )
-        added = _store_encrypted(existing, files)
+        added = submission_files_store(
+            submission=existing, files=files, content_type=ENCRYPTED_CONTENT_TYPE
+        )
         if added:
             # A file reported missing may be among them: the next decryption tries again.
             SubmissionEncryption.objects.filter(submission=existing).update(problem="")
@@ -178,5 +159,5 @@ def encrypted_submission_receive(
         submission.place_at(unit)
     submission.save()
     SubmissionEncryption.objects.create(submission=submission, key=key, manifest=text)
-    _store_encrypted(submission, files)
+    submission_files_store(submission=submission, files=files, content_type=ENCRYPTED_CONTENT_TYPE)
     return submission, True

@@ -48,9 +48,10 @@ from ..models import (
 )
 from ..openrosa import SubmissionInvalid, instance_parse, md5_hash
 from ..xlsforms import xlsform_convert
+from .attachments import ALLOWED_ATTACHMENTS
 from .entities import submission_entity_read, visit_record_from_submission
 from .forms import _attachments_create, form_manage_check
-from .submissions import ALLOWED_ATTACHMENTS, submission_predecessor
+from .submissions import submission_predecessor
 
 # A batch decrypts this many submissions per request: each is a few file reads and
 # milliseconds of AES, so a chunk stays well inside a request's time. The batch runs in

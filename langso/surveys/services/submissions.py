@@ -18,7 +18,7 @@ from langso.accounts.roles import Permission
 from langso.core.db import for_update
 
 from ..encryption import is_encrypted
-from ..models import RefusedSubmission, Submission, SubmissionAttachment, SurveyForm
+from ..models import RefusedSubmission, Submission, SurveyForm
 from ..openrosa import (
     ACCEPT_CONTENT_LENGTH,
     SubmissionInvalid,
@@ -27,29 +27,10 @@ from ..openrosa import (
     xml_parses,
 )
 from ..selectors import collector_may_fill, collector_unit, submission_list_for_user
+from .attachments import ALLOWED_ATTACHMENTS, submission_files_store
 from .encryption import encrypted_submission_receive, plain_answers_to_encrypted_form
 from .entities import submission_entity_read, visit_record_from_submission
 
-# What the form questions of ODK tools produce: photos, recordings, videos, drawn
-# signatures, and files (CSV, PDF). Anything else is refused.
-ALLOWED_ATTACHMENTS = {
-    ".jpg": "image/jpeg",
-    ".jpeg": "image/jpeg",
-    ".png": "image/png",
-    ".webp": "image/webp",
-    ".heic": "image/heic",
-    ".mp3": "audio/mpeg",
-    ".m4a": "audio/mp4",
-    ".amr": "audio/amr",
-    ".ogg": "audio/ogg",
-    ".wav": "audio/wav",
-    ".3gpp": "audio/3gpp",
-    ".mp4": "video/mp4",
-    ".3gp": "video/3gpp",
-    ".webm": "video/webm",
-    ".csv": "text/csv",
-    ".pdf": "application/pdf",
-}
 MAX_ATTACHMENT_BYTES = ACCEPT_CONTENT_LENGTH
 
 
@@ -104,30 +85,6 @@ def _check_known_attachments(submission: Submission, files: Sequence[UploadedFil
                 % {"name": name[:100], "id": submission.instance_id},
                 status=409,
             )
-
-
-def _store_attachments(submission: Submission, files: Sequence[UploadedFile[bytes]]) -> int:
-    """Store the files not yet stored; return how many were."""
-    if not files:
-        return 0
-    have = set(submission.attachments.values_list("name", flat=True))
-    added = 0
-    for upload in files:
-        name = PurePosixPath(upload.name or "").name
-        if name in have:
-            continue
-        suffix = PurePosixPath(name).suffix.lower()
-        attachment = SubmissionAttachment(
-            submission=submission,
-            name=name,
-            content_type=ALLOWED_ATTACHMENTS[suffix],
-            size=upload.size or 0,
-        )
-        attachment.file.save(name, upload, save=False)
-        attachment.save()
-        have.add(name)
-        added += 1
-    return added
 
 
 def _form_for(collector: Any, instance: SubmittedInstance) -> SurveyForm:
@@ -232,7 +189,7 @@ def submission_receive(
                 status=409,
             )
         _check_known_attachments(existing, files)
-        added = _store_attachments(existing, files)
+        added = submission_files_store(submission=existing, files=files)
         if existing.is_complete == incomplete:
             existing.is_complete = not incomplete
             existing.save(update_fields=["is_complete"])
@@ -264,7 +221,7 @@ def submission_receive(
     submission.save()
     if submission.household_id:
         visit_record_from_submission(submission=submission, root=instance.root)
-    _store_attachments(submission, files)
+    submission_files_store(submission=submission, files=files)
     return Received(submission, new=True)
 
 
