@@ -214,6 +214,9 @@ def _unzipped_shapefile(path: Path) -> Iterator[Path]:
                             if budget < 0:
                                 raise DomainError(_("Tệp nén quá lớn khi giải nén."))
                             out.write(chunk)
+        # What zipfile raises for a damaged or unreadable archive: a bad header or CRC,
+        # a broken deflate stream, a compression method it lacks (NotImplementedError),
+        # an encrypted member (RuntimeError), a truncated file (EOFError).
         except (zipfile.BadZipFile, zlib.error, NotImplementedError, RuntimeError, EOFError) as exc:
             raise DomainError(_("Không đọc được tệp .zip.")) from exc
         [shp] = [p for p in Path(tmp).iterdir() if p.suffix.lower() == ".shp"]

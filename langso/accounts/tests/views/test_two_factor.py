@@ -210,3 +210,9 @@ def test_turning_two_factor_off_needs_a_code(
     assert TOTPDevice.objects.filter(user=user, confirmed=True).exists()
     client.post(TWO_FACTOR, {"code": code_for(user, steps_ahead=1)})
     assert not TOTPDevice.objects.filter(user=user).exists()
+
+
+def test_anonymous_visitors_are_sent_to_sign_in(client: Client, db: None) -> None:
+    answer = client.get(reverse("accounts:two-factor"))
+    assert answer.status_code == 302
+    assert answer["Location"].startswith(reverse("accounts:login"))

@@ -252,6 +252,7 @@ def test_a_job_is_seen_only_by_who_started_it(
     url = response.json()["url"]
     assert client_for(officer_b).get(url).status_code == 404
     assert client_for(officer_b).get(f"{API}/jobs/999999").status_code == 404
+    assert Client().get(url).status_code == 401
 
 
 def test_an_oversized_file_is_refused_before_it_is_stored(

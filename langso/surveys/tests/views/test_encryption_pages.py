@@ -125,3 +125,31 @@ def test_an_encrypted_form_is_not_offered_in_the_browser(
     page = client.get(reverse("surveys:web-form-fill", args=[published.form_id])).content.decode()
     assert "ODK Collect" in page
     assert "web-form-config" not in page
+
+
+def test_anonymous_visitors_are_sent_to_sign_in(published: FormVersion) -> None:
+    """No encryption page acts before sign-in: each sends to the login, and nothing is
+    published."""
+    urls = [
+        reverse("surveys:form-encryption-enable", args=[published.form_id]),
+        reverse("surveys:form-decrypt", args=[published.form_id]),
+        reverse("surveys:submission-decrypt", args=[1]),
+    ]
+    data = {"passphrase": PASSPHRASE, "passphrase_again": PASSPHRASE, "hint": ""}
+    for url in urls:
+        answer = Client().post(url, data)
+        assert answer.status_code == 302, url
+        assert answer["Location"].startswith(reverse("accounts:login"))
+    assert FormVersion.objects.get() == published
+
+
+def test_officers_of_another_commune_cannot_turn_encryption_on(
+    published: FormVersion, users: FormUsers
+) -> None:
+    """Commune A's form, commune B's officer: answered as a form that does not exist."""
+    client = Client()
+    client.force_login(users.officer_b)
+    url = reverse("surveys:form-encryption-enable", args=[published.form_id])
+    data = {"passphrase": PASSPHRASE, "passphrase_again": PASSPHRASE, "hint": ""}
+    assert client.post(url, data).status_code == 404
+    assert FormVersion.objects.get() == published

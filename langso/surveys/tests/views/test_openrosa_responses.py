@@ -227,3 +227,11 @@ def test_the_wsgi_application_reads_chunked_bodies() -> None:
     from config.chunked import TerminatedInput
 
     assert isinstance(wsgi.application, TerminatedInput)
+
+
+def test_the_integrity_url_asks_for_sign_in(published: FormVersion) -> None:
+    """Anonymous: 401 with the realm, and not a word about any household."""
+    answer = Client().get(reverse("openrosa:integrity", args=["households"]), {"id": "x"})
+    assert answer.status_code == 401
+    assert "WWW-Authenticate" in answer
+    assert b"entity" not in answer.content
