@@ -55,6 +55,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # A service's NotFound / AccessDenied raised in a page view → the 404 / 403 page.
+    "langso.core.middleware.DomainErrorPages",
 ]
 
 ROOT_URLCONF = "config.urls"

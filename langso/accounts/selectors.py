@@ -20,7 +20,8 @@ from django.utils.translation import gettext as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from langso.core.errors import NotFound
-from langso.places.models import AdminUnit
+from langso.places.models import AdminUnit, UnitLineage
+from langso.places.selectors import legacy_communes_under, unit_get
 
 from .models import RoleAssignment, User
 from .roles import GRANTABLE_ROLES, ROLE_PERMISSIONS, TWO_FACTOR_ROLES, Permission, Role
@@ -108,6 +109,32 @@ def scope_unit(*, user: AnyUser, permission: str) -> AdminUnit | None:
     units = [a.unit for a in _roles_with(user, permission) if a.unit is not None]
     outermost = {u.pk: u for u in units if not any(o.pk != u.pk and o.contains(u) for o in units)}
     return next(iter(outermost.values())) if len(outermost) == 1 else None
+
+
+def unit_in_scope(*, user: AnyUser, unit: AdminUnit, permission: str) -> bool:
+    """Whether `unit` lies within `user`'s scope for `permission`. A unit abolished in 2025
+    is within it when a unit it (or one of its communes) went into is: its history
+    belongs to whoever holds the places it became."""
+    scope = unit_scope_q(user=user, permission=permission)
+    if unit.valid_to is None:
+        return AdminUnit.objects.filter(scope, pk=unit.pk).exists()
+    communes = legacy_communes_under(unit=unit).values("pk")
+    successors = UnitLineage.objects.filter(
+        Q(predecessor=unit) | Q(predecessor__in=communes)
+    ).values("successor_id")
+    return AdminUnit.objects.filter(scope, pk__in=successors).exists()
+
+
+def unit_get_for_user(
+    *, user: AnyUser, code: str, permission: str = Permission.VIEW_SCOPED
+) -> AdminUnit:
+    """This unit, for this user: the unit with the official code (as `unit_get` finds it),
+    refused as NotFound outside `user`'s scope for `permission`, so that a refusal never
+    reveals whether a unit exists. Every page and route about one unit starts here."""
+    unit = unit_get(code=code)
+    if not unit_in_scope(user=user, unit=unit, permission=permission):
+        raise NotFound(_("Không có đơn vị này trong phạm vi của bạn."))
+    return unit
 
 
 def scoped_units(*, user: AnyUser, permission: str) -> QuerySet[AdminUnit]:

@@ -6,8 +6,11 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from django.http import HttpRequest
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest
 from django.http.response import HttpResponseBase
+
+from .errors import AccessDenied, NotFound
 
 # When a session's idle time last started again (seconds since the epoch).
 SESSION_TOUCHED = "_touched"
@@ -44,3 +47,23 @@ def session_touch_on_sign_in(*, request: HttpRequest | None, **kwargs: Any) -> N
     requests of the next minute do not write it again."""
     if request is not None:
         request.session[SESSION_TOUCHED] = int(time.time())
+
+
+class DomainErrorPages:
+    """Pages answer a service's `NotFound` with the 404 page and its `AccessDenied` with
+    the 403 page, here once, as `config.api` does for the API: views let them rise rather
+    than catching each one. A 403 carries no message, so that a refusal says nothing of
+    the object it refuses. Other `DomainError`s are the view's to show on its form. (The
+    API's views answer their own errors before any middleware sees them.)"""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> None:
+        if isinstance(exception, NotFound):
+            raise Http404(exception.message) from exception
+        if isinstance(exception, AccessDenied):
+            raise PermissionDenied from exception

@@ -11,15 +11,14 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models import OuterRef, QuerySet, Subquery, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from langso.accounts.roles import Permission
-from langso.accounts.selectors import unit_scope_q
+from langso.accounts.selectors import unit_in_scope, unit_scope_q
 from langso.core.errors import DomainError, NotFound
-from langso.places.models import MERGER_2025, AdminUnit, Level, UnitLineage
-from langso.places.selectors import legacy_communes_under
+from langso.places.models import MERGER_2025, AdminUnit, Level
 
 from .definitions import Entry
 from .lineage import current_on_legacy, legacy_on_current
@@ -457,8 +456,8 @@ def units_for_values(*, user: Any, unit: AdminUnit | None, level: str | None) ->
     of the same generation (every commune of a province, say), within the user's scope;
     refusing a unit outside it as not found. A unit abolished in 2025 is within scope
     when a unit it went into is."""
-    scope = unit_scope_q(user=user, permission=Permission.VIEW_SCOPED)
-    if unit is not None and not _in_scope(unit, scope):
+    permission = Permission.VIEW_SCOPED
+    if unit is not None and not unit_in_scope(user=user, unit=unit, permission=permission):
         raise NotFound(_("Không có đơn vị này trong phạm vi của bạn."))
     if level is None or (unit is not None and level == unit.level):
         if unit is None:
@@ -471,20 +470,11 @@ def units_for_values(*, user: Any, unit: AdminUnit | None, level: str | None) ->
         # The scope was checked on the legacy unit; its own subtree is of its time.
         units = AdminUnit.objects.filter(unit.subtree_q(), level=level, valid_to=unit.valid_to)
     else:
+        scope = unit_scope_q(user=user, permission=permission)
         units = AdminUnit.objects.current().filter(scope, level=level)
         if unit is not None:
             units = units.filter(unit.subtree_q())
     return list(units.order_by("code"))
-
-
-def _in_scope(unit: AdminUnit, scope: Q) -> bool:
-    if unit.valid_to is None:
-        return AdminUnit.objects.filter(scope, pk=unit.pk).exists()
-    communes = legacy_communes_under(unit=unit).values("pk")
-    successors = UnitLineage.objects.filter(
-        Q(predecessor=unit) | Q(predecessor__in=communes)
-    ).values("successor_id")
-    return AdminUnit.objects.filter(scope, pk__in=successors).exists()
 
 
 # --- A unit's page ------------------------------------------------------------------
