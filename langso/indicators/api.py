@@ -122,9 +122,7 @@ def _values(request: HttpRequest, filters: ValueFilters) -> selectors.IndicatorV
     else:
         unit = scope_unit(user=request.user, permission=Permission.VIEW_SCOPED)
     units = selectors.units_for_values(user=request.user, unit=unit, level=filters.level)
-    period = (
-        selectors.period_parse(filters.period) if filters.period else selectors.period_current()
-    )
+    period = selectors.period_or_current(filters.period)
     return selectors.indicator_values(code=filters.indicator, units=units, period=period)
 
 

@@ -3,14 +3,14 @@ negative, for exports that must keep a negative figure a number."""
 
 from __future__ import annotations
 
-from typing import Any
+from langso.core.actors import Actor
 
 from .services.definitions import indicator_definition_save
 
 HOUSEHOLD_CHANGE = "household-change"
 
 
-def household_change_define(*, actor: Any) -> None:
+def household_change_define(*, actor: Actor) -> None:
     """A village-level reported count that may fall below zero: the change in the
     number of households a village counts over a year."""
     indicator_definition_save(
