@@ -35,6 +35,16 @@ def subscribe(
         registry[event_type].append(handler)
 
 
+def unsubscribe(
+    event_type: type[E], handler: Callable[[E], None], *, on_commit: bool = False
+) -> None:
+    """Remove a handler `subscribe` registered (a test's own, when it ends); removing one
+    that is not registered is a no-op."""
+    registry = _on_commit if on_commit else _in_transaction
+    if handler in registry.get(event_type, []):
+        registry[event_type].remove(handler)
+
+
 def publish(event: DomainEvent) -> None:
     for event_type in type(event).__mro__:
         for handler in _in_transaction.get(event_type, []):

@@ -122,49 +122,82 @@ def _values(request: HttpRequest, filters: ValueFilters) -> selectors.IndicatorV
     else:
         unit = scope_unit(user=request.user, permission=Permission.VIEW_SCOPED)
     units = selectors.units_for_values(user=request.user, unit=unit, level=filters.level)
-    period = (
-        selectors.period_parse(filters.period) if filters.period else selectors.period_current()
-    )
+    period = selectors.period_or_current(filters.period)
     return selectors.indicator_values(code=filters.indicator, units=units, period=period)
 
 
+# The CSV's columns are the JSON's field names, in its order, as far as they are flat:
+# the answer's own first (its `period` by code), then each value's. The answer's `unit`
+# (the indicator's unit of measure) and `level` give way to the value's columns of
+# those names, which say the row's unit; a value's `evidence` is a list of links, read
+# in the JSON.
 CSV_HEADER = [
-    "ma_don_vi",
-    "ten_don_vi",
-    "cap",
-    "chi_so",
-    "phien_ban",
-    "ky",
-    "tu_so",
-    "mau_so",
-    "gia_tri",
-    "so_bao_cao",
-    "da_chot",
-    "tinh_luc",
+    "indicator",
+    "version",
+    "name_vi",
+    "name_en",
+    "period",
+    "frozen",
+    "computed_at",
+    "unit",
+    "name",
+    "level",
+    "numerator",
+    "denominator",
+    "value",
+    "reports",
+    "records",
+    "entered_by",
+    "entered_at",
+    "note",
 ]
 
 
-def _csv(result: selectors.IndicatorValues) -> HttpResponse:
-    """One row per unit; an empty value is no data."""
-    rows = (
-        [
-            value.unit.code,
-            value.unit.name,
-            value.unit.level,
-            result.definition.code,
-            result.definition.version,
-            result.period.code,
-            _plain(value.numerator),
-            _plain(value.denominator),
-            _plain(value.value),
-            value.reports,
-            "1" if result.frozen else "0",
-            result.computed_at.isoformat(timespec="seconds"),
-        ]
-        for value in result.values
+def _csv(request: HttpRequest, result: selectors.IndicatorValues) -> HttpResponse:
+    """One row per unit, with the JSON's keys; an empty value is no data."""
+    definition = result.definition
+    answer: list[exports.Value] = [
+        definition.code,
+        definition.version,
+        definition.name_vi,
+        definition.name_en,
+        result.period.code,
+        "true" if result.frozen else "false",
+        result.computed_at.isoformat(timespec="seconds"),
+    ]
+    entries = _entries(result)
+    rows = []
+    for value in result.values:
+        provenance = _provenance(request, result, value.unit, entries.get(value.unit.pk))
+        entered_at = provenance.get("entered_at")
+        rows.append(
+            [
+                *answer,
+                value.unit.code,
+                value.unit.name,
+                value.unit.level,
+                _plain(value.numerator),
+                _plain(value.denominator),
+                _plain(value.value),
+                value.reports,
+                provenance.get("records"),
+                provenance.get("entered_by"),
+                entered_at.isoformat(timespec="seconds") if entered_at else None,
+                provenance.get("note"),
+            ]
+        )
+    return exports.csv_response(f"{definition.code}-{result.period.code}.csv", CSV_HEADER, rows)
+
+
+def _entries(result: selectors.IndicatorValues) -> dict[int, ReportedValue]:
+    """The entries a reported indicator's values at these units come from."""
+    if result.definition.source != Source.REPORTED:
+        return {}
+    return selectors.reported_entries(
+        code=result.definition.code,
+        units=[v.unit for v in result.values],
+        period=result.period,
     )
-    name = f"{result.definition.code}-{result.period.code}.csv"
-    return exports.csv_response(name, CSV_HEADER, rows)
 
 
 def _provenance(
@@ -206,17 +239,13 @@ def _plain(number: Decimal | None) -> Decimal | None:
     summary="Giá trị chỉ số theo đơn vị và kỳ (JSON hoặc CSV)",
 )
 def indicator_values(request: HttpRequest, filters: Query[ValueFilters]) -> Any:
+    """The values as JSON, or with `format=csv` as CSV: one row per value, its columns
+    named as the JSON's fields (the answer's, then the value's), in the same order."""
     result = _values(request, filters)
     if filters.format == "csv":
-        return _csv(result)
+        return _csv(request, result)
     definition = result.definition
-    entries = (
-        selectors.reported_entries(
-            code=definition.code, units=[v.unit for v in result.values], period=result.period
-        )
-        if definition.source == Source.REPORTED
-        else {}
-    )
+    entries = _entries(result)
     return ValuesOut(
         indicator=definition.code,
         version=definition.version,

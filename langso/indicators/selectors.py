@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from langso.accounts.roles import Permission
 from langso.accounts.selectors import unit_in_scope, unit_scope_q
+from langso.core.actors import Actor
 from langso.core.errors import DomainError, NotFound
 from langso.places.models import MERGER_2025, AdminUnit, Level
 
@@ -86,10 +87,11 @@ _PERIOD = re.compile(r"^(?P<year>\d{4})(?:-(?:Q(?P<quarter>[1-4])|(?P<month>0[1-
 
 def period_parse(code: str) -> Period:
     """The period a code names ("2026", "2026-Q3", "2026-09"): the stored one, or an
-    unsaved one (open) when nothing was ever entered or closed for it."""
+    unsaved one (open) when nothing was ever entered or closed for it. A code that is
+    not of that form names no period: NotFound, like an unknown indicator or unit."""
     match = _PERIOD.match(code.strip())
     if match is None:
-        raise DomainError(
+        raise NotFound(
             _("Kỳ “%(code)s” không hợp lệ: viết 2026, 2026-Q3 hoặc 2026-09.") % {"code": code}
         )
     stored = Period.objects.filter(code=code.strip()).first()
@@ -119,6 +121,11 @@ def period_current(*, kind: str = PeriodKind.YEAR) -> Period:
     if kind == PeriodKind.QUARTER:
         return period_parse(f"{today.year}-Q{(today.month - 1) // 3 + 1}")
     return period_parse(str(today.year))
+
+
+def period_or_current(code: str | None) -> Period:
+    """The period a page or request asks for by its code, the current year by default."""
+    return period_parse(code) if code else period_current()
 
 
 def period_list() -> QuerySet[Period]:
@@ -451,7 +458,7 @@ def _reported_from_legacy(
     return figures
 
 
-def units_for_values(*, user: Any, unit: AdminUnit | None, level: str | None) -> list[AdminUnit]:
+def units_for_values(*, user: Actor, unit: AdminUnit | None, level: str | None) -> list[AdminUnit]:
     """The units whose values `user` asked for: `unit` itself, or its units of `level`
     of the same generation (every commune of a province, say), within the user's scope;
     refusing a unit outside it as not found. A unit abolished in 2025 is within scope
@@ -542,17 +549,14 @@ def reported_entries(
     return {entry.unit_id: entry for entry in entries}
 
 
-def reported_evidence_get_for_user(*, user: Any, pk: int) -> ReportedEvidence:
+def reported_evidence_get_for_user(*, user: Actor, pk: int) -> ReportedEvidence:
     """An evidence file of a value reported for a unit the user may read; one outside
     their scope is not found, as one that does not exist."""
-    missing = NotFound(_("Không tìm thấy tệp minh chứng này."))
     evidence = ReportedEvidence.objects.select_related("reported__unit").filter(pk=pk).first()
-    if evidence is None:
-        raise missing
-    try:
-        units_for_values(user=user, unit=evidence.reported.unit, level=None)
-    except NotFound:
-        raise missing from None
+    if evidence is None or not unit_in_scope(
+        user=user, unit=evidence.reported.unit, permission=Permission.VIEW_SCOPED
+    ):
+        raise NotFound(_("Không tìm thấy tệp minh chứng này."))
     return evidence
 
 

@@ -1,16 +1,27 @@
 """Test helpers shared by the apps that read indicators: a reported count that may be
-negative, for exports that must keep a negative figure a number."""
+negative, for exports that must keep a negative figure a number, and a commune's
+reported share with its evidence files."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
+from django.core.files.uploadedfile import UploadedFile
+
+from langso.core.actors import Actor
+from langso.places.models import AdminUnit
+
+from .models import ReportedValue
 from .services.definitions import indicator_definition_save
+from .services.reported import reported_value_set
 
 HOUSEHOLD_CHANGE = "household-change"
+# A shipped reported indicator, entered per commune as a fraction.
+WORK_RECORDS = "work-records-online-commune"
 
 
-def household_change_define(*, actor: Any) -> None:
+def household_change_define(*, actor: Actor) -> None:
     """A village-level reported count that may fall below zero: the change in the
     number of households a village counts over a year."""
     indicator_definition_save(
@@ -25,4 +36,25 @@ def household_change_define(*, actor: Any) -> None:
             "entry": "count",
             "min": -1000,
         },
+    )
+
+
+def work_records_report(
+    *,
+    actor: Actor,
+    commune: AdminUnit,
+    note: str = "",
+    evidence: Sequence[UploadedFile[Any]] = (),
+) -> ReportedValue:
+    """`actor` reports that `commune` handled 3 of its 4 work records online in 2026
+    (75 %), with `evidence`. Needs the shipped definitions."""
+    return reported_value_set(
+        actor=actor,
+        code=WORK_RECORDS,
+        unit=commune,
+        period="2026",
+        numerator=3,
+        denominator=4,
+        note=note,
+        evidence=evidence,
     )

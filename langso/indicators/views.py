@@ -16,14 +16,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from langso.accounts.roles import Permission
-from langso.accounts.selectors import is_nationwide, user_has_unit_permission
-from langso.core.errors import AccessDenied, DomainError, NotFound
+from langso.accounts.selectors import is_nationwide, unit_get_for_user, user_has_unit_permission
+from langso.core.errors import AccessDenied, DomainError
 from langso.core.files import file_response
 from langso.core.services import job_create
 from langso.core.uploads import upload_size_limit
 from langso.places.imports import MAX_FILE_BYTES, upload_store
-from langso.places.models import AdminUnit
-from langso.places.selectors import unit_get
 
 from . import selectors
 from .definitions import definition_yaml
@@ -42,23 +40,6 @@ from .tasks import (
 CHART_WIDTH, CHART_HEIGHT = 120, 32
 
 
-def _unit(request: HttpRequest, code: str) -> AdminUnit:
-    try:
-        unit = unit_get(code=code)
-        selectors.units_for_values(user=request.user, unit=unit, level=None)
-    except NotFound as exc:
-        raise Http404(exc.message) from exc
-    return unit
-
-
-def _period(request: HttpRequest) -> Period:
-    code = request.GET.get("period", "")
-    try:
-        return selectors.period_parse(code) if code else selectors.period_current()
-    except DomainError as exc:
-        raise Http404(exc.message) from exc
-
-
 def _points(trend: list[tuple[Period, Decimal | None]]) -> str:
     """The trend as SVG polyline points; periods with no data leave a gap in x only."""
     known = [(i, v) for i, (_p, v) in enumerate(trend) if v is not None]
@@ -75,8 +56,8 @@ def _points(trend: list[tuple[Period, Decimal | None]]) -> str:
 @login_required
 @require_GET
 def unit_indicators(request: HttpRequest, code: str) -> HttpResponse:
-    unit = _unit(request, code)
-    period = _period(request)
+    unit = unit_get_for_user(user=request.user, code=code)
+    period = selectors.period_or_current(request.GET.get("period"))
     rows = selectors.unit_board(unit=unit, period=period)
     may_report = unit.valid_to is None and user_has_unit_permission(
         user=request.user, permission=Permission.REPORT_INDICATORS, unit=unit
@@ -106,12 +87,9 @@ def unit_indicators(request: HttpRequest, code: str) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def reported_value_enter(request: HttpRequest, code: str, indicator: str) -> HttpResponse:
-    unit = _unit(request, code)
-    period = _period(request)
-    try:
-        definition = selectors.indicator_get(code=indicator)
-    except NotFound as exc:
-        raise Http404(exc.message) from exc
+    unit = unit_get_for_user(user=request.user, code=code)
+    period = selectors.period_or_current(request.GET.get("period"))
+    definition = selectors.indicator_get(code=indicator)
     current = selectors.reported_value_get(code=indicator, unit=unit, period=period)
     form = ReportedValueForm(
         request.POST or None,
@@ -243,8 +221,8 @@ def period_close_view(request: HttpRequest) -> HttpResponse:
     code = form.cleaned_data["period"]
     try:
         period_close_check(actor=request.user, period=selectors.period_parse(code))
-    except AccessDenied as exc:
-        raise PermissionDenied(exc.message) from exc
+    except AccessDenied:
+        raise  # the 403 page (core.middleware.DomainErrorPages), not a message
     except DomainError as exc:
         messages.error(request, exc.message)
         return redirect("indicators:list")
@@ -258,10 +236,7 @@ def period_close_view(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @upload_size_limit(MAX_FILE_BYTES)
 def reported_import(request: HttpRequest, code: str) -> HttpResponse:
-    try:
-        definition = selectors.indicator_get(code=code)
-    except NotFound as exc:
-        raise Http404(exc.message) from exc
+    definition = selectors.indicator_get(code=code)
     if definition.source != Source.REPORTED:
         raise Http404
     form = ReportedImportForm(request.POST or None, request.FILES or None)
@@ -298,8 +273,5 @@ def aggregates_rebuild(request: HttpRequest) -> HttpResponse:
 @require_GET
 def reported_evidence_download(request: HttpRequest, pk: int) -> HttpResponseBase:
     """An evidence file, to whoever may read the unit's values."""
-    try:
-        evidence = selectors.reported_evidence_get_for_user(user=request.user, pk=pk)
-    except NotFound as exc:
-        raise Http404(exc.message) from exc
+    evidence = selectors.reported_evidence_get_for_user(user=request.user, pk=pk)
     return file_response(evidence.file, name=evidence.name)

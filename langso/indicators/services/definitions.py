@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from langso.accounts.roles import Permission
 from langso.accounts.selectors import is_nationwide
+from langso.core.actors import Actor
 from langso.core.db import lock_against_writes
 from langso.core.errors import AccessDenied, DomainError
 from langso.registry.models import Household
@@ -45,7 +46,9 @@ def _same(version: IndicatorDefinition, fields: Mapping[str, Any]) -> bool:
 
 
 @transaction.atomic
-def _save(*, definition: Definition, origin: str, actor: Any) -> IndicatorDefinition | None:
+def _save(
+    *, definition: Definition, origin: str, actor: Actor | None
+) -> IndicatorDefinition | None:
     """Store `definition` as its indicator's next version, unless it says what the
     current version says (None then). New household measures are filled before the
     version is visible, under a lock that holds household writers off: a write between
@@ -63,12 +66,15 @@ def _save(*, definition: Definition, origin: str, actor: Any) -> IndicatorDefini
         code=definition.code,
         version=(latest.version + 1) if latest else 1,
         origin=origin,
-        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+        # Shipped definitions are loaded by no one.
+        created_by_id=actor.pk if actor is not None and actor.is_authenticated else None,
         **fields,
     )
 
 
-def indicator_definition_save(*, actor: Any, raw: Mapping[str, Any]) -> IndicatorDefinition | None:
+def indicator_definition_save(
+    *, actor: Actor, raw: Mapping[str, Any]
+) -> IndicatorDefinition | None:
     """A central admin adds an indicator or edits one (`raw` as the form or YAML gives
     it); the edit becomes the next version. None when nothing changed."""
     if not is_nationwide(user=actor, permission=Permission.DEFINE_INDICATORS):

@@ -3,14 +3,13 @@ their values."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from langso.accounts.roles import Permission
 from langso.accounts.selectors import is_nationwide
+from langso.core.actors import Actor
 from langso.core.db import for_update, lock_against_writes
 from langso.core.errors import AccessDenied, DomainError
 
@@ -41,7 +40,7 @@ def period_open_check(period: Period) -> None:
         )
 
 
-def period_close_check(*, actor: Any, period: Period) -> None:
+def period_close_check(*, actor: Actor, period: Period) -> None:
     """Refuse to close a period that is closed, has not ended, or by anyone but a
     central admin: said at once, before the copy is queued."""
     if not is_nationwide(user=actor, permission=Permission.DEFINE_INDICATORS):
@@ -55,7 +54,7 @@ def period_close_check(*, actor: Any, period: Period) -> None:
 
 
 @transaction.atomic
-def period_close(*, actor: Any, code: str) -> Period:
+def period_close(*, actor: Actor, code: str) -> Period:
     """Close a period that has ended: the household aggregates are copied as they stand
     (under a lock that holds their writers off, so the copy is one consistent state),
     and reported values of the period can no longer change. At national scale the copy
@@ -74,6 +73,6 @@ def period_close(*, actor: Any, code: str) -> Period:
             [period.pk],
         )
     period.closed_at = timezone.now()
-    period.closed_by = actor
+    period.closed_by_id = actor.pk
     period.save(update_fields=["closed_at", "closed_by"])
     return period

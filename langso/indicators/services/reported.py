@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from langso.accounts.roles import Permission
 from langso.accounts.selectors import user_has_unit_permission
+from langso.core.actors import Actor
 from langso.core.errors import AccessDenied, DomainError, ImportRejected, RowError
 from langso.core.evidence import evidence_files_check
 from langso.core.models import AuditEntry
@@ -107,7 +108,7 @@ def _unit_check(definition: IndicatorDefinition, unit: AdminUnit, period: Period
         )
 
 
-def _may_report(actor: Any, unit: AdminUnit) -> bool:
+def _may_report(actor: Actor, unit: AdminUnit) -> bool:
     """On a current unit, by the officer's role; on a unit abolished in 2025 (figures of
     before), by a role on any unit it went into."""
     if unit.valid_to is None:
@@ -124,7 +125,7 @@ def _may_report(actor: Any, unit: AdminUnit) -> bool:
 
 def _store(
     *,
-    actor: Any,
+    actor: Actor,
     definition: IndicatorDefinition,
     unit: AdminUnit,
     period_id: int,
@@ -147,7 +148,7 @@ def _store(
     reported.numerator = figure.numerator
     reported.denominator = figure.denominator
     reported.note = note
-    reported.entered_by = actor
+    reported.entered_by_id = actor.pk
     reported.save()
     audit_record(
         actor=actor,
@@ -162,7 +163,7 @@ def _store(
 @transaction.atomic
 def reported_value_set(
     *,
-    actor: Any,
+    actor: Actor,
     code: str,
     unit: AdminUnit,
     period: str,
@@ -195,7 +196,7 @@ def reported_value_set(
             reported=reported,
             file=upload,
             name=PurePosixPath(upload.name or "").name[:255],
-            uploaded_by=actor,
+            uploaded_by_id=actor.pk,
         )
     return reported
 
@@ -209,7 +210,7 @@ IMPORT_COLUMNS = {
 
 
 @transaction.atomic
-def reported_values_import(*, actor: Any, code: str, period: str, file: Any) -> int:
+def reported_values_import(*, actor: Actor, code: str, period: str, file: Any) -> int:
     """Import a reported indicator's values for one period from a CSV or XLSX file
     (columns Mã đơn vị, Tử số — the value itself for a count or a presence —, Mẫu số for
     a fraction, Ghi chú). Any bad row refuses the whole file, every bad row listed by

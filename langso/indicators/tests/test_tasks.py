@@ -3,6 +3,7 @@ written."""
 
 from __future__ import annotations
 
+import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -29,17 +30,24 @@ pytestmark = pytest.mark.django_db(transaction=True)
 def test_the_rebuild_job_follows_its_steps_and_succeeds(
     tree: RegistryTree, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Households written without events are counted by the job. Each step done is
-    written outside the rebuild's transaction where writers run side by side, so that
-    the job page sees it at once; the job then succeeds with the rows written."""
+    """Households written without events are counted by the job, which follows each
+    step and then succeeds with the rows written. Where writers run side by side
+    (PostgreSQL: row locks) each step is written beside the rebuild, by another thread
+    on its own connection and outside any transaction, so that the job page sees it at
+    once; SQLite has one writer, the rebuild itself, so there each step is written by
+    the rebuild's own thread inside its transaction, and shows when it commits."""
     make_household(village=tree.a1, members=4, adults=3)
     make_household(village=tree.b1, members=2, adults=2)
     job = job_create(kind="indicators.household_aggregates_rebuild")
     seen: list[tuple[int, int, str]] = []
+    # Per step: whether it was written inside a transaction, and by the rebuild's thread.
+    steps: list[tuple[bool, bool]] = []
+    rebuilder = threading.current_thread()
 
     def watched(*, job_id: int, done: int, total: int | None = None, message: str = "") -> None:
-        if capabilities().row_locks:
-            assert not transaction.get_connection().in_atomic_block
+        steps.append(
+            (transaction.get_connection().in_atomic_block, threading.current_thread() is rebuilder)
+        )
         job_progress(job_id=job_id, done=done, total=total, message=message)
         row = Job.objects.get(pk=job_id)
         seen.append((row.done, row.total, row.status))
@@ -50,6 +58,9 @@ def test_the_rebuild_job_follows_its_steps_and_succeeds(
     total = seen[0][1]
     assert total > 1
     assert seen == [(done, total, Job.Status.RUNNING) for done in range(total + 1)]
+    beside = (False, False)  # outside any transaction, on another thread
+    within = (True, True)  # inside the rebuild's transaction, on its thread
+    assert steps == [beside if capabilities().row_locks else within] * (total + 1)
     job.refresh_from_db()
     assert job.status == Job.Status.SUCCEEDED
     assert job.done == job.total == total

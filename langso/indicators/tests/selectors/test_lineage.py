@@ -14,6 +14,7 @@ import pytest
 from django.contrib.gis.geos import Point
 from django.test import Client
 
+from langso.accounts.models import User
 from langso.accounts.roles import Role
 from langso.accounts.tests.factories import make_role, make_user
 from langso.indicators.selectors import indicator_values, period_parse
@@ -30,13 +31,13 @@ def _commune(code: str, *, legacy: bool) -> AdminUnit:
 
 
 @pytest.fixture
-def admin(national_units: UnitLoadReport, definitions: None) -> Any:
+def admin(national_units: UnitLoadReport, definitions: None) -> User:
     user = make_user(username="trung.uong")
     make_role(user=user, role=Role.CENTRAL_ADMIN, unit=None)
     return user
 
 
-def _households(admin: Any, commune: AdminUnit, *places: Point | None) -> None:
+def _households(admin: User, commune: AdminUnit, *places: Point | None) -> None:
     for place in places:
         household_create(
             actor=admin,
@@ -55,7 +56,7 @@ def _value(code: str, unit: AdminUnit, period: str = "2026") -> Decimal | None:
     return value.value
 
 
-def test_todays_households_on_the_communes_merged_into_one(admin: Any) -> None:
+def test_todays_households_on_the_communes_merged_into_one(admin: User) -> None:
     """Placed households go to the predecessor whose centroid is nearest; the one not
     placed is shared in the proportion of the placed: 2 to Hiệp Lợi, 1 to Tân Thành."""
     hiep_loi, dai_thanh, tan_thanh = (
@@ -81,7 +82,7 @@ def test_todays_households_on_the_communes_merged_into_one(admin: Any) -> None:
     assert _value("households", today) == 4
 
 
-def test_todays_households_on_a_commune_that_was_split(admin: Any) -> None:
+def test_todays_households_on_a_commune_that_was_split(admin: User) -> None:
     """No household placed: Bùi Hữu Nghĩa takes, of each of the two communes it went
     into, its share among their predecessors: half of itself (an equal split of a part
     of unknown size) against two wholes, so 1/5 of each: 3/5 + 2/5 = 1 household."""
@@ -92,7 +93,7 @@ def test_todays_households_on_a_commune_that_was_split(admin: Any) -> None:
     assert _value("households", _commune("31168", legacy=True)) == Decimal(3) * 2 / 5
 
 
-def test_figures_reported_before_the_merger_read_on_todays_communes(admin: Any) -> None:
+def test_figures_reported_before_the_merger_read_on_todays_communes(admin: User) -> None:
     """Work records of 2024, reported by the communes of then: today's Bình Thủy gets
     all of old Bình Thủy's and half of Bùi Hữu Nghĩa's; today's Đại Thành all three of
     its predecessors'."""
@@ -117,7 +118,7 @@ def test_figures_reported_before_the_merger_read_on_todays_communes(admin: Any) 
     assert _value("work-records-online-commune", _commune("31178", legacy=True), "2024") == 40
 
 
-def test_an_officer_reads_the_old_communes_that_went_into_the_province(admin: Any) -> None:
+def test_an_officer_reads_the_old_communes_that_went_into_the_province(admin: User) -> None:
     """Through the API: the officer of today's province reads a legacy commune of it;
     an officer of another province does not see it."""
     today = _commune("31411", legacy=False)

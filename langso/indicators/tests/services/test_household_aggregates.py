@@ -20,6 +20,7 @@ from langso.registry.services.households import (
     household_update,
 )
 from langso.registry.services.imports import household_import_rows
+from langso.registry.testing import household_leave
 from langso.registry.tests.conftest import RegistryTree, RegistryUsers
 from langso.registry.tests.transfer_support import row
 
@@ -96,17 +97,8 @@ def test_incremental_aggregates_equal_a_rebuild_after_every_write(
             household_update(
                 actor=actor, household=household, values={"village": rng.choice(villages)}
             )
-        elif kind == 3:
-            household_set_status(
-                actor=actor, household=household, status=HouseholdStatus.MOVED_AWAY
-            )
         else:
-            target = next(
-                h for h in Household.objects.filter(status=HouseholdStatus.ACTIVE) if h != household
-            )
-            household_set_status(
-                actor=actor, household=household, status=HouseholdStatus.MERGED, merged_into=target
-            )
+            household_leave(actor=actor, household=household, merged=kind == 4)
         assert _state() == _rebuilt(), f"step {step}"
 
     active = Household.objects.filter(status=HouseholdStatus.ACTIVE).first()

@@ -98,6 +98,17 @@ def test_a_central_admin_closes_a_period_in_the_background(
     assert refused.status_code == 403
 
 
+def test_a_refused_close_is_the_403_page_without_the_reason(
+    users: RegistryUsers, definitions: None
+) -> None:
+    """A province officer may not close a period: the 403 page, which (as every refusal)
+    does not repeat the service's reason, and no job is queued."""
+    refused = _client(users.province_officer).post("/chi-so/chot-ky/", {"period": "2024"})
+    assert refused.status_code == 403
+    assert "Chỉ quản trị trung ương" not in refused.content.decode()
+    assert not Job.objects.exists()
+
+
 @pytest.fixture
 def uploads(settings: Any, tmp_path: Path) -> Path:
     settings.MEDIA_ROOT = tmp_path

@@ -4,8 +4,7 @@ bad parameters are refused with the reason; the query count does not grow with u
 
 from __future__ import annotations
 
-import csv
-import io
+import datetime as dt
 from typing import Any
 
 import pytest
@@ -14,7 +13,8 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from langso.indicators.services.reported import reported_value_set
+from langso.core.testing import csv_table
+from langso.indicators.testing import WORK_RECORDS, work_records_report
 from langso.registry.services.households import household_create
 from langso.registry.tests.conftest import RegistryTree, RegistryUsers
 
@@ -45,7 +45,7 @@ def test_the_list_of_indicators_has_the_shipped_ones(
     body = _client(users.officer_a).get("/api/v1/indicators").json()
     codes = {row["code"]: row for row in body}
     assert codes["adults-epayment"]["numerator"] == "sum:adults_epayment"
-    assert codes["work-records-online-commune"]["level"] == "commune"
+    assert codes[WORK_RECORDS]["level"] == "commune"
 
 
 def test_every_commune_of_a_province_in_one_call(
@@ -71,20 +71,30 @@ def test_every_commune_of_a_province_in_one_call(
 
 
 def test_the_same_values_as_csv(tree: RegistryTree, users: RegistryUsers, counted: None) -> None:
-    response = _client(users.province_officer).get(
-        VALUES,
-        {
-            "indicator": "adults-epayment",
-            "unit": tree.province.code,
-            "level": "commune",
-            "format": "csv",
-        },
-    )
+    """The CSV holds the JSON's values under the JSON's keys, in the JSON's order: the
+    answer's flat fields (its period by code) and then each value's, one row a value."""
+    client = _client(users.province_officer)
+    params = {"indicator": "adults-epayment", "unit": tree.province.code, "level": "commune"}
+    body = client.get(VALUES, params).json()
+    response = client.get(VALUES, params | {"format": "csv"})
     assert response["Content-Type"].startswith("text/csv")
-    rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
-    by_unit = {row["ma_don_vi"]: row for row in rows}
-    assert (by_unit[tree.a.code]["tu_so"], by_unit[tree.a.code]["mau_so"]) == ("5", "6")
-    assert by_unit[tree.b.code]["gia_tri"] == ""
+    header, *lines = csv_table(response.content)
+    # The answer's `unit` and `level` give way to the value's; `evidence` is a list.
+    answer = [key for key in body if key not in ("unit", "level", "values")]
+    assert header == answer + [key for key in body["values"][0] if key != "evidence"]
+    rows = {line[header.index("unit")]: dict(zip(header, line, strict=True)) for line in lines}
+    assert list(rows) == [value["unit"] for value in body["values"]]
+    a, b = rows[tree.a.code], rows[tree.b.code]
+    assert (a["numerator"], a["denominator"], a["value"]) == ("5", "6", "83.3333")
+    assert (a["indicator"], a["version"], a["period"]) == (
+        "adults-epayment",
+        "1",
+        body["period"]["code"],
+    )
+    assert (a["frozen"], a["name"], a["level"]) == ("false", tree.a.name, "commune")
+    assert a["records"] == body["values"][0]["records"]
+    # No data is an empty cell, never 0.
+    assert (b["value"], b["denominator"]) == ("", "0")
 
 
 def test_a_commune_officer_reads_only_within_the_commune(
@@ -139,22 +149,23 @@ def test_each_value_says_where_it_comes_from(
         "values"
     ]
     assert registry["records"].endswith(f"/so-dang-ky/ho/?unit={tree.a1.code}&status=active")
-    reported_value_set(
+    work_records_report(
         actor=users.officer_a,
-        code="work-records-online-commune",
-        unit=tree.a,
-        period="2026",
-        numerator=3,
-        denominator=4,
+        commune=tree.a,
         note="Theo báo cáo tháng",
         evidence=[SimpleUploadedFile("bao-cao.pdf", b"%PDF-1.4")],
     )
-    [reported] = client.get(
-        VALUES, {"indicator": "work-records-online-commune", "unit": tree.a.code, "period": "2026"}
-    ).json()["values"]
+    params = {"indicator": WORK_RECORDS, "unit": tree.a.code, "period": "2026"}
+    [reported] = client.get(VALUES, params).json()["values"]
     assert reported["value"] == 75
     assert reported["entered_by"] == users.officer_a.username
     assert reported["note"] == "Theo báo cáo tháng"
+    # The CSV says the same, but for the links to the files.
+    header, line = csv_table(client.get(VALUES, params | {"format": "csv"}).content)
+    row = dict(zip(header, line, strict=True))
+    assert (row["entered_by"], row["note"]) == (users.officer_a.username, "Theo báo cáo tháng")
+    entered_at = dt.datetime.fromisoformat(reported["entered_at"]).replace(microsecond=0)
+    assert dt.datetime.fromisoformat(row["entered_at"]) == entered_at
     [evidence] = reported["evidence"]
     assert evidence.startswith("http://testserver/chi-so/minh-chung/")
     assert client.get(evidence).getvalue() == b"%PDF-1.4"

@@ -41,8 +41,8 @@ def test_unit_names_are_neutralised_and_negative_figures_stay_numbers(
         },
     )
     header, *lines = csv_table(response.content)
-    rows = {line[0]: dict(zip(header, line, strict=True)) for line in lines}
+    rows = {line[header.index("unit")]: dict(zip(header, line, strict=True)) for line in lines}
     for village, text in zip(villages, FORMULAS, strict=True):
-        assert rows[village.code]["ten_don_vi"] == "'" + text
-        assert rows[village.code]["gia_tri"] == "-5"
-        assert rows[village.code]["tu_so"] == "-5"
+        assert rows[village.code]["name"] == "'" + text
+        assert rows[village.code]["value"] == "-5"
+        assert rows[village.code]["numerator"] == "-5"

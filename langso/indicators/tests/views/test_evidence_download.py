@@ -15,7 +15,7 @@ from django.urls import reverse
 from pytest_django import Settings
 
 from langso.indicators.models import ReportedEvidence
-from langso.indicators.services.reported import reported_value_set
+from langso.indicators.testing import work_records_report
 from langso.registry.tests.conftest import RegistryTree, RegistryUsers
 
 pytestmark = pytest.mark.django_db
@@ -26,13 +26,9 @@ def evidence(
     tree: RegistryTree, users: RegistryUsers, definitions: None, settings: Settings, tmp_path: Path
 ) -> list[ReportedEvidence]:
     settings.MEDIA_ROOT = tmp_path
-    reported = reported_value_set(
+    reported = work_records_report(
         actor=users.officer_a,
-        code="work-records-online-commune",
-        unit=tree.a,
-        period="2026",
-        numerator=3,
-        denominator=4,
+        commune=tree.a,
         evidence=[
             SimpleUploadedFile("Biên bản.pdf", b"%PDF-1.4 one"),
             SimpleUploadedFile("Biên bản.pdf", b"%PDF-1.4 two"),

@@ -94,3 +94,24 @@ def test_an_officer_enters_a_reported_value_with_evidence(
     assert stored.denominator == 40
     assert stored.evidence.count() == 2
     assert "75,0 %" in client.get(_page(tree) + "?period=2026").content.decode()
+
+
+def test_what_names_nothing_in_the_readers_scope_is_the_404_page(
+    tree: RegistryTree, users: RegistryUsers, definitions: None
+) -> None:
+    """A unit outside the reader's scope is answered as a unit that does not exist; a
+    period code that is not one (2026-13) and an unknown indicator are 404s too, on the
+    page and on the form alike."""
+    client = _client(users.officer_a)
+    outside = client.get(f"/chi-so/don-vi/{tree.b.code}/")
+    unknown = client.get("/chi-so/don-vi/99999/")
+    assert outside.status_code == unknown.status_code == 404
+    assert outside.content == unknown.content
+    form = f"{_page(tree)}nhap/work-records-online-commune/"
+    for url in (
+        _page(tree) + "?period=2026-13",
+        form + "?period=2026-13",
+        f"{_page(tree)}nhap/no-such-indicator/?period=2026",
+    ):
+        assert client.get(url).status_code == 404, url
+    assert client.get(form + "?period=2026").status_code == 200

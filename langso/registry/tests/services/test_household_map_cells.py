@@ -23,6 +23,7 @@ from langso.registry.services.households import (
 )
 from langso.registry.services.imports import household_import_rows
 from langso.registry.services.map_cells import household_map_cells_rebuild
+from langso.registry.testing import household_leave
 from langso.registry.tests.conftest import RegistryTree, RegistryUsers
 from langso.registry.tests.transfer_support import row
 
@@ -109,17 +110,8 @@ def test_cells_follow_every_write_exactly(tree: RegistryTree, users: RegistryUse
             household_update(
                 actor=actor, household=household, values={"location": _point(rng, box)}
             )
-        elif kind == 3:
-            household_set_status(
-                actor=actor, household=household, status=HouseholdStatus.MOVED_AWAY
-            )
         else:
-            target = next(
-                h for h in Household.objects.filter(status=HouseholdStatus.ACTIVE) if h != household
-            )
-            household_set_status(
-                actor=actor, household=household, status=HouseholdStatus.MERGED, merged_into=target
-            )
+            household_leave(actor=actor, household=household, merged=kind == 4)
         assert _cells() == _recounted(), f"step {step}"
 
     household_import_rows(
