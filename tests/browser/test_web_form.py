@@ -96,7 +96,7 @@ def _type_answers(page: Page, name: str, members: str) -> None:
 
 
 def _answer(page: Page, name: str, members: str) -> None:
-    """Type the answers and press Send, with no network to answer."""
+    """Type the answers and press Send, when no answer will come (the network is cut)."""
     _type_answers(page, name, members)
     page.get_by_role("button", name="Send").click()
 
@@ -169,7 +169,9 @@ def test_without_a_network_the_submission_waits_and_is_sent_later(
 
     context.set_offline(False)
     # Said once both were answered.
-    expect(page.locator("#web-form-status")).to_contain_text("Đã gửi 2 bài đang chờ.")
+    expect(page.locator("#web-form-status")).to_contain_text(
+        "Đã gửi 2 bài đang chờ.", timeout=20000
+    )
     first, second = Submission.objects.order_by("pk")
     assert "<ten>Hà Thị Bình</ten>" in first.xml
     assert "<so_nguoi>5</so_nguoi>" in first.xml
