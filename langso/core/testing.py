@@ -1,12 +1,24 @@
 """Test helpers for every app's exports: texts a spreadsheet would run as formulas, and
-CSV and XLSX files read back as an officer's spreadsheet sees them."""
+CSV and XLSX files read back as an officer's spreadsheet sees them. And for tests that
+run `manage.py` in another process (a task worker, the migrations): an empty database of
+the suite's own kind for it."""
 
 from __future__ import annotations
 
 import csv
 import io
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
+import psycopg
+from django.conf import settings
+from django.db import connection
 from openpyxl import load_workbook
 from openpyxl.cell.cell import Cell, MergedCell
 
@@ -45,3 +57,48 @@ def xlsx_formulas(content: bytes) -> list[Any]:
         for cell in row
         if cell.data_type == "f"
     ]
+
+
+@contextmanager
+def scratch_database(name: str, folder: Path) -> Iterator[str]:
+    """The URL of an empty database of the kind the suite runs on, for another process to
+    migrate and use: a SpatiaLite file in `folder`; on PostGIS, the database
+    `<database>_<name>` on the same server (`langso_worker` beside `test_langso`), created
+    for the test (PostGIS comes from template1) and dropped after it, along with any left
+    by an interrupted run."""
+    if connection.vendor != "postgresql":
+        yield f"spatialite:///{folder / name}.sqlite3"
+        return
+    server = connection.settings_dict
+    # The same name whether or not the suite's test database has been set up yet.
+    database_name = f"{server['NAME'].removeprefix('test_')}_{name}"
+    database = psycopg.sql.Identifier(database_name)
+    user, password = str(server["USER"]), str(server["PASSWORD"] or "")
+    host, port = str(server["HOST"] or "localhost"), str(server["PORT"] or 5432)
+    login = quote(user, safe="") + (f":{quote(password, safe='')}" if password else "")
+    with psycopg.connect(
+        dbname="postgres", user=user, password=password, host=host, port=port, autocommit=True
+    ) as admin:
+        admin.execute(psycopg.sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(database))
+        admin.execute(psycopg.sql.SQL("CREATE DATABASE {}").format(database))
+        try:
+            yield f"postgis://{login}@{host}:{port}/{quote(database_name, safe='')}"
+        finally:
+            admin.execute(psycopg.sql.SQL("DROP DATABASE {} WITH (FORCE)").format(database))
+
+
+def manage(env: dict[str, str], *args: str) -> str:
+    """Run this project's `manage.py` with `args` in another process with the environment
+    `env`; its standard output, once it has succeeded."""
+    done = subprocess.run(  # noqa: S603  # our own manage.py with the test's arguments
+        [sys.executable, "manage.py", *args],
+        cwd=settings.BASE_DIR,
+        env=os.environ | env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    if done.returncode != 0:
+        raise AssertionError(f"manage.py {args[0]} failed:\n{done.stderr[-3000:]}")
+    return done.stdout

@@ -4,12 +4,15 @@ downloaded browser."""
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
 from django.conf import settings
 from django.test import Client
+from django.urls import reverse
 from playwright.sync_api import (
     Browser,
     BrowserContext,
@@ -17,6 +20,8 @@ from playwright.sync_api import (
     Locator,
     Page,
     Playwright,
+    Response,
+    WebError,
     sync_playwright,
 )
 from pytest_django.live_server_helper import LiveServer
@@ -67,27 +72,75 @@ def gl_browser(playwright: Playwright) -> Iterator[Browser]:
     chromium.close()
 
 
-@pytest.fixture(autouse=True)
-def csp_violations(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
-    """Every browser test fails on a Content-Security-Policy violation: Chromium reports
-    each one as a console error, and every context a test opens listens for them. A test
-    that provokes one on purpose empties the list."""
-    seen: list[str] = []
-    new_context = Browser.new_context
+@dataclass
+class BrowserErrors:
+    """What the pages of one test reported as errors: Content-Security-Policy violations
+    apart (a test provokes one on purpose and empties the list), and every other console
+    error or uncaught exception. Warnings, information and logs are not errors."""
 
-    def listen(message: ConsoleMessage) -> None:
-        if message.type == "error" and "Content Security Policy" in message.text:
-            seen.append(f"{message.location.get('url', '')}: {message.text}")
+    csp_violations: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    provoked: list[re.Pattern[str]] = field(default_factory=list)
+
+    def provoke(self, pattern: str) -> None:
+        """Errors matching `pattern` (a regular expression searched in "console: <url>:
+        <text>") are what the test does on purpose: cutting the network makes Chromium
+        report each failed request as an error. The test fails if none comes, so that
+        the exception does not outlive its reason."""
+        self.provoked.append(re.compile(pattern))
+
+    def console(self, message: ConsoleMessage) -> None:
+        if message.type != "error":
+            return
+        where = f"{message.location.get('url', '')}: {message.text}"
+        if "Content Security Policy" in message.text:
+            self.csp_violations.append(where)
+        else:
+            self.errors.append("console: " + where)
+
+    def uncaught(self, error: WebError) -> None:
+        self.errors.append(f"uncaught: {error.error}")
+
+    def failures(self) -> list[str]:
+        """Why the test fails: violations, errors not provoked, provoked ones not heard."""
+        failures = [f"Content-Security-Policy violation: {text}" for text in self.csp_violations]
+        failures += [
+            error
+            for error in self.errors
+            if not any(pattern.search(error) for pattern in self.provoked)
+        ]
+        failures += [
+            f"provoked, never heard: {pattern.pattern}"
+            for pattern in self.provoked
+            if not any(pattern.search(error) for error in self.errors)
+        ]
+        return failures
+
+
+@pytest.fixture(autouse=True)
+def browser_errors(monkeypatch: pytest.MonkeyPatch) -> Iterator[BrowserErrors]:
+    """Every browser test fails on a console error, an uncaught exception or a
+    Content-Security-Policy violation (Chromium reports each one as a console error) in
+    any page of any context it opens."""
+    heard = BrowserErrors()
+    new_context = Browser.new_context
 
     def new_listening_context(browser: Browser, **options: Any) -> BrowserContext:
         context = new_context(browser, **options)
-        context.on("console", listen)
+        context.on("console", heard.console)
+        context.on("weberror", heard.uncaught)
         return context
 
     monkeypatch.setattr(Browser, "new_context", new_listening_context)
-    yield seen
-    if seen:
-        pytest.fail("Content-Security-Policy violations:\n" + "\n".join(seen))
+    yield heard
+    if failures := heard.failures():
+        pytest.fail("Errors in the browser:\n" + "\n".join(failures))
+
+
+@pytest.fixture
+def csp_violations(browser_errors: BrowserErrors) -> list[str]:
+    """The Content-Security-Policy violations heard so far (see `browser_errors`)."""
+    return browser_errors.csp_violations
 
 
 def sign_in(page: Page, live_server: LiveServer, user: User) -> None:
@@ -129,3 +182,22 @@ def question(page: Page, label: str) -> Locator:
 def question_input(page: Page, label: str) -> Locator:
     """The text or number input of the ODK Web Forms question labelled `label`."""
     return question(page, label).locator("input").first
+
+
+def submission_sent(response: Response) -> bool:
+    """The OpenRosa server's answer to a page's submission (for `page.expect_response`)."""
+    return response.request.method == "POST" and response.url.endswith(
+        reverse("openrosa:submission")
+    )
+
+
+_MAP_LOADED = """([name, source]) => {
+  const map = window[name];
+  return map !== undefined && map.getSource(source) !== undefined && map.loaded();
+}"""
+
+
+def wait_for_map(page: Page, name: str, *, source: str) -> None:
+    """Wait until the MapLibre map the page keeps in `window[name]` has `source` (ours are
+    added once its style has loaded) and has loaded every tile in view."""
+    page.wait_for_function(_MAP_LOADED, arg=[name, source], timeout=30_000)

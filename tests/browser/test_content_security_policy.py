@@ -14,14 +14,15 @@ def test_an_inline_script_is_refused_and_the_violation_heard(
     page: Page, live_server: LiveServer, csp_violations: list[str]
 ) -> None:
     page.goto(live_server.url + "/")
-    page.evaluate(
-        """() => {
-            const script = document.createElement("script");
-            script.textContent = "window.ranInline = true";
-            document.head.append(script);
-        }"""
-    )
-    page.wait_for_timeout(200)
+    # Chromium reports the refusal on the console, as the listener of every test hears it.
+    with page.expect_console_message(lambda message: "Content Security Policy" in message.text):
+        page.evaluate(
+            """() => {
+                const script = document.createElement("script");
+                script.textContent = "window.ranInline = true";
+                document.head.append(script);
+            }"""
+        )
 
     assert page.evaluate("window.ranInline") is None
     assert any("script-src" in violation for violation in csp_violations), csp_violations

@@ -20,7 +20,7 @@ from langso.places.testing import make_unit_tree
 from langso.registry.models import Household
 from langso.registry.services.households import household_create
 
-from .conftest import sign_in
+from .conftest import sign_in, wait_for_map
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -33,17 +33,6 @@ def gl_page(gl_browser: Browser) -> Iterator[Page]:
     page = context.new_page()
     yield page
     context.close()
-
-
-_WAIT_FOR_MAP = """() => new Promise((resolve) => {
-  const wait = () => {
-    const map = window.langsoPinMap;
-    if (!map) return setTimeout(wait, 50);
-    if (map.loaded()) return resolve();
-    map.once("idle", () => resolve());
-  };
-  wait();
-})"""
 
 
 def test_click_moves_the_pin_and_saving_stores_the_point(
@@ -66,13 +55,10 @@ def test_click_moves_the_pin_and_saving_stores_the_point(
         values={"members": 3, "location": Point(105.95, 20.25, srid=4326)},
     )
     sign_in(gl_page, live_server, officer)
-    errors: list[str] = []
-    gl_page.on("pageerror", lambda error: errors.append(str(error)))
-
     gl_page.goto(
         live_server.url + reverse("registry:household-edit", args=[household.address_code])
     )
-    gl_page.evaluate(_WAIT_FOR_MAP)
+    wait_for_map(gl_page, "langsoPinMap", source="commune")
     expect(gl_page.locator("#pin-map .maplibregl-marker")).to_have_count(1)
     rendered = gl_page.evaluate(
         "() => window.langsoPinMap.queryRenderedFeatures().map((f) => f.layer.id)"
@@ -101,6 +87,5 @@ def test_click_moves_the_pin_and_saving_stores_the_point(
     stored = Household.objects.get(pk=household.pk).location
     assert stored is not None
     assert (round(stored.x, 5), round(stored.y, 5)) == (round(lon, 5), round(lat, 5))
-    assert errors == []
-    gl_page.evaluate(_WAIT_FOR_MAP)
+    wait_for_map(gl_page, "langsoPinMap", source="commune")
     gl_page.screenshot(path=str(SCREENSHOT.with_name("household-detail.png")), full_page=True)

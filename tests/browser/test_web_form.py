@@ -5,7 +5,7 @@ waited once the network is back. A screenshot is left in var/screenshots/web-for
 
 from __future__ import annotations
 
-import time
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,13 +13,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.urls import reverse
-from playwright.sync_api import (
-    Browser,
-    BrowserContext,
-    ConsoleMessage,
-    Page,
-    expect,
-)
+from playwright.sync_api import Browser, BrowserContext, Page, expect
 from pytest_django.live_server_helper import LiveServer
 
 from langso.accounts.models import User
@@ -30,7 +24,7 @@ from langso.surveys.models import FormVersion, Submission
 from langso.surveys.services.forms import form_attachment_upload, form_publish
 from langso.surveys.tests.forms_testing import markdown_form
 
-from .conftest import question_input, sign_in
+from .conftest import BrowserErrors, question_input, sign_in, submission_sent
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -82,27 +76,16 @@ def context_without_workers(browser: Browser) -> Iterator[BrowserContext]:
     context.close()
 
 
-def _open(
-    context: BrowserContext, live_server: LiveServer, field: Field, errors: list[str] | None = None
-) -> tuple[Page, str]:
-    """The fill page, signed in as the collector; script errors go to `errors`."""
+def _open(context: BrowserContext, live_server: LiveServer, field: Field) -> tuple[Page, str]:
+    """The fill page, signed in as the collector."""
     page = context.new_page()
-    if errors is not None:
-        seen = errors
-
-        def console(message: ConsoleMessage) -> None:
-            if message.type == "error":
-                seen.append(message.text)
-
-        page.on("pageerror", lambda error: seen.append(str(error)))
-        page.on("console", console)
     sign_in(page, live_server, field.collector)
     url = live_server.url + reverse("surveys:web-form-fill", args=[field.version.form_id])
     page.goto(url)
     return page, url
 
 
-def _answer(page: Page, name: str, members: str) -> None:
+def _type_answers(page: Page, name: str, members: str) -> None:
     name_input = question_input(page, "Tên chủ hộ")
     name_input.fill(name)
     members_input = question_input(page, "Số nhân khẩu")
@@ -110,50 +93,54 @@ def _answer(page: Page, name: str, members: str) -> None:
     members_input.click()
     members_input.press_sequentially(members)
     members_input.press("Tab")
+
+
+def _answer(page: Page, name: str, members: str) -> None:
+    """Type the answers and press Send, when no answer will come (the network is cut)."""
+    _type_answers(page, name, members)
     page.get_by_role("button", name="Send").click()
 
 
+def _answer_and_send(page: Page, name: str, members: str) -> None:
+    """Type the answers and press Send; return once the server has stored them."""
+    _type_answers(page, name, members)
+    with page.expect_response(submission_sent) as sent:
+        page.get_by_role("button", name="Send").click()
+    assert sent.value.status == 201
+
+
 def _settle(page: Page) -> None:
-    """Let the page's requests end before the test's database is emptied under them."""
+    """Let the page's requests end before the test's database is emptied under them:
+    the form is drawn again, and its image (PIXEL, fetched from the server) has loaded."""
     expect(question_input(page, "Tên chủ hộ")).to_be_visible()
-    page.wait_for_load_state("networkidle")
-
-
-def _wait_for_submissions(count: int, timeout: float = 20) -> list[Submission]:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        submissions = list(Submission.objects.order_by("pk"))
-        if len(submissions) >= count:
-            return submissions
-        time.sleep(0.2)
-    raise AssertionError(f"{count} submission(s) expected within {timeout} s")
+    expect(page.get_by_role("img", name="Tên chủ hộ")).to_have_js_property("naturalWidth", 1)
 
 
 def test_a_collector_fills_the_form_and_sends_it(
     context: BrowserContext, live_server: LiveServer, field: Field
 ) -> None:
-    errors: list[str] = []
-    page, _url = _open(context, live_server, field, errors)
+    page, _url = _open(context, live_server, field)
     expect(question_input(page, "Tên chủ hộ")).to_be_visible()
     SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOT), full_page=True)
 
-    _answer(page, "Lò Văn Ánh", "3")
+    _answer_and_send(page, "Lò Văn Ánh", "3")
 
     expect(page.locator("#web-form-status")).to_contain_text("Đã gửi bài khảo sát.")
-    (submission,) = _wait_for_submissions(1)
+    submission = Submission.objects.get()
     assert submission.collector == field.collector
     assert "<ten>Lò Văn Ánh</ten>" in submission.xml
     assert "<so_nguoi>3</so_nguoi>" in submission.xml
     # The form starts afresh for the next household.
     expect(question_input(page, "Tên chủ hộ")).to_have_value("")
     expect(page.locator("#web-form-outbox")).to_be_hidden()
+    # The page keeps itself for offline use in the background: let it finish.
+    expect(page.locator("#web-form-offline-ready")).to_be_visible(timeout=20000)
     _settle(page)
-    assert errors == []
 
 
 def test_without_a_network_the_submission_waits_and_is_sent_later(
-    context: BrowserContext, live_server: LiveServer, field: Field
+    context: BrowserContext, live_server: LiveServer, field: Field, browser_errors: BrowserErrors
 ) -> None:
     page, url = _open(context, live_server, field)
     # The page says when it has kept itself for offline use.
@@ -163,6 +150,7 @@ def test_without_a_network_the_submission_waits_and_is_sent_later(
     expect(page.locator("#web-form-connection")).to_be_visible()
     # Offline for the service worker too: what it did not keep does not load.
     form_list = reverse("surveys:form-list")
+    browser_errors.provoke(f"{re.escape(form_list)}: Failed to load resource: net::ERR_FAILED")
     assert page.evaluate(f"fetch('{form_list}').then(() => 'loaded', () => 'failed')") == "failed"
     _answer(page, "Hà Thị Bình", "5")
     expect(page.locator("#web-form-status")).to_contain_text("sẽ tự gửi khi có mạng")
@@ -180,32 +168,43 @@ def test_without_a_network_the_submission_waits_and_is_sent_later(
     assert not Submission.objects.exists()
 
     context.set_offline(False)
-    first, second = _wait_for_submissions(2)
+    # Said once both were answered.
+    expect(page.locator("#web-form-status")).to_contain_text(
+        "Đã gửi 2 bài đang chờ.", timeout=20000
+    )
+    first, second = Submission.objects.order_by("pk")
     assert "<ten>Hà Thị Bình</ten>" in first.xml
     assert "<so_nguoi>5</so_nguoi>" in first.xml
     assert "<ten>Vi Văn Cường</ten>" in second.xml
     assert {first.collector, second.collector} == {field.collector}
     expect(page.locator("#web-form-outbox")).to_be_hidden()
-    expect(page.locator("#web-form-status")).to_contain_text("Đã gửi 2 bài đang chờ.")
     assert page.url == url
     _settle(page)
 
 
 def test_a_send_that_fails_on_the_way_waits_for_the_next_page_load(
-    context_without_workers: BrowserContext, live_server: LiveServer, field: Field
+    context_without_workers: BrowserContext,
+    live_server: LiveServer,
+    field: Field,
+    browser_errors: BrowserErrors,
 ) -> None:
     """Online, but the POST never arrives (a dropped connection): the submission waits,
     and the next time a fill page opens it is sent."""
     page, _url = _open(context_without_workers, live_server, field)
     expect(question_input(page, "Tên chủ hộ")).to_be_visible()
     page.route("**/openrosa/submission", lambda route: route.abort("connectionreset"))
+    browser_errors.provoke(
+        "/openrosa/submission: Failed to load resource: net::ERR_CONNECTION_RESET"
+    )
     _answer(page, "Mùa A Dơ", "7")
     expect(page.locator("#web-form-outbox")).to_have_text("Đang chờ gửi: 1 bài")
     assert not Submission.objects.exists()
 
     page.unroute("**/openrosa/submission")
-    page.reload()
-    (submission,) = _wait_for_submissions(1)
+    with page.expect_response(submission_sent) as sent:
+        page.reload()
+    assert sent.value.status == 201
+    submission = Submission.objects.get()
     assert "<ten>Mùa A Dơ</ten>" in submission.xml
     expect(page.locator("#web-form-outbox")).to_be_hidden()
     _settle(page)

@@ -1,15 +1,13 @@
 """A job started from the platform is done by a real worker process (`db_worker`), as
-`scripts/serve.sh` runs it, on an embedded database file."""
+`scripts/serve.sh` runs it, on a database of the kind the suite runs on (an embedded
+SpatiaLite file, or PostGIS)."""
 
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
+from langso.core.testing import manage, scratch_database
 
 ENQUEUE = """
 import json
@@ -43,32 +41,19 @@ print(json.dumps({"status": job.status, "message": job.message,
 """
 
 
-def _manage(env: dict[str, str], *args: str) -> str:
-    done = subprocess.run(  # noqa: S603  # our own manage.py with fixed arguments
-        [sys.executable, "manage.py", *args],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr[-3000:]
-    return done.stdout
-
-
 def test_a_queued_boundary_import_is_done_by_the_worker(tmp_path: Path) -> None:
     """Enqueued in one process, run by `db_worker` in another: the job ends succeeded and
     the commune has its boundary."""
-    env = os.environ | {
-        "DJANGO_SETTINGS_MODULE": "config.settings.local",
-        "DATABASE_URL": f"spatialite:///{tmp_path / 'langso.sqlite3'}",
-        "MEDIA_ROOT": str(tmp_path / "media"),
-        "DJANGO_DEBUG": "false",
-    }
-    _manage(env, "migrate", "--noinput", "-v", "0")
-    _manage(env, "shell", "-c", ENQUEUE.format(path=tmp_path / "ranh-gioi.geojson"))
-    _manage(env, "db_worker", "--batch", "--no-startup-delay", "--no-reload")
-    result = json.loads(_manage(env, "shell", "-c", RESULT).strip().splitlines()[-1])
+    with scratch_database("worker", tmp_path) as database_url:
+        env = {
+            "DJANGO_SETTINGS_MODULE": "config.settings.local",
+            "DATABASE_URL": database_url,
+            "MEDIA_ROOT": str(tmp_path / "media"),
+            "DJANGO_DEBUG": "false",
+        }
+        manage(env, "migrate", "--noinput", "-v", "0")
+        manage(env, "shell", "-c", ENQUEUE.format(path=tmp_path / "ranh-gioi.geojson"))
+        manage(env, "db_worker", "--batch", "--no-startup-delay", "--no-reload")
+        result = json.loads(manage(env, "shell", "-c", RESULT).strip().splitlines()[-1])
     assert result["status"] == "succeeded", result["message"]
     assert result["has_boundary"]
