@@ -16,7 +16,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from langso.criteria.selectors import criteria_set_in_force
+from langso.criteria.selectors.sets import criteria_set_in_force
 from langso.criteria.services import assessment_record
 from langso.places.testing import make_commune
 from langso.registry.services.households import household_create

@@ -21,19 +21,17 @@ from django.views.decorators.http import require_GET, require_http_methods
 from langso.accounts.roles import Permission
 from langso.accounts.selectors import (
     is_nationwide,
+    unit_get_for_user,
     user_has_permission_somewhere,
     user_has_unit_permission,
 )
 from langso.core import exports
-from langso.core.errors import AccessDenied, DomainError, ImportRejected, NotFound, RowError
+from langso.core.errors import AccessDenied, DomainError, ImportRejected, RowError
 from langso.core.files import file_response
 from langso.core.uploads import upload_size_limit
-from langso.indicators.selectors import units_for_values
 from langso.places.models import AdminUnit, Level
-from langso.places.selectors import unit_get
 
-from .. import selectors_catalogue as catalogue_selectors
-from ..catalogue import XLSX_MAX_BYTES, catalogue_yaml_read
+from ..catalogue import XLSX_MAX_BYTES, catalogue_yaml_read, threshold_keys
 from ..forms import (
     AssessmentForm,
     CatalogueImportForm,
@@ -41,8 +39,10 @@ from ..forms import (
     SetYamlForm,
     ThresholdsForm,
 )
-from ..models import CriteriaSet, Kind
-from ..selectors import assessment_evidence_get_for_user, assessments_for, criteria_set_in_force
+from ..models import CriteriaSet, IndicatorMethod
+from ..selectors import catalogue as catalogue_selectors
+from ..selectors.assessments import assessment_evidence_get_for_user, assessments_for
+from ..selectors.sets import criteria_set_in_force
 from ..services import (
     assessment_record,
     commune_classification_set,
@@ -50,10 +50,6 @@ from ..services import (
     criteria_sets_save,
     province_thresholds_set,
 )
-
-
-def _not_found(exc: NotFound) -> Http404:
-    return Http404(exc.message)
 
 
 def _province_context(request: HttpRequest) -> AdminUnit | None:
@@ -69,10 +65,7 @@ def _province_param(request: HttpRequest) -> AdminUnit | None:
     code = request.GET.get("province", "").strip()
     if not code:
         return None
-    try:
-        return catalogue_selectors.province_get(code=code)
-    except NotFound as exc:
-        raise _not_found(exc) from exc
+    return catalogue_selectors.province_get(code=code)
 
 
 def _may_define(request: HttpRequest, province: AdminUnit | None) -> bool:
@@ -107,16 +100,6 @@ def _set_url(code: str, province: AdminUnit | None) -> str:
     return f"{reverse('criteria:set', args=[code])}?{query}"
 
 
-def _scoped_unit(request: HttpRequest, code: str) -> AdminUnit:
-    """A unit in the user's scope; outside it, as if it did not exist."""
-    try:
-        unit = unit_get(code=code)
-        units_for_values(user=request.user, unit=unit, level=None)
-    except NotFound as exc:
-        raise _not_found(exc) from exc
-    return unit
-
-
 # --- Sets ---------------------------------------------------------------------------
 
 
@@ -143,12 +126,9 @@ def set_list(request: HttpRequest) -> HttpResponse:
 @require_GET
 def set_detail(request: HttpRequest, code: str) -> HttpResponse:
     province = _province_context(request)
-    try:
-        page = catalogue_selectors.criteria_set_page(
-            code=code, province=province, version=_number_param(request, "version")
-        )
-    except NotFound as exc:
-        raise _not_found(exc) from exc
+    page = catalogue_selectors.criteria_set_page(
+        code=code, province=province, version=_number_param(request, "version")
+    )
     criteria_set = page.criteria_set
     may_define_province = province is not None and _may_define(request, province)
     return render(
@@ -191,10 +171,7 @@ def set_edit(request: HttpRequest, code: str) -> HttpResponse:
     province = _province_param(request)
     if not _may_define(request, province):
         raise PermissionDenied
-    try:
-        current = criteria_set_in_force(code=code, province=province)
-    except NotFound as exc:
-        raise _not_found(exc) from exc
+    current = criteria_set_in_force(code=code, province=province)
     form = SetYamlForm(
         request.POST or None,
         initial={"text": catalogue_selectors.criteria_set_yaml(current.spec)},
@@ -217,8 +194,8 @@ def set_edit(request: HttpRequest, code: str) -> HttpResponse:
             form.add_error(
                 None, _("Bộ tiêu chí chưa được lưu: %(count)s lỗi.") % {"count": len(errors)}
             )
-        except AccessDenied as exc:
-            raise PermissionDenied from exc
+        except AccessDenied:
+            raise  # the 403 page, not a message on the form
         except DomainError as exc:
             form.add_error(None, exc.message)
         else:
@@ -270,8 +247,8 @@ def catalogue_import(request: HttpRequest) -> HttpResponse:
             )
         except ImportRejected as exc:
             errors = exc.errors
-        except AccessDenied as exc:
-            raise PermissionDenied from exc
+        except AccessDenied:
+            raise  # the 403 page, not a message on the form
         except DomainError as exc:
             form.add_error("file", exc.message)
     return render(
@@ -287,20 +264,14 @@ def thresholds_edit(request: HttpRequest, code: str, province: str) -> HttpRespo
     """The province's thresholds for a set: one input per indicator met against a
     number and per region or commune group; empty is unknown. Saved, they are the next
     version of the province's variant (or own set)."""
-    try:
-        unit = catalogue_selectors.province_get(code=province)
-    except NotFound as exc:
-        raise _not_found(exc) from exc
+    unit = catalogue_selectors.province_get(code=province)
     if not _may_define(request, unit):
         raise PermissionDenied
-    try:
-        criteria_set = criteria_set_in_force(code=code, province=unit)
-    except NotFound as exc:
-        raise _not_found(exc) from exc
+    criteria_set = criteria_set_in_force(code=code, province=unit)
     form = ThresholdsForm(
         request.POST or None,
         indicators=catalogue_selectors.numeric_indicators(criteria_set),
-        keys=catalogue_selectors.threshold_keys(criteria_set.varies_by),
+        keys=threshold_keys(criteria_set.varies_by),
     )
     errors: list[RowError] = []
     if request.method == "POST" and form.is_valid():
@@ -315,8 +286,8 @@ def thresholds_edit(request: HttpRequest, code: str, province: str) -> HttpRespo
         except ImportRejected as exc:
             errors = exc.errors
             form.add_error(None, _("Ngưỡng chưa được lưu: %(count)s lỗi.") % {"count": len(errors)})
-        except AccessDenied as exc:
-            raise PermissionDenied from exc
+        except AccessDenied:
+            raise  # the 403 page, not a message on the form
         except DomainError as exc:
             form.add_error(None, exc.message)
         else:
@@ -350,20 +321,17 @@ def assessment_enter(
 ) -> HttpResponse:
     """An officer's đạt / chưa đạt on an assessed indicator of the set in force in the
     unit's province, with a note and evidence files."""
-    unit = _scoped_unit(request, code)
+    unit = unit_get_for_user(user=request.user, code=code)
     if not user_has_unit_permission(
         user=request.user, permission=Permission.ASSESS_CRITERIA, unit=unit
     ):
         raise PermissionDenied
     year = _year(request)
-    try:
-        criteria_set: CriteriaSet = criteria_set_in_force(
-            code=set_code, province=_unit_province(unit), year=year
-        )
-        target = catalogue_selectors.set_indicator_get(criteria_set=criteria_set, code=indicator)
-    except NotFound as exc:
-        raise _not_found(exc) from exc
-    if target.kind != Kind.ASSESSED:
+    criteria_set: CriteriaSet = criteria_set_in_force(
+        code=set_code, province=_unit_province(unit), year=year
+    )
+    target = catalogue_selectors.set_indicator_get(criteria_set=criteria_set, code=indicator)
+    if target.kind != IndicatorMethod.ASSESSED:
         raise Http404(_("Chỉ tiêu này không do cán bộ đánh giá."))
     current = assessments_for(set_code=set_code, unit=unit, year=year).get(indicator)
     form = AssessmentForm(
@@ -383,8 +351,8 @@ def assessment_enter(
                 note=form.cleaned_data["note"],
                 evidence=request.FILES.getlist("evidence"),
             )
-        except AccessDenied as exc:
-            raise PermissionDenied from exc
+        except AccessDenied:
+            raise  # the 403 page, not a message on the form
         except DomainError as exc:
             form.add_error(None, exc.message)
         else:
@@ -413,10 +381,7 @@ def assessment_enter(
 @require_GET
 def assessment_evidence_download(request: HttpRequest, pk: int) -> HttpResponseBase:
     """An evidence file of an assessment, to whoever may read the unit's scorecard."""
-    try:
-        evidence = assessment_evidence_get_for_user(user=request.user, pk=pk)
-    except NotFound as exc:
-        raise _not_found(exc) from exc
+    evidence = assessment_evidence_get_for_user(user=request.user, pk=pk)
     return file_response(evidence.file, name=evidence.name)
 
 
@@ -425,7 +390,7 @@ def assessment_evidence_download(request: HttpRequest, pk: int) -> HttpResponseB
 def classification_edit(request: HttpRequest, code: str) -> HttpResponse:
     """A commune's region, commune group and hardship flags for a year, which pick its
     thresholds."""
-    commune = _scoped_unit(request, code)
+    commune = unit_get_for_user(user=request.user, code=code)
     if commune.level != Level.COMMUNE or commune.valid_to is not None:
         raise Http404(_("Chỉ phân loại được xã hiện hành."))
     if not user_has_unit_permission(
@@ -450,8 +415,8 @@ def classification_edit(request: HttpRequest, code: str) -> HttpResponse:
             commune_classification_set(
                 actor=request.user, unit=commune, year=year, **form.cleaned_data
             )
-        except AccessDenied as exc:
-            raise PermissionDenied from exc
+        except AccessDenied:
+            raise  # the 403 page, not a message on the form
         except DomainError as exc:
             form.add_error(None, exc.message)
         else:

@@ -15,7 +15,7 @@ from django.urls import reverse
 from pytest_django import Settings
 
 from langso.criteria.models import AssessmentEvidence
-from langso.criteria.selectors import criteria_set_in_force
+from langso.criteria.selectors.sets import criteria_set_in_force
 from langso.criteria.services import assessment_record
 from langso.registry.tests.conftest import RegistryTree, RegistryUsers
 

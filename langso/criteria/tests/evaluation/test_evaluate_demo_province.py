@@ -27,15 +27,11 @@ import pytest
 
 from langso.criteria.catalogue import catalogue_yaml_read
 from langso.criteria.models import Verdict
-from langso.criteria.selectors import (
-    Evaluation,
-    IndicatorResult,
-    Status,
-    criteria_set_in_force,
-    evaluate,
-    evaluate_statuses,
-    province_matrix,
-)
+from langso.criteria.evaluation.engine import evaluate, evaluate_statuses
+from langso.criteria.evaluation.matrix import province_matrix
+from langso.criteria.evaluation.results import Evaluation, IndicatorResult
+from langso.criteria.evaluation.statuses import Status
+from langso.criteria.selectors.sets import criteria_set_in_force
 from langso.criteria.services import (
     assessment_record,
     commune_classification_set,
