@@ -446,9 +446,7 @@ def _evaluate(request: HttpRequest, filters: EvaluationFilters) -> tuple[int, li
     year = filters.year or timezone.localdate().year
     if not units:
         # Nothing to evaluate: an unknown set is still refused by name.
-        criteria_set_in_force(
-            code=filters.set_code, province=unit.province if unit else None
-        )
+        criteria_set_in_force(code=filters.set_code, province=unit.province if unit else None)
         return year, []
     evaluations = evaluate(code=filters.set_code, units=units, year=year)
     # The evidence of every assessment read, in one query.
@@ -458,39 +456,45 @@ def _evaluate(request: HttpRequest, filters: EvaluationFilters) -> tuple[int, li
     return year, evaluations
 
 
+# The CSV names its columns as the JSON names its fields, in the same order (item 11 of
+# issue 14: one vocabulary for both formats). A row is one result of one unit: the unit's
+# fields, then the result's; a field nested in the JSON is named by its path where its
+# name alone would be ambiguous in the row (criterion_code, indicator_status,
+# assessment_verdict).
 CSV_HEADER = [
-    "ma_don_vi",
-    "ten_don_vi",
-    "cap",
-    "bo_tieu_chi",
-    "phien_ban",
-    "tinh_ban_hanh",
-    "nam",
-    "ket_qua_don_vi",
-    "ket_qua_don_vi_nhan",
-    "so_tieu_chi_dat",
-    "so_tieu_chi",
-    "vung_nhom",
-    "tieu_chi",
-    "chi_tieu",
-    "ten_chi_tieu",
-    "cach_danh_gia",
-    "ket_qua",
-    "ket_qua_nhan",
-    "gia_tri",
-    "so_sanh",
-    "nguong",
-    "khoang_cach",
-    "can_them",
-    "doi_tuong",
-    "tu_so",
-    "mau_so",
-    "chi_so",
-    "phien_ban_chi_so",
-    "danh_gia",
-    "ky",
-    "da_chot",
-    "tinh_luc",
+    "unit",
+    "name",
+    "level",
+    "set",
+    "version",
+    "province",
+    "year",
+    "status",
+    "status_label",
+    "passed",
+    "total",
+    "threshold_key",
+    "threshold_reason",
+    "period",
+    "frozen",
+    "computed_at",
+    "criterion_code",
+    "code",
+    "indicator_name",
+    "kind",
+    "indicator_status",
+    "indicator_status_label",
+    "value",
+    "threshold",
+    "comparator",
+    "gap",
+    "gap_units",
+    "gap_noun",
+    "numerator",
+    "denominator",
+    "indicator",
+    "definition_version",
+    "assessment_verdict",
 ]
 
 
@@ -517,6 +521,10 @@ def _csv_rows(evaluations: Sequence[Evaluation]) -> Iterator[list[exports.Value]
             evaluation.passed,
             evaluation.total,
             evaluation.threshold_key,
+            evaluation.threshold_reason,
+            evaluation.period,
+            "1" if evaluation.frozen else "0",
+            evaluation.computed_at.isoformat(timespec="seconds"),
         ]
         rows = [(c.criterion.code, r) for c in evaluation.criteria for r in c.indicators]
         rows += [("", r) for r in evaluation.conditions]
@@ -531,8 +539,8 @@ def _csv_rows(evaluations: Sequence[Evaluation]) -> Iterator[list[exports.Value]
                 result.status,
                 _label(result.status),
                 _plain(result.value),
-                indicator.comparator,
                 _plain(result.threshold),
+                indicator.comparator,
                 _plain(result.gap),
                 result.gap_units,
                 result.gap_noun,
@@ -541,9 +549,6 @@ def _csv_rows(evaluations: Sequence[Evaluation]) -> Iterator[list[exports.Value]
                 indicator.indicator,
                 result.definition_version,
                 result.assessment.verdict if result.assessment else "",
-                evaluation.period,
-                "1" if evaluation.frozen else "0",
-                evaluation.computed_at.isoformat(timespec="seconds"),
             ]
 
 
@@ -557,6 +562,13 @@ def _csv(code: str, year: int, evaluations: Sequence[Evaluation]) -> HttpRespons
     "/evaluations",
     response=EvaluationsOut,
     summary="Đánh giá đơn vị theo bộ tiêu chí (JSON hoặc CSV)",
+    description=(
+        "`format=csv`: một dòng cho mỗi kết quả của mỗi đơn vị; tên cột là tên trường "
+        "JSON, cùng thứ tự / one row per result of each unit, the columns named as the "
+        "JSON fields, in their order (nested ones by their path where ambiguous: "
+        "criterion_code, indicator_name, indicator_status, indicator_status_label, "
+        "assessment_verdict)."
+    ),
 )
 def evaluations(request: HttpRequest, filters: Query[EvaluationFilters]) -> Any:
     year, found = _evaluate(request, filters)

@@ -7,9 +7,10 @@ from collections.abc import Mapping
 
 from django.utils.translation import gettext as _
 
+from langso.accounts.roles import Permission
+from langso.accounts.selectors import unit_in_scope
 from langso.core.actors import Actor
 from langso.core.errors import NotFound
-from langso.indicators.selectors import units_for_values
 from langso.places.models import AdminUnit
 
 from ..models import Assessment, AssessmentEvidence
@@ -27,12 +28,9 @@ def assessments_for(*, set_code: str, unit: AdminUnit, year: int) -> Mapping[str
 def assessment_evidence_get_for_user(*, user: Actor, pk: int) -> AssessmentEvidence:
     """An evidence file of an assessment of a unit the user may read; one outside their
     scope is not found, as one that does not exist."""
-    missing = NotFound(_("Không tìm thấy tệp minh chứng này."))
     evidence = AssessmentEvidence.objects.select_related("assessment__unit").filter(pk=pk).first()
-    if evidence is None:
-        raise missing
-    try:
-        units_for_values(user=user, unit=evidence.assessment.unit, level=None)
-    except NotFound:
-        raise missing from None
+    if evidence is None or not unit_in_scope(
+        user=user, unit=evidence.assessment.unit, permission=Permission.VIEW_SCOPED
+    ):
+        raise NotFound(_("Không tìm thấy tệp minh chứng này."))
     return evidence
