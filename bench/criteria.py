@@ -269,7 +269,9 @@ def _parts(communes: Sequence[AdminUnit]) -> None:
         .order_by("pk")
     )
     _criteria, indicators = criteria_set_rows(criteria_set_in_force(code=BENCH_SET, province=None))
-    codes = list(dict.fromkeys(i.indicator for i in indicators if i.kind == IndicatorMethod.COMPUTED))
+    codes = list(
+        dict.fromkeys(i.indicator for i in indicators if i.kind == IndicatorMethod.COMPUTED)
+    )
     print(f"  parts of {BENCH_SET}, each alone:")
     report(
         f"{len(codes)} indicators read for all communes",

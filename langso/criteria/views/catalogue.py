@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -100,6 +101,37 @@ def _set_url(code: str, province: AdminUnit | None) -> str:
     return f"{reverse('criteria:set', args=[code])}?{query}"
 
 
+class _FormWrite:
+    """A service called for a form, as a `with` block: a refused file or entry lists its
+    errors (and, given `rejected`, says on the form how many), any other domain error is
+    shown on the form's `field`, and `failed` tells the view. AccessDenied is not the
+    form's: it rises to the 403 page (core.middleware.DomainErrorPages)."""
+
+    def __init__(self, form: forms.Form, *, field: str | None = None, rejected: str = "") -> None:
+        self.form = form
+        self.field = field
+        self.rejected = rejected
+        self.errors: list[RowError] = []
+        self.failed = False
+
+    def __enter__(self) -> _FormWrite:
+        return self
+
+    def __exit__(
+        self, kind: type[BaseException] | None, exc: BaseException | None, trace: object
+    ) -> bool:
+        if not isinstance(exc, DomainError) or isinstance(exc, AccessDenied):
+            return False
+        self.failed = True
+        if isinstance(exc, ImportRejected):
+            self.errors = exc.errors
+            if self.rejected:
+                self.form.add_error(None, self.rejected % {"count": len(exc.errors)})
+        else:
+            self.form.add_error(self.field, exc.message)
+        return True
+
+
 # --- Sets ---------------------------------------------------------------------------
 
 
@@ -176,29 +208,19 @@ def set_edit(request: HttpRequest, code: str) -> HttpResponse:
         request.POST or None,
         initial={"text": catalogue_selectors.criteria_set_yaml(current.spec)},
     )
-    errors: list[RowError] = []
+    write = _FormWrite(form, rejected=_("Bộ tiêu chí chưa được lưu: %(count)s lỗi."))
     if request.method == "POST" and form.is_valid():
-        try:
+        with write:
             raw_sets, sources = catalogue_yaml_read(form.cleaned_data["text"])
-            errors = _single_set_errors(raw_sets, code)
-            if errors:
-                raise ImportRejected(errors)
+            if wrong_code := _single_set_errors(raw_sets, code):
+                raise ImportRejected(wrong_code)
             report = criteria_sets_save(
                 actor=request.user,
                 raw_sets=raw_sets,
                 sources=catalogue_selectors.criteria_set_sources(current) | sources,
                 province=province,
             )
-        except ImportRejected as exc:
-            errors = exc.errors
-            form.add_error(
-                None, _("Bộ tiêu chí chưa được lưu: %(count)s lỗi.") % {"count": len(errors)}
-            )
-        except AccessDenied:
-            raise  # the 403 page, not a message on the form
-        except DomainError as exc:
-            form.add_error(None, exc.message)
-        else:
+        if not write.failed:
             if report.added:
                 messages.success(
                     request,
@@ -211,7 +233,7 @@ def set_edit(request: HttpRequest, code: str) -> HttpResponse:
     return render(
         request,
         "criteria/set_edit.html",
-        {"form": form, "current": current, "province": province, "errors": errors},
+        {"form": form, "current": current, "province": province, "errors": write.errors},
     )
 
 
@@ -235,26 +257,20 @@ def catalogue_import(request: HttpRequest) -> HttpResponse:
     form = CatalogueImportForm(
         request.POST or None, request.FILES or None, provinces=provinces, nationwide=nationwide
     )
-    errors: list[RowError] = []
+    write = _FormWrite(form, field="file")
     report = None
     province = None
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         province = form.chosen_province()
-        try:
+        with write:
             report = criteria_catalogue_import(
                 actor=request.user, province=province, filename=upload.name or "", file=upload
             )
-        except ImportRejected as exc:
-            errors = exc.errors
-        except AccessDenied:
-            raise  # the 403 page, not a message on the form
-        except DomainError as exc:
-            form.add_error("file", exc.message)
     return render(
         request,
         "criteria/catalogue_import.html",
-        {"form": form, "errors": errors, "report": report, "province": province},
+        {"form": form, "errors": write.errors, "report": report, "province": province},
     )
 
 
@@ -273,24 +289,17 @@ def thresholds_edit(request: HttpRequest, code: str, province: str) -> HttpRespo
         indicators=catalogue_selectors.numeric_indicators(criteria_set),
         keys=threshold_keys(criteria_set.varies_by),
     )
-    errors: list[RowError] = []
+    write = _FormWrite(form, rejected=_("Ngưỡng chưa được lưu: %(count)s lỗi."))
     if request.method == "POST" and form.is_valid():
         changes = form.changed_thresholds()
         if not changes:
             messages.info(request, _("Không có thay đổi."))
             return redirect(_set_url(code, unit))
-        try:
+        with write:
             saved = province_thresholds_set(
                 actor=request.user, province=unit, set_code=code, thresholds=changes
             )
-        except ImportRejected as exc:
-            errors = exc.errors
-            form.add_error(None, _("Ngưỡng chưa được lưu: %(count)s lỗi.") % {"count": len(errors)})
-        except AccessDenied:
-            raise  # the 403 page, not a message on the form
-        except DomainError as exc:
-            form.add_error(None, exc.message)
-        else:
+        if not write.failed:
             if saved is None:
                 messages.info(request, _("Không có thay đổi."))
             else:
@@ -303,7 +312,7 @@ def thresholds_edit(request: HttpRequest, code: str, province: str) -> HttpRespo
     return render(
         request,
         "criteria/thresholds_form.html",
-        {"form": form, "set": criteria_set, "province": unit, "errors": errors},
+        {"form": form, "set": criteria_set, "province": unit, "errors": write.errors},
     )
 
 
@@ -340,7 +349,7 @@ def assessment_enter(
         initial={"verdict": current.verdict, "note": current.note} if current else {},
     )
     if request.method == "POST" and form.is_valid():
-        try:
+        with _FormWrite(form) as write:
             assessment_record(
                 actor=request.user,
                 criteria_set=criteria_set,
@@ -351,11 +360,7 @@ def assessment_enter(
                 note=form.cleaned_data["note"],
                 evidence=request.FILES.getlist("evidence"),
             )
-        except AccessDenied:
-            raise  # the 403 page, not a message on the form
-        except DomainError as exc:
-            form.add_error(None, exc.message)
-        else:
+        if not write.failed:
             messages.success(
                 request,
                 _("Đã lưu kết quả đánh giá chỉ tiêu %(code)s.") % {"code": indicator},
@@ -411,15 +416,11 @@ def classification_edit(request: HttpRequest, code: str) -> HttpResponse:
     )
     form = ClassificationForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        try:
+        with _FormWrite(form) as write:
             commune_classification_set(
                 actor=request.user, unit=commune, year=year, **form.cleaned_data
             )
-        except AccessDenied:
-            raise  # the 403 page, not a message on the form
-        except DomainError as exc:
-            form.add_error(None, exc.message)
-        else:
+        if not write.failed:
             messages.success(
                 request,
                 _("Đã lưu phân loại năm %(year)s của %(name)s.")

@@ -15,8 +15,8 @@ from openpyxl import Workbook
 from langso.core.errors import AccessDenied, DomainError, ImportRejected
 from langso.criteria.catalogue import catalogue_yaml_read
 from langso.criteria.models import CriteriaSet, CriterionIndicator, IndicatorMethod
-from langso.criteria.selectors.sets import criteria_set_in_force
 from langso.criteria.selectors.catalogue import criteria_set_sources
+from langso.criteria.selectors.sets import criteria_set_in_force
 from langso.criteria.services import (
     CatalogueReport,
     criteria_catalogue_import,
