@@ -9,15 +9,7 @@ from decimal import Decimal
 
 from langso.places.models import AdminUnit
 
-from ..models import (
-    Assessment,
-    Comparator,
-    CompositeMeasure,
-    CriteriaSet,
-    Criterion,
-    CriterionIndicator,
-    IndicatorMethod,
-)
+from ..models import Assessment, CriteriaSet, Criterion, CriterionIndicator, IndicatorMethod
 from .statuses import PASS, RANK
 
 
@@ -45,14 +37,6 @@ class IndicatorResult:
     # Thresholds differ by region or group and the unit has neither yet: no threshold
     # could be chosen (missing data), which is not an unknown threshold.
     unclassified: bool = False
-
-    @property
-    def unit_label(self) -> str:
-        if self.indicator.kind == IndicatorMethod.COMPOSITE:
-            return "%" if self.indicator.measure == CompositeMeasure.PERCENT else ""
-        if self.indicator.comparator == Comparator.PRESENT:
-            return ""
-        return "%" if self.definition_unit == "percent" else ""
 
     @property
     def threshold_unknown(self) -> bool:

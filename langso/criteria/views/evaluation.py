@@ -32,7 +32,15 @@ from ..evaluation.matrix import Matrix
 from ..evaluation.matrix import province_matrix as evaluate_province_matrix
 from ..evaluation.results import CriterionResult, Evaluation, IndicatorResult
 from ..evaluation.statuses import Status
-from ..models import Assessment, AssessmentEvidence, Comparator, CriteriaSet, VariesBy
+from ..models import (
+    Assessment,
+    AssessmentEvidence,
+    Comparator,
+    CompositeMeasure,
+    CriteriaSet,
+    IndicatorMethod,
+    VariesBy,
+)
 from ..selectors.assessments import assessments_for
 from ..selectors.sets import criteria_sets_in_force
 
@@ -137,7 +145,11 @@ class Line:
 
     @property
     def percent(self) -> bool:
-        return self.result.unit_label == "%"
+        """Whether the figure and its threshold are shares, shown with %."""
+        indicator = self.result.indicator
+        if indicator.kind == IndicatorMethod.COMPOSITE:
+            return indicator.measure == CompositeMeasure.PERCENT
+        return not self.present and self.result.definition_unit == "percent"
 
 
 @dataclass(frozen=True)
