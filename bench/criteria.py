@@ -47,13 +47,10 @@ from django.urls import reverse
 
 from langso.accounts.models import RoleAssignment, User
 from langso.accounts.roles import Role
-from langso.criteria.models import Assessment, Kind, Verdict
-from langso.criteria.selectors import (
-    criteria_set_in_force,
-    criteria_set_rows,
-    evaluate,
-    province_matrix,
-)
+from langso.criteria.evaluation.engine import evaluate
+from langso.criteria.evaluation.matrix import province_matrix
+from langso.criteria.models import Assessment, IndicatorMethod, Verdict
+from langso.criteria.selectors.sets import criteria_set_in_force, criteria_set_rows
 from langso.criteria.services import criteria_catalogue_load
 from langso.indicators.models import HouseholdAggregate
 from langso.indicators.selectors import indicators_values, period_parse
@@ -218,7 +215,7 @@ def _assessments(
     """Every assessed indicator of the set assessed for every commune (nine in ten
     đạt), in bulk."""
     _criteria, indicators = criteria_set_rows(criteria_set_in_force(code=code, province=None))
-    assessed = [i.code for i in indicators if i.kind == Kind.ASSESSED]
+    assessed = [i.code for i in indicators if i.kind == IndicatorMethod.ASSESSED]
     rows = [
         Assessment(
             set_code=code,
@@ -272,7 +269,9 @@ def _parts(communes: Sequence[AdminUnit]) -> None:
         .order_by("pk")
     )
     _criteria, indicators = criteria_set_rows(criteria_set_in_force(code=BENCH_SET, province=None))
-    codes = list(dict.fromkeys(i.indicator for i in indicators if i.kind == Kind.COMPUTED))
+    codes = list(
+        dict.fromkeys(i.indicator for i in indicators if i.kind == IndicatorMethod.COMPUTED)
+    )
     print(f"  parts of {BENCH_SET}, each alone:")
     report(
         f"{len(codes)} indicators read for all communes",

@@ -18,7 +18,11 @@ from urllib.parse import quote
 
 import psycopg
 from django.conf import settings
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import connection
+from django.shortcuts import resolve_url
+from django.test import Client
+from django.urls import reverse
 from openpyxl import load_workbook
 from openpyxl.cell.cell import Cell, MergedCell
 
@@ -102,3 +106,25 @@ def manage(env: dict[str, str], *args: str) -> str:
     if done.returncode != 0:
         raise AssertionError(f"manage.py {args[0]} failed:\n{done.stderr[-3000:]}")
     return done.stdout
+
+
+def assert_refused_as_missing(*, route: str, pk: int, outsider: AbstractBaseUser) -> None:
+    """The route of one stored object (`route` takes its pk), refused: an anonymous reader
+    is sent to sign in, and `outsider` (signed in, the object outside their scope) gets
+    the very 404 of an object that does not exist, so that a refusal says nothing of it."""
+    url = reverse(route, args=[pk])
+    anonymous = Client().get(url)
+    client = Client()
+    client.force_login(outsider)  # type: ignore[arg-type]  # the user model, which core may not import
+    outside = client.get(url)
+    missing = client.get(reverse(route, args=[10**9]))
+    signed_in = anonymous.status_code == 302 and anonymous["Location"].startswith(
+        resolve_url(settings.LOGIN_URL)
+    )
+    if not signed_in or not outside.status_code == missing.status_code == 404:
+        raise AssertionError(
+            f"{url}: anonymous {anonymous.status_code} {anonymous.get('Location', '')}, "
+            f"outsider {outside.status_code}, a missing object {missing.status_code}"
+        )
+    if outside.content != missing.content:
+        raise AssertionError(f"{url}: the outsider's 404 differs from a missing object's")

@@ -23,13 +23,20 @@ from langso.accounts.selectors import scope_unit
 from langso.core import exports
 from langso.core.errors import NotFound
 from langso.indicators.selectors import units_for_values
-from langso.places.models import AdminUnit, CommuneGroup, Level, Region
+from langso.places.models import AdminUnit, Level
 from langso.places.selectors import unit_get
 
-from . import selectors
-from .catalogue import ALL_UNITS
-from .models import Assessment, CriteriaSet, Criterion, CriterionIndicator, Kind, VariesBy
-from .selectors import Evaluation, IndicatorResult, Status
+from .catalogue import threshold_keys, threshold_of
+from .evaluation.engine import evaluate
+from .evaluation.results import Evaluation, IndicatorResult
+from .evaluation.statuses import Status
+from .models import Assessment, CriteriaSet, Criterion, CriterionIndicator, IndicatorMethod
+from .selectors.sets import (
+    criteria_set_in_force,
+    criteria_set_rows,
+    criteria_set_versions,
+    criteria_sets_in_force,
+)
 
 router = Router(tags=["criteria"], auth=django_auth)
 
@@ -130,14 +137,6 @@ class SetDetailFilters(SetFilters):
     version: int | None = Field(None, ge=1)
 
 
-def _threshold_keys(varies_by: str) -> tuple[str, ...]:
-    if varies_by == VariesBy.REGION:
-        return tuple(Region.values)
-    if varies_by == VariesBy.COMMUNE_GROUP:
-        return tuple(CommuneGroup.values)
-    return (ALL_UNITS,)
-
-
 def _number(value: Decimal | str | None) -> float | None:
     if value is None:
         return None
@@ -150,9 +149,8 @@ def _sources(raw: Sequence[dict[str, str]]) -> list[SourceOut]:
 
 def _set_indicator(indicator: CriterionIndicator, keys: tuple[str, ...]) -> SetIndicatorOut:
     thresholds: dict[str, float | None] = {}
-    if indicator.kind != Kind.ASSESSED:
-        given = indicator.thresholds
-        thresholds = {key: _number(given.get(key, given.get(ALL_UNITS))) for key in keys}
+    if indicator.kind != IndicatorMethod.ASSESSED:
+        thresholds = {key: _number(threshold_of(indicator.thresholds, key)) for key in keys}
     return SetIndicatorOut(
         code=indicator.code,
         name_vi=indicator.name_vi,
@@ -175,8 +173,8 @@ def _set_indicator(indicator: CriterionIndicator, keys: tuple[str, ...]) -> SetI
 
 
 def _set_fields(criteria_set: CriteriaSet) -> dict[str, Any]:
-    criteria, indicators = selectors.criteria_set_rows(criteria_set)
-    keys = _threshold_keys(criteria_set.varies_by)
+    criteria, indicators = criteria_set_rows(criteria_set)
+    keys = tuple(key for key, _label in threshold_keys(criteria_set.varies_by))
     by_criterion: dict[int | None, list[SetIndicatorOut]] = {}
     for indicator in indicators:
         by_criterion.setdefault(indicator.criterion_id, []).append(_set_indicator(indicator, keys))
@@ -233,7 +231,7 @@ def _province(request: HttpRequest, code: str | None) -> AdminUnit | None:
     summary="Các bộ tiêu chí đang áp dụng cho một tỉnh",
 )
 def criteria_sets(request: HttpRequest, filters: Query[SetFilters]) -> list[CriteriaSetOut]:
-    sets = selectors.criteria_sets_in_force(province=_province(request, filters.province))
+    sets = criteria_sets_in_force(province=_province(request, filters.province))
     # Every set's rows in two queries, whatever the number of sets.
     prefetch_related_objects(sets, "criteria", "indicators")
     return [CriteriaSetOut(**_set_fields(s)) for s in sets]
@@ -248,10 +246,10 @@ def criteria_set(
     request: HttpRequest, code: str, filters: Query[SetDetailFilters]
 ) -> CriteriaSetDetailOut:
     province = _province(request, filters.province)
-    versions = selectors.criteria_set_versions(code=code, province=province)
+    versions = criteria_set_versions(code=code, province=province)
     found: CriteriaSet | None
     if filters.version is None:
-        found = selectors.criteria_set_in_force(code=code, province=province)
+        found = criteria_set_in_force(code=code, province=province)
     else:
         # The province's own versions first, then the national set's.
         owned = sorted(versions, key=lambda s: s.province_id is None)
@@ -448,11 +446,9 @@ def _evaluate(request: HttpRequest, filters: EvaluationFilters) -> tuple[int, li
     year = filters.year or timezone.localdate().year
     if not units:
         # Nothing to evaluate: an unknown set is still refused by name.
-        selectors.criteria_set_in_force(
-            code=filters.set_code, province=unit.province if unit else None
-        )
+        criteria_set_in_force(code=filters.set_code, province=unit.province if unit else None)
         return year, []
-    evaluations = selectors.evaluate(code=filters.set_code, units=units, year=year)
+    evaluations = evaluate(code=filters.set_code, units=units, year=year)
     # The evidence of every assessment read, in one query.
     prefetch_related_objects(
         [r.assessment for e in evaluations for r in e.results() if r.assessment], "evidence"
@@ -460,39 +456,45 @@ def _evaluate(request: HttpRequest, filters: EvaluationFilters) -> tuple[int, li
     return year, evaluations
 
 
+# The CSV names its columns as the JSON names its fields, in the same order (item 11 of
+# issue 14: one vocabulary for both formats). A row is one result of one unit: the unit's
+# fields, then the result's; a field nested in the JSON is named by its path where its
+# name alone would be ambiguous in the row (criterion_code, indicator_status,
+# assessment_verdict).
 CSV_HEADER = [
-    "ma_don_vi",
-    "ten_don_vi",
-    "cap",
-    "bo_tieu_chi",
-    "phien_ban",
-    "tinh_ban_hanh",
-    "nam",
-    "ket_qua_don_vi",
-    "ket_qua_don_vi_nhan",
-    "so_tieu_chi_dat",
-    "so_tieu_chi",
-    "vung_nhom",
-    "tieu_chi",
-    "chi_tieu",
-    "ten_chi_tieu",
-    "cach_danh_gia",
-    "ket_qua",
-    "ket_qua_nhan",
-    "gia_tri",
-    "so_sanh",
-    "nguong",
-    "khoang_cach",
-    "can_them",
-    "doi_tuong",
-    "tu_so",
-    "mau_so",
-    "chi_so",
-    "phien_ban_chi_so",
-    "danh_gia",
-    "ky",
-    "da_chot",
-    "tinh_luc",
+    "unit",
+    "name",
+    "level",
+    "set",
+    "version",
+    "province",
+    "year",
+    "status",
+    "status_label",
+    "passed",
+    "total",
+    "threshold_key",
+    "threshold_reason",
+    "period",
+    "frozen",
+    "computed_at",
+    "criterion_code",
+    "code",
+    "indicator_name",
+    "kind",
+    "indicator_status",
+    "indicator_status_label",
+    "value",
+    "threshold",
+    "comparator",
+    "gap",
+    "gap_units",
+    "gap_noun",
+    "numerator",
+    "denominator",
+    "indicator",
+    "definition_version",
+    "assessment_verdict",
 ]
 
 
@@ -519,6 +521,10 @@ def _csv_rows(evaluations: Sequence[Evaluation]) -> Iterator[list[exports.Value]
             evaluation.passed,
             evaluation.total,
             evaluation.threshold_key,
+            evaluation.threshold_reason,
+            evaluation.period,
+            "1" if evaluation.frozen else "0",
+            evaluation.computed_at.isoformat(timespec="seconds"),
         ]
         rows = [(c.criterion.code, r) for c in evaluation.criteria for r in c.indicators]
         rows += [("", r) for r in evaluation.conditions]
@@ -533,8 +539,8 @@ def _csv_rows(evaluations: Sequence[Evaluation]) -> Iterator[list[exports.Value]
                 result.status,
                 _label(result.status),
                 _plain(result.value),
-                indicator.comparator,
                 _plain(result.threshold),
+                indicator.comparator,
                 _plain(result.gap),
                 result.gap_units,
                 result.gap_noun,
@@ -543,9 +549,6 @@ def _csv_rows(evaluations: Sequence[Evaluation]) -> Iterator[list[exports.Value]
                 indicator.indicator,
                 result.definition_version,
                 result.assessment.verdict if result.assessment else "",
-                evaluation.period,
-                "1" if evaluation.frozen else "0",
-                evaluation.computed_at.isoformat(timespec="seconds"),
             ]
 
 
@@ -559,6 +562,13 @@ def _csv(code: str, year: int, evaluations: Sequence[Evaluation]) -> HttpRespons
     "/evaluations",
     response=EvaluationsOut,
     summary="Đánh giá đơn vị theo bộ tiêu chí (JSON hoặc CSV)",
+    description=(
+        "`format=csv`: một dòng cho mỗi kết quả của mỗi đơn vị; tên cột là tên trường "
+        "JSON, cùng thứ tự / one row per result of each unit, the columns named as the "
+        "JSON fields, in their order (nested ones by their path where ambiguous: "
+        "criterion_code, indicator_name, indicator_status, indicator_status_label, "
+        "assessment_verdict)."
+    ),
 )
 def evaluations(request: HttpRequest, filters: Query[EvaluationFilters]) -> Any:
     year, found = _evaluate(request, filters)

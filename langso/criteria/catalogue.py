@@ -53,7 +53,7 @@ from langso.core.errors import DomainError, ImportRejected, RowError
 from langso.places.imports import xlsx_check
 from langso.places.models import CommuneGroup, Level, Region
 
-from .models import Comparator, CompositeMeasure, FactStatus, Kind, VariesBy
+from .models import Comparator, CompositeMeasure, FactStatus, IndicatorMethod, VariesBy
 
 # Depth of each level, to check that a composite counts units below the set's level.
 DEPTH: dict[str, int] = {Level.PROVINCE: 0, Level.DISTRICT: 1, Level.COMMUNE: 2, Level.VILLAGE: 3}
@@ -181,7 +181,7 @@ class SetSpec:
     line: int
 
     def dependencies(self) -> set[str]:
-        return {i.target_set for i in self.indicators if i.kind == Kind.COMPOSITE}
+        return {i.target_set for i in self.indicators if i.kind == IndicatorMethod.COMPOSITE}
 
 
 @dataclass(frozen=True)
@@ -484,7 +484,7 @@ def _set(
     hardship_region = raw.get("hardship_region") or ""
     if hardship_region and (varies_by != VariesBy.REGION or hardship_region not in Region.values):
         errors.add(raw, "hardship_region", _("chỉ dùng với ngưỡng theo vùng, và là mã một vùng"))
-    keys = _threshold_keys(varies_by)
+    keys = tuple(key for key, _label in threshold_keys(varies_by))
     criteria: list[CriterionSpec] = []
     specs: list[IndicatorSpec] = []
     indicator_lines: dict[str, int] = {}
@@ -552,7 +552,7 @@ def _set(
         errors.add(raw, "criteria", _("bộ tiêu chí cần ít nhất một tiêu chí hoặc điều kiện"))
     for spec in specs:
         if (
-            spec.kind == Kind.COMPOSITE
+            spec.kind == IndicatorMethod.COMPOSITE
             and spec.over not in (SELF, "")
             and level in DEPTH
             and DEPTH[spec.over] <= DEPTH[level]
@@ -589,7 +589,7 @@ def _implicit(raw_criterion: Lined, code: str, name: str) -> Lined:
     implicit = Lined(
         code=code,
         name_vi=name,
-        kind=Kind.ASSESSED,
+        kind=IndicatorMethod.ASSESSED,
         status=FactStatus.UNKNOWN,
         note=_("Chưa có chỉ tiêu chi tiết: cán bộ đánh giá cả tiêu chí."),
     )
@@ -608,12 +608,19 @@ def _unique(spec: IndicatorSpec, raw: Lined, lines: dict[str, int], errors: _Err
     lines.setdefault(spec.code, raw.line)
 
 
-def _threshold_keys(varies_by: str) -> tuple[str, ...]:
+def threshold_keys(varies_by: str) -> list[tuple[str, str]]:
+    """The keys a set's thresholds are given by, with their labels: one for every unit,
+    or each region (2021-2025) or commune group (2026-2030)."""
     if varies_by == VariesBy.REGION:
-        return tuple(Region.values)
+        return [(str(v), str(label)) for v, label in Region.choices]
     if varies_by == VariesBy.COMMUNE_GROUP:
-        return tuple(CommuneGroup.values)
-    return (ALL_UNITS,)
+        return [(str(v), str(label)) for v, label in CommuneGroup.choices]
+    return [(ALL_UNITS, _("Mọi đơn vị"))]
+
+
+def threshold_of(thresholds: Mapping[str, str], key: str) -> str | None:
+    """The threshold for a key, the common one standing for every key."""
+    return thresholds.get(key, thresholds.get(ALL_UNITS))
 
 
 def _number(value: Any) -> Decimal | None:
@@ -688,13 +695,13 @@ def _indicator(
     code = _text(raw.get("code"))
     if not code or len(code) > 16:
         errors.add(raw, "code", _("thiếu mã chỉ tiêu (tối đa 16 ký tự)"))
-    kind = raw.get("kind", Kind.ASSESSED)
-    if kind not in Kind.values:
+    kind = raw.get("kind", IndicatorMethod.ASSESSED)
+    if kind not in IndicatorMethod.values:
         errors.add(
             raw,
             "kind",
             _("cách đánh giá “%(kind)s” không có (một trong: %(kinds)s)")
-            % {"kind": kind, "kinds": ", ".join(Kind.values)},
+            % {"kind": kind, "kinds": ", ".join(IndicatorMethod.values)},
         )
         return None
     name = _text(raw.get("name_vi"))
@@ -705,7 +712,7 @@ def _indicator(
     thresholds: dict[str, str] = {}
     written = False
     fields: dict[str, Any] = {}
-    if kind == Kind.COMPUTED:
+    if kind == IndicatorMethod.COMPUTED:
         indicator = _text(raw.get("indicator"))
         if indicator not in indicators:
             errors.add(
@@ -714,9 +721,9 @@ def _indicator(
                 _("chỉ số “%(code)s” không có trong danh mục chỉ số") % {"code": indicator},
             )
         fields["indicator"] = indicator
-    if kind in (Kind.COMPUTED, Kind.COMPOSITE):
+    if kind in (IndicatorMethod.COMPUTED, IndicatorMethod.COMPOSITE):
         if comparator not in Comparator.values or (
-            kind == Kind.COMPOSITE and comparator == Comparator.PRESENT
+            kind == IndicatorMethod.COMPOSITE and comparator == Comparator.PRESENT
         ):
             errors.add(
                 raw,
@@ -732,7 +739,7 @@ def _indicator(
         else:
             thresholds, written = _thresholds(raw, raw.get("threshold"), keys, errors)
         if (
-            kind == Kind.COMPUTED
+            kind == IndicatorMethod.COMPUTED
             and comparator == Comparator.PRESENT
             and fields["indicator"]
             and indicators.get(fields["indicator"]) != "presence"
@@ -740,7 +747,7 @@ def _indicator(
             errors.add(raw, "comparator", _("“present” chỉ dùng với chỉ số có/không (presence)"))
     elif comparator or raw.get("threshold") is not None:
         errors.add(raw, "comparator", _("chỉ tiêu do cán bộ đánh giá không có ngưỡng"))
-    if kind == Kind.COMPOSITE:
+    if kind == IndicatorMethod.COMPOSITE:
         target = _text(raw.get("set"))
         if not target:
             errors.add(raw, "set", _("cần mã bộ tiêu chí mà đơn vị cấp dưới phải đạt"))
@@ -768,7 +775,7 @@ def _indicator(
     if threshold_status is None:
         threshold_status = (
             (status if written and thresholds else FactStatus.UNKNOWN)
-            if kind != Kind.ASSESSED
+            if kind != IndicatorMethod.ASSESSED
             else ""
         )
     elif threshold_status not in FactStatus.values:
@@ -814,7 +821,7 @@ def _check_composites(
         )
     for spec in specs:
         for indicator in spec.indicators:
-            if indicator.kind != Kind.COMPOSITE:
+            if indicator.kind != IndicatorMethod.COMPOSITE:
                 continue
             line = indicator.line
             target = known.get(indicator.target_set)

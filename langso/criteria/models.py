@@ -128,7 +128,9 @@ class Criterion(models.Model):
         return f"{self.code}. {self.name_vi}"
 
 
-class Kind(models.TextChoices):
+class IndicatorMethod(models.TextChoices):
+    """How an indicator is judged (not the kind of a unit, `places.models.Kind`)."""
+
     COMPUTED = "computed", _("Tính từ chỉ số")
     ASSESSED = "assessed", _("Cán bộ đánh giá")
     COMPOSITE = "composite", _("Tỷ lệ đơn vị cấp dưới đạt")
@@ -170,7 +172,7 @@ class CriterionIndicator(models.Model):
     name_vi = models.CharField(_("tên"), max_length=500)
     name_en = models.CharField(_("tên (tiếng Anh)"), max_length=500, blank=True)
     position = models.PositiveSmallIntegerField()
-    kind = models.CharField(_("cách đánh giá"), max_length=10, choices=Kind.choices)
+    kind = models.CharField(_("cách đánh giá"), max_length=10, choices=IndicatorMethod.choices)
     # computed
     indicator = models.SlugField(_("chỉ số"), max_length=64, blank=True)
     comparator = models.CharField(
@@ -203,10 +205,6 @@ class CriterionIndicator(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} {self.name_vi}"
-
-    @property
-    def is_condition(self) -> bool:
-        return self.criterion_id is None
 
 
 class Verdict(models.TextChoices):

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from langso.accounts.roles import Permission
 from langso.accounts.selectors import is_nationwide, user_has_unit_permission
+from langso.core.actors import Actor
 from langso.core.errors import AccessDenied, DomainError, ImportRejected, RowError
 from langso.core.evidence import evidence_files_check
 from langso.core.models import AuditEntry
@@ -40,11 +41,11 @@ from .models import (
     CriteriaSet,
     Criterion,
     CriterionIndicator,
-    Kind,
+    IndicatorMethod,
     Origin,
     Verdict,
 )
-from .selectors_catalogue import criteria_set_sources
+from .selectors.catalogue import criteria_set_sources
 
 SHIPPED = Path(__file__).resolve().parent / "catalogue.yaml"
 
@@ -89,7 +90,7 @@ def _known_sets(province: AdminUnit | None) -> dict[str, KnownSet]:
                 criteria=frozenset(latest.criteria.values_list("code", flat=True))
                 | frozenset(latest.indicators.values_list("code", flat=True)),
                 dependencies=frozenset(
-                    latest.indicators.filter(kind=Kind.COMPOSITE).values_list(
+                    latest.indicators.filter(kind=IndicatorMethod.COMPOSITE).values_list(
                         "target_set", flat=True
                     )
                 ),
@@ -97,7 +98,7 @@ def _known_sets(province: AdminUnit | None) -> dict[str, KnownSet]:
     return known
 
 
-def _check_actor(actor: Any, province: AdminUnit | None) -> None:
+def _check_actor(actor: Actor | None, province: AdminUnit | None) -> None:
     if actor is None:
         return  # the shipped catalogue, loaded by the platform itself
     if province is None:
@@ -244,7 +245,7 @@ def _fields(spec: SetSpec) -> dict[str, Any]:
 
 
 def _save(
-    *, spec: SetSpec, province: AdminUnit | None, origin: str, actor: Any
+    *, spec: SetSpec, province: AdminUnit | None, origin: str, actor: Actor | None
 ) -> CriteriaSet | None:
     """Store `spec` as the next version of its set, unless it says what the current
     version says (None then)."""
@@ -257,7 +258,8 @@ def _save(
         version=(latest.version + 1) if latest else 1,
         province=province,
         origin=origin,
-        created_by=actor,
+        # The acting user; None for the shipped catalogue, loaded by the platform itself.
+        created_by_id=actor.pk if actor is not None else None,
         **fields,
     )
     criteria = Criterion.objects.bulk_create(
@@ -306,7 +308,7 @@ def _save(
 @transaction.atomic
 def criteria_sets_save(
     *,
-    actor: Any,
+    actor: Actor | None,
     raw_sets: Sequence[Lined],
     sources: Mapping[str, str] | None = None,
     province: AdminUnit | None = None,
@@ -341,7 +343,7 @@ def criteria_sets_save(
 
 
 def criteria_catalogue_import(
-    *, actor: Any, province: AdminUnit | None, filename: str, file: IO[bytes]
+    *, actor: Actor, province: AdminUnit | None, filename: str, file: IO[bytes]
 ) -> CatalogueReport:
     """A YAML or XLSX file of sets, by a central admin (national) or for a province."""
     name = filename.lower()
@@ -381,7 +383,7 @@ def _relined(value: Any) -> Any:
 
 def province_thresholds_set(
     *,
-    actor: Any,
+    actor: Actor,
     province: AdminUnit,
     set_code: str,
     thresholds: Mapping[str, Mapping[str, str | None]],
@@ -417,7 +419,7 @@ def province_thresholds_set(
 @transaction.atomic
 def assessment_record(
     *,
-    actor: Any,
+    actor: Actor,
     criteria_set: CriteriaSet,
     indicator_code: str,
     unit: AdminUnit,
@@ -431,7 +433,7 @@ def assessment_record(
     if not user_has_unit_permission(user=actor, permission=Permission.ASSESS_CRITERIA, unit=unit):
         raise AccessDenied(_("Bạn không có quyền đánh giá tiêu chí của %(unit)s.") % {"unit": unit})
     indicator = criteria_set.indicators.filter(code=indicator_code).first()
-    if indicator is None or indicator.kind != Kind.ASSESSED:
+    if indicator is None or indicator.kind != IndicatorMethod.ASSESSED:
         raise DomainError(
             _("“%(code)s” không phải chỉ tiêu do cán bộ đánh giá trong bộ này.")
             % {"code": indicator_code}
@@ -467,7 +469,7 @@ def assessment_record(
     )
     assessment.verdict = verdict
     assessment.note = note.strip()
-    assessment.entered_by = actor
+    assessment.entered_by_id = actor.pk
     assessment.save()
     for upload in evidence:
         AssessmentEvidence.objects.create(
@@ -486,7 +488,7 @@ def assessment_record(
 @transaction.atomic
 def commune_classification_set(
     *,
-    actor: Any,
+    actor: Actor,
     unit: AdminUnit,
     year: int,
     region: str = "",
@@ -513,7 +515,7 @@ def commune_classification_set(
     classification.commune_group = commune_group
     classification.extremely_disadvantaged = extremely_disadvantaged
     classification.safe_zone = safe_zone
-    classification.set_by = actor
+    classification.set_by_id = actor.pk
     classification.save()
     audit_record(
         actor=actor,

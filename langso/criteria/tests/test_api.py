@@ -16,7 +16,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from langso.criteria.selectors import criteria_set_in_force
+from langso.criteria.selectors.sets import criteria_set_in_force
 from langso.criteria.services import assessment_record
 from langso.places.testing import make_commune
 from langso.registry.services.households import household_create
@@ -277,22 +277,44 @@ def test_the_same_evaluation_as_csv(counted: RegistryTree, users: RegistryUsers)
     assert response.content.startswith(b"\xef\xbb\xbf")
     rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert len(rows) == 2 * 7
-    by_key = {(row["ma_don_vi"], row["chi_tieu"]): row for row in rows}
+    by_key = {(row["unit"], row["code"]): row for row in rows}
     smartphone = by_key[(counted.a1.code, "2.1")]
-    assert (smartphone["tieu_chi"], smartphone["ket_qua"], smartphone["ket_qua_nhan"]) == (
+    assert (
+        smartphone["criterion_code"],
+        smartphone["indicator_status"],
+        smartphone["indicator_status_label"],
+    ) == ("2", "fail", "Chưa đạt")
+    assert (smartphone["value"], smartphone["threshold"], smartphone["gap"]) == ("50", "70", "20")
+    assert (smartphone["numerator"], smartphone["denominator"], smartphone["gap_units"]) == (
+        "3",
+        "6",
         "2",
-        "fail",
-        "Chưa đạt",
     )
-    assert (smartphone["gia_tri"], smartphone["nguong"], smartphone["khoang_cach"]) == (
-        "50",
-        "70",
-        "20",
-    )
-    assert (smartphone["tu_so"], smartphone["mau_so"], smartphone["can_them"]) == ("3", "6", "2")
-    assert smartphone["tinh_ban_hanh"] == counted.province.code
+    assert smartphone["province"] == counted.province.code
     empty = by_key[(counted.a2.code, "2.1")]
-    assert (empty["ket_qua"], empty["gia_tri"], empty["mau_so"]) == ("missing", "", "0")
+    assert (empty["indicator_status"], empty["value"], empty["denominator"]) == ("missing", "", "0")
+
+
+def test_the_csv_columns_are_the_json_fields(counted: RegistryTree, users: RegistryUsers) -> None:
+    """The CSV header is the JSON's field names in the JSON's order: the unit's flat
+    fields, the criterion's code, then the result's fields — those the unit also has
+    (and the assessment's verdict) named by their path."""
+    query = {"set": "thon_thong_minh", "unit": counted.a1.code, "year": "2026"}
+    client = _client(users.province_officer)
+    evaluation = client.get(EVALUATIONS, query).json()["evaluations"][0]
+    result = evaluation["criteria"][0]["indicators"][0]
+    unit_fields = [key for key, value in evaluation.items() if not isinstance(value, list)]
+    result_fields = [
+        "assessment_verdict"
+        if key == "assessment"
+        else f"indicator_{key}"
+        if key in unit_fields
+        else key
+        for key in result
+    ]
+    response = client.get(EVALUATIONS, query | {"format": "csv"})
+    header = next(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert header == [*unit_fields, "criterion_code", *result_fields]
 
 
 def test_a_commune_officer_reads_only_within_the_commune(

@@ -172,7 +172,7 @@ def test_the_evaluations_csv_neutralises_names_and_keeps_figures_numbers(
     assert sorted(r[h] for r in rows for h in header if r[h].startswith("'")) == sorted(
         ["'" + FORMULAS[1]] * len(FORMULAS) + ["'" + name for name in NAMES]
     )
-    assert {(r["gia_tri"], r["nguong"]) for r in rows} == {(str(VALUE), str(THRESHOLD))}
+    assert {(r["value"], r["threshold"]) for r in rows} == {(str(VALUE), str(THRESHOLD))}
 
 
 def test_the_catalogue_template_is_written_as_every_export(users: RegistryUsers) -> None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -21,19 +22,17 @@ from django.views.decorators.http import require_GET, require_http_methods
 from langso.accounts.roles import Permission
 from langso.accounts.selectors import (
     is_nationwide,
+    unit_get_for_user,
     user_has_permission_somewhere,
     user_has_unit_permission,
 )
 from langso.core import exports
-from langso.core.errors import AccessDenied, DomainError, ImportRejected, NotFound, RowError
+from langso.core.errors import AccessDenied, DomainError, ImportRejected, RowError
 from langso.core.files import file_response
 from langso.core.uploads import upload_size_limit
-from langso.indicators.selectors import units_for_values
 from langso.places.models import AdminUnit, Level
-from langso.places.selectors import unit_get
 
-from .. import selectors_catalogue as catalogue_selectors
-from ..catalogue import XLSX_MAX_BYTES, catalogue_yaml_read
+from ..catalogue import XLSX_MAX_BYTES, catalogue_yaml_read, threshold_keys
 from ..forms import (
     AssessmentForm,
     CatalogueImportForm,
@@ -41,8 +40,10 @@ from ..forms import (
     SetYamlForm,
     ThresholdsForm,
 )
-from ..models import CriteriaSet, Kind
-from ..selectors import assessment_evidence_get_for_user, assessments_for, criteria_set_in_force
+from ..models import CriteriaSet, IndicatorMethod
+from ..selectors import catalogue as catalogue_selectors
+from ..selectors.assessments import assessment_evidence_get_for_user, assessments_for
+from ..selectors.sets import criteria_set_in_force
 from ..services import (
     assessment_record,
     commune_classification_set,
@@ -50,10 +51,6 @@ from ..services import (
     criteria_sets_save,
     province_thresholds_set,
 )
-
-
-def _not_found(exc: NotFound) -> Http404:
-    return Http404(exc.message)
 
 
 def _province_context(request: HttpRequest) -> AdminUnit | None:
@@ -69,10 +66,7 @@ def _province_param(request: HttpRequest) -> AdminUnit | None:
     code = request.GET.get("province", "").strip()
     if not code:
         return None
-    try:
-        return catalogue_selectors.province_get(code=code)
-    except NotFound as exc:
-        raise _not_found(exc) from exc
+    return catalogue_selectors.province_get(code=code)
 
 
 def _may_define(request: HttpRequest, province: AdminUnit | None) -> bool:
@@ -107,14 +101,35 @@ def _set_url(code: str, province: AdminUnit | None) -> str:
     return f"{reverse('criteria:set', args=[code])}?{query}"
 
 
-def _scoped_unit(request: HttpRequest, code: str) -> AdminUnit:
-    """A unit in the user's scope; outside it, as if it did not exist."""
-    try:
-        unit = unit_get(code=code)
-        units_for_values(user=request.user, unit=unit, level=None)
-    except NotFound as exc:
-        raise _not_found(exc) from exc
-    return unit
+class _FormWrite:
+    """A service called for a form, as a `with` block: a refused file or entry lists its
+    errors (and, given `rejected`, says on the form how many), any other domain error is
+    shown on the form's `field`, and `failed` tells the view. AccessDenied is not the
+    form's: it rises to the 403 page (core.middleware.DomainErrorPages)."""
+
+    def __init__(self, form: forms.Form, *, field: str | None = None, rejected: str = "") -> None:
+        self.form = form
+        self.field = field
+        self.rejected = rejected
+        self.errors: list[RowError] = []
+        self.failed = False
+
+    def __enter__(self) -> _FormWrite:
+        return self
+
+    def __exit__(
+        self, kind: type[BaseException] | None, exc: BaseException | None, trace: object
+    ) -> bool:
+        if not isinstance(exc, DomainError) or isinstance(exc, AccessDenied):
+            return False
+        self.failed = True
+        if isinstance(exc, ImportRejected):
+            self.errors = exc.errors
+            if self.rejected:
+                self.form.add_error(None, self.rejected % {"count": len(exc.errors)})
+        else:
+            self.form.add_error(self.field, exc.message)
+        return True
 
 
 # --- Sets ---------------------------------------------------------------------------
@@ -143,12 +158,9 @@ def set_list(request: HttpRequest) -> HttpResponse:
 @require_GET
 def set_detail(request: HttpRequest, code: str) -> HttpResponse:
     province = _province_context(request)
-    try:
-        page = catalogue_selectors.criteria_set_page(
-            code=code, province=province, version=_number_param(request, "version")
-        )
-    except NotFound as exc:
-        raise _not_found(exc) from exc
+    page = catalogue_selectors.criteria_set_page(
+        code=code, province=province, version=_number_param(request, "version")
+    )
     criteria_set = page.criteria_set
     may_define_province = province is not None and _may_define(request, province)
     return render(
@@ -191,37 +203,24 @@ def set_edit(request: HttpRequest, code: str) -> HttpResponse:
     province = _province_param(request)
     if not _may_define(request, province):
         raise PermissionDenied
-    try:
-        current = criteria_set_in_force(code=code, province=province)
-    except NotFound as exc:
-        raise _not_found(exc) from exc
+    current = criteria_set_in_force(code=code, province=province)
     form = SetYamlForm(
         request.POST or None,
         initial={"text": catalogue_selectors.criteria_set_yaml(current.spec)},
     )
-    errors: list[RowError] = []
+    write = _FormWrite(form, rejected=_("Bộ tiêu chí chưa được lưu: %(count)s lỗi."))
     if request.method == "POST" and form.is_valid():
-        try:
+        with write:
             raw_sets, sources = catalogue_yaml_read(form.cleaned_data["text"])
-            errors = _single_set_errors(raw_sets, code)
-            if errors:
-                raise ImportRejected(errors)
+            if wrong_code := _single_set_errors(raw_sets, code):
+                raise ImportRejected(wrong_code)
             report = criteria_sets_save(
                 actor=request.user,
                 raw_sets=raw_sets,
                 sources=catalogue_selectors.criteria_set_sources(current) | sources,
                 province=province,
             )
-        except ImportRejected as exc:
-            errors = exc.errors
-            form.add_error(
-                None, _("Bộ tiêu chí chưa được lưu: %(count)s lỗi.") % {"count": len(errors)}
-            )
-        except AccessDenied as exc:
-            raise PermissionDenied from exc
-        except DomainError as exc:
-            form.add_error(None, exc.message)
-        else:
+        if not write.failed:
             if report.added:
                 messages.success(
                     request,
@@ -234,7 +233,7 @@ def set_edit(request: HttpRequest, code: str) -> HttpResponse:
     return render(
         request,
         "criteria/set_edit.html",
-        {"form": form, "current": current, "province": province, "errors": errors},
+        {"form": form, "current": current, "province": province, "errors": write.errors},
     )
 
 
@@ -258,26 +257,20 @@ def catalogue_import(request: HttpRequest) -> HttpResponse:
     form = CatalogueImportForm(
         request.POST or None, request.FILES or None, provinces=provinces, nationwide=nationwide
     )
-    errors: list[RowError] = []
+    write = _FormWrite(form, field="file")
     report = None
     province = None
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         province = form.chosen_province()
-        try:
+        with write:
             report = criteria_catalogue_import(
                 actor=request.user, province=province, filename=upload.name or "", file=upload
             )
-        except ImportRejected as exc:
-            errors = exc.errors
-        except AccessDenied as exc:
-            raise PermissionDenied from exc
-        except DomainError as exc:
-            form.add_error("file", exc.message)
     return render(
         request,
         "criteria/catalogue_import.html",
-        {"form": form, "errors": errors, "report": report, "province": province},
+        {"form": form, "errors": write.errors, "report": report, "province": province},
     )
 
 
@@ -287,39 +280,26 @@ def thresholds_edit(request: HttpRequest, code: str, province: str) -> HttpRespo
     """The province's thresholds for a set: one input per indicator met against a
     number and per region or commune group; empty is unknown. Saved, they are the next
     version of the province's variant (or own set)."""
-    try:
-        unit = catalogue_selectors.province_get(code=province)
-    except NotFound as exc:
-        raise _not_found(exc) from exc
+    unit = catalogue_selectors.province_get(code=province)
     if not _may_define(request, unit):
         raise PermissionDenied
-    try:
-        criteria_set = criteria_set_in_force(code=code, province=unit)
-    except NotFound as exc:
-        raise _not_found(exc) from exc
+    criteria_set = criteria_set_in_force(code=code, province=unit)
     form = ThresholdsForm(
         request.POST or None,
         indicators=catalogue_selectors.numeric_indicators(criteria_set),
-        keys=catalogue_selectors.threshold_keys(criteria_set.varies_by),
+        keys=threshold_keys(criteria_set.varies_by),
     )
-    errors: list[RowError] = []
+    write = _FormWrite(form, rejected=_("Ngưỡng chưa được lưu: %(count)s lỗi."))
     if request.method == "POST" and form.is_valid():
         changes = form.changed_thresholds()
         if not changes:
             messages.info(request, _("Không có thay đổi."))
             return redirect(_set_url(code, unit))
-        try:
+        with write:
             saved = province_thresholds_set(
                 actor=request.user, province=unit, set_code=code, thresholds=changes
             )
-        except ImportRejected as exc:
-            errors = exc.errors
-            form.add_error(None, _("Ngưỡng chưa được lưu: %(count)s lỗi.") % {"count": len(errors)})
-        except AccessDenied as exc:
-            raise PermissionDenied from exc
-        except DomainError as exc:
-            form.add_error(None, exc.message)
-        else:
+        if not write.failed:
             if saved is None:
                 messages.info(request, _("Không có thay đổi."))
             else:
@@ -332,7 +312,7 @@ def thresholds_edit(request: HttpRequest, code: str, province: str) -> HttpRespo
     return render(
         request,
         "criteria/thresholds_form.html",
-        {"form": form, "set": criteria_set, "province": unit, "errors": errors},
+        {"form": form, "set": criteria_set, "province": unit, "errors": write.errors},
     )
 
 
@@ -350,20 +330,17 @@ def assessment_enter(
 ) -> HttpResponse:
     """An officer's đạt / chưa đạt on an assessed indicator of the set in force in the
     unit's province, with a note and evidence files."""
-    unit = _scoped_unit(request, code)
+    unit = unit_get_for_user(user=request.user, code=code)
     if not user_has_unit_permission(
         user=request.user, permission=Permission.ASSESS_CRITERIA, unit=unit
     ):
         raise PermissionDenied
     year = _year(request)
-    try:
-        criteria_set: CriteriaSet = criteria_set_in_force(
-            code=set_code, province=_unit_province(unit), year=year
-        )
-        target = catalogue_selectors.set_indicator_get(criteria_set=criteria_set, code=indicator)
-    except NotFound as exc:
-        raise _not_found(exc) from exc
-    if target.kind != Kind.ASSESSED:
+    criteria_set: CriteriaSet = criteria_set_in_force(
+        code=set_code, province=_unit_province(unit), year=year
+    )
+    target = catalogue_selectors.set_indicator_get(criteria_set=criteria_set, code=indicator)
+    if target.kind != IndicatorMethod.ASSESSED:
         raise Http404(_("Chỉ tiêu này không do cán bộ đánh giá."))
     current = assessments_for(set_code=set_code, unit=unit, year=year).get(indicator)
     form = AssessmentForm(
@@ -372,7 +349,7 @@ def assessment_enter(
         initial={"verdict": current.verdict, "note": current.note} if current else {},
     )
     if request.method == "POST" and form.is_valid():
-        try:
+        with _FormWrite(form) as write:
             assessment_record(
                 actor=request.user,
                 criteria_set=criteria_set,
@@ -383,11 +360,7 @@ def assessment_enter(
                 note=form.cleaned_data["note"],
                 evidence=request.FILES.getlist("evidence"),
             )
-        except AccessDenied as exc:
-            raise PermissionDenied from exc
-        except DomainError as exc:
-            form.add_error(None, exc.message)
-        else:
+        if not write.failed:
             messages.success(
                 request,
                 _("Đã lưu kết quả đánh giá chỉ tiêu %(code)s.") % {"code": indicator},
@@ -413,10 +386,7 @@ def assessment_enter(
 @require_GET
 def assessment_evidence_download(request: HttpRequest, pk: int) -> HttpResponseBase:
     """An evidence file of an assessment, to whoever may read the unit's scorecard."""
-    try:
-        evidence = assessment_evidence_get_for_user(user=request.user, pk=pk)
-    except NotFound as exc:
-        raise _not_found(exc) from exc
+    evidence = assessment_evidence_get_for_user(user=request.user, pk=pk)
     return file_response(evidence.file, name=evidence.name)
 
 
@@ -425,7 +395,7 @@ def assessment_evidence_download(request: HttpRequest, pk: int) -> HttpResponseB
 def classification_edit(request: HttpRequest, code: str) -> HttpResponse:
     """A commune's region, commune group and hardship flags for a year, which pick its
     thresholds."""
-    commune = _scoped_unit(request, code)
+    commune = unit_get_for_user(user=request.user, code=code)
     if commune.level != Level.COMMUNE or commune.valid_to is not None:
         raise Http404(_("Chỉ phân loại được xã hiện hành."))
     if not user_has_unit_permission(
@@ -446,15 +416,11 @@ def classification_edit(request: HttpRequest, code: str) -> HttpResponse:
     )
     form = ClassificationForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        try:
+        with _FormWrite(form) as write:
             commune_classification_set(
                 actor=request.user, unit=commune, year=year, **form.cleaned_data
             )
-        except AccessDenied as exc:
-            raise PermissionDenied from exc
-        except DomainError as exc:
-            form.add_error(None, exc.message)
-        else:
+        if not write.failed:
             messages.success(
                 request,
                 _("Đã lưu phân loại năm %(year)s của %(name)s.")

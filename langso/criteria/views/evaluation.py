@@ -21,17 +21,28 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from langso.accounts.roles import Permission
-from langso.accounts.selectors import user_has_unit_permission
+from langso.accounts.selectors import unit_get_for_user, user_has_unit_permission
 from langso.core import exports
-from langso.core.errors import DomainError, NotFound
-from langso.indicators.selectors import units_for_values
+from langso.core.errors import DomainError
 from langso.places.models import AdminUnit, CommuneGroup, Level, Region
-from langso.places.selectors import unit_get
 
-from .. import selectors
 from ..catalogue import ALL_UNITS
-from ..models import Assessment, AssessmentEvidence, Comparator, CriteriaSet, VariesBy
-from ..selectors import CriterionResult, Evaluation, IndicatorResult, Status
+from ..evaluation.engine import evaluate
+from ..evaluation.matrix import Matrix
+from ..evaluation.matrix import province_matrix as evaluate_province_matrix
+from ..evaluation.results import CriterionResult, Evaluation, IndicatorResult
+from ..evaluation.statuses import Status
+from ..models import (
+    Assessment,
+    AssessmentEvidence,
+    Comparator,
+    CompositeMeasure,
+    CriteriaSet,
+    IndicatorMethod,
+    VariesBy,
+)
+from ..selectors.assessments import assessments_for
+from ..selectors.sets import criteria_sets_in_force
 
 VILLAGE_SET = "thon_thong_minh"
 MISSING_ONE = "missing-one"
@@ -47,16 +58,6 @@ _LABELS = {status.value: status.label for status in Status}
 
 
 # --- Input ----------------------------------------------------------------------------
-
-
-def _unit(request: HttpRequest, code: str) -> AdminUnit:
-    """The unit, refused as not found outside the reader's scope."""
-    try:
-        unit = unit_get(code=code)
-        units_for_values(user=request.user, unit=unit, level=None)
-    except NotFound as exc:
-        raise Http404(exc.message) from exc
-    return unit
 
 
 def _year(request: HttpRequest) -> int:
@@ -79,7 +80,7 @@ def _sets_for(province: AdminUnit | None, level: str, year: int) -> list[Criteri
     """The sets a unit of `level` can be read against in `year`: national ones first."""
     sets = [
         s
-        for s in selectors.criteria_sets_in_force(province=province)
+        for s in criteria_sets_in_force(province=province)
         if s.level == level and s.applies_in(year)
     ]
     return sorted(sets, key=lambda s: (not s.is_national, s.code))
@@ -144,7 +145,11 @@ class Line:
 
     @property
     def percent(self) -> bool:
-        return self.result.unit_label == "%"
+        """Whether the figure and its threshold are shares, shown with %."""
+        indicator = self.result.indicator
+        if indicator.kind == IndicatorMethod.COMPOSITE:
+            return indicator.measure == CompositeMeasure.PERCENT
+        return not self.present and self.result.definition_unit == "percent"
 
 
 @dataclass(frozen=True)
@@ -204,9 +209,7 @@ def _where(evaluation: Evaluation) -> str:
 def _evaluation_context(request: HttpRequest, evaluation: Evaluation) -> dict[str, Any]:
     unit = evaluation.unit
     assessments = dict(
-        selectors.assessments_for(
-            set_code=evaluation.criteria_set.code, unit=unit, year=evaluation.year
-        )
+        assessments_for(set_code=evaluation.criteria_set.code, unit=unit, year=evaluation.year)
     )
     may_assess = unit.valid_to is None and user_has_unit_permission(
         user=request.user, permission=Permission.ASSESS_CRITERIA, unit=unit
@@ -312,7 +315,7 @@ def _scorecard_export(kind: str, evaluation: Evaluation) -> HttpResponse:
     return _table_response(kind, stem, criteria_set.code, header, rows)
 
 
-def _matrix_export(kind: str, matrix: selectors.Matrix, rows: Sequence[Evaluation]) -> HttpResponse:
+def _matrix_export(kind: str, matrix: Matrix, rows: Sequence[Evaluation]) -> HttpResponse:
     criteria_set = matrix.criteria_set
     header = [
         _("Mã xã"),
@@ -349,7 +352,7 @@ def scorecard(request: HttpRequest, code: str) -> HttpResponse:
     """A commune (or any unit below a province) against a set for a year: what it
     meets, what it still lacks and by how much, with the figures' provenance;
     `?format=csv|xlsx` gives one row per indicator."""
-    unit = _unit(request, code)
+    unit = unit_get_for_user(user=request.user, code=code)
     year = _year(request)
     kind = _format(request)
     if unit.level == Level.VILLAGE:
@@ -362,7 +365,7 @@ def scorecard(request: HttpRequest, code: str) -> HttpResponse:
     evaluation = None
     if chosen is not None:
         try:
-            evaluation = selectors.evaluate(code=chosen.code, units=[unit], year=year)[0]
+            evaluation = evaluate(code=chosen.code, units=[unit], year=year)[0]
         except DomainError as exc:
             problem = exc.message
     if kind:
@@ -415,7 +418,7 @@ def province_matrix(request: HttpRequest, code: str) -> HttpResponse:
     """Every commune of a province against a set for a year, with how many communes meet
     each commune set in force; `?filter=missing-one` keeps the communes one criterion
     short; `?format=csv|xlsx` gives one row per commune."""
-    province = _unit(request, code)
+    province = unit_get_for_user(user=request.user, code=code)
     year = _year(request)
     kind = _format(request)
     if province.level != Level.PROVINCE:
@@ -428,7 +431,7 @@ def province_matrix(request: HttpRequest, code: str) -> HttpResponse:
     matrix = None
     if chosen is not None:
         try:
-            matrix = selectors.province_matrix(province=province, code=chosen.code, year=year)
+            matrix = evaluate_province_matrix(province=province, code=chosen.code, year=year)
         except DomainError as exc:
             problem = exc.message
     rows: list[Evaluation] = []
@@ -477,13 +480,13 @@ def province_matrix(request: HttpRequest, code: str) -> HttpResponse:
 def village_checklist(request: HttpRequest, code: str) -> HttpResponse:
     """A village against the smart-village set in force in its province: each indicator
     met, not met or unknown, with its figure, its threshold and what is still lacking."""
-    village = _unit(request, code)
+    village = unit_get_for_user(user=request.user, code=code)
     year = _year(request)
     if village.level != Level.VILLAGE:
         return redirect(f"{reverse('criteria:scorecard', args=[village.code])}?{_query(year=year)}")
     context: dict[str, Any] = {"unit": village, "year": year, "problem": ""}
     try:
-        evaluation = selectors.evaluate(code=VILLAGE_SET, units=[village], year=year)[0]
+        evaluation = evaluate(code=VILLAGE_SET, units=[village], year=year)[0]
     except DomainError as exc:
         context["problem"] = exc.message
     else:

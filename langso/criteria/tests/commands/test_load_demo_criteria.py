@@ -8,8 +8,9 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 
+from langso.criteria.evaluation.engine import evaluate
+from langso.criteria.evaluation.statuses import Status
 from langso.criteria.models import CommuneClassification, CriteriaSet
-from langso.criteria.selectors import Status, evaluate
 from langso.registry.tests.conftest import RegistryTree
 
 pytestmark = pytest.mark.django_db

@@ -9,7 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from langso.core.errors import AccessDenied, DomainError
 from langso.core.models import AuditEntry
 from langso.criteria.models import Assessment, CommuneClassification, Verdict
-from langso.criteria.selectors import criteria_set_in_force
+from langso.criteria.selectors.sets import criteria_set_in_force
 from langso.criteria.services import assessment_record, commune_classification_set
 from langso.registry.tests.conftest import RegistryTree, RegistryUsers
 

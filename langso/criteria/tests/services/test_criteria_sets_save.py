@@ -14,9 +14,9 @@ from openpyxl import Workbook
 
 from langso.core.errors import AccessDenied, DomainError, ImportRejected
 from langso.criteria.catalogue import catalogue_yaml_read
-from langso.criteria.models import CriteriaSet, CriterionIndicator, Kind
-from langso.criteria.selectors import criteria_set_in_force
-from langso.criteria.selectors_catalogue import criteria_set_sources
+from langso.criteria.models import CriteriaSet, CriterionIndicator, IndicatorMethod
+from langso.criteria.selectors.catalogue import criteria_set_sources
+from langso.criteria.selectors.sets import criteria_set_in_force
 from langso.criteria.services import (
     CatalogueReport,
     criteria_catalogue_import,
@@ -58,14 +58,14 @@ def test_the_shipped_catalogue_loads_once_and_keeps_each_facts_status(catalogue:
     assert criteria_catalogue_load().added == []
     postal = CriterionIndicator.objects.get(criteria_set__code="xa_ntm_2021_2025", code="8.1")
     assert (postal.kind, postal.status, postal.threshold_status) == (
-        Kind.COMPUTED,
+        IndicatorMethod.COMPUTED,
         "verified",
         "inferred",
     )
     assert postal.sources[0]["url"].startswith("https://lawnet.vn/")
     # Criterion 1's indicators could not be read: an officer assesses it whole.
     planning = CriterionIndicator.objects.get(criteria_set__code="xa_ntm_2021_2025", code="1")
-    assert (planning.kind, planning.status) == (Kind.ASSESSED, "unknown")
+    assert (planning.kind, planning.status) == (IndicatorMethod.ASSESSED, "unknown")
     assert CriteriaSet.objects.get(code="xa_ntm_2026_2030").varies_by == "commune_group"
 
 

@@ -21,7 +21,7 @@ from pytest_django import DjangoAssertNumQueries
 
 from langso.criteria.catalogue import catalogue_yaml_read
 from langso.criteria.models import CriteriaSet
-from langso.criteria.selectors_catalogue import criteria_set_sources, criteria_set_yaml
+from langso.criteria.selectors.catalogue import criteria_set_sources, criteria_set_yaml
 from langso.criteria.services import criteria_catalogue_load, criteria_sets_save
 from langso.criteria.tests.conftest import DEMO
 from langso.registry.tests.conftest import RegistryTree, RegistryUsers

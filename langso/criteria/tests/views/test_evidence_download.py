@@ -14,8 +14,9 @@ from django.test import Client
 from django.urls import reverse
 from pytest_django import Settings
 
+from langso.core.testing import assert_refused_as_missing
 from langso.criteria.models import AssessmentEvidence
-from langso.criteria.selectors import criteria_set_in_force
+from langso.criteria.selectors.sets import criteria_set_in_force
 from langso.criteria.services import assessment_record
 from langso.registry.tests.conftest import RegistryTree, RegistryUsers
 
@@ -70,14 +71,9 @@ def test_an_evidence_file_is_refused_outside_its_scope(
 ) -> None:
     """Anonymous: to the sign-in page. Another commune's officer: the 404 of a file that
     does not exist."""
-    url = reverse("criteria:evidence", args=[evidence[0].pk])
-    anonymous = Client().get(url)
-    assert anonymous.status_code == 302
-    assert anonymous["Location"].startswith(reverse("accounts:login"))
-    outside = _client(users.officer_b).get(url)
-    missing = _client(users.officer_b).get(reverse("criteria:evidence", args=[10**9]))
-    assert outside.status_code == missing.status_code == 404
-    assert outside.content == missing.content
+    assert_refused_as_missing(
+        route="criteria:evidence", pk=evidence[0].pk, outsider=users.officer_b
+    )
 
 
 def test_with_nginx_in_front_only_the_internal_path_is_sent(

@@ -14,6 +14,7 @@ from django.test import Client
 from django.urls import reverse
 from pytest_django import Settings
 
+from langso.core.testing import assert_refused_as_missing
 from langso.indicators.models import ReportedEvidence
 from langso.indicators.testing import work_records_report
 from langso.registry.tests.conftest import RegistryTree, RegistryUsers
@@ -61,14 +62,9 @@ def test_an_evidence_file_is_refused_outside_its_scope(
 ) -> None:
     """Anonymous: to the sign-in page. Another commune's officer: the 404 of a file that
     does not exist."""
-    url = reverse("indicators:evidence", args=[evidence[0].pk])
-    anonymous = Client().get(url)
-    assert anonymous.status_code == 302
-    assert anonymous["Location"].startswith(reverse("accounts:login"))
-    outside = _client(users.officer_b).get(url)
-    missing = _client(users.officer_b).get(reverse("indicators:evidence", args=[10**9]))
-    assert outside.status_code == missing.status_code == 404
-    assert outside.content == missing.content
+    assert_refused_as_missing(
+        route="indicators:evidence", pk=evidence[0].pk, outsider=users.officer_b
+    )
 
 
 def test_evidence_is_stored_under_names_no_one_can_guess(

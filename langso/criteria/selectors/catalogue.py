@@ -15,12 +15,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from langso.accounts.roles import Permission
-from langso.accounts.selectors import AnyUser, current_unit_get, scope_unit, scoped_units
+from langso.accounts.selectors import current_unit_get, scope_unit, scoped_units
 from langso.core import exports
+from langso.core.actors import Actor
 from langso.core.errors import NotFound
 from langso.places.models import AdminUnit, CommuneGroup, Level, Region
 
-from .catalogue import (
+from ..catalogue import (
     ALL_UNITS,
     CRITERION_KEYS,
     INDICATOR_KEYS,
@@ -29,18 +30,19 @@ from .catalogue import (
     XLSX_ROWS_SHEET,
     XLSX_SET_SHEET,
     XLSX_THRESHOLD_PREFIX,
+    threshold_keys,
+    threshold_of,
 )
-from .models import (
+from ..models import (
     CommuneClassification,
     Comparator,
     CompositeMeasure,
     CriteriaSet,
     Criterion,
     CriterionIndicator,
-    Kind,
-    VariesBy,
+    IndicatorMethod,
 )
-from .selectors import criteria_set_rows, criteria_set_versions, criteria_sets_in_force
+from .sets import criteria_set_rows, criteria_set_versions, criteria_sets_in_force
 
 LEVEL_ORDER = (Level.PROVINCE, Level.DISTRICT, Level.COMMUNE, Level.VILLAGE)
 
@@ -56,7 +58,7 @@ def province_get(*, code: str) -> AdminUnit:
     return province
 
 
-def province_for_user(*, user: AnyUser) -> AdminUnit | None:
+def province_for_user(*, user: Actor) -> AdminUnit | None:
     """The province of the one unit the user's scope hangs from (None: nationwide, no
     role, or roles in several provinces)."""
     unit = scope_unit(user=user, permission=Permission.VIEW_SCOPED)
@@ -71,7 +73,7 @@ def current_provinces() -> list[AdminUnit]:
     return list(AdminUnit.objects.current().filter(level=Level.PROVINCE).order_by("name"))
 
 
-def definable_provinces(*, user: AnyUser) -> list[AdminUnit]:
+def definable_provinces(*, user: Actor) -> list[AdminUnit]:
     """The current provinces whose own sets and thresholds `user` may issue (every one
     for a central admin)."""
     return list(
@@ -81,34 +83,22 @@ def definable_provinces(*, user: AnyUser) -> list[AdminUnit]:
     )
 
 
-def threshold_keys(varies_by: str) -> list[tuple[str, str]]:
-    """The keys a set's thresholds are given by, with their labels: one for every unit,
-    or each region (2021-2025) or commune group (2026-2030)."""
-    if varies_by == VariesBy.REGION:
-        return [(str(v), str(label)) for v, label in Region.choices]
-    if varies_by == VariesBy.COMMUNE_GROUP:
-        return [(str(v), str(label)) for v, label in CommuneGroup.choices]
-    return [(ALL_UNITS, _("Mọi đơn vị"))]
+def _met_against_a_number(kind: str, comparator: str) -> bool:
+    """Not an officer's finding, not a presence."""
+    measured = kind in (IndicatorMethod.COMPUTED, IndicatorMethod.COMPOSITE)
+    return measured and comparator not in ("", Comparator.PRESENT)
 
 
 def is_numeric(indicator: CriterionIndicator) -> bool:
     """Whether an indicator is met against a number (not an officer's finding, not a
     presence)."""
-    return indicator.kind in (Kind.COMPUTED, Kind.COMPOSITE) and indicator.comparator not in (
-        "",
-        Comparator.PRESENT,
-    )
-
-
-def threshold_of(thresholds: Mapping[str, str], key: str) -> str | None:
-    """The threshold for a key, the common one standing for every key."""
-    return thresholds.get(key, thresholds.get(ALL_UNITS))
+    return _met_against_a_number(indicator.kind, indicator.comparator)
 
 
 def _unknown_count(
     kind: str, comparator: str, thresholds: Mapping[str, str], keys: Iterable[str]
 ) -> int:
-    if kind not in (Kind.COMPUTED, Kind.COMPOSITE) or comparator in ("", Comparator.PRESENT):
+    if not _met_against_a_number(kind, comparator):
         return 0
     return sum(1 for key in keys if threshold_of(thresholds, key) is None)
 
@@ -239,7 +229,7 @@ class IndicatorLine:
     @property
     def unit_label(self) -> str:
         if (
-            self.indicator.kind == Kind.COMPOSITE
+            self.indicator.kind == IndicatorMethod.COMPOSITE
             and self.indicator.measure == CompositeMeasure.PERCENT
         ):
             return "%"

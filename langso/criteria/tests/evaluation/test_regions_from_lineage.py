@@ -9,7 +9,7 @@ from decimal import Decimal
 import pytest
 
 from langso.criteria.catalogue import catalogue_yaml_read
-from langso.criteria.selectors import evaluate
+from langso.criteria.evaluation.engine import evaluate
 from langso.criteria.services import criteria_sets_save
 from langso.places.models import AdminUnit, Level
 from langso.places.services import UnitLoadReport

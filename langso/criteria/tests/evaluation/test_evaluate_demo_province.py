@@ -26,16 +26,12 @@ from typing import Any
 import pytest
 
 from langso.criteria.catalogue import catalogue_yaml_read
+from langso.criteria.evaluation.engine import evaluate, evaluate_statuses
+from langso.criteria.evaluation.matrix import province_matrix
+from langso.criteria.evaluation.results import Evaluation, IndicatorResult
+from langso.criteria.evaluation.statuses import Status
 from langso.criteria.models import Verdict
-from langso.criteria.selectors import (
-    Evaluation,
-    IndicatorResult,
-    Status,
-    criteria_set_in_force,
-    evaluate,
-    evaluate_statuses,
-    province_matrix,
-)
+from langso.criteria.selectors.sets import criteria_set_in_force
 from langso.criteria.services import (
     assessment_record,
     commune_classification_set,
@@ -125,6 +121,34 @@ def _row(result: IndicatorResult) -> tuple[Any, ...]:
     return (result.status, value, result.threshold, gap, result.gap_units, result.gap_noun)
 
 
+def _counted(result: IndicatorResult) -> tuple[str, Decimal | None, Decimal | None]:
+    """A composite's status, sub-units meeting its target, and sub-units counted."""
+    return (result.status, result.numerator, result.denominator)
+
+
+def _assess_84_passed(users: RegistryUsers, commune: AdminUnit) -> None:
+    """An officer finds that `commune` meets 8.4 of the national commune set in 2025."""
+    assessment_record(
+        actor=users.officer_a,
+        criteria_set=criteria_set_in_force(code="xa_ntm_2021_2025", province=None),
+        indicator_code="8.4",
+        unit=commune,
+        year=2025,
+        verdict=Verdict.PASS,
+        note="Biên bản kiểm tra phần mềm một cửa",
+    )
+
+
+def _enter_epayment_threshold(users: RegistryUsers, province: RegistryTree) -> None:
+    """The province enters the smart-village e-payment threshold it had left open: 60%."""
+    province_thresholds_set(
+        actor=users.province_officer,
+        province=province.province,
+        set_code="thon_thong_minh",
+        thresholds={"2.2": {"*": "60"}},
+    )
+
+
 def test_a_smart_village_checklist_with_an_unknown_threshold(province: RegistryTree) -> None:
     a1 = _one("thon_thong_minh", province.a1, 2026)
     # Fibre 4 of 5 households = 80%, not above 80: one more household.
@@ -182,23 +206,11 @@ def test_thresholds_per_commune_group_and_a_share_of_smart_villages(
     a = _one("xa_ntm_thong_minh", province.a, 2026)
     assert a.threshold_key == "NHOM_1"
     # Public-service accounts 9 of 17 adults = 52.94% against group 1's 70%: 3 people.
-    assert _row(_result(a, "1.2")) == (
-        Status.FAIL,
-        Decimal("52.94"),
-        70,
-        Decimal("17.06"),
-        3,
-        "người",
-    )
     # E-payment 11 of 17 = 64.71% against 80%: 14 of 17 needed, 3 people.
-    assert _row(_result(a, "2.1")) == (
-        Status.FAIL,
-        Decimal("64.71"),
-        80,
-        Decimal("15.29"),
-        3,
-        "người",
-    )
+    assert [_row(_result(a, code)) for code in ("1.2", "2.1")] == [
+        (Status.FAIL, Decimal("52.94"), 70, Decimal("17.06"), 3, "người"),
+        (Status.FAIL, Decimal("64.71"), 80, Decimal("15.29"), 3, "người"),
+    ]
     # Households with a smartphone 6 of 7 against 100%: one household.
     assert _row(_result(a, "3.1"))[:5] == (Status.FAIL, Decimal("85.71"), 100, Decimal("14.29"), 1)
     # Work records 45 of 60 = 75% >= 60%, and the essential service reported.
@@ -206,12 +218,7 @@ def test_thresholds_per_commune_group_and_a_share_of_smart_villages(
     assert _result(a, "3.2").status == Status.PASS
     # Smart villages: A1 fails, A2 waits on the unknown e-payment threshold; half the
     # villages is the bar, so A2 could still carry it: undecided, not failed.
-    share = _result(a, "4.1")
-    assert (share.status, share.numerator, share.denominator) == (
-        Status.MISSING,
-        Decimal(0),
-        Decimal(2),
-    )
+    assert _counted(_result(a, "4.1")) == (Status.MISSING, Decimal(0), Decimal(2))
 
     b = _one("xa_ntm_thong_minh", province.b, 2026)
     assert b.threshold_key == "NHOM_3"
@@ -227,29 +234,16 @@ def test_thresholds_per_commune_group_and_a_share_of_smart_villages(
     assert _row(_result(b, "3.1"))[:3] == (Status.NO_THRESHOLD, Decimal("66.67"), None)
     assert _result(b, "1.1").status == Status.MISSING  # nothing reported
     # B1 fails; B2 has no data yet and could still make half: undecided.
-    b_share = _result(b, "4.1")
-    assert (b_share.status, b_share.numerator, b_share.denominator) == (
-        Status.MISSING,
-        Decimal(0),
-        Decimal(2),
-    )
+    assert _counted(_result(b, "4.1")) == (Status.MISSING, Decimal(0), Decimal(2))
 
-    # The province enters the e-payment threshold it had left open: 60%.
-    province_thresholds_set(
-        actor=users.province_officer,
-        province=province.province,
-        set_code="thon_thong_minh",
-        thresholds={"2.2": {"*": "60"}},
-    )
+    _enter_epayment_threshold(users, province)
     a2 = _one("thon_thong_minh", province.a2, 2026)
     assert (a2.status, a2.passed, a2.total) == (Status.PASS, 3, 3)
     assert a2.criteria_set.version == 2
     a = _one("xa_ntm_thong_minh", province.a, 2026)
-    share = _result(a, "4.1")
-    assert (share.status, share.value, share.numerator) == (
-        Status.PASS,
+    assert (_result(a, "4.1").value, _counted(_result(a, "4.1"))) == (
         Decimal("50.00"),
-        Decimal(1),
+        (Status.PASS, Decimal(1), Decimal(2)),
     )
     # Criterion 4 is met; 1, 2 and 3 each have a failing indicator.
     assert (a.passed, a.total, a.status) == (1, 4, Status.FAIL)
@@ -275,14 +269,7 @@ def test_region_thresholds_and_the_hardship_rule(
     )
     b = _one("xa_chuyen_doi_so_2025", province.b, 2025)
     assert b.threshold_key == "DBSH"
-    assert _row(_result(b, "1.1")) == (
-        Status.FAIL,
-        Decimal("66.67"),
-        80,
-        Decimal("13.33"),
-        1,
-        "hộ",
-    )
+    assert _row(_result(b, "1.1")) == (Status.FAIL, Decimal("66.67"), 80, Decimal("13.33"), 1, "hộ")
     # The 2026 classification does not reach 2025: a commune with none has no threshold.
     commune_classification_set(actor=users.province_officer, unit=province.b, year=2025)
     b = _one("xa_chuyen_doi_so_2025", province.b, 2025)
@@ -296,16 +283,7 @@ def test_a_commune_meeting_one_indicator_of_the_national_set(
     which an officer assesses."""
     a = _one("xa_chuyen_doi_so_2025", province.a, 2025)
     assert _result(a, "2.1").status == Status.MISSING  # 8.4 not assessed yet
-    national = a.criteria_set.__class__.objects.get(code="xa_ntm_2021_2025", province=None)
-    assessment_record(
-        actor=users.officer_a,
-        criteria_set=national,
-        indicator_code="8.4",
-        unit=province.a,
-        year=2025,
-        verdict=Verdict.PASS,
-        note="Biên bản kiểm tra phần mềm một cửa",
-    )
+    _assess_84_passed(users, province.a)
     a = _one("xa_chuyen_doi_so_2025", province.a, 2025)
     assert _result(a, "2.1").status == Status.PASS
     assert (a.status, a.passed, a.total) == (Status.PASS, 2, 2)
@@ -328,38 +306,40 @@ def test_the_matrix_tiers_count_what_the_full_evaluation_passes(
 ) -> None:
     """The tiers are counted by a shorter path (a commune leaves at its first part not
     met); they must agree with evaluating every commune in full."""
-    national = criteria_set_in_force(code="xa_ntm_2021_2025", province=None)
-    assessment_record(
-        actor=users.officer_a,
-        criteria_set=national,
-        indicator_code="8.4",
-        unit=province.a,
-        year=2025,
-        verdict=Verdict.PASS,
-        note="Biên bản kiểm tra",
-    )
-    province_thresholds_set(
-        actor=users.province_officer,
-        province=province.province,
-        set_code="thon_thong_minh",
-        thresholds={"2.2": {"*": "60"}},
-    )
+    _assess_84_passed(users, province.a)
+    _enter_epayment_threshold(users, province)
     # A commune set of the province's whose only condition is one smart village.
     raw_sets, sources = catalogue_yaml_read(ONE_SMART_VILLAGE)
     criteria_sets_save(
         actor=users.province_officer, raw_sets=raw_sets, sources=sources, province=province.province
     )
+    # Every commune set in force for the year is a tier, with the communes meeting it.
     for year, code, expected in (
-        (2025, "xa_ntm_2021_2025", {"xa_chuyen_doi_so_2025": 1}),
-        (2026, "xa_ntm_thong_minh", {"xa_mot_thon_thong_minh": 1}),
+        (
+            2025,
+            "xa_ntm_2021_2025",
+            {
+                "xa_ntm_2021_2025": 0,
+                "xa_ntm_nang_cao_2021_2025": 0,
+                "xa_ntm_kieu_mau_2021_2025": 0,
+                "xa_chuyen_doi_so_2025": 1,
+            },
+        ),
+        (
+            2026,
+            "xa_ntm_thong_minh",
+            {"xa_ntm_2026_2030": 0, "xa_ntm_thong_minh": 0, "xa_mot_thon_thong_minh": 1},
+        ),
     ):
         matrix = province_matrix(province=province.province, code=code, year=year)
         communes = [row.unit for row in matrix.rows]
         assert len(communes) == 2
+        # A tier missing, or one too many, fails here by name before any count.
+        assert {tier.code for tier, _count in matrix.tiers} == set(expected)
         for tier, count in matrix.tiers:
             full = evaluate(code=tier.code, units=communes, year=year)
             assert count == sum(1 for e in full if e.status == Status.PASS), tier.code
-            assert count == expected.get(tier.code, 0), tier.code
+            assert count == expected[tier.code], tier.code
 
 
 ONE_SMART_VILLAGE = """\
