@@ -19,6 +19,7 @@ import django
 BENCHES: dict[str, str] = {
     "units": "units",
     "import": "registry_import",
+    "roundtrip": "registry_round_trip",
     "lists": "registry_lists",
     "tiles": "registry_tiles",
     "ingest": "surveys_ingest",

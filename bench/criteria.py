@@ -58,12 +58,10 @@ from langso.indicators.services.aggregates import household_aggregates_rebuild
 from langso.indicators.services.definitions import indicator_definitions_load
 from langso.indicators.services.reported import reported_values_import
 from langso.places.models import AdminUnit, Level
-from langso.places.services import units_load
-from langso.places.unit_sources import read_vietnamadminunits
 from langso.registry.models import Household
 from langso.registry.synth import synth_run
 
-from .common import measure, report, stopwatch
+from .common import measure, real_units_load, report, stopwatch
 
 HOUSEHOLDS = int(
     os.environ.get(
@@ -162,8 +160,7 @@ sets:
 def _households() -> None:
     """The nation's synthetic households and their aggregates: reused when a bench run
     before this one in the same call (`indicators`) left them."""
-    if not AdminUnit.objects.current().filter(level=Level.PROVINCE).exists():
-        units_load(source=read_vietnamadminunits())
+    real_units_load()
     if Household.objects.exists():
         print(f"  (households reused from the bench run before: {Household.objects.count():,})")
     else:

@@ -38,14 +38,12 @@ from langso.indicators.selectors import indicator_values, period_current
 from langso.indicators.services.aggregates import household_aggregates_rebuild, households_changed
 from langso.indicators.services.definitions import indicator_definitions_load
 from langso.places.models import AdminUnit, Level
-from langso.places.services import units_load
-from langso.places.unit_sources import read_vietnamadminunits
 from langso.registry.events import HouseholdsChanged
 from langso.registry.models import EVENT_FIELDS, Household, HouseholdStatus
 from langso.registry.services.households import household_update
 from langso.registry.synth import synth_run
 
-from .common import measure, percentiles, report, stopwatch
+from .common import measure, percentiles, real_units_load, report, stopwatch
 
 HOUSEHOLDS = int(os.environ.get("BENCH_INDICATORS_HOUSEHOLDS", 18_000_000))
 # Adults with an e-payment account / adults of the households where that is known.
@@ -132,8 +130,7 @@ def _memory(peaks: Peaks) -> str:
 
 
 def _generate() -> None:
-    if not AdminUnit.objects.current().filter(level=Level.PROVINCE).exists():
-        units_load(source=read_vietnamadminunits())
+    real_units_load()
     generated = synth_run(
         province_codes=None, size=None, households=HOUSEHOLDS, replace=True, progress=_indent
     )

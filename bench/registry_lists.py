@@ -21,13 +21,11 @@ from langso.accounts.models import RoleAssignment, User
 from langso.accounts.roles import Role
 from langso.accounts.selectors import role_cache_clear
 from langso.places.models import AdminUnit, Level
-from langso.places.services import units_load
-from langso.places.unit_sources import read_vietnamadminunits
 from langso.registry.models import Household
 from langso.registry.selectors.households import HouseholdFilters, household_list_for_user
 from langso.registry.synth import SynthReport, synth_run
 
-from .common import measure, report
+from .common import measure, real_units_load, report
 
 PROVINCE = "37"
 FIRST = int(os.environ.get("BENCH_LIST_HOUSEHOLDS", 1_000_000))
@@ -100,8 +98,7 @@ def _time_pages(size: str, province_officer: User, commune_officer: User, villag
 
 def run() -> None:
     print(f"Registry lists on {connection.vendor} ({connection.settings_dict['ENGINE']})")
-    if not AdminUnit.objects.current().filter(level=Level.PROVINCE).exists():
-        units_load(source=read_vietnamadminunits())
+    real_units_load()
     province = AdminUnit.objects.current().get(level=Level.PROVINCE, code=PROVINCE)
 
     first = synth_run(

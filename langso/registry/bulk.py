@@ -13,6 +13,9 @@ same defaults. Model `save()` logic does not run: callers set every derived colu
 
 Rows may come from a generator: on PostgreSQL they stream into COPY as they are made,
 so that building them in Python overlaps the server's work on the rows before.
+
+The app's one bulk writer, and its one COPY and EWKB encoder: imports (`services.imports`)
+and the synthetic-data generator (`synth.households`) both write through it.
 """
 
 from __future__ import annotations

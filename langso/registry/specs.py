@@ -154,7 +154,7 @@ class RegistrySpec(Generic[P]):
 # Filters
 
 
-def _choice_filter(model: type[Placed], name: str) -> ListFilter:
+def choice_filter(model: type[Placed], name: str) -> ListFilter:
     found = model_field(model, name)
     return ListFilter(
         name=name,
@@ -309,7 +309,7 @@ COOPERATIVE = RegistrySpec(
         "status",
     ),
     columns=("sector", "members", "status"),
-    filters=(_choice_filter(Cooperative, "status"),),
+    filters=(choice_filter(Cooperative, "status"),),
     rules=cooperative_rules,
     search_source="name",
 )
@@ -411,7 +411,7 @@ FARM = RegistrySpec(
     code_prefix="NT",
     fields=("name", "household", "area_ha", "species", "farming_type"),
     columns=("household", "area_ha", "species", "farming_type"),
-    filters=(_choice_filter(AquacultureFarm, "farming_type"),),
+    filters=(choice_filter(AquacultureFarm, "farming_type"),),
     refs={"household": _HOUSEHOLD},
     place_from=("household",),
     rules=farm_rules,
@@ -428,7 +428,7 @@ TOURISM_SITE = RegistrySpec(
     code_prefix="DL",
     fields=("name", "kind", "description", "opening_hours", "phone", "website"),
     columns=("kind", "opening_hours"),
-    filters=(_choice_filter(TourismSite, "kind"),),
+    filters=(choice_filter(TourismSite, "kind"),),
     rules=site_rules,
     search_source="name",
     has_photos=True,
@@ -460,7 +460,7 @@ CAMERA = RegistrySpec(
     fields=("place", "purpose", "connected_to_centre", "is_working"),
     columns=("purpose", "connected_to_centre", "is_working"),
     filters=(
-        _choice_filter(SecurityCamera, "purpose"),
+        choice_filter(SecurityCamera, "purpose"),
         _yes_no_filter(SecurityCamera, "connected_to_centre"),
         _yes_no_filter(SecurityCamera, "is_working"),
     ),

@@ -16,7 +16,8 @@ from django.db import connections
 from django.db.models import Count, Field, Min, Model, Q, QuerySet, Sum
 
 from ..events import HouseholdsChanged
-from ..maps import HOUSEHOLD_GAPS, PointX, PointY, grid_cell
+from ..maps.layers import HOUSEHOLD_GAPS
+from ..maps.tiles import PointX, PointY, grid_cell
 from ..models import Household, HouseholdMapCell
 from ..models.map_cells import CELL_LEVEL, GAP_NAMES
 

@@ -4,9 +4,10 @@ real rows."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Any
 
@@ -14,13 +15,16 @@ import numpy as np
 import pytest
 import shapely
 from django.contrib.gis.geos import MultiPolygon, Point, Polygon
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F, Q
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
+from langso.core.db import capabilities
 from langso.core.errors import DomainError
 from langso.places.models import AdminUnit, Kind, Level
 from langso.places.testing import make_commune, make_province, make_village
-from langso.registry import synth
+from langso.registry import bulk, synth
 from langso.registry.models import (
     AquacultureFarm,
     Cooperative,
@@ -32,6 +36,10 @@ from langso.registry.models import (
     Source,
     TourismSite,
 )
+from langso.registry.synth.base import split_total
+from langso.registry.synth.cells import CommuneSite, clip_area, coastal_codes, commune_cells
+from langso.registry.synth.households import ReadinessProfile, household_counts
+from langso.registry.synth.provinces import province_cells, province_coastal_communes
 
 pytestmark = pytest.mark.django_db
 
@@ -152,7 +160,7 @@ def test_readiness_is_around_the_targets() -> None:
     """Over many households, about 70 % of adults have a smartphone and 65 % an e-payment
     account, as plans target."""
     rng = np.random.default_rng(1)
-    profile = synth.ReadinessProfile(
+    profile = ReadinessProfile(
         smartphone=0.70,
         epayment=0.65,
         vneid=0.60,
@@ -162,7 +170,7 @@ def test_readiness_is_around_the_targets() -> None:
         coverage=(0.1, 0.8, 0.08, 0.02),
         surveyed=1.0,
     )
-    counts = synth.household_counts(rng, 20_000, profile)
+    counts = household_counts(rng, 20_000, profile)
     adults = sum(counts.adults)
     assert sum(v or 0 for v in counts.smartphone) / adults == pytest.approx(0.70, abs=0.02)
     assert sum(v or 0 for v in counts.epayment) / adults == pytest.approx(0.65, abs=0.02)
@@ -174,7 +182,7 @@ def test_every_household_lies_in_its_commune_cell(provinces: Provinces) -> None:
     """Each household's point lies inside its commune's synthetic cell, and each village's
     centre too; communes' real boundaries stay empty."""
     _run(size="demo")
-    cells = synth.province_cells(provinces.coastal)
+    cells = province_cells(provinces.coastal)
     rows = list(Household.objects.values_list("commune_id", "location"))
     for commune_id, cell in cells.items():
         points = [p for c, p in rows if c == commune_id and p is not None]
@@ -193,14 +201,14 @@ def test_vessels_only_in_coastal_communes(provinces: Provinces) -> None:
     """Vessels go to coastal communes only (here the south-eastern edge of Ninh Bình),
     and an inland province gets none."""
     _run(province_codes=["37", "04"], size="demo")
-    coastal = synth.province_coastal_communes(provinces.coastal)
+    coastal = province_coastal_communes(provinces.coastal)
     assert coastal
     assert len(coastal) < 16
     vessel_communes = set(FishingVessel.objects.values_list("commune_id", flat=True))
     assert vessel_communes
     assert vessel_communes <= coastal
     assert not FishingVessel.objects.filter(province=provinces.inland).exists()
-    assert synth.province_coastal_communes(provinces.inland) == set()
+    assert province_coastal_communes(provinces.inland) == set()
 
 
 def test_the_other_registries_are_plausible(provinces: Provinces) -> None:
@@ -305,22 +313,22 @@ def test_households_are_shared_by_commune_weight(provinces: Provinces) -> None:
 
 
 def test_split_total_adds_up() -> None:
-    assert synth.split_total(10, [1.0, 1.0, 1.0]) == [4, 3, 3]
-    assert sum(synth.split_total(1_500_000, [0.3, 2.2, 1.7, 9.1])) == 1_500_000
-    assert synth.split_total(5, [0.0, 0.0]) == [3, 2]
+    assert split_total(10, [1.0, 1.0, 1.0]) == [4, 3, 3]
+    assert sum(split_total(1_500_000, [0.3, 2.2, 1.7, 9.1])) == 1_500_000
+    assert split_total(5, [0.0, 0.0]) == [3, 2]
 
 
 def test_cells_partition_the_province() -> None:
     """Each cell holds its own centroid, cells do not overlap, and together they cover
     the clip area."""
     sites = [
-        synth.CommuneSite(code=f"{n:05d}", kind=Kind.XA, lon=lon, lat=lat, area_km2=20.0)
+        CommuneSite(code=f"{n:05d}", kind=Kind.XA, lon=lon, lat=lat, area_km2=20.0)
         for n, (lon, lat) in enumerate(
             [(105.0, 20.0), (105.1, 20.0), (105.05, 20.1), (105.2, 20.15), (105.1, 20.2)]
         )
     ]
-    cells = synth.commune_cells(sites)
-    clip = synth.clip_area(sites)
+    cells = commune_cells(sites)
+    clip = clip_area(sites)
     for site in sites:
         assert cells[site.code].contains(shapely.Point(site.lon, site.lat))
     union = shapely.union_all(list(cells.values()))
@@ -332,13 +340,13 @@ def test_far_islands_do_not_hide_the_coast() -> None:
     """A special zone far offshore is coastal, and so are the mainland communes on the
     sea side; the island does not stretch the edge away from them."""
     mainland = [
-        synth.CommuneSite(code=f"79{r}{c}0", kind=Kind.XA, lon=106.5 + 0.1 * c, lat=10.6 + 0.1 * r,
+        CommuneSite(code=f"79{r}{c}0", kind=Kind.XA, lon=106.5 + 0.1 * c, lat=10.6 + 0.1 * r,
                           area_km2=40.0)
         for r in range(4)
         for c in range(4)
     ]  # fmt: skip
-    island = synth.CommuneSite(code="79990", kind=Kind.DAC_KHU, lon=106.6, lat=8.7, area_km2=75.0)
-    coastal = synth.coastal_codes("79", [*mainland, island])
+    island = CommuneSite(code="79990", kind=Kind.DAC_KHU, lon=106.6, lat=8.7, area_km2=75.0)
+    coastal = coastal_codes("79", [*mainland, island])
     assert island.code in coastal
     south = {s.code for s in mainland if s.lat == 10.6}
     north = {s.code for s in mainland if s.lat > 10.85}
@@ -346,17 +354,51 @@ def test_far_islands_do_not_hide_the_coast() -> None:
     assert not coastal & north
 
 
-def test_insert_and_copy_write_the_same_rows(
+def _households() -> list[tuple[Any, ...]]:
+    """Every stored column of every household, in address-code order, the village by its
+    code (ids differ from one run to the next) and the point as its coordinates."""
+    columns = [
+        f.attname
+        for f in Household._meta.concrete_fields
+        if f.attname not in {"id", "village_id", "location"}
+    ]
+    rows = Household.objects.order_by("address_code").values_list(
+        "village__code", "location", *columns
+    )
+    return [(village, location.coords, *rest) for village, location, *rest in rows]
+
+
+def _household_inserts(queries: CaptureQueriesContext) -> list[str]:
+    table = connection.ops.quote_name(Household._meta.db_table)
+    return [
+        q["sql"] for q in queries.captured_queries if q["sql"].startswith(f"INSERT INTO {table} (")
+    ]
+
+
+def test_copy_and_insert_write_the_same_households(
     provinces: Provinces, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The plain INSERT writer and the database's own (COPY on PostgreSQL) store the
-    same households."""
-    with _undone():
+    """Households go in through `bulk`: by COPY on PostgreSQL, by INSERT elsewhere. Made
+    to INSERT on PostgreSQL too, the same run stores the same households, every column
+    alike (timestamps to the microsecond, points to the last bit)."""
+    if not capabilities().bulk_copy:
+        pytest.skip("COPY is PostgreSQL's: on this database the INSERT path is the only one")
+    # One clock for both runs: the rows carry their creation time.
+    moment = dt.datetime(2026, 3, 1, 8, 30, 15, 123456, tzinfo=dt.UTC)
+    monkeypatch.setattr(timezone, "now", lambda: moment)
+    with _undone(), CaptureQueriesContext(connection) as copying:
         _run(seed=3)
-        usual = _snapshot()
-    monkeypatch.setattr(synth, "household_writer", synth.HouseholdWriter)
-    _run(seed=3)
-    assert _snapshot() == usual
+        copied = _households()
+    no_copy = replace(capabilities(), bulk_copy=False)
+    monkeypatch.setattr(bulk, "capabilities", lambda using="default": no_copy)
+    with CaptureQueriesContext(connection) as inserting:
+        _run(seed=3)
+    inserted = _households()
+    # Each run took the path it was meant to (COPY is not among the captured queries).
+    assert not _household_inserts(copying)
+    assert _household_inserts(inserting)
+    assert len(copied) == 300
+    assert inserted == copied
 
 
 def test_a_loaded_commune_boundary_is_used(provinces: Provinces) -> None:
@@ -369,7 +411,7 @@ def test_a_loaded_commune_boundary_is_used(provinces: Provinces) -> None:
     commune.boundary = MultiPolygon(square, srid=4326)
     commune.save(update_fields=["boundary"])
     _run(size="demo")
-    cells = synth.province_cells(provinces.coastal)
+    cells = province_cells(provinces.coastal)
     assert cells[commune.pk].equals(shapely.from_wkt(square.wkt))
     inside = Household.objects.filter(commune=commune, location__within=commune.boundary)
     assert inside.count() == Household.objects.filter(commune=commune).count() > 0

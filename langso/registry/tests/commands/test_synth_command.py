@@ -11,6 +11,7 @@ from langso.places.models import AdminUnit
 from langso.places.services import UnitLoadReport
 from langso.registry import synth
 from langso.registry.models import FishingVessel, Household
+from langso.registry.synth.provinces import province_coastal_communes
 
 pytestmark = pytest.mark.django_db
 
@@ -32,7 +33,7 @@ def test_demo_step_is_idempotent(national_units: UnitLoadReport) -> None:
     assert households == 300
     assert villages >= 129 * 8
     province = AdminUnit.objects.current().get(level="province", code="37")
-    coastal = synth.province_coastal_communes(province)
+    coastal = province_coastal_communes(province)
     assert 0 < len(coastal) < 129
     assert set(FishingVessel.objects.values_list("commune_id", flat=True)) <= coastal
 

@@ -13,6 +13,7 @@ from django.db import transaction
 
 from langso.accounts.models import User
 from langso.registry import maps
+from langso.registry.maps.queries import cluster_cells, cluster_rows
 from langso.registry.models import Household, HouseholdMapCell, HouseholdStatus
 from langso.registry.models.map_cells import GAP_NAMES
 from langso.registry.selectors.maps import map_rows_for_user
@@ -173,9 +174,9 @@ def test_clusters_from_cells_match_clusters_from_rows(
     query = maps.layer_query_parse("households", parameters)
     tile = maps.tile_at(105.95, 20.25, zoom)
     rows = map_rows_for_user(user=actor, layer=maps.LAYERS["households"]).filter(query.filters)
-    cells = maps._cluster_cells(HouseholdMapCell.objects.all(), query=query, tile=tile)
+    cells = cluster_cells(HouseholdMapCell.objects.all(), query=query, tile=tile)
     assert cells is not None
-    from_rows = _clusters(maps._cluster_rows(rows, tile))
+    from_rows = _clusters(cluster_rows(rows, tile))
     from_cells = _clusters(cells)
     assert from_rows, "an empty tile compares nothing"
     assert {k: (v[0], v[3]) for k, v in from_cells.items()} == {
@@ -192,13 +193,10 @@ def test_finer_tiles_and_other_filters_are_grouped_from_rows() -> None:
     """Zoom 13 is finer than the cells; a filter they do not count is left to rows."""
     households = maps.layer_query_parse("households", {})
     assert (
-        maps._cluster_cells(
-            HouseholdMapCell.objects.all(), query=households, tile=maps.Tile(13, 0, 0)
-        )
+        cluster_cells(HouseholdMapCell.objects.all(), query=households, tile=maps.Tile(13, 0, 0))
         is None
     )
     other = maps.LayerQuery(layer=maps.LAYERS["households"], choices={"broadband": "none"})
     assert (
-        maps._cluster_cells(HouseholdMapCell.objects.all(), query=other, tile=maps.Tile(8, 0, 0))
-        is None
+        cluster_cells(HouseholdMapCell.objects.all(), query=other, tile=maps.Tile(8, 0, 0)) is None
     )

@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from pytest_django import DjangoAssertNumQueries, Settings
 
-from langso.registry import maps
+from langso.registry.maps import geojson
 from langso.registry.models import Household, HouseholdStatus
 from langso.registry.tests.conftest import RegistryTree, RegistryUsers
 from langso.registry.tests.maps_testing import (
@@ -120,7 +120,7 @@ def test_the_answer_is_capped(
     """Past the cap the newest rows come back, and `truncated` says more matched."""
     for i in range(4):
         add_household(tree.a1, 105.93 + i * 1e-4, 20.23)
-    monkeypatch.setattr(maps, "GEOJSON_ROW_CAP", 3)
+    monkeypatch.setattr(geojson, "GEOJSON_ROW_CAP", 3)
     client.force_login(users.officer_a)
     collection = _get(client, layer="households")
     assert collection["truncated"] is True

@@ -1,0 +1,169 @@
+"""A layer's rows in a tile as a Mapbox Vector Tile: grid clusters below the layer's
+cluster zoom, rows from it on. Tiles come from one SQL query per tile on PostGIS
+(`ST_AsMVTGeom` + `ST_AsMVT`) and are encoded in Python elsewhere (SpatiaLite);
+`core.db.capabilities()` says which (see `mvt`)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.gis.geos import GEOSGeometry, Point
+from django.core.exceptions import EmptyResultSet
+from django.db import connections
+from django.db.models import F, QuerySet
+from django.db.models.expressions import RawSQL
+
+from langso.core.db import capabilities
+from langso.places.models import AdminUnit
+
+from ..models import HouseholdMapCell
+from . import mvt
+from .layers import UNITS, LayerQuery, unit_levels_at
+from .queries import (
+    cluster_cells,
+    cluster_rows,
+    in_box,
+    property_columns,
+    unit_geometry,
+    unit_has_place,
+)
+from .tiles import PointX, PointY, Tile
+
+# A point tile past this many rows is cut: a town block at zoom 15 holds a few thousand
+# households, far below it; the cap only guards the server.
+TILE_ROW_CAP = 20_000
+
+
+def registry_tile(
+    rows: QuerySet[Any],
+    *,
+    query: LayerQuery,
+    tile: Tile,
+    cells: QuerySet[HouseholdMapCell] | None = None,
+) -> bytes:
+    """The registry layer's rows in `tile` as an MVT layer named after it, the row id as
+    feature id: grid clusters with a `count` below the layer's cluster zoom (a cell of
+    one row is that row), rows with their properties from it on. Clusters are summed
+    from `cells` (the layer's pre-counted cells, as scoped as `rows`) where they can
+    answer. Empty bytes for an empty tile. One query."""
+    layer = query.registry_layer()
+    rows = rows.filter(query.filters)
+    connection = connections[rows.db]
+    in_sql = capabilities(rows.db).vector_tiles_in_sql
+    quote = connection.ops.quote_name
+    plain, renamed = property_columns(layer)
+    names = list(layer.properties)
+    properties = [f"r.{quote(name)} AS {quote(name)}" for name in ["id", *names]]
+    try:
+        if tile.z < layer.cluster_below_zoom:
+            counted = None if cells is None else cluster_cells(cells, query=query, tile=tile)
+            clusters, cell_params = _compiled(
+                cluster_rows(rows, tile) if counted is None else counted
+            )
+            # The properties of a cell's only row are read back by id, a lookup per
+            # cell rather than a MIN() of every property over every row. PostgreSQL is
+            # told so (LATERAL): it would otherwise hash the whole scope to join a few
+            # hundred cells. SQLite looks rows up by id on its own.
+            first_id = f"c.{quote('first_id')}"
+            if in_sql:
+                one = rows.filter(pk=RawSQL(first_id, ()))  # noqa: S611  # an alias
+                # LIMIT 1 keeps the planner from flattening the lookup into a hash join.
+                singles, single_params = _compiled(one.values("id", *plain, **renamed)[:1])
+                join = f"LEFT JOIN LATERAL ({singles}) AS r ON c.{quote('count')} = 1"
+            else:
+                singles, single_params = _compiled(rows.values("id", *plain, **renamed))
+                join = (
+                    f"LEFT JOIN ({singles}) AS r "
+                    f"ON c.{quote('count')} = 1 AND r.{quote('id')} = {first_id}"
+                )
+            source = f"({clusters}) AS c {join}"
+            params = [*cell_params, *single_params]
+            count = f"CASE WHEN c.{quote('count')} > 1 THEN c.{quote('count')} END"
+            columns = [f"{count} AS {quote('count')}", *properties]
+            keys = ["count", "id", *names]
+            lon, lat = f"c.{quote('lon')}", f"c.{quote('lat')}"
+            geometry = f"ST_SetSRID(ST_MakePoint({lon}, {lat}), 4326)"
+        else:
+            points = in_box(rows, tile.buffered_bbox())
+            located = (
+                {"point": F("location")}
+                if in_sql
+                else {"lon": PointX("location"), "lat": PointY("location")}
+            )
+            found, params = _compiled(
+                points.values("id", *plain, **renamed, **located)[:TILE_ROW_CAP]
+            )
+            source = f"({found}) AS r"
+            columns = properties
+            keys = ["id", *names]
+            lon, lat = f"r.{quote('lon')}", f"r.{quote('lat')}"
+            geometry = f"r.{quote('point')}"
+    except EmptyResultSet:
+        # An empty scope (no role) matches nothing; Django knows it without asking.
+        return b""
+    if in_sql:
+        return mvt.encode_in_sql(
+            rows.db,
+            name=layer.name,
+            tile=tile,
+            columns=columns,
+            geometry=geometry,
+            source=source,
+            params=params,
+        )
+    with connection.cursor() as cursor:
+        # Identifiers come from the layer definitions, quoted; values are parameters.
+        cursor.execute(f"SELECT {', '.join(columns)}, {lon}, {lat} FROM {source}", params)  # noqa: S608
+        found_rows = cursor.fetchall()
+    features = []
+    for *values, row_lon, row_lat in found_rows:
+        row = dict(zip(keys, values, strict=True))
+        feature_id = row.pop("id")
+        if row.get("count") is not None:
+            row = {"count": row["count"]}
+        features.append(
+            mvt.Feature(mvt.POINT, mvt.point_commands(tile, row_lon, row_lat), row, feature_id)
+        )
+    return mvt.encode(layer.name, features)
+
+
+def _compiled(queryset: QuerySet[Any]) -> tuple[str, list[Any]]:
+    sql, params = queryset.query.sql_with_params()
+    return sql, list(params)
+
+
+def unit_tile(units: QuerySet[AdminUnit], *, tile: Tile) -> bytes:
+    """Units giving context at the tile's zoom (see `unit_levels_at`): boundaries where
+    loaded, centroids elsewhere, with code, name and level. One query."""
+    found = units.filter(level__in=unit_levels_at(tile.z)).filter(
+        unit_has_place(tile.buffered_bbox())
+    )
+    fields = ["id", "code", "name", "level"]
+    if capabilities(units.db).vector_tiles_in_sql:
+        quote = connections[units.db].ops.quote_name
+        try:
+            sql, params = _compiled(found.values(*fields, place=unit_geometry()))
+        except EmptyResultSet:
+            return b""
+        return mvt.encode_in_sql(
+            units.db,
+            name=UNITS.name,
+            tile=tile,
+            columns=[f"r.{quote(name)} AS {quote(name)}" for name in fields],
+            geometry=f"r.{quote('place')}",
+            source=f"({sql}) AS r",
+            params=params,
+        )
+    clip = tile.buffered_bbox().polygon()
+    features = []
+    for row in found.values(*fields, place=unit_geometry()):
+        place: GEOSGeometry = row.pop("place")
+        if isinstance(place, Point):
+            geometry = mvt.point_commands(tile, place.x, place.y)
+            kind = mvt.POINT
+        else:
+            geometry = mvt.polygon_commands(tile, place.intersection(clip))
+            kind = mvt.POLYGON
+        if geometry:
+            features.append(mvt.Feature(kind, geometry, row, row.pop("id")))
+    return mvt.encode(UNITS.name, features)
