@@ -15,8 +15,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from langso.accounts.roles import Permission
-from langso.accounts.selectors import AnyUser, current_unit_get, scope_unit, scoped_units
+from langso.accounts.selectors import current_unit_get, scope_unit, scoped_units
 from langso.core import exports
+from langso.core.actors import Actor
 from langso.core.errors import NotFound
 from langso.places.models import AdminUnit, CommuneGroup, Level, Region
 
@@ -56,7 +57,7 @@ def province_get(*, code: str) -> AdminUnit:
     return province
 
 
-def province_for_user(*, user: AnyUser) -> AdminUnit | None:
+def province_for_user(*, user: Actor) -> AdminUnit | None:
     """The province of the one unit the user's scope hangs from (None: nationwide, no
     role, or roles in several provinces)."""
     unit = scope_unit(user=user, permission=Permission.VIEW_SCOPED)
@@ -71,7 +72,7 @@ def current_provinces() -> list[AdminUnit]:
     return list(AdminUnit.objects.current().filter(level=Level.PROVINCE).order_by("name"))
 
 
-def definable_provinces(*, user: AnyUser) -> list[AdminUnit]:
+def definable_provinces(*, user: Actor) -> list[AdminUnit]:
     """The current provinces whose own sets and thresholds `user` may issue (every one
     for a central admin)."""
     return list(
