@@ -61,7 +61,7 @@ from langso.indicators.services.aggregates import household_aggregates_rebuild
 from langso.indicators.services.definitions import indicator_definitions_load
 from langso.indicators.services.reported import reported_values_import
 from langso.places.models import AdminUnit, Level
-from langso.places.services import units_load
+from langso.places.services.units import units_load
 from langso.places.unit_sources import read_vietnamadminunits
 from langso.registry.models import Household
 from langso.registry.synth import synth_run

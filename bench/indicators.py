@@ -38,7 +38,7 @@ from langso.indicators.selectors import indicator_values, period_current
 from langso.indicators.services.aggregates import household_aggregates_rebuild, households_changed
 from langso.indicators.services.definitions import indicator_definitions_load
 from langso.places.models import AdminUnit, Level
-from langso.places.services import units_load
+from langso.places.services.units import units_load
 from langso.places.unit_sources import read_vietnamadminunits
 from langso.registry.events import HouseholdsChanged
 from langso.registry.models import EVENT_FIELDS, Household, HouseholdStatus

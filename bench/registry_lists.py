@@ -21,7 +21,7 @@ from langso.accounts.models import RoleAssignment, User
 from langso.accounts.roles import Role
 from langso.accounts.selectors import role_cache_clear
 from langso.places.models import AdminUnit, Level
-from langso.places.services import units_load
+from langso.places.services.units import units_load
 from langso.places.unit_sources import read_vietnamadminunits
 from langso.registry.models import Household
 from langso.registry.selectors.households import HouseholdFilters, household_list_for_user

@@ -1,14 +1,20 @@
-"""Test helpers for every app's exports: texts a spreadsheet would run as formulas, and
-CSV and XLSX files read back as an officer's spreadsheet sees them."""
+"""Test helpers for every app's exports and imports: texts a spreadsheet would run as
+formulas, CSV and XLSX files read back as an officer's spreadsheet sees them, and
+uploads of tables built as an officer's spreadsheet writes them."""
 
 from __future__ import annotations
 
 import csv
 import io
-from typing import Any
+import zipfile
+from collections.abc import Callable, Sequence
+from typing import IO, Any
 
-from openpyxl import load_workbook
+from django.core.files.uploadedfile import SimpleUploadedFile
+from openpyxl import Workbook, load_workbook
 from openpyxl.cell.cell import Cell, MergedCell
+
+from .exports import XLSX_CONTENT_TYPE
 
 # One text per character a spreadsheet reads as the start of a formula (OWASP).
 FORMULAS = (
@@ -45,3 +51,52 @@ def xlsx_formulas(content: bytes) -> list[Any]:
         for cell in row
         if cell.data_type == "f"
     ]
+
+
+def csv_upload(
+    rows: Sequence[Sequence[str]],
+    *,
+    header: Sequence[str],
+    delimiter: str = ",",
+    bom: bool = False,
+    name: str = "bang.csv",
+) -> SimpleUploadedFile:
+    """An uploaded CSV file in UTF-8 (with Excel's byte-order mark if `bom`): the header
+    row, then `rows`."""
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=delimiter)
+    writer.writerow(header)
+    writer.writerows(rows)
+    data = out.getvalue().encode("utf-8")
+    return SimpleUploadedFile(name, (b"\xef\xbb\xbf" if bom else b"") + data, "text/csv")
+
+
+def xlsx_upload(
+    rows: Sequence[Sequence[object]], *, header: Sequence[str], name: str = "bang.xlsx"
+) -> SimpleUploadedFile:
+    """An uploaded XLSX workbook whose first sheet holds the header row, then `rows`."""
+    workbook = Workbook()
+    sheet = workbook.worksheets[0]
+    sheet.append(list(header))
+    for row in rows:
+        sheet.append(list(row))
+    out = io.BytesIO()
+    workbook.save(out)
+    return SimpleUploadedFile(name, out.getvalue(), XLSX_CONTENT_TYPE)
+
+
+def xlsx_with_member(source: bytes, name: str, write: Callable[[IO[bytes]], None]) -> bytes:
+    """A copy of the workbook `source` whose member `name` (a sheet's XML, the shared
+    texts) is what `write` streams, packed at the highest level: how the tests of every
+    XLSX reader build files that unpack to far more than they weigh."""
+    out = io.BytesIO()
+    with (
+        zipfile.ZipFile(io.BytesIO(source)) as original,
+        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as copy,
+    ):
+        for info in original.infolist():
+            if info.filename != name:
+                copy.writestr(info.filename, original.read(info))
+        with copy.open(name, "w") as member:
+            write(member)
+    return out.getvalue()

@@ -20,8 +20,8 @@ from langso.accounts.selectors import is_nationwide, user_has_unit_permission
 from langso.core.errors import AccessDenied, DomainError, NotFound
 from langso.core.files import file_response
 from langso.core.services import job_create
+from langso.core.tabular import MAX_FILE_BYTES, upload_store
 from langso.core.uploads import upload_size_limit
-from langso.places.imports import MAX_FILE_BYTES, upload_store
 from langso.places.models import AdminUnit
 from langso.places.selectors import unit_get
 

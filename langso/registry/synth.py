@@ -60,7 +60,7 @@ from langso.core.db import capabilities
 from langso.core.errors import DomainError
 from langso.core.text import normalize_name
 from langso.places.models import AdminUnit, Kind, Level, UnitSource
-from langso.places.services import village_short_name
+from langso.places.services.villages import village_short_name
 
 from .address_codes import allocate
 from .models import (
