@@ -69,6 +69,24 @@ def boundaries_import_task(
     )
 
 
+def boundaries_import_enqueue(
+    *, actor: Actor, upload: UploadedFile[bytes], level: str, code_field: str
+) -> Job:
+    """Store a boundary file and queue its import for `actor`, once the request's
+    transaction commits; the job it returns tells how the import went."""
+    path = upload_store(upload, prefix="ranh-gioi")
+    job = job_create(kind="places.boundaries_import", created_by=actor)
+    arguments: dict[str, Any] = {
+        "job_id": job.pk,
+        "actor_id": actor.pk,
+        "path": str(path),
+        "level": level,
+        "code_field": code_field,
+    }
+    transaction.on_commit(lambda: boundaries_import_task.enqueue(**arguments))
+    return job
+
+
 # A commune's villages are a few dozen rows, and the file holds at most 100,000: read and
 # written in seconds. Five minutes is far past any real file, and frees the worker from
 # one that would never end.

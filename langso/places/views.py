@@ -7,7 +7,6 @@ import datetime as dt
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.dateparse import parse_date
@@ -16,8 +15,7 @@ from django.views.decorators.http import require_http_methods
 
 from langso.core import exports
 from langso.core.errors import DomainError
-from langso.core.services import job_create
-from langso.core.tabular import MAX_FILE_BYTES, template_xlsx, upload_store
+from langso.core.tabular import MAX_FILE_BYTES, template_xlsx
 from langso.core.uploads import upload_size_limit
 
 from . import selectors
@@ -39,7 +37,7 @@ from .services.access import (
     village_manage_check,
 )
 from .services.units import commune_group_set
-from .tasks import boundaries_import_task, village_import_rows_enqueue
+from .tasks import boundaries_import_enqueue, village_import_rows_enqueue
 
 _SEARCH_LIMIT = 50
 
@@ -274,15 +272,11 @@ def boundary_import(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     form = BoundaryImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        path = upload_store(form.cleaned_data["file"], prefix="ranh-gioi")
-        job = job_create(kind="places.boundaries_import", created_by=request.user)
-        arguments = {
-            "job_id": job.pk,
-            "actor_id": request.user.pk,
-            "path": str(path),
-            "level": form.cleaned_data["level"],
-            "code_field": form.cleaned_data["code_field"].strip(),
-        }
-        transaction.on_commit(lambda: boundaries_import_task.enqueue(**arguments))
+        job = boundaries_import_enqueue(
+            actor=request.user,
+            upload=form.cleaned_data["file"],
+            level=form.cleaned_data["level"],
+            code_field=form.cleaned_data["code_field"].strip(),
+        )
         return redirect("core:job-detail", job.pk)
     return render(request, "places/boundary_import.html", {"form": form})
