@@ -29,7 +29,7 @@ from .models import AuditEntry, Job
 
 logger = logging.getLogger(__name__)
 
-R = TypeVar("R")
+Outcome = TypeVar("Outcome")
 
 
 def _json_value(value: Any) -> Any:
@@ -240,15 +240,15 @@ def job_stored_upload_run(
     actor_id: int,
     path: str,
     seconds: float,
-    work: Callable[[Actor, File[bytes]], R],
-) -> R | None:
+    work: Callable[[Actor, File[bytes]], Outcome],
+) -> Outcome | None:
     """What every import job does with the upload stored for it (`tabular.upload_store`):
     `work(actor, file)` for the active user the job works for, within `seconds`
     (`job_time_limit`), its failures recorded on the job (`job_failures`). None when the
     work did not end well, the job failed saying why. The stored file is deleted however
     the job ends: it is read once, and may hold personal data."""
     stored = Path(path)
-    outcome: R | None = None
+    outcome: Outcome | None = None
     try:
         actor = job_actor(job_id=job_id, actor_id=actor_id)
         if actor is None:
