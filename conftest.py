@@ -9,7 +9,7 @@ from django.core.cache import cache
 from django.db import connection
 
 from langso.places.models import AdminUnit, UnitLineage, UnitSource
-from langso.places.services import UnitLoadReport, units_load
+from langso.places.services.units import UnitLoadReport, units_load
 from langso.places.unit_sources import read_vietnamadminunits
 
 

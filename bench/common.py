@@ -11,7 +11,7 @@ from typing import Any
 from django.db import connection
 
 from langso.places.models import AdminUnit, Level
-from langso.places.services import units_load
+from langso.places.services.units import units_load
 from langso.places.unit_sources import read_vietnamadminunits
 from langso.registry.models import Household
 from langso.registry.synth import synth_run

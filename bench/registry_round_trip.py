@@ -16,7 +16,7 @@ from django.db import connection
 
 from langso.accounts.models import RoleAssignment, User
 from langso.accounts.roles import Role
-from langso.places.imports import read_table
+from langso.core.tabular import read_table
 from langso.places.models import AdminUnit
 from langso.places.testing import make_commune, make_province, make_village
 from langso.registry.models import Household

@@ -8,7 +8,7 @@ from django.db import connection
 
 from langso.places.models import AdminUnit, Kind, Level
 from langso.places.selectors import UnitFilters, unit_queryset
-from langso.places.services import units_load
+from langso.places.services.units import units_load
 from langso.places.unit_sources import read_vietnamadminunits
 
 from .common import measure, report, stopwatch

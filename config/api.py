@@ -17,9 +17,9 @@ from ninja.openapi.schema import OpenAPISchema
 from ninja.parser import Parser
 
 from langso.accounts.api import router as accounts_router
-from langso.core.api import ParamError
 from langso.core.api import router as core_router
 from langso.core.errors import DomainError
+from langso.core.schemas import ParamError
 from langso.criteria.api import router as criteria_router
 from langso.indicators.api import router as indicators_router
 from langso.places.api import router as places_router

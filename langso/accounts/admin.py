@@ -13,6 +13,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from langso.core.actors import Actor
 from langso.core.errors import DomainError
 
 from . import selectors, services
@@ -59,7 +60,8 @@ class UserAdmin(DjangoUserAdmin[User]):
 
 
 class RoleAssignmentAdminForm(forms.ModelForm[RoleAssignment]):
-    actor: Any = None
+    # The signed-in administrator, set by `RoleAssignmentAdmin.get_form`.
+    actor: Actor
 
     class Meta:
         model = RoleAssignment

@@ -12,10 +12,11 @@ from asgiref.sync import sync_to_async
 from django.db.models import Model
 from django.http import HttpRequest
 
+from langso.core.actors import Actor
 from langso.places.models import AdminUnit
 
 from .roles import Permission
-from .selectors import AnyUser, user_has_permission_somewhere, user_has_unit_permission
+from .selectors import user_has_permission_somewhere, user_has_unit_permission
 
 _UNIT_PERMISSIONS = frozenset(Permission.values)
 
@@ -34,7 +35,7 @@ class UnitRoleBackend:
     async def aauthenticate(self, request: HttpRequest | None, **credentials: Any) -> None:
         return None
 
-    def has_perm(self, user_obj: AnyUser, perm: str, obj: Model | None = None) -> bool:
+    def has_perm(self, user_obj: Actor, perm: str, obj: Model | None = None) -> bool:
         """On a unit: whether a role reaches it. Without an object: whether the user holds
         the permission anywhere (to offer a page or accept an upload at all)."""
         if perm not in _UNIT_PERMISSIONS:
@@ -45,5 +46,5 @@ class UnitRoleBackend:
             return False
         return user_has_unit_permission(user=user_obj, permission=perm, unit=obj)
 
-    async def ahas_perm(self, user_obj: AnyUser, perm: str, obj: Model | None = None) -> bool:
+    async def ahas_perm(self, user_obj: Actor, perm: str, obj: Model | None = None) -> bool:
         return await sync_to_async(self.has_perm)(user_obj, perm, obj)

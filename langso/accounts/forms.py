@@ -13,6 +13,7 @@ from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, Set
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from langso.core.actors import Actor
 from langso.core.errors import DomainError, TooManyAttempts
 from langso.places.models import AdminUnit, Level
 
@@ -20,7 +21,6 @@ from . import throttle
 from .models import User
 from .roles import Role
 from .selectors import (
-    AnyUser,
     current_unit_get,
     roles_grantable_somewhere,
     two_factor_enrolled,
@@ -183,7 +183,7 @@ class RoleAssignForm(forms.Form):
         help_text=_("Mã hành chính đang có hiệu lực, ví dụ 37 (tỉnh) hoặc mã 5 chữ số của xã."),
     )
 
-    def __init__(self, *args: Any, viewer: AnyUser, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, viewer: Actor, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.viewer = viewer
         grantable = roles_grantable_somewhere(user=viewer)

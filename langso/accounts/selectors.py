@@ -25,19 +25,16 @@ from langso.places.selectors import legacy_communes_under, unit_get
 from .models import RoleAssignment, User
 from .roles import GRANTABLE_ROLES, ROLE_PERMISSIONS, TWO_FACTOR_ROLES, Permission, Role
 
-# The one Actor type (issue 14: the name AnyUser goes).
-AnyUser = Actor
-
 # The user's roles, read once per user object. Django builds a new user object for every
 # request, so this is a per-request cache; services that change a user's roles clear it.
 _ROLES_ATTRIBUTE = "_langso_unit_roles"
 
 
-def _is_superuser(user: AnyUser) -> bool:
+def _is_superuser(user: Actor) -> bool:
     return bool(user.is_active and getattr(user, "is_superuser", False))
 
 
-def role_list_for_user(*, user: AnyUser) -> list[RoleAssignment]:
+def role_list_for_user(*, user: Actor) -> list[RoleAssignment]:
     """The roles `user` holds, with their units; none for anonymous or inactive users."""
     if not user.is_authenticated or not user.is_active:
         return []
@@ -52,13 +49,13 @@ def role_list_for_user(*, user: AnyUser) -> list[RoleAssignment]:
     return cached
 
 
-def role_cache_clear(*, user: AnyUser) -> None:
+def role_cache_clear(*, user: Actor) -> None:
     """Forget the roles read for this user object (after they changed)."""
     if hasattr(user, _ROLES_ATTRIBUTE):
         delattr(user, _ROLES_ATTRIBUTE)
 
 
-def _roles_with(user: AnyUser, permission: str) -> list[RoleAssignment]:
+def _roles_with(user: Actor, permission: str) -> list[RoleAssignment]:
     return [a for a in role_list_for_user(user=user) if permission in ROLE_PERMISSIONS[a.role]]
 
 
@@ -69,26 +66,26 @@ def _reaches(assignment: RoleAssignment, unit: AdminUnit | None) -> bool:
     return unit is not None and assignment.unit.contains(unit)
 
 
-def is_nationwide(*, user: AnyUser, permission: str) -> bool:
+def is_nationwide(*, user: Actor, permission: str) -> bool:
     """Whether `user` holds `permission` everywhere (central admin or superuser)."""
     if _is_superuser(user):
         return True
     return any(a.unit is None for a in _roles_with(user, permission))
 
 
-def user_has_unit_permission(*, user: AnyUser, permission: str, unit: AdminUnit) -> bool:
+def user_has_unit_permission(*, user: Actor, permission: str, unit: AdminUnit) -> bool:
     """Whether `user` holds `permission` on `unit` through a role on it or on an ancestor."""
     if _is_superuser(user):
         return True
     return any(_reaches(a, unit) for a in _roles_with(user, permission))
 
 
-def user_has_permission_somewhere(*, user: AnyUser, permission: str) -> bool:
+def user_has_permission_somewhere(*, user: Actor, permission: str) -> bool:
     """Whether `user` holds `permission` on at least one unit (or nationwide)."""
     return _is_superuser(user) or bool(_roles_with(user, permission))
 
 
-def unit_scope_q(*, user: AnyUser, permission: str, prefix: str = "") -> Q:
+def unit_scope_q(*, user: Actor, permission: str, prefix: str = "") -> Q:
     """A filter for rows (reached through `prefix`, e.g. "unit__") under the units where
     `user` holds `permission`: everything for a central admin, nothing for nobody."""
     if is_nationwide(user=user, permission=permission):
@@ -100,7 +97,7 @@ def unit_scope_q(*, user: AnyUser, permission: str, prefix: str = "") -> Q:
     return scope
 
 
-def scope_unit(*, user: AnyUser, permission: str) -> AdminUnit | None:
+def scope_unit(*, user: Actor, permission: str) -> AdminUnit | None:
     """The one unit whose subtree is the whole of `user`'s scope for `permission` (roles
     on units under it add nothing), or None: nationwide, nothing, or several units apart.
     Lists use it to tell the database which index holds the scope's rows in order."""
@@ -111,7 +108,7 @@ def scope_unit(*, user: AnyUser, permission: str) -> AdminUnit | None:
     return next(iter(outermost.values())) if len(outermost) == 1 else None
 
 
-def unit_in_scope(*, user: AnyUser, unit: AdminUnit, permission: str) -> bool:
+def unit_in_scope(*, user: Actor, unit: AdminUnit, permission: str) -> bool:
     """Whether `unit` lies within `user`'s scope for `permission`. A unit abolished in 2025
     is within it when a unit it (or one of its communes) went into is: its history
     belongs to whoever holds the places it became."""
@@ -126,7 +123,7 @@ def unit_in_scope(*, user: AnyUser, unit: AdminUnit, permission: str) -> bool:
 
 
 def unit_get_for_user(
-    *, user: AnyUser, code: str, permission: str = Permission.VIEW_SCOPED
+    *, user: Actor, code: str, permission: str = Permission.VIEW_SCOPED
 ) -> AdminUnit:
     """This unit, for this user: the unit with the official code (as `unit_get` finds it),
     refused as NotFound outside `user`'s scope for `permission`, so that a refusal never
@@ -137,12 +134,12 @@ def unit_get_for_user(
     return unit
 
 
-def scoped_units(*, user: AnyUser, permission: str) -> QuerySet[AdminUnit]:
+def scoped_units(*, user: Actor, permission: str) -> QuerySet[AdminUnit]:
     """The units (of every generation) on which `user` holds `permission`."""
     return AdminUnit.objects.filter(unit_scope_q(user=user, permission=permission))
 
 
-def grantable_roles(*, user: AnyUser, unit: AdminUnit | None) -> set[str]:
+def grantable_roles(*, user: Actor, unit: AdminUnit | None) -> set[str]:
     """The roles `user` may grant on `unit` (None: nationwide). Empty unless `user` holds
     ASSIGN_ROLES there; never a role above one the user holds over `unit`."""
     if _is_superuser(user):
@@ -160,12 +157,12 @@ def grantable_roles(*, user: AnyUser, unit: AdminUnit | None) -> set[str]:
     return roles
 
 
-def can_grant(*, user: AnyUser, role: str, unit: AdminUnit | None) -> bool:
+def can_grant(*, user: Actor, role: str, unit: AdminUnit | None) -> bool:
     """Whether `user` may grant or revoke `role` on `unit`."""
     return role in grantable_roles(user=user, unit=unit)
 
 
-def roles_grantable_somewhere(*, user: AnyUser) -> set[str]:
+def roles_grantable_somewhere(*, user: Actor) -> set[str]:
     """Every role `user` may grant on some unit, for the choices of an assignment form."""
     if _is_superuser(user):
         return set(Role)
@@ -175,7 +172,7 @@ def roles_grantable_somewhere(*, user: AnyUser) -> set[str]:
     return roles
 
 
-def role_assignments_visible_to(*, user: AnyUser) -> QuerySet[RoleAssignment]:
+def role_assignments_visible_to(*, user: Actor) -> QuerySet[RoleAssignment]:
     """Assignments on units inside the viewer's ASSIGN_ROLES scope (nationwide ones only
     for a central admin), with their user, unit and granter."""
     return (
@@ -187,7 +184,7 @@ def role_assignments_visible_to(*, user: AnyUser) -> QuerySet[RoleAssignment]:
     )
 
 
-def role_assignment_get_for_user(*, user: AnyUser, assignment_id: int) -> RoleAssignment:
+def role_assignment_get_for_user(*, user: Actor, assignment_id: int) -> RoleAssignment:
     """One visible assignment. Outside the viewer's scope it is NotFound, as if it did not
     exist, so that a refusal never reveals whether it does."""
     assignment = role_assignments_visible_to(user=user).filter(pk=assignment_id).first()
@@ -205,7 +202,7 @@ def current_unit_get(*, level: str, code: str) -> AdminUnit | None:
     return AdminUnit.objects.current().filter(level=level, code=code.strip()).first()
 
 
-def two_factor_offered(*, user: AnyUser) -> bool:
+def two_factor_offered(*, user: Actor) -> bool:
     """Whether `user` may sign in with a TOTP code: holders of a role reaching a province
     or more (`TWO_FACTOR_ROLES`), and superusers, who count as central admins."""
     if _is_superuser(user):
@@ -213,7 +210,7 @@ def two_factor_offered(*, user: AnyUser) -> bool:
     return any(a.role in TWO_FACTOR_ROLES for a in role_list_for_user(user=user))
 
 
-def two_factor_enrolled(*, user: AnyUser) -> bool:
+def two_factor_enrolled(*, user: Actor) -> bool:
     """Whether `user` has a confirmed TOTP device, and so must give a code to sign in."""
     if not user.is_authenticated:
         return False

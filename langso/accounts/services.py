@@ -14,6 +14,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from langso.core.actors import Actor
 from langso.core.db import for_update
 from langso.core.errors import AccessDenied, DomainError
 from langso.core.models import AuditEntry
@@ -23,7 +24,6 @@ from langso.places.models import AdminUnit, Level
 from .models import RoleAssignment, User
 from .roles import ROLE_LEVELS, Role
 from .selectors import (
-    AnyUser,
     can_grant,
     role_cache_clear,
     two_factor_enrolled,
@@ -38,13 +38,13 @@ def _role_label(role: str) -> str:
     return str(Role(role).label)
 
 
-def role_grant_check(*, actor: AnyUser, role: str, unit: AdminUnit | None) -> None:
+def role_grant_check(*, actor: Actor, role: str, unit: AdminUnit | None) -> None:
     """Raise unless `actor` may grant `role` on `unit`; writes nothing."""
     _check_scope(actor=actor, role=role, unit=unit)
     _check_placement(role=role, unit=unit)
 
 
-def _check_scope(*, actor: AnyUser, role: str, unit: AdminUnit | None) -> None:
+def _check_scope(*, actor: Actor, role: str, unit: AdminUnit | None) -> None:
     """Raise unless `role` on `unit` is within what `actor` may grant or revoke."""
     if not actor.is_authenticated or not actor.is_active:
         raise AccessDenied(_("Bạn cần đăng nhập để phân quyền."))
@@ -88,7 +88,7 @@ def _check_placement(*, role: str, unit: AdminUnit | None) -> None:
 
 
 @transaction.atomic
-def role_assign(*, actor: AnyUser, user: User, role: str, unit: AdminUnit | None) -> RoleAssignment:
+def role_assign(*, actor: Actor, user: User, role: str, unit: AdminUnit | None) -> RoleAssignment:
     """Grant `role` on `unit` (None for a central admin) to `user`."""
     role_grant_check(actor=actor, role=role, unit=unit)
     if not user.is_active:
@@ -126,7 +126,7 @@ def role_assign(*, actor: AnyUser, user: User, role: str, unit: AdminUnit | None
 
 
 @transaction.atomic
-def role_revoke(*, actor: AnyUser, assignment: RoleAssignment) -> None:
+def role_revoke(*, actor: Actor, assignment: RoleAssignment) -> None:
     """Take back a role; allowed to whoever could have granted it."""
     locked = (
         for_update(RoleAssignment.objects.filter(pk=assignment.pk))
@@ -183,7 +183,7 @@ def _user_new(*, username: str, full_name: str, email: str, password: str | None
 @transaction.atomic
 def user_create(
     *,
-    actor: AnyUser,
+    actor: Actor,
     username: str,
     full_name: str,
     email: str,

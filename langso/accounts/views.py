@@ -16,13 +16,13 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render, resolve_url
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
-from langso.core.errors import DomainError, NotFound, TooManyAttempts
+from langso.core.errors import DomainError, TooManyAttempts
 from langso.core.qr import qr_png
 
 from . import throttle
@@ -192,11 +192,9 @@ def role_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def role_revoke_view(request: HttpRequest, pk: int) -> HttpResponse:
-    """Take back one assignment; one outside the user's scope is answered 404."""
-    try:
-        assignment = role_assignment_get_for_user(user=request.user, assignment_id=pk)
-    except NotFound as exc:
-        raise Http404(exc.message) from exc
+    """Take back one assignment; one outside the user's scope is answered 404
+    (`role_assignment_get_for_user`'s NotFound, through the middleware)."""
+    assignment = role_assignment_get_for_user(user=request.user, assignment_id=pk)
     try:
         role_revoke(actor=request.user, assignment=assignment)
     except DomainError as exc:

@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import QuerySet
 
+from .actors import Actor
 from .errors import NotFound
 from .models import AuditEntry, Job
 
 
-def job_get_for_user(*, job_id: int, user: Any) -> Job:
+def job_get_for_user(*, job_id: int, user: Actor) -> Job:
     """A job is seen by whoever started it; a refusal looks like absence."""
-    job = Job.objects.filter(pk=job_id, created_by_id=getattr(user, "pk", None)).first()
+    job = Job.objects.filter(pk=job_id, created_by_id=user.pk).first()
     if job is None:
         raise NotFound("Không tìm thấy công việc.")
     return job

@@ -7,24 +7,29 @@ import logging
 import signal
 import threading
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from pathlib import Path
+from typing import Any, TypeVar
 
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.gis.geos import GEOSGeometry
+from django.core.files import File
 from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from .actors import Actor
 from .errors import DomainError, ImportRejected, RowError, TimeLimitExceeded
 from .models import AuditEntry, Job
 
 logger = logging.getLogger(__name__)
+
+Outcome = TypeVar("Outcome")
 
 
 def _json_value(value: Any) -> Any:
@@ -227,3 +232,34 @@ def job_actor(*, job_id: int, actor_id: int) -> Any | None:
     if actor is None:
         job_fail(job_id=job_id, message=_("Tài khoản đã bị khoá hoặc không còn tồn tại."))
     return actor
+
+
+def job_stored_upload_run(
+    *,
+    job_id: int,
+    actor_id: int,
+    path: str,
+    seconds: float,
+    work: Callable[[Actor, File[bytes]], Outcome],
+) -> Outcome | None:
+    """What every import job does with the upload stored for it (`tabular.upload_store`):
+    `work(actor, file)` for the active user the job works for, within `seconds`
+    (`job_time_limit`), its failures recorded on the job (`job_failures`). None when the
+    work did not end well, the job failed saying why. The stored file is deleted however
+    the job ends: it is read once, and may hold personal data."""
+    stored = Path(path)
+    outcome: Outcome | None = None
+    try:
+        actor = job_actor(job_id=job_id, actor_id=actor_id)
+        if actor is None:
+            return None
+        with (
+            job_failures(job_id=job_id) as run,
+            job_time_limit(seconds=seconds),
+            stored.open("rb") as handle,
+        ):
+            job_progress(job_id=job_id, done=0, message=_("Đang đọc tệp…"))
+            outcome = work(actor, File(handle, name=stored.name))
+    finally:
+        stored.unlink(missing_ok=True)
+    return None if run.failed else outcome

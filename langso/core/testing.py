@@ -1,5 +1,6 @@
-"""Test helpers for every app's exports: texts a spreadsheet would run as formulas, and
-CSV and XLSX files read back as an officer's spreadsheet sees them. And for tests that
+"""Test helpers for every app's exports and imports: texts a spreadsheet would run as
+formulas, CSV and XLSX files read back as an officer's spreadsheet sees them, and
+uploads of tables built as an officer's spreadsheet writes them. And for tests that
 run `manage.py` in another process (a task worker, the migrations): an empty database of
 the suite's own kind for it."""
 
@@ -10,21 +11,25 @@ import io
 import os
 import subprocess
 import sys
-from collections.abc import Iterator
+import zipfile
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 from urllib.parse import quote
 
 import psycopg
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.shortcuts import resolve_url
 from django.test import Client
 from django.urls import reverse
-from openpyxl import load_workbook
+from openpyxl import Workbook, load_workbook
 from openpyxl.cell.cell import Cell, MergedCell
+
+from .exports import XLSX_CONTENT_TYPE
 
 # One text per character a spreadsheet reads as the start of a formula (OWASP).
 FORMULAS = (
@@ -128,3 +133,52 @@ def assert_refused_as_missing(*, route: str, pk: int, outsider: AbstractBaseUser
         )
     if outside.content != missing.content:
         raise AssertionError(f"{url}: the outsider's 404 differs from a missing object's")
+
+
+def csv_upload(
+    rows: Sequence[Sequence[str]],
+    *,
+    header: Sequence[str],
+    delimiter: str = ",",
+    bom: bool = False,
+    name: str = "bang.csv",
+) -> SimpleUploadedFile:
+    """An uploaded CSV file in UTF-8 (with Excel's byte-order mark if `bom`): the header
+    row, then `rows`."""
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=delimiter)
+    writer.writerow(header)
+    writer.writerows(rows)
+    data = out.getvalue().encode("utf-8")
+    return SimpleUploadedFile(name, (b"\xef\xbb\xbf" if bom else b"") + data, "text/csv")
+
+
+def xlsx_upload(
+    rows: Sequence[Sequence[object]], *, header: Sequence[str], name: str = "bang.xlsx"
+) -> SimpleUploadedFile:
+    """An uploaded XLSX workbook whose first sheet holds the header row, then `rows`."""
+    workbook = Workbook()
+    sheet = workbook.worksheets[0]
+    sheet.append(list(header))
+    for row in rows:
+        sheet.append(list(row))
+    out = io.BytesIO()
+    workbook.save(out)
+    return SimpleUploadedFile(name, out.getvalue(), XLSX_CONTENT_TYPE)
+
+
+def xlsx_with_member(source: bytes, name: str, write: Callable[[IO[bytes]], None]) -> bytes:
+    """A copy of the workbook `source` whose member `name` (a sheet's XML, the shared
+    texts) is what `write` streams, packed at the highest level: how the tests of every
+    XLSX reader build files that unpack to far more than they weigh."""
+    out = io.BytesIO()
+    with (
+        zipfile.ZipFile(io.BytesIO(source)) as original,
+        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as copy,
+    ):
+        for info in original.infolist():
+            if info.filename != name:
+                copy.writestr(info.filename, original.read(info))
+        with copy.open(name, "w") as member:
+            write(member)
+    return out.getvalue()

@@ -50,7 +50,7 @@ import yaml
 from django.utils.translation import gettext as _
 
 from langso.core.errors import DomainError, ImportRejected, RowError
-from langso.places.imports import xlsx_check
+from langso.core.tabular import xlsx_check
 from langso.places.models import CommuneGroup, Level, Region
 
 from .models import Comparator, CompositeMeasure, FactStatus, IndicatorMethod, VariesBy

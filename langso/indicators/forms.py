@@ -7,12 +7,10 @@ from typing import Any
 
 import yaml
 from django import forms
-from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
-from langso.core.errors import DomainError
 from langso.core.evidence import EvidenceField
-from langso.places.imports import upload_check
+from langso.core.tabular import TableFileField
 
 from .definitions import Entry
 from .models import IndicatorDefinition
@@ -80,16 +78,4 @@ class PeriodCloseForm(forms.Form):
 
 class ReportedImportForm(forms.Form):
     period = PeriodCloseForm.base_fields["period"]
-    file = forms.FileField(
-        label=_("Tệp CSV hoặc XLSX"),
-        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.txt,.xlsx"}),
-    )
-
-    def clean_file(self) -> UploadedFile[bytes]:
-        upload: UploadedFile[bytes] = self.cleaned_data["file"]
-        # Refused by its declared size and name, before a byte of it is stored or read.
-        try:
-            upload_check(upload)
-        except DomainError as exc:
-            raise forms.ValidationError(exc.message) from exc
-        return upload
+    file = TableFileField()

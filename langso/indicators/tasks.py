@@ -6,9 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
-from pathlib import Path
 
-from django.core.files import File
 from django.db import connections
 from django.utils.translation import gettext as _
 from django_tasks import task
@@ -18,8 +16,8 @@ from langso.core.services import (
     job_actor,
     job_failures,
     job_progress,
+    job_stored_upload_run,
     job_succeed,
-    job_time_limit,
 )
 
 from .services.activity import activity_counts_rebuild
@@ -93,23 +91,16 @@ def reported_values_import_task(
 ) -> dict[str, int | str]:
     """Import the stored file of a reported indicator's values for `actor_id`. A refused
     file fails the job with every bad row; the file is deleted either way."""
-    stored = Path(path)
-    try:
-        actor = job_actor(job_id=job_id, actor_id=actor_id)
-        if actor is None:
-            return {}
-        with (
-            job_failures(job_id=job_id) as run,
-            job_time_limit(seconds=REPORTED_IMPORT_TIME_LIMIT),
-            stored.open("rb") as handle,
-        ):
-            job_progress(job_id=job_id, done=0, message=_("Đang đọc tệp…"))
-            count = reported_values_import(
-                actor=actor, code=code, period=period, file=File(handle, name=stored.name)
-            )
-    finally:
-        stored.unlink(missing_ok=True)
-    if run.failed:
+    count = job_stored_upload_run(
+        job_id=job_id,
+        actor_id=actor_id,
+        path=path,
+        seconds=REPORTED_IMPORT_TIME_LIMIT,
+        work=lambda actor, file: reported_values_import(
+            actor=actor, code=code, period=period, file=file
+        ),
+    )
+    if count is None:
         return {}
     result: dict[str, int | str] = {"stored": count, "period": period}
     job_succeed(

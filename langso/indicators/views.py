@@ -20,8 +20,8 @@ from langso.accounts.selectors import is_nationwide, unit_get_for_user, user_has
 from langso.core.errors import AccessDenied, DomainError
 from langso.core.files import file_response
 from langso.core.services import job_create
+from langso.core.tabular import MAX_FILE_BYTES, upload_store
 from langso.core.uploads import upload_size_limit
-from langso.places.imports import MAX_FILE_BYTES, upload_store
 
 from . import selectors
 from .definitions import definition_yaml

@@ -4,23 +4,23 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Annotated, Any
+from typing import Annotated
 
-from django.db import transaction
 from django.http import HttpRequest
 from ninja import Field, File, Query, Router, Schema, Status, UploadedFile
 from ninja.decorators import decorate_view
 from ninja.security import django_auth
 
-from langso.core.api import JobOut
 from langso.core.errors import DomainError
-from langso.core.services import job_create
+from langso.core.schemas import JobOut
+from langso.core.tabular import MAX_FILE_BYTES, upload_check
 from langso.core.uploads import upload_size_limit
 
-from . import selectors, services
-from .imports import MAX_FILE_BYTES, upload_check, upload_store
+from . import selectors
 from .models import AdminUnit, Level, UnitLineage
-from .tasks import village_import_rows_task
+from .services import units, villages
+from .services.access import village_manage_check
+from .tasks import village_import_rows_enqueue
 
 router = Router(tags=["units"])
 
@@ -169,10 +169,6 @@ class CommuneGroupIn(Schema):
     group: str = Field(description="NHOM_1, NHOM_2, NHOM_3, hoặc rỗng để bỏ xếp nhóm")
 
 
-def _current_unit(code: str) -> AdminUnit:
-    return selectors.unit_get(code=code)
-
-
 @router.post(
     "/communes/{code}/villages",
     auth=django_auth,
@@ -180,9 +176,9 @@ def _current_unit(code: str) -> AdminUnit:
     summary="Thêm thôn vào xã",
 )
 def village_create(request: HttpRequest, code: str, payload: VillageIn) -> Status[UnitOut]:
-    village = services.village_create(
+    village = villages.village_create(
         actor=request.user,
-        commune=_current_unit(code),
+        commune=selectors.unit_get(code=code),
         code=payload.code,
         name=payload.name,
         kind=payload.kind,
@@ -196,14 +192,14 @@ def village_create(request: HttpRequest, code: str, payload: VillageIn) -> Statu
 def village_update(request: HttpRequest, code: str, payload: VillagePatch) -> UnitOut:
     """Only villages can be changed here; fields left out keep their values, and
     `"lat": null, "lon": null` clears the point."""
-    village = _current_unit(code)
+    village = selectors.unit_get(code=code)
     if village.level != Level.VILLAGE:
         raise DomainError("Chỉ sửa được thôn qua địa chỉ này.")
     given = payload.model_dump(exclude_unset=True)
     point = village.centroid
     lat = given.get("lat", point.y if point else None)
     lon = given.get("lon", point.x if point else None)
-    village = services.village_update(
+    village = villages.village_update(
         actor=request.user,
         village=village,
         name=village.name if given.get("name") is None else given["name"],
@@ -225,24 +221,16 @@ def village_import(request: HttpRequest, code: str, file: File[UploadedFile]) ->
     """Columns “Mã thôn”, “Tên thôn”, “Loại”, optional “Vĩ độ”, “Kinh độ”. The file is
     imported by a background job: 202 with the job, whose `url` tells how it went. A
     file with any bad row fails the job with every error listed, and nothing is written."""
-    commune = _current_unit(code)
-    services.village_manage_check(actor=request.user, commune=commune)
+    commune = selectors.unit_get(code=code)
+    village_manage_check(actor=request.user, commune=commune)
     upload_check(file)
-    path = upload_store(file, prefix="thon")
-    job = job_create(kind="places.village_import", created_by=request.user)
-    arguments: dict[str, Any] = {
-        "job_id": job.pk,
-        "actor_id": request.user.pk,
-        "commune_id": commune.pk,
-        "path": str(path),
-    }
-    transaction.on_commit(lambda: village_import_rows_task.enqueue(**arguments))
+    job = village_import_rows_enqueue(actor=request.user, commune=commune, upload=file)
     return Status(202, JobOut.from_job(job))
 
 
 @router.put("/communes/{code}/group", auth=django_auth, response=UnitOut, summary="Xếp nhóm xã")
 def commune_group_set(request: HttpRequest, code: str, payload: CommuneGroupIn) -> UnitOut:
-    commune = services.commune_group_set(
-        actor=request.user, commune=_current_unit(code), group=payload.group.strip()
+    commune = units.commune_group_set(
+        actor=request.user, commune=selectors.unit_get(code=code), group=payload.group.strip()
     )
     return UnitOut.from_unit(commune)

@@ -5,21 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
 from langso.core.errors import DomainError
+from langso.core.tabular import TableFileField
 
-from .boundary_files import boundary_file_check
-from .imports import upload_check
+from .boundary_files import BOUNDARY_EXTENSIONS, boundary_file_check
 from .models import CommuneGroup, Kind, Level
-from .services import (
-    BOUNDARY_EXTENSIONS,
-    VILLAGE_CODE_MAX,
-    VILLAGE_KINDS,
-    VILLAGE_NAME_MAX,
-    VillageInvalid,
-)
+from .services.villages import VILLAGE_CODE_MAX, VILLAGE_KINDS, VILLAGE_NAME_MAX, VillageInvalid
 
 # A province's communes with detailed boundaries fit well below this.
 MAX_BOUNDARY_UPLOAD_BYTES = 200 * 1024 * 1024
@@ -45,8 +38,12 @@ class _VillageFieldsForm(forms.Form):
         help_text=_("Độ thập phân, ví dụ 105.8542."),
     )
 
-    def add_service_errors(self, error: VillageInvalid) -> None:
-        """Put the service's reasons next to their fields."""
+    def add_service_errors(self, error: DomainError) -> None:
+        """Put the service's reasons next to their fields (those of a `VillageInvalid`),
+        or above the form."""
+        if not isinstance(error, VillageInvalid):
+            self.add_error(None, error.message)
+            return
         for field, reason in error.errors.items():
             self.add_error(field if field in self.fields else None, reason)
 
@@ -65,19 +62,7 @@ class VillageEditForm(_VillageFieldsForm):
 
 
 class UploadForm(forms.Form):
-    file = forms.FileField(
-        label=_("Tệp CSV hoặc XLSX"),
-        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.txt,.xlsx"}),
-    )
-
-    def clean_file(self) -> UploadedFile[bytes]:
-        upload: UploadedFile[bytes] = self.cleaned_data["file"]
-        # Refused by its declared size and name, before a byte of it is stored or read.
-        try:
-            upload_check(upload)
-        except DomainError as exc:
-            raise forms.ValidationError(exc.message) from exc
-        return upload
+    file = TableFileField()
 
 
 class CommuneGroupForm(forms.Form):

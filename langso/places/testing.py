@@ -9,11 +9,8 @@ parent=commune.
 from __future__ import annotations
 
 import datetime as dt
-import io
-import zipfile
-from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import IO
+from typing import Self
 
 from langso.places.models import LEGACY_VALID_TO, MERGER_2025, AdminUnit, Kind, Level
 
@@ -111,6 +108,30 @@ class UnitTree:
         return self.villages[commune.pk]
 
 
+@dataclass
+class CommunePair:
+    """Ninh Bình (37) seen as its first two communes, A and B, each with two villages:
+    what commune A's officers may do, B's may not. Apps' test trees build on it."""
+
+    ninh_binh: UnitTree
+
+    @classmethod
+    def make(cls) -> Self:
+        return cls(ninh_binh=make_unit_tree(province_code="37", province_name="Tỉnh Ninh Bình"))
+
+    @property
+    def province(self) -> AdminUnit:
+        return self.ninh_binh.province
+
+    @property
+    def a(self) -> AdminUnit:
+        return self.ninh_binh.communes[0]
+
+    @property
+    def b(self) -> AdminUnit:
+        return self.ninh_binh.communes[1]
+
+
 def make_unit_tree(
     *,
     province_code: str = "37",
@@ -137,20 +158,3 @@ def make_unit_tree(
             for v in range(1, villages_per_commune + 1)
         ]
     return tree
-
-
-def xlsx_with_member(source: bytes, name: str, write: Callable[[IO[bytes]], None]) -> bytes:
-    """A copy of the workbook `source` whose member `name` (a sheet's XML, the shared
-    texts) is what `write` streams, packed at the highest level: how the tests of every
-    XLSX reader build files that unpack to far more than they weigh."""
-    out = io.BytesIO()
-    with (
-        zipfile.ZipFile(io.BytesIO(source)) as original,
-        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as copy,
-    ):
-        for info in original.infolist():
-            if info.filename != name:
-                copy.writestr(info.filename, original.read(info))
-        with copy.open(name, "w") as member:
-            write(member)
-    return out.getvalue()

@@ -2,7 +2,7 @@
 (MIT): the 34 provinces and 3,321 communes in force since 1 July 2025, the 63 provinces,
 their districts and communes before, and which old units went into which new ones.
 
-This module only reads and shapes the data; `services.units_load` writes it.
+This module only reads and shapes the data; `services.units.units_load` writes it.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ import sqlite3
 from dataclasses import dataclass, field
 from decimal import Decimal
 from importlib.resources import files
+from typing import Any
 
 from .models import LEGACY_VALID_TO, MERGER_2025, Kind, Level
 from .regions import LEGACY_PROVINCE_REGIONS
@@ -78,6 +79,55 @@ def _province_kind(name: str) -> str:
     return Kind.THANH_PHO if name.startswith("Thành phố") else Kind.TINH
 
 
+def _province(
+    row: dict[str, Any],
+    *,
+    valid_from: dt.date | None,
+    valid_to: dt.date | None,
+    area_km2: Decimal | None = None,
+    region: str = "",
+) -> SourceUnit:
+    """The province of a row of either table (both name its columns alike)."""
+    return SourceUnit(
+        level=Level.PROVINCE,
+        kind=_province_kind(row["province"]),
+        code=row["provinceCode"],
+        name=row["province"],
+        short_name=row["provinceShort"],
+        parent=None,
+        valid_from=valid_from,
+        valid_to=valid_to,
+        lon=row["provinceLon"],
+        lat=row["provinceLat"],
+        area_km2=area_km2,
+        region=region,
+    )
+
+
+def _commune(
+    row: dict[str, Any],
+    *,
+    parent: UnitKey,
+    valid_from: dt.date | None,
+    valid_to: dt.date | None,
+    area_km2: Decimal | None = None,
+) -> SourceUnit:
+    """The commune (ward) of a row of either table."""
+    return SourceUnit(
+        level=Level.COMMUNE,
+        kind=_COMMUNE_KINDS[row["wardType"]],
+        code=row["wardCode"],
+        name=row["ward"],
+        short_name=row["wardShort"],
+        parent=parent,
+        valid_from=valid_from,
+        valid_to=valid_to,
+        lon=row["wardLon"],
+        lat=row["wardLat"],
+        area_km2=area_km2,
+    )
+
+
 def _area(value: float | None) -> Decimal | None:
     return None if value is None else Decimal(str(value)).quantize(Decimal("0.01"))
 
@@ -108,32 +158,16 @@ def read_vietnamadminunits() -> SourceData:
         code = row["provinceCode"]
         if code not in seen:
             seen.add(code)
-            unit = SourceUnit(
-                level=Level.PROVINCE,
-                kind=_province_kind(row["province"]),
-                code=code,
-                name=row["province"],
-                short_name=row["provinceShort"],
-                parent=None,
-                valid_from=MERGER_2025,
-                valid_to=None,
-                lon=row["provinceLon"],
-                lat=row["provinceLat"],
-                area_km2=province_area[code],
+            unit = _province(
+                row, valid_from=MERGER_2025, valid_to=None, area_km2=province_area[code]
             )
             data.units.append(unit)
             current_province_by_key[row["provinceKey"]] = unit.key
-        unit = SourceUnit(
-            level=Level.COMMUNE,
-            kind=_COMMUNE_KINDS[row["wardType"]],
-            code=row["wardCode"],
-            name=row["ward"],
-            short_name=row["wardShort"],
+        unit = _commune(
+            row,
             parent=current_province_by_key[row["provinceKey"]],
             valid_from=MERGER_2025,
             valid_to=None,
-            lon=row["wardLon"],
-            lat=row["wardLat"],
             area_km2=_area(row["wardAreaKm2"]),
         )
         data.units.append(unit)
@@ -148,18 +182,8 @@ def read_vietnamadminunits() -> SourceData:
         code = row["provinceCode"]
         if code not in seen:
             seen.add(code)
-            unit = SourceUnit(
-                level=Level.PROVINCE,
-                kind=_province_kind(row["province"]),
-                code=code,
-                name=row["province"],
-                short_name=row["provinceShort"],
-                parent=None,
-                valid_from=None,
-                valid_to=LEGACY_VALID_TO,
-                lon=row["provinceLon"],
-                lat=row["provinceLat"],
-                region=LEGACY_PROVINCE_REGIONS[code],
+            unit = _province(
+                row, valid_from=None, valid_to=LEGACY_VALID_TO, region=LEGACY_PROVINCE_REGIONS[code]
             )
             data.units.append(unit)
             legacy_province_by_key[row["provinceKey"]] = unit.key
@@ -186,18 +210,7 @@ def read_vietnamadminunits() -> SourceData:
             # Hoàng Sa): the district itself became a special zone (đặc khu).
             legacy_by_full_key[full_key] = district_key
             continue
-        unit = SourceUnit(
-            level=Level.COMMUNE,
-            kind=_COMMUNE_KINDS[row["wardType"]],
-            code=row["wardCode"],
-            name=row["ward"],
-            short_name=row["wardShort"],
-            parent=district_key,
-            valid_from=None,
-            valid_to=LEGACY_VALID_TO,
-            lon=row["wardLon"],
-            lat=row["wardLat"],
-        )
+        unit = _commune(row, parent=district_key, valid_from=None, valid_to=LEGACY_VALID_TO)
         data.units.append(unit)
         legacy_by_full_key[full_key] = unit.key
 

@@ -3,24 +3,22 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from langso.core import exports
-from langso.core.errors import AccessDenied, DomainError, NotFound
-from langso.core.services import job_create
+from langso.core.errors import DomainError
+from langso.core.tabular import MAX_FILE_BYTES, template_xlsx
 from langso.core.uploads import upload_size_limit
 
-from . import selectors, services
+from . import selectors
 from .forms import (
     BoundaryImportForm,
     CommuneGroupForm,
@@ -28,9 +26,18 @@ from .forms import (
     VillageCreateForm,
     VillageEditForm,
 )
-from .imports import MAX_FILE_BYTES, template_xlsx, upload_store
 from .models import AdminUnit, Kind, Level
-from .tasks import boundaries_import_task, village_import_rows_task
+from .services import villages
+from .services.access import (
+    IMPORT_BOUNDARIES,
+    MANAGE_VILLAGES,
+    SET_COMMUNE_GROUP,
+    commune_group_set_check,
+    village_commune,
+    village_manage_check,
+)
+from .services.units import commune_group_set
+from .tasks import boundaries_import_enqueue, village_import_rows_enqueue
 
 _SEARCH_LIMIT = 50
 
@@ -52,7 +59,7 @@ def unit_list(request: HttpRequest) -> HttpResponse:
         "valid_on": valid_on,
         "q": q,
         "levels": Level,
-        "can_import_boundaries": request.user.has_perm("import_boundaries"),
+        "can_import_boundaries": request.user.has_perm(IMPORT_BOUNDARIES),
     }
     if q:
         page = selectors.unit_page(
@@ -67,10 +74,7 @@ def unit_list(request: HttpRequest) -> HttpResponse:
 
 def unit_detail(request: HttpRequest, code: str) -> HttpResponse:
     valid_on = _valid_on(request) if "valid_on" in request.GET else None
-    try:
-        unit = selectors.unit_get(code=code, valid_on=valid_on)
-    except NotFound as exc:
-        raise Http404(exc.message) from exc
+    unit = selectors.unit_get(code=code, valid_on=valid_on)
     day = valid_on or (unit.valid_to if unit.valid_to else selectors.today())
     return render(
         request,
@@ -84,46 +88,31 @@ def unit_detail(request: HttpRequest, code: str) -> HttpResponse:
             # managed by whoever manages villages of its commune.
             "can_manage_villages": unit.valid_to is None
             and (
-                (unit.level == Level.COMMUNE and request.user.has_perm("manage_villages", unit))
+                (unit.level == Level.COMMUNE and request.user.has_perm(MANAGE_VILLAGES, unit))
                 or (
                     unit.level == Level.VILLAGE
                     and unit.commune is not None
-                    and request.user.has_perm("manage_villages", unit.commune)
+                    and request.user.has_perm(MANAGE_VILLAGES, unit.commune)
                 )
             ),
             "can_set_group": unit.level == Level.COMMUNE
             and unit.valid_to is None
-            and request.user.has_perm("set_commune_group", unit),
+            and request.user.has_perm(SET_COMMUNE_GROUP, unit),
         },
     )
 
 
 # ---------------------------------------------------------------------------------------
-# Villages, commune groups and boundaries: officers' pages. The services check access;
-# a refusal is a 403 page that shows nothing of the unit.
-
-
-def _unit_or_404(code: str) -> AdminUnit:
-    try:
-        return selectors.unit_get(code=code)
-    except NotFound as exc:
-        raise Http404(exc.message) from exc
-
-
-def _refuse(exc: DomainError) -> Exception:
-    """The HTTP error for a refusal raised before any form is shown. A 403 carries no
-    message, so that it says nothing about the unit it refuses."""
-    if isinstance(exc, AccessDenied):
-        return PermissionDenied()
-    return Http404(exc.message)
+# Villages, commune groups and boundaries: officers' pages. Each checks access, with the
+# service's own check, before it shows a form: a refusal rises to the 403 page, which
+# shows nothing of the unit, and a unit that is not there to change to the 404 page
+# (`core.middleware.DomainErrorPages`). What the service refuses after that is the form's
+# to show.
 
 
 def _managed_commune(request: HttpRequest, code: str) -> AdminUnit:
-    commune = _unit_or_404(code)
-    try:
-        services.village_manage_check(actor=request.user, commune=commune)
-    except DomainError as exc:
-        raise _refuse(exc) from exc
+    commune = selectors.unit_get(code=code)
+    village_manage_check(actor=request.user, commune=commune)
     return commune
 
 
@@ -134,15 +123,11 @@ def village_create(request: HttpRequest, code: str) -> HttpResponse:
     form = VillageCreateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            village = services.village_create(
+            village = villages.village_create(
                 actor=request.user, commune=commune, **form.cleaned_data
             )
-        except services.VillageInvalid as exc:
-            form.add_service_errors(exc)
-        except AccessDenied as exc:
-            raise PermissionDenied from exc
         except DomainError as exc:
-            form.add_error(None, exc.message)
+            form.add_service_errors(exc)
         else:
             messages.success(request, _("Đã thêm %(name)s.") % {"name": village.name})
             return redirect("places:unit-detail", commune.code)
@@ -156,12 +141,9 @@ def village_create(request: HttpRequest, code: str) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def village_edit(request: HttpRequest, code: str) -> HttpResponse:
-    village = _unit_or_404(code)
-    try:
-        commune = services.village_commune(village=village)
-        services.village_manage_check(actor=request.user, commune=commune)
-    except DomainError as exc:
-        raise _refuse(exc) from exc
+    village = selectors.unit_get(code=code)
+    commune = village_commune(village=village)
+    village_manage_check(actor=request.user, commune=commune)
     initial = {
         "name": village.name,
         "kind": village.kind,
@@ -171,13 +153,9 @@ def village_edit(request: HttpRequest, code: str) -> HttpResponse:
     form = VillageEditForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            services.village_update(actor=request.user, village=village, **form.cleaned_data)
-        except services.VillageInvalid as exc:
-            form.add_service_errors(exc)
-        except AccessDenied as exc:
-            raise PermissionDenied from exc
+            villages.village_update(actor=request.user, village=village, **form.cleaned_data)
         except DomainError as exc:
-            form.add_error(None, exc.message)
+            form.add_service_errors(exc)
         else:
             messages.success(request, _("Đã lưu %(name)s.") % {"name": village.name})
             return redirect("places:unit-detail", village.code)
@@ -202,38 +180,32 @@ def village_import(request: HttpRequest, code: str) -> HttpResponse:
     commune = _managed_commune(request, code)
     form = UploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        path = upload_store(form.cleaned_data["file"], prefix="thon")
-        job = job_create(kind="places.village_import", created_by=request.user)
-        arguments: dict[str, Any] = {
-            "job_id": job.pk,
-            "actor_id": request.user.pk,
-            "commune_id": commune.pk,
-            "path": str(path),
-        }
-        transaction.on_commit(lambda: village_import_rows_task.enqueue(**arguments))
+        job = village_import_rows_enqueue(
+            actor=request.user, commune=commune, upload=form.cleaned_data["file"]
+        )
         return redirect("core:job-detail", job.pk)
-    context = {"form": form, "commune": commune, "columns": services.VILLAGE_COLUMNS.values()}
+    context = {"form": form, "commune": commune, "columns": villages.VILLAGE_COLUMNS.values()}
     return render(request, "places/village_import.html", context)
 
 
 @login_required
 def village_template(request: HttpRequest) -> HttpResponse:
     """The XLSX template for importing villages, with an instructions sheet."""
-    labels = " / ".join(services.village_kind_label(k) for k in services.VILLAGE_KINDS)
+    labels = " / ".join(villages.village_kind_label(k) for k in villages.VILLAGE_KINDS)
     content = template_xlsx(
-        columns=services.VILLAGE_COLUMNS,
+        columns=villages.VILLAGE_COLUMNS,
         example_rows=[
             {
                 "code": "01",
                 "name": "Thôn Đông",
-                "kind": services.village_kind_label(Kind.THON),
+                "kind": villages.village_kind_label(Kind.THON),
                 "lat": "21.0285",
                 "lon": "105.8542",
             },
             {
                 "code": "T3",
                 "name": "Tổ dân phố 3",
-                "kind": services.village_kind_label(Kind.TO_DAN_PHO),
+                "kind": villages.village_kind_label(Kind.TO_DAN_PHO),
                 "lat": "",
                 "lon": "",
             },
@@ -258,16 +230,16 @@ def village_template(request: HttpRequest) -> HttpResponse:
                 "Bắt buộc. Tên đầy đủ, ví dụ “Thôn Đông”; tối đa %(max)s ký tự; không trùng "
                 "tên thôn khác của xã."
             )
-            % {"max": services.VILLAGE_NAME_MAX},
+            % {"max": villages.VILLAGE_NAME_MAX},
             "kind": _("Bắt buộc. Một trong: %(labels)s (có dấu hoặc không dấu đều được).")
             % {"labels": labels},
             "lat": _(
                 "Không bắt buộc. Độ thập phân, từ %(min)s đến %(max)s, ví dụ 21.0285. "
                 "Để trống thì giữ toạ độ đã có."
             )
-            % {"min": services.LAT_MIN, "max": services.LAT_MAX},
+            % {"min": villages.LAT_MIN, "max": villages.LAT_MAX},
             "lon": _("Không bắt buộc. Độ thập phân, từ %(min)s đến %(max)s, ví dụ 105.8542.")
-            % {"min": services.LON_MIN, "max": services.LON_MAX},
+            % {"min": villages.LON_MIN, "max": villages.LON_MAX},
         },
     )
     return exports.attachment("mau-nhap-thon.xlsx", content, exports.XLSX_CONTENT_TYPE)
@@ -276,19 +248,12 @@ def village_template(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def commune_group(request: HttpRequest, code: str) -> HttpResponse:
-    commune = _unit_or_404(code)
-    if commune.level != Level.COMMUNE or commune.valid_to is not None:
-        raise Http404(_("Chỉ xếp nhóm cho xã hiện hành."))
-    if not request.user.has_perm(services.SET_COMMUNE_GROUP, commune):
-        raise PermissionDenied
+    commune = selectors.unit_get(code=code)
+    commune_group_set_check(actor=request.user, commune=commune)
     form = CommuneGroupForm(request.POST or None, initial={"group": commune.commune_group})
     if request.method == "POST" and form.is_valid():
         try:
-            services.commune_group_set(
-                actor=request.user, commune=commune, group=form.cleaned_data["group"]
-            )
-        except AccessDenied as exc:
-            raise PermissionDenied from exc
+            commune_group_set(actor=request.user, commune=commune, group=form.cleaned_data["group"])
         except DomainError as exc:
             form.add_error("group", exc.message)
         else:
@@ -303,19 +268,15 @@ def boundary_import(request: HttpRequest) -> HttpResponse:
     """Upload a boundary file; a background job imports it and the job page shows how it
     went. Only users who may import boundaries somewhere may upload (GDAL parses what is
     uploaded); the job then checks every matched unit against their scope."""
-    if not request.user.has_perm("import_boundaries"):
+    if not request.user.has_perm(IMPORT_BOUNDARIES):
         raise PermissionDenied
     form = BoundaryImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        path = upload_store(form.cleaned_data["file"], prefix="ranh-gioi")
-        job = job_create(kind="places.boundaries_import", created_by=request.user)
-        arguments = {
-            "job_id": job.pk,
-            "actor_id": request.user.pk,
-            "path": str(path),
-            "level": form.cleaned_data["level"],
-            "code_field": form.cleaned_data["code_field"].strip(),
-        }
-        transaction.on_commit(lambda: boundaries_import_task.enqueue(**arguments))
+        job = boundaries_import_enqueue(
+            actor=request.user,
+            upload=form.cleaned_data["file"],
+            level=form.cleaned_data["level"],
+            code_field=form.cleaned_data["code_field"].strip(),
+        )
         return redirect("core:job-detail", job.pk)
     return render(request, "places/boundary_import.html", {"form": form})

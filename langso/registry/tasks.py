@@ -4,7 +4,6 @@ records its progress and outcome on the `Job` that the officer watches."""
 from __future__ import annotations
 
 import dataclasses
-from pathlib import Path
 from typing import Any
 
 from django.core.files import File
@@ -12,14 +11,8 @@ from django.utils.translation import gettext as _
 from django_tasks import task
 
 from langso.core.errors import DomainError
-from langso.core.services import (
-    job_actor,
-    job_failures,
-    job_progress,
-    job_succeed,
-    job_time_limit,
-)
-from langso.places.imports import read_table
+from langso.core.services import job_stored_upload_run, job_succeed
+from langso.core.tabular import read_table
 from langso.places.models import AdminUnit
 
 from .services.imports import ImportReport, registry_import_rows
@@ -38,21 +31,16 @@ def registry_import_rows_task(
 ) -> dict[str, int]:
     """Read the stored file and import it for `actor_id`. A refused file fails the job
     with every bad row; the file is deleted either way (it holds personal data)."""
-    stored = Path(path)
-    try:
-        actor = job_actor(job_id=job_id, actor_id=actor_id)
-        if actor is None:
-            return {}
-        with (
-            job_failures(job_id=job_id) as run,
-            job_time_limit(seconds=REGISTRY_IMPORT_TIME_LIMIT),
-        ):
-            report = _import(
-                job_id=job_id, actor=actor, registry=registry, stored=stored, unit_id=unit_id
-            )
-    finally:
-        stored.unlink(missing_ok=True)
-    if run.failed:
+    report = job_stored_upload_run(
+        job_id=job_id,
+        actor_id=actor_id,
+        path=path,
+        seconds=REGISTRY_IMPORT_TIME_LIMIT,
+        work=lambda actor, file: _import(
+            job_id=job_id, actor=actor, registry=registry, file=file, unit_id=unit_id
+        ),
+    )
+    if report is None:
         return {}
     result = dataclasses.asdict(report)
     result.pop("registry")
@@ -70,19 +58,17 @@ def registry_import_rows_task(
 
 
 def _import(
-    *, job_id: int, actor: Any, registry: str, stored: Path, unit_id: int | None
+    *, job_id: int, actor: Any, registry: str, file: File[bytes], unit_id: int | None
 ) -> ImportReport:
     transfer = transfer_for(registry)
     if transfer is None:
         raise DomainError(_("Không có sổ đăng ký “%(registry)s”.") % {"registry": registry})
     unit = AdminUnit.objects.filter(pk=unit_id).first() if unit_id is not None else None
-    job_progress(job_id=job_id, done=0, message=_("Đang đọc tệp…"))
-    with stored.open("rb") as handle:
-        rows = read_table(
-            File(handle, name=stored.name),
-            columns=transfer.headers,
-            optional=transfer.optional,
-            max_bytes=MAX_FILE_BYTES,
-            max_rows=MAX_ROWS,
-        )
+    rows = read_table(
+        file,
+        columns=transfer.headers,
+        optional=transfer.optional,
+        max_bytes=MAX_FILE_BYTES,
+        max_rows=MAX_ROWS,
+    )
     return registry_import_rows(actor=actor, registry=registry, rows=rows, unit=unit, job_id=job_id)

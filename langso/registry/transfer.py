@@ -31,8 +31,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from langso.core import exports
+from langso.core.tabular import REGISTRY_MAX_FILE_BYTES, REGISTRY_MAX_ROWS, template_xlsx
 from langso.core.text import normalize_name
-from langso.places.imports import REGISTRY_MAX_FILE_BYTES, REGISTRY_MAX_ROWS, template_xlsx
 
 from . import address_codes
 from .models import (

@@ -24,8 +24,8 @@ from pyxform.validators.odk_validate import ODKValidateError, check_xform
 from pyxform.xls2xform import convert
 
 from langso.core.errors import DomainError
+from langso.core.tabular import xlsx_check
 from langso.core.text import without_diacritics
-from langso.places.imports import xlsx_check
 
 from .openrosa import form_version_of
 

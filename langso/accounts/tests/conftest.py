@@ -14,27 +14,14 @@ import pytest
 from langso.accounts.models import User
 from langso.accounts.roles import Role
 from langso.places.models import AdminUnit
-from langso.places.testing import UnitTree, make_unit_tree
+from langso.places.testing import CommunePair, UnitTree, make_unit_tree
 
-from .factories import make_role, make_user
+from .factories import make_role_holder, make_user
 
 
 @dataclass
-class Units:
-    ninh_binh: UnitTree
+class Units(CommunePair):
     ha_noi: UnitTree
-
-    @property
-    def province(self) -> AdminUnit:
-        return self.ninh_binh.province
-
-    @property
-    def a(self) -> AdminUnit:
-        return self.ninh_binh.communes[0]
-
-    @property
-    def b(self) -> AdminUnit:
-        return self.ninh_binh.communes[1]
 
     @property
     def a1(self) -> AdminUnit:
@@ -91,20 +78,14 @@ class Holders:
         return user
 
 
-def holder(role: str, unit: AdminUnit | None, username: str) -> User:
-    user = make_user(username=username)
-    make_role(user=user, role=role, unit=unit)
-    return user
-
-
 @pytest.fixture
 def holders(units: Units) -> Holders:
     return Holders(
-        central_admin=holder(Role.CENTRAL_ADMIN, None, "trunguong"),
-        province_officer=holder(Role.PROVINCE_OFFICER, units.province, "canbo.tinh"),
-        commune_officer=holder(Role.COMMUNE_OFFICER, units.a, "canbo.xa.a"),
-        village_head=holder(Role.VILLAGE_HEAD, units.a1, "truongthon.a1"),
-        digital_team_member=holder(Role.DIGITAL_TEAM_MEMBER, units.a, "tocongnghe.a"),
-        cooperative_manager=holder(Role.COOPERATIVE_MANAGER, units.a, "htx.a"),
+        central_admin=make_role_holder(Role.CENTRAL_ADMIN, None, "trunguong"),
+        province_officer=make_role_holder(Role.PROVINCE_OFFICER, units.province, "canbo.tinh"),
+        commune_officer=make_role_holder(Role.COMMUNE_OFFICER, units.a, "canbo.xa.a"),
+        village_head=make_role_holder(Role.VILLAGE_HEAD, units.a1, "truongthon.a1"),
+        digital_team_member=make_role_holder(Role.DIGITAL_TEAM_MEMBER, units.a, "tocongnghe.a"),
+        cooperative_manager=make_role_holder(Role.COOPERATIVE_MANAGER, units.a, "htx.a"),
         nobody=make_user(username="khongvaitro"),
     )

@@ -10,6 +10,7 @@ from factory.django import DjangoModelFactory, Password
 
 from langso.accounts.models import RoleAssignment, User
 from langso.accounts.roles import Role
+from langso.places.models import AdminUnit
 
 PASSWORD = "mat-khau-thu-nghiem-2026"
 
@@ -45,3 +46,10 @@ def make_user(**fields: Any) -> User:
 def make_role(**fields: Any) -> RoleAssignment:
     assignment: RoleAssignment = RoleAssignmentFactory.create(**fields)
     return assignment
+
+
+def make_role_holder(role: str, unit: AdminUnit | None, username: str) -> User:
+    """A new user holding `role` on `unit` (None: nationwide)."""
+    user = make_user(username=username)
+    make_role(user=user, role=role, unit=unit)
+    return user

@@ -21,7 +21,7 @@ from langso.core.errors import AccessDenied, DomainError, ImportRejected, RowErr
 from langso.core.evidence import evidence_files_check
 from langso.core.models import AuditEntry
 from langso.core.services import audit_record, model_snapshot
-from langso.places.imports import read_table
+from langso.core.tabular import read_table
 from langso.places.models import AdminUnit, Level
 from langso.places.selectors import lineage_links
 

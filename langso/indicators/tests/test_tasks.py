@@ -15,11 +15,11 @@ from django.db import transaction
 from langso.core.db import capabilities
 from langso.core.models import Job
 from langso.core.services import job_create, job_progress
+from langso.core.tabular import upload_store
 from langso.indicators import tasks
 from langso.indicators.models import HouseholdAggregate, ReportedValue
 from langso.indicators.services import reported
 from langso.indicators.tasks import household_aggregates_rebuild_task
-from langso.places.imports import upload_store
 from langso.registry.tests.conftest import RegistryTree, RegistryUsers, make_household
 
 # Committed for real: on PostgreSQL the progress is written on another connection, which

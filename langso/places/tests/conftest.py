@@ -8,41 +8,24 @@ Roles come from `accounts` (a higher app): only tests import it, never `places` 
 
 from __future__ import annotations
 
-import csv
-import io
-from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import partial
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
-from openpyxl import Workbook
 
 from langso.accounts.models import User
 from langso.accounts.roles import Role
-from langso.accounts.tests.factories import make_role, make_user
+from langso.accounts.tests.factories import make_role_holder, make_user
+from langso.core.testing import csv_upload, xlsx_upload
 from langso.places.models import AdminUnit, Level
-from langso.places.testing import UnitTree, make_unit_tree
+from langso.places.testing import CommunePair
 
 HEADER = ["Mã thôn", "Tên thôn", "Loại", "Vĩ độ", "Kinh độ"]
 
 
 @dataclass
-class Tree:
-    ninh_binh: UnitTree
-
-    @property
-    def province(self) -> AdminUnit:
-        return self.ninh_binh.province
-
-    @property
-    def a(self) -> AdminUnit:
-        return self.ninh_binh.communes[0]
-
-    @property
-    def b(self) -> AdminUnit:
-        return self.ninh_binh.communes[1]
-
+class Tree(CommunePair):
     def villages(self, commune: AdminUnit) -> list[AdminUnit]:
         """The commune's current villages as stored now, by code."""
         return list(
@@ -62,34 +45,28 @@ class Tree:
 
 @pytest.fixture
 def tree(db: None) -> Tree:
-    return Tree(ninh_binh=make_unit_tree(province_code="37", province_name="Tỉnh Ninh Bình"))
-
-
-def _holder(role: str, unit: AdminUnit | None, username: str) -> User:
-    user = make_user(username=username)
-    make_role(user=user, role=role, unit=unit)
-    return user
+    return Tree.make()
 
 
 @pytest.fixture
 def officer_a(tree: Tree) -> User:
     """Commune officer of commune A: manages A's villages, nothing of B."""
-    return _holder(Role.COMMUNE_OFFICER, tree.a, "canbo.xa.a")
+    return make_role_holder(Role.COMMUNE_OFFICER, tree.a, "canbo.xa.a")
 
 
 @pytest.fixture
 def officer_b(tree: Tree) -> User:
-    return _holder(Role.COMMUNE_OFFICER, tree.b, "canbo.xa.b")
+    return make_role_holder(Role.COMMUNE_OFFICER, tree.b, "canbo.xa.b")
 
 
 @pytest.fixture
 def province_officer(tree: Tree) -> User:
-    return _holder(Role.PROVINCE_OFFICER, tree.province, "canbo.tinh")
+    return make_role_holder(Role.PROVINCE_OFFICER, tree.province, "canbo.tinh")
 
 
 @pytest.fixture
 def central_admin(db: None) -> User:
-    return _holder(Role.CENTRAL_ADMIN, None, "trunguong")
+    return make_role_holder(Role.CENTRAL_ADMIN, None, "trunguong")
 
 
 @pytest.fixture
@@ -103,37 +80,7 @@ def client_for(user: User) -> Client:
     return client
 
 
-def csv_file(
-    rows: Sequence[Sequence[str]],
-    *,
-    header: Sequence[str] = HEADER,
-    delimiter: str = ",",
-    bom: bool = False,
-    name: str = "thon.csv",
-) -> SimpleUploadedFile:
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=delimiter)
-    writer.writerow(header)
-    writer.writerows(rows)
-    data = out.getvalue().encode("utf-8")
-    return SimpleUploadedFile(name, (b"\xef\xbb\xbf" if bom else b"") + data, "text/csv")
-
-
-def xlsx_file(
-    rows: Sequence[Sequence[object]],
-    *,
-    header: Sequence[str] = HEADER,
-    name: str = "thon.xlsx",
-) -> SimpleUploadedFile:
-    workbook = Workbook()
-    sheet = workbook.worksheets[0]
-    sheet.append(list(header))
-    for row in rows:
-        sheet.append(list(row))
-    out = io.BytesIO()
-    workbook.save(out)
-    return SimpleUploadedFile(
-        name,
-        out.getvalue(),
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
+# Files of villages, as an officer's spreadsheet writes them (the village header unless
+# another is given).
+csv_file = partial(csv_upload, header=HEADER, name="thon.csv")
+xlsx_file = partial(xlsx_upload, header=HEADER, name="thon.xlsx")

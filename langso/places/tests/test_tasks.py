@@ -12,8 +12,9 @@ import pytest
 from langso.accounts.models import User
 from langso.core.models import Job
 from langso.core.services import audit_record, job_create
-from langso.places import services, tasks
-from langso.places.imports import upload_store
+from langso.core.tabular import upload_store
+from langso.places import tasks
+from langso.places.services import villages
 
 from .conftest import Tree, csv_file
 
@@ -47,7 +48,7 @@ def test_an_import_past_its_time_limit_fails_and_writes_nothing(
         time.sleep(10)
         return audit_record(**kwargs)
 
-    monkeypatch.setattr(services, "audit_record", slow_audit_record)
+    monkeypatch.setattr(villages, "audit_record", slow_audit_record)
     before = tree.snapshot()
     job = _run(officer_a, tree, stored)
     assert job.status == Job.Status.FAILED

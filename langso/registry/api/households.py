@@ -11,8 +11,8 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 from ninja.security import django_auth
 
-from langso.core.api import InvalidOut, field_errors
 from langso.core.errors import DomainError
+from langso.core.schemas import InvalidOut, field_errors
 from langso.places.models import AdminUnit, Level
 
 from ..models import FIELD_GROUPS, Broadband, Household, HouseholdStatus, MobileCoverage

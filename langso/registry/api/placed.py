@@ -23,8 +23,8 @@ from ninja import Field, Query, Router, Schema, Status
 from ninja.security import django_auth
 from pydantic import create_model
 
-from langso.core.api import InvalidOut, field_errors
 from langso.core.errors import DomainError, NotFound
+from langso.core.schemas import InvalidOut, field_errors
 from langso.places import selectors as place_selectors
 from langso.places.models import AdminUnit
 

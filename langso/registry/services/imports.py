@@ -1,4 +1,4 @@
-"""Bulk imports of the registries from officers' files (rows as `places.imports.read_table`
+"""Bulk imports of the registries from officers' files (rows as `core.tabular.read_table`
 returns them: row i is the spreadsheet's row i + 2, blank rows kept as all-empty).
 
 Every row is read and checked first, against the stored rows it updates; any bad row

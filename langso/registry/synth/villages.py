@@ -12,7 +12,7 @@ from django.db.models import F
 
 from langso.core.text import normalize_name
 from langso.places.models import AdminUnit, Kind, Level, UnitSource
-from langso.places.services import village_short_name
+from langso.places.services.villages import village_short_name
 
 from .base import (
     MOUNTAIN_PROVINCES,

@@ -13,7 +13,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import load_workbook
 
 from langso.core.errors import DomainError, ImportRejected
-from langso.places.imports import check_size, read_table
+from langso.core.tabular import check_size, read_table
 from langso.places.testing import make_village
 from langso.registry.models import Household
 from langso.registry.selectors.exports import registry_export_rows

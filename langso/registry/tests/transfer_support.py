@@ -12,7 +12,7 @@ from typing import Any
 from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import Workbook
 
-from langso.places.imports import read_table
+from langso.core.tabular import read_table
 from langso.registry.selectors.exports import registry_export_rows
 from langso.registry.transfer import (
     MAX_FILE_BYTES,

@@ -30,8 +30,8 @@ from langso.accounts.selectors import role_list_for_user, user_has_unit_permissi
 from langso.core import exports
 from langso.core.errors import DomainError
 from langso.core.services import job_create
+from langso.core.tabular import upload_check, upload_store
 from langso.core.uploads import upload_size_limit
-from langso.places.imports import upload_check, upload_store
 from langso.places.models import AdminUnit
 
 from ..selectors.exports import registry_export_rows

@@ -9,7 +9,7 @@ from typing import IO
 import pytest
 from openpyxl import Workbook
 
-from langso.places.testing import xlsx_with_member
+from langso.core.testing import xlsx_with_member
 from langso.surveys import xlsforms
 from langso.surveys.xlsforms import XLSFormRejected, xform_info, xlsform_convert
 

@@ -18,8 +18,21 @@ from ..factories import PASSWORD, make_role, make_user
 ROLES = "/api/v1/roles"
 
 
+# A grant asked for: the role, the unit (an attribute of `Units`; None: nationwide) and
+# the level given with its code.
+Grant = tuple[str, str | None, str | None]
+
+
 def post_json(client: Client, url: str, data: dict[str, Any]) -> Any:
     return client.post(url, json.dumps(data), content_type="application/json")
+
+
+def _post_grant(client: Client, units: Units, grant: Grant, *, username: str) -> Any:
+    role, unit, level = grant
+    payload: dict[str, Any] = {"username": username, "role": role}
+    if unit is not None:
+        payload |= {"unit_code": getattr(units, unit).code, "unit_level": level}
+    return post_json(client, ROLES, payload)
 
 
 def test_anonymous_gets_401(client: Client, db: None) -> None:
@@ -90,7 +103,7 @@ def test_grant_inside_scope_is_201(client: Client, units: Units, holders: Holder
 
 
 @pytest.mark.parametrize(
-    ("role", "unit", "level"),
+    "grant",
     [
         ("digital_team_member", "b", "commune"),
         ("digital_team_member", "b1", "village"),
@@ -101,21 +114,13 @@ def test_grant_inside_scope_is_201(client: Client, units: Units, holders: Holder
     ],
 )
 def test_commune_officer_refusals_are_403(
-    client: Client,
-    units: Units,
-    holders: Holders,
-    role: str,
-    unit: str | None,
-    level: str | None,
+    client: Client, units: Units, holders: Holders, grant: Grant
 ) -> None:
     """Outside commune A, on the province, or a role above their own: 403 with a
     Vietnamese reason, and nothing written."""
     target = make_user()
     client.force_login(holders.commune_officer)
-    payload: dict[str, Any] = {"username": target.username, "role": role}
-    if unit is not None:
-        payload |= {"unit_code": getattr(units, unit).code, "unit_level": level}
-    response = post_json(client, ROLES, payload)
+    response = _post_grant(client, units, grant, username=target.username)
     assert response.status_code == 403, response.content
     assert "không có quyền" in response.json()["detail"]
     assert not RoleAssignment.objects.filter(user=target).exists()
@@ -230,7 +235,7 @@ def test_caller_who_may_grant_nothing_learns_nothing(
 
 
 @pytest.mark.parametrize(
-    ("role", "unit", "level"),
+    "grant",
     [
         ("village_head", "b1", "village"),
         ("commune_officer", "province", "province"),
@@ -238,22 +243,14 @@ def test_caller_who_may_grant_nothing_learns_nothing(
     ],
 )
 def test_refused_grant_answers_the_same_for_existing_and_unknown_usernames(
-    client: Client,
-    units: Units,
-    holders: Holders,
-    role: str,
-    unit: str | None,
-    level: str | None,
+    client: Client, units: Units, holders: Holders, grant: Grant
 ) -> None:
     """A grant the caller may not make is refused with the same 403 and message whether
     the username exists or not, so refusals cannot be used to find accounts."""
     client.force_login(holders.commune_officer)
-    answers = []
-    for name in ("canbo.tinh", "khong.co.ai"):
-        payload: dict[str, Any] = {"username": name, "role": role}
-        if unit is not None:
-            payload |= {"unit_code": getattr(units, unit).code, "unit_level": level}
-        answers.append(post_json(client, ROLES, payload))
+    answers = [
+        _post_grant(client, units, grant, username=name) for name in ("canbo.tinh", "khong.co.ai")
+    ]
     assert [a.status_code for a in answers] == [403, 403], [a.content for a in answers]
     assert answers[0].json() == answers[1].json()
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+import pytest
 from django.test import Client
 from django.urls import reverse
 from pytest_django import DjangoAssertNumQueries
@@ -14,6 +17,11 @@ from ..conftest import Holders, Units
 from ..factories import make_role, make_user
 
 URL = reverse("accounts:role-list")
+
+
+def _post_grant(client: Client, username: str, **fields: str) -> Any:
+    """The answer to the assignment form posted for `username` with `fields`."""
+    return client.post(URL, {"username": username, **fields})
 
 
 def test_role_list_needs_sign_in(client: Client, db: None) -> None:
@@ -57,14 +65,12 @@ def test_commune_officer_grants_a_role_on_a_village(
     """The form takes a username, a role and a unit by level and code."""
     target = make_user(username="truongthon.a2")
     client.force_login(holders.commune_officer)
-    response = client.post(
-        URL,
-        {
-            "username": "truongthon.a2",
-            "role": Role.VILLAGE_HEAD,
-            "unit_level": Level.VILLAGE,
-            "unit_code": units.a2.code,
-        },
+    response = _post_grant(
+        client,
+        "truongthon.a2",
+        role=Role.VILLAGE_HEAD,
+        unit_level=Level.VILLAGE,
+        unit_code=units.a2.code,
     )
     assert response.status_code == 302
     assignment = RoleAssignment.objects.get(user=target)
@@ -72,43 +78,25 @@ def test_commune_officer_grants_a_role_on_a_village(
     assert "Đã cấp vai trò" in client.get(URL).content.decode()
 
 
-def test_commune_officer_cannot_grant_on_commune_b_from_the_page(
-    client: Client, units: Units, holders: Holders
+@pytest.mark.parametrize(
+    ("role", "level", "unit"),
+    [
+        (Role.DIGITAL_TEAM_MEMBER, Level.COMMUNE, "b"),
+        # Even a role they may grant, on a unit above their own.
+        (Role.COMMUNE_OFFICER, Level.PROVINCE, "province"),
+    ],
+)
+def test_commune_officer_cannot_grant_outside_commune_a_from_the_page(
+    client: Client, units: Units, holders: Holders, role: str, level: str, unit: str
 ) -> None:
     """The refusal is shown on the form; nothing is written."""
     target = make_user()
     client.force_login(holders.commune_officer)
-    response = client.post(
-        URL,
-        {
-            "username": target.username,
-            "role": Role.DIGITAL_TEAM_MEMBER,
-            "unit_level": Level.COMMUNE,
-            "unit_code": units.b.code,
-        },
-    )
-    assert response.status_code == 200
-    assert "không có quyền" in response.content.decode()
-    assert not RoleAssignment.objects.filter(user=target).exists()
-
-
-def test_commune_officer_cannot_grant_on_the_province_from_the_page(
-    client: Client, units: Units, holders: Holders
-) -> None:
-    """Even a role they may grant is refused on a unit above their own."""
-    target = make_user()
-    client.force_login(holders.commune_officer)
-    response = client.post(
-        URL,
-        {
-            "username": target.username,
-            "role": Role.COMMUNE_OFFICER,
-            "unit_level": Level.PROVINCE,
-            "unit_code": units.province.code,
-        },
-    )
+    code = getattr(units, unit).code
+    response = _post_grant(client, target.username, role=role, unit_level=level, unit_code=code)
     assert response.status_code == 200
     assert response.context["form"].errors
+    assert "không có quyền" in response.content.decode()
     assert not RoleAssignment.objects.filter(user=target).exists()
 
 
@@ -144,14 +132,8 @@ def test_unknown_unit_is_a_form_error_and_the_user_is_not_judged(
     """An unknown unit is named in its field; the username is not looked up while the
     grant cannot be judged."""
     client.force_login(holders.commune_officer)
-    response = client.post(
-        URL,
-        {
-            "username": "khong.co.ai",
-            "role": Role.VILLAGE_HEAD,
-            "unit_level": Level.VILLAGE,
-            "unit_code": "99999",
-        },
+    response = _post_grant(
+        client, "khong.co.ai", role=Role.VILLAGE_HEAD, unit_level=Level.VILLAGE, unit_code="99999"
     )
     errors = response.context["form"].errors
     assert "99999" in errors["unit_code"][0]
@@ -214,26 +196,24 @@ def test_role_list_query_count_does_not_grow_with_rows(
     assert len(response.context["rows"]) == 20
 
 
+def _errors_by_username(client: Client, usernames: tuple[str, str], **fields: str) -> list[Any]:
+    """The form's errors when `fields` are posted with each of `usernames` in turn."""
+    return [_post_grant(client, name, **fields).context["form"].errors for name in usernames]
+
+
 def test_viewer_who_may_grant_nothing_learns_nothing_from_the_form(
     client: Client, units: Units, holders: Holders
 ) -> None:
     """Posting the form as a team member gives the same errors for an existing and an
     unknown username."""
     client.force_login(holders.digital_team_member)
-    errors = [
-        client.post(
-            URL,
-            {
-                "username": name,
-                "role": Role.VILLAGE_HEAD,
-                "unit_level": Level.VILLAGE,
-                "unit_code": units.a1.code,
-            },
-        )
-        .context["form"]
-        .errors
-        for name in ("canbo.xa.a", "khong.co.ai")
-    ]
+    errors = _errors_by_username(
+        client,
+        ("canbo.xa.a", "khong.co.ai"),
+        role=Role.VILLAGE_HEAD,
+        unit_level=Level.VILLAGE,
+        unit_code=units.a1.code,
+    )
     assert errors[0] == errors[1]
     assert not RoleAssignment.objects.filter(role=Role.VILLAGE_HEAD, unit=units.a1).exclude(
         user=holders.village_head
@@ -246,20 +226,13 @@ def test_refused_grant_shows_the_same_errors_for_existing_and_unknown_usernames(
     """A commune officer granting on commune B gets the same refusal for an existing and
     an unknown username: the form never says which accounts exist outside their grant."""
     client.force_login(holders.commune_officer)
-    errors = [
-        client.post(
-            URL,
-            {
-                "username": name,
-                "role": Role.DIGITAL_TEAM_MEMBER,
-                "unit_level": Level.COMMUNE,
-                "unit_code": units.b.code,
-            },
-        )
-        .context["form"]
-        .errors
-        for name in ("canbo.tinh", "khong.co.ai")
-    ]
+    errors = _errors_by_username(
+        client,
+        ("canbo.tinh", "khong.co.ai"),
+        role=Role.DIGITAL_TEAM_MEMBER,
+        unit_level=Level.COMMUNE,
+        unit_code=units.b.code,
+    )
     assert errors[0] == errors[1]
     assert "không có quyền" in str(errors[0])
 
@@ -269,13 +242,11 @@ def test_unknown_user_is_a_form_error_where_the_viewer_may_grant(
 ) -> None:
     """On a village of their own commune, an unknown username is named in its field."""
     client.force_login(holders.commune_officer)
-    response = client.post(
-        URL,
-        {
-            "username": "khong.co.ai",
-            "role": Role.VILLAGE_HEAD,
-            "unit_level": Level.VILLAGE,
-            "unit_code": units.a2.code,
-        },
+    response = _post_grant(
+        client,
+        "khong.co.ai",
+        role=Role.VILLAGE_HEAD,
+        unit_level=Level.VILLAGE,
+        unit_code=units.a2.code,
     )
     assert "khong.co.ai" in response.context["form"].errors["username"][0]

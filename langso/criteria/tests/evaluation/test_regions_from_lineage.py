@@ -12,7 +12,7 @@ from langso.criteria.catalogue import catalogue_yaml_read
 from langso.criteria.evaluation.engine import evaluate
 from langso.criteria.services import criteria_sets_save
 from langso.places.models import AdminUnit, Level
-from langso.places.services import UnitLoadReport
+from langso.places.services.units import UnitLoadReport
 
 pytestmark = pytest.mark.django_db
 

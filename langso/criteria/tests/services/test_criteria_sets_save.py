@@ -13,6 +13,7 @@ import yaml
 from openpyxl import Workbook
 
 from langso.core.errors import AccessDenied, DomainError, ImportRejected
+from langso.core.testing import xlsx_with_member
 from langso.criteria.catalogue import catalogue_yaml_read
 from langso.criteria.models import CriteriaSet, CriterionIndicator, IndicatorMethod
 from langso.criteria.selectors.catalogue import criteria_set_sources
@@ -25,7 +26,7 @@ from langso.criteria.services import (
     province_thresholds_set,
 )
 from langso.places.models import AdminUnit
-from langso.places.testing import make_province, xlsx_with_member
+from langso.places.testing import make_province
 from langso.registry.tests.conftest import RegistryTree, RegistryUsers
 
 pytestmark = pytest.mark.django_db

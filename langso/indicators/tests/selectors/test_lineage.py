@@ -20,7 +20,7 @@ from langso.accounts.tests.factories import make_role, make_user
 from langso.indicators.selectors import indicator_values, period_parse
 from langso.indicators.services.reported import reported_value_set
 from langso.places.models import AdminUnit, Level
-from langso.places.services import UnitLoadReport
+from langso.places.services.units import UnitLoadReport
 from langso.registry.services.households import household_create
 
 pytestmark = pytest.mark.django_db

@@ -4,7 +4,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from langso.core.errors import DomainError, ImportRejected
 from langso.places.models import Level
-from langso.places.services import boundaries_import
+from langso.places.services.boundaries import boundaries_import
 
 
 class Command(BaseCommand):

@@ -3,7 +3,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from langso.places.services import units_load
+from langso.places.services.units import units_load
 from langso.places.unit_sources import read_vietnamadminunits
 
 

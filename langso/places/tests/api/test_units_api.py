@@ -8,7 +8,7 @@ import pytest
 from django.test import Client
 
 from langso.places.models import AdminUnit, Level
-from langso.places.services import UnitLoadReport
+from langso.places.services.units import UnitLoadReport
 
 pytestmark = pytest.mark.django_db
 

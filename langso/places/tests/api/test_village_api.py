@@ -11,7 +11,8 @@ from django.test import Client
 
 from langso.accounts.models import User
 from langso.core.models import Job
-from langso.places.models import AdminUnit
+from langso.places.models import LEGACY_VALID_TO, AdminUnit
+from langso.places.testing import make_commune
 
 from ..conftest import Tree, client_for, csv_file, xlsx_file
 
@@ -100,6 +101,22 @@ def test_unknown_commune_is_404_json(tree: Tree, officer_a: User) -> None:
     )
     assert response.status_code == 404
     assert "detail" in response.json()
+
+
+def test_a_commune_no_longer_in_force_is_404_json_saying_so(
+    tree: Tree, central_admin: User
+) -> None:
+    """A commune abolished in 2025 is no commune to change: 404, as for an unknown code,
+    with a message that says until when it was in force; nothing is written."""
+    old = make_commune(province=tree.province, code="37999", name="Xã Cũ", valid_to=LEGACY_VALID_TO)
+    response = post_json(
+        client_for(central_admin),
+        f"/communes/{old.code}/villages",
+        {"code": "09", "name": "X", "kind": "thon"},
+    )
+    assert response.status_code == 404
+    assert "chỉ có hiệu lực đến 30/06/2025" in response.json()["detail"]
+    assert not AdminUnit.objects.filter(code="37999-09").exists()
 
 
 def test_invalid_village_is_400_naming_the_fields(tree: Tree, officer_a: User) -> None:

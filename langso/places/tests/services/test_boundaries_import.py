@@ -20,7 +20,7 @@ from langso.core.errors import AccessDenied, DomainError, ImportRejected
 from langso.core.models import AuditEntry, Job
 from langso.core.services import job_create
 from langso.places.models import AdminUnit, Level
-from langso.places.services import BoundaryImportReport, boundaries_import
+from langso.places.services.boundaries import BoundaryImportReport, boundaries_import
 from langso.places.tasks import boundaries_import_task
 from langso.places.testing import make_unit_tree
 

@@ -7,7 +7,7 @@ from langso.core.errors import AccessDenied, DomainError, NotFound
 from langso.core.models import AuditEntry
 from langso.places.models import AdminUnit, CommuneGroup
 from langso.places.selectors import today
-from langso.places.services import commune_group_set
+from langso.places.services.units import commune_group_set
 
 from ..conftest import Tree
 

@@ -9,7 +9,7 @@ import vietnam_provinces
 
 from langso.core.text import normalize_name
 from langso.places.models import AdminUnit, CommuneGroup, Level, Region, UnitLineage, UnitSource
-from langso.places.services import UnitLoadReport, units_load
+from langso.places.services.units import UnitLoadReport, units_load
 from langso.places.unit_sources import read_vietnamadminunits
 
 pytestmark = pytest.mark.django_db

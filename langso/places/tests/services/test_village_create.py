@@ -8,7 +8,7 @@ from langso.core.errors import AccessDenied, DomainError, NotFound
 from langso.core.models import AuditEntry
 from langso.places.models import AdminUnit, Kind, Level
 from langso.places.selectors import today
-from langso.places.services import VillageInvalid, village_create, village_update
+from langso.places.services.villages import VillageInvalid, village_create, village_update
 
 from ..conftest import Tree
 

@@ -8,7 +8,7 @@ from langso.accounts.models import User
 from langso.core.errors import AccessDenied, ImportRejected, RowError
 from langso.core.models import AuditEntry
 from langso.places.models import Kind
-from langso.places.services import VillageImportReport, village_import_rows
+from langso.places.services.villages import VillageImportReport, village_import_rows
 
 from ..conftest import Tree
 

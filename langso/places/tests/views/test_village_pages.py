@@ -15,7 +15,8 @@ from openpyxl import load_workbook
 
 from langso.accounts.models import User
 from langso.core.models import Job
-from langso.places.models import AdminUnit, Level
+from langso.places.models import LEGACY_VALID_TO, AdminUnit, Level
+from langso.places.testing import make_commune, make_village
 
 from ..conftest import Tree, client_for, csv_file, xlsx_file
 
@@ -120,6 +121,32 @@ def test_unknown_codes_are_not_found(tree: Tree, officer_a: User) -> None:
     client = client_for(officer_a)
     assert client.get(url("village-create", "99999")).status_code == 404
     assert client.get(url("village-edit", tree.a.code)).status_code == 404
+
+
+def test_units_no_longer_in_force_are_not_found(tree: Tree, central_admin: User) -> None:
+    """A commune or village abolished in 2025 can no longer change: its village, import
+    and commune-group pages are a 404, even for a central admin, and nothing is written."""
+    old_commune = make_commune(
+        province=tree.province, code="37999", name="Xã Cũ", valid_to=LEGACY_VALID_TO
+    )
+    old_village = make_village(commune=old_commune, code="37999-01", name="Thôn Cũ")
+    client = client_for(central_admin)
+    responses = [
+        client.get(url("village-create", old_commune.code)),
+        client.post(
+            url("village-create", old_commune.code), {"code": "09", "name": "X", "kind": "thon"}
+        ),
+        client.get(url("village-import", old_commune.code)),
+        client.get(url("village-edit", old_village.code)),
+        client.post(url("village-edit", old_village.code), {"name": "Thôn Mới", "kind": "thon"}),
+        client.get(url("commune-group", old_commune.code)),
+        client.post(url("commune-group", old_commune.code), {"group": "NHOM_1"}),
+    ]
+    assert [r.status_code for r in responses] == [404] * 7
+    old_commune.refresh_from_db()
+    old_village.refresh_from_db()
+    assert (old_commune.commune_group, old_village.name) == ("", "Thôn Cũ")
+    assert not AdminUnit.objects.filter(code="37999-09").exists()
 
 
 def test_unit_page_links_to_edit_only_for_managers(tree: Tree, officer_a: User) -> None:

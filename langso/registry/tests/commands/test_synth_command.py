@@ -8,7 +8,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from langso.places.models import AdminUnit
-from langso.places.services import UnitLoadReport
+from langso.places.services.units import UnitLoadReport
 from langso.registry import synth
 from langso.registry.models import FishingVessel, Household
 from langso.registry.synth.provinces import province_coastal_communes

@@ -40,13 +40,15 @@ from uuid import uuid4
 from xml.etree.ElementTree import Element  # types only; parsing is defusedxml
 
 from defusedxml import DefusedXmlException, ElementTree
+from django import forms
 from django.conf import settings
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from openpyxl import load_workbook
 
-from langso.core import exports
-from langso.core.errors import DomainError, ImportRejected, RowError
-from langso.core.text import normalize_name
+from . import exports
+from .errors import DomainError, ImportRejected, RowError
+from .text import normalize_name
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 100_000
@@ -134,6 +136,28 @@ def upload_check(upload: Any, *, max_bytes: int | None = None) -> None:
     check_size(upload, max_bytes=max_bytes)
     if not str(getattr(upload, "name", "") or "").lower().endswith(_ACCEPTED_EXTENSIONS):
         raise DomainError(_("Chỉ nhận tệp CSV hoặc XLSX (Excel 2007 trở lên)."))
+
+
+class TableFileField(forms.FileField):
+    """The file of an import form: CSV or XLSX, refused by its declared size and name
+    (`upload_check`) before a byte of it is stored or read."""
+
+    def __init__(self, *, max_bytes: int | None = None, **kwargs: Any) -> None:
+        kwargs.setdefault("label", gettext_lazy("Tệp CSV hoặc XLSX"))
+        kwargs.setdefault(
+            "widget", forms.ClearableFileInput(attrs={"accept": ",".join(_ACCEPTED_EXTENSIONS)})
+        )
+        super().__init__(**kwargs)
+        self.max_bytes = max_bytes
+
+    def clean(self, data: Any, initial: Any = None) -> Any:
+        upload = super().clean(data, initial)
+        if upload:
+            try:
+                upload_check(upload, max_bytes=self.max_bytes)
+            except DomainError as exc:
+                raise forms.ValidationError(exc.message) from exc
+        return upload
 
 
 def upload_store(upload: Any, *, prefix: str) -> Path:

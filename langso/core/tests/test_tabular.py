@@ -2,21 +2,26 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable
+from functools import partial
 from typing import IO
 
 import pytest
+from django import forms
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils.datastructures import MultiValueDict
 from openpyxl import Workbook, load_workbook
 
+from langso.core import tabular
 from langso.core.errors import DomainError, ImportRejected
-from langso.places import imports
-from langso.places.imports import read_table, template_xlsx
-from langso.places.testing import xlsx_with_member
+from langso.core.tabular import TableFileField, read_table, template_xlsx
+from langso.core.testing import csv_upload, xlsx_upload, xlsx_with_member
 
-from .conftest import HEADER, csv_file, xlsx_file
-
+# A table of villages, as the first reader of tables had them.
 COLUMNS = {"code": "Mã thôn", "name": "Tên thôn", "kind": "Loại", "lat": "Vĩ độ", "lon": "Kinh độ"}
 OPTIONAL = {"lat", "lon"}
+HEADER = list(COLUMNS.values())
+csv_file = partial(csv_upload, header=HEADER)
+xlsx_file = partial(xlsx_upload, header=HEADER)
 
 
 def test_csv_with_bom_maps_headers_to_fields() -> None:
@@ -77,14 +82,14 @@ def test_missing_required_header_is_rejected_at_row_one(
 
 def test_file_over_five_megabytes_is_refused() -> None:
     """Files over 5 MB are refused with a clear message."""
-    upload = SimpleUploadedFile("big.csv", b"x" * (imports.MAX_FILE_BYTES + 1))
+    upload = SimpleUploadedFile("big.csv", b"x" * (tabular.MAX_FILE_BYTES + 1))
     with pytest.raises(DomainError, match="lớn hơn 5 MB"):
         read_table(upload, columns=COLUMNS)
 
 
 def test_more_rows_than_allowed_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
     """Files over the row limit (100,000) are refused; the limit is lowered here."""
-    monkeypatch.setattr(imports, "MAX_ROWS", 3)
+    monkeypatch.setattr(tabular, "MAX_ROWS", 3)
     upload = csv_file([[str(i), f"Thôn {i}", "Thôn", "", ""] for i in range(4)])
     with pytest.raises(DomainError, match="hơn 3 dòng"):
         read_table(upload, columns=COLUMNS, optional=OPTIONAL)
@@ -190,7 +195,7 @@ def openpyxl_never_opens(monkeypatch: pytest.MonkeyPatch) -> None:
     def refuse(*args: object, **kwargs: object) -> None:
         raise AssertionError("openpyxl opened a file the inspection should have refused")
 
-    monkeypatch.setattr(imports, "load_workbook", refuse)
+    monkeypatch.setattr(tabular, "load_workbook", refuse)
 
 
 NAME_COLUMNS = {"code": "Mã thôn", "name": "Tên thôn"}
@@ -272,7 +277,7 @@ def test_xlsx_with_more_shared_text_than_its_rows_could_need_is_refused(
 ) -> None:
     """Shared texts that pack normally but exceed what the import's rows could need are
     refused, naming the limit; the floor of the limit is lowered here."""
-    monkeypatch.setattr(imports, "_SHARED_STRINGS_MIN_BYTES", 64 * 1024)
+    monkeypatch.setattr(tabular, "_SHARED_STRINGS_MIN_BYTES", 64 * 1024)
 
     def many_texts(member: IO[bytes]) -> None:
         member.write(b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">')
@@ -293,8 +298,8 @@ def test_xlsx_unpacking_to_more_than_its_rows_could_need_is_refused(
     """A workbook whose members, packed normally, unpack to more than the import's rows
     could need (the sum of their declared sizes) is refused, naming the limit; the
     floor of the limit is lowered here."""
-    monkeypatch.setattr(imports, "_UNPACKED_MIN_BYTES", 1024 * 1024)
-    monkeypatch.setattr(imports, "_UNPACKED_BYTES_PER_ROW", 64)
+    monkeypatch.setattr(tabular, "_UNPACKED_MIN_BYTES", 1024 * 1024)
+    monkeypatch.setattr(tabular, "_UNPACKED_BYTES_PER_ROW", 64)
 
     def many_rows(member: IO[bytes]) -> None:
         for n in range(2, 40_002):
@@ -356,3 +361,30 @@ def test_wide_encodings_are_named_with_the_ones_taken(
     assert not isinstance(refused.value, ImportRejected)
     assert f"tệp ở mã {named}" in refused.value.message
     assert "UTF-8 (có hoặc không có BOM), Windows-1258" in refused.value.message
+
+
+class _ImportForm(forms.Form):
+    file = TableFileField(max_bytes=64)
+
+
+@pytest.mark.parametrize(("name", "size"), [("bang.csv", 64), ("bang.XLSX", 10), ("b.txt", 1)])
+def test_the_import_form_field_takes_a_table_within_its_limit(name: str, size: int) -> None:
+    """A CSV or XLSX file (by its name) declaring no more than the limit is taken as is."""
+    upload = SimpleUploadedFile(name, b"x" * size)
+    form = _ImportForm(files=MultiValueDict({"file": [upload]}))
+    assert form.is_valid(), form.errors
+    assert form.cleaned_data["file"] is upload
+
+
+@pytest.mark.parametrize(
+    ("name", "size", "error"),
+    [("bang.pdf", 10, "Chỉ nhận tệp CSV hoặc XLSX"), ("bang.csv", 65, "lớn hơn")],
+)
+def test_the_import_form_field_refuses_by_declared_size_and_name(
+    name: str, size: int, error: str
+) -> None:
+    """A file whose name is not a table's, or that declares more than the field's limit,
+    is refused next to the field, saying which."""
+    form = _ImportForm(files=MultiValueDict({"file": [SimpleUploadedFile(name, b"x" * size)]}))
+    assert not form.is_valid()
+    assert error in form.errors["file"][0]

@@ -5,8 +5,8 @@ figure, negative or not, stays a number; codes stay text."""
 
 from __future__ import annotations
 
+from langso.core.tabular import template_xlsx
 from langso.core.testing import FORMULAS, xlsx_cells, xlsx_formulas
-from langso.places.imports import template_xlsx
 
 COLUMNS = {"code": "Mã", "name": "Tên", "lat": "Vĩ độ"}
 
