@@ -19,8 +19,9 @@ from langso.places.testing import make_village
 from langso.registry.models import Household
 from langso.registry.selectors.exports import registry_export_rows
 from langso.registry.services.imports import registry_import_rows
-from langso.registry.tests.conftest import RegistryTree, RegistryUsers
-from langso.registry.tests.transfer_support import (
+from langso.registry.testing import (
+    RegistryTree,
+    RegistryUsers,
     csv_upload,
     read,
     reimport_table,

@@ -10,7 +10,7 @@ from django.core.management import CommandError, call_command
 
 from langso.criteria.models import CommuneClassification, CriteriaSet
 from langso.criteria.selectors import Status, evaluate
-from langso.registry.tests.conftest import RegistryTree
+from langso.registry.testing import RegistryTree
 
 pytestmark = pytest.mark.django_db
 

@@ -26,7 +26,7 @@ from langso.criteria.services import (
 )
 from langso.places.models import AdminUnit
 from langso.places.testing import make_province, xlsx_with_member
-from langso.registry.tests.conftest import RegistryTree, RegistryUsers
+from langso.registry.testing import RegistryTree, RegistryUsers
 
 pytestmark = pytest.mark.django_db
 

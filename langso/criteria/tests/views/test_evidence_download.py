@@ -17,7 +17,7 @@ from pytest_django import Settings
 from langso.criteria.models import AssessmentEvidence
 from langso.criteria.selectors import criteria_set_in_force
 from langso.criteria.services import assessment_record
-from langso.registry.tests.conftest import RegistryTree, RegistryUsers
+from langso.registry.testing import RegistryTree, RegistryUsers
 
 pytestmark = pytest.mark.django_db
 

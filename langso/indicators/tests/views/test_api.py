@@ -16,7 +16,7 @@ from django.test.utils import CaptureQueriesContext
 
 from langso.indicators.services.reported import reported_value_set
 from langso.registry.services.households import household_create
-from langso.registry.tests.conftest import RegistryTree, RegistryUsers
+from langso.registry.testing import RegistryTree, RegistryUsers
 
 pytestmark = pytest.mark.django_db
 VALUES = "/api/v1/indicator-values"

@@ -16,7 +16,7 @@ from pytest_django import Settings
 
 from langso.indicators.models import ReportedEvidence
 from langso.indicators.services.reported import reported_value_set
-from langso.registry.tests.conftest import RegistryTree, RegistryUsers
+from langso.registry.testing import RegistryTree, RegistryUsers
 
 pytestmark = pytest.mark.django_db
 

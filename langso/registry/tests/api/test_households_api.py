@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from pytest_django import DjangoAssertNumQueries
 
 from langso.registry.models import Household
-from langso.registry.tests.conftest import (
+from langso.registry.testing import (
     Points,
     RegistryTree,
     RegistryUsers,

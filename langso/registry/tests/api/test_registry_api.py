@@ -18,9 +18,17 @@ from langso.core.selectors import audit_history
 from langso.registry.models import Cooperative, FishingVessel
 from langso.registry.services.economy import photo_add
 from langso.registry.specs import PRODUCT, TOURISM_SITE, VESSEL, WIFI_POINT, RegistrySpec
-
-from ..conftest import Points, RegistryTree, RegistryUsers, make_household
-from ..placed_testing import ALL_SPECS, SPEC_IDS, good_values, image_bytes, make_row
+from langso.registry.testing import (
+    ALL_SPECS,
+    SPEC_IDS,
+    Points,
+    RegistryTree,
+    RegistryUsers,
+    good_values,
+    image_bytes,
+    make_household,
+    make_row,
+)
 
 pytestmark = pytest.mark.django_db
 

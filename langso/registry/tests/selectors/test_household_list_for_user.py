@@ -19,7 +19,7 @@ from langso.registry.selectors.households import (
     likely_duplicates_for_household,
 )
 from langso.registry.services.households import household_set_status
-from langso.registry.tests.conftest import (
+from langso.registry.testing import (
     Points,
     RegistryTree,
     RegistryUsers,

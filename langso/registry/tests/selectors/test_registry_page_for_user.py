@@ -17,9 +17,14 @@ from langso.registry.selectors.placed import (
     registry_units_for_user,
 )
 from langso.registry.specs import CAMERA, COOPERATIVE, PRODUCT, VESSEL, RegistrySpec
-
-from ..conftest import RegistryTree, RegistryUsers, make_household
-from ..placed_testing import ALL_SPECS, SPEC_IDS, make_row
+from langso.registry.testing import (
+    ALL_SPECS,
+    SPEC_IDS,
+    RegistryTree,
+    RegistryUsers,
+    make_household,
+    make_row,
+)
 
 pytestmark = pytest.mark.django_db
 

@@ -13,7 +13,7 @@ from langso.core.selectors import audit_history
 from langso.registry.events import HouseholdsChanged
 from langso.registry.models import AddressCodeKind, Household, Source
 from langso.registry.services.households import HouseholdInvalid, household_update
-from langso.registry.tests.conftest import (
+from langso.registry.testing import (
     Points,
     RegistryTree,
     RegistryUsers,

@@ -14,9 +14,14 @@ from langso.core.models import AuditEntry
 from langso.core.selectors import audit_history
 from langso.registry.services.placed import RegistryInvalid, registry_create
 from langso.registry.specs import COOPERATIVE, VESSEL, WIFI_POINT, RegistrySpec
-
-from ..conftest import Points, RegistryTree, RegistryUsers
-from ..placed_testing import ALL_SPECS, SPEC_IDS, good_values
+from langso.registry.testing import (
+    ALL_SPECS,
+    SPEC_IDS,
+    Points,
+    RegistryTree,
+    RegistryUsers,
+    good_values,
+)
 
 pytestmark = pytest.mark.django_db
 

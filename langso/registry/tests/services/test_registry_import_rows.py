@@ -24,8 +24,7 @@ from langso.registry.services.imports import (
     household_import_rows,
     registry_import_rows,
 )
-from langso.registry.tests.conftest import RegistryTree, RegistryUsers
-from langso.registry.tests.transfer_support import row
+from langso.registry.testing import RegistryTree, RegistryUsers, row
 
 
 def test_cooperatives_get_codes_and_update_by_code(

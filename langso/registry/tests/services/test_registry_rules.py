@@ -14,8 +14,7 @@ from langso.registry.services.fisheries import farm_create, vessel_create, vesse
 from langso.registry.services.placed import RegistryInvalid, registry_create
 from langso.registry.services.points import camera_create, site_create, wifi_point_create
 from langso.registry.specs import SPECS
-
-from ..conftest import Points, RegistryTree, RegistryUsers, make_household
+from langso.registry.testing import Points, RegistryTree, RegistryUsers, make_household
 
 pytestmark = pytest.mark.django_db
 

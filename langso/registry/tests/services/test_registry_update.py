@@ -13,9 +13,14 @@ from langso.registry.models import Cooperative
 from langso.registry.services.economy import cooperative_create, cooperative_update
 from langso.registry.services.placed import RegistryInvalid, registry_create, registry_update
 from langso.registry.specs import WIFI_POINT, RegistrySpec
-
-from ..conftest import Points, RegistryTree, RegistryUsers
-from ..placed_testing import ALL_SPECS, SPEC_IDS, good_values
+from langso.registry.testing import (
+    ALL_SPECS,
+    SPEC_IDS,
+    Points,
+    RegistryTree,
+    RegistryUsers,
+    good_values,
+)
 
 pytestmark = pytest.mark.django_db
 

@@ -14,8 +14,7 @@ from langso.core.services import job_create
 from langso.registry import bulk, tasks
 from langso.registry.models import Cooperative
 from langso.registry.tasks import registry_import_rows_task
-from langso.registry.tests.conftest import RegistryTree, RegistryUsers
-from langso.registry.tests.transfer_support import csv_upload, row
+from langso.registry.testing import RegistryTree, RegistryUsers, csv_upload, row
 
 
 def _stored(tmp_path: Path, content: bytes, name: str = "htx.csv") -> Path:

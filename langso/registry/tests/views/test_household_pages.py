@@ -14,7 +14,7 @@ from pytest_django import DjangoAssertNumQueries
 
 from langso.registry.models import Household, HouseholdStatus, LikelyDuplicate
 from langso.registry.services.households import household_update
-from langso.registry.tests.conftest import (
+from langso.registry.testing import (
     Points,
     RegistryTree,
     RegistryUsers,

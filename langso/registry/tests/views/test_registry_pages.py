@@ -16,9 +16,16 @@ from langso.core.selectors import audit_history
 from langso.registry.models import Cooperative
 from langso.registry.services.economy import cooperative_create, product_update
 from langso.registry.specs import COOPERATIVE, PRODUCT, VESSEL, WIFI_POINT, RegistrySpec
-
-from ..conftest import Points, RegistryTree, RegistryUsers, make_household
-from ..placed_testing import ALL_SPECS, SPEC_IDS, good_values, make_row
+from langso.registry.testing import (
+    ALL_SPECS,
+    SPEC_IDS,
+    Points,
+    RegistryTree,
+    RegistryUsers,
+    good_values,
+    make_household,
+    make_row,
+)
 
 pytestmark = pytest.mark.django_db
 
