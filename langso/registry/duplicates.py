@@ -23,12 +23,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from langso.accounts.roles import Permission
+from langso.core.actors import Actor
 from langso.core.db import capabilities
 from langso.core.errors import AccessDenied
 from langso.core.models import AuditEntry
 from langso.core.services import audit_record
 from langso.core.text import normalize_name
-from langso.places.services import Actor
 
 from .models import Household, HouseholdStatus, LikelyDuplicate
 

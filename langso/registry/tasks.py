@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import dataclasses
 from pathlib import Path
-from typing import Any
 
 from django.core.files import File
 from django.utils.translation import gettext as _
 from django_tasks import task
 
+from langso.core.actors import Actor
 from langso.core.errors import DomainError
 from langso.core.services import (
     job_actor,
@@ -70,7 +70,7 @@ def registry_import_rows_task(
 
 
 def _import(
-    *, job_id: int, actor: Any, registry: str, stored: Path, unit_id: int | None
+    *, job_id: int, actor: Actor, registry: str, stored: Path, unit_id: int | None
 ) -> ImportReport:
     transfer = transfer_for(registry)
     if transfer is None:

@@ -8,7 +8,7 @@ from typing import Any
 
 from django.db.models import F, FloatField, Func
 
-from langso.accounts.selectors import AnyUser
+from langso.core.actors import Actor
 from langso.places.models import AdminUnit
 
 from ..transfer import Cell, Transfer, transfer_for
@@ -36,7 +36,7 @@ def _lookups(transfer: Transfer) -> list[str]:
 
 
 def registry_export_rows(
-    *, user: AnyUser, registry: str, unit: AdminUnit | None = None, batch: int = EXPORT_BATCH
+    *, user: Actor, registry: str, unit: AdminUnit | None = None, batch: int = EXPORT_BATCH
 ) -> Iterator[tuple[Any, ...]]:
     """The rows of `registry` that `user` may see (optionally only under `unit`), oldest
     first, each a tuple of values in the order of the registry's columns: the unit as the

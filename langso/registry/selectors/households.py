@@ -12,7 +12,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from langso.accounts.roles import Permission
-from langso.accounts.selectors import AnyUser, scoped_units, user_has_unit_permission
+from langso.accounts.selectors import scoped_units, user_has_unit_permission
+from langso.core.actors import Actor
 from langso.core.errors import DomainError, NotFound
 from langso.core.models import AuditEntry
 from langso.core.pagination import KeysetPage, keyset_page
@@ -89,7 +90,7 @@ def _open_flags() -> QuerySet[LikelyDuplicate]:
     return LikelyDuplicate.objects.filter(dismissed_at__isnull=True)
 
 
-def unit_for_filter(*, user: AnyUser, code: str) -> AdminUnit:
+def unit_for_filter(*, user: Actor, code: str) -> AdminUnit:
     """The current unit with this code, if the reader holds VIEW_SCOPED on it. A unit
     outside scope is answered like a missing one."""
     code = code.strip()
@@ -119,7 +120,7 @@ def _choice(param: str, value: str, allowed: list[str]) -> str:
 
 
 def _filtered(
-    households: QuerySet[Household], *, user: AnyUser, filters: HouseholdFilters
+    households: QuerySet[Household], *, user: Actor, filters: HouseholdFilters
 ) -> tuple[QuerySet[Household], str | None]:
     """The households in scope that the filters keep, and the column that holds them
     all to one unit, if one does (see `within_scope_pinned`)."""
@@ -158,7 +159,7 @@ def _filtered(
 
 
 def household_list_for_user(
-    *, user: AnyUser, filters: HouseholdFilters, after: int | None = None, limit: int = 50
+    *, user: Actor, filters: HouseholdFilters, after: int | None = None, limit: int = 50
 ) -> KeysetPage[Household]:
     """One page of the households in the reader's scope, newest first, with their village,
     commune and province. No COUNT: the next page starts after the last id."""
@@ -168,7 +169,7 @@ def household_list_for_user(
     return keyset_page(households, after=after, limit=max(1, min(limit, MAX_LIMIT)), pinned=pinned)
 
 
-def household_get_for_user(*, user: AnyUser, address_code: str) -> Household:
+def household_get_for_user(*, user: Actor, address_code: str) -> Household:
     """One household by its address code (as typed: case and spaces do not matter).
     Outside the reader's scope it is NotFound, as if it did not exist."""
     household = (
@@ -211,7 +212,7 @@ class DuplicateFlag:
         return [str(LikelyDuplicate.Reason(r).label) for r in self.pair.reasons]
 
 
-def likely_duplicates_for_household(*, user: AnyUser, household: Household) -> list[DuplicateFlag]:
+def likely_duplicates_for_household(*, user: Actor, household: Household) -> list[DuplicateFlag]:
     """The open flags of a household whose other household the reader may also see (a
     pair across a scope border shows only to those who see both)."""
     flags = list(
@@ -236,7 +237,7 @@ def likely_duplicates_for_household(*, user: AnyUser, household: Household) -> l
     return result
 
 
-def likely_duplicate_get_for_user(*, user: AnyUser, pair_id: int) -> LikelyDuplicate:
+def likely_duplicate_get_for_user(*, user: Actor, pair_id: int) -> LikelyDuplicate:
     """An open or closed flag one of whose households the reader sees; otherwise
     NotFound."""
     visible = within_scope(Household.objects.all(), user=user)
@@ -251,7 +252,7 @@ def likely_duplicate_get_for_user(*, user: AnyUser, pair_id: int) -> LikelyDupli
 
 
 def likely_duplicate_list_for_user(
-    *, user: AnyUser, after: int | None = None, limit: int = 50
+    *, user: Actor, after: int | None = None, limit: int = 50
 ) -> KeysetPage[LikelyDuplicate]:
     """Open flags whose first household is in the reader's scope, newest first."""
     visible = within_scope(Household.objects.all(), user=user)
@@ -270,7 +271,7 @@ def household_unit_get(*, code: str) -> AdminUnit | None:
     )
 
 
-def household_villages_for_user(*, user: AnyUser, limit: int = 1000) -> list[AdminUnit]:
+def household_villages_for_user(*, user: Actor, limit: int = 1000) -> list[AdminUnit]:
     """Current villages where the user may add or move households, for a form's list."""
     return list(
         scoped_units(user=user, permission=Permission.MANAGE_REGISTRIES)

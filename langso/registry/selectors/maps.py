@@ -10,7 +10,8 @@ from django.contrib.gis.db.models import Extent
 from django.db.models import QuerySet
 
 from langso.accounts.roles import Permission
-from langso.accounts.selectors import AnyUser, is_nationwide, unit_scope_q
+from langso.accounts.selectors import is_nationwide, unit_scope_q
+from langso.core.actors import Actor
 from langso.places.models import AdminUnit
 
 from .. import maps
@@ -23,7 +24,7 @@ from .scope import within_scope
 _MIN_SPAN_DEGREES = 0.02
 
 
-def map_rows_for_user(*, user: AnyUser, layer: MapLayer) -> QuerySet[Placed]:
+def map_rows_for_user(*, user: Actor, layer: MapLayer) -> QuerySet[Placed]:
     """The layer's rows that `user` may see."""
     rows: QuerySet[Placed] = layer.model._default_manager.all()
     return within_scope(rows, user=user)
@@ -34,7 +35,7 @@ def map_units() -> QuerySet[AdminUnit]:
     return AdminUnit.objects.current()
 
 
-def map_tile_for_user(*, user: AnyUser, query: LayerQuery, tile: Tile) -> bytes:
+def map_tile_for_user(*, user: Actor, query: LayerQuery, tile: Tile) -> bytes:
     """One vector tile of one layer, as `user` may see it. One query."""
     if isinstance(query.layer, UnitLayer):
         return maps.unit_tile(map_units(), tile=tile)
@@ -47,7 +48,7 @@ def map_tile_for_user(*, user: AnyUser, query: LayerQuery, tile: Tile) -> bytes:
     return maps.registry_tile(rows, query=query, tile=tile, cells=cells)
 
 
-def map_features_for_user(*, user: AnyUser, query: LayerQuery, bbox: BBox | None) -> dict[str, Any]:
+def map_features_for_user(*, user: Actor, query: LayerQuery, bbox: BBox | None) -> dict[str, Any]:
     """One layer's features in `bbox` as GeoJSON, as `user` may see them. One query."""
     if isinstance(query.layer, UnitLayer):
         return maps.unit_feature_collection(map_units(), query=query, bbox=bbox)
@@ -55,7 +56,7 @@ def map_features_for_user(*, user: AnyUser, query: LayerQuery, bbox: BBox | None
     return maps.registry_feature_collection(rows, query=query, bbox=bbox)
 
 
-def map_start_bounds(*, user: AnyUser) -> tuple[float, float, float, float]:
+def map_start_bounds(*, user: Actor) -> tuple[float, float, float, float]:
     """Where the map opens: the extent of the units in the user's scope (their commune,
     for a commune officer), boundaries and centroids alike; the whole country for a
     nationwide role or when the scope has no place on the map."""

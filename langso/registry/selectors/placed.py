@@ -10,7 +10,8 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from langso.accounts.roles import Permission
-from langso.accounts.selectors import AnyUser, unit_scope_q
+from langso.accounts.selectors import unit_scope_q
+from langso.core.actors import Actor
 from langso.core.errors import DomainError, NotFound
 from langso.core.pagination import KeysetPage, keyset_page
 from langso.core.text import normalize_name
@@ -46,7 +47,7 @@ class RegistryFilters:
     choices: Mapping[str, str] = field(default_factory=dict)
 
 
-def registry_queryset_for_user(*, spec: RegistrySpec[P], user: AnyUser) -> QuerySet[P]:
+def registry_queryset_for_user(*, spec: RegistrySpec[P], user: Actor) -> QuerySet[P]:
     """The registry's rows in the user's scope, with their units and references."""
     return _with_related(spec, within_scope(spec.model._default_manager.all(), user=user))
 
@@ -74,7 +75,7 @@ def _choice_q(spec: RegistrySpec[Any], choices: Mapping[str, str]) -> Q:
 
 
 def registry_filtered_for_user(
-    *, spec: RegistrySpec[P], user: AnyUser, filters: RegistryFilters
+    *, spec: RegistrySpec[P], user: Actor, filters: RegistryFilters
 ) -> tuple[QuerySet[P], str | None]:
     """The rows in scope that the filters keep, and the column that holds them all to
     one unit, if one does (see `within_scope_pinned`)."""
@@ -94,7 +95,7 @@ def registry_filtered_for_user(
 def registry_page_for_user(
     *,
     spec: RegistrySpec[P],
-    user: AnyUser,
+    user: Actor,
     filters: RegistryFilters | None = None,
     after: int | None = None,
     limit: int = 50,
@@ -105,7 +106,7 @@ def registry_page_for_user(
     return keyset_page(rows, after=after, limit=min(limit, MAX_PAGE), pinned=pinned)
 
 
-def registry_get_for_user(*, spec: RegistrySpec[P], user: AnyUser, key: str) -> P:
+def registry_get_for_user(*, spec: RegistrySpec[P], user: Actor, key: str) -> P:
     """One row by its key. Outside the user's scope it is NotFound, as if it did not
     exist, so that a refusal never reveals whether it does."""
     normalized = normalize_key(key)
@@ -118,15 +119,15 @@ def registry_get_for_user(*, spec: RegistrySpec[P], user: AnyUser, key: str) -> 
     return row
 
 
-def registry_can_manage(*, user: AnyUser, row: Placed | None = None) -> bool:
+def registry_can_manage(*, user: Actor, row: Placed | None = None) -> bool:
     """Whether `user` may change `row` (or, without a row, add rows somewhere)."""
     if row is None:
-        return bool(user.has_perm(Permission.MANAGE_REGISTRIES))  # type: ignore[union-attr]  # User and AnonymousUser both answer has_perm
-    return bool(user.has_perm(Permission.MANAGE_REGISTRIES, row.unit))  # type: ignore[union-attr]  # as above
+        return bool(user.has_perm(Permission.MANAGE_REGISTRIES))
+    return bool(user.has_perm(Permission.MANAGE_REGISTRIES, row.unit))
 
 
 def registry_units_for_user(
-    *, user: AnyUser, permission: str = Permission.MANAGE_REGISTRIES
+    *, user: Actor, permission: str = Permission.MANAGE_REGISTRIES
 ) -> list[AdminUnit]:
     """Current communes and villages where `user` may keep registries (or holds
     `permission`), for a form's list of suggestions (the first UNIT_CHOICES_LIMIT by

@@ -8,11 +8,11 @@ from django.db.models import F, QuerySet
 
 from langso.accounts.roles import Permission
 from langso.accounts.selectors import (
-    AnyUser,
     scope_unit,
     unit_scope_q,
     user_has_unit_permission,
 )
+from langso.core.actors import Actor
 from langso.core.pagination import OneOf
 from langso.places.models import AdminUnit
 
@@ -22,7 +22,7 @@ P = TypeVar("P", bound=Placed)
 
 
 def within_scope(
-    queryset: QuerySet[P], *, user: AnyUser, permission: str = Permission.VIEW_SCOPED
+    queryset: QuerySet[P], *, user: Actor, permission: str = Permission.VIEW_SCOPED
 ) -> QuerySet[P]:
     """Rows under the units where `user` holds `permission`. Registry rows carry the same
     ancestor columns as units, so this is one indexed equality per role."""
@@ -32,7 +32,7 @@ def within_scope(
 def within_scope_pinned(
     queryset: QuerySet[P],
     *,
-    user: AnyUser,
+    user: Actor,
     unit: AdminUnit | None = None,
     permission: str = Permission.VIEW_SCOPED,
 ) -> tuple[QuerySet[P], str | None]:

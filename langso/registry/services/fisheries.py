@@ -5,9 +5,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from langso.core.actors import Actor
+
 from ..models import AquacultureFarm, FishingVessel
 from ..specs import FARM, VESSEL
-from .placed import Actor, registry_create, registry_update
+from .placed import registry_create, registry_update
 
 
 def vessel_create(*, actor: Actor, values: Mapping[str, Any]) -> FishingVessel:

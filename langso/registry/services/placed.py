@@ -13,15 +13,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, TypeVar
 
-from django.contrib.auth.models import AnonymousUser
 from django.contrib.gis.geos import Point
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from langso.accounts.models import User
 from langso.accounts.roles import Permission
+from langso.core.actors import Actor
 from langso.core.errors import AccessDenied, DomainError
 from langso.core.models import AuditEntry
 from langso.core.services import audit_record, model_snapshot
@@ -34,7 +33,6 @@ from ..sequences import code_stem, save_with_code
 from ..specs import RegistrySpec, model_field, normalize_key
 from ..validation import point_in_vietnam
 
-Actor = User | AnonymousUser
 P = TypeVar("P", bound=Placed)
 
 _PLACE = ("unit", "location")

@@ -5,9 +5,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from langso.core.actors import Actor
+
 from ..models import PublicWifiPoint, SecurityCamera, TourismSite
 from ..specs import CAMERA, TOURISM_SITE, WIFI_POINT
-from .placed import Actor, registry_create, registry_update
+from .placed import registry_create, registry_update
 
 
 def site_create(*, actor: Actor, values: Mapping[str, Any]) -> TourismSite:

@@ -6,6 +6,7 @@ index page. `urlpatterns()` gives each registry its routes: "registry:<name>-lis
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
@@ -26,6 +27,7 @@ from langso.core.selectors import audit_history
 
 from ..forms_registries import (
     PhotoForm,
+    RegistryForm,
     registry_filter_form_class,
     registry_form_class,
     registry_initial,
@@ -128,16 +130,13 @@ def _pin_context(row: Placed | None) -> dict[str, Any]:
 # Pages
 
 
-def _row_or_404(request: HttpRequest, spec: Spec, key: str) -> Placed:
-    try:
-        row: Placed = registry_get_for_user(spec=spec, user=request.user, key=key)
-    except NotFound as exc:
-        raise Http404(exc.message) from exc
+def _row(request: HttpRequest, spec: Spec, key: str) -> Placed:
+    row: Placed = registry_get_for_user(spec=spec, user=request.user, key=key)
     return row
 
 
-def _managed_row_or_404(request: HttpRequest, spec: Spec, key: str) -> Placed:
-    row = _row_or_404(request, spec, key)
+def _managed_row(request: HttpRequest, spec: Spec, key: str) -> Placed:
+    row = _row(request, spec, key)
     if not registry_can_manage(user=request.user, row=row):
         # In scope but only to view (a digital-team member): 403, saying nothing more.
         raise PermissionDenied
@@ -225,7 +224,7 @@ def registry_list(request: HttpRequest, spec: Spec) -> HttpResponse:
 @login_required
 @require_GET
 def registry_detail(request: HttpRequest, spec: Spec, key: str) -> HttpResponse:
-    row = _row_or_404(request, spec, key)
+    row = _row(request, spec, key)
     can_manage = registry_can_manage(user=request.user, row=row)
     facts = [
         (spec.label(name), display_value(spec, row, name)) for name in (spec.key, *spec.fields)
@@ -249,6 +248,28 @@ def registry_detail(request: HttpRequest, spec: Spec, key: str) -> HttpResponse:
     )
 
 
+def _saved(
+    request: HttpRequest,
+    spec: Spec,
+    form: RegistryForm,
+    save: Callable[[], Placed],
+    *,
+    done: str,
+) -> HttpResponse | None:
+    """Run a create or an update: on success, `done` (with the row's kind and key) and the
+    row's page; refused, the reasons on the form and None, for the form to show again."""
+    try:
+        row = save()
+    except RegistryInvalid as exc:
+        form.add_service_errors(exc)
+    except AccessDenied as exc:
+        form.add_error("unit", exc.message)
+    else:
+        messages.success(request, done % {"what": spec.verbose_name, "key": getattr(row, spec.key)})
+        return redirect(_detail_url(spec, row))
+    return None
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def registry_create_page(request: HttpRequest, spec: Spec) -> HttpResponse:
@@ -258,19 +279,15 @@ def registry_create_page(request: HttpRequest, spec: Spec) -> HttpResponse:
         request.POST or None, initial={"unit": request.GET.get("unit", "")[:32]}
     )
     if request.method == "POST" and form.is_valid():
-        try:
-            row = registry_create(spec=spec, actor=request.user, values=form.values())
-        except RegistryInvalid as exc:
-            form.add_service_errors(exc)
-        except AccessDenied as exc:
-            form.add_error("unit", exc.message)
-        else:
-            messages.success(
-                request,
-                _("Đã thêm %(what)s %(key)s.")
-                % {"what": spec.verbose_name, "key": getattr(row, spec.key)},
-            )
-            return redirect(_detail_url(spec, row))
+        saved = _saved(
+            request,
+            spec,
+            form,
+            lambda: registry_create(spec=spec, actor=request.user, values=form.values()),
+            done=_("Đã thêm %(what)s %(key)s."),
+        )
+        if saved is not None:
+            return saved
     return render(
         request,
         "registry/_registry_form.html",
@@ -289,24 +306,22 @@ def registry_create_page(request: HttpRequest, spec: Spec) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def registry_edit_page(request: HttpRequest, spec: Spec, key: str) -> HttpResponse:
-    row = _managed_row_or_404(request, spec, key)
+    row = _managed_row(request, spec, key)
     form = registry_form_class(spec, creating=False)(
         request.POST or None, initial=registry_initial(spec, row)
     )
     if request.method == "POST" and form.is_valid():
-        try:
-            registry_update(spec=spec, actor=request.user, instance=row, changes=form.values())
-        except RegistryInvalid as exc:
-            form.add_service_errors(exc)
-        except AccessDenied as exc:
-            form.add_error("unit", exc.message)
-        else:
-            messages.success(
-                request,
-                _("Đã lưu %(what)s %(key)s.")
-                % {"what": spec.verbose_name, "key": getattr(row, spec.key)},
-            )
-            return redirect(_detail_url(spec, row))
+        saved = _saved(
+            request,
+            spec,
+            form,
+            lambda: registry_update(
+                spec=spec, actor=request.user, instance=row, changes=form.values()
+            ),
+            done=_("Đã lưu %(what)s %(key)s."),
+        )
+        if saved is not None:
+            return saved
     return render(
         request,
         "registry/_registry_form.html",
@@ -335,8 +350,10 @@ def _photo_done(request: HttpRequest, spec: Spec, row: Placed, message: str) -> 
 
 
 def _photo_refused(request: HttpRequest, spec: Spec, row: Placed, exc: DomainError) -> HttpResponse:
-    if isinstance(exc, AccessDenied):
-        raise PermissionDenied from exc
+    """A refused photo change: its reason on the row's page; a refusal of access or a
+    missing photo rises to the 403 or 404 page (DomainErrorPages)."""
+    if isinstance(exc, AccessDenied | NotFound):
+        raise exc
     messages.error(request, exc.message)
     return redirect(f"{_detail_url(spec, row)}#anh")
 
@@ -344,7 +361,7 @@ def _photo_refused(request: HttpRequest, spec: Spec, row: Placed, exc: DomainErr
 @login_required
 @require_POST
 def photo_upload(request: HttpRequest, spec: Spec, key: str) -> HttpResponse:
-    row = _managed_row_or_404(request, spec, key)
+    row = _managed_row(request, spec, key)
     form = PhotoForm(request.POST, request.FILES)
     if not form.is_valid():
         reasons = [str(e) for errors in form.errors.values() for e in errors]
@@ -368,22 +385,17 @@ def photo_upload(request: HttpRequest, spec: Spec, key: str) -> HttpResponse:
 def photo_image(request: HttpRequest, spec: Spec, key: str, photo_id: int) -> HttpResponseBase:
     """A photo, to whoever may see its product or site. The showcase will show some to
     the public through its own route under the open-data rules; this one stays scoped."""
-    row = _row_or_404(request, spec, key)
-    try:
-        photo = photo_get(subject=row, pk=photo_id)
-    except NotFound as exc:
-        raise Http404(exc.message) from exc
+    row = _row(request, spec, key)
+    photo = photo_get(subject=row, pk=photo_id)
     return file_response(photo.image, name=photo.name)
 
 
 @login_required
 @require_POST
 def photo_remove(request: HttpRequest, spec: Spec, key: str, photo_id: int) -> HttpResponse:
-    row = _managed_row_or_404(request, spec, key)
+    row = _managed_row(request, spec, key)
     try:
         photo_delete(spec=spec, actor=request.user, subject=row, photo_id=photo_id)
-    except NotFound as exc:
-        raise Http404(exc.message) from exc
     except DomainError as exc:
         return _photo_refused(request, spec, row, exc)
     return _photo_done(request, spec, row, _("Đã xoá ảnh."))
@@ -397,7 +409,7 @@ def photo_move(
     """Move a photo one place earlier ("len") or later ("xuong")."""
     if direction not in ("len", "xuong"):
         raise Http404
-    row = _managed_row_or_404(request, spec, key)
+    row = _managed_row(request, spec, key)
     order = [photo.pk for photo in photo_list(subject=row)]
     if photo_id not in order:
         raise Http404(_("Không tìm thấy ảnh này."))
