@@ -111,6 +111,31 @@ class Points:
     outside_vietnam: Point
 
 
+# Whether each of `RegistryUsers` may keep the registries of village A1: the answers
+# that access tests of every write expect, by role, written out here once.
+MANAGES_A1: list[tuple[str, bool]] = [
+    ("central_admin", True),
+    ("province_officer", True),
+    ("officer_a", True),
+    ("village_head_a1", True),
+    ("officer_b", False),
+    ("digital_team_a", False),
+    ("nobody", False),
+]
+
+# Which of three rows, one each in villages A1, A2 and B1, each of `RegistryUsers` may
+# read: the answers that every scoped list and detail is tested against, by role.
+SEES_A1_A2_B1: list[tuple[str, set[str]]] = [
+    ("central_admin", {"a1", "a2", "b1"}),
+    ("province_officer", {"a1", "a2", "b1"}),
+    ("officer_a", {"a1", "a2"}),
+    ("officer_b", {"b1"}),
+    ("village_head_a1", {"a1"}),
+    ("digital_team_a", {"a1", "a2"}),
+    ("nobody", set()),
+]
+
+
 @dataclass
 class RegistryUsers:
     """One user per role: central admin nationwide, the province officer of 37, the
@@ -178,6 +203,9 @@ def create_household(*, actor: User, village: AdminUnit, **values: object) -> Ho
 P = TypeVar("P", bound=Placed)
 ALL_SPECS = list(SPECS.values())
 SPEC_IDS = [spec.name for spec in ALL_SPECS]
+# A test run once for each placed registry, named by it: `@each_spec` on a test taking
+# `spec`.
+each_spec = pytest.mark.parametrize("spec", ALL_SPECS, ids=SPEC_IDS)
 
 _numbers = count(1)
 

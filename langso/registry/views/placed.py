@@ -248,26 +248,43 @@ def registry_detail(request: HttpRequest, spec: Spec, key: str) -> HttpResponse:
     )
 
 
-def _saved(
+def _form_page(
     request: HttpRequest,
     spec: Spec,
     form: RegistryForm,
     save: Callable[[], Placed],
     *,
     done: str,
-) -> HttpResponse | None:
-    """Run a create or an update: on success, `done` (with the row's kind and key) and the
-    row's page; refused, the reasons on the form and None, for the form to show again."""
-    try:
-        row = save()
-    except RegistryInvalid as exc:
-        form.add_service_errors(exc)
-    except AccessDenied as exc:
-        form.add_error("unit", exc.message)
-    else:
-        messages.success(request, done % {"what": spec.verbose_name, "key": getattr(row, spec.key)})
-        return redirect(_detail_url(spec, row))
-    return None
+    title: str,
+    row: Placed | None = None,
+) -> HttpResponse:
+    """The create and edit pages alike: on a valid POST, `save` (the service); saved,
+    `done` (with the row's kind and key) and the row's page; refused, the reasons on the
+    form, shown again. Without access the service's AccessDenied is the unit's field
+    error: the page is the user's own, so it may say why."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = save()
+        except RegistryInvalid as exc:
+            form.add_service_errors(exc)
+        except AccessDenied as exc:
+            form.add_error("unit", exc.message)
+        else:
+            key = getattr(saved, spec.key)
+            messages.success(request, done % {"what": spec.verbose_name, "key": key})
+            return redirect(_detail_url(spec, saved))
+    list_url = reverse(f"registry:{spec.name}-list")
+    context: dict[str, Any] = {
+        "spec": spec,
+        "form": form,
+        "title": title,
+        "units": registry_units_for_user(user=request.user),
+        "cancel_url": list_url if row is None else _detail_url(spec, row),
+        "list_url": list_url,
+    }
+    if row is not None:
+        context |= {"row": row, "key": getattr(row, spec.key)}
+    return render(request, "registry/_registry_form.html", context | _pin_context(row))
 
 
 @login_required
@@ -278,28 +295,13 @@ def registry_create_page(request: HttpRequest, spec: Spec) -> HttpResponse:
     form = registry_form_class(spec, creating=True)(
         request.POST or None, initial={"unit": request.GET.get("unit", "")[:32]}
     )
-    if request.method == "POST" and form.is_valid():
-        saved = _saved(
-            request,
-            spec,
-            form,
-            lambda: registry_create(spec=spec, actor=request.user, values=form.values()),
-            done=_("Đã thêm %(what)s %(key)s."),
-        )
-        if saved is not None:
-            return saved
-    return render(
+    return _form_page(
         request,
-        "registry/_registry_form.html",
-        {
-            "spec": spec,
-            "form": form,
-            "title": _("Thêm %(what)s") % {"what": spec.verbose_name},
-            "units": registry_units_for_user(user=request.user),
-            "cancel_url": reverse(f"registry:{spec.name}-list"),
-            "list_url": reverse(f"registry:{spec.name}-list"),
-        }
-        | _pin_context(None),
+        spec,
+        form,
+        lambda: registry_create(spec=spec, actor=request.user, values=form.values()),
+        done=_("Đã thêm %(what)s %(key)s."),
+        title=_("Thêm %(what)s") % {"what": spec.verbose_name},
     )
 
 
@@ -310,33 +312,15 @@ def registry_edit_page(request: HttpRequest, spec: Spec, key: str) -> HttpRespon
     form = registry_form_class(spec, creating=False)(
         request.POST or None, initial=registry_initial(spec, row)
     )
-    if request.method == "POST" and form.is_valid():
-        saved = _saved(
-            request,
-            spec,
-            form,
-            lambda: registry_update(
-                spec=spec, actor=request.user, instance=row, changes=form.values()
-            ),
-            done=_("Đã lưu %(what)s %(key)s."),
-        )
-        if saved is not None:
-            return saved
-    return render(
+    return _form_page(
         request,
-        "registry/_registry_form.html",
-        {
-            "spec": spec,
-            "form": form,
-            "row": row,
-            "key": getattr(row, spec.key),
-            "title": _("Sửa %(what)s %(key)s")
-            % {"what": spec.verbose_name, "key": getattr(row, spec.key)},
-            "units": registry_units_for_user(user=request.user),
-            "cancel_url": _detail_url(spec, row),
-            "list_url": reverse(f"registry:{spec.name}-list"),
-        }
-        | _pin_context(row),
+        spec,
+        form,
+        lambda: registry_update(spec=spec, actor=request.user, instance=row, changes=form.values()),
+        done=_("Đã lưu %(what)s %(key)s."),
+        title=_("Sửa %(what)s %(key)s")
+        % {"what": spec.verbose_name, "key": getattr(row, spec.key)},
+        row=row,
     )
 
 

@@ -18,10 +18,9 @@ from langso.registry.selectors.placed import (
 )
 from langso.registry.specs import CAMERA, COOPERATIVE, PRODUCT, VESSEL, RegistrySpec
 from langso.registry.testing import (
-    ALL_SPECS,
-    SPEC_IDS,
     RegistryTree,
     RegistryUsers,
+    each_spec,
     make_household,
     make_row,
 )
@@ -41,7 +40,7 @@ VISIBLE = {
 
 
 @pytest.mark.parametrize("role", list(VISIBLE))
-@pytest.mark.parametrize("spec", ALL_SPECS, ids=SPEC_IDS)
+@each_spec
 def test_each_role_sees_its_subtree(
     spec: RegistrySpec[Any], role: str, tree: RegistryTree, users: RegistryUsers
 ) -> None:
