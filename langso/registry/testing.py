@@ -40,6 +40,7 @@ from langso.places.testing import UnitTree, make_unit_tree
 from langso.registry.models import Household, Placed
 from langso.registry.selectors.exports import registry_export_rows
 from langso.registry.services.households import household_create
+from langso.registry.services.imports import ImportReport, registry_import_rows
 from langso.registry.specs import SPECS, RegistrySpec
 from langso.registry.transfer import (
     MAX_FILE_BYTES,
@@ -320,6 +321,12 @@ def row(registry: str = "household", **values: str) -> dict[str, str]:
     table_row = dict.fromkeys(transfer(registry).headers, "")
     table_row.update(values)
     return table_row
+
+
+def import_row(registry: str, *, actor: Actor, **values: str) -> ImportReport:
+    """One row of `registry` imported as a file of one line brings it (`row` fills in
+    the other columns, empty)."""
+    return registry_import_rows(actor=actor, registry=registry, rows=[row(registry, **values)])
 
 
 def _cp1258(text: str) -> bytes:
