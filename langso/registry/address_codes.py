@@ -1,6 +1,6 @@
 """Address codes for households without a national digital-address code.
 
-Format "<commune code>-<6-digit sequence>-<check character>", e.g. "13456-000123-K":
+Format "<commune code>-<6-digit sequence>-<check character>", e.g. "13456-000123-C":
 readable aloud, short enough for a door plate, and the check character (ISO 7064
 MOD 37,36) catches every single mistyped character and nearly every swap of two
 neighbours when an officer or team member types a code from a plate.

@@ -1,15 +1,7 @@
 from django.contrib import admin
 
-from .models import (
-    AquacultureFarm,
-    Cooperative,
-    FishingVessel,
-    Household,
-    Product,
-    PublicWifiPoint,
-    SecurityCamera,
-    TourismSite,
-)
+from .models import Household
+from .specs import SPECS
 
 # Officers work in the registry pages, which keep the audit trail and the scope; the
 # admin is read-only, for central administrators looking into a problem.
@@ -35,15 +27,19 @@ class HouseholdAdmin(ReadOnlyAdmin):
     search_fields = ("address_code",)
 
 
-for model, shown in (
-    (Cooperative, ("code", "name", "commune", "status")),
-    (Product, ("code", "name", "category", "ocop_stars", "commune")),
-    (FishingVessel, ("registration_number", "name", "commune", "licence_expires_on")),
-    (AquacultureFarm, ("code", "name", "area_ha", "commune")),
-    (TourismSite, ("code", "name", "kind", "commune")),
-    (PublicWifiPoint, ("code", "place", "commune", "is_working")),
-    (SecurityCamera, ("code", "place", "commune", "is_working")),
-):
+# The columns of each placed registry's list, by the name of its spec.
+_SHOWN = {
+    "cooperative": ("code", "name", "commune", "status"),
+    "product": ("code", "name", "category", "ocop_stars", "commune"),
+    "vessel": ("registration_number", "name", "commune", "licence_expires_on"),
+    "farm": ("code", "name", "area_ha", "commune"),
+    "tourism-site": ("code", "name", "kind", "commune"),
+    "wifi-point": ("code", "place", "commune", "is_working"),
+    "camera": ("code", "place", "commune", "is_working"),
+}
+
+for name, shown in _SHOWN.items():
+    model = SPECS[name].model
     admin.site.register(
         model, type(f"{model.__name__}Admin", (ReadOnlyAdmin,), {"list_display": shown})
     )

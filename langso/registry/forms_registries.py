@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from langso.core.errors import NotFound
 from langso.places import selectors as place_selectors
+from langso.places.models import AdminUnit
 
 from .services.economy import MAX_PHOTO_BYTES
 from .services.placed import RegistryInvalid
@@ -23,6 +24,18 @@ _FORMS: dict[tuple[str, bool], type[RegistryForm]] = {}
 _FILTER_FORMS: dict[str, type[RegistryFilterForm]] = {}
 
 
+def _unit_of_code(entered: str | None) -> AdminUnit | None:
+    """The unit of a code typed in a form, None when left empty; an unknown code is the
+    field's error (form validation: the message goes next to the field)."""
+    code = (entered or "").strip()
+    if not code:
+        return None
+    try:
+        return place_selectors.unit_get(code=code)
+    except NotFound as exc:
+        raise forms.ValidationError(exc.message) from exc
+
+
 class RegistryForm(forms.Form):
     """Create or edit one row. `unit` is a village or commune code; lat and lon make the
     map pin. Subclasses are built per registry by `registry_form_class`."""
@@ -30,14 +43,8 @@ class RegistryForm(forms.Form):
     spec: RegistrySpec[Any]
     creating: bool
 
-    def clean_unit(self) -> Any:
-        code = (self.cleaned_data.get("unit") or "").strip()
-        if not code:
-            return None
-        try:
-            return place_selectors.unit_get(code=code)
-        except NotFound as exc:
-            raise forms.ValidationError(exc.message) from exc
+    def clean_unit(self) -> AdminUnit | None:
+        return _unit_of_code(self.cleaned_data.get("unit"))
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -180,14 +187,8 @@ class RegistryFilterForm(forms.Form):
 
     spec: RegistrySpec[Any]
 
-    def clean_unit(self) -> Any:
-        code = (self.cleaned_data.get("unit") or "").strip()
-        if not code:
-            return None
-        try:
-            return place_selectors.unit_get(code=code)
-        except NotFound as exc:
-            raise forms.ValidationError(exc.message) from exc
+    def clean_unit(self) -> AdminUnit | None:
+        return _unit_of_code(self.cleaned_data.get("unit"))
 
     def choices(self) -> dict[str, str]:
         return {f.name: self.cleaned_data.get(f.name) or "" for f in self.spec.filters}

@@ -4,12 +4,12 @@ records its progress and outcome on the `Job` that the officer watches."""
 from __future__ import annotations
 
 import dataclasses
-from typing import Any
 
 from django.core.files import File
 from django.utils.translation import gettext as _
 from django_tasks import task
 
+from langso.core.actors import Actor
 from langso.core.errors import DomainError
 from langso.core.services import job_stored_upload_run, job_succeed
 from langso.core.tabular import read_table
@@ -58,7 +58,7 @@ def registry_import_rows_task(
 
 
 def _import(
-    *, job_id: int, actor: Any, registry: str, file: File[bytes], unit_id: int | None
+    *, job_id: int, actor: Actor, registry: str, file: File[bytes], unit_id: int | None
 ) -> ImportReport:
     transfer = transfer_for(registry)
     if transfer is None:

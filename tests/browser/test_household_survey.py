@@ -22,7 +22,7 @@ from langso.accounts.tests.factories import make_role, make_user
 from langso.places.testing import make_unit_tree
 from langso.registry.models import Household, Source
 from langso.registry.services.households import household_update
-from langso.registry.tests.conftest import make_household
+from langso.registry.testing import make_household
 from langso.surveys.models import DigitalTeam, EntityState, FormVersion, Submission, Visit
 from langso.surveys.selectors import team_progress
 from langso.surveys.services.forms import shipped_forms_publish

@@ -10,7 +10,7 @@ import pytest
 
 from langso.criteria.services import criteria_catalogue_load
 from langso.indicators.tests.conftest import definitions
-from langso.registry.tests.conftest import RegistryTree, tree, users
+from langso.registry.testing import RegistryTree, tree, users
 
 __all__ = ["catalogue", "definitions", "demo_sets", "tree", "users"]
 

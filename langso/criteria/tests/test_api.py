@@ -20,7 +20,7 @@ from langso.criteria.selectors.sets import criteria_set_in_force
 from langso.criteria.services import assessment_record
 from langso.places.testing import make_commune
 from langso.registry.services.households import household_create
-from langso.registry.tests.conftest import RegistryTree, RegistryUsers
+from langso.registry.testing import RegistryTree, RegistryUsers
 
 pytestmark = pytest.mark.django_db
 SETS = "/api/v1/criteria-sets"

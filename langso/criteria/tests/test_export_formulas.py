@@ -19,7 +19,7 @@ from langso.criteria.services import criteria_catalogue_load
 from langso.indicators.services.reported import reported_value_set
 from langso.indicators.testing import HOUSEHOLD_CHANGE, household_change_define
 from langso.places.models import AdminUnit
-from langso.registry.tests.conftest import RegistryTree, RegistryUsers
+from langso.registry.testing import RegistryTree, RegistryUsers
 
 pytestmark = pytest.mark.django_db
 

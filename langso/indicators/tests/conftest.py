@@ -4,7 +4,7 @@ its users, and the shipped indicator definitions, for the indicators tests."""
 import pytest
 
 from langso.indicators.services.definitions import indicator_definitions_load
-from langso.registry.tests.conftest import tree, users
+from langso.registry.testing import tree, users
 
 __all__ = ["definitions", "tree", "users"]
 

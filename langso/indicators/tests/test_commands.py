@@ -8,7 +8,7 @@ import pytest
 from django.core.management import call_command
 
 from langso.indicators.models import HouseholdAggregate
-from langso.registry.tests.conftest import RegistryTree, make_household
+from langso.registry.testing import RegistryTree, make_household
 
 pytestmark = pytest.mark.django_db
 

@@ -20,7 +20,7 @@ from langso.indicators import tasks
 from langso.indicators.models import HouseholdAggregate, ReportedValue
 from langso.indicators.services import reported
 from langso.indicators.tasks import household_aggregates_rebuild_task
-from langso.registry.tests.conftest import RegistryTree, RegistryUsers, make_household
+from langso.registry.testing import RegistryTree, RegistryUsers, make_household
 
 # Committed for real: on PostgreSQL the progress is written on another connection, which
 # sees only what is committed.

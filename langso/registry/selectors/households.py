@@ -251,15 +251,6 @@ def likely_duplicate_get_for_user(*, user: Actor, pair_id: int) -> LikelyDuplica
     return pair
 
 
-def likely_duplicate_list_for_user(
-    *, user: Actor, after: int | None = None, limit: int = 50
-) -> KeysetPage[LikelyDuplicate]:
-    """Open flags whose first household is in the reader's scope, newest first."""
-    visible = within_scope(Household.objects.all(), user=user)
-    flags = _open_flags().filter(household__in=visible).select_related("household", "other")
-    return keyset_page(flags, after=after, limit=max(1, min(limit, MAX_LIMIT)))
-
-
 def household_unit_get(*, code: str) -> AdminUnit | None:
     """The current village (or commune) a household can be placed on, by its code. Units
     are public; whether the reader may place a household there is the service's check."""

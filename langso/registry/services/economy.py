@@ -15,6 +15,7 @@ from django.db.models import Max
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from langso.core.actors import Actor
 from langso.core.db import for_update
 from langso.core.errors import DomainError, NotFound
 from langso.core.models import AuditEntry
@@ -22,7 +23,7 @@ from langso.core.services import audit_record
 
 from ..models import Cooperative, Photo, Placed, Product
 from ..specs import COOPERATIVE, PRODUCT, RegistrySpec
-from .placed import Actor, registry_create, registry_manage_check, registry_update
+from .placed import registry_create, registry_manage_check, registry_update
 
 MAX_PHOTO_BYTES = 5 * 1024 * 1024
 MAX_PHOTOS = 12

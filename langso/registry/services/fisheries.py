@@ -5,9 +5,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from langso.core.actors import Actor
+
 from ..models import AquacultureFarm, FishingVessel
 from ..specs import FARM, VESSEL
-from .placed import Actor, registry_create, registry_update
+from .placed import registry_create
 
 
 def vessel_create(*, actor: Actor, values: Mapping[str, Any]) -> FishingVessel:
@@ -16,18 +18,6 @@ def vessel_create(*, actor: Actor, values: Mapping[str, Any]) -> FishingVessel:
     return registry_create(spec=VESSEL, actor=actor, values=values)
 
 
-def vessel_update(
-    *, actor: Actor, vessel: FishingVessel, changes: Mapping[str, Any]
-) -> FishingVessel:
-    return registry_update(spec=VESSEL, actor=actor, instance=vessel, changes=changes)
-
-
 def farm_create(*, actor: Actor, values: Mapping[str, Any]) -> AquacultureFarm:
     """Add a farm; without a unit it is placed where its household is."""
     return registry_create(spec=FARM, actor=actor, values=values)
-
-
-def farm_update(
-    *, actor: Actor, farm: AquacultureFarm, changes: Mapping[str, Any]
-) -> AquacultureFarm:
-    return registry_update(spec=FARM, actor=actor, instance=farm, changes=changes)

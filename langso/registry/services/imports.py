@@ -31,7 +31,6 @@ from decimal import Decimal
 from itertools import chain, islice
 from typing import Any
 
-from django.contrib.auth.models import AnonymousUser
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.gis.geos import GEOSGeometry, Point
 from django.db import IntegrityError, models, transaction
@@ -39,8 +38,8 @@ from django.db.models import F, FloatField, Func
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from langso.accounts.models import User
 from langso.accounts.roles import Permission
+from langso.core.actors import Actor
 from langso.core.db import capabilities
 from langso.core.errors import AccessDenied, DomainError, ImportRejected, RowError
 from langso.core.events import publish
@@ -75,7 +74,6 @@ from ..transfer import (
 from ..validation import choice_errors, count_errors
 from .households import AUDITED_FIELDS, mask_phone
 
-Actor = User | AnonymousUser
 Rows = Sequence[Mapping[str, str]]
 # (x, y) rounded to 6 decimals (~10 cm): what a file holds and an export writes.
 XY = tuple[float, float]

@@ -13,15 +13,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, TypeVar
 
-from django.contrib.auth.models import AnonymousUser
 from django.contrib.gis.geos import Point
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from langso.accounts.models import User
 from langso.accounts.roles import Permission
+from langso.core.actors import Actor
 from langso.core.errors import AccessDenied, DomainError
 from langso.core.models import AuditEntry
 from langso.core.services import audit_record, model_snapshot
@@ -34,7 +33,6 @@ from ..sequences import code_stem, save_with_code
 from ..specs import RegistrySpec, model_field, normalize_key
 from ..validation import point_in_vietnam
 
-Actor = User | AnonymousUser
 P = TypeVar("P", bound=Placed)
 
 _PLACE = ("unit", "location")
@@ -249,6 +247,16 @@ def _search_name(spec: RegistrySpec[Any], instance: Placed) -> None:
         instance.search_name = normalize_name(source, fold_diacritics=True)  # type: ignore[attr-defined]  # every spec with a search source has the column
 
 
+def _check_rules(
+    spec: RegistrySpec[Any], values: Mapping[str, Any], errors: dict[str, str]
+) -> None:
+    """The registry's own rules over the row's values as they will be, today; a field that
+    already has a reason keeps it."""
+    if spec.rules is not None:
+        found = spec.rules(values, timezone.localdate())
+        errors |= {name: reason for name, reason in found.items() if name not in errors}
+
+
 @transaction.atomic
 def registry_create(*, spec: RegistrySpec[P], actor: Actor, values: Mapping[str, Any]) -> P:
     """Add a row. `values` holds the spec's fields, the key (left out or empty: generated
@@ -279,12 +287,7 @@ def registry_create(*, spec: RegistrySpec[P], actor: Actor, values: Mapping[str,
             if location is not None and (location_error := _location_error(location, unit)):
                 errors["location"] = location_error
     key = _check_key(spec, values.get(spec.key), errors)
-    if spec.rules is not None:
-        errors |= {
-            name: reason
-            for name, reason in spec.rules(cleaned | refs, timezone.localdate()).items()
-            if name not in errors
-        }
+    _check_rules(spec, cleaned | refs, errors)
     if errors or unit is None:
         raise RegistryInvalid(spec, errors)
     instance = spec.model(**cleaned, **refs)
@@ -368,12 +371,7 @@ def registry_update(
         and (location_error := _location_error(location, unit))
     ):
         errors["location"] = location_error
-    if spec.rules is not None:
-        errors |= {
-            name: reason
-            for name, reason in spec.rules(cleaned | refs, timezone.localdate()).items()
-            if name not in errors
-        }
+    _check_rules(spec, cleaned | refs, errors)
     if errors or unit is None:
         raise RegistryInvalid(spec, errors)
     for name, value in (cleaned | refs).items():

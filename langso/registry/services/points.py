@@ -5,34 +5,20 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from langso.core.actors import Actor
+
 from ..models import PublicWifiPoint, SecurityCamera, TourismSite
 from ..specs import CAMERA, TOURISM_SITE, WIFI_POINT
-from .placed import Actor, registry_create, registry_update
+from .placed import registry_create
 
 
 def site_create(*, actor: Actor, values: Mapping[str, Any]) -> TourismSite:
     return registry_create(spec=TOURISM_SITE, actor=actor, values=values)
 
 
-def site_update(*, actor: Actor, site: TourismSite, changes: Mapping[str, Any]) -> TourismSite:
-    return registry_update(spec=TOURISM_SITE, actor=actor, instance=site, changes=changes)
-
-
 def wifi_point_create(*, actor: Actor, values: Mapping[str, Any]) -> PublicWifiPoint:
     return registry_create(spec=WIFI_POINT, actor=actor, values=values)
 
 
-def wifi_point_update(
-    *, actor: Actor, point: PublicWifiPoint, changes: Mapping[str, Any]
-) -> PublicWifiPoint:
-    return registry_update(spec=WIFI_POINT, actor=actor, instance=point, changes=changes)
-
-
 def camera_create(*, actor: Actor, values: Mapping[str, Any]) -> SecurityCamera:
     return registry_create(spec=CAMERA, actor=actor, values=values)
-
-
-def camera_update(
-    *, actor: Actor, camera: SecurityCamera, changes: Mapping[str, Any]
-) -> SecurityCamera:
-    return registry_update(spec=CAMERA, actor=actor, instance=camera, changes=changes)

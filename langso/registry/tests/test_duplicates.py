@@ -15,7 +15,7 @@ from langso.registry import duplicates
 from langso.registry.duplicates import likely_duplicate_dismiss, likely_duplicates_flag
 from langso.registry.models import Household, HouseholdStatus, LikelyDuplicate
 from langso.registry.services.households import household_set_status, household_update
-from langso.registry.tests.conftest import (
+from langso.registry.testing import (
     RegistryTree,
     RegistryUsers,
     create_household,

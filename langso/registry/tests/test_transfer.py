@@ -18,9 +18,11 @@ from langso.places.testing import make_village
 from langso.registry.models import Household
 from langso.registry.selectors.exports import registry_export_rows
 from langso.registry.services.imports import registry_import_rows
-from langso.registry.tests.conftest import RegistryTree, RegistryUsers
-from langso.registry.tests.transfer_support import (
+from langso.registry.testing import (
+    RegistryTree,
+    RegistryUsers,
     csv_upload,
+    import_row,
     read,
     reimport_table,
     row,
@@ -188,33 +190,24 @@ def _fill_every_registry(tree: RegistryTree, users: RegistryUsers) -> None:
         ],
     )
     # A household merged into one stored before.
-    registry_import_rows(
+    import_row(
+        "household",
         actor=actor,
-        registry="household",
-        rows=[
-            row(
-                address_code="VN-3",
-                village=tree.a2.code,
-                status="Đã gộp vào hộ khác",
-                merged_into="VN-1",
-            )
-        ],
+        address_code="VN-3",
+        village=tree.a2.code,
+        status="Đã gộp vào hộ khác",
+        merged_into="VN-1",
     )
-    registry_import_rows(
+    import_row(
+        "cooperative",
         actor=actor,
-        registry="cooperative",
-        rows=[
-            row(
-                "cooperative",
-                unit=tree.a1.code,
-                name="HTX Đồng Tâm",
-                email="htx@dongtam.vn",
-                members="25",
-                founded_on="05/01/2018",
-                lat="20.26",
-                lon="105.96",
-            )
-        ],
+        unit=tree.a1.code,
+        name="HTX Đồng Tâm",
+        email="htx@dongtam.vn",
+        members="25",
+        founded_on="05/01/2018",
+        lat="20.26",
+        lon="105.96",
     )
     cooperative = f"{tree.a.code}-HTX0001"
     rows_by_registry = {

@@ -11,14 +11,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.gis.geos import GEOSGeometry, Point
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from langso.accounts.roles import Permission
-from langso.core.errors import AccessDenied, DomainError, NotFound
+from langso.core.errors import AccessDenied, DomainError
 from langso.core.models import AuditEntry
 from langso.places.models import Level
 
@@ -40,11 +40,8 @@ GROUP_TITLES = {
 }
 
 
-def _household_or_404(request: HttpRequest, address_code: str) -> Household:
-    try:
-        return selectors.household_get_for_user(user=request.user, address_code=address_code)
-    except NotFound as exc:
-        raise Http404(exc.message) from exc
+def _household(request: HttpRequest, address_code: str) -> Household:
+    return selectors.household_get_for_user(user=request.user, address_code=address_code)
 
 
 def _can_manage(request: HttpRequest, household: Household) -> bool:
@@ -52,12 +49,10 @@ def _can_manage(request: HttpRequest, household: Household) -> bool:
 
 
 def _managed_household(request: HttpRequest, address_code: str) -> Household:
-    household = _household_or_404(request, address_code)
-    try:
-        services.household_manage_check(actor=request.user, household=household)
-    except AccessDenied as exc:
-        # In scope but only to view (a digital-team member): 403, saying nothing more.
-        raise PermissionDenied from exc
+    """The household, if the user may change it. In scope but only to view (a
+    digital-team member), the service's AccessDenied is the 403 page, saying nothing more."""
+    household = _household(request, address_code)
+    services.household_manage_check(actor=request.user, household=household)
     return household
 
 
@@ -227,7 +222,7 @@ def _pin_context(household: Household) -> dict[str, Any]:
 @login_required
 @require_GET
 def household_detail(request: HttpRequest, address_code: str) -> HttpResponse:
-    household = _household_or_404(request, address_code)
+    household = _household(request, address_code)
     can_manage = _can_manage(request, household)
     return render(
         request,
@@ -252,7 +247,7 @@ def household_detail(request: HttpRequest, address_code: str) -> HttpResponse:
 @require_GET
 def household_qr(request: HttpRequest, address_code: str) -> HttpResponse:
     """The door plate's QR code: a PNG of the address code."""
-    household = _household_or_404(request, address_code)
+    household = _household(request, address_code)
     response = HttpResponse(household_qr_png(household), content_type="image/png")
     response["Cache-Control"] = "private, max-age=86400"
     response["Content-Disposition"] = f'inline; filename="{household.address_code}.png"'
@@ -384,13 +379,8 @@ def household_status(request: HttpRequest, address_code: str) -> HttpResponse:
 @require_POST
 def duplicate_dismiss(request: HttpRequest, pk: int) -> HttpResponse:
     """Close a likely-duplicate flag and go back to the household it was read from."""
-    try:
-        pair = selectors.likely_duplicate_get_for_user(user=request.user, pair_id=pk)
-        likely_duplicate_dismiss(actor=request.user, pair=pair)
-    except NotFound as exc:
-        raise Http404(exc.message) from exc
-    except AccessDenied as exc:
-        raise PermissionDenied from exc
+    pair = selectors.likely_duplicate_get_for_user(user=request.user, pair_id=pk)
+    likely_duplicate_dismiss(actor=request.user, pair=pair)
     messages.success(request, _("Đã ghi nhận: hai hộ này khác nhau."))
     back = request.POST.get("household", "")[:40]
     return redirect("registry:household-detail", back or pair.household.address_code)

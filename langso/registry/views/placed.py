@@ -6,6 +6,7 @@ index page. `urlpatterns()` gives each registry its routes: "registry:<name>-lis
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
@@ -26,6 +27,7 @@ from langso.core.selectors import audit_history
 
 from ..forms_registries import (
     PhotoForm,
+    RegistryForm,
     registry_filter_form_class,
     registry_form_class,
     registry_initial,
@@ -128,16 +130,13 @@ def _pin_context(row: Placed | None) -> dict[str, Any]:
 # Pages
 
 
-def _row_or_404(request: HttpRequest, spec: Spec, key: str) -> Placed:
-    try:
-        row: Placed = registry_get_for_user(spec=spec, user=request.user, key=key)
-    except NotFound as exc:
-        raise Http404(exc.message) from exc
+def _row(request: HttpRequest, spec: Spec, key: str) -> Placed:
+    row: Placed = registry_get_for_user(spec=spec, user=request.user, key=key)
     return row
 
 
-def _managed_row_or_404(request: HttpRequest, spec: Spec, key: str) -> Placed:
-    row = _row_or_404(request, spec, key)
+def _managed_row(request: HttpRequest, spec: Spec, key: str) -> Placed:
+    row = _row(request, spec, key)
     if not registry_can_manage(user=request.user, row=row):
         # In scope but only to view (a digital-team member): 403, saying nothing more.
         raise PermissionDenied
@@ -225,7 +224,7 @@ def registry_list(request: HttpRequest, spec: Spec) -> HttpResponse:
 @login_required
 @require_GET
 def registry_detail(request: HttpRequest, spec: Spec, key: str) -> HttpResponse:
-    row = _row_or_404(request, spec, key)
+    row = _row(request, spec, key)
     can_manage = registry_can_manage(user=request.user, row=row)
     facts = [
         (spec.label(name), display_value(spec, row, name)) for name in (spec.key, *spec.fields)
@@ -249,6 +248,45 @@ def registry_detail(request: HttpRequest, spec: Spec, key: str) -> HttpResponse:
     )
 
 
+def _form_page(
+    request: HttpRequest,
+    spec: Spec,
+    form: RegistryForm,
+    save: Callable[[], Placed],
+    *,
+    done: str,
+    title: str,
+    row: Placed | None = None,
+) -> HttpResponse:
+    """The create and edit pages alike: on a valid POST, `save` (the service); saved,
+    `done` (with the row's kind and key) and the row's page; refused, the reasons on the
+    form, shown again. Without access the service's AccessDenied is the unit's field
+    error: the page is the user's own, so it may say why."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = save()
+        except RegistryInvalid as exc:
+            form.add_service_errors(exc)
+        except AccessDenied as exc:
+            form.add_error("unit", exc.message)
+        else:
+            key = getattr(saved, spec.key)
+            messages.success(request, done % {"what": spec.verbose_name, "key": key})
+            return redirect(_detail_url(spec, saved))
+    list_url = reverse(f"registry:{spec.name}-list")
+    context: dict[str, Any] = {
+        "spec": spec,
+        "form": form,
+        "title": title,
+        "units": registry_units_for_user(user=request.user),
+        "cancel_url": list_url if row is None else _detail_url(spec, row),
+        "list_url": list_url,
+    }
+    if row is not None:
+        context |= {"row": row, "key": getattr(row, spec.key)}
+    return render(request, "registry/_registry_form.html", context | _pin_context(row))
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def registry_create_page(request: HttpRequest, spec: Spec) -> HttpResponse:
@@ -257,71 +295,32 @@ def registry_create_page(request: HttpRequest, spec: Spec) -> HttpResponse:
     form = registry_form_class(spec, creating=True)(
         request.POST or None, initial={"unit": request.GET.get("unit", "")[:32]}
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            row = registry_create(spec=spec, actor=request.user, values=form.values())
-        except RegistryInvalid as exc:
-            form.add_service_errors(exc)
-        except AccessDenied as exc:
-            form.add_error("unit", exc.message)
-        else:
-            messages.success(
-                request,
-                _("Đã thêm %(what)s %(key)s.")
-                % {"what": spec.verbose_name, "key": getattr(row, spec.key)},
-            )
-            return redirect(_detail_url(spec, row))
-    return render(
+    return _form_page(
         request,
-        "registry/_registry_form.html",
-        {
-            "spec": spec,
-            "form": form,
-            "title": _("Thêm %(what)s") % {"what": spec.verbose_name},
-            "units": registry_units_for_user(user=request.user),
-            "cancel_url": reverse(f"registry:{spec.name}-list"),
-            "list_url": reverse(f"registry:{spec.name}-list"),
-        }
-        | _pin_context(None),
+        spec,
+        form,
+        lambda: registry_create(spec=spec, actor=request.user, values=form.values()),
+        done=_("Đã thêm %(what)s %(key)s."),
+        title=_("Thêm %(what)s") % {"what": spec.verbose_name},
     )
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def registry_edit_page(request: HttpRequest, spec: Spec, key: str) -> HttpResponse:
-    row = _managed_row_or_404(request, spec, key)
+    row = _managed_row(request, spec, key)
     form = registry_form_class(spec, creating=False)(
         request.POST or None, initial=registry_initial(spec, row)
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            registry_update(spec=spec, actor=request.user, instance=row, changes=form.values())
-        except RegistryInvalid as exc:
-            form.add_service_errors(exc)
-        except AccessDenied as exc:
-            form.add_error("unit", exc.message)
-        else:
-            messages.success(
-                request,
-                _("Đã lưu %(what)s %(key)s.")
-                % {"what": spec.verbose_name, "key": getattr(row, spec.key)},
-            )
-            return redirect(_detail_url(spec, row))
-    return render(
+    return _form_page(
         request,
-        "registry/_registry_form.html",
-        {
-            "spec": spec,
-            "form": form,
-            "row": row,
-            "key": getattr(row, spec.key),
-            "title": _("Sửa %(what)s %(key)s")
-            % {"what": spec.verbose_name, "key": getattr(row, spec.key)},
-            "units": registry_units_for_user(user=request.user),
-            "cancel_url": _detail_url(spec, row),
-            "list_url": reverse(f"registry:{spec.name}-list"),
-        }
-        | _pin_context(row),
+        spec,
+        form,
+        lambda: registry_update(spec=spec, actor=request.user, instance=row, changes=form.values()),
+        done=_("Đã lưu %(what)s %(key)s."),
+        title=_("Sửa %(what)s %(key)s")
+        % {"what": spec.verbose_name, "key": getattr(row, spec.key)},
+        row=row,
     )
 
 
@@ -335,8 +334,10 @@ def _photo_done(request: HttpRequest, spec: Spec, row: Placed, message: str) -> 
 
 
 def _photo_refused(request: HttpRequest, spec: Spec, row: Placed, exc: DomainError) -> HttpResponse:
-    if isinstance(exc, AccessDenied):
-        raise PermissionDenied from exc
+    """A refused photo change: its reason on the row's page; a refusal of access or a
+    missing photo rises to the 403 or 404 page (DomainErrorPages)."""
+    if isinstance(exc, AccessDenied | NotFound):
+        raise exc
     messages.error(request, exc.message)
     return redirect(f"{_detail_url(spec, row)}#anh")
 
@@ -344,7 +345,7 @@ def _photo_refused(request: HttpRequest, spec: Spec, row: Placed, exc: DomainErr
 @login_required
 @require_POST
 def photo_upload(request: HttpRequest, spec: Spec, key: str) -> HttpResponse:
-    row = _managed_row_or_404(request, spec, key)
+    row = _managed_row(request, spec, key)
     form = PhotoForm(request.POST, request.FILES)
     if not form.is_valid():
         reasons = [str(e) for errors in form.errors.values() for e in errors]
@@ -368,22 +369,17 @@ def photo_upload(request: HttpRequest, spec: Spec, key: str) -> HttpResponse:
 def photo_image(request: HttpRequest, spec: Spec, key: str, photo_id: int) -> HttpResponseBase:
     """A photo, to whoever may see its product or site. The showcase will show some to
     the public through its own route under the open-data rules; this one stays scoped."""
-    row = _row_or_404(request, spec, key)
-    try:
-        photo = photo_get(subject=row, pk=photo_id)
-    except NotFound as exc:
-        raise Http404(exc.message) from exc
+    row = _row(request, spec, key)
+    photo = photo_get(subject=row, pk=photo_id)
     return file_response(photo.image, name=photo.name)
 
 
 @login_required
 @require_POST
 def photo_remove(request: HttpRequest, spec: Spec, key: str, photo_id: int) -> HttpResponse:
-    row = _managed_row_or_404(request, spec, key)
+    row = _managed_row(request, spec, key)
     try:
         photo_delete(spec=spec, actor=request.user, subject=row, photo_id=photo_id)
-    except NotFound as exc:
-        raise Http404(exc.message) from exc
     except DomainError as exc:
         return _photo_refused(request, spec, row, exc)
     return _photo_done(request, spec, row, _("Đã xoá ảnh."))
@@ -397,7 +393,7 @@ def photo_move(
     """Move a photo one place earlier ("len") or later ("xuong")."""
     if direction not in ("len", "xuong"):
         raise Http404
-    row = _managed_row_or_404(request, spec, key)
+    row = _managed_row(request, spec, key)
     order = [photo.pk for photo in photo_list(subject=row)]
     if photo_id not in order:
         raise Http404(_("Không tìm thấy ảnh này."))

@@ -26,8 +26,9 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from langso.accounts.roles import ROLE_PERMISSIONS, Permission
-from langso.accounts.selectors import role_list_for_user, user_has_unit_permission
+from langso.accounts.selectors import role_list_for_user, unit_get_for_user
 from langso.core import exports
+from langso.core.actors import Actor
 from langso.core.errors import DomainError
 from langso.core.services import job_create
 from langso.core.tabular import upload_check, upload_store
@@ -54,7 +55,7 @@ def _transfer_or_404(registry: str) -> Transfer:
     return transfer
 
 
-def _managed_units(user: Any) -> list[AdminUnit]:
+def _managed_units(user: Actor) -> list[AdminUnit]:
     """The units of the user's roles that allow keeping registries."""
     units: dict[int, AdminUnit] = {}
     for assignment in role_list_for_user(user=user):
@@ -148,17 +149,10 @@ def registry_import_template(request: HttpRequest, registry: str) -> HttpRespons
 
 
 def _export_unit(request: HttpRequest) -> AdminUnit | None:
-    """The unit named by `?unit=<code>`, if the reader may see it; otherwise 404, the
-    same whether the unit exists or lies outside the reader's scope."""
+    """The unit named by `?unit=<code>`, if the reader may see it; otherwise the 404 page,
+    the same whether the unit exists or lies outside the reader's scope."""
     code = request.GET.get("unit", "").strip()
-    if not code:
-        return None
-    unit = AdminUnit.objects.current().filter(code=code).order_by("level").first()
-    if unit is None or not user_has_unit_permission(
-        user=request.user, permission=Permission.VIEW_SCOPED, unit=unit
-    ):
-        raise Http404(_("Không tìm thấy đơn vị này."))
-    return unit
+    return unit_get_for_user(user=request.user, code=code) if code else None
 
 
 @login_required

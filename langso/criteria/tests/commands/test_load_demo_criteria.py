@@ -11,7 +11,7 @@ from django.core.management import CommandError, call_command
 from langso.criteria.evaluation.engine import evaluate
 from langso.criteria.evaluation.statuses import Status
 from langso.criteria.models import CommuneClassification, CriteriaSet
-from langso.registry.tests.conftest import RegistryTree
+from langso.registry.testing import RegistryTree
 
 pytestmark = pytest.mark.django_db
 

@@ -41,7 +41,7 @@ from langso.criteria.services import (
 from langso.indicators.services.reported import reported_value_set
 from langso.places.models import AdminUnit
 from langso.registry.services.households import household_create
-from langso.registry.tests.conftest import RegistryTree, RegistryUsers
+from langso.registry.testing import RegistryTree, RegistryUsers
 
 pytestmark = pytest.mark.django_db
 TWO = Decimal("0.01")

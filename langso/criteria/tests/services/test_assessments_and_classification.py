@@ -11,7 +11,7 @@ from langso.core.models import AuditEntry
 from langso.criteria.models import Assessment, CommuneClassification, Verdict
 from langso.criteria.selectors.sets import criteria_set_in_force
 from langso.criteria.services import assessment_record, commune_classification_set
-from langso.registry.tests.conftest import RegistryTree, RegistryUsers
+from langso.registry.testing import RegistryTree, RegistryUsers
 
 pytestmark = pytest.mark.django_db
 

@@ -27,7 +27,7 @@ from langso.criteria.services import (
 )
 from langso.places.models import AdminUnit
 from langso.places.testing import make_province
-from langso.registry.tests.conftest import RegistryTree, RegistryUsers
+from langso.registry.testing import RegistryTree, RegistryUsers
 
 pytestmark = pytest.mark.django_db
 

@@ -24,7 +24,7 @@ from langso.criteria.models import CriteriaSet
 from langso.criteria.selectors.catalogue import criteria_set_sources, criteria_set_yaml
 from langso.criteria.services import criteria_catalogue_load, criteria_sets_save
 from langso.criteria.tests.conftest import DEMO
-from langso.registry.tests.conftest import RegistryTree, RegistryUsers
+from langso.registry.testing import RegistryTree, RegistryUsers
 
 pytestmark = pytest.mark.django_db
 

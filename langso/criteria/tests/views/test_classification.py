@@ -13,7 +13,7 @@ from django.test import Client
 
 from langso.core.models import AuditEntry
 from langso.criteria.models import CommuneClassification
-from langso.registry.tests.conftest import RegistryTree, RegistryUsers
+from langso.registry.testing import RegistryTree, RegistryUsers
 
 pytestmark = pytest.mark.django_db
 

@@ -18,7 +18,7 @@ from langso.core.testing import assert_refused_as_missing
 from langso.criteria.models import AssessmentEvidence
 from langso.criteria.selectors.sets import criteria_set_in_force
 from langso.criteria.services import assessment_record
-from langso.registry.tests.conftest import RegistryTree, RegistryUsers
+from langso.registry.testing import RegistryTree, RegistryUsers
 
 pytestmark = pytest.mark.django_db
 

@@ -19,7 +19,7 @@ from openpyxl import load_workbook
 
 from langso.criteria.models import CriteriaSet
 from langso.criteria.services import assessment_record, commune_classification_set
-from langso.registry.tests.conftest import RegistryTree, RegistryUsers, create_household
+from langso.registry.testing import RegistryTree, RegistryUsers, create_household
 
 pytestmark = pytest.mark.django_db
 

@@ -13,7 +13,7 @@ from django.test import Client
 from langso.criteria.catalogue import catalogue_yaml_read
 from langso.criteria.models import CriteriaSet, FactStatus
 from langso.criteria.services import criteria_sets_save
-from langso.registry.tests.conftest import RegistryTree, RegistryUsers
+from langso.registry.testing import RegistryTree, RegistryUsers
 
 pytestmark = pytest.mark.django_db
 

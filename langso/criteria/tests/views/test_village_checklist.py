@@ -14,7 +14,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from langso.indicators.services.reported import reported_value_set
-from langso.registry.tests.conftest import RegistryTree, RegistryUsers, create_household
+from langso.registry.testing import RegistryTree, RegistryUsers, create_household
 
 pytestmark = pytest.mark.django_db
 

@@ -11,7 +11,7 @@ import pytest
 
 from langso.indicators.selectors import indicator_values, period_parse
 from langso.registry.services.households import household_create
-from langso.registry.tests.conftest import RegistryTree, RegistryUsers
+from langso.registry.testing import RegistryTree, RegistryUsers
 
 pytestmark = pytest.mark.django_db
 TEN_PLACES = Decimal("1e-10")

@@ -20,9 +20,7 @@ from langso.registry.services.households import (
     household_update,
 )
 from langso.registry.services.imports import household_import_rows
-from langso.registry.testing import household_leave
-from langso.registry.tests.conftest import RegistryTree, RegistryUsers
-from langso.registry.tests.transfer_support import row
+from langso.registry.testing import RegistryTree, RegistryUsers, household_leave, row
 
 pytestmark = pytest.mark.django_db
 

@@ -17,7 +17,7 @@ from langso.indicators.services.definitions import (
     indicator_definitions_load,
 )
 from langso.registry.services.households import household_create, household_update
-from langso.registry.tests.conftest import RegistryTree, RegistryUsers
+from langso.registry.testing import RegistryTree, RegistryUsers
 
 pytestmark = pytest.mark.django_db
 

@@ -17,7 +17,7 @@ from langso.indicators.selectors import indicator_values, period_parse
 from langso.indicators.services.periods import period_close
 from langso.indicators.services.reported import reported_value_set, reported_values_import
 from langso.registry.services.households import household_create, household_update
-from langso.registry.tests.conftest import RegistryTree, RegistryUsers
+from langso.registry.testing import RegistryTree, RegistryUsers
 
 pytestmark = pytest.mark.django_db
 

@@ -16,7 +16,7 @@ from langso.core.models import Job
 from langso.indicators.definitions import definition_yaml
 from langso.indicators.models import IndicatorDefinition, Period, ReportedValue
 from langso.indicators.selectors import indicator_get
-from langso.registry.tests.conftest import RegistryTree, RegistryUsers
+from langso.registry.testing import RegistryTree, RegistryUsers
 
 pytestmark = pytest.mark.django_db
 

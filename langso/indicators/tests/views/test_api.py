@@ -16,7 +16,7 @@ from django.test.utils import CaptureQueriesContext
 from langso.core.testing import csv_table
 from langso.indicators.testing import WORK_RECORDS, work_records_report
 from langso.registry.services.households import household_create
-from langso.registry.tests.conftest import RegistryTree, RegistryUsers
+from langso.registry.testing import RegistryTree, RegistryUsers
 
 pytestmark = pytest.mark.django_db
 VALUES = "/api/v1/indicator-values"

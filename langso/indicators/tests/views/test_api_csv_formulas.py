@@ -11,7 +11,7 @@ from langso.core.testing import FORMULAS, csv_table
 from langso.indicators.services.reported import reported_value_set
 from langso.indicators.testing import HOUSEHOLD_CHANGE, household_change_define
 from langso.places.testing import make_village
-from langso.registry.tests.conftest import RegistryTree, RegistryUsers
+from langso.registry.testing import RegistryTree, RegistryUsers
 
 pytestmark = pytest.mark.django_db
 

@@ -17,7 +17,7 @@ from pytest_django import Settings
 from langso.core.testing import assert_refused_as_missing
 from langso.indicators.models import ReportedEvidence
 from langso.indicators.testing import work_records_report
-from langso.registry.tests.conftest import RegistryTree, RegistryUsers
+from langso.registry.testing import RegistryTree, RegistryUsers
 
 pytestmark = pytest.mark.django_db
 

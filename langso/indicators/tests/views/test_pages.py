@@ -16,7 +16,7 @@ from django.utils import timezone
 from langso.indicators.models import ReportedValue
 from langso.indicators.services.periods import period_close
 from langso.registry.services.households import household_create
-from langso.registry.tests.conftest import RegistryTree, RegistryUsers
+from langso.registry.testing import RegistryTree, RegistryUsers
 
 pytestmark = pytest.mark.django_db
 LAST_YEAR = str(timezone.localdate().year - 1)

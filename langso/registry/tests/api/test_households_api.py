@@ -12,7 +12,8 @@ from django.test.utils import CaptureQueriesContext
 from pytest_django import DjangoAssertNumQueries
 
 from langso.registry.models import Household
-from langso.registry.tests.conftest import (
+from langso.registry.testing import (
+    SEES_A1_A2_B1,
     Points,
     RegistryTree,
     RegistryUsers,
@@ -57,18 +58,7 @@ def _codes(response: Any) -> set[str]:
     return {row["address_code"] for row in response.json()["results"]}
 
 
-@pytest.mark.parametrize(
-    ("user", "visible"),
-    [
-        ("central_admin", {"a1", "a2", "b1"}),
-        ("province_officer", {"a1", "a2", "b1"}),
-        ("officer_a", {"a1", "a2"}),
-        ("officer_b", {"b1"}),
-        ("village_head_a1", {"a1"}),
-        ("digital_team_a", {"a1", "a2"}),
-        ("nobody", set()),
-    ],
-)
+@pytest.mark.parametrize(("user", "visible"), SEES_A1_A2_B1)
 def test_each_role_lists_its_subtree(
     client: Client,
     users: RegistryUsers,

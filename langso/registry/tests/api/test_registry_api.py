@@ -17,10 +17,24 @@ from langso.accounts.models import User
 from langso.core.selectors import audit_history
 from langso.registry.models import Cooperative, FishingVessel
 from langso.registry.services.economy import photo_add
-from langso.registry.specs import PRODUCT, TOURISM_SITE, VESSEL, WIFI_POINT, RegistrySpec
-
-from ..conftest import Points, RegistryTree, RegistryUsers, make_household
-from ..placed_testing import ALL_SPECS, SPEC_IDS, good_values, image_bytes, make_row
+from langso.registry.specs import (
+    COOPERATIVE,
+    PRODUCT,
+    TOURISM_SITE,
+    VESSEL,
+    WIFI_POINT,
+    RegistrySpec,
+)
+from langso.registry.testing import (
+    Points,
+    RegistryTree,
+    RegistryUsers,
+    each_spec,
+    good_values,
+    image_bytes,
+    make_household,
+    make_row,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -39,7 +53,7 @@ def _key(spec: RegistrySpec[Any], row: Any) -> str:
     return str(getattr(row, spec.key))
 
 
-@pytest.mark.parametrize("spec", ALL_SPECS, ids=SPEC_IDS)
+@each_spec
 def test_each_list_is_scoped_to_the_caller(
     spec: RegistrySpec[Any], tree: RegistryTree, users: RegistryUsers, points: Points
 ) -> None:
@@ -60,7 +74,7 @@ def test_each_list_is_scoped_to_the_caller(
     assert {r[spec.key] for r in wide["results"]} == {_key(spec, mine), _key(spec, theirs)}
 
 
-@pytest.mark.parametrize("spec", ALL_SPECS, ids=SPEC_IDS)
+@each_spec
 def test_each_list_as_geojson(
     spec: RegistrySpec[Any], tree: RegistryTree, users: RegistryUsers, points: Points
 ) -> None:
@@ -81,13 +95,15 @@ def test_each_list_as_geojson(
     assert features[_key(spec, placed)]["properties"]["commune"] == tree.a.code
 
 
-@pytest.mark.parametrize("spec", ALL_SPECS, ids=SPEC_IDS)
-def test_each_list_costs_the_same_for_one_row_or_many(
+@each_spec
+def test_each_api_list_costs_the_same_for_one_row_or_many(
     spec: RegistrySpec[Any],
     tree: RegistryTree,
     users: RegistryUsers,
     django_assert_num_queries: DjangoAssertNumQueries,
 ) -> None:
+    """One row or thirty-one across villages and a commune: the same queries, and every
+    row in the answer."""
     client = _client(users.province_officer)
     make_row(spec, unit=tree.a1)
     with CaptureQueriesContext(connection) as captured:
@@ -98,7 +114,7 @@ def test_each_list_costs_the_same_for_one_row_or_many(
         assert len(client.get(_url(spec)).json()["results"]) == 31
 
 
-@pytest.mark.parametrize("spec", ALL_SPECS, ids=SPEC_IDS)
+@each_spec
 def test_unknown_or_out_of_scope_keys_are_404(
     spec: RegistrySpec[Any], tree: RegistryTree, users: RegistryUsers
 ) -> None:
@@ -114,7 +130,7 @@ def test_unknown_or_out_of_scope_keys_are_404(
         assert patch.status_code == 404
 
 
-@pytest.mark.parametrize("spec", ALL_SPECS, ids=SPEC_IDS)
+@each_spec
 def test_each_registry_is_created_and_patched_through_the_api(
     spec: RegistrySpec[Any], tree: RegistryTree, users: RegistryUsers, points: Points
 ) -> None:
@@ -262,7 +278,7 @@ def test_filters_search_and_keyset_pages(tree: RegistryTree, users: RegistryUser
 
 
 def test_the_key_cannot_be_patched(tree: RegistryTree, users: RegistryUsers) -> None:
-    cooperative = make_row(next(s for s in ALL_SPECS if s.name == "cooperative"), unit=tree.a1)
+    cooperative = make_row(COOPERATIVE, unit=tree.a1)
     assert isinstance(cooperative, Cooperative)
     response = _client(users.officer_a).patch(
         f"/api/v1/cooperatives/{cooperative.code}",

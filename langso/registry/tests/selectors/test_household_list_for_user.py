@@ -19,7 +19,8 @@ from langso.registry.selectors.households import (
     likely_duplicates_for_household,
 )
 from langso.registry.services.households import household_set_status
-from langso.registry.tests.conftest import (
+from langso.registry.testing import (
+    SEES_A1_A2_B1,
     Points,
     RegistryTree,
     RegistryUsers,
@@ -69,18 +70,7 @@ def _keys(households: dict[str, Household], user: object, **filters: object) -> 
     return {by_pk[h.pk] for h in page.rows}
 
 
-@pytest.mark.parametrize(
-    ("user", "visible"),
-    [
-        ("central_admin", {"a1", "a2", "b1"}),
-        ("province_officer", {"a1", "a2", "b1"}),
-        ("officer_a", {"a1", "a2"}),
-        ("officer_b", {"b1"}),
-        ("village_head_a1", {"a1"}),
-        ("digital_team_a", {"a1", "a2"}),
-        ("nobody", set()),
-    ],
-)
+@pytest.mark.parametrize(("user", "visible"), SEES_A1_A2_B1)
 def test_every_role_reads_its_subtree(
     users: RegistryUsers, households: dict[str, Household], user: str, visible: set[str]
 ) -> None:

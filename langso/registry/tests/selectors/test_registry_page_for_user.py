@@ -17,9 +17,13 @@ from langso.registry.selectors.placed import (
     registry_units_for_user,
 )
 from langso.registry.specs import CAMERA, COOPERATIVE, PRODUCT, VESSEL, RegistrySpec
-
-from ..conftest import RegistryTree, RegistryUsers, make_household
-from ..placed_testing import ALL_SPECS, SPEC_IDS, make_row
+from langso.registry.testing import (
+    RegistryTree,
+    RegistryUsers,
+    each_spec,
+    make_household,
+    make_row,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -36,7 +40,7 @@ VISIBLE = {
 
 
 @pytest.mark.parametrize("role", list(VISIBLE))
-@pytest.mark.parametrize("spec", ALL_SPECS, ids=SPEC_IDS)
+@each_spec
 def test_each_role_sees_its_subtree(
     spec: RegistrySpec[Any], role: str, tree: RegistryTree, users: RegistryUsers
 ) -> None:

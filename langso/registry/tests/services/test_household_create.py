@@ -15,7 +15,7 @@ from langso.registry import address_codes
 from langso.registry.events import HouseholdsChanged
 from langso.registry.models import AddressCodeKind, Household, Source
 from langso.registry.services.households import HouseholdInvalid, household_create
-from langso.registry.tests.conftest import Points, RegistryTree, RegistryUsers
+from langso.registry.testing import Points, RegistryTree, RegistryUsers
 
 pytestmark = pytest.mark.django_db
 

@@ -21,8 +21,7 @@ from langso.registry.models import (
 )
 from langso.registry.services import imports as imports_service
 from langso.registry.services.imports import household_import_rows
-from langso.registry.tests.conftest import Points, RegistryTree, RegistryUsers
-from langso.registry.tests.transfer_support import csv_upload, read, row
+from langso.registry.testing import Points, RegistryTree, RegistryUsers, csv_upload, read, row
 
 
 def _rejected(

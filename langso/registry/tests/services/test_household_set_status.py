@@ -9,7 +9,7 @@ from langso.core.selectors import audit_history
 from langso.registry.events import HouseholdsChanged
 from langso.registry.models import HouseholdStatus
 from langso.registry.services.households import HouseholdInvalid, household_set_status
-from langso.registry.tests.conftest import RegistryTree, RegistryUsers, create_household
+from langso.registry.testing import RegistryTree, RegistryUsers, create_household
 
 pytestmark = pytest.mark.django_db
 

@@ -13,7 +13,8 @@ from langso.core.selectors import audit_history
 from langso.registry.events import HouseholdsChanged
 from langso.registry.models import AddressCodeKind, Household, Source
 from langso.registry.services.households import HouseholdInvalid, household_update
-from langso.registry.tests.conftest import (
+from langso.registry.testing import (
+    MANAGES_A1,
     Points,
     RegistryTree,
     RegistryUsers,
@@ -220,18 +221,7 @@ def test_publishes_before_and_after(
     assert before["members"] == after["members"] == 4
 
 
-@pytest.mark.parametrize(
-    ("user", "allowed"),
-    [
-        ("central_admin", True),
-        ("province_officer", True),
-        ("officer_a", True),
-        ("village_head_a1", True),
-        ("officer_b", False),
-        ("digital_team_a", False),
-        ("nobody", False),
-    ],
-)
+@pytest.mark.parametrize(("user", "allowed"), MANAGES_A1)
 def test_only_those_who_manage_it_may_change_it(
     household: Household, users: RegistryUsers, user: str, allowed: bool
 ) -> None:

@@ -25,9 +25,14 @@ from langso.registry.services.economy import (
     product_create,
 )
 from langso.registry.specs import PRODUCT, WIFI_POINT
-
-from ..conftest import RegistryTree, RegistryUsers, make_household
-from ..placed_testing import gps_exif, image_bytes, make_row
+from langso.registry.testing import (
+    RegistryTree,
+    RegistryUsers,
+    gps_exif,
+    image_bytes,
+    make_household,
+    make_row,
+)
 
 pytestmark = pytest.mark.django_db
 

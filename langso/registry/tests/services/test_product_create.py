@@ -12,8 +12,7 @@ from django.utils import timezone
 from langso.registry.models import Cooperative, Household
 from langso.registry.services.economy import cooperative_create, product_create, product_update
 from langso.registry.services.placed import RegistryInvalid
-
-from ..conftest import Points, RegistryTree, RegistryUsers, make_household
+from langso.registry.testing import Points, RegistryTree, RegistryUsers, make_household
 
 pytestmark = pytest.mark.django_db
 

@@ -14,14 +14,20 @@ from langso.core.models import AuditEntry
 from langso.core.selectors import audit_history
 from langso.registry.services.placed import RegistryInvalid, registry_create
 from langso.registry.specs import COOPERATIVE, VESSEL, WIFI_POINT, RegistrySpec
-
-from ..conftest import Points, RegistryTree, RegistryUsers
-from ..placed_testing import ALL_SPECS, SPEC_IDS, good_values
+from langso.registry.testing import (
+    ALL_SPECS,
+    MANAGES_A1,
+    Points,
+    RegistryTree,
+    RegistryUsers,
+    each_spec,
+    good_values,
+)
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.mark.parametrize("spec", ALL_SPECS, ids=SPEC_IDS)
+@each_spec
 def test_a_row_is_placed_in_its_village_and_audited(
     spec: RegistrySpec[Any], tree: RegistryTree, users: RegistryUsers, points: Points
 ) -> None:
@@ -72,19 +78,8 @@ def test_codes_are_generated_per_commune(
     assert second.commune_id == tree.a.pk
 
 
-@pytest.mark.parametrize(
-    ("role", "allowed"),
-    [
-        ("central_admin", True),
-        ("province_officer", True),
-        ("officer_a", True),
-        ("village_head_a1", True),
-        ("officer_b", False),
-        ("digital_team_a", False),
-        ("nobody", False),
-    ],
-)
-@pytest.mark.parametrize("spec", ALL_SPECS, ids=SPEC_IDS)
+@pytest.mark.parametrize(("role", "allowed"), MANAGES_A1)
+@each_spec
 def test_only_managers_of_the_unit_may_add(
     spec: RegistrySpec[Any], role: str, allowed: bool, tree: RegistryTree, users: RegistryUsers
 ) -> None:

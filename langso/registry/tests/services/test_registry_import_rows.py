@@ -24,8 +24,7 @@ from langso.registry.services.imports import (
     household_import_rows,
     registry_import_rows,
 )
-from langso.registry.tests.conftest import RegistryTree, RegistryUsers
-from langso.registry.tests.transfer_support import row
+from langso.registry.testing import RegistryTree, RegistryUsers, import_row, row
 
 
 def test_cooperatives_get_codes_and_update_by_code(
@@ -33,20 +32,15 @@ def test_cooperatives_get_codes_and_update_by_code(
 ) -> None:
     """A cooperative without a code gets "<commune>-HTX0001"; importing its code again
     updates it, with its search name and an audit entry per change."""
-    report = registry_import_rows(
-        registry="cooperative",
+    report = import_row(
+        "cooperative",
         actor=users.officer_a,
-        rows=[
-            row(
-                "cooperative",
-                unit=tree.a1.code,
-                name="HTX Nông nghiệp Đồng Tâm",
-                members="1.250",
-                founded_on="05/01/2018",
-                status="dang hoat dong",
-                phone="912345678",
-            )
-        ],
+        unit=tree.a1.code,
+        name="HTX Nông nghiệp Đồng Tâm",
+        members="1.250",
+        founded_on="05/01/2018",
+        status="dang hoat dong",
+        phone="912345678",
     )
     assert report.created == 1
     cooperative = Cooperative.objects.get()
@@ -55,14 +49,12 @@ def test_cooperatives_get_codes_and_update_by_code(
     assert cooperative.phone == "0912345678"
     assert cooperative.search_name == "htx nong nghiep dong tam"
     assert (cooperative.commune, cooperative.village) == (tree.a, tree.a1)
-    registry_import_rows(
-        registry="cooperative",
+    import_row(
+        "cooperative",
         actor=users.officer_a,
-        rows=[
-            row(
-                "cooperative", code=cooperative.code.lower(), unit=tree.a1.code, name="HTX Đồng Tâm"
-            )
-        ],
+        code=cooperative.code.lower(),
+        unit=tree.a1.code,
+        name="HTX Đồng Tâm",
     )
     cooperative.refresh_from_db()
     assert (cooperative.name, cooperative.village) == ("HTX Đồng Tâm", tree.a1)
@@ -74,47 +66,38 @@ def test_cooperatives_get_codes_and_update_by_code(
 def test_products_stand_where_their_maker_is(tree: RegistryTree, users: RegistryUsers) -> None:
     """A product without a unit takes its cooperative's place and point; OCOP stars need
     their year; the price reads "25.000" as twenty-five thousand đồng."""
-    registry_import_rows(
-        registry="cooperative",
+    import_row(
+        "cooperative",
         actor=users.officer_a,
-        rows=[
-            row(
-                "cooperative",
-                code="HTX-1",
-                unit=tree.a2.code,
-                name="HTX",
-                lat="20.25",
-                lon="105.95",
-            )
-        ],
+        code="HTX-1",
+        unit=tree.a2.code,
+        name="HTX",
+        lat="20.25",
+        lon="105.95",
     )
-    registry_import_rows(
-        registry="product",
+    import_row(
+        "product",
         actor=users.officer_a,
-        rows=[
-            row(
-                "product",
-                name="Gạo nếp cái hoa vàng",
-                category="Thực phẩm",
-                cooperative="htx-1",
-                ocop_stars="4",
-                ocop_year="2023",
-                price="25.000",
-                price_unit="kg",
-            )
-        ],
+        name="Gạo nếp cái hoa vàng",
+        category="Thực phẩm",
+        cooperative="htx-1",
+        ocop_stars="4",
+        ocop_year="2023",
+        price="25.000",
+        price_unit="kg",
     )
     product = Product.objects.get()
     assert (product.village, product.price) == (tree.a2, Decimal(25000))
     assert product.location is not None
     assert (round(product.location.x, 6), round(product.location.y, 6)) == (105.95, 20.25)
     with pytest.raises(ImportRejected) as rejected:
-        registry_import_rows(
-            registry="product",
+        import_row(
+            "product",
             actor=users.officer_a,
-            rows=[
-                row("product", name="Mật ong", category="food", cooperative="HTX-1", ocop_stars="3")
-            ],
+            name="Mật ong",
+            category="food",
+            cooperative="HTX-1",
+            ocop_stars="3",
         )
     assert [(e.row, e.column) for e in rejected.value.errors] == [(2, "Năm công nhận OCOP")]
 
@@ -126,11 +109,7 @@ def test_a_maker_outside_the_scope_reads_as_unknown(
         actor=users.officer_b, rows=[row(address_code="VN-B", village=tree.b1.code)]
     )
     with pytest.raises(ImportRejected) as rejected:
-        registry_import_rows(
-            registry="product",
-            actor=users.officer_a,
-            rows=[row("product", name="Bánh", category="food", household="VN-B")],
-        )
+        import_row("product", actor=users.officer_a, name="Bánh", category="food", household="VN-B")
     assert [(e.column, e.reason) for e in rejected.value.errors] == [
         ("Mã địa chỉ hộ", "không có hộ gia đình mã “VN-B” trong phạm vi của bạn")
     ]
@@ -180,36 +159,30 @@ def test_farms_sites_wifi_points_and_cameras_import(
     household_import_rows(
         actor=users.officer_a, rows=[row(address_code="VN-1", village=tree.a1.code)]
     )
-    registry_import_rows(
-        registry="farm",
+    import_row(
+        "farm",
         actor=users.officer_a,
-        rows=[
-            row("farm", household="VN-1", area_ha="1,25", species="Tôm thẻ", farming_type="ao, dam")
-        ],
+        household="VN-1",
+        area_ha="1,25",
+        species="Tôm thẻ",
+        farming_type="ao, dam",
     )
-    registry_import_rows(
-        registry="tourism-site",
+    import_row(
+        "tourism-site",
         actor=users.officer_a,
-        rows=[
-            row(
-                "tourism-site",
-                unit=tree.a1.code,
-                name="Nhà cổ",
-                kind="Di tích, văn hóa, lịch sử",
-                website="https://nhaco.vn",
-            )
-        ],
+        unit=tree.a1.code,
+        name="Nhà cổ",
+        kind="Di tích, văn hóa, lịch sử",
+        website="https://nhaco.vn",
     )
-    registry_import_rows(
-        registry="wifi-point",
+    import_row(
+        "wifi-point",
         actor=users.officer_a,
-        rows=[row("wifi-point", unit=tree.a1.code, place="Nhà văn hóa thôn", is_working="không")],
+        unit=tree.a1.code,
+        place="Nhà văn hóa thôn",
+        is_working="không",
     )
-    registry_import_rows(
-        registry="camera",
-        actor=users.officer_a,
-        rows=[row("camera", unit=tree.a.code, place="Cổng làng")],
-    )
+    import_row("camera", actor=users.officer_a, unit=tree.a.code, place="Cổng làng")
     farm = AquacultureFarm.objects.get()
     assert (farm.code, farm.village, farm.area_ha, farm.farming_type) == (
         f"{tree.a.code}-NT0001",

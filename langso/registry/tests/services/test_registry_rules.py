@@ -10,12 +10,11 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
-from langso.registry.services.fisheries import farm_create, vessel_create, vessel_update
-from langso.registry.services.placed import RegistryInvalid, registry_create
+from langso.registry.services.fisheries import farm_create, vessel_create
+from langso.registry.services.placed import RegistryInvalid, registry_create, registry_update
 from langso.registry.services.points import camera_create, site_create, wifi_point_create
-from langso.registry.specs import SPECS
-
-from ..conftest import Points, RegistryTree, RegistryUsers, make_household
+from langso.registry.specs import SPECS, VESSEL
+from langso.registry.testing import Points, RegistryTree, RegistryUsers, make_household
 
 pytestmark = pytest.mark.django_db
 
@@ -76,8 +75,11 @@ def test_a_full_vessel(tree: RegistryTree, users: RegistryUsers, points: Points)
     )
     assert vessel.owner == owner
     assert vessel.engine_kw == Decimal(90)
-    vessel_update(
-        actor=users.officer_a, vessel=vessel, changes={"licence_expires_on": dt.date(2028, 1, 1)}
+    registry_update(
+        spec=VESSEL,
+        actor=users.officer_a,
+        instance=vessel,
+        changes={"licence_expires_on": dt.date(2028, 1, 1)},
     )
     vessel.refresh_from_db()
     assert vessel.licence_expires_on == dt.date(2028, 1, 1)

@@ -13,9 +13,13 @@ from langso.registry.models import Cooperative
 from langso.registry.services.economy import cooperative_create, cooperative_update
 from langso.registry.services.placed import RegistryInvalid, registry_create, registry_update
 from langso.registry.specs import WIFI_POINT, RegistrySpec
-
-from ..conftest import Points, RegistryTree, RegistryUsers
-from ..placed_testing import ALL_SPECS, SPEC_IDS, good_values
+from langso.registry.testing import (
+    Points,
+    RegistryTree,
+    RegistryUsers,
+    each_spec,
+    good_values,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -73,7 +77,7 @@ def test_the_key_never_changes(tree: RegistryTree, users: RegistryUsers) -> None
     )
 
 
-@pytest.mark.parametrize("spec", ALL_SPECS, ids=SPEC_IDS)
+@each_spec
 def test_outsiders_may_not_edit(
     spec: RegistrySpec[Any], tree: RegistryTree, users: RegistryUsers
 ) -> None:

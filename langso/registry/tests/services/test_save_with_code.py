@@ -9,9 +9,7 @@ import pytest
 from langso.registry import sequences
 from langso.registry.models import PublicWifiPoint
 from langso.registry.specs import WIFI_POINT
-
-from ..conftest import RegistryTree
-from ..placed_testing import make_row
+from langso.registry.testing import RegistryTree, make_row
 
 pytestmark = pytest.mark.django_db
 

@@ -9,13 +9,13 @@ from typing import Any
 
 import pytest
 
+from langso.accounts.models import User
 from langso.core.models import AuditEntry, Job
 from langso.core.services import job_create
 from langso.registry import bulk, tasks
 from langso.registry.models import Cooperative
 from langso.registry.tasks import registry_import_rows_task
-from langso.registry.tests.conftest import RegistryTree, RegistryUsers
-from langso.registry.tests.transfer_support import csv_upload, row
+from langso.registry.testing import RegistryTree, RegistryUsers, csv_upload, row
 
 
 def _stored(tmp_path: Path, content: bytes, name: str = "htx.csv") -> Path:
@@ -24,16 +24,23 @@ def _stored(tmp_path: Path, content: bytes, name: str = "htx.csv") -> Path:
     return path
 
 
+def _run(registry: str, path: Path, *, user: User) -> tuple[Job, dict[str, int]]:
+    """Queue nothing: run the task as the worker would for a job of `user`'s, and give
+    the job as it ends and the task's result."""
+    job = job_create(kind=f"registry.import.{registry}", created_by=user)
+    result = registry_import_rows_task.call(
+        job_id=job.pk, actor_id=user.pk, registry=registry, path=str(path)
+    )
+    job.refresh_from_db()
+    return job, result
+
+
 def test_a_good_file_succeeds_with_its_counts(
     tree: RegistryTree, users: RegistryUsers, tmp_path: Path
 ) -> None:
     upload = csv_upload("cooperative", [row("cooperative", unit=tree.a1.code, name="HTX An")])
     path = _stored(tmp_path, upload.read())
-    job = job_create(kind="registry.import.cooperative", created_by=users.officer_a)
-    result = registry_import_rows_task.call(
-        job_id=job.pk, actor_id=users.officer_a.pk, registry="cooperative", path=str(path)
-    )
-    job.refresh_from_db()
+    job, result = _run("cooperative", path, user=users.officer_a)
     assert job.status == Job.Status.SUCCEEDED
     assert result["created"] == job.result["created"] == 1
     assert "1 mới" in job.message
@@ -52,11 +59,7 @@ def test_a_refused_file_fails_with_every_error(
         ],
     )
     path = _stored(tmp_path, upload.read())
-    job = job_create(kind="registry.import.cooperative", created_by=users.officer_a)
-    registry_import_rows_task.call(
-        job_id=job.pk, actor_id=users.officer_a.pk, registry="cooperative", path=str(path)
-    )
-    job.refresh_from_db()
+    job, _ = _run("cooperative", path, user=users.officer_a)
     assert job.status == Job.Status.FAILED
     assert [(e["row"], e["column"]) for e in job.errors] == [
         (2, "Mã thôn hoặc xã"),
@@ -69,22 +72,14 @@ def test_a_refused_file_fails_with_every_error(
 def test_an_unreadable_file_or_a_locked_account_fails_the_job(
     tree: RegistryTree, users: RegistryUsers, tmp_path: Path
 ) -> None:
-    job = job_create(kind="registry.import.household", created_by=users.officer_a)
     path = _stored(tmp_path, b"\x81\x8a\x8d", "ho.csv")
-    registry_import_rows_task.call(
-        job_id=job.pk, actor_id=users.officer_a.pk, registry="household", path=str(path)
-    )
-    job.refresh_from_db()
+    job, _ = _run("household", path, user=users.officer_a)
     assert job.status == Job.Status.FAILED
     assert "Windows-1258" in job.message
     users.officer_a.is_active = False
     users.officer_a.save()
-    job = job_create(kind="registry.import.household", created_by=users.officer_a)
     path = _stored(tmp_path, b"x", "ho.csv")
-    registry_import_rows_task.call(
-        job_id=job.pk, actor_id=users.officer_a.pk, registry="household", path=str(path)
-    )
-    job.refresh_from_db()
+    job, _ = _run("household", path, user=users.officer_a)
     assert job.status == Job.Status.FAILED
     assert not path.exists()
 
@@ -107,11 +102,7 @@ def test_an_import_past_its_time_limit_fails_and_writes_nothing(
     monkeypatch.setattr(bulk, "insert_rows", slow_audit)
     upload = csv_upload("cooperative", [row("cooperative", unit=tree.a1.code, name="HTX An")])
     path = _stored(tmp_path, upload.read())
-    job = job_create(kind="registry.import.cooperative", created_by=users.officer_a)
-    registry_import_rows_task.call(
-        job_id=job.pk, actor_id=users.officer_a.pk, registry="cooperative", path=str(path)
-    )
-    job.refresh_from_db()
+    job, _ = _run("cooperative", path, user=users.officer_a)
     assert job.status == Job.Status.FAILED
     assert "quá thời gian cho phép (0,5 giây)" in job.message
     assert not Cooperative.objects.exists()

@@ -16,8 +16,7 @@ from langso.accounts.models import User
 from langso.core.testing import FORMULAS, csv_table, xlsx_cells, xlsx_formulas
 from langso.registry.models import Household
 from langso.registry.services.imports import household_import_rows, registry_import_rows
-from langso.registry.tests.conftest import RegistryTree, RegistryUsers
-from langso.registry.tests.transfer_support import read, row, transfer
+from langso.registry.testing import RegistryTree, RegistryUsers, read, row, transfer
 
 # Texts an officer may type into a name; the first four survive the import's spacing.
 SIGNED = FORMULAS[:4]

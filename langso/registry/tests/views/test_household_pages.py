@@ -14,7 +14,7 @@ from pytest_django import DjangoAssertNumQueries
 
 from langso.registry.models import Household, HouseholdStatus, LikelyDuplicate
 from langso.registry.services.households import household_update
-from langso.registry.tests.conftest import (
+from langso.registry.testing import (
     Points,
     RegistryTree,
     RegistryUsers,
@@ -239,11 +239,15 @@ def test_create_page_shows_errors_by_field(
 
 
 def test_viewers_cannot_open_the_create_or_edit_pages(
-    client: Client, users: RegistryUsers, lan: Household
+    client: Client, users: RegistryUsers, tree: RegistryTree, lan: Household
 ) -> None:
     _login(client, users.digital_team_a)
     assert client.get(reverse("registry:household-create")).status_code == 403
-    assert client.get(_detail(lan, "household-edit")).status_code == 403
+    refused = client.get(_detail(lan, "household-edit"))
+    assert refused.status_code == 403
+    # The service's reason names the village; the 403 page says nothing of it.
+    assert "quyền quản lý hộ gia đình" not in refused.content.decode()
+    assert tree.a1.name not in refused.content.decode()
     _login(client, users.officer_b)
     assert client.get(_detail(lan, "household-edit")).status_code == 404
 

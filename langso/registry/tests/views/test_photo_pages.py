@@ -16,9 +16,7 @@ from langso.accounts.models import User
 from langso.registry.models import Photo, TourismSite
 from langso.registry.selectors.economy import photo_list
 from langso.registry.specs import TOURISM_SITE
-
-from ..conftest import RegistryTree, RegistryUsers
-from ..placed_testing import gps_exif, image_bytes, make_row
+from langso.registry.testing import RegistryTree, RegistryUsers, gps_exif, image_bytes, make_row
 
 pytestmark = pytest.mark.django_db
 

@@ -16,9 +16,16 @@ from langso.core.selectors import audit_history
 from langso.registry.models import Cooperative
 from langso.registry.services.economy import cooperative_create, product_update
 from langso.registry.specs import COOPERATIVE, PRODUCT, VESSEL, WIFI_POINT, RegistrySpec
-
-from ..conftest import Points, RegistryTree, RegistryUsers, make_household
-from ..placed_testing import ALL_SPECS, SPEC_IDS, good_values, make_row
+from langso.registry.testing import (
+    ALL_SPECS,
+    Points,
+    RegistryTree,
+    RegistryUsers,
+    each_spec,
+    good_values,
+    make_household,
+    make_row,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -39,7 +46,7 @@ def _count_queries(client: Client, url: str) -> int:
     return len(captured)
 
 
-@pytest.mark.parametrize("spec", ALL_SPECS, ids=SPEC_IDS)
+@each_spec
 def test_each_list_shows_only_rows_in_scope(
     spec: RegistrySpec[Any], tree: RegistryTree, users: RegistryUsers
 ) -> None:
@@ -51,7 +58,7 @@ def test_each_list_shows_only_rows_in_scope(
     assert _key(spec, theirs) not in body
 
 
-@pytest.mark.parametrize("spec", ALL_SPECS, ids=SPEC_IDS)
+@each_spec
 def test_each_list_costs_the_same_for_one_row_or_many(
     spec: RegistrySpec[Any],
     tree: RegistryTree,
@@ -112,7 +119,7 @@ def test_the_list_pages_by_keyset(
     assert second.context["next_url"] is None
 
 
-@pytest.mark.parametrize("spec", ALL_SPECS, ids=SPEC_IDS)
+@each_spec
 def test_each_detail_page_shows_the_row_its_pin_and_history(
     spec: RegistrySpec[Any], tree: RegistryTree, users: RegistryUsers, points: Points
 ) -> None:
@@ -129,7 +136,7 @@ def test_each_detail_page_shows_the_row_its_pin_and_history(
     assert response.context["pin"]["boundary"] is not None
 
 
-@pytest.mark.parametrize("spec", ALL_SPECS, ids=SPEC_IDS)
+@each_spec
 def test_a_row_outside_scope_is_not_found(
     spec: RegistrySpec[Any], tree: RegistryTree, users: RegistryUsers
 ) -> None:
@@ -261,7 +268,7 @@ def test_the_index_links_every_registry(tree: RegistryTree, users: RegistryUsers
     assert COOPERATIVE.verbose_name_plural.capitalize() in body
 
 
-@pytest.mark.parametrize("spec", ALL_SPECS, ids=SPEC_IDS)
+@each_spec
 def test_each_registry_is_created_and_edited_through_its_pages(
     spec: RegistrySpec[Any], tree: RegistryTree, users: RegistryUsers
 ) -> None:

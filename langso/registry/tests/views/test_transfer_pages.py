@@ -19,8 +19,7 @@ from langso.accounts.models import User
 from langso.core.models import Job
 from langso.registry.models import Household
 from langso.registry.services.imports import household_import_rows
-from langso.registry.tests.conftest import RegistryTree, RegistryUsers
-from langso.registry.tests.transfer_support import csv_upload, read, row, transfer
+from langso.registry.testing import RegistryTree, RegistryUsers, csv_upload, read, row, transfer
 from langso.registry.views import transfer as transfer_views
 
 

@@ -15,7 +15,7 @@ from django.test import Client
 from langso.core.errors import AccessDenied, DomainError
 from langso.places.testing import UnitTree
 from langso.registry.models import Household
-from langso.registry.tests.conftest import make_household
+from langso.registry.testing import make_household
 from langso.surveys.encryption import PassphraseWrong, key_pair_generate, xform_public_key
 from langso.surveys.entities import entity_version
 from langso.surveys.forms import ReviewForm

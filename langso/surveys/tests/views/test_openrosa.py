@@ -17,7 +17,7 @@ from django.urls import reverse
 from langso.accounts.tests.factories import PASSWORD
 from langso.places.testing import UnitTree
 from langso.registry.models import Household
-from langso.registry.tests.conftest import make_household
+from langso.registry.testing import make_household
 from langso.surveys.models import FormVersion, RefusedSubmission, Submission
 from langso.surveys.openrosa import FORM_LIST_NS, MANIFEST_NS
 from langso.surveys.services.collectors import collector_credential_issue

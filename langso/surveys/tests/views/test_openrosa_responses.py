@@ -19,7 +19,7 @@ from pytest_django import Settings
 
 from langso.places.testing import UnitTree
 from langso.registry.models import HouseholdStatus
-from langso.registry.tests.conftest import make_household
+from langso.registry.testing import make_household
 from langso.surveys import openrosa, selectors
 from langso.surveys.models import FormVersion, RefusedSubmission, Submission
 from langso.surveys.openrosa import FORM_LIST_NS, MANIFEST_NS, RESPONSE_NS

@@ -21,7 +21,7 @@ from langso.accounts.models import User
 from langso.accounts.roles import Role
 from langso.accounts.tests.factories import make_role, make_user
 from langso.places.testing import UnitTree
-from langso.registry.tests.conftest import make_household
+from langso.registry.testing import make_household
 from langso.surveys.models import FormVersion, RefusedSubmission, Submission
 from langso.surveys.services.forms import (
     form_publish,
