@@ -9,11 +9,10 @@ from django.contrib.gis.geos import Point
 from langso.core import events
 from langso.registry.events import HouseholdsChanged
 
-# RegistryTree and RegistryUsers are re-exported only for the map tests, which import
-# them from here until they move to `langso.registry.testing` (issue 14).
-from langso.registry.testing import Points, RegistryTree, RegistryUsers, tree, users
+# The shared fixtures, found by pytest through this module.
+from langso.registry.testing import Points, tree, users
 
-__all__ = ["RegistryTree", "RegistryUsers", "household_events", "points", "tree", "users"]
+__all__ = ["household_events", "points", "tree", "users"]
 
 
 @pytest.fixture

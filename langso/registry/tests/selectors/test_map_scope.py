@@ -11,7 +11,7 @@ from django.contrib.auth.models import AnonymousUser
 from langso.registry import maps
 from langso.registry.models import Household
 from langso.registry.selectors.maps import map_features_for_user, map_tile_for_user
-from langso.registry.tests.conftest import RegistryTree, RegistryUsers
+from langso.registry.testing import RegistryTree, RegistryUsers
 from langso.registry.tests.maps_testing import A1_POINT, place_rows
 
 pytestmark = pytest.mark.django_db

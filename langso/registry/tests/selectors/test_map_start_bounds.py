@@ -7,7 +7,7 @@ from django.contrib.auth.models import AnonymousUser
 
 from langso.registry import maps
 from langso.registry.selectors.maps import map_start_bounds
-from langso.registry.tests.conftest import RegistryTree, RegistryUsers
+from langso.registry.testing import RegistryTree, RegistryUsers
 
 pytestmark = pytest.mark.django_db
 

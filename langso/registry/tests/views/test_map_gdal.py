@@ -18,7 +18,7 @@ from pytest_django.live_server_helper import LiveServer
 from langso.accounts.models import User
 from langso.registry import maps
 from langso.registry.models import Household
-from langso.registry.tests.conftest import RegistryTree, RegistryUsers
+from langso.registry.testing import RegistryTree, RegistryUsers
 from langso.registry.tests.maps_testing import A1_POINT, place_rows
 
 # gdal-bin is installed by scripts/install.sh; a missing ogrinfo fails, never skips.

@@ -14,7 +14,7 @@ from pytest_django import DjangoAssertNumQueries, Settings
 
 from langso.registry.maps import geojson
 from langso.registry.models import Household, HouseholdStatus
-from langso.registry.tests.conftest import RegistryTree, RegistryUsers
+from langso.registry.testing import RegistryTree, RegistryUsers
 from langso.registry.tests.maps_testing import (
     HEAD_NAME,
     HEAD_PHONE,

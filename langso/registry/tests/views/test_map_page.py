@@ -13,7 +13,7 @@ from django.urls import reverse
 from pytest_django import DjangoAssertNumQueries, Settings
 
 from langso.registry import maps
-from langso.registry.tests.conftest import RegistryTree, RegistryUsers
+from langso.registry.testing import RegistryTree, RegistryUsers
 from langso.registry.tests.maps_testing import place_rows
 
 pytestmark = pytest.mark.django_db

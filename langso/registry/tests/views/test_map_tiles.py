@@ -16,7 +16,7 @@ from pytest_django import DjangoAssertNumQueries, Settings
 
 from langso.registry import maps
 from langso.registry.models import Household, HouseholdStatus
-from langso.registry.tests.conftest import RegistryTree, RegistryUsers
+from langso.registry.testing import RegistryTree, RegistryUsers
 from langso.registry.tests.maps_testing import (
     A1_POINT,
     HEAD_NAME,
