@@ -30,7 +30,7 @@ from langso.registry.models import COUNT_FIELDS, Household, HouseholdStatus
 from langso.registry.selectors.scope import within_scope
 from langso.registry.services.households import field_label
 
-from .entities import HOUSEHOLDS, entity_version, household_current_values
+from .entity_declarations import HOUSEHOLDS, entity_version, household_current_values
 from .models import (
     DigitalTeam,
     FormAttachment,

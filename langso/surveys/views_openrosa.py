@@ -28,7 +28,7 @@ from langso.core.errors import NotFound, TooManyAttempts
 from langso.core.files import file_response
 
 from . import openrosa, selectors
-from .entities import HOUSEHOLDS
+from .entity_declarations import HOUSEHOLDS
 from .models import FormVersion
 from .services.collectors import collector_authenticate
 from .services.submissions import submission_receive, submission_refusal_record

@@ -28,7 +28,7 @@ from langso.registry.services.households import (
     household_update,
 )
 
-from ..entities import (
+from ..entity_declarations import (
     HOUSEHOLDS,
     EntityValueInvalid,
     SubmittedEntity,

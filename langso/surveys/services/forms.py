@@ -19,7 +19,7 @@ from langso.core.models import AuditEntry
 from langso.core.services import audit_record, model_snapshot
 from langso.places.models import AdminUnit
 
-from ..entities import HOUSEHOLD_SAVE_TO
+from ..entity_declarations import HOUSEHOLD_SAVE_TO
 from ..models import FormAttachment, FormVersion, SurveyForm
 from ..openrosa import md5_hash
 from ..xlsforms import XFormInfo, XLSFormRejected, media_kind, xlsform_convert

@@ -9,7 +9,7 @@ from django.test import Client
 from langso.places.testing import UnitTree
 from langso.registry.models import Household
 from langso.registry.tests.conftest import make_household
-from langso.surveys.entities import entity_version
+from langso.surveys.entity_declarations import entity_version
 from langso.surveys.services.forms import shipped_forms_publish
 from langso.surveys.services.teams import digital_team_create
 

@@ -1,7 +1,7 @@
-"""ODK entities, as the surveys app speaks them: what a submitted instance says of a
-household (its `meta/entity` block and its `save_to` fields) and what the household
-list tells collectors (`__version`). Plain functions over parsed XML: no database, no
-HTTP. `services.entities` applies the result to the registry.
+"""ODK entity declarations, as the surveys app reads them: what a submitted instance
+declares of a household (its `meta/entity` block and its `save_to` fields) and what the
+household list tells collectors (`__version`). Plain functions over parsed XML: no
+database, no HTTP. `services.entities` applies the result to the registry.
 
 Conventions (ODK's entities spec, 2024.1): `<entity dataset="households" id="…"
 update="1" baseVersion="…">` or `create="1"` with a `<label>`; the id of an update is
