@@ -13,12 +13,11 @@ below never disagree.
 
 from __future__ import annotations
 
-from django.contrib.auth.base_user import AbstractBaseUser
-from django.contrib.auth.models import AnonymousUser
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from langso.core.actors import Actor
 from langso.core.errors import NotFound
 from langso.places.models import AdminUnit, UnitLineage
 from langso.places.selectors import legacy_communes_under, unit_get
@@ -26,7 +25,7 @@ from langso.places.selectors import legacy_communes_under, unit_get
 from .models import RoleAssignment, User
 from .roles import GRANTABLE_ROLES, ROLE_PERMISSIONS, TWO_FACTOR_ROLES, Permission, Role
 
-AnyUser = AbstractBaseUser | AnonymousUser
+AnyUser = Actor
 
 # The user's roles, read once per user object. Django builds a new user object for every
 # request, so this is a per-request cache; services that change a user's roles clear it.

@@ -20,6 +20,14 @@ from django.contrib.gis.geos import Point
 from django.utils.translation import gettext as _
 
 HOUSEHOLDS = "households"
+_INTEGER_FIELDS = (
+    "members",
+    "adults",
+    "adults_smartphone",
+    "adults_epayment",
+    "adults_vneid",
+    "adults_public_service",
+)
 # Household fields a form may save to (`save_to`). `village` places a household found
 # in the field; `location` takes a geopoint.
 HOUSEHOLD_SAVE_TO = (
@@ -27,12 +35,7 @@ HOUSEHOLD_SAVE_TO = (
     "head_phone",
     "house_number",
     "street",
-    "members",
-    "adults",
-    "adults_smartphone",
-    "adults_epayment",
-    "adults_vneid",
-    "adults_public_service",
+    *_INTEGER_FIELDS,
     "broadband",
     "mobile_coverage",
     "has_tv",
@@ -40,16 +43,7 @@ HOUSEHOLD_SAVE_TO = (
     "location",
     "village",
 )
-_INTEGERS = frozenset(
-    {
-        "members",
-        "adults",
-        "adults_smartphone",
-        "adults_epayment",
-        "adults_vneid",
-        "adults_public_service",
-    }
-)
+_INTEGERS = frozenset(_INTEGER_FIELDS)
 _BOOLEANS = frozenset({"has_tv", "has_radio"})
 _TRUE = frozenset({"1", "true", "yes", "co", "có"})
 _FALSE = frozenset({"0", "false", "no", "khong", "không"})

@@ -16,13 +16,13 @@ from django.utils.translation import gettext as _
 from langso.accounts.models import RoleAssignment, User
 from langso.accounts.roles import ROLE_PERMISSIONS, Permission, Role
 from langso.accounts.selectors import (
-    AnyUser,
     is_nationwide,
     role_list_for_user,
     scope_unit,
     unit_scope_q,
     user_has_unit_permission,
 )
+from langso.core.actors import Actor
 from langso.core.errors import AccessDenied, NotFound
 from langso.core.events import ActivityTotal
 from langso.places.models import AdminUnit, Level
@@ -45,7 +45,7 @@ from .models import (
 from .openrosa import md5_hash
 
 
-def _reach_q(user: AnyUser, permission: str = Permission.VIEW_SCOPED) -> Q:
+def _reach_q(user: Actor, permission: str = Permission.VIEW_SCOPED) -> Q:
     """Forms used under the units where the user holds `permission`, at one of their
     ancestors, or nationwide."""
     if is_nationwide(user=user, permission=permission):
@@ -64,7 +64,7 @@ def _reach_q(user: AnyUser, permission: str = Permission.VIEW_SCOPED) -> Q:
     )
 
 
-def collector_may_fill(*, user: AnyUser, form: SurveyForm) -> bool:
+def collector_may_fill(*, user: Actor, form: SurveyForm) -> bool:
     """Whether `user` may fill `form`: it is used where they collect, above it, or
     nationwide (open or not: closing is checked apart, to say so)."""
     if not user.is_authenticated:
@@ -74,7 +74,7 @@ def collector_may_fill(*, user: AnyUser, form: SurveyForm) -> bool:
     ).exists()
 
 
-def collector_forms(*, user: AnyUser) -> list[FormVersion]:
+def collector_forms(*, user: Actor) -> list[FormVersion]:
     """The newest version of every open form the collector may fill, once each media
     file it names is there: their form list. ODK Collect fails the download of a form
     whose media it cannot fetch, so an incomplete form is not offered at all."""
@@ -94,7 +94,7 @@ def collector_forms(*, user: AnyUser) -> list[FormVersion]:
     return sorted(complete, key=lambda v: v.form.xml_form_id)
 
 
-def collector_form_version(*, user: AnyUser, xml_form_id: str) -> FormVersion:
+def collector_form_version(*, user: Actor, xml_form_id: str) -> FormVersion:
     """The newest version of one open form the collector may fill; NotFound otherwise."""
     for version in collector_forms(user=user):
         if version.form.xml_form_id == xml_form_id:
@@ -102,7 +102,7 @@ def collector_form_version(*, user: AnyUser, xml_form_id: str) -> FormVersion:
     raise NotFound(_("Không có biểu mẫu “%(id)s” cho bạn.") % {"id": xml_form_id[:64]})
 
 
-def form_list_for_user(*, user: AnyUser) -> QuerySet[SurveyForm]:
+def form_list_for_user(*, user: Actor) -> QuerySet[SurveyForm]:
     """The forms the user may see, with their unit, newest first."""
     if not user.is_authenticated:
         return SurveyForm.objects.none()
@@ -114,7 +114,7 @@ def form_list_for_user(*, user: AnyUser) -> QuerySet[SurveyForm]:
     )
 
 
-def form_get_for_user(*, user: AnyUser, pk: int) -> SurveyForm:
+def form_get_for_user(*, user: Actor, pk: int) -> SurveyForm:
     """One form within the user's reach, with its versions newest first; NotFound
     otherwise, as if it did not exist."""
     versions = FormVersion.objects.select_related("published_by").order_by("-published_at", "-pk")
@@ -141,13 +141,13 @@ def form_attachment_get(*, form: SurveyForm, pk: int) -> FormAttachment:
     return attachment
 
 
-def form_may_manage(*, user: AnyUser, form: SurveyForm) -> bool:
+def form_may_manage(*, user: Actor, form: SurveyForm) -> bool:
     if form.unit is None:
         return is_nationwide(user=user, permission=Permission.MANAGE_FORMS)
     return user_has_unit_permission(user=user, permission=Permission.MANAGE_FORMS, unit=form.unit)
 
 
-def form_publish_units(*, user: AnyUser) -> list[AdminUnit]:
+def form_publish_units(*, user: Actor) -> list[AdminUnit]:
     """Current provinces and communes where the user may publish forms (a commune
     officer: their commune; a province officer: the province and its communes)."""
     return list(
@@ -168,7 +168,7 @@ HOUSEHOLD_PROPERTIES = (
 )
 
 
-def team_village_ids(*, user: AnyUser) -> list[int]:
+def team_village_ids(*, user: Actor) -> list[int]:
     """The villages assigned to the digital teams `user` is a member of."""
     if not user.is_authenticated:
         return []
@@ -181,7 +181,7 @@ def team_village_ids(*, user: AnyUser) -> list[int]:
     )
 
 
-def collector_households(*, user: AnyUser) -> QuerySet[Household]:
+def collector_households(*, user: Actor) -> QuerySet[Household]:
     """The households a collector works on: those of the villages assigned to their
     digital teams when they are in one, within where they may collect; otherwise
     everywhere they may collect (an officer surveying their own commune)."""
@@ -194,7 +194,7 @@ def collector_households(*, user: AnyUser) -> QuerySet[Household]:
     return households
 
 
-def collector_villages(*, user: AnyUser) -> QuerySet[AdminUnit]:
+def collector_villages(*, user: Actor) -> QuerySet[AdminUnit]:
     """The current villages where a collector may survey (and add a household found in
     the field): the same rule as `collector_households`."""
     villages = (
@@ -207,7 +207,7 @@ def collector_villages(*, user: AnyUser) -> QuerySet[AdminUnit]:
     return villages.order_by("code")
 
 
-def _households_csv(user: AnyUser) -> bytes:
+def _households_csv(user: Actor) -> bytes:
     """Households of the villages where the collector collects, and nothing else: a
     team's phone never holds another village's list. Personal data stays out but for
     the head's name in the label, which the team needs to find the house."""
@@ -244,7 +244,7 @@ def _households_csv(user: AnyUser) -> bytes:
     return buffer.getvalue().encode()
 
 
-def collector_unit(*, user: AnyUser, form: SurveyForm) -> AdminUnit | None:
+def collector_unit(*, user: Actor, form: SurveyForm) -> AdminUnit | None:
     """Where `user` collects `form`: the one unit of their collecting roles when it lies
     within the form's unit, else the form's unit (a province officer filling a commune's
     form); None on a nationwide form when they collect nationwide or in several units."""
@@ -256,7 +256,7 @@ def collector_unit(*, user: AnyUser, form: SurveyForm) -> AdminUnit | None:
     return form.unit
 
 
-def _villages_csv(user: AnyUser) -> bytes:
+def _villages_csv(user: Actor) -> bytes:
     """The collector's villages, for a form that places a household found in the field
     (select_one_from_file villages.csv, saved to `village`). Data for ODK Collect, as
     `_households_csv`: written as it is stored, not through `core.exports`."""
@@ -268,7 +268,7 @@ def _villages_csv(user: AnyUser) -> bytes:
     return buffer.getvalue().encode()
 
 
-def dataset_csv(*, user: AnyUser, version: FormVersion, dataset: str) -> bytes:
+def dataset_csv(*, user: Actor, version: FormVersion, dataset: str) -> bytes:
     """A file the platform writes for the collector in place of an upload. These are
     data for ODK Collect (households.csv, villages.csv, pyxform's itemsets.csv), not
     exports for a spreadsheet: they are written as stored, not through `core.exports`."""
@@ -281,11 +281,11 @@ def dataset_csv(*, user: AnyUser, version: FormVersion, dataset: str) -> bytes:
     raise NotFound(dataset)
 
 
-def dataset_hash(*, user: AnyUser, version: FormVersion, dataset: str) -> str:
+def dataset_hash(*, user: Actor, version: FormVersion, dataset: str) -> str:
     return md5_hash(dataset_csv(user=user, version=version, dataset=dataset))
 
 
-def collector_entities_deleted(*, user: AnyUser, dataset: str, ids: list[str]) -> dict[str, bool]:
+def collector_entities_deleted(*, user: Actor, dataset: str, ids: list[str]) -> dict[str, bool]:
     """For each entity id a collector asks about (ODK's Integrity API), whether it is
     gone from their list. Only households are an entity list the platform keeps
     (NotFound otherwise). An id that is not on their list is gone, whether the
@@ -309,7 +309,7 @@ def collector_entities_deleted(*, user: AnyUser, dataset: str, ids: list[str]) -
 
 
 def submission_list_for_user(
-    *, user: AnyUser, permission: str = Permission.VIEW_SCOPED
+    *, user: Actor, permission: str = Permission.VIEW_SCOPED
 ) -> QuerySet[Submission]:
     """Submissions the user may see (or, with COLLECT_SURVEYS, a collector may edit),
     newest first; the rest as if they did not exist. Raw XML and attachments go with the
@@ -349,7 +349,7 @@ def submission_list_for_user(
     )
 
 
-def submission_get_for_user(*, user: AnyUser, pk: int) -> Submission:
+def submission_get_for_user(*, user: Actor, pk: int) -> Submission:
     """One submission within the user's reach, with its comments; NotFound otherwise."""
     submission: Submission | None = (
         submission_list_for_user(user=user)
@@ -376,7 +376,7 @@ def submission_get_for_user(*, user: AnyUser, pk: int) -> Submission:
 
 
 def submission_attachment_get_for_user(
-    *, user: AnyUser, submission_pk: int, pk: int
+    *, user: Actor, submission_pk: int, pk: int
 ) -> SubmissionAttachment:
     """A file sent with a submission the user may see; NotFound otherwise, alike for
     one that does not exist and one outside their reach."""
@@ -387,7 +387,7 @@ def submission_attachment_get_for_user(
     return attachment
 
 
-def submission_may_review(*, actor: AnyUser, submission: Submission) -> bool:
+def submission_may_review(*, actor: Actor, submission: Submission) -> bool:
     """Reviewers (approve, reject, settle a conflict) are those who manage forms where
     the submission's household lies; for a submission about no household, where it was
     made (`submission_list_for_user`), or, placed nowhere, where the form is used."""
@@ -403,7 +403,7 @@ def submission_may_review(*, actor: AnyUser, submission: Submission) -> bool:
     return user_has_unit_permission(user=actor, permission=Permission.MANAGE_FORMS, unit=unit)
 
 
-def submission_review_check(*, actor: AnyUser, submission: Submission) -> None:
+def submission_review_check(*, actor: Actor, submission: Submission) -> None:
     if not submission_may_review(actor=actor, submission=submission):
         raise AccessDenied(_("Bạn không có quyền duyệt bài khảo sát này."))
 
@@ -445,7 +445,7 @@ def submission_differences(*, submission: Submission) -> tuple[list[FieldDiffere
 # Teams and their progress
 
 
-def team_list_for_user(*, user: AnyUser) -> QuerySet[DigitalTeam]:
+def team_list_for_user(*, user: Actor) -> QuerySet[DigitalTeam]:
     """The digital teams of the communes in the user's scope."""
     if not user.is_authenticated:
         return DigitalTeam.objects.none()
@@ -459,7 +459,7 @@ def team_list_for_user(*, user: AnyUser) -> QuerySet[DigitalTeam]:
     )
 
 
-def team_get_for_user(*, user: AnyUser, pk: int) -> DigitalTeam:
+def team_get_for_user(*, user: Actor, pk: int) -> DigitalTeam:
     team = (
         team_list_for_user(user=user)
         .prefetch_related("members", Prefetch("villages", queryset=_villages_by_name()))
@@ -584,7 +584,7 @@ def team_visits(*, team: DigitalTeam, limit: int = 50) -> list[Visit]:
     )
 
 
-def team_communes_for_manager(*, user: AnyUser) -> list[AdminUnit]:
+def team_communes_for_manager(*, user: Actor) -> list[AdminUnit]:
     """Current communes where the user keeps digital teams (who grants team roles)."""
     if not user.is_authenticated:
         return []

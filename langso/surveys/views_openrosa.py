@@ -23,7 +23,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
 from langso.accounts import throttle
-from langso.accounts.selectors import AnyUser
+from langso.core.actors import Actor
 from langso.core.errors import NotFound, TooManyAttempts
 from langso.core.files import file_response
 
@@ -215,7 +215,7 @@ def integrity(request: HttpRequest, dataset: str) -> HttpResponseBase:
     return _xml_response(openrosa.integrity_xml(states))
 
 
-def media_response(*, user: AnyUser, version: FormVersion, name: str) -> HttpResponseBase:
+def media_response(*, user: Actor, version: FormVersion, name: str) -> HttpResponseBase:
     """One media file of `version` as `user` gets it: the platform's CSV written for
     them, or the uploaded file; 404 for a name the form does not use or a file not
     uploaded yet. Shared with the web form page."""

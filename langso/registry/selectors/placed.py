@@ -121,8 +121,8 @@ def registry_get_for_user(*, spec: RegistrySpec[P], user: AnyUser, key: str) -> 
 def registry_can_manage(*, user: AnyUser, row: Placed | None = None) -> bool:
     """Whether `user` may change `row` (or, without a row, add rows somewhere)."""
     if row is None:
-        return bool(user.has_perm(Permission.MANAGE_REGISTRIES))  # type: ignore[union-attr]  # User and AnonymousUser both answer has_perm
-    return bool(user.has_perm(Permission.MANAGE_REGISTRIES, row.unit))  # type: ignore[union-attr]  # as above
+        return bool(user.has_perm(Permission.MANAGE_REGISTRIES))
+    return bool(user.has_perm(Permission.MANAGE_REGISTRIES, row.unit))
 
 
 def registry_units_for_user(

@@ -15,13 +15,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from langso.accounts.roles import Permission
+from langso.core.actors import Actor
 from langso.core.db import for_update
 from langso.core.errors import AccessDenied, DomainError
 from langso.core.events import publish
 from langso.core.models import AuditEntry
 from langso.core.services import audit_record, model_snapshot
 from langso.places.models import AdminUnit, Level
-from langso.places.services import Actor
 
 from .. import address_codes
 from ..duplicates import likely_duplicates_flag
