@@ -20,6 +20,7 @@ from langso.accounts.selectors import (
     role_list_for_user,
     scope_unit,
     unit_scope_q,
+    user_has_permission_somewhere,
     user_has_unit_permission,
 )
 from langso.core.actors import Actor
@@ -30,7 +31,7 @@ from langso.registry.models import COUNT_FIELDS, Household, HouseholdStatus
 from langso.registry.selectors.scope import within_scope
 from langso.registry.services.households import field_label
 
-from .entities import HOUSEHOLDS, entity_version, household_current_values
+from .entity_declarations import HOUSEHOLDS, entity_version, household_current_values
 from .models import (
     DigitalTeam,
     FormAttachment,
@@ -47,9 +48,12 @@ from .openrosa import md5_hash
 
 def _reach_q(user: Actor, permission: str = Permission.VIEW_SCOPED) -> Q:
     """Forms used under the units where the user holds `permission`, at one of their
-    ancestors, or nationwide."""
+    ancestors, or nationwide; none without `permission` anywhere (a nationwide form is
+    not everyone's to fill)."""
     if is_nationwide(user=user, permission=permission):
         return Q()
+    if not user_has_permission_somewhere(user=user, permission=permission):
+        return Q(pk__in=[])
     ancestors: set[int] = set()
     for assignment in role_list_for_user(user=user):
         unit = assignment.unit

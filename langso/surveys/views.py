@@ -25,7 +25,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from langso.accounts.roles import Permission
 from langso.accounts.selectors import is_nationwide
-from langso.core.errors import AccessDenied, DomainError, NotFound
+from langso.core.errors import NotFound
 from langso.core.files import file_response
 from langso.core.qr import qr_png
 
@@ -35,14 +35,8 @@ from .models import FormVersion, SurveyForm
 from .services import forms as services
 from .services.collectors import collect_settings_payload, collector_credential_issue
 from .views_openrosa import media_response
+from .views_refusals import refusal_shown
 from .xlsforms import XLSFormRejected
-
-
-def _form(request: HttpRequest, pk: int) -> SurveyForm:
-    try:
-        return selectors.form_get_for_user(user=request.user, pk=pk)
-    except NotFound as exc:
-        raise Http404(exc.message) from exc
 
 
 @login_required
@@ -79,8 +73,6 @@ def form_publish(request: HttpRequest) -> HttpResponse:
             )
         except XLSFormRejected as exc:
             context["rejected"] = exc
-        except AccessDenied as exc:
-            raise PermissionDenied from exc
         else:
             messages.success(
                 request,
@@ -94,7 +86,7 @@ def form_publish(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def form_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    survey = _form(request, pk)
+    survey = selectors.form_get_for_user(user=request.user, pk=pk)
     versions = list(survey.versions.all())
     newest = versions[0] if versions else None
     may_manage = selectors.form_may_manage(user=request.user, form=survey)
@@ -122,15 +114,10 @@ def form_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def form_settings(request: HttpRequest, pk: int) -> HttpResponse:
-    survey = _form(request, pk)
+    survey = selectors.form_get_for_user(user=request.user, pk=pk)
     settings_form = FormSettingsForm(request.POST)
     if settings_form.is_valid():
-        try:
-            services.form_settings_set(
-                actor=request.user, form=survey, **settings_form.cleaned_data
-            )
-        except AccessDenied as exc:
-            raise PermissionDenied from exc
+        services.form_settings_set(actor=request.user, form=survey, **settings_form.cleaned_data)
         messages.success(request, _("Đã lưu cài đặt biểu mẫu."))
     return redirect("surveys:form-detail", survey.pk)
 
@@ -138,7 +125,7 @@ def form_settings(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def attachment_upload(request: HttpRequest, pk: int, attachment_id: int) -> HttpResponse:
-    survey = _form(request, pk)
+    survey = selectors.form_get_for_user(user=request.user, pk=pk)
     newest = survey.versions.first()
     attachment = newest.attachments.filter(pk=attachment_id).first() if newest else None
     if attachment is None:
@@ -149,15 +136,10 @@ def attachment_upload(request: HttpRequest, pk: int, attachment_id: int) -> Http
             messages.error(request, str(error))
         return redirect("surveys:form-detail", survey.pk)
     upload = upload_form.cleaned_data["file"]
-    try:
+    with refusal_shown(request):
         services.form_attachment_upload(
             actor=request.user, attachment=attachment, name=upload.name, data=upload.read()
         )
-    except AccessDenied as exc:
-        raise PermissionDenied from exc
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
         messages.success(request, _("Đã tải lên “%(name)s”.") % {"name": attachment.name})
     return redirect("surveys:form-detail", survey.pk)
 
@@ -166,11 +148,8 @@ def attachment_upload(request: HttpRequest, pk: int, attachment_id: int) -> Http
 @require_GET
 def attachment_download(request: HttpRequest, pk: int, attachment_id: int) -> HttpResponseBase:
     """A media file uploaded for the form, to whoever may see the form."""
-    survey = _form(request, pk)
-    try:
-        attachment = selectors.form_attachment_get(form=survey, pk=attachment_id)
-    except NotFound as exc:
-        raise Http404(exc.message) from exc
+    survey = selectors.form_get_for_user(user=request.user, pk=pk)
+    attachment = selectors.form_attachment_get(form=survey, pk=attachment_id)
     return file_response(attachment.file, name=attachment.name)
 
 
@@ -179,7 +158,7 @@ def attachment_download(request: HttpRequest, pk: int, attachment_id: int) -> Ht
 def version_download(request: HttpRequest, pk: int, version_id: int, kind: str) -> HttpResponseBase:
     """The XForm (`xml`) or the uploaded file (`xlsform`: an XLSForm, or the XForm as
     it came) of a version."""
-    survey = _form(request, pk)
+    survey = selectors.form_get_for_user(user=request.user, pk=pk)
     version = survey.versions.filter(pk=version_id).first()
     if version is None or kind not in ("xml", "xlsform"):
         raise Http404
@@ -219,7 +198,7 @@ def collect_connect(request: HttpRequest) -> HttpResponse:
 def _fillable(request: HttpRequest, pk: int) -> tuple[SurveyForm, FormVersion | None]:
     """A form the user may fill, with its newest version while it is open (None when it
     is closed); 404 for anyone else, as if it did not exist."""
-    survey = _form(request, pk)
+    survey = selectors.form_get_for_user(user=request.user, pk=pk)
     if not selectors.collector_may_fill(user=request.user, form=survey):
         raise Http404
     try:

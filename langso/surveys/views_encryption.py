@@ -6,43 +6,35 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
-from langso.core.errors import AccessDenied, DomainError
-
+from . import selectors
 from .forms import EncryptionEnableForm, PassphraseForm
 from .services import managed_encryption as services
-from .views import _form
-from .views_review import _submission
+from .views_refusals import refusal_shown
 
 
 @sensitive_post_parameters("passphrase", "passphrase_again")
 @login_required
 @require_POST
 def form_encryption_enable(request: HttpRequest, pk: int) -> HttpResponse:
-    survey = _form(request, pk)
+    survey = selectors.form_get_for_user(user=request.user, pk=pk)
     form = EncryptionEnableForm(request.POST)
     if not form.is_valid():
         for error in form.errors.get("__all__") or [_("Nhập cụm mật khẩu hai lần.")]:
             messages.error(request, str(error))
         return redirect("surveys:form-detail", pk)
-    try:
+    with refusal_shown(request):
         version = services.form_encryption_enable(
             actor=request.user,
             form=survey,
             passphrase=form.cleaned_data["passphrase"],
             hint=form.cleaned_data["hint"],
         )
-    except AccessDenied as exc:
-        raise PermissionDenied from exc
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
         messages.success(
             request,
             _(
@@ -59,20 +51,15 @@ def form_encryption_enable(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def form_decrypt(request: HttpRequest, pk: int) -> HttpResponse:
     """Decrypt the form's waiting submissions, a chunk per request."""
-    survey = _form(request, pk)
+    survey = selectors.form_get_for_user(user=request.user, pk=pk)
     form = PassphraseForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Nhập cụm mật khẩu của biểu mẫu."))
         return redirect("surveys:form-detail", pk)
-    try:
+    with refusal_shown(request):
         batch = services.form_submissions_decrypt(
             actor=request.user, form=survey, passphrase=form.cleaned_data["passphrase"]
         )
-    except AccessDenied as exc:
-        raise PermissionDenied from exc
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
         messages.success(
             request,
             _("Đã giải mã %(done)s bài; %(failed)s bài không giải mã được; còn %(left)s bài chờ.")
@@ -85,20 +72,15 @@ def form_decrypt(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def submission_decrypt(request: HttpRequest, pk: int) -> HttpResponse:
-    submission = _submission(request, pk)
+    submission = selectors.submission_get_for_user(user=request.user, pk=pk)
     form = PassphraseForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Nhập cụm mật khẩu của biểu mẫu."))
         return redirect("surveys:submission-detail", pk)
-    try:
+    with refusal_shown(request):
         decrypted = services.submission_decrypt(
             actor=request.user, submission=submission, passphrase=form.cleaned_data["passphrase"]
         )
-    except AccessDenied as exc:
-        raise PermissionDenied from exc
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
         if decrypted.encryption.problem:
             messages.error(request, decrypted.encryption.problem)
         else:

@@ -28,7 +28,7 @@ from langso.core.errors import NotFound, TooManyAttempts
 from langso.core.files import file_response
 
 from . import openrosa, selectors
-from .entities import HOUSEHOLDS
+from .entity_declarations import HOUSEHOLDS
 from .models import FormVersion
 from .services.collectors import collector_authenticate
 from .services.submissions import submission_receive, submission_refusal_record
@@ -69,6 +69,17 @@ def _throttled(exc: TooManyAttempts) -> HttpResponse:
     return response
 
 
+def _answered(view: View, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+    """The view's answer; a `NotFound` it raises is answered here, for every OpenRosa
+    view, as a 404 naming what was not found (the form id), which Collect shows. Left to
+    `core.middleware.DomainErrorPages`, it would become Django's 404, whose message
+    `middleware.OpenRosaResponses` can only replace with a generic one."""
+    try:
+        return view(request, *args, **kwargs)
+    except NotFound as exc:
+        return _xml_response(openrosa.response_xml(exc.message, success=False), status=404)
+
+
 def collector_view(view: View) -> View:
     """Sign the collector in from HTTP Basic (refusing with 401 and the realm), or, when
     no Authorization header is sent, from the session of a signed-in user, whose
@@ -95,7 +106,7 @@ def collector_view(view: View) -> View:
                 # from the rules (a closed form), which never changes.
                 refusal["X-CSRF-Refused"] = "true"
                 return refusal
-            return view(request, *args, **kwargs)
+            return _answered(view, request, *args, **kwargs)
         credentials = _basic_credentials(request)
         collector = None
         if credentials:
@@ -126,7 +137,7 @@ def collector_view(view: View) -> View:
                 response["WWW-Authenticate"] = _REALM
             return response
         request.user = collector
-        return view(request, *args, **kwargs)
+        return _answered(view, request, *args, **kwargs)
 
     return wrapped
 
@@ -158,17 +169,10 @@ def form_list(request: HttpRequest) -> HttpResponseBase:
     return _xml_response(openrosa.form_list_xml(entries))
 
 
-def _version(request: HttpRequest, form_id: str) -> FormVersion:
-    try:
-        return selectors.collector_form_version(user=request.user, xml_form_id=form_id)
-    except NotFound as exc:
-        raise Http404(exc.message) from exc
-
-
 @collector_view
 @require_GET
 def form_xml(request: HttpRequest, form_id: str) -> HttpResponseBase:
-    version = _version(request, form_id)
+    version = selectors.collector_form_version(user=request.user, xml_form_id=form_id)
     return _xml_response(version.xform.encode())
 
 
@@ -178,7 +182,7 @@ def manifest(request: HttpRequest, form_id: str) -> HttpResponseBase:
     """The form's media files, each with its hash (Form List API, manifest); the
     households list as an entity list, with the URL where Collect checks which of the
     households it holds are gone (ODK's offline entities)."""
-    version = _version(request, form_id)
+    version = selectors.collector_form_version(user=request.user, xml_form_id=form_id)
     entries = []
     for attachment in version.attachments.all():
         integrity_url = None
@@ -208,10 +212,7 @@ def manifest(request: HttpRequest, form_id: str) -> HttpResponseBase:
 def integrity(request: HttpRequest, dataset: str) -> HttpResponseBase:
     """Which of the entities a collector holds are gone from their list (Integrity API)."""
     ids = openrosa.integrity_ids(request.GET.get("id", ""))
-    try:
-        states = selectors.collector_entities_deleted(user=request.user, dataset=dataset, ids=ids)
-    except NotFound as exc:
-        raise Http404(exc.message) from exc
+    states = selectors.collector_entities_deleted(user=request.user, dataset=dataset, ids=ids)
     return _xml_response(openrosa.integrity_xml(states))
 
 

@@ -7,12 +7,11 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from langso.core.errors import AccessDenied, DomainError, NotFound
 from langso.core.files import file_response
 from langso.core.pagination import keyset_page
 
@@ -23,15 +22,9 @@ from .services.entities import submission_conflict_resolve
 from .services.managed_encryption import form_may_decrypt
 from .services.review import submission_review
 from .services.teams import digital_team_create, digital_team_may_manage, digital_team_update
+from .views_refusals import refusal_shown
 
 PAGE_SIZE = 50
-
-
-def _submission(request: HttpRequest, pk: int) -> Submission:
-    try:
-        return selectors.submission_get_for_user(user=request.user, pk=pk)
-    except NotFound as exc:
-        raise Http404(exc.message) from exc
 
 
 def _int_or_none(value: str | None) -> int | None:
@@ -64,7 +57,7 @@ def submission_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def submission_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    submission = _submission(request, pk)
+    submission = selectors.submission_get_for_user(user=request.user, pk=pk)
     differences, seen_version = selectors.submission_differences(submission=submission)
     context = {
         "submission": submission,
@@ -85,12 +78,9 @@ def submission_attachment_download(
     request: HttpRequest, pk: int, attachment_id: int
 ) -> HttpResponseBase:
     """A photo or file sent with a submission, to whoever may see the submission."""
-    try:
-        attachment = selectors.submission_attachment_get_for_user(
-            user=request.user, submission_pk=pk, pk=attachment_id
-        )
-    except NotFound as exc:
-        raise Http404(exc.message) from exc
+    attachment = selectors.submission_attachment_get_for_user(
+        user=request.user, submission_pk=pk, pk=attachment_id
+    )
     return file_response(
         attachment.file, name=attachment.name, content_type=attachment.content_type
     )
@@ -99,23 +89,18 @@ def submission_attachment_download(
 @login_required
 @require_POST
 def submission_review_post(request: HttpRequest, pk: int) -> HttpResponse:
-    submission = _submission(request, pk)
+    submission = selectors.submission_get_for_user(user=request.user, pk=pk)
     form = ReviewForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Chọn trạng thái hợp lệ."))
         return redirect("surveys:submission-detail", pk)
-    try:
+    with refusal_shown(request):
         _reviewed, note = submission_review(
             actor=request.user,
             submission=submission,
             state=form.cleaned_data["state"],
             comment=form.cleaned_data["comment"],
         )
-    except AccessDenied as exc:
-        raise PermissionDenied from exc
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
         messages.success(request, _("Đã ghi kết quả duyệt."))
         if note:
             messages.warning(request, note)
@@ -126,24 +111,19 @@ def submission_review_post(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def submission_resolve(request: HttpRequest, pk: int) -> HttpResponse:
     """The reviewer's choice, field by field, posted as `choice_<field>`."""
-    submission = _submission(request, pk)
+    submission = selectors.submission_get_for_user(user=request.user, pk=pk)
     choices = {
         key.removeprefix("choice_"): request.POST.get(key, "")
         for key in request.POST
         if key.startswith("choice_")
     }
-    try:
+    with refusal_shown(request):
         submission_conflict_resolve(
             actor=request.user,
             submission=submission,
             choices=choices,
             seen_version=_int_or_none(request.POST.get("seen_version")) or 0,
         )
-    except AccessDenied as exc:
-        raise PermissionDenied from exc
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
         messages.success(request, _("Đã xử lý xung đột: hộ giữ các giá trị bạn chọn."))
     return redirect("surveys:submission-detail", pk)
 
@@ -162,10 +142,7 @@ def team_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def team_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    try:
-        team = selectors.team_get_for_user(user=request.user, pk=pk)
-    except NotFound as exc:
-        raise Http404(exc.message) from exc
+    team = selectors.team_get_for_user(user=request.user, pk=pk)
     (progress,) = selectors.team_progress(teams=[team])
     context = {
         "team": team,
@@ -180,19 +157,14 @@ def team_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def team_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     """Create a team (pk None) or change its name, members and villages."""
-    team = None
-    if pk is not None:
-        try:
-            team = selectors.team_get_for_user(user=request.user, pk=pk)
-        except NotFound as exc:
-            raise Http404(exc.message) from exc
+    team = selectors.team_get_for_user(user=request.user, pk=pk) if pk is not None else None
     communes = [team.commune] if team else selectors.team_communes_for_manager(user=request.user)
     if not communes:
         raise PermissionDenied
     form = TeamForm(request.POST or None, communes=communes, team=team)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
+        with refusal_shown(request, form=form):
             if team is None:
                 team = digital_team_create(
                     actor=request.user,
@@ -209,13 +181,6 @@ def team_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
                     members=list(data["members"]),
                     villages=list(data["villages"]),
                 )
-        except AccessDenied as exc:
-            raise PermissionDenied from exc
-        except DomainError as exc:
-            errors = getattr(exc, "errors", {"__all__": exc.message})
-            for field, reason in errors.items():
-                form.add_error(field if field in form.fields else None, reason)
-        else:
             messages.success(request, _("Đã lưu tổ “%(name)s”.") % {"name": team.name})
             return redirect("surveys:team-detail", team.pk)
     return render(request, "surveys/team_edit.html", {"form": form, "team": team})

@@ -19,7 +19,7 @@ from langso.places.models import AdminUnit
 from langso.places.testing import UnitTree
 from langso.registry.models import Household
 from langso.registry.testing import make_household
-from langso.surveys.entities import entity_version
+from langso.surveys.entity_declarations import entity_version
 from langso.surveys.models import Submission, SurveyForm
 from langso.surveys.services.forms import form_settings_set, shipped_forms_publish
 from langso.surveys.services.review import submission_review

@@ -8,7 +8,6 @@ import hmac
 import json
 import secrets
 import zlib
-from typing import Any
 
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -16,6 +15,7 @@ from django.utils.translation import gettext as _
 from langso.accounts.models import User
 from langso.accounts.roles import Permission
 from langso.accounts.selectors import user_has_permission_somewhere
+from langso.core.actors import Actor
 from langso.core.errors import AccessDenied
 from langso.core.models import AuditEntry
 from langso.core.services import audit_record
@@ -31,16 +31,16 @@ def _digest(token: str) -> str:
 
 
 @transaction.atomic
-def collector_credential_issue(*, actor: Any) -> str:
+def collector_credential_issue(*, actor: Actor) -> str:
     """A new app password for the signed-in collector, replacing any earlier one (a lost
     phone stops working). Returned once, never stored in clear."""
-    if not getattr(actor, "is_authenticated", False) or not user_has_permission_somewhere(
+    if not actor.is_authenticated or not user_has_permission_somewhere(
         user=actor, permission=Permission.COLLECT_SURVEYS
     ):
         raise AccessDenied(_("Bạn không có vai trò thu thập khảo sát."))
     token = secrets.token_urlsafe(_TOKEN_BYTES)
-    replaced = CollectorCredential.objects.filter(user=actor).delete()[0] > 0
-    credential = CollectorCredential.objects.create(user=actor, token_sha256=_digest(token))
+    replaced = CollectorCredential.objects.filter(user_id=actor.pk).delete()[0] > 0
+    credential = CollectorCredential.objects.create(user_id=actor.pk, token_sha256=_digest(token))
     audit_record(
         actor=actor,
         instance=credential,

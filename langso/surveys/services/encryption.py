@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import PurePosixPath
-from typing import Any
 
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext as _
 
+from langso.core.actors import Actor
 from langso.core.db import for_update
 from langso.core.errors import DomainError
 
@@ -86,7 +86,7 @@ def plain_answers_to_encrypted_form(instance: SubmittedInstance) -> bool:
 
 def encrypted_submission_receive(
     *,
-    collector: Any,
+    collector: Actor,
     version: FormVersion,
     instance: SubmittedInstance,
     text: str,
@@ -147,7 +147,7 @@ def encrypted_submission_receive(
         version=version,
         form=version.form,
         instance_id=instance.instance_id,
-        collector=collector,
+        collector_id=collector.pk,
         xml=text,
         is_complete=not incomplete,
         state=Submission.State.ENCRYPTED,

@@ -10,13 +10,13 @@ approved it), and when the registry accepts it."""
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import Any
 from xml.etree.ElementTree import Element
 
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from langso.core.actors import Actor
 from langso.core.db import for_update
 from langso.core.errors import DomainError
 from langso.places.models import AdminUnit, Level
@@ -28,7 +28,7 @@ from langso.registry.services.households import (
     household_update,
 )
 
-from ..entities import (
+from ..entity_declarations import (
     HOUSEHOLDS,
     EntityValueInvalid,
     SubmittedEntity,
@@ -70,7 +70,7 @@ def _outside(entity_id: str) -> SubmissionInvalid:
     )
 
 
-def _village_for_create(collector: Any, values: dict[str, str]) -> AdminUnit:
+def _village_for_create(collector: Actor, values: dict[str, str]) -> AdminUnit:
     """The village a household found in the field is placed in: the one the form
     names, which must be one of the collector's, or their only village."""
     villages = collector_villages(user=collector)
@@ -87,7 +87,7 @@ def _village_for_create(collector: Any, values: dict[str, str]) -> AdminUnit:
 
 
 def submission_entity_read(
-    *, submission: Submission, collector: Any, root: Element, form_counts: bool
+    *, submission: Submission, collector: Actor, root: Element, form_counts: bool
 ) -> None:
     """Read what a new, not yet saved `submission` says of a household and act on it:
     refuse it (raising SubmissionInvalid, so that nothing is stored) when the household
@@ -190,7 +190,7 @@ def _save_entity(submission: Submission) -> None:
     )
 
 
-def _apply(submission: Submission, *, actor: Any, household: Household | None = None) -> None:
+def _apply(submission: Submission, *, actor: Actor, household: Household | None = None) -> None:
     """Write the submission's values to its household (or create the household), or
     mark a conflict when the household changed after the collector saw it. `household`
     is the submission's, when the caller has already read it locked. Values the
@@ -245,7 +245,7 @@ def _household_locked(submission: Submission) -> Household:
     return for_update(Household.objects.all()).get(pk=submission.household_id)
 
 
-def submission_entity_apply(*, submission: Submission, actor: Any) -> None:
+def submission_entity_apply(*, submission: Submission, actor: Actor) -> None:
     """Apply pending values (a reviewer approved a submission of a form that counts
     only approved data). Values found in conflict wait for the reviewer's choice."""
     if submission.entity_state != EntityState.PENDING:
@@ -258,7 +258,7 @@ def submission_entity_apply(*, submission: Submission, actor: Any) -> None:
         )
 
 
-def submission_entity_discard(*, submission: Submission, actor: Any) -> str:
+def submission_entity_discard(*, submission: Submission, actor: Actor) -> str:
     """Undo what a rejected submission wrote, where nothing has changed the household
     since; otherwise leave it and say so. Returns a message for the reviewer ("" when
     there is nothing to say)."""
@@ -297,7 +297,7 @@ class ConflictChoiceInvalid(DomainError):
 
 @transaction.atomic
 def submission_conflict_resolve(
-    *, actor: Any, submission: Submission, choices: dict[str, str], seen_version: int
+    *, actor: Actor, submission: Submission, choices: dict[str, str], seen_version: int
 ) -> Submission:
     """Settle a conflict: for each field the submission gives, keep the household's
     value ("household") or take the submission's ("submission"). `seen_version` is the
@@ -337,7 +337,7 @@ def submission_conflict_resolve(
     submission.entity_message = ""
     submission.applied_version = entity_version(household.updated_at)
     submission.resolution = {f: choices[f] for f in fields}
-    submission.resolved_by = actor
+    submission.resolved_by_id = actor.pk
     submission.resolved_at = timezone.now()
     if submission.state == Submission.State.HAS_ISSUES:
         submission.state = Submission.State.RECEIVED
@@ -371,15 +371,17 @@ def visit_record_from_submission(*, submission: Submission, root: Element) -> Vi
         ):
             visit_counted(replaced, amount=-1)
             replaced.delete()
-    collector = submission.collector
+    collector_id = submission.collector_id
     team = None
-    if collector is not None and household.village_id:
-        team = DigitalTeam.objects.filter(members=collector, villages=household.village_id).first()
+    if collector_id is not None and household.village_id:
+        team = DigitalTeam.objects.filter(
+            members=collector_id, villages=household.village_id
+        ).first()
     visit = Visit.objects.create(
         household=household,
         village_id=household.village_id,
         team=team,
-        visitor=collector,
+        visitor_id=collector_id,
         visited_on=parsed.visited_on or timezone.localdate(submission.received_at),
         outcome=outcome,
         help_given=sorted(set(helped)),

@@ -4,7 +4,6 @@ opening and closing. Each change is audited; a refused upload writes nothing."""
 from __future__ import annotations
 
 from pathlib import Path, PurePosixPath
-from typing import Any
 
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -13,13 +12,14 @@ from django.utils.translation import gettext as _
 
 from langso.accounts.roles import Permission
 from langso.accounts.selectors import is_nationwide, user_has_unit_permission
+from langso.core.actors import Actor
 from langso.core.db import for_update
 from langso.core.errors import AccessDenied, DomainError
 from langso.core.models import AuditEntry
 from langso.core.services import audit_record, model_snapshot
 from langso.places.models import AdminUnit
 
-from ..entities import HOUSEHOLD_SAVE_TO
+from ..entity_declarations import HOUSEHOLD_SAVE_TO
 from ..models import FormAttachment, FormVersion, SurveyForm
 from ..openrosa import md5_hash
 from ..xlsforms import XFormInfo, XLSFormRejected, media_kind, xlsform_convert
@@ -46,10 +46,10 @@ _AUDITED = ["xml_form_id", "title", "unit", "is_open", "counts_before_approval"]
 SHIPPED_FORMS = (Path(__file__).resolve().parent.parent / "forms" / "khao_sat_san_sang_so_ho.xlsx",)
 
 
-def form_manage_check(*, actor: Any, unit: AdminUnit | None) -> None:
+def form_manage_check(*, actor: Actor, unit: AdminUnit | None) -> None:
     """Raise unless `actor` may publish and manage forms used at `unit` (None: the whole
     country, for central admins)."""
-    if not getattr(actor, "is_authenticated", False):
+    if not actor.is_authenticated:
         raise AccessDenied(_("Bạn cần đăng nhập để quản lý biểu mẫu."))
     allowed = (
         is_nationwide(user=actor, permission=Permission.MANAGE_FORMS)
@@ -64,7 +64,7 @@ def form_manage_check(*, actor: Any, unit: AdminUnit | None) -> None:
 
 
 @transaction.atomic
-def form_publish(*, actor: Any, name: str, data: bytes, unit: AdminUnit | None) -> FormVersion:
+def form_publish(*, actor: Actor, name: str, data: bytes, unit: AdminUnit | None) -> FormVersion:
     """Publish an uploaded XLSForm or XForm: a new form, or a new version of the form
     with the same form id. pyxform converts an XLSForm and ODK Validate checks either;
     whatever they refuse raises XLSFormRejected with their reasons and nothing is
@@ -86,7 +86,7 @@ def form_publish(*, actor: Any, name: str, data: bytes, unit: AdminUnit | None) 
     previous: FormVersion | None = None
     if form is None:
         form = SurveyForm.objects.create(
-            xml_form_id=info.form_id, title=info.title, unit=unit, created_by=actor
+            xml_form_id=info.form_id, title=info.title, unit=unit, created_by_id=actor.pk
         )
         audit_record(
             actor=actor,
@@ -125,7 +125,7 @@ def form_publish(*, actor: Any, name: str, data: bytes, unit: AdminUnit | None) 
         encryption_key=encryption_key,
         itemsets=converted.itemsets or "",
         warnings=list(converted.warnings),
-        published_by=actor,
+        published_by_id=actor.pk,
     )
     version.xlsform_name = _upload_name(name, is_xform=converted.is_xform)
     version.xlsform.save(version.xlsform_name, ContentFile(data), save=False)
@@ -237,7 +237,7 @@ def _attachments_create(
 
 @transaction.atomic
 def form_attachment_upload(
-    *, actor: Any, attachment: FormAttachment, name: str, data: bytes
+    *, actor: Actor, attachment: FormAttachment, name: str, data: bytes
 ) -> FormAttachment:
     """Store the file a form version refers to by `attachment.name`, a path when the
     form names one (jr://file/a/b.csv: "a/b.csv"). The uploaded file must bear that
@@ -277,7 +277,7 @@ def form_attachment_upload(
 
 @transaction.atomic
 def form_settings_set(
-    *, actor: Any, form: SurveyForm, is_open: bool, counts_before_approval: bool
+    *, actor: Actor, form: SurveyForm, is_open: bool, counts_before_approval: bool
 ) -> SurveyForm:
     """Open or close the form to new submissions, and say whether they count before a
     reviewer approves them."""
@@ -296,7 +296,7 @@ def form_settings_set(
     return form
 
 
-def shipped_forms_publish(*, actor: Any) -> list[FormVersion]:
+def shipped_forms_publish(*, actor: Actor) -> list[FormVersion]:
     """Publish the forms Làng Số ships, nationwide, where this version of a form is not
     published yet: rerunning changes nothing. Returns the versions published now."""
     published = []

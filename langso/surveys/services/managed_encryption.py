@@ -13,7 +13,6 @@ from __future__ import annotations
 import base64
 from dataclasses import dataclass
 from pathlib import PurePosixPath
-from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey
 from django.contrib.auth.models import AnonymousUser
@@ -24,6 +23,7 @@ from django.utils.translation import gettext as _
 
 from langso.accounts.roles import Permission
 from langso.accounts.selectors import is_nationwide, user_has_unit_permission
+from langso.core.actors import Actor
 from langso.core.db import for_update
 from langso.core.errors import AccessDenied, DomainError
 from langso.core.models import AuditEntry
@@ -60,16 +60,16 @@ from .submissions import submission_predecessor
 DECRYPT_CHUNK = 50
 
 
-def form_may_decrypt(*, user: Any, form: SurveyForm) -> bool:
+def form_may_decrypt(*, user: Actor, form: SurveyForm) -> bool:
     """Those who manage the form decrypt its submissions (they hold the passphrase)."""
-    if not getattr(user, "is_authenticated", False):
+    if not user.is_authenticated:
         return False
     if form.unit is None:
         return is_nationwide(user=user, permission=Permission.MANAGE_FORMS)
     return user_has_unit_permission(user=user, permission=Permission.MANAGE_FORMS, unit=form.unit)
 
 
-def _decrypt_check(actor: Any, form: SurveyForm) -> None:
+def _decrypt_check(actor: Actor, form: SurveyForm) -> None:
     if not form_may_decrypt(user=actor, form=form):
         raise AccessDenied(_("Bạn không có quyền giải mã bài của biểu mẫu này."))
 
@@ -83,7 +83,7 @@ def _encrypted_version_name(version: str) -> str:
 
 @transaction.atomic
 def form_encryption_enable(
-    *, actor: Any, form: SurveyForm, passphrase: str, hint: str = ""
+    *, actor: Actor, form: SurveyForm, passphrase: str, hint: str = ""
 ) -> FormVersion:
     """Turn managed encryption on: a key pair sealed under `passphrase`, and a new
     version of the newest one carrying the public key (checked by ODK Validate like any
@@ -106,7 +106,7 @@ def form_encryption_enable(
         kdf_iterations=sealed.iterations,
         nonce=sealed.nonce,
         hint=hint.strip()[:200],
-        created_by=actor,
+        created_by_id=actor.pk,
     )
     name = _encrypted_version_name(previous.version)
     xform = xform_with_public_key(previous.xform, public_key=key.public_key, version=name)
@@ -122,7 +122,7 @@ def form_encryption_enable(
         itemsets=previous.itemsets,
         warnings=list(checked.warnings),
         encryption_key=key,
-        published_by=actor,
+        published_by_id=actor.pk,
     )
     # The same stored file: encryption changes the XForm, not the uploaded form.
     version.xlsform.name = previous.xlsform.name
@@ -168,7 +168,7 @@ def _read(attachment: SubmissionAttachment) -> bytes:
 
 def _decrypt_and_process(
     *,
-    actor: Any,
+    actor: Actor,
     submission: Submission,
     encryption: SubmissionEncryption,
     private_key: RSAPrivateKey,
@@ -225,12 +225,12 @@ def _decrypt_and_process(
         attachment.file.save(name, ContentFile(data), save=False)
         attachment.save()
     encryption.problem = ""
-    encryption.decrypted_by = actor
+    encryption.decrypted_by_id = actor.pk
     encryption.decrypted_at = timezone.now()
     encryption.save(update_fields=["problem", "decrypted_by", "decrypted_at"])
 
 
-def _decrypt_one(*, actor: Any, pk: int, private_key: RSAPrivateKey) -> bool:
+def _decrypt_one(*, actor: Actor, pk: int, private_key: RSAPrivateKey) -> bool:
     """Decrypt one waiting submission inside the caller's transaction; return whether
     it was. A file that does not decrypt marks the submission with the reason."""
     submission = (
@@ -265,7 +265,7 @@ def _private_key(form: SurveyForm, passphrase: str) -> RSAPrivateKey:
 
 
 @transaction.atomic
-def submission_decrypt(*, actor: Any, submission: Submission, passphrase: str) -> Submission:
+def submission_decrypt(*, actor: Actor, submission: Submission, passphrase: str) -> Submission:
     """Decrypt one submission with the form's passphrase. A wrong passphrase raises
     PassphraseWrong and writes nothing; a corrupt or tampered file leaves the
     submission encrypted, marked with the reason (`encryption.problem`)."""
@@ -286,7 +286,7 @@ class DecryptBatch:
 
 
 def form_submissions_decrypt(
-    *, actor: Any, form: SurveyForm, passphrase: str, limit: int = DECRYPT_CHUNK
+    *, actor: Actor, form: SurveyForm, passphrase: str, limit: int = DECRYPT_CHUNK
 ) -> DecryptBatch:
     """Decrypt up to `limit` waiting submissions of `form`, oldest first, each in its
     own transaction (one that fails does not hold back the others). Complete ones

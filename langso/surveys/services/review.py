@@ -4,11 +4,10 @@ values; rejecting one undoes what it wrote, where nothing changed the household 
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from langso.core.actors import Actor
 from langso.core.db import for_update
 from langso.core.errors import DomainError
 from langso.core.models import AuditEntry
@@ -29,7 +28,7 @@ REVIEW_STATES = [s for s in Submission.State.values if s != Submission.State.ENC
 
 @transaction.atomic
 def submission_review(
-    *, actor: Any, submission: Submission, state: str, comment: str = ""
+    *, actor: Actor, submission: Submission, state: str, comment: str = ""
 ) -> tuple[Submission, str]:
     """Move a submission to `state` with an optional comment (a comment alone keeps the
     state). A conflict must be settled before approval. Returns the submission and a
@@ -68,7 +67,7 @@ def submission_review(
         submission.save(update_fields=["state"])
     SubmissionComment.objects.create(
         submission=submission,
-        author=actor,
+        author_id=actor.pk,
         text=comment,
         state=state if state != before else "",
     )

@@ -8,13 +8,13 @@ import hashlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import PurePosixPath
-from typing import Any
 
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from langso.accounts.roles import Permission
+from langso.core.actors import Actor
 from langso.core.db import for_update
 
 from ..encryption import is_encrypted
@@ -87,7 +87,7 @@ def _check_known_attachments(submission: Submission, files: Sequence[UploadedFil
             )
 
 
-def _form_for(collector: Any, instance: SubmittedInstance) -> SurveyForm:
+def _form_for(collector: Actor, instance: SubmittedInstance) -> SurveyForm:
     form = SurveyForm.objects.select_related("unit").filter(xml_form_id=instance.form_id).first()
     if form is None or not collector_may_fill(user=collector, form=form):
         # Outside the collector's reach it is answered as unknown, revealing nothing.
@@ -103,7 +103,7 @@ def _form_for(collector: Any, instance: SubmittedInstance) -> SurveyForm:
 
 
 def submission_predecessor(
-    *, collector: Any, form: SurveyForm, deprecated_id: str
+    *, collector: Actor, form: SurveyForm, deprecated_id: str
 ) -> Submission | None:
     """The submission an edit replaces: of this form, within the collector's reach (or
     answered as an id that does not exist), and not replaced already. Locked, and
@@ -136,7 +136,7 @@ def submission_predecessor(
 
 @transaction.atomic
 def submission_receive(
-    *, collector: Any, xml: bytes, files: Sequence[UploadedFile[bytes]], incomplete: bool = False
+    *, collector: Actor, xml: bytes, files: Sequence[UploadedFile[bytes]], incomplete: bool = False
 ) -> Received:
     """Store a submission. The same instance sent again is the same submission: its
     XML must match, and only attachments not yet received are added (clients split
@@ -202,7 +202,7 @@ def submission_receive(
         form=form,
         instance_id=instance.instance_id,
         replaces=replaces,
-        collector=collector,
+        collector_id=collector.pk,
         xml=text,
         is_complete=not incomplete,
     )
@@ -226,7 +226,7 @@ def submission_receive(
 
 
 def submission_refusal_record(
-    *, collector: Any, xml: bytes | None, reason: str
+    *, collector: Actor, xml: bytes | None, reason: str
 ) -> RefusedSubmission:
     """Keep what a refused submission sent, where it parsed, for whoever investigates."""
     form_id = instance_id = text = ""
@@ -241,7 +241,7 @@ def submission_refusal_record(
             if plain_answers_to_encrypted_form(instance):
                 text = ""  # the officer chose to have these answers kept encrypted
     return RefusedSubmission.objects.create(
-        collector=collector if getattr(collector, "is_authenticated", False) else None,
+        collector_id=collector.pk if collector.is_authenticated else None,
         xml_form_id=form_id,
         instance_id=instance_id,
         reason=reason,

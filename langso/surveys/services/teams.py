@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from langso.accounts.models import RoleAssignment, User
 from langso.accounts.roles import Permission, Role
+from langso.core.actors import Actor
 from langso.core.db import for_update
 from langso.core.errors import AccessDenied, DomainError
 from langso.core.models import AuditEntry
@@ -30,14 +31,11 @@ class TeamInvalid(DomainError):
         self.errors = errors
 
 
-def digital_team_may_manage(*, actor: Any, commune: AdminUnit) -> bool:
-    return bool(
-        getattr(actor, "is_authenticated", False)
-        and actor.has_perm(Permission.ASSIGN_ROLES, commune)
-    )
+def digital_team_may_manage(*, actor: Actor, commune: AdminUnit) -> bool:
+    return bool(actor.is_authenticated and actor.has_perm(Permission.ASSIGN_ROLES, commune))
 
 
-def digital_team_manage_check(*, actor: Any, commune: AdminUnit) -> None:
+def digital_team_manage_check(*, actor: Actor, commune: AdminUnit) -> None:
     if not digital_team_may_manage(actor=actor, commune=commune):
         raise AccessDenied(
             _("Bạn không có quyền quản lý tổ công nghệ số ở %(unit)s.") % {"unit": commune.name}
@@ -88,7 +86,7 @@ def _snapshot(team: DigitalTeam) -> dict[str, Any]:
 @transaction.atomic
 def digital_team_create(
     *,
-    actor: Any,
+    actor: Actor,
     village: AdminUnit,
     name: str,
     members: Sequence[User] = (),
@@ -119,7 +117,7 @@ def digital_team_create(
 @transaction.atomic
 def digital_team_update(
     *,
-    actor: Any,
+    actor: Actor,
     team: DigitalTeam,
     name: str,
     members: Sequence[User],

@@ -20,6 +20,8 @@ from django.test import Client
 from django.urls import reverse
 
 from langso.accounts.models import User
+from langso.places.models import AdminUnit
+from langso.surveys.models import FormAttachment, FormVersion, SurveyForm
 from langso.surveys.services.collectors import collector_credential_issue
 from langso.surveys.services.forms import SHIPPED_FORMS
 from langso.surveys.xlsforms import XFORMS, XHTML
@@ -55,6 +57,31 @@ def markdown_form(
 | | form_id   | version   | form_title                         | default_language   |
 | | {form_id} | {version} | {title or "Khảo sát thử " + form_id} | Tiếng Việt (vi)    |
 """.encode()
+
+
+def form_row(
+    form_id: str, *, unit: AdminUnit | None, title: str = "", media: tuple[str, ...] = ()
+) -> SurveyForm:
+    """A form with one version and its uploaded media files, written straight to the
+    database (no pyxform, no ODK Validate, no file stored): rows for who-reaches-what
+    and query counts, never a form to fill."""
+    form = SurveyForm.objects.create(xml_form_id=form_id, title=title or form_id, unit=unit)
+    version = FormVersion.objects.create(
+        form=form,
+        version="1",
+        title=form.title,
+        xform=f'<h:html id="{form_id}"/>',
+        xform_hash="md5:0",
+    )
+    for name in media:
+        FormAttachment.objects.create(
+            version=version,
+            name=name,
+            kind=FormAttachment.Kind.IMAGE,
+            file=f"surveys/media/{form_id}-{name}",
+            file_hash="md5:0",
+        )
+    return form
 
 
 def third_party_forms(project: str) -> Path:

@@ -4,12 +4,15 @@ shows it."""
 from __future__ import annotations
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from pytest_django import DjangoAssertNumQueries
 
-from langso.places.testing import UnitTree
+from langso.places.testing import UnitTree, make_village
 from langso.registry.models import Household
 from langso.registry.testing import make_household
-from langso.surveys.entities import entity_version
+from langso.surveys.entity_declarations import entity_version
 from langso.surveys.services.forms import shipped_forms_publish
 from langso.surveys.services.teams import digital_team_create
 
@@ -55,3 +58,33 @@ def test_digital_teams_api_gives_progress_in_scope(
 
     client.force_login(users.officer_b)
     assert client.get("/api/v1/digital-teams").json() == []
+
+
+def test_digital_teams_api_costs_the_same_queries_for_twice_the_teams(
+    client: Client,
+    tree: UnitTree,
+    users: FormUsers,
+    django_assert_num_queries: DjangoAssertNumQueries,
+) -> None:
+    """Two teams or four, each with its village and households: the same queries."""
+    commune = tree.communes[0]
+
+    def add_teams(numbers: range) -> None:
+        for n in numbers:
+            village = make_village(commune=commune, code=f"{commune.code}-{n}", name=f"Thôn {n}")
+            make_household(village=village)
+            make_household(village=village)
+            digital_team_create(
+                actor=users.officer_a,
+                village=village,
+                name=f"Tổ thôn {n}",
+                members=[users.team_member_a],
+            )
+
+    add_teams(range(10, 12))
+    client.force_login(users.officer_a)
+    with CaptureQueriesContext(connection) as two:
+        assert len(client.get("/api/v1/digital-teams").json()) == 2
+    add_teams(range(12, 14))
+    with django_assert_num_queries(len(two)):
+        assert len(client.get("/api/v1/digital-teams").json()) == 4

@@ -17,7 +17,7 @@ from langso.places.testing import UnitTree
 from langso.registry.models import Household
 from langso.registry.testing import make_household
 from langso.surveys.encryption import PassphraseWrong, key_pair_generate, xform_public_key
-from langso.surveys.entities import entity_version
+from langso.surveys.entity_declarations import entity_version
 from langso.surveys.forms import ReviewForm
 from langso.surveys.models import (
     EntityState,

@@ -17,7 +17,7 @@ from langso.places.testing import UnitTree
 from langso.registry.models import AddressCodeKind, Household, Source
 from langso.registry.services.households import household_update
 from langso.registry.testing import make_household
-from langso.surveys.entities import entity_version
+from langso.surveys.entity_declarations import entity_version
 from langso.surveys.models import (
     EntityState,
     FormVersion,

@@ -5,15 +5,18 @@ from __future__ import annotations
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from pytest_django import DjangoAssertNumQueries
 
 from langso.places.testing import UnitTree
 from langso.surveys.models import FormAttachment, SurveyForm
 from langso.surveys.services.forms import form_publish
 
 from ..conftest import FormUsers
-from ..forms_testing import markdown_form, xform_document
+from ..forms_testing import form_row, markdown_form, xform_document
 
 pytestmark = pytest.mark.django_db
 
@@ -166,3 +169,21 @@ def test_connecting_odk_collect_shows_a_qr_code_once(users: FormUsers) -> None:
 
     nobody = make_user(username="khongvaitro")
     assert _client(nobody).get(reverse("surveys:collect-connect")).status_code == 403
+
+
+def test_the_form_list_costs_the_same_queries_for_twice_the_forms(
+    tree: UnitTree, users: FormUsers, django_assert_num_queries: DjangoAssertNumQueries
+) -> None:
+    """Two forms or four, at the commune, the province and nationwide: the officers' form
+    list costs the same queries."""
+    a = tree.communes[0]
+    form_row("xa_1", unit=a)
+    form_row("tinh_1", unit=tree.province)
+    client = _client(users.officer_a)
+    url = reverse("surveys:form-list")
+    with CaptureQueriesContext(connection) as two:
+        assert client.get(url).content.count(b"<tr>") == 3  # the heading and two forms
+    form_row("xa_2", unit=a)
+    form_row("toan_quoc", unit=None)
+    with django_assert_num_queries(len(two)):
+        assert client.get(url).content.count(b"<tr>") == 5

@@ -11,8 +11,11 @@ import io
 
 import pytest
 from defusedxml import ElementTree
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from pytest_django import DjangoAssertNumQueries
 
 from langso.accounts.tests.factories import PASSWORD
 from langso.places.testing import UnitTree
@@ -31,6 +34,7 @@ from ..conftest import FormUsers
 from ..forms_testing import (
     HOUSEHOLD_LIST_FORM,
     collector_client,
+    form_row,
     markdown_form,
     submission_post,
     with_secondary_instance,
@@ -350,3 +354,47 @@ def test_a_media_file_with_a_path_is_announced_and_served_under_it(
     assert set(files) == {path, "nha.png"}
     served = client.get(files[path] or "")
     assert b"".join(served.streaming_content) == b"a\n"  # type: ignore[attr-defined]
+
+
+def test_the_form_list_costs_the_same_queries_for_twice_the_forms(
+    tree: UnitTree,
+    users: FormUsers,
+    published: FormVersion,
+    django_assert_num_queries: DjangoAssertNumQueries,
+) -> None:
+    """Two forms with their media files or four: ODK Collect's form list costs the same
+    queries."""
+    unit = tree.communes[0]
+    form_row("ban_sao_1", unit=unit, media=("nha.png", "so_do.png"))
+    client = collector_client(users.team_member_a)
+    url = reverse("openrosa:form-list")
+    with CaptureQueriesContext(connection) as two:
+        assert client.get(url).content.count(b"<manifestUrl>") == 2
+    form_row("ban_sao_2", unit=unit, media=("nha.png",))
+    form_row("ban_sao_3", unit=None, media=("nha.png", "so_do.png"))
+    with django_assert_num_queries(len(two)):
+        assert client.get(url).content.count(b"<manifestUrl>") == 4
+
+
+def test_the_manifest_costs_the_same_queries_for_twice_the_households(
+    tree: UnitTree, users: FormUsers, django_assert_num_queries: DjangoAssertNumQueries
+) -> None:
+    """The manifest hashes the collector's households list: two households in each of
+    two villages or four, the same queries."""
+    a = tree.communes[0]
+    form_publish(actor=users.officer_a, name="h.md", data=HOUSEHOLD_LIST_FORM, unit=a)
+    client = collector_client(users.team_member_a)
+    url = reverse("openrosa:manifest", args=["chon_ho"])
+
+    def add_households() -> None:
+        for village in tree.villages_of(a):
+            make_household(village=village)
+            make_household(village=village)
+
+    add_households()
+    with CaptureQueriesContext(connection) as few:
+        first = client.get(url).content
+    add_households()
+    with django_assert_num_queries(len(few)):
+        again = client.get(url).content
+    assert first != again  # the list's hash changed with the households

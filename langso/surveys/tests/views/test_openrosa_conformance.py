@@ -17,7 +17,7 @@ import pytest
 from langso.places.testing import UnitTree
 from langso.registry.models import Household
 from langso.registry.testing import make_household
-from langso.surveys.entities import entity_version
+from langso.surveys.entity_declarations import entity_version
 from langso.surveys.models import FormVersion, RefusedSubmission, Submission
 from langso.surveys.services.forms import form_publish, shipped_forms_publish
 from langso.surveys.xlsforms import XLSFormRejected

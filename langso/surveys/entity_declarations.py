@@ -1,7 +1,7 @@
-"""ODK entities, as the surveys app speaks them: what a submitted instance says of a
-household (its `meta/entity` block and its `save_to` fields) and what the household
-list tells collectors (`__version`). Plain functions over parsed XML: no database, no
-HTTP. `services.entities` applies the result to the registry.
+"""ODK entity declarations, as the surveys app reads them: what a submitted instance
+declares of a household (its `meta/entity` block and its `save_to` fields) and what the
+household list tells collectors (`__version`). Plain functions over parsed XML: no
+database, no HTTP. `services.entities` applies the result to the registry.
 
 Conventions (ODK's entities spec, 2024.1): `<entity dataset="households" id="…"
 update="1" baseVersion="…">` or `create="1"` with a `<label>`; the id of an update is
@@ -20,6 +20,14 @@ from django.contrib.gis.geos import Point
 from django.utils.translation import gettext as _
 
 HOUSEHOLDS = "households"
+_INTEGER_FIELDS = (
+    "members",
+    "adults",
+    "adults_smartphone",
+    "adults_epayment",
+    "adults_vneid",
+    "adults_public_service",
+)
 # Household fields a form may save to (`save_to`). `village` places a household found
 # in the field; `location` takes a geopoint.
 HOUSEHOLD_SAVE_TO = (
@@ -27,12 +35,7 @@ HOUSEHOLD_SAVE_TO = (
     "head_phone",
     "house_number",
     "street",
-    "members",
-    "adults",
-    "adults_smartphone",
-    "adults_epayment",
-    "adults_vneid",
-    "adults_public_service",
+    *_INTEGER_FIELDS,
     "broadband",
     "mobile_coverage",
     "has_tv",
@@ -40,16 +43,7 @@ HOUSEHOLD_SAVE_TO = (
     "location",
     "village",
 )
-_INTEGERS = frozenset(
-    {
-        "members",
-        "adults",
-        "adults_smartphone",
-        "adults_epayment",
-        "adults_vneid",
-        "adults_public_service",
-    }
-)
+_INTEGERS = frozenset(_INTEGER_FIELDS)
 _BOOLEANS = frozenset({"has_tv", "has_radio"})
 _TRUE = frozenset({"1", "true", "yes", "co", "có"})
 _FALSE = frozenset({"0", "false", "no", "khong", "không"})
