@@ -7,18 +7,26 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+import pytest
 from django.core.files.uploadedfile import UploadedFile
 
 from langso.core.actors import Actor
 from langso.places.models import AdminUnit
 
 from .models import ReportedValue
-from .services.definitions import indicator_definition_save
+from .services.definitions import indicator_definition_save, indicator_definitions_load
 from .services.reported import reported_value_set
 
 HOUSEHOLD_CHANGE = "household-change"
 # A shipped reported indicator, entered per commune as a fraction.
 WORK_RECORDS = "work-records-online-commune"
+
+
+@pytest.fixture
+def definitions(db: None) -> None:
+    """The shipped definitions, loaded as `serve.sh` loads them (a fixture: the conftests
+    of the apps that read indicators import it)."""
+    indicator_definitions_load()
 
 
 def household_change_define(*, actor: Actor) -> None:

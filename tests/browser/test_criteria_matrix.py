@@ -15,9 +15,9 @@ from pytest_django.live_server_helper import LiveServer
 
 from langso.accounts.roles import Role
 from langso.accounts.tests.factories import make_role, make_user
+from langso.criteria.management.commands.load_demo_criteria import DEMO
 from langso.criteria.models import CriteriaSet
 from langso.criteria.services import assessment_record, criteria_catalogue_load
-from langso.criteria.tests.conftest import DEMO
 from langso.indicators.services.definitions import indicator_definitions_load
 from langso.places.testing import make_unit_tree
 from langso.registry.services.households import household_create

@@ -24,7 +24,7 @@ from langso.surveys.models import Submission, SurveyForm
 from langso.surveys.services.forms import form_settings_set, shipped_forms_publish
 from langso.surveys.services.review import submission_review
 from langso.surveys.services.teams import digital_team_create
-from langso.surveys.tests.conftest import FormUsers, tree, users
+from langso.surveys.testing import FormUsers, tree, users
 from langso.surveys.tests.forms_testing import collector_client, household_instance, submission_post
 
 __all__ = ["tree", "users"]

@@ -4,17 +4,14 @@ and national criteria sets, and the demo province's own sets."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
+from langso.criteria.management.commands.load_demo_criteria import DEMO
 from langso.criteria.services import criteria_catalogue_load
-from langso.indicators.tests.conftest import definitions
+from langso.indicators.testing import definitions
 from langso.registry.testing import RegistryTree, tree, users
 
 __all__ = ["catalogue", "definitions", "demo_sets", "tree", "users"]
-
-DEMO = Path(__file__).resolve().parent.parent / "demo" / "ninh-binh.yaml"
 
 
 @pytest.fixture

@@ -15,8 +15,8 @@ from langso.registry.testing import make_household
 from langso.surveys.entity_declarations import entity_version
 from langso.surveys.services.forms import shipped_forms_publish
 from langso.surveys.services.teams import digital_team_create
+from langso.surveys.testing import FormUsers
 
-from .conftest import FormUsers
 from .forms_testing import collector_client, household_instance, submission_post
 
 pytestmark = pytest.mark.django_db

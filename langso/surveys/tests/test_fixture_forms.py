@@ -10,9 +10,9 @@ from pyxform.xls2xform import convert
 
 from langso.surveys.models import SurveyForm
 from langso.surveys.services.forms import form_publish
+from langso.surveys.testing import FormUsers
 from langso.surveys.xlsforms import XLSFormRejected
 
-from .conftest import FormUsers
 from .forms_testing import forms_are_there, third_party_forms
 
 pytestmark = pytest.mark.django_db

@@ -22,9 +22,9 @@ from langso.core.models import AuditEntry
 from langso.surveys import xlsforms
 from langso.surveys.models import FormVersion, RefusedSubmission, Submission, SurveyForm
 from langso.surveys.services.forms import form_publish
+from langso.surveys.testing import FormUsers
 from langso.surveys.xlsforms import XLSFormRejected
 
-from .conftest import FormUsers
 from .forms_testing import (
     collector_client,
     forms_are_there,

@@ -11,8 +11,8 @@ from django.apps import apps
 from langso.places.testing import UnitTree
 from langso.surveys.models import FormVersion
 from langso.surveys.services.forms import form_publish
+from langso.surveys.testing import FormUsers
 
-from .conftest import FormUsers
 from .forms_testing import markdown_form
 
 pytestmark = pytest.mark.django_db

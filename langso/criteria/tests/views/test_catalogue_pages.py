@@ -20,10 +20,10 @@ from openpyxl import Workbook, load_workbook
 from pytest_django import DjangoAssertNumQueries
 
 from langso.criteria.catalogue import catalogue_yaml_read
+from langso.criteria.management.commands.load_demo_criteria import DEMO
 from langso.criteria.models import CriteriaSet
 from langso.criteria.selectors.catalogue import criteria_set_sources, criteria_set_yaml
 from langso.criteria.services import criteria_catalogue_load, criteria_sets_save
-from langso.criteria.tests.conftest import DEMO
 from langso.registry.testing import RegistryTree, RegistryUsers
 
 pytestmark = pytest.mark.django_db

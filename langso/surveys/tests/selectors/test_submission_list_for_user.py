@@ -22,8 +22,8 @@ from langso.surveys.models import EntityState, Submission
 from langso.surveys.selectors import submission_get_for_user, submission_list_for_user
 from langso.surveys.services.forms import form_publish, form_settings_set, shipped_forms_publish
 from langso.surveys.services.teams import digital_team_create
+from langso.surveys.testing import FormUsers
 
-from ..conftest import FormUsers
 from ..forms_testing import collector_client, household_instance, markdown_form, submission_post
 
 pytestmark = pytest.mark.django_db

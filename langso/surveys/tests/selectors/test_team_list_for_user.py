@@ -14,8 +14,8 @@ from langso.places.testing import UnitTree, make_unit_tree
 from langso.surveys.models import DigitalTeam
 from langso.surveys.selectors import team_get_for_user, team_list_for_user
 from langso.surveys.services.teams import digital_team_create
+from langso.surveys.testing import FormUsers
 
-from ..conftest import FormUsers
 from ..reach_testing import assert_gets_only
 
 pytestmark = pytest.mark.django_db

@@ -13,9 +13,9 @@ from langso.surveys.services.forms import (
     form_publish,
     form_settings_set,
 )
+from langso.surveys.testing import FormUsers
 from langso.surveys.xlsforms import XLSFormRejected
 
-from ..conftest import FormUsers
 from ..forms_testing import markdown_form
 
 pytestmark = pytest.mark.django_db

@@ -13,9 +13,9 @@ from langso.core.models import AuditEntry
 from langso.places.testing import UnitTree
 from langso.surveys.models import FormAttachment, FormVersion, SurveyForm
 from langso.surveys.services.forms import form_attachment_upload, form_publish
+from langso.surveys.testing import FormUsers
 from langso.surveys.xlsforms import XLSFormRejected
 
-from ..conftest import FormUsers
 from ..forms_testing import with_secondary_instance, xform_document
 
 pytestmark = pytest.mark.django_db

@@ -36,9 +36,9 @@ from langso.surveys.services.managed_encryption import (
 )
 from langso.surveys.services.review import ReviewInvalid, submission_review
 from langso.surveys.services.teams import digital_team_create
+from langso.surveys.testing import FormUsers
 from langso.surveys.xlsforms import XLSFormRejected, xform_info
 
-from ..conftest import FormUsers
 from ..encryption_testing import encrypt_like_collect
 from ..forms_testing import (
     HOUSEHOLD_FORM_VERSION,

@@ -31,8 +31,8 @@ from langso.surveys.services.entities import ConflictChoiceInvalid, submission_c
 from langso.surveys.services.forms import form_settings_set, shipped_forms_publish
 from langso.surveys.services.review import ReviewInvalid, submission_review
 from langso.surveys.services.teams import digital_team_create
+from langso.surveys.testing import FormUsers
 
-from ..conftest import FormUsers
 from ..forms_testing import collector_client, household_instance, submission_post
 
 pytestmark = pytest.mark.django_db

@@ -7,8 +7,8 @@ import pytest
 from langso.places.testing import UnitTree
 from langso.surveys.models import FormVersion
 from langso.surveys.services.forms import form_attachment_upload, form_publish
+from langso.surveys.testing import FormUsers
 
-from ..conftest import FormUsers
 from ..forms_testing import markdown_form
 
 

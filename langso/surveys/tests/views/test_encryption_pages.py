@@ -9,8 +9,8 @@ from django.test import Client
 from django.urls import reverse
 
 from langso.surveys.models import FormVersion, Submission
+from langso.surveys.testing import FormUsers
 
-from ..conftest import FormUsers
 from ..encryption_testing import encrypt_like_collect
 from ..forms_testing import collector_client, submission_post
 

@@ -14,8 +14,8 @@ from django.urls import reverse
 
 from langso.surveys.models import FormVersion, Submission
 from langso.surveys.services.forms import form_publish
+from langso.surveys.testing import FormUsers
 
-from ..conftest import FormUsers
 from ..forms_testing import collector_client, markdown_form, submission_post
 
 pytestmark = pytest.mark.django_db

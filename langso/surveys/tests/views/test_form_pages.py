@@ -14,8 +14,8 @@ from pytest_django import DjangoAssertNumQueries
 from langso.places.testing import UnitTree
 from langso.surveys.models import FormAttachment, SurveyForm
 from langso.surveys.services.forms import form_publish
+from langso.surveys.testing import FormUsers
 
-from ..conftest import FormUsers
 from ..forms_testing import form_row, markdown_form, xform_document
 
 pytestmark = pytest.mark.django_db

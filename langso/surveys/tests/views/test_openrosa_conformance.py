@@ -20,9 +20,9 @@ from langso.registry.testing import make_household
 from langso.surveys.entity_declarations import entity_version
 from langso.surveys.models import FormVersion, RefusedSubmission, Submission
 from langso.surveys.services.forms import form_publish, shipped_forms_publish
+from langso.surveys.testing import FormUsers
 from langso.surveys.xlsforms import XLSFormRejected
 
-from ..conftest import FormUsers
 from ..encryption_testing import encrypt_like_collect
 from ..forms_testing import (
     collector_client,

@@ -20,8 +20,8 @@ from langso.places.testing import UnitTree
 from langso.surveys.models import RefusedSubmission, Submission
 from langso.surveys.services.forms import form_publish
 from langso.surveys.services.submissions import submission_receive
+from langso.surveys.testing import FormUsers
 
-from ..conftest import FormUsers
 from ..forms_testing import collector_client, markdown_form, submission_post
 
 pytestmark = pytest.mark.django_db

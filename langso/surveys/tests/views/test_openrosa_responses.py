@@ -24,8 +24,8 @@ from langso.surveys import openrosa, selectors
 from langso.surveys.models import FormVersion, RefusedSubmission, Submission
 from langso.surveys.openrosa import FORM_LIST_NS, MANIFEST_NS, RESPONSE_NS
 from langso.surveys.services.forms import form_publish
+from langso.surveys.testing import FormUsers
 
-from ..conftest import FormUsers
 from ..forms_testing import HOUSEHOLD_LIST_FORM, collector_client, submission_post
 
 pytestmark = pytest.mark.django_db

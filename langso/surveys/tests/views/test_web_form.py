@@ -27,8 +27,8 @@ from langso.surveys.services.forms import (
     form_publish,
     form_settings_set,
 )
+from langso.surveys.testing import FormUsers
 
-from ..conftest import FormUsers
 from ..forms_testing import HOUSEHOLD_LIST_FORM, collector_client
 
 pytestmark = pytest.mark.django_db
