@@ -16,6 +16,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
+from langso.accounts.testing import client_for
 from langso.criteria.selectors.sets import criteria_set_in_force
 from langso.criteria.services import assessment_record
 from langso.places.testing import make_commune
@@ -26,12 +27,6 @@ pytestmark = pytest.mark.django_db
 SETS = "/api/v1/criteria-sets"
 EVALUATIONS = "/api/v1/evaluations"
 REGIONS = {"TDMNPB", "DBSH", "BTB", "DHNTB", "TN", "DNB", "DBSCL"}
-
-
-def _client(user: object) -> Client:
-    client = Client()
-    client.force_login(user)  # type: ignore[arg-type]
-    return client
 
 
 @pytest.fixture
@@ -81,7 +76,7 @@ def test_the_sets_in_force_for_the_callers_province(
     """A province officer sees the national sets and the province's own, which stands
     in place of the national set of the same code; thresholds list every region, null
     where unknown."""
-    response = _client(users.province_officer).get(SETS)
+    response = client_for(users.province_officer).get(SETS)
     assert response.status_code == 200
     sets = _by_code(response.json())
     national = sets["xa_ntm_2021_2025"]
@@ -122,7 +117,7 @@ def test_the_sets_in_force_for_the_callers_province(
 def test_a_nationwide_caller_sees_the_national_sets_unless_naming_a_province(
     demo_sets: RegistryTree, users: RegistryUsers
 ) -> None:
-    client = _client(users.central_admin)
+    client = client_for(users.central_admin)
     national = _by_code(client.get(SETS).json())
     assert national["thon_thong_minh"]["province"] is None
     assert "xa_ntm_thong_minh" not in national
@@ -134,7 +129,7 @@ def test_a_nationwide_caller_sees_the_national_sets_unless_naming_a_province(
 def test_the_query_count_does_not_grow_with_the_sets(
     demo_sets: RegistryTree, users: RegistryUsers
 ) -> None:
-    client = _client(users.central_admin)
+    client = client_for(users.central_admin)
     with CaptureQueriesContext(connection) as national:
         client.get(SETS)
     with CaptureQueriesContext(connection) as more:
@@ -145,7 +140,7 @@ def test_the_query_count_does_not_grow_with_the_sets(
 
 
 def test_one_set_with_its_versions(demo_sets: RegistryTree, users: RegistryUsers) -> None:
-    client = _client(users.province_officer)
+    client = client_for(users.province_officer)
     body = client.get(f"{SETS}/thon_thong_minh").json()
     assert (body["province"], body["version"]) == (demo_sets.province.code, 1)
     assert [(v["province"], v["version"], v["origin"]) for v in body["versions"]] == [
@@ -178,7 +173,7 @@ def test_every_commune_of_a_province_in_one_call(
         note="Mọi thôn có sóng 4G",
         evidence=[SimpleUploadedFile("bien-ban.pdf", b"%PDF-1.4")],
     )
-    response = _client(users.province_officer).get(
+    response = client_for(users.province_officer).get(
         EVALUATIONS,
         {
             "set": "xa_ntm_2021_2025",
@@ -215,7 +210,7 @@ def test_every_commune_of_a_province_in_one_call(
     )
     [evidence] = assessment["evidence"]
     assert evidence.startswith("http://testserver/tieu-chi/minh-chung/")
-    download = _client(users.province_officer).get(evidence)
+    download = client_for(users.province_officer).get(evidence)
     assert download.getvalue() == b"%PDF-1.4"
     assert results["8.3"]["assessment"] is None
     assert _indicators(by_unit[demo_sets.b.code])["8.2"]["status"] == "missing"
@@ -227,7 +222,7 @@ def test_a_computed_indicator_with_its_value_threshold_and_gap(
     """Village A1 against the province's smart-village set: 3 of 6 adults have a
     smartphone (50%, more than 70% needed: 2 more people), 1 of 2 households is on
     fibre (50%, more than 80% needed: 1 more household)."""
-    response = _client(users.officer_a).get(
+    response = client_for(users.officer_a).get(
         EVALUATIONS, {"set": "thon_thong_minh", "unit": counted.a1.code, "year": "2026"}
     )
     assert response.status_code == 200
@@ -262,7 +257,7 @@ def test_a_computed_indicator_with_its_value_threshold_and_gap(
 
 def test_the_same_evaluation_as_csv(counted: RegistryTree, users: RegistryUsers) -> None:
     """One row per unit and indicator, UTF-8 with a BOM; no data is an empty cell."""
-    response = _client(users.province_officer).get(
+    response = client_for(users.province_officer).get(
         EVALUATIONS,
         {
             "set": "thon_thong_minh",
@@ -300,7 +295,7 @@ def test_the_csv_columns_are_the_json_fields(counted: RegistryTree, users: Regis
     fields, the criterion's code, then the result's fields — those the unit also has
     (and the assessment's verdict) named by their path."""
     query = {"set": "thon_thong_minh", "unit": counted.a1.code, "year": "2026"}
-    client = _client(users.province_officer)
+    client = client_for(users.province_officer)
     evaluation = client.get(EVALUATIONS, query).json()["evaluations"][0]
     result = evaluation["criteria"][0]["indicators"][0]
     unit_fields = [key for key, value in evaluation.items() if not isinstance(value, list)]
@@ -320,7 +315,7 @@ def test_the_csv_columns_are_the_json_fields(counted: RegistryTree, users: Regis
 def test_a_commune_officer_reads_only_within_the_commune(
     demo_sets: RegistryTree, users: RegistryUsers
 ) -> None:
-    client = _client(users.officer_b)
+    client = client_for(users.officer_b)
     refused = client.get(
         EVALUATIONS, {"set": "xa_ntm_2021_2025", "unit": demo_sets.a.code, "year": "2025"}
     )
@@ -347,7 +342,9 @@ def test_bad_parameters_are_refused_with_the_reason(
     status: int,
     reason: str,
 ) -> None:
-    response = _client(users.province_officer).get(EVALUATIONS, {"unit": demo_sets.a.code} | params)
+    response = client_for(users.province_officer).get(
+        EVALUATIONS, {"unit": demo_sets.a.code} | params
+    )
     assert response.status_code == status
     assert reason in response.json()["detail"]
 
@@ -357,7 +354,7 @@ def test_an_unknown_set_is_refused_where_there_is_nothing_to_evaluate(
 ) -> None:
     """A commune with no village still names the unknown set."""
     bare = make_commune(province=demo_sets.province, code="37003", name="Xã Không Thôn")
-    client = _client(users.province_officer)
+    client = client_for(users.province_officer)
     params = {"unit": bare.code, "level": "village", "year": "2026"}
     response = client.get(EVALUATIONS, params | {"set": "khong_co"})
     assert response.status_code == 404
@@ -370,7 +367,7 @@ def test_the_query_count_does_not_grow_with_the_units(
     counted: RegistryTree, users: RegistryUsers, settings: Any, tmp_path: Any
 ) -> None:
     settings.MEDIA_ROOT = tmp_path
-    client = _client(users.province_officer)
+    client = client_for(users.province_officer)
     params = {"set": "thon_thong_minh", "level": "village", "year": "2026"}
     with CaptureQueriesContext(connection) as one:
         client.get(EVALUATIONS, params | {"unit": counted.a.code})
@@ -396,7 +393,7 @@ def test_the_query_count_does_not_grow_with_the_assessments(
     demo_sets: RegistryTree, users: RegistryUsers, settings: Any, tmp_path: Any
 ) -> None:
     settings.MEDIA_ROOT = tmp_path
-    client = _client(users.province_officer)
+    client = client_for(users.province_officer)
     params = {
         "set": "xa_ntm_2021_2025",
         "unit": demo_sets.province.code,

@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from functools import partial
 
 import pytest
-from django.test import Client
 
 from langso.accounts.models import User
 from langso.accounts.roles import Role
@@ -72,12 +71,6 @@ def central_admin(db: None) -> User:
 @pytest.fixture
 def nobody(db: None) -> User:
     return make_user(username="khongvaitro")
-
-
-def client_for(user: User) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 # Files of villages, as an officer's spreadsheet writes them (the village header unless

@@ -3,8 +3,11 @@ fixtures live in `langso.registry.testing` (see its docstring for the tree)."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from django.contrib.gis.geos import Point
+from pytest_django import Settings
 
 from langso.core import events
 from langso.registry.events import HouseholdsChanged
@@ -12,7 +15,7 @@ from langso.registry.events import HouseholdsChanged
 # The shared fixtures, found by pytest through this module.
 from langso.registry.testing import Points, tree, users
 
-__all__ = ["household_events", "points", "tree", "users"]
+__all__ = ["household_events", "media_root", "points", "tree", "users"]
 
 
 @pytest.fixture
@@ -33,3 +36,10 @@ def household_events(monkeypatch: pytest.MonkeyPatch) -> list[HouseholdsChanged]
     handlers = events._in_transaction  # test-only: a temporary subscriber
     monkeypatch.setitem(handlers, HouseholdsChanged, [*handlers[HouseholdsChanged], seen.append])
     return seen
+
+
+@pytest.fixture
+def media_root(settings: Settings, tmp_path: Path) -> Path:
+    """Stored files (photos) go to a folder of the test's own."""
+    settings.MEDIA_ROOT = tmp_path
+    return tmp_path

@@ -10,18 +10,12 @@ from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import Client
 
+from langso.accounts.testing import client_for
 from langso.criteria.models import Assessment, Verdict
 from langso.registry.testing import RegistryTree, RegistryUsers
 
 pytestmark = pytest.mark.django_db
-
-
-def _client(user: Any) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def _url(unit: Any, indicator: str = "8.2", set_code: str = "xa_ntm_2021_2025") -> str:
@@ -32,7 +26,7 @@ def test_an_officer_records_a_finding_with_evidence(
     catalogue: None, tree: RegistryTree, users: RegistryUsers, settings: Any, tmp_path: Any
 ) -> None:
     settings.MEDIA_ROOT = tmp_path
-    client = _client(users.officer_a)
+    client = client_for(users.officer_a)
     page = client.get(_url(tree.a))
     assert page.status_code == 200
     html = page.content.decode()
@@ -72,7 +66,7 @@ def test_an_executable_evidence_file_is_refused(
     catalogue: None, tree: RegistryTree, users: RegistryUsers, settings: Any, tmp_path: Any
 ) -> None:
     settings.MEDIA_ROOT = tmp_path
-    response = _client(users.officer_a).post(
+    response = client_for(users.officer_a).post(
         _url(tree.a),
         {"verdict": Verdict.PASS, "evidence": [SimpleUploadedFile("virus.exe", b"MZ")]},
     )
@@ -85,7 +79,7 @@ def test_an_executable_evidence_file_is_refused(
 def test_a_pass_without_evidence_is_refused_with_the_reason(
     catalogue: None, tree: RegistryTree, users: RegistryUsers
 ) -> None:
-    response = _client(users.officer_a).post(_url(tree.a), {"verdict": Verdict.PASS})
+    response = client_for(users.officer_a).post(_url(tree.a), {"verdict": Verdict.PASS})
     assert response.status_code == 200
     assert "cần minh chứng" in response.content.decode()
     assert not Assessment.objects.exists()
@@ -94,17 +88,17 @@ def test_a_pass_without_evidence_is_refused_with_the_reason(
 def test_scope_and_permission(catalogue: None, tree: RegistryTree, users: RegistryUsers) -> None:
     """Commune B is not found for A's officer; A's digital team sees A but may not
     assess; a computed indicator, an unknown one or an unknown set is not found."""
-    assert _client(users.officer_b).get(_url(tree.a)).status_code == 404
-    assert _client(users.nobody).get(_url(tree.a)).status_code == 404
-    team = _client(users.digital_team_a)
+    assert client_for(users.officer_b).get(_url(tree.a)).status_code == 404
+    assert client_for(users.nobody).get(_url(tree.a)).status_code == 404
+    team = client_for(users.digital_team_a)
     assert team.get(_url(tree.a)).status_code == 403
     assert team.post(_url(tree.a), {"verdict": Verdict.FAIL}).status_code == 403
-    officer = _client(users.officer_a)
+    officer = client_for(users.officer_a)
     assert officer.get(_url(tree.a, indicator="8.1")).status_code == 404
     assert officer.get(_url(tree.a, indicator="99.9")).status_code == 404
     assert officer.get(_url(tree.a, set_code="khong_co")).status_code == 404
     assert (
         officer.get(f"/tieu-chi/don-vi/{tree.a.code}/danh-gia/x/8.2/?year=abc").status_code == 404
     )
-    assert _client(users.province_officer).get(_url(tree.a)).status_code == 200
+    assert client_for(users.province_officer).get(_url(tree.a)).status_code == 200
     assert not Assessment.objects.exists()

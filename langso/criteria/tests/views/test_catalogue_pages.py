@@ -19,6 +19,7 @@ from django.utils import timezone
 from openpyxl import Workbook, load_workbook
 from pytest_django import DjangoAssertNumQueries
 
+from langso.accounts.testing import client_for
 from langso.criteria.catalogue import catalogue_yaml_read
 from langso.criteria.management.commands.load_demo_criteria import DEMO
 from langso.criteria.models import CriteriaSet
@@ -29,12 +30,6 @@ from langso.registry.testing import RegistryTree, RegistryUsers
 pytestmark = pytest.mark.django_db
 
 POSTAL_SOURCE = "https://lawnet.vn/en/laws/national-set-of-criteria-for-new-rural-communes"
-
-
-def _client(user: Any) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def _row(html: str, code: str) -> str:
@@ -56,7 +51,7 @@ def test_the_list_shows_the_sets_in_force_for_the_readers_province(
     """A province officer sees the national sets and the province's own, latest period
     first, who issued each and how many thresholds are unknown, and may import; a
     commune officer of the province sees the same sets and may not import."""
-    response = _client(users.province_officer).get("/tieu-chi/")
+    response = client_for(users.province_officer).get("/tieu-chi/")
     assert response.status_code == 200
     html = response.content.decode()
     assert "xa_ntm_thong_minh" in html
@@ -67,7 +62,7 @@ def test_the_list_shows_the_sets_in_force_for_the_readers_province(
     assert "318/QĐ-TTg (08/03/2022)" in html
     assert html.index("Giai đoạn 2026-2030") < html.index("Giai đoạn 2021-2025")
     assert "/tieu-chi/nhap-tep/" in html
-    commune = _client(users.officer_a).get("/tieu-chi/").content.decode()
+    commune = client_for(users.officer_a).get("/tieu-chi/").content.decode()
     assert "xa_ntm_thong_minh" in commune
     assert "/tieu-chi/nhap-tep/" not in commune
 
@@ -75,7 +70,7 @@ def test_the_list_shows_the_sets_in_force_for_the_readers_province(
 def test_a_central_admin_sees_national_sets_and_picks_a_province(
     demo_sets: RegistryTree, users: RegistryUsers
 ) -> None:
-    client = _client(users.central_admin)
+    client = client_for(users.central_admin)
     html = client.get("/tieu-chi/").content.decode()
     assert "xa_ntm_2026_2030" in html
     assert "(minh họa)" not in html
@@ -97,7 +92,7 @@ def test_the_list_costs_the_same_queries_with_more_sets(
     django_assert_num_queries: DjangoAssertNumQueries,
 ) -> None:
     """Measured with the national sets; the province's three sets add no query."""
-    client = _client(users.province_officer)
+    client = client_for(users.province_officer)
     with CaptureQueriesContext(connection) as few:
         client.get("/tieu-chi/")
     budget = len(few.captured_queries)
@@ -115,7 +110,7 @@ def test_the_detail_shows_an_unknown_threshold_for_the_province_to_enter(
 ) -> None:
     """The demo smart village's 2.2 has no threshold: the page says so on its row, and a
     province officer gets the link to enter the province's thresholds."""
-    response = _client(users.province_officer).get("/tieu-chi/bo/thon_thong_minh/")
+    response = client_for(users.province_officer).get("/tieu-chi/bo/thon_thong_minh/")
     assert response.status_code == 200
     html = response.content.decode()
     row = _row(html, "2.2")
@@ -136,7 +131,7 @@ def test_the_detail_shows_the_status_and_source_of_every_fact(
 ) -> None:
     """8.1 of the shipped NTM 2021-2025 set: verified, its threshold inferred, its
     source linked; the set's and the criterion's statuses and sources shown too."""
-    html = _client(users.central_admin).get("/tieu-chi/bo/xa_ntm_2021_2025/").content.decode()
+    html = client_for(users.central_admin).get("/tieu-chi/bo/xa_ntm_2021_2025/").content.decode()
     row = _row(html, "8.1")
     assert "Đã kiểm chứng" in row
     assert "Suy luận" in row
@@ -154,7 +149,7 @@ def test_the_detail_shows_the_status_and_source_of_every_fact(
 def test_the_edit_and_threshold_links_follow_permissions(
     demo_sets: RegistryTree, users: RegistryUsers
 ) -> None:
-    province = _client(users.province_officer)
+    province = client_for(users.province_officer)
     national = province.get("/tieu-chi/bo/xa_ntm_2021_2025/").content.decode()
     assert "/sua/" not in national
     # 8.1 is a presence and the rest are assessed: no threshold to enter.
@@ -162,13 +157,13 @@ def test_the_edit_and_threshold_links_follow_permissions(
     own = province.get("/tieu-chi/bo/xa_ntm_thong_minh/").content.decode()
     assert "/tieu-chi/bo/xa_ntm_thong_minh/sua/?province=37" in own
     assert "/tieu-chi/bo/xa_ntm_thong_minh/nguong/37/" in own
-    commune = _client(users.officer_a).get("/tieu-chi/bo/xa_ntm_thong_minh/").content.decode()
+    commune = client_for(users.officer_a).get("/tieu-chi/bo/xa_ntm_thong_minh/").content.decode()
     assert "/sua/" not in commune
     assert "/nguong/" not in commune
 
 
 def test_an_old_version_and_a_missing_set(catalogue: None, users: RegistryUsers) -> None:
-    client = _client(users.central_admin)
+    client = client_for(users.central_admin)
     assert client.get("/tieu-chi/bo/khong_co/").status_code == 404
     assert client.get("/tieu-chi/bo/xa_ntm_2021_2025/", {"version": "9"}).status_code == 404
     assert client.get("/tieu-chi/bo/xa_ntm_2021_2025/", {"version": "1"}).status_code == 200
@@ -228,7 +223,7 @@ def test_the_detail_costs_the_same_queries_with_more_rows_and_versions(
     users: RegistryUsers,
     django_assert_num_queries: DjangoAssertNumQueries,
 ) -> None:
-    client = _client(users.province_officer)
+    client = client_for(users.province_officer)
     url = "/tieu-chi/bo/xa_ntm_thong_minh/"
     with CaptureQueriesContext(connection) as few:
         client.get(url)
@@ -248,7 +243,7 @@ def test_the_detail_costs_the_same_queries_with_more_rows_and_versions(
 def test_a_central_admin_edits_a_national_set_into_a_new_version(
     catalogue: None, users: RegistryUsers
 ) -> None:
-    client = _client(users.central_admin)
+    client = client_for(users.central_admin)
     url = "/tieu-chi/bo/xa_ntm_2021_2025/sua/"
     page = client.get(url)
     assert page.status_code == 200
@@ -286,7 +281,7 @@ def test_a_bad_edit_lists_the_line_and_reason_and_adds_nothing(
     text = criteria_set_yaml(_national("xa_ntm_2021_2025").spec)
     edited = text.replace("indicator: postal-service-point", "indicator: khong-co-chi-so")
     line = next(n for n, t in enumerate(edited.splitlines(), start=1) if "code: '8.1'" in t)
-    response = _client(users.central_admin).post(
+    response = client_for(users.central_admin).post(
         "/tieu-chi/bo/xa_ntm_2021_2025/sua/", {"text": edited}
     )
     assert response.status_code == 200
@@ -300,7 +295,7 @@ def test_a_bad_edit_lists_the_line_and_reason_and_adds_nothing(
 def test_unreadable_yaml_and_another_code_are_refused(
     catalogue: None, users: RegistryUsers
 ) -> None:
-    client = _client(users.central_admin)
+    client = client_for(users.central_admin)
     url = "/tieu-chi/bo/xa_ntm_2021_2025/sua/"
     broken = client.post(url, {"text": "code: xa_ntm_2021_2025\nname_vi: [unclosed\n"})
     assert broken.status_code == 200
@@ -315,10 +310,10 @@ def test_only_those_who_issue_a_set_may_edit_it(
 ) -> None:
     """National: central admins only. The province's own: its officers, whose saved
     edit is the province's next version."""
-    province = _client(users.province_officer)
+    province = client_for(users.province_officer)
     assert province.get("/tieu-chi/bo/xa_ntm_2021_2025/sua/").status_code == 403
     assert (
-        _client(users.officer_a).get("/tieu-chi/bo/thon_thong_minh/sua/?province=37").status_code
+        client_for(users.officer_a).get("/tieu-chi/bo/thon_thong_minh/sua/?province=37").status_code
         == 403
     )
     url = "/tieu-chi/bo/thon_thong_minh/sua/?province=37"
@@ -375,7 +370,7 @@ def _upload(data: bytes, name: str = "bo.xlsx") -> SimpleUploadedFile:
 def test_a_province_officer_imports_an_xlsx_set(
     catalogue: None, tree: RegistryTree, users: RegistryUsers
 ) -> None:
-    client = _client(users.province_officer)
+    client = client_for(users.province_officer)
     page = client.get("/tieu-chi/nhap-tep/")
     assert page.status_code == 200
     response = client.post(
@@ -392,7 +387,7 @@ def test_a_province_officer_imports_an_xlsx_set(
 def test_a_bad_xlsx_names_the_row_and_saves_nothing(
     catalogue: None, tree: RegistryTree, users: RegistryUsers
 ) -> None:
-    response = _client(users.province_officer).post(
+    response = client_for(users.province_officer).post(
         "/tieu-chi/nhap-tep/",
         {"file": _upload(_xlsx("tám mươi")), "province": tree.province.code},
     )
@@ -412,21 +407,21 @@ def test_a_central_admin_imports_national_yaml_and_others_are_refused(
     body = yaml.safe_dump(
         {"sources": criteria_set_sources(national), "sets": [spec]}, allow_unicode=True
     )
-    response = _client(users.central_admin).post(
+    response = client_for(users.central_admin).post(
         "/tieu-chi/nhap-tep/", {"file": _upload(body.encode(), "bo.yaml"), "province": ""}
     )
     assert response.status_code == 200, response.content.decode()
     assert "thon_thong_minh v2" in response.content.decode()
     assert _national("thon_thong_minh").version == 2
     for user in (users.officer_a, users.nobody):
-        assert _client(user).get("/tieu-chi/nhap-tep/").status_code == 403
+        assert client_for(user).get("/tieu-chi/nhap-tep/").status_code == 403
     # A province officer cannot import for the nation: the province is required.
-    refused = _client(users.province_officer).post(
+    refused = client_for(users.province_officer).post(
         "/tieu-chi/nhap-tep/", {"file": _upload(_xlsx(80)), "province": ""}
     )
     assert refused.status_code == 200
     assert not CriteriaSet.objects.filter(province=tree.province).exists()
-    other = _client(users.central_admin).post(
+    other = client_for(users.central_admin).post(
         "/tieu-chi/nhap-tep/", {"file": _upload(b"x", "bo.csv"), "province": ""}
     )
     assert ".yaml, .yml hoặc .xlsx" in other.content.decode()
@@ -435,7 +430,7 @@ def test_a_central_admin_imports_national_yaml_and_others_are_refused(
 def test_the_xlsx_template_has_both_sheets_and_imports_as_is(
     catalogue: None, tree: RegistryTree, users: RegistryUsers
 ) -> None:
-    client = _client(users.province_officer)
+    client = client_for(users.province_officer)
     response = client.get("/tieu-chi/nhap-tep/", {"template": "1"})
     assert response.status_code == 200
     assert response["Content-Disposition"].startswith("attachment;")

@@ -9,19 +9,13 @@ from typing import Any
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
-from django.test import Client
 
+from langso.accounts.testing import client_for
 from langso.core.models import AuditEntry
 from langso.criteria.models import CommuneClassification
 from langso.registry.testing import RegistryTree, RegistryUsers
 
 pytestmark = pytest.mark.django_db
-
-
-def _client(user: Any) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def _url(unit: Any, year: int = 2025) -> str:
@@ -31,7 +25,7 @@ def _url(unit: Any, year: int = 2025) -> str:
 def test_the_province_classifies_a_commune_for_a_year(
     tree: RegistryTree, users: RegistryUsers
 ) -> None:
-    client = _client(users.province_officer)
+    client = client_for(users.province_officer)
     page = client.get(_url(tree.a))
     assert page.status_code == 200
     html = page.content.decode()
@@ -68,7 +62,7 @@ def test_the_province_classifies_a_commune_for_a_year(
 
 
 def test_a_change_is_audited_as_an_update(tree: RegistryTree, users: RegistryUsers) -> None:
-    client = _client(users.province_officer)
+    client = client_for(users.province_officer)
     client.post(_url(tree.a), {"region": "DBSH"})
     client.post(_url(tree.a), {"region": "DBSH", "safe_zone": "on"})
     saved = CommuneClassification.objects.get()
@@ -78,18 +72,18 @@ def test_a_change_is_audited_as_an_update(tree: RegistryTree, users: RegistryUse
 
 
 def test_an_unknown_region_is_refused_by_the_form(tree: RegistryTree, users: RegistryUsers) -> None:
-    response = _client(users.province_officer).post(_url(tree.a), {"region": "XYZ"})
+    response = client_for(users.province_officer).post(_url(tree.a), {"region": "XYZ"})
     assert response.status_code == 200
     assert "XYZ" in response.content.decode()
     assert not CommuneClassification.objects.exists()
 
 
 def test_only_the_province_classifies(tree: RegistryTree, users: RegistryUsers) -> None:
-    officer = _client(users.officer_a)
+    officer = client_for(users.officer_a)
     assert officer.get(_url(tree.a)).status_code == 403
     assert officer.post(_url(tree.a), {"region": "DBSH"}).status_code == 403
-    assert _client(users.officer_b).get(_url(tree.a)).status_code == 404
-    province = _client(users.province_officer)
+    assert client_for(users.officer_b).get(_url(tree.a)).status_code == 404
+    province = client_for(users.province_officer)
     assert province.get(_url(tree.a1)).status_code == 404
     assert province.get(f"/tieu-chi/don-vi/{tree.a.code}/phan-loai/?year=1800").status_code == 404
     assert not CommuneClassification.objects.exists()

@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import Client
 from django.urls import reverse
 from pytest_django import Settings
 
+from langso.accounts.testing import client_for
 from langso.core.testing import assert_refused_as_missing
 from langso.criteria.models import AssessmentEvidence
 from langso.criteria.selectors.sets import criteria_set_in_force
@@ -43,12 +43,6 @@ def evidence(
     return list(assessment.evidence.order_by("pk"))
 
 
-def _client(user: object) -> Client:
-    client = Client()
-    client.force_login(user)  # type: ignore[arg-type]
-    return client
-
-
 def test_an_evidence_file_is_served_to_readers_of_its_unit(
     evidence: list[AssessmentEvidence], users: RegistryUsers
 ) -> None:
@@ -56,7 +50,7 @@ def test_an_evidence_file_is_served_to_readers_of_its_unit(
     under the file's own name."""
     url = reverse("criteria:evidence", args=[evidence[1].pk])
     for user in (users.officer_a, users.province_officer):
-        response = _client(user).get(url)
+        response = client_for(user).get(url)
         assert response.status_code == 200
         body = response.getvalue()
         assert body == b"\x89PNG\r\n\x1a\n two"
@@ -82,7 +76,7 @@ def test_with_nginx_in_front_only_the_internal_path_is_sent(
     """With FILES_ACCEL_REDIRECT_PREFIX, the answer names the stored file under the
     internal location and carries no bytes."""
     settings.FILES_ACCEL_REDIRECT_PREFIX = "/_files/"
-    response = _client(users.officer_a).get(reverse("criteria:evidence", args=[evidence[0].pk]))
+    response = client_for(users.officer_a).get(reverse("criteria:evidence", args=[evidence[0].pk]))
     assert response.status_code == 200
     assert response["X-Accel-Redirect"] == f"/_files/{evidence[0].file.name}"
     assert response.content == b""
@@ -110,6 +104,6 @@ def test_a_file_stored_before_random_names_is_still_served(
     (tmp_path / path).parent.mkdir(parents=True)
     (tmp_path / path).write_bytes(b"%PDF-1.4 old")
     AssessmentEvidence.objects.filter(pk=old.pk).update(file=path, name="")
-    response = _client(users.officer_a).get(reverse("criteria:evidence", args=[old.pk]))
+    response = client_for(users.officer_a).get(reverse("criteria:evidence", args=[old.pk]))
     assert response.getvalue() == b"%PDF-1.4 old"
     assert "Bi%C3%AAn%20b%E1%BA%A3n.pdf" in response["Content-Disposition"]

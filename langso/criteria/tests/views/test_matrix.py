@@ -15,6 +15,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from openpyxl import load_workbook
 
+from langso.accounts.testing import client_for
 from langso.criteria.models import CriteriaSet
 from langso.criteria.services import assessment_record
 from langso.places.testing import make_commune, make_village
@@ -25,12 +26,6 @@ pytestmark = pytest.mark.django_db
 YEAR = 2026
 NATIONAL = "xa_ntm_2026_2030"
 LAST = "10. Tiếp cận pháp luật và an ninh, quốc phòng"
-
-
-def _client(user: Any) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def _url(tree: RegistryTree, **params: Any) -> str:
@@ -67,10 +62,10 @@ def test_only_readers_of_the_whole_province_see_it(
     url = _url(demo_sets)
     assert Client().get(url).status_code == 302
     for name in ("nobody", "officer_a", "village_head_a1"):
-        assert _client(users.of(name)).get(url).status_code == 404, name
+        assert client_for(users.of(name)).get(url).status_code == 404, name
     for name in ("province_officer", "central_admin"):
-        assert _client(users.of(name)).get(url).status_code == 200, name
-    commune = _client(users.province_officer).get(f"/tieu-chi/tinh/{demo_sets.a.code}/")
+        assert client_for(users.of(name)).get(url).status_code == 200, name
+    commune = client_for(users.province_officer).get(f"/tieu-chi/tinh/{demo_sets.a.code}/")
     assert commune.status_code == 302
     assert commune["Location"].startswith(f"/tieu-chi/don-vi/{demo_sets.a.code}/")
 
@@ -79,7 +74,7 @@ def test_the_matrix_shows_communes_criteria_and_tiers(
     demo_sets: RegistryTree, users: RegistryUsers
 ) -> None:
     _assess(demo_sets, users)
-    html = _client(users.province_officer).get(_url(demo_sets)).content.decode()
+    html = client_for(users.province_officer).get(_url(demo_sets)).content.decode()
     assert _rows(html) == [demo_sets.a.code, demo_sets.b.code]
     assert f'<option value="{NATIONAL}" selected>' in html
     # 10 criteria per commune: A 9 met and one not assessed, B all met.
@@ -101,7 +96,7 @@ def test_the_missing_one_filter_names_the_criterion(
 ) -> None:
     _assess(demo_sets, users)
     html = (
-        _client(users.province_officer)
+        client_for(users.province_officer)
         .get(_url(demo_sets, set=NATIONAL, filter="missing-one"))
         .content.decode()
     )
@@ -109,7 +104,7 @@ def test_the_missing_one_filter_names_the_criterion(
     assert f'<td class="missing">{LAST}</td>' in html
     assert "Xem tất cả các xã" in html
     empty = (
-        _client(users.province_officer)
+        client_for(users.province_officer)
         .get(_url(demo_sets, set="xa_ntm_thong_minh", filter="missing-one"))
         .content.decode()
     )
@@ -121,7 +116,7 @@ def test_the_csv_export_has_one_row_per_commune(
     demo_sets: RegistryTree, users: RegistryUsers
 ) -> None:
     _assess(demo_sets, users)
-    client = _client(users.province_officer)
+    client = client_for(users.province_officer)
     response = client.get(_url(demo_sets, set=NATIONAL, format="csv"))
     assert response.status_code == 200
     assert f"ma-tran-37-{NATIONAL}-{YEAR}.csv" in response["Content-Disposition"]
@@ -144,7 +139,7 @@ def test_the_csv_export_has_one_row_per_commune(
 
 def test_the_xlsx_export_reads_back(demo_sets: RegistryTree, users: RegistryUsers) -> None:
     _assess(demo_sets, users)
-    response = _client(users.province_officer).get(_url(demo_sets, format="xlsx"))
+    response = client_for(users.province_officer).get(_url(demo_sets, format="xlsx"))
     assert response.status_code == 200
     sheet = load_workbook(io.BytesIO(response.content), read_only=True).active
     assert sheet is not None
@@ -167,7 +162,7 @@ def test_the_matrix_costs_the_same_queries_with_more_communes(
     """Two communes or five, with villages and households: the same queries, for the
     national set and for the smart-commune set (computed and composite indicators)."""
     _assess(demo_sets, users)
-    client = _client(users.province_officer)
+    client = client_for(users.province_officer)
     urls = [_url(demo_sets, set=NATIONAL), _url(demo_sets, set="xa_ntm_thong_minh")]
     create_household(actor=users.officer_a, village=demo_sets.a1, members=2, adults=2)
     budgets = [_count(client, url)[0] for url in urls]

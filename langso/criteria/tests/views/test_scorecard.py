@@ -17,6 +17,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from openpyxl import load_workbook
 
+from langso.accounts.testing import client_for
 from langso.criteria.models import CriteriaSet
 from langso.criteria.services import assessment_record, commune_classification_set
 from langso.registry.testing import RegistryTree, RegistryUsers, create_household
@@ -25,12 +26,6 @@ pytestmark = pytest.mark.django_db
 
 YEAR = 2026
 SMART = "xa_ntm_thong_minh"
-
-
-def _client(user: Any) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def _url(unit: Any, **params: Any) -> str:
@@ -76,13 +71,13 @@ def test_the_reader_sees_only_communes_in_scope(
     anonymous = Client().get(url)
     assert anonymous.status_code == 302
     assert "/tai-khoan/" in anonymous["Location"]
-    assert _client(users.nobody).get(url).status_code == 404
-    assert _client(users.officer_b).get(url).status_code == 404
-    assert _client(users.village_head_a1).get(url).status_code == 404
-    assert _client(users.officer_a).get(_url(demo_sets.b)).status_code == 404
+    assert client_for(users.nobody).get(url).status_code == 404
+    assert client_for(users.officer_b).get(url).status_code == 404
+    assert client_for(users.village_head_a1).get(url).status_code == 404
+    assert client_for(users.officer_a).get(_url(demo_sets.b)).status_code == 404
     for name in ("officer_a", "digital_team_a", "province_officer", "central_admin"):
-        assert _client(users.of(name)).get(url).status_code == 200, name
-    assert _client(users.officer_a).get("/tieu-chi/don-vi/99999/").status_code == 404
+        assert client_for(users.of(name)).get(url).status_code == 200, name
+    assert client_for(users.officer_a).get("/tieu-chi/don-vi/99999/").status_code == 404
 
 
 def test_the_default_set_is_the_national_one_of_the_year(
@@ -90,7 +85,7 @@ def test_the_default_set_is_the_national_one_of_the_year(
 ) -> None:
     """2026: the national 2026-2030 set, the province's smart-commune set offered in the
     picker; 2025: the national 2021-2025 set; a set of another level is refused kindly."""
-    client = _client(users.officer_a)
+    client = client_for(users.officer_a)
     html = client.get(_url(demo_sets.a, year=YEAR)).content.decode()
     assert '<option value="xa_ntm_2026_2030" selected>' in html
     assert f'<option value="{SMART}">' in html
@@ -107,7 +102,7 @@ def test_the_default_set_is_the_national_one_of_the_year(
 
 
 def test_a_village_goes_to_its_checklist(demo_sets: RegistryTree, users: RegistryUsers) -> None:
-    response = _client(users.officer_a).get(_url(demo_sets.a1, year=YEAR))
+    response = client_for(users.officer_a).get(_url(demo_sets.a1, year=YEAR))
     assert response.status_code == 302
     assert response["Location"] == f"/tieu-chi/thon/{demo_sets.a1.code}/?year={YEAR}"
 
@@ -118,7 +113,7 @@ def test_a_computed_indicator_shows_value_threshold_and_gap(
     """Indicator 2.1 (e-payment, group 1: ≥ 80 %): 5 of 9 adults is 55.6 %, 24.4 points
     short; 80 % of 9 is 7.2, so 8 adults are needed: 3 more people."""
     _smart_commune_a(demo_sets, users)
-    html = _client(users.officer_a).get(_url(demo_sets.a, set=SMART, year=YEAR)).content.decode()
+    html = client_for(users.officer_a).get(_url(demo_sets.a, set=SMART, year=YEAR)).content.decode()
     row = _row(html, "2.1")
     assert "55,6 %" in row
     assert "(5/9)" in row
@@ -147,7 +142,7 @@ def test_an_unknown_threshold_says_the_province_must_enter_it(
         actor=users.province_officer, unit=demo_sets.a, year=YEAR, commune_group="NHOM_3"
     )
     create_household(actor=users.officer_a, village=demo_sets.a1, members=2, adults_smartphone=1)
-    html = _client(users.officer_a).get(_url(demo_sets.a, set=SMART, year=YEAR)).content.decode()
+    html = client_for(users.officer_a).get(_url(demo_sets.a, set=SMART, year=YEAR)).content.decode()
     row = _row(html, "3.1")
     assert "100,0 %" in row
     assert "chưa có ngưỡng — tỉnh cần nhập" in row
@@ -171,7 +166,7 @@ def test_an_assessed_criterion_shows_the_finding_and_who_may_assess(
         note="Quy hoạch chung xã đã duyệt",
         evidence=[SimpleUploadedFile("quyet-dinh.pdf", b"%PDF-1.4")],
     )
-    html = _client(users.officer_a).get(_url(demo_sets.a, year=YEAR)).content.decode()
+    html = client_for(users.officer_a).get(_url(demo_sets.a, year=YEAR)).content.decode()
     row = _row(html, "1")
     assert f"Đạt — {users.officer_a}, " in row
     assert "Quy hoạch chung xã đã duyệt" in row
@@ -181,9 +176,9 @@ def test_an_assessed_criterion_shows_the_finding_and_who_may_assess(
     assert assess in html
     assert "1/10 tiêu chí" in _text(html)
     assert "/phan-loai/" not in html
-    team = _client(users.digital_team_a).get(_url(demo_sets.a, year=YEAR)).content.decode()
+    team = client_for(users.digital_team_a).get(_url(demo_sets.a, year=YEAR)).content.decode()
     assert "/danh-gia/" not in team
-    province = _client(users.province_officer).get(_url(demo_sets.a, year=YEAR)).content.decode()
+    province = client_for(users.province_officer).get(_url(demo_sets.a, year=YEAR)).content.decode()
     assert f"/tieu-chi/don-vi/{demo_sets.a.code}/phan-loai/?year={YEAR}" in province
 
 
@@ -214,7 +209,9 @@ def test_the_csv_export_has_one_row_per_indicator(
     demo_sets: RegistryTree, users: RegistryUsers
 ) -> None:
     _smart_commune_a(demo_sets, users)
-    response = _client(users.officer_a).get(_url(demo_sets.a, set=SMART, year=YEAR, format="csv"))
+    response = client_for(users.officer_a).get(
+        _url(demo_sets.a, set=SMART, year=YEAR, format="csv")
+    )
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/csv")
     assert f"tieu-chi-{demo_sets.a.code}-{SMART}-{YEAR}.csv" in response["Content-Disposition"]
@@ -232,7 +229,9 @@ def test_the_csv_export_has_one_row_per_indicator(
 
 def test_the_xlsx_export_reads_back(demo_sets: RegistryTree, users: RegistryUsers) -> None:
     _smart_commune_a(demo_sets, users)
-    response = _client(users.officer_a).get(_url(demo_sets.a, set=SMART, year=YEAR, format="xlsx"))
+    response = client_for(users.officer_a).get(
+        _url(demo_sets.a, set=SMART, year=YEAR, format="xlsx")
+    )
     assert response.status_code == 200
     sheet = load_workbook(io.BytesIO(response.content), read_only=True).active
     assert sheet is not None
@@ -253,7 +252,7 @@ def test_the_scorecard_costs_the_same_queries_with_more_households(
     demo_sets: RegistryTree, users: RegistryUsers
 ) -> None:
     """One household or many across villages: the same queries, for either set."""
-    client = _client(users.officer_a)
+    client = client_for(users.officer_a)
     create_household(actor=users.officer_a, village=demo_sets.a1, members=2, adults=2)
     for code in (SMART, "xa_ntm_2026_2030"):
         url = _url(demo_sets.a, set=code, year=YEAR)

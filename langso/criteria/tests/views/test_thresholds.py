@@ -8,8 +8,8 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from django.test import Client
 
+from langso.accounts.testing import client_for
 from langso.criteria.catalogue import catalogue_yaml_read
 from langso.criteria.models import CriteriaSet, FactStatus
 from langso.criteria.services import criteria_sets_save
@@ -48,12 +48,6 @@ criteria:
 """
 
 
-def _client(user: Any) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
-
-
 def _latest(code: str, province: Any) -> CriteriaSet | None:
     return CriteriaSet.objects.filter(code=code, province=province).order_by("-version").first()
 
@@ -69,7 +63,7 @@ def test_the_province_enters_an_unknown_threshold(
 ) -> None:
     """Only the indicator whose number changed is sent: it becomes provincial, the
     others keep their threshold and status; the page no longer says it is missing."""
-    client = _client(users.province_officer)
+    client = client_for(users.province_officer)
     page = client.get(VILLAGE)
     assert page.status_code == 200
     data = _form(page)
@@ -92,7 +86,7 @@ def test_the_province_enters_an_unknown_threshold(
 
 
 def test_nothing_changed_saves_nothing(demo_sets: RegistryTree, users: RegistryUsers) -> None:
-    client = _client(users.province_officer)
+    client = client_for(users.province_officer)
     response = client.post(VILLAGE, _form(client.get(VILLAGE)), follow=True)
     assert "Không có thay đổi" in response.content.decode()
     assert _latest("thon_thong_minh", demo_sets.province).version == 1  # type: ignore[union-attr]  # the demo set exists
@@ -101,7 +95,7 @@ def test_nothing_changed_saves_nothing(demo_sets: RegistryTree, users: RegistryU
 def test_a_non_numeric_threshold_is_refused_with_the_field_named(
     demo_sets: RegistryTree, users: RegistryUsers
 ) -> None:
-    client = _client(users.province_officer)
+    client = client_for(users.province_officer)
     data = _form(client.get(VILLAGE)) | {"t:2.2:*": "sáu mươi"}
     response = client.post(VILLAGE, data)
     assert response.status_code == 200
@@ -113,7 +107,7 @@ def test_thresholds_per_commune_group(demo_sets: RegistryTree, users: RegistryUs
     """A set by commune group has one input per group; the missing group-3 threshold
     of 3.1 is entered, and the common 50% of 4.1 stays one common threshold."""
     url = "/tieu-chi/bo/xa_ntm_thong_minh/nguong/37/"
-    client = _client(users.province_officer)
+    client = client_for(users.province_officer)
     data = _form(client.get(url))
     assert data["t:3.1:NHOM_3"] == ""
     assert data["t:4.1:NHOM_2"] == "50"
@@ -137,7 +131,7 @@ def test_a_threshold_looser_than_the_national_one_is_refused(
     raw, sources = catalogue_yaml_read(NATIONAL)
     criteria_sets_save(actor=users.central_admin, raw_sets=raw, sources=sources)
     url = f"/tieu-chi/bo/xa_thu_nghiem/nguong/{tree.province.code}/"
-    client = _client(users.province_officer)
+    client = client_for(users.province_officer)
     data = _form(client.get(url))
     assert data == {"t:1.1:*": "80", "t:1.2:*": ""}
     refused = client.post(url, {"t:1.1:*": "70", "t:1.2:*": "50"})
@@ -157,11 +151,11 @@ def test_only_the_provinces_definers_reach_the_page(
     demo_sets: RegistryTree, users: RegistryUsers
 ) -> None:
     for user in (users.officer_a, users.digital_team_a, users.nobody):
-        client = _client(user)
+        client = client_for(user)
         assert client.get(VILLAGE).status_code == 403
         assert client.post(VILLAGE, {"t:2.2:*": "60"}).status_code == 403
-    assert _client(users.central_admin).get(VILLAGE).status_code == 200
-    officer = _client(users.province_officer)
+    assert client_for(users.central_admin).get(VILLAGE).status_code == 200
+    officer = client_for(users.province_officer)
     assert officer.get("/tieu-chi/bo/thon_thong_minh/nguong/99/").status_code == 404
     assert officer.get("/tieu-chi/bo/khong_co/nguong/37/").status_code == 404
     assert _latest("thon_thong_minh", demo_sets.province).version == 1  # type: ignore[union-attr]  # the demo set exists
@@ -171,7 +165,7 @@ def test_a_province_raises_a_threshold_of_a_shipped_national_set(
     catalogue: None, tree: RegistryTree, users: RegistryUsers
 ) -> None:
     url = f"/tieu-chi/bo/huyen_ntm_2021_2025/nguong/{tree.province.code}/"
-    client = _client(users.province_officer)
+    client = client_for(users.province_officer)
     data = _form(client.get(url))
     assert data["t:H2:*"] == "10"
     response = client.post(url, data | {"t:H2:*": "20"})

@@ -13,18 +13,13 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
+from langso.accounts.testing import client_for
 from langso.indicators.services.reported import reported_value_set
 from langso.registry.testing import RegistryTree, RegistryUsers, create_household
 
 pytestmark = pytest.mark.django_db
 
 YEAR = 2026
-
-
-def _client(user: Any) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def _url(unit: Any) -> str:
@@ -63,7 +58,7 @@ def test_each_indicator_is_met_not_met_or_unknown(
             period=str(YEAR),
             numerator=present,
         )
-    html = _client(users.village_head_a1).get(_url(demo_sets.a1)).content.decode()
+    html = client_for(users.village_head_a1).get(_url(demo_sets.a1)).content.decode()
     assert "Thôn thông minh tỉnh Ninh Bình (minh họa)" in html
     assert _item(html, "1.1").startswith("pass ✓")
     assert "100,0 % (2/2) · ngưỡng &gt; 80 %" in _item(html, "1.1")
@@ -87,7 +82,7 @@ def test_an_unknown_threshold_says_the_province_must_enter_it(
     demo_sets: RegistryTree, users: RegistryUsers
 ) -> None:
     """Demo indicator 2.2 (e-payment) has no threshold: said with or without figures."""
-    client = _client(users.officer_a)
+    client = client_for(users.officer_a)
     empty = _item(client.get(_url(demo_sets.a1)).content.decode(), "2.2")
     assert "chưa có ngưỡng — tỉnh cần nhập" in empty
     create_household(
@@ -102,13 +97,13 @@ def test_the_national_framework_stands_where_the_province_has_no_set(
     catalogue: None, tree: RegistryTree, users: RegistryUsers
 ) -> None:
     """Without the province's own rules, the one criterion is assessed by an officer."""
-    html = _client(users.officer_a).get(_url(tree.a1)).content.decode()
+    html = client_for(users.officer_a).get(_url(tree.a1)).content.decode()
     assert "Mô hình thôn thông minh (do UBND cấp tỉnh quy định)" in html
     item = _item(html, "1")
     assert item.startswith("missing ?")
     assert "chưa đánh giá" in item
     assert f"/tieu-chi/don-vi/{tree.a1.code}/danh-gia/thon_thong_minh/1/?year={YEAR}" in html
-    head = _client(users.village_head_a1).get(_url(tree.a1)).content.decode()
+    head = client_for(users.village_head_a1).get(_url(tree.a1)).content.decode()
     assert "/danh-gia/" not in head
 
 
@@ -118,11 +113,11 @@ def test_the_reader_sees_only_villages_in_scope(
     url = _url(demo_sets.a1)
     assert Client().get(url).status_code == 302
     for name in ("nobody", "officer_b"):
-        assert _client(users.of(name)).get(url).status_code == 404, name
-    assert _client(users.village_head_a1).get(_url(demo_sets.a2)).status_code == 404
+        assert client_for(users.of(name)).get(url).status_code == 404, name
+    assert client_for(users.village_head_a1).get(_url(demo_sets.a2)).status_code == 404
     for name in ("village_head_a1", "officer_a", "digital_team_a", "province_officer"):
-        assert _client(users.of(name)).get(url).status_code == 200, name
-    commune = _client(users.officer_a).get(_url(demo_sets.a))
+        assert client_for(users.of(name)).get(url).status_code == 200, name
+    commune = client_for(users.officer_a).get(_url(demo_sets.a))
     assert commune.status_code == 302
     assert commune["Location"] == f"/tieu-chi/don-vi/{demo_sets.a.code}/?year={YEAR}"
 
@@ -132,7 +127,7 @@ def test_the_page_needs_no_script_and_a_fixed_number_of_queries(
 ) -> None:
     """No script beyond the site's own (the page is plain HTML and a form); one
     household or many, the same queries."""
-    client = _client(users.village_head_a1)
+    client = client_for(users.village_head_a1)
     create_household(actor=users.officer_a, village=demo_sets.a1, members=2, adults=2)
     with CaptureQueriesContext(connection) as one:
         html = client.get(_url(demo_sets.a1)).content.decode()

@@ -9,9 +9,9 @@ from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import Client
 from django.utils import timezone
 
+from langso.accounts.testing import client_for
 from langso.core.models import Job
 from langso.indicators.definitions import definition_yaml
 from langso.indicators.models import IndicatorDefinition, Period, ReportedValue
@@ -21,17 +21,11 @@ from langso.registry.testing import RegistryTree, RegistryUsers
 pytestmark = pytest.mark.django_db
 
 
-def _client(user: Any) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
-
-
 def test_the_list_shows_every_indicator(users: RegistryUsers, definitions: None) -> None:
-    html = _client(users.officer_a).get("/chi-so/").content.decode()
+    html = client_for(users.officer_a).get("/chi-so/").content.decode()
     assert "adults-epayment" in html
     assert "Thêm chỉ số" not in html
-    assert "Thêm chỉ số" in _client(users.central_admin).get("/chi-so/").content.decode()
+    assert "Thêm chỉ số" in client_for(users.central_admin).get("/chi-so/").content.decode()
 
 
 def test_a_central_admin_edits_a_definition_into_a_new_version(
@@ -39,7 +33,7 @@ def test_a_central_admin_edits_a_definition_into_a_new_version(
 ) -> None:
     current = indicator_get(code="adults-vneid")
     text = definition_yaml(current.spec).replace("Tỷ lệ người", "Tỷ lệ người dân")
-    client = _client(users.central_admin)
+    client = client_for(users.central_admin)
     response = client.post("/chi-so/adults-vneid/", {"text": text})
     assert response.status_code == 302
     assert indicator_get(code="adults-vneid").version == 2
@@ -58,7 +52,7 @@ def test_a_central_admin_edits_a_definition_into_a_new_version(
 def test_bad_yaml_is_shown_with_the_reason(
     users: RegistryUsers, definitions: None, text: str, reason: str
 ) -> None:
-    response = _client(users.central_admin).post("/chi-so/adults-vneid/", {"text": text})
+    response = client_for(users.central_admin).post("/chi-so/adults-vneid/", {"text": text})
     assert response.status_code == 200
     assert reason in response.content.decode()
     assert indicator_get(code="adults-vneid").version == 1
@@ -68,14 +62,16 @@ def test_a_bad_definition_is_shown_with_the_field(users: RegistryUsers, definiti
     text = definition_yaml(indicator_get(code="adults-vneid").spec).replace(
         "sum: adults_vneid", "sum: adults_vnied"
     )
-    response = _client(users.central_admin).post("/chi-so/adults-vneid/", {"text": text})
+    response = client_for(users.central_admin).post("/chi-so/adults-vneid/", {"text": text})
     assert "adults_vnied" in response.content.decode()
     assert IndicatorDefinition.objects.filter(code="adults-vneid").count() == 1
 
 
 def test_only_a_central_admin_saves_a_definition(users: RegistryUsers, definitions: None) -> None:
     text = definition_yaml(indicator_get(code="adults-vneid").spec)
-    response = _client(users.province_officer).post("/chi-so/adults-vneid/", {"text": text + " "})
+    response = client_for(users.province_officer).post(
+        "/chi-so/adults-vneid/", {"text": text + " "}
+    )
     assert response.status_code == 403
 
 
@@ -83,7 +79,7 @@ def test_a_central_admin_closes_a_period_in_the_background(
     users: RegistryUsers, definitions: None, django_capture_on_commit_callbacks: Any
 ) -> None:
     last_year = str(timezone.localdate().year - 1)
-    client = _client(users.central_admin)
+    client = client_for(users.central_admin)
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post("/chi-so/chot-ky/", {"period": last_year})
     job = Job.objects.get()
@@ -94,7 +90,7 @@ def test_a_central_admin_closes_a_period_in_the_background(
     again = client.post("/chi-so/chot-ky/", {"period": last_year}, follow=True)
     assert "đã chốt" in again.content.decode()
     assert Job.objects.count() == 1
-    refused = _client(users.province_officer).post("/chi-so/chot-ky/", {"period": "2024"})
+    refused = client_for(users.province_officer).post("/chi-so/chot-ky/", {"period": "2024"})
     assert refused.status_code == 403
 
 
@@ -103,7 +99,7 @@ def test_a_refused_close_is_the_403_page_without_the_reason(
 ) -> None:
     """A province officer may not close a period: the 403 page, which (as every refusal)
     does not repeat the service's reason, and no job is queued."""
-    refused = _client(users.province_officer).post("/chi-so/chot-ky/", {"period": "2024"})
+    refused = client_for(users.province_officer).post("/chi-so/chot-ky/", {"period": "2024"})
     assert refused.status_code == 403
     assert "Chỉ quản trị trung ương" not in refused.content.decode()
     assert not Job.objects.exists()
@@ -121,7 +117,7 @@ def test_an_import_is_queued_as_a_job_and_never_read_in_the_request(
     """The upload is stored for a background job and the officer is sent to its page;
     the request stores no value."""
     content = f"Mã đơn vị,Tử số,Mẫu số\n{tree.a.code},3,4\n"
-    response = _client(users.province_officer).post(
+    response = client_for(users.province_officer).post(
         "/chi-so/work-records-online-commune/nhap-tep/",
         {"period": "2026", "file": SimpleUploadedFile("so-lieu.csv", content.encode())},
     )
@@ -141,7 +137,7 @@ def test_an_import_lists_every_bad_row_on_its_job_and_writes_nothing(
 ) -> None:
     """A file with bad rows fails its job; the job page names each bad row and why, and
     no value is stored. A good file then stores its values."""
-    client = _client(users.province_officer)
+    client = client_for(users.province_officer)
     content = f"Mã đơn vị,Tử số,Mẫu số\n{tree.a.code},3,4\nXYZ,1,2\n{tree.b.code},5,4\n"
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
@@ -170,7 +166,7 @@ def test_an_oversized_import_is_refused_on_the_form(
 ) -> None:
     """A file over 5 MB is refused on the form, naming the limit; no job is made."""
     big = SimpleUploadedFile("so-lieu.csv", b"x" * (5 * 1024 * 1024 + 1))
-    response = _client(users.province_officer).post(
+    response = client_for(users.province_officer).post(
         "/chi-so/work-records-online-commune/nhap-tep/", {"period": "2026", "file": big}
     )
     assert "lớn hơn 5 MB" in response.content.decode()
@@ -181,7 +177,7 @@ def test_an_oversized_import_is_refused_on_the_form(
 def test_a_central_admin_starts_a_rebuild_and_follows_its_job(
     users: RegistryUsers, definitions: None, django_capture_on_commit_callbacks: Any
 ) -> None:
-    client = _client(users.central_admin)
+    client = client_for(users.central_admin)
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post("/chi-so/tinh-lai/")
     assert response.status_code == 302
@@ -189,4 +185,4 @@ def test_a_central_admin_starts_a_rebuild_and_follows_its_job(
     assert response["Location"] == f"/cong-viec/{job.pk}/"
     assert job.kind == "indicators.household_aggregates_rebuild"
     assert job.status == Job.Status.SUCCEEDED
-    assert _client(users.province_officer).post("/chi-so/tinh-lai/").status_code == 403
+    assert client_for(users.province_officer).post("/chi-so/tinh-lai/").status_code == 403

@@ -13,6 +13,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
+from langso.accounts.testing import client_for
 from langso.core.testing import csv_table
 from langso.indicators.testing import WORK_RECORDS, work_records_report
 from langso.registry.services.households import household_create
@@ -33,16 +34,10 @@ def counted(tree: RegistryTree, users: RegistryUsers, definitions: None) -> None
     )
 
 
-def _client(user: object) -> Client:
-    client = Client()
-    client.force_login(user)  # type: ignore[arg-type]
-    return client
-
-
 def test_the_list_of_indicators_has_the_shipped_ones(
     users: RegistryUsers, definitions: None
 ) -> None:
-    body = _client(users.officer_a).get("/api/v1/indicators").json()
+    body = client_for(users.officer_a).get("/api/v1/indicators").json()
     codes = {row["code"]: row for row in body}
     assert codes["adults-epayment"]["numerator"] == "sum:adults_epayment"
     assert codes[WORK_RECORDS]["level"] == "commune"
@@ -51,7 +46,7 @@ def test_the_list_of_indicators_has_the_shipped_ones(
 def test_every_commune_of_a_province_in_one_call(
     tree: RegistryTree, users: RegistryUsers, counted: None
 ) -> None:
-    response = _client(users.province_officer).get(
+    response = client_for(users.province_officer).get(
         VALUES,
         {
             "indicator": "adults-epayment",
@@ -73,7 +68,7 @@ def test_every_commune_of_a_province_in_one_call(
 def test_the_same_values_as_csv(tree: RegistryTree, users: RegistryUsers, counted: None) -> None:
     """The CSV holds the JSON's values under the JSON's keys, in the JSON's order: the
     answer's flat fields (its period by code) and then each value's, one row a value."""
-    client = _client(users.province_officer)
+    client = client_for(users.province_officer)
     params = {"indicator": "adults-epayment", "unit": tree.province.code, "level": "commune"}
     body = client.get(VALUES, params).json()
     response = client.get(VALUES, params | {"format": "csv"})
@@ -100,7 +95,7 @@ def test_the_same_values_as_csv(tree: RegistryTree, users: RegistryUsers, counte
 def test_a_commune_officer_reads_only_within_the_commune(
     tree: RegistryTree, users: RegistryUsers, counted: None
 ) -> None:
-    client = _client(users.officer_a)
+    client = client_for(users.officer_a)
     assert (
         client.get(VALUES, {"indicator": "adults-epayment", "unit": tree.b.code}).status_code == 404
     )
@@ -120,7 +115,7 @@ def test_a_commune_officer_reads_only_within_the_commune(
 def test_bad_parameters_are_refused_with_the_reason(
     tree: RegistryTree, users: RegistryUsers, definitions: None, params: dict[str, str], reason: str
 ) -> None:
-    response = _client(users.province_officer).get(VALUES, params)
+    response = client_for(users.province_officer).get(VALUES, params)
     assert response.status_code in (400, 404)
     assert reason in response.json()["detail"]
 
@@ -128,7 +123,7 @@ def test_bad_parameters_are_refused_with_the_reason(
 def test_the_query_count_does_not_grow_with_the_units(
     tree: RegistryTree, users: RegistryUsers, counted: None
 ) -> None:
-    client = _client(users.province_officer)
+    client = client_for(users.province_officer)
     params = {"indicator": "adults-epayment", "unit": tree.province.code}
     with CaptureQueriesContext(connection) as one:
         client.get(VALUES, params | {"level": "commune"})
@@ -144,7 +139,7 @@ def test_each_value_says_where_it_comes_from(
     """A registry value links to the households it counts; a reported one names who
     entered it and links its evidence files."""
     settings.MEDIA_ROOT = tmp_path
-    client = _client(users.officer_a)
+    client = client_for(users.officer_a)
     [registry] = client.get(VALUES, {"indicator": "adults-epayment", "unit": tree.a1.code}).json()[
         "values"
     ]

@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import Client
 from django.urls import reverse
 from pytest_django import Settings
 
+from langso.accounts.testing import client_for
 from langso.core.testing import assert_refused_as_missing
 from langso.indicators.models import ReportedEvidence
 from langso.indicators.testing import work_records_report
@@ -38,19 +38,13 @@ def evidence(
     return list(reported.evidence.order_by("pk"))
 
 
-def _client(user: object) -> Client:
-    client = Client()
-    client.force_login(user)  # type: ignore[arg-type]
-    return client
-
-
 def test_an_evidence_file_is_served_to_readers_of_its_unit(
     evidence: list[ReportedEvidence], users: RegistryUsers
 ) -> None:
     """The commune's and the province's officers get the bytes under the file's name."""
     url = reverse("indicators:evidence", args=[evidence[0].pk])
     for user in (users.officer_a, users.province_officer):
-        response = _client(user).get(url)
+        response = client_for(user).get(url)
         assert response.status_code == 200
         assert response.getvalue() == b"%PDF-1.4 one"
         assert response["Content-Type"] == "application/pdf"

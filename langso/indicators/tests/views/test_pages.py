@@ -9,10 +9,10 @@ from typing import Any
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
-from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from langso.accounts.testing import client_for
 from langso.indicators.models import ReportedValue
 from langso.indicators.services.periods import period_close
 from langso.registry.services.households import household_create
@@ -20,12 +20,6 @@ from langso.registry.testing import RegistryTree, RegistryUsers
 
 pytestmark = pytest.mark.django_db
 LAST_YEAR = str(timezone.localdate().year - 1)
-
-
-def _client(user: Any) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def _page(tree: RegistryTree) -> str:
@@ -41,7 +35,7 @@ def test_the_page_shows_values_trend_and_no_data(
         values={"members": 4, "adults": 4, "adults_epayment": 3},
     )
     period_close(actor=users.central_admin, code=LAST_YEAR)
-    response = _client(users.officer_a).get(_page(tree))
+    response = client_for(users.officer_a).get(_page(tree))
     assert response.status_code == 200
     html = response.content.decode()
     assert "Tỷ lệ người từ 15 tuổi trở lên có tài khoản thanh toán điện tử" in html
@@ -49,13 +43,13 @@ def test_the_page_shows_values_trend_and_no_data(
     assert "không có dữ liệu" in html
     assert "<polyline" in html
     # Commune B is outside officer A's scope.
-    assert _client(users.officer_a).get(f"/chi-so/don-vi/{tree.b.code}/").status_code == 404
+    assert client_for(users.officer_a).get(f"/chi-so/don-vi/{tree.b.code}/").status_code == 404
 
 
 def test_the_page_costs_the_same_queries_with_more_households(
     tree: RegistryTree, users: RegistryUsers, definitions: None
 ) -> None:
-    client = _client(users.officer_a)
+    client = client_for(users.officer_a)
     with CaptureQueriesContext(connection) as one:
         client.get(_page(tree))
     budget = len(one.captured_queries)
@@ -70,7 +64,7 @@ def test_an_officer_enters_a_reported_value_with_evidence(
     tree: RegistryTree, users: RegistryUsers, definitions: None, settings: Any, tmp_path: Any
 ) -> None:
     settings.MEDIA_ROOT = tmp_path
-    client = _client(users.officer_a)
+    client = client_for(users.officer_a)
     url = f"/chi-so/don-vi/{tree.a.code}/nhap/work-records-online-commune/?period=2026"
     assert "Nhập số liệu" in client.get(_page(tree) + "?period=2026").content.decode()
     refused = client.post(url, {"numerator": "50", "denominator": "40"})
@@ -102,7 +96,7 @@ def test_what_names_nothing_in_the_readers_scope_is_the_404_page(
     """A unit outside the reader's scope is answered as a unit that does not exist; a
     period code that is not one (2026-13) and an unknown indicator are 404s too, on the
     page and on the form alike."""
-    client = _client(users.officer_a)
+    client = client_for(users.officer_a)
     outside = client.get(f"/chi-so/don-vi/{tree.b.code}/")
     unknown = client.get("/chi-so/don-vi/99999/")
     assert outside.status_code == unknown.status_code == 404

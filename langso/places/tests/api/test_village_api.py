@@ -10,11 +10,12 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from langso.accounts.models import User
+from langso.accounts.testing import client_for
 from langso.core.models import Job
 from langso.places.models import LEGACY_VALID_TO, AdminUnit
 from langso.places.testing import make_commune
 
-from ..conftest import Tree, client_for, csv_file, xlsx_file
+from ..conftest import Tree, csv_file, xlsx_file
 
 pytestmark = pytest.mark.django_db
 

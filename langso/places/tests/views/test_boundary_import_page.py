@@ -8,10 +8,11 @@ from django.test import override_settings
 from django.urls import reverse
 
 from langso.accounts.models import User
+from langso.accounts.testing import client_for
 from langso.core.models import Job
 from langso.places.models import Level
 
-from ..conftest import Tree, client_for
+from ..conftest import Tree
 
 pytestmark = pytest.mark.django_db
 

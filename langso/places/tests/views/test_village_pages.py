@@ -14,11 +14,12 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from langso.accounts.models import User
+from langso.accounts.testing import client_for
 from langso.core.models import Job
 from langso.places.models import LEGACY_VALID_TO, AdminUnit, Level
 from langso.places.testing import make_commune, make_village
 
-from ..conftest import Tree, client_for, csv_file, xlsx_file
+from ..conftest import Tree, csv_file, xlsx_file
 
 pytestmark = pytest.mark.django_db
 

@@ -13,7 +13,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from pytest_django import DjangoAssertNumQueries, Settings
 
-from langso.accounts.models import User
+from langso.accounts.testing import client_for
 from langso.core.selectors import audit_history
 from langso.registry.models import Cooperative, FishingVessel
 from langso.registry.services.economy import photo_add
@@ -39,12 +39,6 @@ from langso.registry.testing import (
 pytestmark = pytest.mark.django_db
 
 
-def _client(user: User) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
-
-
 def _url(spec: RegistrySpec[Any], key: str = "") -> str:
     return f"/api/v1/{spec.api_path}" + (f"/{key}" if key else "")
 
@@ -61,7 +55,7 @@ def test_each_list_is_scoped_to_the_caller(
     the unit codes and [lon, lat] come with each row."""
     mine = make_row(spec, unit=tree.a1, location=points.inside_a)
     theirs = make_row(spec, unit=tree.b1)
-    body = _client(users.officer_a).get(_url(spec)).json()
+    body = client_for(users.officer_a).get(_url(spec)).json()
     assert [r[spec.key] for r in body["results"]] == [_key(spec, mine)]
     [row] = body["results"]
     assert (row["province"], row["commune"], row["village"]) == (
@@ -70,7 +64,7 @@ def test_each_list_is_scoped_to_the_caller(
         tree.a1.code,
     )
     assert row["location"] == [points.inside_a.x, points.inside_a.y]
-    wide = _client(users.province_officer).get(_url(spec)).json()
+    wide = client_for(users.province_officer).get(_url(spec)).json()
     assert {r[spec.key] for r in wide["results"]} == {_key(spec, mine), _key(spec, theirs)}
 
 
@@ -82,7 +76,7 @@ def test_each_list_as_geojson(
     as each feature's id."""
     placed = make_row(spec, unit=tree.a1, location=points.inside_a)
     unplaced = make_row(spec, unit=tree.a2)
-    response = _client(users.officer_a).get(_url(spec), {"format": "geojson"})
+    response = client_for(users.officer_a).get(_url(spec), {"format": "geojson"})
     assert response["Content-Type"] == "application/geo+json"
     body = response.json()
     assert body["type"] == "FeatureCollection"
@@ -104,7 +98,7 @@ def test_each_api_list_costs_the_same_for_one_row_or_many(
 ) -> None:
     """One row or thirty-one across villages and a commune: the same queries, and every
     row in the answer."""
-    client = _client(users.province_officer)
+    client = client_for(users.province_officer)
     make_row(spec, unit=tree.a1)
     with CaptureQueriesContext(connection) as captured:
         assert client.get(_url(spec)).status_code == 200
@@ -121,7 +115,7 @@ def test_unknown_or_out_of_scope_keys_are_404(
     """A's row is not found for the officer of B, exactly as a key that does not exist,
     on GET and on PATCH."""
     row = make_row(spec, unit=tree.a1)
-    client = _client(users.officer_b)
+    client = client_for(users.officer_b)
     for key in (_key(spec, row), "KHONG-CO-MA"):
         response = client.get(_url(spec, key))
         assert response.status_code == 404
@@ -136,7 +130,7 @@ def test_each_registry_is_created_and_patched_through_the_api(
 ) -> None:
     """POST gives 201 and the row as JSON; PATCH changes only what is sent and the audit
     trail records both."""
-    client = _client(users.officer_a)
+    client = client_for(users.officer_a)
     payload = good_values(spec, unit=tree.a1) | {
         "unit": tree.a1.code,
         "lat": points.inside_a.y,
@@ -163,7 +157,7 @@ def test_a_product_with_photos_and_its_maker(
 ) -> None:
     """A product names its maker by key and lists its photos; its place is the maker's."""
     household = make_household(village=tree.a2, location=points.inside_a)
-    client = _client(users.officer_a)
+    client = client_for(users.officer_a)
     body = client.post(
         _url(PRODUCT),
         {
@@ -186,7 +180,7 @@ def test_a_product_with_photos_and_its_maker(
 
 def test_validation_errors_name_every_field(tree: RegistryTree, users: RegistryUsers) -> None:
     """400 with each bad field and its reason; nothing is written."""
-    response = _client(users.officer_a).post(
+    response = client_for(users.officer_a).post(
         _url(VESSEL),
         {"registration_number": "NA90123", "unit": tree.a.code, "length_m": -1, "lat": 20.25},
         content_type="application/json",
@@ -194,13 +188,13 @@ def test_validation_errors_name_every_field(tree: RegistryTree, users: RegistryU
     assert response.status_code == 400
     errors = response.json()["errors"]
     assert errors == [{"param": "location", "in": "body", "message": errors[0]["message"]}]
-    response = _client(users.officer_a).post(
+    response = client_for(users.officer_a).post(
         _url(VESSEL),
         {"registration_number": "NA90123", "unit": tree.a.code, "length_m": -1},
         content_type="application/json",
     )
     assert {e["param"] for e in response.json()["errors"]} == {"registration_number", "length_m"}
-    response = _client(users.officer_a).post(
+    response = client_for(users.officer_a).post(
         _url(VESSEL),
         {"registration_number": "NA-90123-TS", "unit": "99999"},
         content_type="application/json",
@@ -210,7 +204,7 @@ def test_validation_errors_name_every_field(tree: RegistryTree, users: RegistryU
 
 
 def test_a_unit_outside_scope_is_refused(tree: RegistryTree, users: RegistryUsers) -> None:
-    response = _client(users.officer_a).post(
+    response = client_for(users.officer_a).post(
         _url(WIFI_POINT), {"place": "X", "unit": tree.b1.code}, content_type="application/json"
     )
     assert response.status_code == 403
@@ -220,7 +214,7 @@ def test_a_unit_outside_scope_is_refused(tree: RegistryTree, users: RegistryUser
 def test_viewers_may_read_but_not_write(tree: RegistryTree, users: RegistryUsers) -> None:
     """A digital-team member reads A's rows but PATCH and POST are refused (403)."""
     row = make_row(WIFI_POINT, unit=tree.a1)
-    client = _client(users.digital_team_a)
+    client = client_for(users.digital_team_a)
     assert client.get(_url(WIFI_POINT, _key(WIFI_POINT, row))).status_code == 200
     patch = client.patch(
         _url(WIFI_POINT, _key(WIFI_POINT, row)),
@@ -252,14 +246,14 @@ def test_anonymous_callers_are_refused(tree: RegistryTree) -> None:
 def test_bad_parameters_are_400_and_named(
     params: dict[str, Any], param: str, tree: RegistryTree, users: RegistryUsers
 ) -> None:
-    response = _client(users.officer_a).get("/api/v1/cooperatives", params)
+    response = client_for(users.officer_a).get("/api/v1/cooperatives", params)
     assert response.status_code == 400
     assert param in response.json()["detail"]
 
 
 def test_filters_search_and_keyset_pages(tree: RegistryTree, users: RegistryUsers) -> None:
     """Search ignores diacritics; filters narrow; `next` leads to the following page."""
-    client = _client(users.province_officer)
+    client = client_for(users.province_officer)
     first = make_row(
         TOURISM_SITE, unit=tree.a1, name="Làng nghề Kim Sơn", search_name="lang nghe kim son"
     )
@@ -280,7 +274,7 @@ def test_filters_search_and_keyset_pages(tree: RegistryTree, users: RegistryUser
 def test_the_key_cannot_be_patched(tree: RegistryTree, users: RegistryUsers) -> None:
     cooperative = make_row(COOPERATIVE, unit=tree.a1)
     assert isinstance(cooperative, Cooperative)
-    response = _client(users.officer_a).patch(
+    response = client_for(users.officer_a).patch(
         f"/api/v1/cooperatives/{cooperative.code}",
         {"code": "37001-HTX9999", "members": 5},
         content_type="application/json",
@@ -299,7 +293,7 @@ def test_a_detail_costs_the_same_with_many_photos(
     """A product with one photo or five: the same queries, as JSON and as GeoJSON."""
     settings.MEDIA_ROOT = tmp_path
     product = make_row(PRODUCT, unit=tree.a1)
-    client = _client(users.officer_a)
+    client = client_for(users.officer_a)
 
     def add_photo() -> None:
         photo_add(

@@ -9,10 +9,10 @@ from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import Client
 from django.urls import reverse
 
 from langso.accounts.models import User
+from langso.accounts.testing import client_for
 from langso.core.testing import FORMULAS, csv_table, xlsx_cells, xlsx_formulas
 from langso.registry.models import Household
 from langso.registry.services.imports import household_import_rows, registry_import_rows
@@ -23,14 +23,8 @@ SIGNED = FORMULAS[:4]
 PHONE = "+84912345678"
 
 
-def _client(user: User) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
-
-
 def _export(user: User, registry: str, **params: str) -> bytes:
-    response: Any = _client(user).get(reverse("registry:export", args=[registry]), params)
+    response: Any = client_for(user).get(reverse("registry:export", args=[registry]), params)
     assert response.status_code == 200
     return b"".join(response.streaming_content)
 

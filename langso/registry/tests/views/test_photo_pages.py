@@ -3,28 +3,20 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
 from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
-from pytest_django import Settings
 
-from langso.accounts.models import User
+from langso.accounts.testing import client_for
 from langso.registry.models import Photo, TourismSite
 from langso.registry.selectors.economy import photo_list
 from langso.registry.specs import TOURISM_SITE
 from langso.registry.testing import RegistryTree, RegistryUsers, gps_exif, image_bytes, make_row
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def media_root(settings: Settings, tmp_path: Path) -> Path:
-    settings.MEDIA_ROOT = tmp_path
-    return tmp_path
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media_root")]
 
 
 @pytest.fixture
@@ -32,12 +24,6 @@ def site(tree: RegistryTree) -> TourismSite:
     row = make_row(TOURISM_SITE, unit=tree.a1)
     assert isinstance(row, TourismSite)
     return row
-
-
-def _client(user: User) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def _upload(client: Client, site: TourismSite, data: bytes, name: str = "a.jpg") -> Any:
@@ -50,7 +36,7 @@ def _upload(client: Client, site: TourismSite, data: bytes, name: str = "a.jpg")
 def test_upload_move_and_delete(site: TourismSite, users: RegistryUsers) -> None:
     """An officer uploads two photos (shown on the page), moves the second up, and
     deletes one."""
-    client = _client(users.officer_a)
+    client = client_for(users.officer_a)
     for _ in range(2):
         response = _upload(client, site, image_bytes(exif=gps_exif()))
         assert response.status_code == 302
@@ -66,7 +52,7 @@ def test_upload_move_and_delete(site: TourismSite, users: RegistryUsers) -> None
 
 
 def test_a_bad_file_is_reported_not_stored(site: TourismSite, users: RegistryUsers) -> None:
-    client = _client(users.officer_a)
+    client = client_for(users.officer_a)
     response = client.post(
         reverse("registry:tourism-site-photo-add", args=[site.code]),
         {"image": SimpleUploadedFile("a.gif", image_bytes("GIF"), content_type="image/gif")},
@@ -81,14 +67,14 @@ def test_viewers_and_outsiders_may_not_touch_photos(
 ) -> None:
     """A digital-team member of A gets 403 (the site is in view); the officer of B gets
     404 (it is not)."""
-    assert _upload(_client(users.digital_team_a), site, image_bytes()).status_code == 403
-    assert _upload(_client(users.officer_b), site, image_bytes()).status_code == 404
+    assert _upload(client_for(users.digital_team_a), site, image_bytes()).status_code == 403
+    assert _upload(client_for(users.officer_b), site, image_bytes()).status_code == 404
     assert not Photo.objects.exists()
 
 
 def test_photo_actions_only_take_posts(site: TourismSite, users: RegistryUsers) -> None:
     url = reverse("registry:tourism-site-photo-add", args=[site.code])
-    assert _client(users.officer_a).get(url).status_code == 405
+    assert client_for(users.officer_a).get(url).status_code == 405
 
 
 def test_a_photo_is_served_only_to_those_who_may_see_its_site(
@@ -98,29 +84,29 @@ def test_a_photo_is_served_only_to_those_who_may_see_its_site(
     see the image; anonymous readers are sent to sign in; another commune's officer
     gets the 404 of a photo that does not exist, as does a photo asked for under
     another site."""
-    _upload(_client(users.officer_a), site, image_bytes(), name="Cổng làng.jpg")
+    _upload(client_for(users.officer_a), site, image_bytes(), name="Cổng làng.jpg")
     [photo] = photo_list(subject=site)
     url = reverse("registry:tourism-site-photo", args=[site.code, photo.pk])
     stored = photo.image.read()
     for user in (users.officer_a, users.province_officer):
-        response = _client(user).get(url)
+        response = client_for(user).get(url)
         assert response.status_code == 200
         assert response["Content-Type"] == "image/jpeg"
         assert response.getvalue() == stored
     anonymous = Client().get(url)
     assert anonymous.status_code == 302
     assert anonymous["Location"].startswith(reverse("accounts:login"))
-    assert _client(users.officer_b).get(url).status_code == 404
+    assert client_for(users.officer_b).get(url).status_code == 404
     other = make_row(TOURISM_SITE, unit=site.commune)
     elsewhere = reverse("registry:tourism-site-photo", args=[other.code, photo.pk])
-    assert _client(users.officer_a).get(elsewhere).status_code == 404
+    assert client_for(users.officer_a).get(elsewhere).status_code == 404
 
 
 def test_photos_are_stored_under_names_no_one_can_guess(
     site: TourismSite, users: RegistryUsers
 ) -> None:
     """Two uploads of one name get two random names; the uploaded name is kept."""
-    client = _client(users.officer_a)
+    client = client_for(users.officer_a)
     for _ in range(2):
         _upload(client, site, image_bytes(), name="Cổng làng.jpg")
     first, second = photo_list(subject=site)

@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from pytest_django import DjangoAssertNumQueries
 
-from langso.accounts.models import User
+from langso.accounts.testing import client_for
 from langso.core.selectors import audit_history
 from langso.registry.models import Cooperative
 from langso.registry.services.economy import cooperative_create, product_update
@@ -28,12 +28,6 @@ from langso.registry.testing import (
 )
 
 pytestmark = pytest.mark.django_db
-
-
-def _client(user: User) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def _key(spec: RegistrySpec[Any], row: Any) -> str:
@@ -53,7 +47,7 @@ def test_each_list_shows_only_rows_in_scope(
     """The officer of commune A sees A's rows, not B's."""
     mine = make_row(spec, unit=tree.a1)
     theirs = make_row(spec, unit=tree.b1)
-    body = _client(users.officer_a).get(reverse(f"registry:{spec.name}-list")).content.decode()
+    body = client_for(users.officer_a).get(reverse(f"registry:{spec.name}-list")).content.decode()
     assert _key(spec, mine) in body
     assert _key(spec, theirs) not in body
 
@@ -66,7 +60,7 @@ def test_each_list_costs_the_same_for_one_row_or_many(
     django_assert_num_queries: DjangoAssertNumQueries,
 ) -> None:
     """One row or thirty across villages: the same queries."""
-    client = _client(users.province_officer)
+    client = client_for(users.province_officer)
     url = reverse(f"registry:{spec.name}-list")
     make_row(spec, unit=tree.a1)
     one = _count_queries(client, url)
@@ -81,7 +75,7 @@ def test_search_ignores_diacritics_and_filters_apply(
 ) -> None:
     """ "dong ha" finds HTX Đông Hà; the status filter and the unit filter narrow the
     list."""
-    client = _client(users.province_officer)
+    client = client_for(users.province_officer)
     url = reverse("registry:cooperative-list")
     found = cooperative_create(
         actor=users.officer_a, values={"name": "HTX Đông Hà", "unit": tree.a1}
@@ -107,7 +101,7 @@ def test_the_list_pages_by_keyset(
     """Newest first; the next page starts after the last row shown."""
     monkeypatch.setattr("langso.registry.views.placed.PAGE_SIZE", 2)
     rows = [make_row(WIFI_POINT, unit=tree.a1) for _ in range(3)]
-    client = _client(users.officer_a)
+    client = client_for(users.officer_a)
     first = client.get(reverse("registry:wifi-point-list"))
     body = first.content.decode()
     assert rows[2].code in body
@@ -124,7 +118,7 @@ def test_each_detail_page_shows_the_row_its_pin_and_history(
     spec: RegistrySpec[Any], tree: RegistryTree, users: RegistryUsers, points: Points
 ) -> None:
     row = make_row(spec, unit=tree.a1, location=points.inside_a)
-    response = _client(users.officer_a).get(
+    response = client_for(users.officer_a).get(
         reverse(f"registry:{spec.name}-detail", args=[_key(spec, row)])
     )
     assert response.status_code == 200
@@ -143,7 +137,7 @@ def test_a_row_outside_scope_is_not_found(
     """The officer of B gets 404 for A's row, as for a row that does not exist, on the
     detail and the edit page alike."""
     row = make_row(spec, unit=tree.a1)
-    client = _client(users.officer_b)
+    client = client_for(users.officer_b)
     for page in ("detail", "edit"):
         url = reverse(f"registry:{spec.name}-{page}", args=[_key(spec, row)])
         assert client.get(url).status_code == 404
@@ -155,7 +149,7 @@ def test_detail_costs_the_same_with_a_long_history(
     tree: RegistryTree, users: RegistryUsers, django_assert_num_queries: DjangoAssertNumQueries
 ) -> None:
     """A product page with one or many photos and audit entries runs the same queries."""
-    client = _client(users.officer_a)
+    client = client_for(users.officer_a)
     household = make_household(village=tree.a1)
     product = make_row(PRODUCT, unit=tree.a1, household=household)
     url = reverse("registry:product-detail", args=[product.code])
@@ -175,7 +169,7 @@ def test_a_digital_team_member_views_but_may_not_edit(
 ) -> None:
     """Viewing is in scope; editing answers 403, and no edit button is shown."""
     row = make_row(WIFI_POINT, unit=tree.a1)
-    client = _client(users.digital_team_a)
+    client = client_for(users.digital_team_a)
     detail = client.get(reverse("registry:wifi-point-detail", args=[row.code]))
     assert detail.status_code == 200
     assert not detail.context["can_manage"]
@@ -192,7 +186,7 @@ def test_anonymous_visitors_are_sent_to_sign_in(tree: RegistryTree) -> None:
 def test_creating_a_cooperative_through_the_page(tree: RegistryTree, users: RegistryUsers) -> None:
     """The form's values reach the service: a generated code, the unit by its code, the
     point from lat/lon and a date typed dd/mm/yyyy; the page then shows the new row."""
-    client = _client(users.officer_a)
+    client = client_for(users.officer_a)
     url = reverse("registry:cooperative-create")
     form_page = client.get(url, {"unit": tree.a1.code})
     assert form_page.status_code == 200
@@ -225,7 +219,7 @@ def test_service_errors_appear_next_to_their_fields(
 ) -> None:
     """A malformed vessel number, a point outside the commune and a unit outside the
     officer's scope are shown on the form; nothing is written."""
-    client = _client(users.officer_a)
+    client = client_for(users.officer_a)
     url = reverse("registry:vessel-create")
     response = client.post(
         url,
@@ -248,7 +242,7 @@ def test_editing_writes_only_what_changed(tree: RegistryTree, users: RegistryUse
     cooperative = cooperative_create(
         actor=users.officer_a, values={"name": "HTX Đông Hà", "unit": tree.a1, "members": 7}
     )
-    client = _client(users.officer_a)
+    client = client_for(users.officer_a)
     url = reverse("registry:cooperative-edit", args=[cooperative.code])
     initial = client.get(url).context["form"].initial
     assert initial["unit"] == tree.a1.code
@@ -262,7 +256,7 @@ def test_editing_writes_only_what_changed(tree: RegistryTree, users: RegistryUse
 
 
 def test_the_index_links_every_registry(tree: RegistryTree, users: RegistryUsers) -> None:
-    body = _client(users.officer_a).get(reverse("registry:index")).content.decode()
+    body = client_for(users.officer_a).get(reverse("registry:index")).content.decode()
     for spec in ALL_SPECS:
         assert reverse(f"registry:{spec.name}-list") in body
     assert COOPERATIVE.verbose_name_plural.capitalize() in body
@@ -274,7 +268,7 @@ def test_each_registry_is_created_and_edited_through_its_pages(
 ) -> None:
     """Each registry's form takes its values, the new row's page opens, and its edit
     form saves a moved point."""
-    client = _client(users.officer_a)
+    client = client_for(users.officer_a)
     data = good_values(spec, unit=tree.a1) | {"unit": tree.a1.code}
     response = client.post(reverse(f"registry:{spec.name}-create"), data)
     assert response.status_code == 302, response.context["form"].errors

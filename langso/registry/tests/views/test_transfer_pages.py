@@ -15,7 +15,7 @@ from django.test import Client
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from langso.accounts.models import User
+from langso.accounts.testing import client_for
 from langso.core.models import Job
 from langso.registry.models import Household
 from langso.registry.services.imports import household_import_rows
@@ -34,12 +34,6 @@ def _content(response: Any) -> bytes:
     return b"".join(response.streaming_content)
 
 
-def _client(user: User) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
-
-
 def _upload(
     client: Client,
     upload: SimpleUploadedFile,
@@ -54,7 +48,7 @@ def _upload(
 def test_the_import_page_lists_the_columns_and_the_template(
     tree: RegistryTree, users: RegistryUsers
 ) -> None:
-    response = _client(users.officer_a).get(reverse("registry:import", args=["household"]))
+    response = client_for(users.officer_a).get(reverse("registry:import", args=["household"]))
     assert response.status_code == 200
     page = response.content.decode()
     assert "Mã thôn *" in page
@@ -66,10 +60,12 @@ def test_only_those_who_keep_registries_may_upload(
     tree: RegistryTree, users: RegistryUsers
 ) -> None:
     url = reverse("registry:import", args=["household"])
-    assert _client(users.nobody).get(url).status_code == 403
-    assert _client(users.digital_team_a).get(url).status_code == 403
+    assert client_for(users.nobody).get(url).status_code == 403
+    assert client_for(users.digital_team_a).get(url).status_code == 403
     assert Client().get(url).status_code == 302
-    assert _client(users.officer_a).get(reverse("registry:import", args=["ghe"])).status_code == 404
+    assert (
+        client_for(users.officer_a).get(reverse("registry:import", args=["ghe"])).status_code == 404
+    )
 
 
 def test_a_good_file_is_imported_by_a_job_and_the_file_is_removed(
@@ -81,7 +77,7 @@ def test_a_good_file_is_imported_by_a_job_and_the_file_is_removed(
     """Upload → a job (run here by the immediate backend) → its page; the households are
     written and the stored file, personal data, deleted."""
     upload = csv_upload("household", [row(village=tree.a1.code, members="3")] * 3)
-    response = _upload(_client(users.officer_a), upload, django_capture_on_commit_callbacks)
+    response = _upload(client_for(users.officer_a), upload, django_capture_on_commit_callbacks)
     job = Job.objects.get()
     assert response.status_code == 302
     assert response["Location"] == reverse("core:job-detail", args=[job.pk])
@@ -89,7 +85,7 @@ def test_a_good_file_is_imported_by_a_job_and_the_file_is_removed(
     assert job.result["created"] == 3
     assert Household.objects.count() == 3
     assert list((media / "imports").iterdir()) == []
-    page = _client(users.officer_a).get(response["Location"]).content.decode()
+    page = client_for(users.officer_a).get(response["Location"]).content.decode()
     assert "3 mới" in page
 
 
@@ -106,7 +102,7 @@ def test_a_bad_file_fails_the_job_and_its_page_lists_every_bad_row(
             row(village=tree.a1.code, members="2", adults="5"),
         ],
     )
-    client = _client(users.officer_a)
+    client = client_for(users.officer_a)
     response = _upload(client, upload, django_capture_on_commit_callbacks)
     job = Job.objects.get()
     assert job.status == Job.Status.FAILED
@@ -128,14 +124,14 @@ def test_the_chosen_unit_bounds_the_file(
     """A province officer importing for commune A: a row in commune B is refused."""
     upload = csv_upload("household", [row(village=tree.b1.code)])
     _upload(
-        _client(users.province_officer),
+        client_for(users.province_officer),
         upload,
         django_capture_on_commit_callbacks,
         unit=str(tree.province.pk),
     )
     assert Job.objects.get().status == Job.Status.SUCCEEDED
     upload = csv_upload("household", [row(village=tree.b1.code, members="1")])
-    response = _client(users.officer_a).post(
+    response = client_for(users.officer_a).post(
         reverse("registry:import", args=["household"]),
         {"file": upload, "unit": str(tree.b.pk)},
     )
@@ -152,7 +148,7 @@ def test_an_oversized_file_is_refused_before_it_is_stored(
 ) -> None:
     monkeypatch.setattr(transfer_views, "MAX_FILE_BYTES", 100)
     upload = csv_upload("household", [row(village=tree.a1.code, street="x" * 200)])
-    response = _client(users.officer_a).post(
+    response = client_for(users.officer_a).post(
         reverse("registry:import", args=["household"]), {"file": upload}
     )
     assert response.status_code == 200
@@ -162,7 +158,7 @@ def test_an_oversized_file_is_refused_before_it_is_stored(
 
 
 def test_the_template_is_an_xlsx_with_the_import_headers(users: RegistryUsers) -> None:
-    response = _client(users.officer_a).get(
+    response = client_for(users.officer_a).get(
         reverse("registry:import-template", args=["cooperative"])
     )
     assert response.status_code == 200
@@ -181,7 +177,7 @@ def test_the_csv_export_streams_the_readers_scope_and_imports_again(
             row(village=tree.b1.code),
         ],
     )
-    response = _client(users.officer_a).get(reverse("registry:export", args=["household"]))
+    response = client_for(users.officer_a).get(reverse("registry:export", args=["household"]))
     assert response.status_code == 200
     assert response.streaming
     content = _content(response)
@@ -199,7 +195,7 @@ def test_the_xlsx_export_and_a_unit_outside_the_scope(
     tree: RegistryTree, users: RegistryUsers
 ) -> None:
     household_import_rows(actor=users.province_officer, rows=[row(village=tree.a1.code)])
-    client = _client(users.officer_a)
+    client = client_for(users.officer_a)
     url = reverse("registry:export", args=["household"])
     response = client.get(url, {"format": "xlsx", "unit": tree.a1.code})
     assert response.status_code == 200
@@ -208,7 +204,7 @@ def test_the_xlsx_export_and_a_unit_outside_the_scope(
     assert client.get(url, {"unit": tree.b.code}).status_code == 404
     assert client.get(url, {"unit": "99999"}).status_code == 404
     assert client.get(url, {"format": "pdf"}).status_code == 404
-    assert _client(users.nobody).get(url).status_code == 403
+    assert client_for(users.nobody).get(url).status_code == 403
 
 
 def test_the_export_reads_a_fixed_number_of_queries(
@@ -217,7 +213,7 @@ def test_the_export_reads_a_fixed_number_of_queries(
     django_assert_num_queries: Callable[..., Any],
 ) -> None:
     """One row or thirty across villages: the same queries (under one export batch)."""
-    client = _client(users.province_officer)
+    client = client_for(users.province_officer)
     url = reverse("registry:export", args=["household"])
     household_import_rows(actor=users.province_officer, rows=[row(village=tree.a1.code)])
     client.get(url)  # the session and the roles are read once per request

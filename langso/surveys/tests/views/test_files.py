@@ -12,6 +12,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from langso.accounts.testing import client_for
 from langso.surveys.models import FormVersion, Submission
 from langso.surveys.services.forms import form_publish
 from langso.surveys.testing import FormUsers
@@ -19,12 +20,6 @@ from langso.surveys.testing import FormUsers
 from ..forms_testing import collector_client, markdown_form, submission_post
 
 pytestmark = pytest.mark.django_db
-
-
-def _client(user: object) -> Client:
-    client = Client()
-    client.force_login(user)  # type: ignore[arg-type]
-    return client
 
 
 def _instance(uuid: str) -> bytes:
@@ -52,18 +47,18 @@ def test_a_submission_photo_is_served_to_those_who_see_the_submission(
     first, second = submissions
     attachment = first.attachments.get()
     url = reverse("surveys:submission-attachment", args=[first.pk, attachment.pk])
-    page = _client(users.officer_a).get(reverse("surveys:submission-detail", args=[first.pk]))
+    page = client_for(users.officer_a).get(reverse("surveys:submission-detail", args=[first.pk]))
     assert url in page.content.decode()
-    response = _client(users.officer_a).get(url)
+    response = client_for(users.officer_a).get(url)
     assert response.status_code == 200
     assert response.getvalue() == b"\xff\xd8\xff"
     assert response["Content-Type"] == "image/jpeg"
     anonymous = Client().get(url)
     assert anonymous.status_code == 302
     assert anonymous["Location"].startswith(reverse("accounts:login"))
-    assert _client(users.officer_b).get(url).status_code == 404
+    assert client_for(users.officer_b).get(url).status_code == 404
     crossed = reverse("surveys:submission-attachment", args=[second.pk, attachment.pk])
-    assert _client(users.officer_a).get(crossed).status_code == 404
+    assert client_for(users.officer_a).get(crossed).status_code == 404
 
 
 def test_submission_files_are_stored_under_names_no_one_can_guess(
@@ -84,12 +79,12 @@ def test_the_xlsform_is_served_to_those_who_see_the_form(
     """Downloaded under the uploaded name; refused to anonymous readers and to another
     commune's officer; stored under a random name."""
     url = reverse("surveys:version-download", args=[published.form_id, published.pk, "xlsform"])
-    response = _client(users.officer_a).get(url)
+    response = client_for(users.officer_a).get(url)
     assert response.status_code == 200
     assert response["Content-Disposition"] == 'attachment; filename="f.md"'
     assert response["X-Content-Type-Options"] == "nosniff"
     assert Client().get(url).status_code == 302
-    assert _client(users.officer_b).get(url).status_code == 404
+    assert client_for(users.officer_b).get(url).status_code == 404
     assert re.fullmatch(r"surveys/xlsforms/[A-Za-z0-9_-]{22}\.md", str(published.xlsform.name))
     assert published.xlsform_name == "f.md"
 
@@ -123,15 +118,15 @@ def test_uploaded_form_media_is_linked_for_those_who_see_the_form(
     is not found under this one."""
     attachment = published.attachments.get()
     url = reverse("surveys:attachment-download", args=[published.form_id, attachment.pk])
-    page = _client(users.officer_a).get(reverse("surveys:form-detail", args=[published.form_id]))
+    page = client_for(users.officer_a).get(reverse("surveys:form-detail", args=[published.form_id]))
     assert url in page.content.decode()
-    response = _client(users.officer_a).get(url)
+    response = client_for(users.officer_a).get(url)
     assert response.getvalue() == b"PNG"
     assert response["Content-Disposition"].startswith("inline;")
-    assert _client(users.officer_b).get(url).status_code == 404
+    assert client_for(users.officer_b).get(url).status_code == 404
     assert Client().get(url).status_code == 302
     other = form_publish(
         actor=users.central_admin, name="g.md", data=markdown_form(form_id="khac"), unit=None
     )
     crossed = reverse("surveys:attachment-download", args=[other.form_id, attachment.pk])
-    assert _client(users.central_admin).get(crossed).status_code == 404
+    assert client_for(users.central_admin).get(crossed).status_code == 404

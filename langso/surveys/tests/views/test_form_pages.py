@@ -11,6 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from pytest_django import DjangoAssertNumQueries
 
+from langso.accounts.testing import client_for
 from langso.places.testing import UnitTree
 from langso.surveys.models import FormAttachment, SurveyForm
 from langso.surveys.services.forms import form_publish
@@ -21,14 +22,8 @@ from ..forms_testing import form_row, markdown_form, xform_document
 pytestmark = pytest.mark.django_db
 
 
-def _client(user: object) -> Client:
-    client = Client()
-    client.force_login(user)  # type: ignore[arg-type]  # a User
-    return client
-
-
 def test_publishing_through_the_page(tree: UnitTree, users: FormUsers) -> None:
-    client = _client(users.officer_a)
+    client = client_for(users.officer_a)
     page = client.get(reverse("surveys:form-publish"))
     assert page.status_code == 200
     assert tree.communes[0].code in page.content.decode()
@@ -48,7 +43,7 @@ def test_publishing_through_the_page(tree: UnitTree, users: FormUsers) -> None:
 
 
 def test_a_refused_upload_shows_the_reasons(tree: UnitTree, users: FormUsers) -> None:
-    client = _client(users.officer_a)
+    client = client_for(users.officer_a)
     bad = b"| survey |\n| | type | name | label |\n| | select_one nope | a | A |\n"
     page = client.post(
         reverse("surveys:form-publish"),
@@ -64,7 +59,7 @@ def test_a_refused_upload_shows_the_reasons(tree: UnitTree, users: FormUsers) ->
 def test_publishing_an_xform_through_the_page(tree: UnitTree, users: FormUsers) -> None:
     """The page takes an XForm too; its version then offers the XForm alone, the file
     uploaded being that XForm."""
-    client = _client(users.officer_a)
+    client = client_for(users.officer_a)
     page = client.get(reverse("surveys:form-publish")).content.decode()
     assert ".xml" in page
     answer = client.post(
@@ -80,7 +75,7 @@ def test_publishing_an_xform_through_the_page(tree: UnitTree, users: FormUsers) 
 
 
 def test_a_refused_xform_shows_odk_validates_reasons(tree: UnitTree, users: FormUsers) -> None:
-    client = _client(users.officer_a)
+    client = client_for(users.officer_a)
     bad = xform_document(calculation="/data/so_nguoi +* 2")
     page = client.post(
         reverse("surveys:form-publish"),
@@ -95,7 +90,7 @@ def test_a_refused_xform_shows_odk_validates_reasons(tree: UnitTree, users: Form
 
 
 def test_a_team_member_may_not_publish(users: FormUsers) -> None:
-    assert _client(users.team_member_a).get(reverse("surveys:form-publish")).status_code == 403
+    assert client_for(users.team_member_a).get(reverse("surveys:form-publish")).status_code == 403
 
 
 def test_forms_reach_their_own_units_and_those_above(tree: UnitTree, users: FormUsers) -> None:
@@ -109,7 +104,7 @@ def test_forms_reach_their_own_units_and_those_above(tree: UnitTree, users: Form
     of_b = form_publish(
         actor=users.officer_b, name="b.md", data=markdown_form(form_id="xa_b"), unit=b
     ).form
-    client = _client(users.team_member_a)
+    client = client_for(users.team_member_a)
     listing = client.get(reverse("surveys:form-list")).content.decode()
     assert "qg" in listing
     assert "xa_a" in listing
@@ -124,12 +119,12 @@ def test_media_upload_and_downloads(tree: UnitTree, users: FormUsers) -> None:
         actor=users.officer_a, name="f.md", data=markdown_form(), unit=tree.communes[0]
     )
     image = version.attachments.get()
-    client = _client(users.officer_a)
+    client = client_for(users.officer_a)
     url = reverse("surveys:attachment-upload", args=[version.form_id, image.pk])
     client.post(url, {"file": SimpleUploadedFile("nha.png", b"PNG")})
     assert FormAttachment.objects.get(pk=image.pk).is_ready
     # Another commune's officer may read nothing of it, and upload nothing to it.
-    other = _client(users.officer_b)
+    other = client_for(users.officer_b)
     assert other.post(url, {"file": SimpleUploadedFile("nha.png", b"X")}).status_code == 404
     xml = client.get(reverse("surveys:version-download", args=[version.form_id, version.pk, "xml"]))
     assert xml["Content-Type"].startswith("text/xml")
@@ -149,7 +144,7 @@ def test_connecting_odk_collect_shows_a_qr_code_once(users: FormUsers) -> None:
 
     from langso.surveys.services.collectors import collect_settings_payload
 
-    client = _client(users.team_member_a)
+    client = client_for(users.team_member_a)
     assert "collect-settings" not in client.get(reverse("surveys:collect-connect")).content.decode()
     page = client.post(reverse("surveys:collect-connect"))
     assert page["Cache-Control"] == "no-store"
@@ -164,11 +159,11 @@ def test_connecting_odk_collect_shows_a_qr_code_once(users: FormUsers) -> None:
     signed_in = Client(HTTP_AUTHORIZATION=f"Basic {secret}").get(reverse("openrosa:form-list"))
     assert signed_in.status_code == 200
     # Commune officers fill forms too; a user without a role does not.
-    assert _client(users.officer_a).get(reverse("surveys:collect-connect")).status_code == 200
+    assert client_for(users.officer_a).get(reverse("surveys:collect-connect")).status_code == 200
     from langso.accounts.tests.factories import make_user
 
     nobody = make_user(username="khongvaitro")
-    assert _client(nobody).get(reverse("surveys:collect-connect")).status_code == 403
+    assert client_for(nobody).get(reverse("surveys:collect-connect")).status_code == 403
 
 
 def test_the_form_list_costs_the_same_queries_for_twice_the_forms(
@@ -179,7 +174,7 @@ def test_the_form_list_costs_the_same_queries_for_twice_the_forms(
     a = tree.communes[0]
     form_row("xa_1", unit=a)
     form_row("tinh_1", unit=tree.province)
-    client = _client(users.officer_a)
+    client = client_for(users.officer_a)
     url = reverse("surveys:form-list")
     with CaptureQueriesContext(connection) as two:
         assert client.get(url).content.count(b"<tr>") == 3  # the heading and two forms
