@@ -61,9 +61,14 @@ def audit_changes(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[s
     }
 
 
+def _actor_id(actor: Actor | None) -> Any:
+    """The acting user's key, or None for nobody signed in (a command, the anonymous)."""
+    return actor.pk if actor is not None and actor.is_authenticated else None
+
+
 def audit_entry_values(
     *,
-    actor: Any,
+    actor: Actor | None,
     content_type_id: int,
     object_id: Any,
     object_repr: str,
@@ -78,7 +83,7 @@ def audit_entry_values(
         "object_id": str(object_id),
         "object_repr": object_repr[:255],
         "action": action,
-        "actor_id": actor.pk if getattr(actor, "is_authenticated", False) else None,
+        "actor_id": _actor_id(actor),
         "changes": changes,
         "at": at,
     }
@@ -86,7 +91,7 @@ def audit_entry_values(
 
 def audit_record(
     *,
-    actor: Any,
+    actor: Actor | None,
     instance: models.Model,
     action: str,
     before: dict[str, Any] | None = None,
@@ -101,17 +106,13 @@ def audit_record(
         object_id=str(instance.pk),
         object_repr=str(instance)[:255],
         action=action,
-        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        actor_id=_actor_id(actor),
         changes=changes,
     )
 
 
-def job_create(*, kind: str, created_by: Any = None, total: int = 0) -> Job:
-    return Job.objects.create(
-        kind=kind,
-        total=total,
-        created_by=created_by if getattr(created_by, "is_authenticated", False) else None,
-    )
+def job_create(*, kind: str, created_by: Actor | None = None, total: int = 0) -> Job:
+    return Job.objects.create(kind=kind, total=total, created_by_id=_actor_id(created_by))
 
 
 def job_progress(*, job_id: int, done: int, total: int | None = None, message: str = "") -> None:
@@ -225,7 +226,7 @@ def job_time_limit(*, seconds: float) -> Iterator[None]:
         _deadline.reset(token)
 
 
-def job_actor(*, job_id: int, actor_id: int) -> Any | None:
+def job_actor(*, job_id: int, actor_id: int) -> Actor | None:
     """The active user a job works for; None, with the job failed, when the account has
     been locked or removed since the job was queued."""
     actor = get_user_model().objects.filter(pk=actor_id, is_active=True).first()
