@@ -18,8 +18,8 @@ from ninja.parser import Parser
 
 from langso.accounts.api import router as accounts_router
 from langso.core.api import router as core_router
-from langso.core.errors import DomainError
-from langso.core.schemas import ParamError
+from langso.core.errors import DomainError, FieldsInvalid
+from langso.core.schemas import ParamError, field_errors
 from langso.criteria.api import router as criteria_router
 from langso.indicators.api import router as indicators_router
 from langso.places.api import router as places_router
@@ -212,6 +212,13 @@ api.add_router("", core_router)
 @api.exception_handler(DomainError)
 def domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
     return api.create_response(request, {"detail": exc.message}, status=exc.status_code)
+
+
+@api.exception_handler(FieldsInvalid)
+def fields_invalid(request: HttpRequest, exc: FieldsInvalid) -> HttpResponse:
+    """Bad values for one object (the operation's `InvalidOut`): 400 naming each field."""
+    body = {"detail": exc.message, "errors": field_errors(exc.errors)}
+    return api.create_response(request, body, status=400)
 
 
 @api.exception_handler(Http404)

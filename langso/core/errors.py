@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
@@ -26,6 +27,28 @@ class AccessDenied(DomainError):
     a refusal never reveals whether an object outside the user's scope exists."""
 
     status_code = 403
+
+
+class FieldsInvalid(DomainError):
+    """Bad values for one object: `errors` maps each field to its reason (in Vietnamese),
+    so that a form can put each next to its field (`core.forms.ServiceErrorsMixin`) and
+    the API can name each (`config/api.py`). The message joins the reasons, each after
+    its field's `label` (a callable or a mapping; a field it does not know keeps its
+    name), or alone without one."""
+
+    def __init__(
+        self,
+        errors: Mapping[str, str],
+        *,
+        label: Callable[[str], str] | Mapping[str, str] | None = None,
+    ) -> None:
+        if label is None:
+            message = "; ".join(errors.values())
+        else:
+            name = label if callable(label) else (lambda field: label.get(field, field))
+            message = "; ".join(f"{name(field)}: {reason}" for field, reason in errors.items())
+        super().__init__(message)
+        self.errors = dict(errors)
 
 
 @dataclass(frozen=True)

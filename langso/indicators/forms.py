@@ -10,13 +10,14 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from langso.core.evidence import EvidenceField
+from langso.core.forms import ServiceErrorsMixin
 from langso.core.tabular import TableFileField
 
 from .definitions import Entry
 from .models import IndicatorDefinition
 
 
-class ReportedValueForm(forms.Form):
+class ReportedValueForm(ServiceErrorsMixin, forms.Form):
     numerator = forms.DecimalField(label=_("Tử số"), max_digits=18, decimal_places=4)
     denominator = forms.DecimalField(
         label=_("Mẫu số"), max_digits=18, decimal_places=4, required=False
@@ -44,7 +45,7 @@ class ReportedValueForm(forms.Form):
             )
 
 
-class DefinitionForm(forms.Form):
+class DefinitionForm(ServiceErrorsMixin, forms.Form):
     """A definition written as YAML, as in the shipped file (one entry, without the
     list's dash)."""
 

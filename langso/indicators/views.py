@@ -114,7 +114,7 @@ def reported_value_enter(request: HttpRequest, code: str, indicator: str) -> Htt
                 evidence=request.FILES.getlist("evidence"),
             )
         except DomainError as exc:
-            form.add_error(None, exc.message)
+            form.add_service_errors(exc)
         else:
             messages.success(request, _("Đã lưu số liệu."))
             return redirect(f"{reverse('indicators:unit', args=[unit.code])}?period={period.code}")
@@ -160,7 +160,7 @@ def _definition_page(request: HttpRequest, *, code: str | None, initial: str) ->
                 try:
                     saved = indicator_definition_save(actor=request.user, raw=raw)
                 except DomainError as exc:
-                    form.add_error("text", exc.message)
+                    form.add_service_errors(exc, field="text")
                 else:
                     if saved is None:
                         messages.info(request, _("Không có gì thay đổi."))

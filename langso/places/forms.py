@@ -8,11 +8,12 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from langso.core.errors import DomainError
+from langso.core.forms import ServiceErrorsMixin
 from langso.core.tabular import TableFileField
 
 from .boundary_files import BOUNDARY_EXTENSIONS, boundary_file_check
 from .models import CommuneGroup, Kind, Level
-from .services.villages import VILLAGE_CODE_MAX, VILLAGE_KINDS, VILLAGE_NAME_MAX, VillageInvalid
+from .services.villages import VILLAGE_CODE_MAX, VILLAGE_KINDS, VILLAGE_NAME_MAX
 
 # A province's communes with detailed boundaries fit well below this.
 MAX_BOUNDARY_UPLOAD_BYTES = 200 * 1024 * 1024
@@ -20,7 +21,7 @@ MAX_BOUNDARY_UPLOAD_BYTES = 200 * 1024 * 1024
 _VILLAGE_KIND_CHOICES = [(kind, Kind(kind).label) for kind in VILLAGE_KINDS]
 
 
-class _VillageFieldsForm(forms.Form):
+class _VillageFieldsForm(ServiceErrorsMixin, forms.Form):
     name = forms.CharField(
         label=_("Tên thôn"),
         max_length=VILLAGE_NAME_MAX,
@@ -37,15 +38,6 @@ class _VillageFieldsForm(forms.Form):
         required=False,
         help_text=_("Độ thập phân, ví dụ 105.8542."),
     )
-
-    def add_service_errors(self, error: DomainError) -> None:
-        """Put the service's reasons next to their fields (those of a `VillageInvalid`),
-        or above the form."""
-        if not isinstance(error, VillageInvalid):
-            self.add_error(None, error.message)
-            return
-        for field, reason in error.errors.items():
-            self.add_error(field if field in self.fields else None, reason)
 
 
 class VillageCreateForm(_VillageFieldsForm):
@@ -65,7 +57,7 @@ class UploadForm(forms.Form):
     file = TableFileField()
 
 
-class CommuneGroupForm(forms.Form):
+class CommuneGroupForm(ServiceErrorsMixin, forms.Form):
     group = forms.ChoiceField(
         label=_("Nhóm xã (2026–2030)"),
         choices=[("", _("Chưa xếp nhóm")), *CommuneGroup.choices],

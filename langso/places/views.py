@@ -255,7 +255,7 @@ def commune_group(request: HttpRequest, code: str) -> HttpResponse:
         try:
             commune_group_set(actor=request.user, commune=commune, group=form.cleaned_data["group"])
         except DomainError as exc:
-            form.add_error("group", exc.message)
+            form.add_service_errors(exc, field="group")
         else:
             messages.success(request, _("Đã lưu nhóm của %(name)s.") % {"name": commune.name})
             return redirect("places:unit-detail", commune.code)

@@ -9,9 +9,11 @@ from django.contrib.gis.geos import Point
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from langso.core.forms import POINT_AS_LAT_LON, ServiceErrorsMixin
+
 from .models import COUNT_FIELDS, Broadband, Household, HouseholdStatus, MobileCoverage
 from .selectors.households import GAPS
-from .services.households import TEXT_FIELDS, HouseholdInvalid
+from .services.households import TEXT_FIELDS
 
 _UNKNOWN = [("", _("Chưa biết"))]
 _ANY = [("", _("Tất cả"))]
@@ -26,9 +28,11 @@ def _count_field(name: str) -> forms.IntegerField:
     )
 
 
-class HouseholdForm(forms.Form):
+class HouseholdForm(ServiceErrorsMixin, forms.Form):
     """Create or edit one household. `village` is a village code (or the code of a
     commune that has no village list yet); lat and lon make the map pin."""
+
+    service_field_aliases = POINT_AS_LAT_LON
 
     village = forms.CharField(
         label=_("Thôn"),
@@ -101,12 +105,6 @@ class HouseholdForm(forms.Form):
             lat, lon = data.get("lat"), data.get("lon")
             values["location"] = None if lat is None else Point(lon, lat, srid=4326)
         return values
-
-    def add_service_errors(self, error: HouseholdInvalid) -> None:
-        """Put the service's reasons next to their fields (the point's next to lat)."""
-        for field, reason in error.errors.items():
-            target = "lat" if field == "location" else field
-            self.add_error(target if target in self.fields else None, reason)
 
 
 class HouseholdStatusForm(forms.Form):

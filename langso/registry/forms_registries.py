@@ -12,11 +12,11 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from langso.core.errors import NotFound
+from langso.core.forms import POINT_AS_LAT_LON, ServiceErrorsMixin
 from langso.places import selectors as place_selectors
 from langso.places.models import AdminUnit
 
 from .services.economy import MAX_PHOTO_BYTES
-from .services.placed import RegistryInvalid
 from .specs import RegistrySpec, model_field
 
 _ANY = [("", _("Tất cả"))]
@@ -36,12 +36,13 @@ def _unit_of_code(entered: str | None) -> AdminUnit | None:
         raise forms.ValidationError(exc.message) from exc
 
 
-class RegistryForm(forms.Form):
+class RegistryForm(ServiceErrorsMixin, forms.Form):
     """Create or edit one row. `unit` is a village or commune code; lat and lon make the
     map pin. Subclasses are built per registry by `registry_form_class`."""
 
     spec: RegistrySpec[Any]
     creating: bool
+    service_field_aliases = POINT_AS_LAT_LON
 
     def clean_unit(self) -> AdminUnit | None:
         return _unit_of_code(self.cleaned_data.get("unit"))
@@ -65,12 +66,6 @@ class RegistryForm(forms.Form):
             lat, lon = data.get("lat"), data.get("lon")
             values["location"] = None if lat is None or lon is None else Point(lon, lat, srid=4326)
         return values
-
-    def add_service_errors(self, error: RegistryInvalid) -> None:
-        """Put the service's reasons next to their fields (the point's next to lat)."""
-        for name, reason in error.errors.items():
-            target = "lat" if name == "location" else name
-            self.add_error(target if target in self.fields else None, reason)
 
 
 def _field_for(spec: RegistrySpec[Any], name: str) -> forms.Field:

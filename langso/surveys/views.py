@@ -27,6 +27,7 @@ from langso.accounts.roles import Permission
 from langso.accounts.selectors import is_nationwide
 from langso.core.errors import NotFound
 from langso.core.files import file_response
+from langso.core.forms import RefusalShown
 from langso.core.qr import qr_png
 
 from . import selectors
@@ -35,7 +36,6 @@ from .models import FormVersion, SurveyForm
 from .services import forms as services
 from .services.collectors import collect_settings_payload, collector_credential_issue
 from .views_openrosa import media_response
-from .views_refusals import refusal_shown
 from .xlsforms import XLSFormRejected
 
 
@@ -136,7 +136,7 @@ def attachment_upload(request: HttpRequest, pk: int, attachment_id: int) -> Http
             messages.error(request, str(error))
         return redirect("surveys:form-detail", survey.pk)
     upload = upload_form.cleaned_data["file"]
-    with refusal_shown(request):
+    with RefusalShown(request):
         services.form_attachment_upload(
             actor=request.user, attachment=attachment, name=upload.name, data=upload.read()
         )

@@ -12,10 +12,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
+from langso.core.forms import RefusalShown
+
 from . import selectors
 from .forms import EncryptionEnableForm, PassphraseForm
 from .services import managed_encryption as services
-from .views_refusals import refusal_shown
 
 
 @sensitive_post_parameters("passphrase", "passphrase_again")
@@ -28,7 +29,7 @@ def form_encryption_enable(request: HttpRequest, pk: int) -> HttpResponse:
         for error in form.errors.get("__all__") or [_("Nhập cụm mật khẩu hai lần.")]:
             messages.error(request, str(error))
         return redirect("surveys:form-detail", pk)
-    with refusal_shown(request):
+    with RefusalShown(request):
         version = services.form_encryption_enable(
             actor=request.user,
             form=survey,
@@ -56,7 +57,7 @@ def form_decrypt(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, _("Nhập cụm mật khẩu của biểu mẫu."))
         return redirect("surveys:form-detail", pk)
-    with refusal_shown(request):
+    with RefusalShown(request):
         batch = services.form_submissions_decrypt(
             actor=request.user, form=survey, passphrase=form.cleaned_data["passphrase"]
         )
@@ -77,7 +78,7 @@ def submission_decrypt(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, _("Nhập cụm mật khẩu của biểu mẫu."))
         return redirect("surveys:submission-detail", pk)
-    with refusal_shown(request):
+    with RefusalShown(request):
         decrypted = services.submission_decrypt(
             actor=request.user, submission=submission, passphrase=form.cleaned_data["passphrase"]
         )

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from langso.core.files import file_response
+from langso.core.forms import RefusalShown
 from langso.core.pagination import keyset_page
 
 from . import selectors
@@ -22,7 +23,6 @@ from .services.entities import submission_conflict_resolve
 from .services.managed_encryption import form_may_decrypt
 from .services.review import submission_review
 from .services.teams import digital_team_create, digital_team_may_manage, digital_team_update
-from .views_refusals import refusal_shown
 
 PAGE_SIZE = 50
 
@@ -94,7 +94,7 @@ def submission_review_post(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, _("Chọn trạng thái hợp lệ."))
         return redirect("surveys:submission-detail", pk)
-    with refusal_shown(request):
+    with RefusalShown(request):
         _reviewed, note = submission_review(
             actor=request.user,
             submission=submission,
@@ -117,7 +117,7 @@ def submission_resolve(request: HttpRequest, pk: int) -> HttpResponse:
         for key in request.POST
         if key.startswith("choice_")
     }
-    with refusal_shown(request):
+    with RefusalShown(request):
         submission_conflict_resolve(
             actor=request.user,
             submission=submission,
@@ -164,7 +164,7 @@ def team_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     form = TeamForm(request.POST or None, communes=communes, team=team)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        with refusal_shown(request, form=form):
+        with RefusalShown(request, form=form):
             if team is None:
                 team = digital_team_create(
                     actor=request.user,

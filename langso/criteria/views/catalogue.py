@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -27,8 +26,9 @@ from langso.accounts.selectors import (
     user_has_unit_permission,
 )
 from langso.core import exports
-from langso.core.errors import AccessDenied, DomainError, ImportRejected, RowError
+from langso.core.errors import ImportRejected, RowError
 from langso.core.files import file_response
+from langso.core.forms import RefusalShown
 from langso.core.uploads import upload_size_limit
 from langso.places.models import AdminUnit, Level
 
@@ -99,37 +99,6 @@ def _year(request: HttpRequest) -> int:
 def _set_url(code: str, province: AdminUnit | None) -> str:
     query = urlencode({"province": province.code if province else ""})
     return f"{reverse('criteria:set', args=[code])}?{query}"
-
-
-class _FormWrite:
-    """A service called for a form, as a `with` block: a refused file or entry lists its
-    errors (and, given `rejected`, says on the form how many), any other domain error is
-    shown on the form's `field`, and `failed` tells the view. AccessDenied is not the
-    form's: it rises to the 403 page (core.middleware.DomainErrorPages)."""
-
-    def __init__(self, form: forms.Form, *, field: str | None = None, rejected: str = "") -> None:
-        self.form = form
-        self.field = field
-        self.rejected = rejected
-        self.errors: list[RowError] = []
-        self.failed = False
-
-    def __enter__(self) -> _FormWrite:
-        return self
-
-    def __exit__(
-        self, kind: type[BaseException] | None, exc: BaseException | None, trace: object
-    ) -> bool:
-        if not isinstance(exc, DomainError) or isinstance(exc, AccessDenied):
-            return False
-        self.failed = True
-        if isinstance(exc, ImportRejected):
-            self.errors = exc.errors
-            if self.rejected:
-                self.form.add_error(None, self.rejected % {"count": len(exc.errors)})
-        else:
-            self.form.add_error(self.field, exc.message)
-        return True
 
 
 # --- Sets ---------------------------------------------------------------------------
@@ -208,7 +177,7 @@ def set_edit(request: HttpRequest, code: str) -> HttpResponse:
         request.POST or None,
         initial={"text": catalogue_selectors.criteria_set_yaml(current.spec)},
     )
-    write = _FormWrite(form, rejected=_("Bộ tiêu chí chưa được lưu: %(count)s lỗi."))
+    write = RefusalShown(form=form, rejected=_("Bộ tiêu chí chưa được lưu: %(count)s lỗi."))
     if request.method == "POST" and form.is_valid():
         with write:
             raw_sets, sources = catalogue_yaml_read(form.cleaned_data["text"])
@@ -233,7 +202,7 @@ def set_edit(request: HttpRequest, code: str) -> HttpResponse:
     return render(
         request,
         "criteria/set_edit.html",
-        {"form": form, "current": current, "province": province, "errors": write.errors},
+        {"form": form, "current": current, "province": province, "errors": write.rows},
     )
 
 
@@ -257,7 +226,7 @@ def catalogue_import(request: HttpRequest) -> HttpResponse:
     form = CatalogueImportForm(
         request.POST or None, request.FILES or None, provinces=provinces, nationwide=nationwide
     )
-    write = _FormWrite(form, field="file")
+    write = RefusalShown(form=form, field="file")
     report = None
     province = None
     if request.method == "POST" and form.is_valid():
@@ -270,7 +239,7 @@ def catalogue_import(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "criteria/catalogue_import.html",
-        {"form": form, "errors": write.errors, "report": report, "province": province},
+        {"form": form, "errors": write.rows, "report": report, "province": province},
     )
 
 
@@ -289,7 +258,7 @@ def thresholds_edit(request: HttpRequest, code: str, province: str) -> HttpRespo
         indicators=catalogue_selectors.numeric_indicators(criteria_set),
         keys=threshold_keys(criteria_set.varies_by),
     )
-    write = _FormWrite(form, rejected=_("Ngưỡng chưa được lưu: %(count)s lỗi."))
+    write = RefusalShown(form=form, rejected=_("Ngưỡng chưa được lưu: %(count)s lỗi."))
     if request.method == "POST" and form.is_valid():
         changes = form.changed_thresholds()
         if not changes:
@@ -312,7 +281,7 @@ def thresholds_edit(request: HttpRequest, code: str, province: str) -> HttpRespo
     return render(
         request,
         "criteria/thresholds_form.html",
-        {"form": form, "set": criteria_set, "province": unit, "errors": write.errors},
+        {"form": form, "set": criteria_set, "province": unit, "errors": write.rows},
     )
 
 
@@ -349,7 +318,7 @@ def assessment_enter(
         initial={"verdict": current.verdict, "note": current.note} if current else {},
     )
     if request.method == "POST" and form.is_valid():
-        with _FormWrite(form) as write:
+        with RefusalShown(form=form) as write:
             assessment_record(
                 actor=request.user,
                 criteria_set=criteria_set,
@@ -416,7 +385,7 @@ def classification_edit(request: HttpRequest, code: str) -> HttpResponse:
     )
     form = ClassificationForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        with _FormWrite(form) as write:
+        with RefusalShown(form=form) as write:
             commune_classification_set(
                 actor=request.user, unit=commune, year=year, **form.cleaned_data
             )

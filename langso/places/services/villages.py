@@ -17,7 +17,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from langso.core.actors import Actor
-from langso.core.errors import DomainError, ImportRejected, RowError
+from langso.core.errors import FieldsInvalid, ImportRejected, RowError
 from langso.core.models import AuditEntry
 from langso.core.services import audit_record, model_snapshot
 from langso.core.text import normalize_name
@@ -59,15 +59,12 @@ _AUDITED_VILLAGE = [
 _VILLAGE_WRITE_FIELDS = ["name", "short_name", "search_name", "kind", "centroid", "updated_at"]
 
 
-class VillageInvalid(DomainError):
+class VillageInvalid(FieldsInvalid):
     """Bad values for one village: `errors` maps each field (code, name, kind, lat, lon)
     to its reason, so that a form can put each next to its field."""
 
     def __init__(self, errors: Mapping[str, str]) -> None:
-        super().__init__(
-            "; ".join(f"{VILLAGE_COLUMNS.get(f, f)}: {reason}" for f, reason in errors.items())
-        )
-        self.errors = dict(errors)
+        super().__init__(errors, label=VILLAGE_COLUMNS)
 
 
 @dataclass(frozen=True)

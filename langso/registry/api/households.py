@@ -12,7 +12,7 @@ from ninja import Field, Query, Router, Schema, Status
 from ninja.security import django_auth
 
 from langso.core.errors import DomainError
-from langso.core.schemas import InvalidOut, field_errors
+from langso.core.schemas import InvalidOut
 from langso.places.models import AdminUnit, Level
 
 from ..models import FIELD_GROUPS, Broadband, Household, HouseholdStatus, MobileCoverage
@@ -242,10 +242,6 @@ def _values(payload: _HouseholdValues) -> dict[str, Any]:
     return given
 
 
-def _invalid(exc: HouseholdInvalid) -> Status[InvalidOut]:
-    return Status(400, InvalidOut(detail=exc.message, errors=field_errors(exc.errors)))
-
-
 def _reread(request: HttpRequest, household: Household) -> Household:
     return household_get_for_user(user=request.user, address_code=household.address_code)
 
@@ -255,21 +251,16 @@ def _reread(request: HttpRequest, household: Household) -> Household:
     response={201: HouseholdOut, 400: InvalidOut},
     summary="Thêm hộ gia đình",
 )
-def household_create_endpoint(
-    request: HttpRequest, payload: HouseholdIn
-) -> Status[HouseholdOut] | Status[InvalidOut]:
+def household_create_endpoint(request: HttpRequest, payload: HouseholdIn) -> Status[HouseholdOut]:
     """Without `address_code` the commune's next code is given. A refusal lists every bad
-    field (400) and nothing is written."""
-    try:
-        unit = _unit(payload.village)
-        household = household_create(
-            actor=request.user,
-            village=unit if unit.level == Level.VILLAGE else None,
-            commune=unit if unit.level == Level.COMMUNE else None,
-            values=_values(payload),
-        )
-    except HouseholdInvalid as exc:
-        return _invalid(exc)
+    field (400, `config/api.py`) and nothing is written."""
+    unit = _unit(payload.village)
+    household = household_create(
+        actor=request.user,
+        village=unit if unit.level == Level.VILLAGE else None,
+        commune=unit if unit.level == Level.COMMUNE else None,
+        values=_values(payload),
+    )
     return Status(201, household_out(_reread(request, household)))
 
 
@@ -280,15 +271,12 @@ def household_create_endpoint(
 )
 def household_update_endpoint(
     request: HttpRequest, address_code: str, payload: HouseholdPatch
-) -> HouseholdOut | Status[InvalidOut]:
+) -> HouseholdOut:
     """Fields left out keep their values; `"lat": null, "lon": null` clears the point."""
     household = household_get_for_user(user=request.user, address_code=address_code)
     household_manage_check(actor=request.user, household=household)
-    try:
-        values = _values(payload)
-        if payload.village is not None:
-            values["village"] = _unit(payload.village)
-        household = household_update(actor=request.user, household=household, values=values)
-    except HouseholdInvalid as exc:
-        return _invalid(exc)
+    values = _values(payload)
+    if payload.village is not None:
+        values["village"] = _unit(payload.village)
+    household = household_update(actor=request.user, household=household, values=values)
     return household_out(_reread(request, household))

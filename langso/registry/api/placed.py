@@ -24,7 +24,7 @@ from ninja.security import django_auth
 from pydantic import create_model
 
 from langso.core.errors import DomainError, NotFound
-from langso.core.schemas import InvalidOut, field_errors
+from langso.core.schemas import InvalidOut
 from langso.places import selectors as place_selectors
 from langso.places.models import AdminUnit
 
@@ -227,10 +227,6 @@ def _values(spec: Spec, payload: Schema) -> dict[str, Any]:
     return given
 
 
-def _invalid(exc: RegistryInvalid) -> Status[InvalidOut]:
-    return Status(400, InvalidOut(detail=exc.message, errors=field_errors(exc.errors)))
-
-
 # ---------------------------------------------------------------------------------------
 # Endpoints
 
@@ -315,11 +311,8 @@ def registry_router(spec: Spec) -> Router:
         operation_id=f"{spec.name}_create",
     )
     def create(request: HttpRequest, payload: row_in) -> Any:  # type: ignore[valid-type]  # built above
-        """A refusal lists every bad field (400) and nothing is written."""
-        try:
-            row = registry_create(spec=spec, actor=request.user, values=_values(spec, payload))
-        except RegistryInvalid as exc:
-            return _invalid(exc)
+        """A refusal lists every bad field (400, `config/api.py`) and nothing is written."""
+        row = registry_create(spec=spec, actor=request.user, values=_values(spec, payload))
         return Status(201, out(one(request, getattr(row, spec.key))))
 
     @router.patch(
@@ -332,12 +325,7 @@ def registry_router(spec: Spec) -> Router:
         """Fields left out keep their values; `"lat": null, "lon": null` clears the point;
         the key cannot change."""
         row = one(request, key)
-        try:
-            registry_update(
-                spec=spec, actor=request.user, instance=row, changes=_values(spec, payload)
-            )
-        except RegistryInvalid as exc:
-            return _invalid(exc)
+        registry_update(spec=spec, actor=request.user, instance=row, changes=_values(spec, payload))
         return out(one(request, key))
 
     return router

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from langso.accounts.roles import Permission
 from langso.core.actors import Actor
 from langso.core.db import for_update
-from langso.core.errors import AccessDenied, DomainError
+from langso.core.errors import AccessDenied, DomainError, FieldsInvalid
 from langso.core.events import publish
 from langso.core.models import AuditEntry
 from langso.core.services import audit_record, model_snapshot
@@ -81,14 +81,13 @@ _PHONE = re.compile(r"\+?\d{8,15}")
 _POINT_DIGITS = 7
 
 
-class HouseholdInvalid(DomainError):
+class HouseholdInvalid(FieldsInvalid):
     """Bad values for one household: `errors` maps each field to its reason (in
     Vietnamese), so that a form can put each next to its field. Reasons never repeat the
     head's name or phone: messages may reach logs."""
 
     def __init__(self, errors: Mapping[str, str]) -> None:
-        super().__init__("; ".join(f"{field_label(f)}: {r}" for f, r in errors.items()))
-        self.errors = dict(errors)
+        super().__init__(errors, label=field_label)
 
 
 def field_label(field: str) -> str:

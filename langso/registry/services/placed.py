@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 
 from langso.accounts.roles import Permission
 from langso.core.actors import Actor
-from langso.core.errors import AccessDenied, DomainError
+from langso.core.errors import AccessDenied, DomainError, FieldsInvalid
 from langso.core.models import AuditEntry
 from langso.core.services import audit_record, model_snapshot
 from langso.core.text import normalize_name
@@ -40,15 +40,12 @@ _UNIT_COLUMNS = ("province", "commune", "village")
 _NO_BOUNDARIES = tuple(f"{column}__boundary" for column in _UNIT_COLUMNS)
 
 
-class RegistryInvalid(DomainError):
+class RegistryInvalid(FieldsInvalid):
     """Bad values for one registry row: `errors` maps each field to its reason, so that a
     form can put each next to its field and the API can name each."""
 
     def __init__(self, spec: RegistrySpec[Any], errors: Mapping[str, str]) -> None:
-        super().__init__(
-            "; ".join(f"{spec.label(name)}: {reason}" for name, reason in errors.items())
-        )
-        self.errors = dict(errors)
+        super().__init__(errors, label=spec.label)
 
 
 # ---------------------------------------------------------------------------------------

@@ -281,10 +281,10 @@ def household_create(request: HttpRequest) -> HttpResponse:
                 commune=unit if unit.level == Level.COMMUNE else None,
                 values=form.values(),
             )
-        except services.HouseholdInvalid as exc:
-            form.add_service_errors(exc)
-        except AccessDenied as exc:
-            form.add_error("village", exc.message)
+        except (services.HouseholdInvalid, AccessDenied) as exc:
+            # Without access, the village's error: the page is the user's own, so it may
+            # say why.
+            form.add_service_errors(exc, field="village")
         else:
             messages.success(request, _("Đã thêm hộ %(code)s.") % {"code": household.address_code})
             return redirect("registry:household-detail", household.address_code)
@@ -330,10 +330,10 @@ def household_edit(request: HttpRequest, address_code: str) -> HttpResponse:
             household = services.household_update(
                 actor=request.user, household=household, values=values
             )
-        except services.HouseholdInvalid as exc:
-            form.add_service_errors(exc)
-        except AccessDenied as exc:
-            form.add_error("village", exc.message)
+        except (services.HouseholdInvalid, AccessDenied) as exc:
+            # Without access, the village's error: the page is the user's own, so it may
+            # say why.
+            form.add_service_errors(exc, field="village")
         else:
             messages.success(request, _("Đã lưu hộ %(code)s.") % {"code": household.address_code})
             return redirect("registry:household-detail", household.address_code)

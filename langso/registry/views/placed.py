@@ -265,10 +265,8 @@ def _form_page(
     if request.method == "POST" and form.is_valid():
         try:
             saved = save()
-        except RegistryInvalid as exc:
-            form.add_service_errors(exc)
-        except AccessDenied as exc:
-            form.add_error("unit", exc.message)
+        except (RegistryInvalid, AccessDenied) as exc:
+            form.add_service_errors(exc, field="unit")
         else:
             key = getattr(saved, spec.key)
             messages.success(request, done % {"what": spec.verbose_name, "key": key})

@@ -15,7 +15,7 @@ from langso.accounts.models import RoleAssignment, User
 from langso.accounts.roles import Permission, Role
 from langso.core.actors import Actor
 from langso.core.db import for_update
-from langso.core.errors import AccessDenied, DomainError
+from langso.core.errors import AccessDenied, FieldsInvalid
 from langso.core.models import AuditEntry
 from langso.core.services import audit_record
 from langso.places.models import AdminUnit, Level
@@ -23,12 +23,12 @@ from langso.places.models import AdminUnit, Level
 from ..models import DigitalTeam
 
 
-class TeamInvalid(DomainError):
-    """Bad team values: `errors` maps each field to its reason, in Vietnamese."""
+class TeamInvalid(FieldsInvalid):
+    """Bad team values: `errors` maps each field to its reason, in Vietnamese; the
+    message is the reasons alone."""
 
     def __init__(self, errors: dict[str, str]) -> None:
-        super().__init__("; ".join(errors.values()))
-        self.errors = errors
+        super().__init__(errors)
 
 
 def digital_team_may_manage(*, actor: Actor, commune: AdminUnit) -> bool:
