@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from functools import partial
 from pathlib import PurePosixPath
 
 from django.core.files.uploadedfile import UploadedFile
@@ -18,7 +18,7 @@ from langso.core.actors import Actor
 from langso.core.db import for_update
 
 from ..encryption import is_encrypted
-from ..models import RefusedSubmission, Submission, SurveyForm
+from ..models import FormVersion, RefusedSubmission, Submission, SurveyForm
 from ..openrosa import (
     ACCEPT_CONTENT_LENGTH,
     SubmissionInvalid,
@@ -27,18 +27,12 @@ from ..openrosa import (
     xml_parses,
 )
 from ..selectors import collector_may_fill, collector_unit, submission_list_for_user
-from .attachments import ALLOWED_ATTACHMENTS, submission_files_store
+from .attachments import ALLOWED_ATTACHMENTS, submission_files_store, submission_parts_add
 from .encryption import encrypted_submission_receive, plain_answers_to_encrypted_form
 from .entities import submission_entity_read, visit_record_from_submission
+from .instances import Received, instance_taken, submission_receive_once
 
 MAX_ATTACHMENT_BYTES = ACCEPT_CONTENT_LENGTH
-
-
-@dataclass(frozen=True)
-class Received:
-    submission: Submission
-    # False when the instance was already stored and this POST added nothing to it.
-    new: bool
 
 
 def _check_attachments(files: Sequence[UploadedFile[bytes]]) -> None:
@@ -138,9 +132,10 @@ def submission_predecessor(
 def submission_receive(
     *, collector: Actor, xml: bytes, files: Sequence[UploadedFile[bytes]], incomplete: bool = False
 ) -> Received:
-    """Store a submission. The same instance sent again is the same submission: its
-    XML must match, and only attachments not yet received are added (clients split
-    large submissions across POSTs, saying `*isIncomplete*` until the last). An edit
+    """Store a submission. The same instance sent again is the same submission, even
+    sent twice at once (`instances.submission_receive_once`): its XML must match, and
+    only attachments not yet received are added (clients split large submissions
+    across POSTs, saying `*isIncomplete*` until the last). An edit
     (meta/deprecatedID) replaces the submission it names. What it says of a household
     reaches the registry in this transaction (`services.entities`). Anything refused raises
     SubmissionInvalid with the HTTP status to answer, and nothing is stored."""
@@ -161,7 +156,7 @@ def submission_receive(
             status=409,
         )
     if is_encrypted(instance.root):
-        submission, new = encrypted_submission_receive(
+        return encrypted_submission_receive(
             collector=collector,
             version=version,
             instance=instance,
@@ -169,7 +164,6 @@ def submission_receive(
             files=files,
             incomplete=incomplete,
         )
-        return Received(submission, new=new)
     if version.encryption_key_id is not None:
         raise SubmissionInvalid(
             _(
@@ -179,21 +173,32 @@ def submission_receive(
             % {"id": form.xml_form_id}
         )
     _check_attachments(files)
-    existing = for_update(
-        Submission.objects.filter(form=form, instance_id=instance.instance_id)
-    ).first()
-    if existing is not None:
-        if existing.xml != text:
-            raise SubmissionInvalid(
-                _("Đã có bài khác mang cùng instanceID “%(id)s”.") % {"id": instance.instance_id},
-                status=409,
-            )
-        _check_known_attachments(existing, files)
-        added = submission_files_store(submission=existing, files=files)
-        if existing.is_complete == incomplete:
-            existing.is_complete = not incomplete
-            existing.save(update_fields=["is_complete"])
-        return Received(existing, new=added > 0)
+    return submission_receive_once(
+        form=form,
+        instance_id=instance.instance_id,
+        create=partial(
+            _submission_create,
+            collector=collector,
+            version=version,
+            instance=instance,
+            text=text,
+            files=files,
+            incomplete=incomplete,
+        ),
+        resend=partial(_submission_resend, text=text, files=files, incomplete=incomplete),
+    )
+
+
+def _submission_create(
+    *,
+    collector: Actor,
+    version: FormVersion,
+    instance: SubmittedInstance,
+    text: str,
+    files: Sequence[UploadedFile[bytes]],
+    incomplete: bool,
+) -> Submission:
+    form = version.form
     replaces = submission_predecessor(
         collector=collector, form=form, deprecated_id=instance.deprecated_id
     )
@@ -222,7 +227,20 @@ def submission_receive(
     if submission.household_id:
         visit_record_from_submission(submission=submission, root=instance.root)
     submission_files_store(submission=submission, files=files)
-    return Received(submission, new=True)
+    return submission
+
+
+def _submission_resend(
+    submission: Submission,
+    *,
+    text: str,
+    files: Sequence[UploadedFile[bytes]],
+    incomplete: bool,
+) -> bool:
+    if submission.xml != text:
+        raise instance_taken(submission.instance_id)
+    _check_known_attachments(submission, files)
+    return submission_parts_add(submission=submission, files=files, incomplete=incomplete) > 0
 
 
 def submission_refusal_record(
