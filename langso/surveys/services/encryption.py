@@ -7,14 +7,11 @@ and `submissions` can call it."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from functools import partial
 from pathlib import PurePosixPath
 
-from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext as _
 
-from langso.core.actors import Actor
 from langso.core.errors import DomainError
 
 from ..encryption import (
@@ -35,7 +32,7 @@ from ..openrosa import ACCEPT_CONTENT_LENGTH, SubmissionInvalid, SubmittedInstan
 from ..selectors import collector_unit
 from ..xlsforms import XLSFormRejected
 from .attachments import submission_files_store, submission_parts_add
-from .instances import Received, instance_taken, submission_receive_once
+from .instances import Received, SubmissionPost, instance_taken, submission_receive_once
 
 ENCRYPTED_CONTENT_TYPE = "application/octet-stream"
 
@@ -85,20 +82,13 @@ def plain_answers_to_encrypted_form(instance: SubmittedInstance) -> bool:
     )
 
 
-def encrypted_submission_receive(
-    *,
-    collector: Actor,
-    version: FormVersion,
-    instance: SubmittedInstance,
-    text: str,
-    files: Sequence[UploadedFile[bytes]],
-    incomplete: bool,
-) -> Received:
+def encrypted_submission_receive(*, post: SubmissionPost) -> Received:
     """Store an encrypted submission (its XML part is the manifest) as `submission_receive`
     stores any: the same instance sent again adds only files not yet received, a
     different manifest under a known instanceID is a 409. The files must be those the
     manifest names. It waits, encrypted, and touches no household until an officer
     decrypts it."""
+    version, instance = post.version, post.instance
     key = version.encryption_key
     if key is None:
         raise SubmissionInvalid(
@@ -109,7 +99,7 @@ def encrypted_submission_receive(
             % {"version": version.version, "id": instance.form_id[:64]}
         )
     manifest = manifest_parse(instance.root, instance_id=instance.instance_id)
-    for upload in files:
+    for upload in post.files:
         name = PurePosixPath(upload.name or "").name
         if name not in manifest.files:
             raise SubmissionInvalid(
@@ -123,69 +113,47 @@ def encrypted_submission_receive(
                 status=413,
             )
     return submission_receive_once(
-        form=version.form,
-        instance_id=instance.instance_id,
-        create=partial(
-            _encrypted_submission_create,
-            collector=collector,
-            version=version,
-            key=key,
-            instance_id=instance.instance_id,
-            text=text,
-            files=files,
-            incomplete=incomplete,
-        ),
-        resend=partial(_encrypted_submission_resend, text=text, files=files, incomplete=incomplete),
+        post=post,
+        create=partial(_encrypted_submission_create, key=key),
+        resend=_encrypted_submission_resend,
     )
 
 
-def _encrypted_submission_create(
-    *,
-    collector: Actor,
-    version: FormVersion,
-    key: FormEncryptionKey,
-    instance_id: str,
-    text: str,
-    files: Sequence[UploadedFile[bytes]],
-    incomplete: bool,
-) -> Submission:
+def _encrypted_submission_create(post: SubmissionPost, *, key: FormEncryptionKey) -> Submission:
+    version = post.version
     submission = Submission(
         version=version,
         form=version.form,
-        instance_id=instance_id,
-        collector_id=collector.pk,
-        xml=text,
-        is_complete=not incomplete,
+        instance_id=post.instance.instance_id,
+        collector_id=post.collector.pk,
+        xml=post.text,
+        is_complete=not post.incomplete,
         state=Submission.State.ENCRYPTED,
     )
     # Its household is unknown until it is decrypted: it is seen, meanwhile, where its
     # collector collects (as any submission naming no household).
-    unit = collector_unit(user=collector, form=version.form)
+    unit = collector_unit(user=post.collector, form=version.form)
     if unit is not None:
         submission.place_at(unit)
     submission.save()
-    SubmissionEncryption.objects.create(submission=submission, key=key, manifest=text)
-    submission_files_store(submission=submission, files=files, content_type=ENCRYPTED_CONTENT_TYPE)
+    SubmissionEncryption.objects.create(submission=submission, key=key, manifest=post.text)
+    submission_files_store(
+        submission=submission, files=post.files, content_type=ENCRYPTED_CONTENT_TYPE
+    )
     return submission
 
 
-def _encrypted_submission_resend(
-    submission: Submission,
-    *,
-    text: str,
-    files: Sequence[UploadedFile[bytes]],
-    incomplete: bool,
-) -> bool:
+def _encrypted_submission_resend(submission: Submission, post: SubmissionPost) -> bool:
     # The manifest as first sent: the submission's XML is the plain one once decrypted.
     sent_before = SubmissionEncryption.objects.filter(submission=submission).values_list(
         "manifest", flat=True
     )
-    if list(sent_before) != [text]:
+    if list(sent_before) != [post.text]:
         raise instance_taken(submission.instance_id)
     added = submission_parts_add(
         submission=submission,
-        files=files,
-        incomplete=incomplete,
+        files=post.files,
+        incomplete=post.incomplete,
         content_type=ENCRYPTED_CONTENT_TYPE,
     )
     if added:

@@ -7,16 +7,32 @@ service, so that both can call it."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
+from langso.core.actors import Actor
 from langso.core.db import for_update
 
-from ..models import Submission, SurveyForm
-from ..openrosa import SubmissionInvalid
+from ..models import FormVersion, Submission, SurveyForm
+from ..openrosa import SubmissionInvalid, SubmittedInstance
+
+
+@dataclass(frozen=True)
+class SubmissionPost:
+    """One POST of an instance, checked as far as its form version: who sent it, to
+    which version, the instance parsed and as sent (`text`), its files, and whether
+    the client said that more are to follow (`*isIncomplete*`)."""
+
+    collector: Actor
+    version: FormVersion
+    instance: SubmittedInstance
+    text: str
+    files: Sequence[UploadedFile[bytes]]
+    incomplete: bool
 
 
 @dataclass(frozen=True)
@@ -43,12 +59,11 @@ def instance_taken(instance_id: str) -> SubmissionInvalid:
 
 def submission_receive_once(
     *,
-    form: SurveyForm,
-    instance_id: str,
-    create: Callable[[], Submission],
-    resend: Callable[[Submission], bool],
+    post: SubmissionPost,
+    create: Callable[[SubmissionPost], Submission],
+    resend: Callable[[Submission, SubmissionPost], bool],
 ) -> Received:
-    """`create` the submission of an instance not stored yet, or else `resend` the POST
+    """`create` the submission of an instance not stored yet, or else `resend` the post
     to the one stored (returning whether it added anything; raising `instance_taken`
     for another body).
 
@@ -62,13 +77,14 @@ def submission_receive_once(
     failure is what tells that race from any other failure, which is raised as it came.
     On SQLite two POSTs cannot both miss: writers take turns from the start of the
     transaction, and the second finds the first's submission."""
+    form, instance_id = post.version.form, post.instance.instance_id
     stored = submission_stored(form=form, instance_id=instance_id)
     if stored is None:
         try:
             with transaction.atomic():
-                return Received(create(), new=True)
+                return Received(create(post), new=True)
         except (IntegrityError, SubmissionInvalid):
             stored = submission_stored(form=form, instance_id=instance_id)
             if stored is None:
                 raise
-    return Received(stored, new=resend(stored))
+    return Received(stored, new=resend(stored, post))

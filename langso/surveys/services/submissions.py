@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable, Sequence
-from functools import partial
 from pathlib import PurePosixPath
 
 from django.core.files.uploadedfile import UploadedFile
@@ -18,7 +17,7 @@ from langso.core.actors import Actor
 from langso.core.db import for_update
 
 from ..encryption import is_encrypted
-from ..models import FormVersion, RefusedSubmission, Submission, SurveyForm
+from ..models import RefusedSubmission, Submission, SurveyForm
 from ..openrosa import (
     ACCEPT_CONTENT_LENGTH,
     SubmissionInvalid,
@@ -30,7 +29,7 @@ from ..selectors import collector_may_fill, collector_unit, submission_list_for_
 from .attachments import ALLOWED_ATTACHMENTS, submission_files_store, submission_parts_add
 from .encryption import encrypted_submission_receive, plain_answers_to_encrypted_form
 from .entities import submission_entity_read, visit_record_from_submission
-from .instances import Received, instance_taken, submission_receive_once
+from .instances import Received, SubmissionPost, instance_taken, submission_receive_once
 
 MAX_ATTACHMENT_BYTES = ACCEPT_CONTENT_LENGTH
 
@@ -155,15 +154,16 @@ def submission_receive(
             % {"version": instance.version[:64], "id": form.xml_form_id},
             status=409,
         )
+    post = SubmissionPost(
+        collector=collector,
+        version=version,
+        instance=instance,
+        text=text,
+        files=files,
+        incomplete=incomplete,
+    )
     if is_encrypted(instance.root):
-        return encrypted_submission_receive(
-            collector=collector,
-            version=version,
-            instance=instance,
-            text=text,
-            files=files,
-            incomplete=incomplete,
-        )
+        return encrypted_submission_receive(post=post)
     if version.encryption_key_id is not None:
         raise SubmissionInvalid(
             _(
@@ -173,43 +173,22 @@ def submission_receive(
             % {"id": form.xml_form_id}
         )
     _check_attachments(files)
-    return submission_receive_once(
-        form=form,
-        instance_id=instance.instance_id,
-        create=partial(
-            _submission_create,
-            collector=collector,
-            version=version,
-            instance=instance,
-            text=text,
-            files=files,
-            incomplete=incomplete,
-        ),
-        resend=partial(_submission_resend, text=text, files=files, incomplete=incomplete),
-    )
+    return submission_receive_once(post=post, create=_submission_create, resend=_submission_resend)
 
 
-def _submission_create(
-    *,
-    collector: Actor,
-    version: FormVersion,
-    instance: SubmittedInstance,
-    text: str,
-    files: Sequence[UploadedFile[bytes]],
-    incomplete: bool,
-) -> Submission:
-    form = version.form
+def _submission_create(post: SubmissionPost) -> Submission:
+    collector, instance, form = post.collector, post.instance, post.version.form
     replaces = submission_predecessor(
         collector=collector, form=form, deprecated_id=instance.deprecated_id
     )
     submission = Submission(
-        version=version,
+        version=post.version,
         form=form,
         instance_id=instance.instance_id,
         replaces=replaces,
         collector_id=collector.pk,
-        xml=text,
-        is_complete=not incomplete,
+        xml=post.text,
+        is_complete=not post.incomplete,
     )
     # Before anything is written: a household outside the collector's villages refuses
     # the whole submission.
@@ -226,21 +205,18 @@ def _submission_create(
     submission.save()
     if submission.household_id:
         visit_record_from_submission(submission=submission, root=instance.root)
-    submission_files_store(submission=submission, files=files)
+    submission_files_store(submission=submission, files=post.files)
     return submission
 
 
-def _submission_resend(
-    submission: Submission,
-    *,
-    text: str,
-    files: Sequence[UploadedFile[bytes]],
-    incomplete: bool,
-) -> bool:
-    if submission.xml != text:
+def _submission_resend(submission: Submission, post: SubmissionPost) -> bool:
+    if submission.xml != post.text:
         raise instance_taken(submission.instance_id)
-    _check_known_attachments(submission, files)
-    return submission_parts_add(submission=submission, files=files, incomplete=incomplete) > 0
+    _check_known_attachments(submission, post.files)
+    added = submission_parts_add(
+        submission=submission, files=post.files, incomplete=post.incomplete
+    )
+    return added > 0
 
 
 def submission_refusal_record(
