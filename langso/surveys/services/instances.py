@@ -72,9 +72,10 @@ def submission_receive_once(
     until the first has committed, then fails, and an edit's fails sooner, when it finds
     its predecessor replaced (`submission_predecessor`, which waited on its lock). So
     `create` runs in a savepoint, which takes back whatever the loser wrote before (a
-    household it created, a visit), and the loser is answered as if it had come after
-    the first: as a resend, one code path for both. The instance found stored after the
-    failure is what tells that race from any other failure, which is raised as it came.
+    household it created, values it applied), and the loser is answered as if it had
+    come after the first: as a resend, one code path for both. The instance found stored
+    after the failure is what tells that race from any other failure, which is raised
+    as it came.
     On SQLite two POSTs cannot both miss: writers take turns from the start of the
     transaction, and the second finds the first's submission."""
     form, instance_id = post.version.form, post.instance.instance_id
