@@ -38,7 +38,10 @@ def submission_files_store(
 ) -> int:
     """Store the files not yet stored; return how many were. Their type comes from their
     name (`ALLOWED_ATTACHMENTS`, checked before) unless `content_type` says it (the
-    encrypted files of an encrypted submission are bytes whatever their name)."""
+    encrypted files of an encrypted submission are bytes whatever their name). The
+    caller holds `submission`: new in its transaction, or locked
+    (`instances.submission_stored`); so no other POST adds a file to it between the
+    names read here and the inserts, and `submission_file_unique` cannot refuse one."""
     if not files:
         return 0
     have = set(submission.attachments.values_list("name", flat=True))
@@ -57,4 +60,21 @@ def submission_files_store(
         attachment.save()
         have.add(name)
         added += 1
+    return added
+
+
+def submission_parts_add(
+    *,
+    submission: Submission,
+    files: Sequence[UploadedFile[bytes]],
+    incomplete: bool,
+    content_type: str = "",
+) -> int:
+    """What another POST of a stored submission brings: the files not yet stored (see
+    `submission_files_store`), and whether more are to follow (`*isIncomplete*`).
+    Returns how many files were added."""
+    added = submission_files_store(submission=submission, files=files, content_type=content_type)
+    if submission.is_complete == incomplete:
+        submission.is_complete = not incomplete
+        submission.save(update_fields=["is_complete"])
     return added

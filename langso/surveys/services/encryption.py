@@ -2,19 +2,16 @@
 published with, and the receiving of encrypted submissions (stored as sent, waiting
 for an officer's passphrase). Decryption and turning managed encryption on are in
 `services.managed_encryption`, which may import the other services; this module
-imports none but `attachments` (which imports none), so that `forms` and `submissions`
-can call it."""
+imports none but `attachments` and `instances` (which import none), so that `forms`
+and `submissions` can call it."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from functools import partial
 from pathlib import PurePosixPath
 
-from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext as _
 
-from langso.core.actors import Actor
-from langso.core.db import for_update
 from langso.core.errors import DomainError
 
 from ..encryption import (
@@ -34,7 +31,8 @@ from ..models import (
 from ..openrosa import ACCEPT_CONTENT_LENGTH, SubmissionInvalid, SubmittedInstance
 from ..selectors import collector_unit
 from ..xlsforms import XLSFormRejected
-from .attachments import submission_files_store
+from .attachments import submission_files_store, submission_parts_add
+from .instances import Received, SubmissionPost, instance_taken, submission_receive_once
 
 ENCRYPTED_CONTENT_TYPE = "application/octet-stream"
 
@@ -84,20 +82,13 @@ def plain_answers_to_encrypted_form(instance: SubmittedInstance) -> bool:
     )
 
 
-def encrypted_submission_receive(
-    *,
-    collector: Actor,
-    version: FormVersion,
-    instance: SubmittedInstance,
-    text: str,
-    files: Sequence[UploadedFile[bytes]],
-    incomplete: bool,
-) -> tuple[Submission, bool]:
+def encrypted_submission_receive(*, post: SubmissionPost) -> Received:
     """Store an encrypted submission (its XML part is the manifest) as `submission_receive`
     stores any: the same instance sent again adds only files not yet received, a
     different manifest under a known instanceID is a 409. The files must be those the
     manifest names. It waits, encrypted, and touches no household until an officer
-    decrypts it. Returns the submission and whether anything new was stored."""
+    decrypts it."""
+    version, instance = post.version, post.instance
     key = version.encryption_key
     if key is None:
         raise SubmissionInvalid(
@@ -108,7 +99,7 @@ def encrypted_submission_receive(
             % {"version": version.version, "id": instance.form_id[:64]}
         )
     manifest = manifest_parse(instance.root, instance_id=instance.instance_id)
-    for upload in files:
+    for upload in post.files:
         name = PurePosixPath(upload.name or "").name
         if name not in manifest.files:
             raise SubmissionInvalid(
@@ -121,43 +112,51 @@ def encrypted_submission_receive(
                 % {"name": name[:100], "max": ACCEPT_CONTENT_LENGTH // 2**20},
                 status=413,
             )
-    existing = for_update(
-        Submission.objects.filter(form=version.form, instance_id=instance.instance_id)
-    ).first()
-    if existing is not None:
-        sent_before = SubmissionEncryption.objects.filter(submission=existing).values_list(
-            "manifest", flat=True
-        )
-        if list(sent_before) != [text]:
-            raise SubmissionInvalid(
-                _("Đã có bài khác mang cùng instanceID “%(id)s”.") % {"id": instance.instance_id},
-                status=409,
-            )
-        added = submission_files_store(
-            submission=existing, files=files, content_type=ENCRYPTED_CONTENT_TYPE
-        )
-        if added:
-            # A file reported missing may be among them: the next decryption tries again.
-            SubmissionEncryption.objects.filter(submission=existing).update(problem="")
-        if existing.is_complete == incomplete:
-            existing.is_complete = not incomplete
-            existing.save(update_fields=["is_complete"])
-        return existing, added > 0
+    return submission_receive_once(
+        post=post,
+        create=partial(_encrypted_submission_create, key=key),
+        resend=_encrypted_submission_resend,
+    )
+
+
+def _encrypted_submission_create(post: SubmissionPost, *, key: FormEncryptionKey) -> Submission:
+    version = post.version
     submission = Submission(
         version=version,
         form=version.form,
-        instance_id=instance.instance_id,
-        collector_id=collector.pk,
-        xml=text,
-        is_complete=not incomplete,
+        instance_id=post.instance.instance_id,
+        collector_id=post.collector.pk,
+        xml=post.text,
+        is_complete=not post.incomplete,
         state=Submission.State.ENCRYPTED,
     )
     # Its household is unknown until it is decrypted: it is seen, meanwhile, where its
     # collector collects (as any submission naming no household).
-    unit = collector_unit(user=collector, form=version.form)
+    unit = collector_unit(user=post.collector, form=version.form)
     if unit is not None:
         submission.place_at(unit)
     submission.save()
-    SubmissionEncryption.objects.create(submission=submission, key=key, manifest=text)
-    submission_files_store(submission=submission, files=files, content_type=ENCRYPTED_CONTENT_TYPE)
-    return submission, True
+    SubmissionEncryption.objects.create(submission=submission, key=key, manifest=post.text)
+    submission_files_store(
+        submission=submission, files=post.files, content_type=ENCRYPTED_CONTENT_TYPE
+    )
+    return submission
+
+
+def _encrypted_submission_resend(submission: Submission, post: SubmissionPost) -> bool:
+    # The manifest as first sent: the submission's XML is the plain one once decrypted.
+    sent_before = SubmissionEncryption.objects.filter(submission=submission).values_list(
+        "manifest", flat=True
+    )
+    if list(sent_before) != [post.text]:
+        raise instance_taken(submission.instance_id)
+    added = submission_parts_add(
+        submission=submission,
+        files=post.files,
+        incomplete=post.incomplete,
+        content_type=ENCRYPTED_CONTENT_TYPE,
+    )
+    if added:
+        # A file reported missing may be among them: the next decryption tries again.
+        SubmissionEncryption.objects.filter(submission=submission).update(problem="")
+    return added > 0

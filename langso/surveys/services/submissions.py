@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from pathlib import PurePosixPath
 
 from django.core.files.uploadedfile import UploadedFile
@@ -27,18 +26,12 @@ from ..openrosa import (
     xml_parses,
 )
 from ..selectors import collector_may_fill, collector_unit, submission_list_for_user
-from .attachments import ALLOWED_ATTACHMENTS, submission_files_store
+from .attachments import ALLOWED_ATTACHMENTS, submission_files_store, submission_parts_add
 from .encryption import encrypted_submission_receive, plain_answers_to_encrypted_form
 from .entities import submission_entity_read, visit_record_from_submission
+from .instances import Received, SubmissionPost, instance_taken, submission_receive_once
 
 MAX_ATTACHMENT_BYTES = ACCEPT_CONTENT_LENGTH
-
-
-@dataclass(frozen=True)
-class Received:
-    submission: Submission
-    # False when the instance was already stored and this POST added nothing to it.
-    new: bool
 
 
 def _check_attachments(files: Sequence[UploadedFile[bytes]]) -> None:
@@ -138,9 +131,10 @@ def submission_predecessor(
 def submission_receive(
     *, collector: Actor, xml: bytes, files: Sequence[UploadedFile[bytes]], incomplete: bool = False
 ) -> Received:
-    """Store a submission. The same instance sent again is the same submission: its
-    XML must match, and only attachments not yet received are added (clients split
-    large submissions across POSTs, saying `*isIncomplete*` until the last). An edit
+    """Store a submission. The same instance sent again is the same submission, even
+    sent twice at once (`instances.submission_receive_once`): its XML must match, and
+    only attachments not yet received are added (clients split large submissions
+    across POSTs, saying `*isIncomplete*` until the last). An edit
     (meta/deprecatedID) replaces the submission it names. What it says of a household
     reaches the registry in this transaction (`services.entities`). Anything refused raises
     SubmissionInvalid with the HTTP status to answer, and nothing is stored."""
@@ -160,16 +154,16 @@ def submission_receive(
             % {"version": instance.version[:64], "id": form.xml_form_id},
             status=409,
         )
+    post = SubmissionPost(
+        collector=collector,
+        version=version,
+        instance=instance,
+        text=text,
+        files=files,
+        incomplete=incomplete,
+    )
     if is_encrypted(instance.root):
-        submission, new = encrypted_submission_receive(
-            collector=collector,
-            version=version,
-            instance=instance,
-            text=text,
-            files=files,
-            incomplete=incomplete,
-        )
-        return Received(submission, new=new)
+        return encrypted_submission_receive(post=post)
     if version.encryption_key_id is not None:
         raise SubmissionInvalid(
             _(
@@ -179,32 +173,22 @@ def submission_receive(
             % {"id": form.xml_form_id}
         )
     _check_attachments(files)
-    existing = for_update(
-        Submission.objects.filter(form=form, instance_id=instance.instance_id)
-    ).first()
-    if existing is not None:
-        if existing.xml != text:
-            raise SubmissionInvalid(
-                _("Đã có bài khác mang cùng instanceID “%(id)s”.") % {"id": instance.instance_id},
-                status=409,
-            )
-        _check_known_attachments(existing, files)
-        added = submission_files_store(submission=existing, files=files)
-        if existing.is_complete == incomplete:
-            existing.is_complete = not incomplete
-            existing.save(update_fields=["is_complete"])
-        return Received(existing, new=added > 0)
+    return submission_receive_once(post=post, create=_submission_create, resend=_submission_resend)
+
+
+def _submission_create(post: SubmissionPost) -> Submission:
+    collector, instance, form = post.collector, post.instance, post.version.form
     replaces = submission_predecessor(
         collector=collector, form=form, deprecated_id=instance.deprecated_id
     )
     submission = Submission(
-        version=version,
+        version=post.version,
         form=form,
         instance_id=instance.instance_id,
         replaces=replaces,
         collector_id=collector.pk,
-        xml=text,
-        is_complete=not incomplete,
+        xml=post.text,
+        is_complete=not post.incomplete,
     )
     # Before anything is written: a household outside the collector's villages refuses
     # the whole submission.
@@ -221,8 +205,18 @@ def submission_receive(
     submission.save()
     if submission.household_id:
         visit_record_from_submission(submission=submission, root=instance.root)
-    submission_files_store(submission=submission, files=files)
-    return Received(submission, new=True)
+    submission_files_store(submission=submission, files=post.files)
+    return submission
+
+
+def _submission_resend(submission: Submission, post: SubmissionPost) -> bool:
+    if submission.xml != post.text:
+        raise instance_taken(submission.instance_id)
+    _check_known_attachments(submission, post.files)
+    added = submission_parts_add(
+        submission=submission, files=post.files, incomplete=post.incomplete
+    )
+    return added > 0
 
 
 def submission_refusal_record(

@@ -47,6 +47,7 @@ from ..forms_testing import (
     markdown_form,
     submission_post,
 )
+from ..race_testing import next_lookup_misses
 
 pytestmark = pytest.mark.django_db
 
@@ -144,6 +145,38 @@ def test_an_encrypted_submission_is_stored_and_waits(encrypted: Encrypted) -> No
     other, other_files = _sent(encrypted, "e1")
     assert submission_post(encrypted.client, other, *other_files).status_code == 409
     assert Submission.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("another_manifest", "status", "stored"),
+    [
+        (False, 201, ["nha.jpg.enc", "submission.xml.enc"]),
+        (True, 409, ["submission.xml.enc"]),
+    ],
+    ids=["the-rest-of-its-files", "another-manifest"],
+)
+def test_the_second_of_two_first_encrypted_posts_is_answered_as_a_resend(
+    encrypted: Encrypted,
+    monkeypatch: pytest.MonkeyPatch,
+    another_manifest: bool,
+    status: int,
+    stored: list[str],
+) -> None:
+    """Two first POSTs of one encrypted instance at once, the second's lookup missing
+    the first's submission: the second is answered as a resend of it (its files added,
+    201; 409 for another manifest), with one submission and one manifest kept."""
+    manifest, files = _sent(encrypted, "e1", media=(("nha.jpg", b"\xff\xd8 photo"),))
+    first = submission_post(encrypted.client, manifest, files[-1], **{"*isIncomplete*": "yes"})
+    assert first.status_code == 201, first.content
+    if another_manifest:
+        manifest, files = _sent(encrypted, "e1", media=(("nha.jpg", b"\xff\xd8 photo"),))
+    next_lookup_misses(monkeypatch)
+    second = submission_post(encrypted.client, manifest, *files)
+    assert second.status_code == status, second.content
+    submission = Submission.objects.get()
+    assert sorted(a.name for a in submission.attachments.all()) == stored
+    assert submission.is_complete is not another_manifest
+    assert SubmissionEncryption.objects.get().submission == submission
 
 
 def test_an_encrypted_file_not_in_the_manifest_is_refused(encrypted: Encrypted) -> None:
