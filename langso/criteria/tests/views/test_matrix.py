@@ -74,7 +74,7 @@ def test_the_matrix_shows_communes_criteria_and_tiers(
     demo_sets: RegistryTree, users: RegistryUsers
 ) -> None:
     _assess(demo_sets, users)
-    html = client_for(users.province_officer).get(_url(demo_sets)).content.decode()
+    html = client_for(users.province_officer).get(_url(demo_sets, set=NATIONAL)).content.decode()
     assert _rows(html) == [demo_sets.a.code, demo_sets.b.code]
     assert f'<option value="{NATIONAL}" selected>' in html
     # 10 criteria per commune: A 9 met and one not assessed, B all met.
@@ -139,7 +139,7 @@ def test_the_csv_export_has_one_row_per_commune(
 
 def test_the_xlsx_export_reads_back(demo_sets: RegistryTree, users: RegistryUsers) -> None:
     _assess(demo_sets, users)
-    response = client_for(users.province_officer).get(_url(demo_sets, format="xlsx"))
+    response = client_for(users.province_officer).get(_url(demo_sets, set=NATIONAL, format="xlsx"))
     assert response.status_code == 200
     sheet = load_workbook(io.BytesIO(response.content), read_only=True).active
     assert sheet is not None
