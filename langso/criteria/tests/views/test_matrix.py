@@ -18,6 +18,7 @@ from openpyxl import load_workbook
 from langso.accounts.testing import client_for
 from langso.criteria.models import CriteriaSet
 from langso.criteria.services import assessment_record
+from langso.places.models import Kind
 from langso.places.testing import make_commune, make_village
 from langso.registry.testing import RegistryTree, RegistryUsers, create_household
 
@@ -89,6 +90,30 @@ def test_the_matrix_shows_communes_criteria_and_tiers(
     assert "Thiếu đúng 1 tiêu chí (1 xã)" in text
     scorecard = f"/tieu-chi/don-vi/{demo_sets.a.code}/?set={NATIONAL}&amp;year={YEAR}"
     assert f'href="{scorecard}"' in html
+
+
+def test_the_matrix_leaves_wards_out_and_says_so(
+    demo_sets: RegistryTree, users: RegistryUsers
+) -> None:
+    """Phường are not rows, the tier counts are "x/2 xã", and the page says how many
+    units were left out and why; by default the matrix shows the set that can be
+    evaluated, and says the national one in force could not be."""
+    for n in (1, 2, 3):
+        make_commune(
+            province=demo_sets.province, code=f"3790{n}", name=f"Phường {n}", kind=Kind.PHUONG
+        )
+    _assess(demo_sets, users)
+    client = client_for(users.province_officer)
+    html = client.get(_url(demo_sets, set=NATIONAL)).content.decode()
+    assert _rows(html) == [demo_sets.a.code, demo_sets.b.code]
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+    assert "1/2 xã đạt “Bộ tiêu chí quốc gia về xã nông thôn mới giai đoạn 2026-2030”" in text
+    assert "3 phường không thuộc diện xét nông thôn mới, không được tính." in text
+    assert "Phần lớn chỉ tiêu của bộ này chưa đánh giá được" in text
+    default = client.get(_url(demo_sets)).content.decode()
+    assert '<option value="xa_ntm_thong_minh" selected>' in default
+    assert "đang có hiệu lực nhưng phần lớn chỉ tiêu chưa đánh giá được" in default
+    assert _rows(default) == [demo_sets.a.code, demo_sets.b.code]
 
 
 def test_the_missing_one_filter_names_the_criterion(
