@@ -473,6 +473,9 @@ def village_checklist(request: HttpRequest, code: str) -> HttpResponse:
     if village.level != Level.VILLAGE:
         return redirect(f"{reverse('criteria:scorecard', args=[village.code])}?{_query(year=year)}")
     context: dict[str, Any] = {"unit": village, "year": year, "problem": ""}
+    if not is_subject(village):
+        context["problem"] = not_a_subject_reason(village)
+        return render(request, "criteria/village_checklist.html", context)
     try:
         evaluation = evaluate(code=VILLAGE_SET, units=[village], year=year)[0]
     except DomainError as exc:

@@ -54,7 +54,8 @@ def test_the_matrix_rows_and_tiers_count_only_the_xa(
     matrix = province_matrix(province=province, code=NATIONAL, year=YEAR)
 
     assert [row.unit for row in matrix.rows] == [demo_sets.a, demo_sets.b]
-    assert ward not in matrix.subjects.units and zone not in matrix.subjects.units
+    assert ward not in matrix.subjects.units
+    assert zone not in matrix.subjects.units
     assert matrix.subjects.left_out == {Kind.PHUONG: 1, Kind.DAC_KHU: 1}
     assert matrix.subjects.left_out_count == 2
     assert matrix.subjects.left_out_note == (
@@ -89,7 +90,7 @@ def test_subjects_keep_the_order_given_and_count_the_others_by_kind(
 
 
 def test_a_composite_over_communes_counts_only_the_xa(demo_sets: RegistryTree) -> None:
-    """"100% of communes meet NTM" (320/QĐ-TTg, a district's condition H1) counts the
+    """ "100% of communes meet NTM" (320/QĐ-TTg, a district's condition H1) counts the
     district's xã, not its phường or thị trấn."""
     province = demo_sets.province
     district = make_district(province=province, code="370", name="Huyện Hoa Lư")

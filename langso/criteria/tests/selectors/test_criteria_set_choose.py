@@ -48,8 +48,10 @@ def test_a_mostly_unknown_national_set_gives_way_to_one_that_can_be_decided(
     decided from the catalogue, every one of the province's smart-commune set can."""
     choice = criteria_set_choose(province=demo_sets.province, level=Level.COMMUNE, year=YEAR)
     assert [s.code for s in choice.sets] == [NATIONAL, SMART]
-    assert choice.chosen is not None and choice.chosen.code == SMART
-    assert choice.passed_over is not None and choice.passed_over.code == NATIONAL
+    assert choice.chosen is not None
+    assert choice.chosen.code == SMART
+    assert choice.passed_over is not None
+    assert choice.passed_over.code == NATIONAL
     assert (choice.mostly_unknown, choice.readable, choice.total) == (False, 6, 6)
     assert choice.problem == ""
 
@@ -60,16 +62,19 @@ def test_a_mostly_unknown_set_asked_for_is_shown_with_the_complete_one_offered(
     choice = criteria_set_choose(
         province=demo_sets.province, level=Level.COMMUNE, year=YEAR, code=NATIONAL
     )
-    assert choice.chosen is not None and choice.chosen.code == NATIONAL
+    assert choice.chosen is not None
+    assert choice.chosen.code == NATIONAL
     assert (choice.mostly_unknown, choice.readable, choice.total) == (True, 0, 47)
-    assert choice.offered is not None and choice.offered.code == SMART
+    assert choice.offered is not None
+    assert choice.offered.code == SMART
     assert choice.passed_over is None
 
 
 def test_the_only_set_is_shown_even_when_mostly_unknown(catalogue: None) -> None:
     """Nationwide (no province's sets) in 2026 there is nothing better to offer."""
     choice = criteria_set_choose(province=None, level=Level.COMMUNE, year=YEAR)
-    assert choice.chosen is not None and choice.chosen.code == NATIONAL
+    assert choice.chosen is not None
+    assert choice.chosen.code == NATIONAL
     assert (choice.mostly_unknown, choice.offered, choice.passed_over) == (True, None, None)
 
 
@@ -90,14 +95,19 @@ def test_composites_count_as_decided_only_when_their_target_can_be(demo_sets: Re
     counts communes meeting nâng cao) give way to the province's digital commune set,
     whose composite counts indicator 8.4 of the national set, an officer's finding."""
     choice = criteria_set_choose(province=demo_sets.province, level=Level.COMMUNE, year=2025)
-    assert choice.chosen is not None and choice.chosen.code == "xa_chuyen_doi_so_2025"
-    assert choice.passed_over is not None and choice.passed_over.code == "xa_ntm_2021_2025"
+    assert choice.chosen is not None
+    assert choice.chosen.code == "xa_chuyen_doi_so_2025"
+    assert choice.passed_over is not None
+    assert choice.passed_over.code == "xa_ntm_2021_2025"
     national = criteria_set_choose(
         province=demo_sets.province, level=Level.COMMUNE, year=2025, code="xa_ntm_2021_2025"
     )
     assert (national.readable, national.total) == (4, 57)
     model = criteria_set_choose(
-        province=demo_sets.province, level=Level.COMMUNE, year=2025, code="xa_ntm_kieu_mau_2021_2025"
+        province=demo_sets.province,
+        level=Level.COMMUNE,
+        year=2025,
+        code="xa_ntm_kieu_mau_2021_2025",
     )
     assert (model.readable, model.total) == (3, 4)
 
