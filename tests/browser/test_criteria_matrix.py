@@ -16,8 +16,8 @@ from pytest_django.live_server_helper import LiveServer
 from langso.accounts.roles import Role
 from langso.accounts.tests.factories import make_role, make_user
 from langso.criteria.management.commands.load_demo_criteria import DEMO
-from langso.criteria.models import CriteriaSet
-from langso.criteria.services import assessment_record, criteria_catalogue_load
+from langso.criteria.services import criteria_catalogue_load
+from langso.criteria.testing import criteria_assess_met
 from langso.indicators.services.definitions import indicator_definitions_load
 from langso.places.models import Kind
 from langso.places.testing import make_commune, make_unit_tree
@@ -57,18 +57,8 @@ def test_the_officer_filters_the_communes_one_criterion_short(
         values={"members": 3, "adults": 3, "adults_epayment": 2},
     )
     # Commune 1 meets 9 of the 10 national criteria, commune 2 all 10, commune 3 none.
-    national = CriteriaSet.objects.get(code="xa_ntm_2026_2030", province=None)
     for commune, met in zip(tree.communes, (9, 10, 0), strict=True):
-        for code in range(1, met + 1):
-            assessment_record(
-                actor=officer,
-                criteria_set=national,
-                indicator_code=str(code),
-                unit=commune,
-                year=YEAR,
-                verdict="pass",
-                note="Biên bản kiểm tra",
-            )
+        criteria_assess_met(actor=officer, unit=commune, met=met, year=YEAR)
     sign_in(wide_page, live_server, officer)
 
     url = reverse("criteria:matrix", args=[tree.province.code])

@@ -12,8 +12,8 @@ from langso.criteria.evaluation.engine import evaluate
 from langso.criteria.evaluation.matrix import province_matrix
 from langso.criteria.evaluation.units import subjects_of, subunits_counted
 from langso.criteria.models import CriteriaSet
-from langso.criteria.services import assessment_record
-from langso.places.models import AdminUnit, Kind
+from langso.criteria.testing import criteria_assess_met
+from langso.places.models import Kind
 from langso.places.testing import make_commune, make_district
 from langso.registry.testing import RegistryTree, RegistryUsers
 
@@ -21,22 +21,6 @@ pytestmark = pytest.mark.django_db
 
 YEAR = 2026
 NATIONAL = "xa_ntm_2026_2030"
-
-
-def _pass_all(users: RegistryUsers, units: list[AdminUnit]) -> None:
-    """Every criterion of the national 2026-2030 set assessed as met."""
-    national = CriteriaSet.objects.get(code=NATIONAL, province=None)
-    for unit in units:
-        for code in range(1, 11):
-            assessment_record(
-                actor=users.province_officer,
-                criteria_set=national,
-                indicator_code=str(code),
-                unit=unit,
-                year=YEAR,
-                verdict="pass",
-                note="Biên bản kiểm tra",
-            )
 
 
 def test_the_matrix_rows_and_tiers_count_only_the_xa(
@@ -48,7 +32,8 @@ def test_the_matrix_rows_and_tiers_count_only_the_xa(
     province = demo_sets.province
     ward = make_commune(province=province, code="37901", name="Phường Hoa Lư", kind=Kind.PHUONG)
     zone = make_commune(province=province, code="37902", name="Đặc khu Cồn Cỏ", kind=Kind.DAC_KHU)
-    _pass_all(users, [demo_sets.b, ward])
+    for unit in (demo_sets.b, ward):
+        criteria_assess_met(actor=users.province_officer, unit=unit, met=10, year=YEAR)
     assert evaluate(code=NATIONAL, units=[ward], year=YEAR)[0].status == "pass"
 
     matrix = province_matrix(province=province, code=NATIONAL, year=YEAR)

@@ -16,8 +16,7 @@ from django.test.utils import CaptureQueriesContext
 from openpyxl import load_workbook
 
 from langso.accounts.testing import client_for
-from langso.criteria.models import CriteriaSet
-from langso.criteria.services import assessment_record
+from langso.criteria.testing import criteria_assess_met
 from langso.places.models import Kind
 from langso.places.testing import make_commune, make_village
 from langso.registry.testing import RegistryTree, RegistryUsers, create_household
@@ -37,18 +36,8 @@ def _url(tree: RegistryTree, **params: Any) -> str:
 def _assess(tree: RegistryTree, users: RegistryUsers) -> None:
     """Commune A meets criteria 1-9 of the national set, criterion 10 not yet assessed;
     commune B meets all ten."""
-    national = CriteriaSet.objects.get(code=NATIONAL, province=None)
-    for unit, count in ((tree.a, 9), (tree.b, 10)):
-        for code in range(1, count + 1):
-            assessment_record(
-                actor=users.province_officer,
-                criteria_set=national,
-                indicator_code=str(code),
-                unit=unit,
-                year=YEAR,
-                verdict="pass",
-                note="Biên bản kiểm tra",
-            )
+    for unit, met in ((tree.a, 9), (tree.b, 10)):
+        criteria_assess_met(actor=users.province_officer, unit=unit, met=met, year=YEAR)
 
 
 def _rows(html: str) -> list[str]:
