@@ -30,6 +30,7 @@ from .catalogue import threshold_keys, threshold_of
 from .evaluation.engine import evaluate
 from .evaluation.results import Evaluation, IndicatorResult
 from .evaluation.statuses import Status
+from .evaluation.units import Subjects, subjects_of
 from .models import Assessment, CriteriaSet, Criterion, CriterionIndicator, IndicatorMethod
 from .selectors.sets import (
     criteria_set_in_force,
@@ -359,6 +360,10 @@ class EvaluationsOut(Schema):
     set: str
     year: int
     evaluations: list[UnitEvaluationOut]
+    # Units of the level asked for that the sets do not apply to (phường, đặc khu, thị
+    # trấn beside the xã), left out of `evaluations`, and who they are.
+    left_out: int
+    left_out_reason: str
 
 
 def _label(status: str) -> str:
@@ -436,24 +441,26 @@ def _evaluation(request: HttpRequest, evaluation: Evaluation) -> UnitEvaluationO
     )
 
 
-def _evaluate(request: HttpRequest, filters: EvaluationFilters) -> tuple[int, list[Evaluation]]:
+def _evaluate(
+    request: HttpRequest, filters: EvaluationFilters
+) -> tuple[int, list[Evaluation], Subjects]:
     unit: AdminUnit | None
     if filters.unit:
         unit = unit_get(code=filters.unit)
     else:
         unit = scope_unit(user=request.user, permission=Permission.VIEW_SCOPED)
-    units = units_for_values(user=request.user, unit=unit, level=filters.level)
+    subjects = subjects_of(units_for_values(user=request.user, unit=unit, level=filters.level))
     year = filters.year or timezone.localdate().year
-    if not units:
+    if not subjects.units:
         # Nothing to evaluate: an unknown set is still refused by name.
         criteria_set_in_force(code=filters.set_code, province=unit.province if unit else None)
-        return year, []
-    evaluations = evaluate(code=filters.set_code, units=units, year=year)
+        return year, [], subjects
+    evaluations = evaluate(code=filters.set_code, units=subjects.units, year=year)
     # The evidence of every assessment read, in one query.
     prefetch_related_objects(
         [r.assessment for e in evaluations for r in e.results() if r.assessment], "evidence"
     )
-    return year, evaluations
+    return year, evaluations, subjects
 
 
 # The CSV names its columns as the JSON names its fields, in the same order (item 11 of
@@ -571,9 +578,13 @@ def _csv(code: str, year: int, evaluations: Sequence[Evaluation]) -> HttpRespons
     ),
 )
 def evaluations(request: HttpRequest, filters: Query[EvaluationFilters]) -> Any:
-    year, found = _evaluate(request, filters)
+    year, found, subjects = _evaluate(request, filters)
     if filters.format == "csv":
         return _csv(filters.set_code, year, found)
     return EvaluationsOut(
-        set=filters.set_code, year=year, evaluations=[_evaluation(request, e) for e in found]
+        set=filters.set_code,
+        year=year,
+        evaluations=[_evaluation(request, e) for e in found],
+        left_out=subjects.left_out_count,
+        left_out_reason=subjects.left_out_note,
     )

@@ -57,16 +57,18 @@ def make_commune(
     name: str,
     district: AdminUnit | None = None,
     valid_to: dt.date | None = None,
+    kind: str = Kind.XA,
 ) -> AdminUnit:
-    """A current commune under its province, or a legacy one under `district`."""
+    """A current commune under its province, or a legacy one under `district`; a xã
+    unless `kind` says otherwise (a phường, an đặc khu)."""
     if district is not None and valid_to is None:
         valid_to = LEGACY_VALID_TO
     unit = AdminUnit.objects.create(
         level=Level.COMMUNE,
-        kind=Kind.XA,
+        kind=kind,
         code=code,
         name=name,
-        short_name=name.removeprefix("Xã "),
+        short_name=name.removeprefix("Xã ").removeprefix("Phường ").removeprefix("Đặc khu "),
         parent=district or province,
         province=province,
         district=district,

@@ -1,6 +1,6 @@
 """The province's criteria matrix in a real browser: the province officer sees a row per
-commune with coloured cells, then keeps only the communes one criterion short. A
-screenshot is left in var/screenshots/criteria-matrix.png."""
+xã with coloured cells (the phường left out, and said so), then keeps only the communes
+one criterion short. A screenshot is left in var/screenshots/criteria-matrix.png."""
 
 from __future__ import annotations
 
@@ -16,10 +16,11 @@ from pytest_django.live_server_helper import LiveServer
 from langso.accounts.roles import Role
 from langso.accounts.tests.factories import make_role, make_user
 from langso.criteria.management.commands.load_demo_criteria import DEMO
-from langso.criteria.models import CriteriaSet
-from langso.criteria.services import assessment_record, criteria_catalogue_load
+from langso.criteria.services import criteria_catalogue_load
+from langso.criteria.testing import criteria_assess_met
 from langso.indicators.services.definitions import indicator_definitions_load
-from langso.places.testing import make_unit_tree
+from langso.places.models import Kind
+from langso.places.testing import make_commune, make_unit_tree
 from langso.registry.services.households import household_create
 
 from .conftest import sign_in
@@ -47,6 +48,7 @@ def test_the_officer_filters_the_communes_one_criterion_short(
     indicator_definitions_load()
     criteria_catalogue_load()
     criteria_catalogue_load(path=DEMO, province=tree.province)
+    make_commune(province=tree.province, code="37901", name="Phường Hoa Lư", kind=Kind.PHUONG)
     officer = make_user(username="canbo.tinh")
     make_role(user=officer, role=Role.PROVINCE_OFFICER, unit=tree.province)
     household_create(
@@ -55,23 +57,21 @@ def test_the_officer_filters_the_communes_one_criterion_short(
         values={"members": 3, "adults": 3, "adults_epayment": 2},
     )
     # Commune 1 meets 9 of the 10 national criteria, commune 2 all 10, commune 3 none.
-    national = CriteriaSet.objects.get(code="xa_ntm_2026_2030", province=None)
     for commune, met in zip(tree.communes, (9, 10, 0), strict=True):
-        for code in range(1, met + 1):
-            assessment_record(
-                actor=officer,
-                criteria_set=national,
-                indicator_code=str(code),
-                unit=commune,
-                year=YEAR,
-                verdict="pass",
-                note="Biên bản kiểm tra",
-            )
+        criteria_assess_met(actor=officer, unit=commune, met=met, year=YEAR)
     sign_in(wide_page, live_server, officer)
 
     url = reverse("criteria:matrix", args=[tree.province.code])
+    # By default the page shows the set that can be evaluated; the officer asks for the
+    # national one, whose criteria are assessed by hand.
     wide_page.goto(f"{live_server.url}{url}?year={YEAR}")
+    expect(wide_page.locator("#set")).to_have_value("xa_ntm_thong_minh")
+    wide_page.get_by_role("link", name="Xem bộ đang có hiệu lực").click()
+    expect(wide_page.locator("#set")).to_have_value("xa_ntm_2026_2030")
     expect(wide_page.get_by_role("heading", level=1)).to_contain_text("Tỉnh Ninh Bình")
+    expect(wide_page.locator(".left-out")).to_have_text(
+        "1 phường không thuộc diện xét nông thôn mới, không được tính."
+    )
     rows = wide_page.locator("table.matrix tbody tr.commune")
     expect(rows).to_have_count(3)
     expect(wide_page.locator("table.matrix td.cell .st")).to_have_count(30)

@@ -1,5 +1,6 @@
-"""A province's matrix: every commune against a set for a year, with how many communes
-meet each commune-level set in force (NTM, nâng cao, kiểu mẫu, the province's own)."""
+"""A province's matrix: every commune the sets apply to (its xã) against a set for a
+year, with how many meet each commune-level set in force (NTM, nâng cao, kiểu mẫu, the
+province's own) and how many units were left out (phường, đặc khu)."""
 
 from __future__ import annotations
 
@@ -12,12 +13,13 @@ from ..selectors.sets import criteria_set_in_force, criteria_sets_in_force
 from .engine import Evaluator
 from .results import Evaluation
 from .statuses import PASS
-from .units import province_communes
+from .units import Subjects, province_communes, subjects_of
 
 
 @dataclass(frozen=True)
 class Matrix:
-    """Every commune of a province against a set: rows, the tiers' counts."""
+    """Every commune of a province the set applies to: rows, the tiers' counts, and the
+    units left out (by kind)."""
 
     province: AdminUnit
     criteria_set: CriteriaSet
@@ -26,6 +28,7 @@ class Matrix:
     rows: list[Evaluation]
     # (set, communes meeting it) for each commune-level set in force for the year.
     tiers: list[tuple[CriteriaSet, int]] = field(default_factory=list)
+    subjects: Subjects = field(default_factory=lambda: Subjects(units=[]))
 
     @property
     def missing_one(self) -> list[Evaluation]:
@@ -34,8 +37,10 @@ class Matrix:
 
 def province_matrix(*, province: AdminUnit, code: str, year: int) -> Matrix:
     """The province's communes against the set `code`, with how many communes meet
-    each commune set in force for the year (NTM, nâng cao, kiểu mẫu, the province's)."""
-    communes = province_communes(province=province, year=year)
+    each commune set in force for the year (NTM, nâng cao, kiểu mẫu, the province's);
+    only the units the sets apply to are rows or counted."""
+    subjects = subjects_of(province_communes(province=province, year=year))
+    communes = subjects.units
     evaluator = Evaluator(year)
     rows = evaluator.run(code, communes)
     criteria_set = (
@@ -54,4 +59,5 @@ def province_matrix(*, province: AdminUnit, code: str, year: int) -> Matrix:
         criteria=evaluator.set_rows(criteria_set)[0],
         rows=rows,
         tiers=tiers,
+        subjects=subjects,
     )

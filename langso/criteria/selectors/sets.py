@@ -1,7 +1,11 @@
 """The criteria sets in force for a province (its own, its variants of national sets,
-and the national ones), a set's stored versions, and one version's rows."""
+and the national ones), the set shown by default (one that can be evaluated), a set's
+stored versions, and one version's rows."""
 
 from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
 
 from django.db import models
 from django.db.models import F, Max, Q
@@ -10,7 +14,14 @@ from django.utils.translation import gettext as _
 from langso.core.errors import NotFound
 from langso.places.models import AdminUnit
 
-from ..models import CriteriaSet, Criterion, CriterionIndicator
+from ..models import (
+    Comparator,
+    CriteriaSet,
+    Criterion,
+    CriterionIndicator,
+    FactStatus,
+    IndicatorMethod,
+)
 
 
 def _latest_ids(queryset: models.QuerySet[CriteriaSet]) -> list[int]:
@@ -35,6 +46,141 @@ def criteria_sets_in_force(*, province: AdminUnit | None) -> list[CriteriaSet]:
         if criteria_set.code not in by_code or criteria_set.province_id is not None:
             by_code[criteria_set.code] = criteria_set
     return sorted(by_code.values(), key=lambda s: (-s.year_from, s.level, s.code))
+
+
+class _Readiness:
+    """How much of each set the catalogue lets be decided, over the sets in force: the
+    indicators that can be decided, of those the set holds or its text counts
+    (`declared`), whichever is more."""
+
+    def __init__(self, sets: Sequence[CriteriaSet]) -> None:
+        self.by_code = {s.code: s for s in sets}
+        self.indicators: dict[int, list[CriterionIndicator]] = {s.pk: [] for s in sets}
+        for indicator in CriterionIndicator.objects.filter(criteria_set__in=sets).select_related(
+            "criterion"
+        ):
+            self.indicators[indicator.criteria_set_id].append(indicator)
+        self.counts: dict[str, tuple[int, int]] = {}
+
+    def of(self, code: str) -> tuple[int, int]:
+        """(indicators that can be decided, indicators) of the set `code` in force."""
+        if code not in self.counts:
+            criteria_set = self.by_code.get(code)
+            if criteria_set is None:
+                return 0, 1
+            # A set that counts itself through its composites is not read twice.
+            self.counts[code] = (0, 1)
+            indicators = self.indicators[criteria_set.pk]
+            declared = (criteria_set.spec.get("declared") or {}).get("indicators") or 0
+            self.counts[code] = (
+                sum(self._readable(i) for i in indicators),
+                max(len(indicators), declared, 1),
+            )
+        return self.counts[code]
+
+    def mostly_known(self, code: str) -> bool:
+        readable, total = self.of(code)
+        return 2 * readable > total
+
+    def share(self, code: str) -> float:
+        readable, total = self.of(code)
+        return readable / total
+
+    def _readable(self, indicator: CriterionIndicator) -> bool:
+        """Whether an indicator can be decided: its content is known (a criterion whose
+        indicators could not be read is one unknown indicator), a computed or composite
+        one has a threshold for some unit, and a composite counts units against a set
+        (or a criterion of one) that can itself mostly be decided."""
+        if indicator.status == FactStatus.UNKNOWN:
+            return False
+        if indicator.kind == IndicatorMethod.ASSESSED:
+            return True
+        if indicator.comparator != Comparator.PRESENT and not any(indicator.thresholds.values()):
+            return False
+        if indicator.kind == IndicatorMethod.COMPUTED:
+            return True
+        if not indicator.target_criterion:
+            return self.mostly_known(indicator.target_set)
+        target = self.by_code.get(indicator.target_set)
+        parts = [
+            part
+            for part in (self.indicators[target.pk] if target is not None else [])
+            if indicator.target_criterion
+            in (part.code, part.criterion.code if part.criterion else "")
+        ]
+        return bool(parts) and all(
+            part.pk != indicator.pk and self._readable(part) for part in parts
+        )
+
+
+@dataclass(frozen=True)
+class SetChoice:
+    """The set a page shows, among the sets a unit's level can be read against, and what
+    the reader is told about the choice."""
+
+    sets: list[CriteriaSet]
+    chosen: CriteriaSet | None
+    # Why nothing is shown (no set applies, an unknown code).
+    problem: str = ""
+    # Most of the chosen set cannot be decided: said on the page, `offered` linked.
+    mostly_unknown: bool = False
+    readable: int = 0
+    total: int = 0
+    # The set in force passed over by default because most of it cannot be decided.
+    passed_over: CriteriaSet | None = None
+    # The set that can be decided, offered beside a mostly unknown one.
+    offered: CriteriaSet | None = None
+
+
+def criteria_set_choose(
+    *, province: AdminUnit | None, level: str, year: int, code: str = ""
+) -> SetChoice:
+    """The set a page of a unit of `level` shows for `year`: the one asked for (`code`),
+    else the one in force that can be evaluated — the first national one when most of
+    its indicators can be decided, otherwise the set that can be decided the most (no
+    threshold, unknown content or an indicator the texts leave unread cannot). A mostly
+    unknown set, asked for or the only one, is shown with that said and the most
+    complete set offered."""
+    in_force = criteria_sets_in_force(province=province)
+    sets = sorted(
+        (s for s in in_force if s.level == level and s.applies_in(year)),
+        key=lambda s: (not s.is_national, s.code),
+    )
+    if not sets:
+        return SetChoice(
+            sets=sets,
+            chosen=None,
+            problem=_("Không có bộ tiêu chí nào áp dụng cho cấp này trong năm đã chọn."),
+        )
+    readiness = _Readiness(in_force)
+    known = [s for s in sets if readiness.mostly_known(s.code)]
+    # max() keeps the first of equals: national sets, then by code.
+    best = max(known, key=lambda s: readiness.share(s.code)) if known else None
+    passed_over = None
+    if code:
+        chosen = next((s for s in sets if s.code == code), None)
+        if chosen is None:
+            return SetChoice(
+                sets=sets,
+                chosen=None,
+                problem=_("Bộ tiêu chí “%(code)s” không áp dụng cho đơn vị này trong năm đã chọn.")
+                % {"code": code},
+            )
+    elif readiness.mostly_known(sets[0].code) or best is None:
+        chosen = sets[0]
+    else:
+        chosen, passed_over = best, sets[0]
+    readable, total = readiness.of(chosen.code)
+    unknown = not readiness.mostly_known(chosen.code)
+    return SetChoice(
+        sets=sets,
+        chosen=chosen,
+        mostly_unknown=unknown,
+        readable=readable,
+        total=total,
+        passed_over=passed_over,
+        offered=best if unknown else None,
+    )
 
 
 def criteria_set_in_force(

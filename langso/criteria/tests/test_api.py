@@ -19,6 +19,7 @@ from django.test.utils import CaptureQueriesContext
 from langso.accounts.testing import client_for
 from langso.criteria.selectors.sets import criteria_set_in_force
 from langso.criteria.services import assessment_record
+from langso.places.models import Kind
 from langso.places.testing import make_commune
 from langso.registry.services.households import household_create
 from langso.registry.testing import RegistryTree, RegistryUsers
@@ -414,3 +415,32 @@ def test_the_query_count_does_not_grow_with_the_assessments(
     assert len(many.captured_queries) <= len(one.captured_queries), "\n".join(
         q["sql"] for q in many.captured_queries
     )
+
+
+def test_wards_are_left_out_and_counted(demo_sets: RegistryTree, users: RegistryUsers) -> None:
+    """Asked for every commune of a province, the answer evaluates the xã alone and
+    says how many units (the phường) it left out, and why; a ward asked for by itself
+    is left out too. The CSV, one row per result, has no ward's row."""
+    province = demo_sets.province
+    for code in ("37901", "37902"):
+        make_commune(province=province, code=code, name=f"Phường {code}", kind=Kind.PHUONG)
+    client = client_for(users.province_officer)
+    query = {"set": "xa_ntm_2026_2030", "unit": province.code, "level": "commune"}
+    body = client.get(EVALUATIONS, query | {"year": "2026"}).json()
+    assert {row["unit"] for row in body["evaluations"]} == {demo_sets.a.code, demo_sets.b.code}
+    assert body["left_out"] == 2
+    assert body["left_out_reason"] == (
+        "2 phường không thuộc diện xét nông thôn mới, không được tính."
+    )
+    alone = client.get(EVALUATIONS, {"set": "xa_ntm_2026_2030", "unit": "37901", "year": "2026"})
+    assert (alone.json()["evaluations"], alone.json()["left_out"]) == ([], 1)
+    rows = csv.DictReader(
+        io.StringIO(
+            client.get(EVALUATIONS, query | {"year": "2026", "format": "csv"}).content.decode(
+                "utf-8-sig"
+            )
+        )
+    )
+    assert {row["unit"] for row in rows} == {demo_sets.a.code, demo_sets.b.code}
+    none_left = client.get(EVALUATIONS, {**query, "unit": demo_sets.a.code, "year": "2026"})
+    assert (none_left.json()["left_out"], none_left.json()["left_out_reason"]) == (0, "")

@@ -24,7 +24,7 @@ from langso.accounts.roles import Permission
 from langso.accounts.selectors import unit_get_for_user, user_has_unit_permission
 from langso.core import exports
 from langso.core.errors import DomainError
-from langso.places.models import AdminUnit, CommuneGroup, Level, Region
+from langso.places.models import CommuneGroup, Level, Region
 
 from ..catalogue import ALL_UNITS
 from ..evaluation.engine import evaluate
@@ -32,17 +32,17 @@ from ..evaluation.matrix import Matrix
 from ..evaluation.matrix import province_matrix as evaluate_province_matrix
 from ..evaluation.results import CriterionResult, Evaluation, IndicatorResult
 from ..evaluation.statuses import Status
+from ..evaluation.units import is_subject, not_a_subject_reason
 from ..models import (
     Assessment,
     AssessmentEvidence,
     Comparator,
     CompositeMeasure,
-    CriteriaSet,
     IndicatorMethod,
     VariesBy,
 )
 from ..selectors.assessments import assessments_for
-from ..selectors.sets import criteria_sets_in_force
+from ..selectors.sets import SetChoice, criteria_set_choose
 
 VILLAGE_SET = "thon_thong_minh"
 MISSING_ONE = "missing-one"
@@ -74,32 +74,6 @@ def _format(request: HttpRequest) -> str:
     if kind not in ("", "csv", "xlsx"):
         raise Http404(_("Định dạng không hỗ trợ."))
     return kind
-
-
-def _sets_for(province: AdminUnit | None, level: str, year: int) -> list[CriteriaSet]:
-    """The sets a unit of `level` can be read against in `year`: national ones first."""
-    sets = [
-        s
-        for s in criteria_sets_in_force(province=province)
-        if s.level == level and s.applies_in(year)
-    ]
-    return sorted(sets, key=lambda s: (not s.is_national, s.code))
-
-
-def _choose(request: HttpRequest, sets: Sequence[CriteriaSet]) -> tuple[CriteriaSet | None, str]:
-    """The set asked for (`?set=`), else the first national one; with a reason when none
-    applies."""
-    code = request.GET.get("set", "").strip()
-    if not code:
-        if not sets:
-            return None, _("Không có bộ tiêu chí nào áp dụng cho cấp này trong năm đã chọn.")
-        return sets[0], ""
-    chosen = next((s for s in sets if s.code == code), None)
-    if chosen is None:
-        return None, _("Bộ tiêu chí “%(code)s” không áp dụng cho đơn vị này trong năm đã chọn.") % {
-            "code": code
-        }
-    return chosen, ""
 
 
 def _query(**params: Any) -> str:
@@ -360,8 +334,17 @@ def scorecard(request: HttpRequest, code: str) -> HttpResponse:
     if unit.level == Level.PROVINCE:
         query = _query(set=request.GET.get("set", ""), year=year)
         return redirect(f"{reverse('criteria:matrix', args=[unit.code])}?{query}")
-    sets = _sets_for(unit.province, unit.level, year)
-    chosen, problem = _choose(request, sets)
+    choice = (
+        criteria_set_choose(
+            province=unit.province,
+            level=unit.level,
+            year=year,
+            code=request.GET.get("set", "").strip(),
+        )
+        if is_subject(unit)
+        else SetChoice(sets=[], chosen=None, problem=not_a_subject_reason(unit))
+    )
+    chosen, problem = choice.chosen, choice.problem
     evaluation = None
     if chosen is not None:
         try:
@@ -375,10 +358,12 @@ def scorecard(request: HttpRequest, code: str) -> HttpResponse:
     context: dict[str, Any] = {
         "unit": unit,
         "year": year,
-        "sets": sets,
+        "sets": choice.sets,
         "chosen": chosen,
+        "choice": choice,
         "problem": problem,
         "may_classify": unit.level == Level.COMMUNE
+        and is_subject(unit)
         and unit.valid_to is None
         and user_has_unit_permission(
             user=request.user, permission=Permission.SET_COMMUNE_GROUP, unit=unit
@@ -425,8 +410,10 @@ def province_matrix(request: HttpRequest, code: str) -> HttpResponse:
         return redirect(
             f"{reverse('criteria:scorecard', args=[province.code])}?{_query(year=year)}"
         )
-    sets = _sets_for(province, Level.COMMUNE, year)
-    chosen, problem = _choose(request, sets)
+    choice = criteria_set_choose(
+        province=province, level=Level.COMMUNE, year=year, code=request.GET.get("set", "").strip()
+    )
+    chosen, problem = choice.chosen, choice.problem
     only_missing_one = request.GET.get("filter", "") == MISSING_ONE
     matrix = None
     if chosen is not None:
@@ -449,8 +436,9 @@ def province_matrix(request: HttpRequest, code: str) -> HttpResponse:
         {
             "province": province,
             "year": year,
-            "sets": sets,
+            "sets": choice.sets,
             "chosen": chosen,
+            "choice": choice,
             "problem": problem,
             "matrix": matrix,
             "rows": [
@@ -485,6 +473,9 @@ def village_checklist(request: HttpRequest, code: str) -> HttpResponse:
     if village.level != Level.VILLAGE:
         return redirect(f"{reverse('criteria:scorecard', args=[village.code])}?{_query(year=year)}")
     context: dict[str, Any] = {"unit": village, "year": year, "problem": ""}
+    if not is_subject(village):
+        context["problem"] = not_a_subject_reason(village)
+        return render(request, "criteria/village_checklist.html", context)
     try:
         evaluation = evaluate(code=VILLAGE_SET, units=[village], year=year)[0]
     except DomainError as exc:

@@ -16,8 +16,8 @@ from django.test.utils import CaptureQueriesContext
 from openpyxl import load_workbook
 
 from langso.accounts.testing import client_for
-from langso.criteria.models import CriteriaSet
-from langso.criteria.services import assessment_record
+from langso.criteria.testing import criteria_assess_met
+from langso.places.models import Kind
 from langso.places.testing import make_commune, make_village
 from langso.registry.testing import RegistryTree, RegistryUsers, create_household
 
@@ -36,18 +36,8 @@ def _url(tree: RegistryTree, **params: Any) -> str:
 def _assess(tree: RegistryTree, users: RegistryUsers) -> None:
     """Commune A meets criteria 1-9 of the national set, criterion 10 not yet assessed;
     commune B meets all ten."""
-    national = CriteriaSet.objects.get(code=NATIONAL, province=None)
-    for unit, count in ((tree.a, 9), (tree.b, 10)):
-        for code in range(1, count + 1):
-            assessment_record(
-                actor=users.province_officer,
-                criteria_set=national,
-                indicator_code=str(code),
-                unit=unit,
-                year=YEAR,
-                verdict="pass",
-                note="Biên bản kiểm tra",
-            )
+    for unit, met in ((tree.a, 9), (tree.b, 10)):
+        criteria_assess_met(actor=users.province_officer, unit=unit, met=met, year=YEAR)
 
 
 def _rows(html: str) -> list[str]:
@@ -74,7 +64,7 @@ def test_the_matrix_shows_communes_criteria_and_tiers(
     demo_sets: RegistryTree, users: RegistryUsers
 ) -> None:
     _assess(demo_sets, users)
-    html = client_for(users.province_officer).get(_url(demo_sets)).content.decode()
+    html = client_for(users.province_officer).get(_url(demo_sets, set=NATIONAL)).content.decode()
     assert _rows(html) == [demo_sets.a.code, demo_sets.b.code]
     assert f'<option value="{NATIONAL}" selected>' in html
     # 10 criteria per commune: A 9 met and one not assessed, B all met.
@@ -89,6 +79,30 @@ def test_the_matrix_shows_communes_criteria_and_tiers(
     assert "Thiếu đúng 1 tiêu chí (1 xã)" in text
     scorecard = f"/tieu-chi/don-vi/{demo_sets.a.code}/?set={NATIONAL}&amp;year={YEAR}"
     assert f'href="{scorecard}"' in html
+
+
+def test_the_matrix_leaves_wards_out_and_says_so(
+    demo_sets: RegistryTree, users: RegistryUsers
+) -> None:
+    """Phường are not rows, the tier counts are "x/2 xã", and the page says how many
+    units were left out and why; by default the matrix shows the set that can be
+    evaluated, and says the national one in force could not be."""
+    for n in (1, 2, 3):
+        make_commune(
+            province=demo_sets.province, code=f"3790{n}", name=f"Phường {n}", kind=Kind.PHUONG
+        )
+    _assess(demo_sets, users)
+    client = client_for(users.province_officer)
+    html = client.get(_url(demo_sets, set=NATIONAL)).content.decode()
+    assert _rows(html) == [demo_sets.a.code, demo_sets.b.code]
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+    assert "1/2 xã đạt “Bộ tiêu chí quốc gia về xã nông thôn mới giai đoạn 2026-2030”" in text
+    assert "3 phường không thuộc diện xét nông thôn mới, không được tính." in text
+    assert "Phần lớn chỉ tiêu của bộ này chưa đánh giá được" in text
+    default = client.get(_url(demo_sets)).content.decode()
+    assert '<option value="xa_ntm_thong_minh" selected>' in default
+    assert "đang có hiệu lực nhưng phần lớn chỉ tiêu chưa đánh giá được" in default
+    assert _rows(default) == [demo_sets.a.code, demo_sets.b.code]
 
 
 def test_the_missing_one_filter_names_the_criterion(
@@ -139,7 +153,7 @@ def test_the_csv_export_has_one_row_per_commune(
 
 def test_the_xlsx_export_reads_back(demo_sets: RegistryTree, users: RegistryUsers) -> None:
     _assess(demo_sets, users)
-    response = client_for(users.province_officer).get(_url(demo_sets, format="xlsx"))
+    response = client_for(users.province_officer).get(_url(demo_sets, set=NATIONAL, format="xlsx"))
     assert response.status_code == 200
     sheet = load_workbook(io.BytesIO(response.content), read_only=True).active
     assert sheet is not None

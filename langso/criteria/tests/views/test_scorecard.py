@@ -20,6 +20,8 @@ from openpyxl import load_workbook
 from langso.accounts.testing import client_for
 from langso.criteria.models import CriteriaSet
 from langso.criteria.services import assessment_record, commune_classification_set
+from langso.places.models import Kind
+from langso.places.testing import make_commune
 from langso.registry.testing import RegistryTree, RegistryUsers, create_household
 
 pytestmark = pytest.mark.django_db
@@ -80,25 +82,53 @@ def test_the_reader_sees_only_communes_in_scope(
     assert client_for(users.officer_a).get("/tieu-chi/don-vi/99999/").status_code == 404
 
 
-def test_the_default_set_is_the_national_one_of_the_year(
+def test_the_default_set_is_one_of_the_year_that_can_be_evaluated(
     demo_sets: RegistryTree, users: RegistryUsers
 ) -> None:
-    """2026: the national 2026-2030 set, the province's smart-commune set offered in the
-    picker; 2025: the national 2021-2025 set; a set of another level is refused kindly."""
+    """2026: the national 2026-2030 set is in force but its criteria are all unknown, so
+    the province's smart-commune set is shown, the page says why and links to the
+    national one; asked for, the national set is shown, said to be mostly unknown, with
+    the complete set offered. 2025 likewise (the national 2021-2025 set is mostly
+    unknown). A set of another level is refused kindly."""
     client = client_for(users.officer_a)
     html = client.get(_url(demo_sets.a, year=YEAR)).content.decode()
-    assert '<option value="xa_ntm_2026_2030" selected>' in html
-    assert f'<option value="{SMART}">' in html
-    assert "thon_thong_minh" not in html
-    assert "0/10 tiêu chí" in _text(html)
+    assert f'<option value="{SMART}" selected>' in html
+    assert '<option value="xa_ntm_2026_2030">' in html
+    assert '<option value="thon_thong_minh"' not in html
+    text = _text(html)
+    assert "đang có hiệu lực nhưng phần lớn chỉ tiêu chưa đánh giá được" in text
+    assert f'href="?set=xa_ntm_2026_2030&amp;year={YEAR}"' in html
+    national = client.get(_url(demo_sets.a, set="xa_ntm_2026_2030", year=YEAR)).content.decode()
+    assert '<option value="xa_ntm_2026_2030" selected>' in national
+    assert "0/10 tiêu chí" in _text(national)
+    assert "chỉ 0/47 chỉ tiêu rõ nội dung và có ngưỡng" in _text(national)
+    assert f'href="?set={SMART}&amp;year={YEAR}"' in national
     old = client.get(_url(demo_sets.a, year=2025)).content.decode()
-    assert '<option value="xa_ntm_2021_2025" selected>' in old
-    assert '<option value="xa_chuyen_doi_so_2025">' in old
+    assert '<option value="xa_chuyen_doi_so_2025" selected>' in old
+    assert '<option value="xa_ntm_2021_2025">' in old
     refused = client.get(_url(demo_sets.a, set="thon_thong_minh", year=YEAR))
     assert refused.status_code == 200
     assert "không áp dụng cho đơn vị này" in refused.content.decode()
     assert client.get(_url(demo_sets.a, year="20x6")).status_code == 404
     assert client.get(_url(demo_sets.a, format="pdf")).status_code == 404
+
+
+def test_a_ward_is_told_the_sets_do_not_apply_to_it(
+    demo_sets: RegistryTree, users: RegistryUsers
+) -> None:
+    """A phường's own scorecard says the NTM sets do not apply to it, with no "?" and no
+    set to pick; its export is refused."""
+    ward = make_commune(
+        province=demo_sets.province, code="37990", name="Phường Hoa Lư", kind=Kind.PHUONG
+    )
+    client = client_for(users.province_officer)
+    html = client.get(_url(ward, year=YEAR)).content.decode()
+    text = _text(html)
+    assert "Bộ tiêu chí nông thôn mới không áp dụng cho phường" in text
+    assert "Phường Hoa Lư không thuộc diện xét" in text
+    assert '<select id="set"' not in html
+    assert "st-missing" not in html
+    assert client.get(_url(ward, year=YEAR, format="csv")).status_code == 404
 
 
 def test_a_village_goes_to_its_checklist(demo_sets: RegistryTree, users: RegistryUsers) -> None:
@@ -166,7 +196,8 @@ def test_an_assessed_criterion_shows_the_finding_and_who_may_assess(
         note="Quy hoạch chung xã đã duyệt",
         evidence=[SimpleUploadedFile("quyet-dinh.pdf", b"%PDF-1.4")],
     )
-    html = client_for(users.officer_a).get(_url(demo_sets.a, year=YEAR)).content.decode()
+    page = _url(demo_sets.a, set="xa_ntm_2026_2030", year=YEAR)
+    html = client_for(users.officer_a).get(page).content.decode()
     row = _row(html, "1")
     assert f"Đạt — {users.officer_a}, " in row
     assert "Quy hoạch chung xã đã duyệt" in row
@@ -176,9 +207,9 @@ def test_an_assessed_criterion_shows_the_finding_and_who_may_assess(
     assert assess in html
     assert "1/10 tiêu chí" in _text(html)
     assert "/phan-loai/" not in html
-    team = client_for(users.digital_team_a).get(_url(demo_sets.a, year=YEAR)).content.decode()
+    team = client_for(users.digital_team_a).get(page).content.decode()
     assert "/danh-gia/" not in team
-    province = client_for(users.province_officer).get(_url(demo_sets.a, year=YEAR)).content.decode()
+    province = client_for(users.province_officer).get(page).content.decode()
     assert f"/tieu-chi/don-vi/{demo_sets.a.code}/phan-loai/?year={YEAR}" in province
 
 

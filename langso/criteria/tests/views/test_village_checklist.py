@@ -15,6 +15,8 @@ from django.test.utils import CaptureQueriesContext
 
 from langso.accounts.testing import client_for
 from langso.indicators.services.reported import reported_value_set
+from langso.places.models import Kind
+from langso.places.testing import make_village
 from langso.registry.testing import RegistryTree, RegistryUsers, create_household
 
 pytestmark = pytest.mark.django_db
@@ -105,6 +107,21 @@ def test_the_national_framework_stands_where_the_province_has_no_set(
     assert f"/tieu-chi/don-vi/{tree.a1.code}/danh-gia/thon_thong_minh/1/?year={YEAR}" in html
     head = client_for(users.village_head_a1).get(_url(tree.a1)).content.decode()
     assert "/danh-gia/" not in head
+
+
+def test_a_street_group_is_told_the_village_set_does_not_apply(
+    demo_sets: RegistryTree, users: RegistryUsers
+) -> None:
+    """A tổ dân phố is not a subject of the smart-village set: its page says so and
+    shows no checklist of "?"."""
+    street = make_village(commune=demo_sets.a, code="37001-09", name="Tổ dân phố 9")
+    street.kind = Kind.TO_DAN_PHO
+    street.save(update_fields=["kind"])
+    html = client_for(users.officer_a).get(_url(street)).content.decode()
+    assert "Bộ tiêu chí nông thôn mới không áp dụng cho tổ dân phố" in html
+    assert "Tổ dân phố 9 không thuộc diện xét" in html
+    assert 'class="checklist"' not in html
+    assert 'class="summary"' not in html
 
 
 def test_the_reader_sees_only_villages_in_scope(
