@@ -5,6 +5,8 @@ statuses-only fast path alike."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from langso.criteria.catalogue import catalogue_yaml_read
@@ -45,7 +47,7 @@ def test_a_roll_up_too_few_villages_reported_is_missing_not_passed(
     raw_sets, sources = catalogue_yaml_read(WIFI_SET)
     criteria_sets_save(actor=None, raw_sets=raw_sets, sources=sources, province=None)
     a3 = make_village(commune=tree.a, code=f"{tree.a.code}-03", name="Thôn Ba")
-    wifi = {"code": "village-free-wifi", "period": "2026", "numerator": 1}
+    wifi: dict[str, Any] = {"code": "village-free-wifi", "period": "2026", "numerator": 1}
     # One village of three says it has wifi: 100 % of those that reported, 1/3 of them.
     reported_value_set(actor=users.officer_a, unit=tree.a1, **wifi)
     assert _status(tree) == (Status.MISSING, Status.MISSING, Status.MISSING)

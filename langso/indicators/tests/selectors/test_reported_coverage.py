@@ -13,7 +13,7 @@ from django.test.utils import CaptureQueriesContext
 
 from langso.indicators.selectors import LOW_COVERAGE, indicator_values, period_parse
 from langso.indicators.services.reported import reported_value_set
-from langso.indicators.testing import WORK_RECORDS
+from langso.indicators.testing import WORK_RECORDS, work_records_report
 from langso.places.models import AdminUnit
 from langso.places.testing import make_commune, make_village
 from langso.registry.testing import RegistryTree, RegistryUsers
@@ -33,24 +33,13 @@ def _more_communes(tree: RegistryTree, count: int) -> list[AdminUnit]:
     return communes
 
 
-def _report_all_records_online(users: RegistryUsers, commune: AdminUnit) -> None:
-    reported_value_set(
-        actor=users.central_admin,
-        code=WORK_RECORDS,
-        unit=commune,
-        period=YEAR,
-        numerator=30,
-        denominator=30,
-    )
-
-
 def test_one_commune_of_many_reporting_is_a_low_coverage_roll_up(
     tree: RegistryTree, users: RegistryUsers, definitions: None
 ) -> None:
     """One commune of twelve reports 100 %: the province shows 100 % of the one that
     reported, with 1 of 12 and marked low, not as the province's plain 100 %."""
     _more_communes(tree, 10)
-    _report_all_records_online(users, tree.a)
+    work_records_report(actor=users.central_admin, commune=tree.a, online=4)
     [value] = indicator_values(
         code=WORK_RECORDS, units=[tree.province], period=period_parse(YEAR)
     ).values
@@ -64,11 +53,11 @@ def test_every_commune_reporting_is_not_marked(
     tree: RegistryTree, users: RegistryUsers, definitions: None
 ) -> None:
     for commune in (tree.a, tree.b):
-        _report_all_records_online(users, commune)
+        work_records_report(actor=users.central_admin, commune=commune, online=4)
     [value] = indicator_values(
         code=WORK_RECORDS, units=[tree.province], period=period_parse(YEAR)
     ).values
-    assert (value.reporting_units, value.expected_units, value.coverage) == (2, 2, 1)
+    assert (value.reporting_units, value.expected_units, value.coverage) == (2, 2, Decimal(1))
     assert not value.low_coverage
 
 
@@ -85,7 +74,7 @@ def test_the_threshold_is_a_share_of_the_units_that_should_report(
     period = period_parse(YEAR)
     [province] = indicator_values(code=WIFI, units=[tree.province], period=period).values
     assert (province.reporting_units, province.expected_units) == (3, 5)
-    assert province.low_coverage and Decimal(3) / 5 < LOW_COVERAGE
+    assert province.low_coverage
     reported_value_set(actor=users.central_admin, code=WIFI, unit=tree.b2, period=YEAR, numerator=0)
     communes = indicator_values(code=WIFI, units=[tree.a, tree.b], period=period).values
     assert [(v.reporting_units, v.expected_units, v.low_coverage) for v in communes] == [
@@ -112,10 +101,10 @@ def test_nothing_reported_is_no_data_of_none_reporting(
 def test_a_value_at_its_entry_level_is_no_roll_up(
     tree: RegistryTree, users: RegistryUsers, definitions: None
 ) -> None:
-    _report_all_records_online(users, tree.a)
+    work_records_report(actor=users.central_admin, commune=tree.a, online=4)
     period = period_parse(YEAR)
     [value] = indicator_values(code=WORK_RECORDS, units=[tree.a], period=period).values
-    assert (value.value, value.reports) == (100, 1)
+    assert (value.value, value.reports) == (Decimal(100), 1)
     assert (value.reporting_units, value.expected_units, value.coverage) == (None, None, None)
     assert not value.low_coverage
     [registry] = indicator_values(

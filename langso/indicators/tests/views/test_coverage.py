@@ -13,9 +13,7 @@ from django.test.utils import CaptureQueriesContext
 
 from langso.accounts.testing import client_for
 from langso.core.testing import csv_table
-from langso.indicators.services.reported import reported_value_set
-from langso.indicators.testing import WORK_RECORDS
-from langso.places.models import AdminUnit
+from langso.indicators.testing import WORK_RECORDS, work_records_report
 from langso.places.testing import make_commune
 from langso.registry.testing import RegistryTree, RegistryUsers
 
@@ -27,18 +25,6 @@ VALUES = "/api/v1/indicator-values"
 def _more_communes(tree: RegistryTree, count: int) -> None:
     for n in range(count):
         make_commune(province=tree.province, code=f"37{900 + n}", name=f"Xã Thêm {n}")
-
-
-def _report_all_online(users: RegistryUsers, *communes: AdminUnit) -> None:
-    for commune in communes:
-        reported_value_set(
-            actor=users.central_admin,
-            code=WORK_RECORDS,
-            unit=commune,
-            period=YEAR,
-            numerator=30,
-            denominator=30,
-        )
 
 
 def _province_page(tree: RegistryTree, users: RegistryUsers) -> str:
@@ -53,7 +39,7 @@ def test_a_province_where_one_commune_reported_is_marked_beside_its_value(
     tree: RegistryTree, users: RegistryUsers, definitions: None
 ) -> None:
     _more_communes(tree, 10)
-    _report_all_online(users, tree.a)
+    work_records_report(actor=users.central_admin, commune=tree.a, online=4)
     html = _province_page(tree, users)
     assert "1 / 12 xã đã báo cáo" in html
     # The label sits in the value's own cell, in words, never the plain 100 % alone.
@@ -65,7 +51,8 @@ def test_a_province_where_one_commune_reported_is_marked_beside_its_value(
 def test_a_province_where_every_commune_reported_is_not_marked(
     tree: RegistryTree, users: RegistryUsers, definitions: None
 ) -> None:
-    _report_all_online(users, tree.a, tree.b)
+    for commune in (tree.a, tree.b):
+        work_records_report(actor=users.central_admin, commune=commune, online=4)
     html = _province_page(tree, users)
     assert "2 / 2 xã đã báo cáo" in html
     assert "chưa đủ báo cáo: " not in html
@@ -74,7 +61,7 @@ def test_a_province_where_every_commune_reported_is_not_marked(
 def test_the_province_page_costs_the_same_queries_with_more_communes(
     tree: RegistryTree, users: RegistryUsers, definitions: None
 ) -> None:
-    _report_all_online(users, tree.a)
+    work_records_report(actor=users.central_admin, commune=tree.a, online=4)
     client = client_for(users.province_officer)
     page = f"/chi-so/don-vi/{tree.province.code}/"
     with CaptureQueriesContext(connection) as two:
@@ -89,7 +76,7 @@ def test_the_api_says_the_coverage_in_json_and_csv_under_the_same_keys(
     tree: RegistryTree, users: RegistryUsers, definitions: None
 ) -> None:
     _more_communes(tree, 10)
-    _report_all_online(users, tree.a)
+    work_records_report(actor=users.central_admin, commune=tree.a, online=4)
     client = client_for(users.province_officer)
     params = {"indicator": WORK_RECORDS, "unit": tree.province.code, "period": YEAR}
     [value] = client.get(VALUES, params).json()["values"]
@@ -112,7 +99,8 @@ def test_the_api_says_the_coverage_in_json_and_csv_under_the_same_keys(
 def test_the_api_does_not_mark_a_roll_up_every_commune_reported(
     tree: RegistryTree, users: RegistryUsers, definitions: None
 ) -> None:
-    _report_all_online(users, tree.a, tree.b)
+    for commune in (tree.a, tree.b):
+        work_records_report(actor=users.central_admin, commune=commune, online=4)
     params = {"indicator": WORK_RECORDS, "unit": tree.province.code, "period": YEAR}
     [value] = client_for(users.province_officer).get(VALUES, params).json()["values"]
     assert (value["reporting_units"], value["expected_units"], value["coverage"]) == (2, 2, 100)
