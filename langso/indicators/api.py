@@ -84,6 +84,14 @@ class ValueOut(Schema):
     # None: no data (không có dữ liệu) — a zero denominator or nothing reported.
     value: float | None
     reports: int | None
+    # A reported value rolled up above its entry level: how many of the current units of
+    # that level under this one reported, of how many should, that share in percent,
+    # and whether it is too low (`selectors.LOW_COVERAGE`) for the value to stand as
+    # the unit's figure. Null, and false, where the value is no roll-up.
+    reporting_units: int | None = None
+    expected_units: int | None = None
+    coverage: float | None = None
+    low_coverage: bool = False
     # Provenance: where the figure comes from. A registry value: the household list it
     # counts; a reported one entered for this unit: who entered it, when, and the files.
     records: str | None = None
@@ -146,6 +154,10 @@ CSV_HEADER = [
     "denominator",
     "value",
     "reports",
+    "reporting_units",
+    "expected_units",
+    "coverage",
+    "low_coverage",
     "records",
     "entered_by",
     "entered_at",
@@ -180,6 +192,10 @@ def _csv(request: HttpRequest, result: selectors.IndicatorValues) -> HttpRespons
                 _plain(value.denominator),
                 _plain(value.value),
                 value.reports,
+                value.reporting_units,
+                value.expected_units,
+                _coverage(value),
+                "true" if value.low_coverage else "false",
                 provenance.get("records"),
                 provenance.get("entered_by"),
                 entered_at.isoformat(timespec="seconds") if entered_at else None,
@@ -224,6 +240,13 @@ def _provenance(
             for e in entry.evidence.all()
         ],
     }
+
+
+def _coverage(value: selectors.IndicatorValue) -> float | None:
+    """The share of the units that should report that did, in percent."""
+    if value.coverage is None:
+        return None
+    return float(round(value.coverage * 100, 2))
 
 
 def _plain(number: Decimal | None) -> Decimal | None:
@@ -271,6 +294,10 @@ def indicator_values(request: HttpRequest, filters: Query[ValueFilters]) -> Any:
                 denominator=v.denominator,
                 value=None if v.value is None else float(round(v.value, 4)),
                 reports=v.reports,
+                reporting_units=v.reporting_units,
+                expected_units=v.expected_units,
+                coverage=_coverage(v),
+                low_coverage=v.low_coverage,
                 **_provenance(request, result, v.unit, entries.get(v.unit.pk)),
             )
             for v in result.values

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import OuterRef, QuerySet, Subquery, Sum
+from django.db.models import Count, OuterRef, QuerySet, Subquery, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -49,6 +49,11 @@ DEPTH: dict[str, int] = {
     Level.COMMUNE: 2,
     Level.VILLAGE: 3,
 }
+# A reported roll-up made of fewer than this share of the units that should report is
+# marked "chưa đủ báo cáo", never shown as a plain figure: one commune of 129 reporting
+# 100 % says nothing of its province. 80 %: four units in five, the bar issue 15 set;
+# below it the figure is read as that of the units that reported, not of the unit.
+LOW_COVERAGE = Decimal("0.8")
 
 
 # --- Definitions --------------------------------------------------------------------
@@ -146,6 +151,24 @@ class IndicatorValue:
     value: Decimal | None
     # Reported indicators: how many units' entries the value is made of.
     reports: int | None = None
+    # A reported indicator rolled up above the level it is entered at (current units):
+    # how many units of that level under this one reported for the period, of how many
+    # should. None where the value is no roll-up.
+    reporting_units: int | None = None
+    expected_units: int | None = None
+
+    @property
+    def coverage(self) -> Decimal | None:
+        """The share (0 to 1) of the units that should report that did."""
+        if self.reporting_units is None or not self.expected_units:
+            return None
+        return Decimal(min(self.reporting_units, self.expected_units)) / self.expected_units
+
+    @property
+    def low_coverage(self) -> bool:
+        """A roll-up too few units reported for to stand as the unit's figure."""
+        coverage = self.coverage
+        return coverage is not None and coverage < LOW_COVERAGE
 
 
 @dataclass(frozen=True)
@@ -206,6 +229,8 @@ def indicators_values(
             figures |= _reported_figures(reported, units, level, period)
     if (activity := by_source[Source.ACTIVITY]) and not legacy:
         figures |= _activity_figures(activity, units, level, period)
+    # Coverage is counted on today's tree: a legacy unit's successors are not its own.
+    expected = _expected_units(reported, units, level) if reported and not legacy else {}
     computed_at = period.closed_at if frozen and period.closed_at else timezone.now()
     return [
         IndicatorValues(
@@ -214,7 +239,15 @@ def indicators_values(
             level=level,
             frozen=frozen,
             computed_at=computed_at,
-            values=_values(definition, units, figures.get(definition.code, {}), legacy),
+            values=_values(
+                definition,
+                units,
+                figures.get(definition.code, {}),
+                legacy,
+                expected.get(definition.spec["level"])
+                if definition.source == Source.REPORTED
+                else None,
+            ),
         )
         for definition in definitions
     ]
@@ -255,6 +288,7 @@ def _values(
     units: Sequence[AdminUnit],
     figures: Figures,
     legacy: bool,
+    expected: Mapping[int, int] | None,
 ) -> list[IndicatorValue]:
     # Registry and activity figures are counts: where nothing is counted the count is 0
     # (of 0, for a share). Reported figures are absent until entered.
@@ -274,9 +308,34 @@ def _values(
                 denominator=denominator,
                 value=_ratio(definition.unit, numerator, denominator),
                 reports=reports,
+                # A roll-up is made of the entries of the units that reported.
+                reporting_units=None if expected is None else reports or 0,
+                expected_units=None if expected is None else expected.get(unit.pk, 0),
             )
         )
     return values
+
+
+def _expected_units(
+    definitions: Sequence[IndicatorDefinition], units: Sequence[AdminUnit], level: str
+) -> dict[str, dict[int, int]]:
+    """For each level the reported `definitions` rolled up at `level` are entered at,
+    how many current units of it lie under each of `units`: the units that should
+    report. One grouped query per entry level, whatever the number of units."""
+    expected: dict[str, dict[int, int]] = {}
+    column = f"{level}_id"
+    for entry_level in {d.spec["level"] for d in definitions}:
+        if DEPTH[level] >= DEPTH[entry_level]:
+            continue
+        expected[entry_level] = dict(
+            AdminUnit.objects.current()
+            .filter(level=entry_level, **{f"{column}__in": [unit.pk for unit in units]})
+            .values_list(column)
+            .annotate(total=Count("pk"))
+            .values_list(column, "total")
+            .order_by()
+        )
+    return expected
 
 
 Figures = dict[int, tuple[Decimal | None, Decimal | None, int | None]]
@@ -447,13 +506,15 @@ def _reported_from_legacy(
     parent = dict(targets.values_list("pk", f"{level}_id"))
     carried = legacy_on_current(figures=entries, current_ids=parent)
     figures: Figures = {}
-    for unit_id, (numerator, denominator, reports) in carried.items():
+    for unit_id, (numerator, denominator, _entries) in carried.items():
         key = parent[unit_id]
         before = figures.get(key, (Decimal(0), None, 0))
         figures[key] = (
             (before[0] or Decimal(0)) + numerator,
             None if denominator is None else (before[1] or Decimal(0)) + denominator,
-            (before[2] or 0) + reports,
+            # Each of today's units that carries an entry has reported, however many of
+            # the units of then went into it.
+            (before[2] or 0) + 1,
         )
     return figures
 

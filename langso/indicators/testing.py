@@ -53,15 +53,16 @@ def work_records_report(
     commune: AdminUnit,
     note: str = "",
     evidence: Sequence[UploadedFile[Any]] = (),
+    online: int = 3,
 ) -> ReportedValue:
-    """`actor` reports that `commune` handled 3 of its 4 work records online in 2026
-    (75 %), with `evidence`. Needs the shipped definitions."""
+    """`actor` reports that `commune` handled `online` of its 4 work records online in
+    2026 (75 % by default), with `evidence`. Needs the shipped definitions."""
     return reported_value_set(
         actor=actor,
         code=WORK_RECORDS,
         unit=commune,
         period="2026",
-        numerator=3,
+        numerator=online,
         denominator=4,
         note=note,
         evidence=evidence,

@@ -80,6 +80,7 @@ def unit_indicators(request: HttpRequest, code: str) -> HttpResponse:
                 for row in rows
             ],
             "chart": {"width": CHART_WIDTH, "height": CHART_HEIGHT},
+            "low_coverage": int(selectors.LOW_COVERAGE * 100),
         },
     )
 

@@ -86,8 +86,10 @@ def _noun(values: IndicatorValues) -> str:
 
 
 def computed_status(indicator: CriterionIndicator, key: str, value: Any) -> str:
-    """A computed indicator's status at a unit (its `IndicatorValue`, or None)."""
-    if value is None or value.value is None or _unclassified(indicator, key):
+    """A computed indicator's status at a unit (its `IndicatorValue`, or None). A
+    reported roll-up too few units reported for is missing data: 1 village of 12
+    with free wifi would otherwise pass a commune on "100 %"."""
+    if value is None or value.value is None or value.low_coverage or _unclassified(indicator, key):
         return MISSING
     threshold = _threshold(indicator, key)
     if threshold is None:
