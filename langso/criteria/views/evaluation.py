@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from langso.accounts.roles import Permission
-from langso.accounts.selectors import unit_get_for_user, user_has_unit_permission
+from langso.accounts.selectors import unit_get_for_user, unit_in_scope, user_has_unit_permission
 from langso.core import exports
 from langso.core.errors import DomainError
 from langso.places.models import AdminUnit, CommuneGroup, Level, Region
@@ -104,6 +104,15 @@ def _choose(request: HttpRequest, sets: Sequence[CriteriaSet]) -> tuple[Criteria
 
 def _query(**params: Any) -> str:
     return urlencode({k: v for k, v in params.items() if v not in ("", None)})
+
+
+def _opens(request: HttpRequest, unit: AdminUnit | None) -> bool:
+    """Whether the evaluation page of `unit` (a breadcrumb's target) opens for this user:
+    a commune officer's scorecard names its province, whose matrix is not theirs, and a
+    breadcrumb to it would be a dead link (issue 15); the unit's public page stands in."""
+    return unit is not None and unit_in_scope(
+        user=request.user, unit=unit, permission=Permission.VIEW_SCOPED
+    )
 
 
 # --- What the pages show --------------------------------------------------------------
@@ -384,6 +393,7 @@ def scorecard(request: HttpRequest, code: str) -> HttpResponse:
             user=request.user, permission=Permission.SET_COMMUNE_GROUP, unit=unit
         ),
         "query": _query(set=chosen.code if chosen else "", year=year),
+        "province_opens": _opens(request, unit.province),
     }
     if evaluation is not None:
         context |= _evaluation_context(request, evaluation)
@@ -484,7 +494,12 @@ def village_checklist(request: HttpRequest, code: str) -> HttpResponse:
     year = _year(request)
     if village.level != Level.VILLAGE:
         return redirect(f"{reverse('criteria:scorecard', args=[village.code])}?{_query(year=year)}")
-    context: dict[str, Any] = {"unit": village, "year": year, "problem": ""}
+    context: dict[str, Any] = {
+        "unit": village,
+        "year": year,
+        "problem": "",
+        "commune_opens": _opens(request, village.commune),
+    }
     try:
         evaluation = evaluate(code=VILLAGE_SET, units=[village], year=year)[0]
     except DomainError as exc:
