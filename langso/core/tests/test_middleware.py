@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.test import Client, override_settings
 from django.urls import path, reverse
 
@@ -59,7 +60,7 @@ def test_another_domain_error_is_not_mapped_it_is_the_views_to_show() -> None:
 ENGLISH_BROWSER = {"Accept-Language": "en-US,en;q=0.9"}
 
 
-def _language(response: HttpResponse) -> str:
+def _language(response: HttpResponseBase) -> str:
     return str(response["Content-Language"])
 
 
