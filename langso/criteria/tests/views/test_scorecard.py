@@ -273,20 +273,3 @@ def test_the_scorecard_costs_the_same_queries_with_more_households(
         assert len(many.captured_queries) == budget, "\n".join(
             q["sql"] for q in many.captured_queries
         )
-
-
-def test_the_province_breadcrumb_leads_where_the_reader_may_go(
-    demo_sets: RegistryTree, users: RegistryUsers
-) -> None:
-    """The province's matrix for whoever may read it; the province's own page for a
-    commune officer, whose scope the matrix is not in (issue 15: a dead link)."""
-    matrix = f'href="/tieu-chi/tinh/{demo_sets.province.code}/?year={YEAR}"'
-    province_page = f'href="/don-vi/{demo_sets.province.code}/"'
-    for name, shown, hidden in (
-        ("province_officer", matrix, province_page),
-        ("officer_a", province_page, matrix),
-        ("digital_team_a", province_page, matrix),
-    ):
-        html = client_for(users.of(name)).get(_url(demo_sets.a, year=YEAR)).content.decode()
-        assert shown in html, name
-        assert hidden not in html, name

@@ -148,19 +148,3 @@ def test_the_page_needs_no_script_and_a_fixed_number_of_queries(
     assert len(many.captured_queries) == len(one.captured_queries), "\n".join(
         q["sql"] for q in many.captured_queries
     )
-
-
-def test_the_commune_breadcrumb_leads_where_the_reader_may_go(
-    demo_sets: RegistryTree, users: RegistryUsers
-) -> None:
-    """The commune's scorecard for whoever may read it; the commune's own page for the
-    village head, whose scope the scorecard is not in (issue 15: a dead link)."""
-    scorecard = f'href="/tieu-chi/don-vi/{demo_sets.a.code}/?year={YEAR}"'
-    commune_page = f'href="/don-vi/{demo_sets.a.code}/"'
-    for name, shown, hidden in (
-        ("officer_a", scorecard, commune_page),
-        ("village_head_a1", commune_page, scorecard),
-    ):
-        html = client_for(users.of(name)).get(_url(demo_sets.a1)).content.decode()
-        assert shown in html, name
-        assert hidden not in html, name
