@@ -133,7 +133,7 @@ def assert_refused_as_missing(*, route: str, pk: int, outsider: AbstractBaseUser
             f"{url}: anonymous {anonymous.status_code} {anonymous.get('Location', '')}, "
             f"outsider {outside.status_code}, a missing object {missing.status_code}"
         )
-    if _page_text(outside.content, url) != _page_text(missing.content, missing_url):
+    if page_less_request(outside.content, url) != page_less_request(missing.content, missing_url):
         raise AssertionError(f"{url}: the outsider's 404 differs from a missing object's")
 
 
@@ -141,7 +141,7 @@ def assert_refused_as_missing(*, route: str, pk: int, outsider: AbstractBaseUser
 _CSRF_TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="[^"]*"')
 
 
-def _page_text(content: bytes, url: str) -> str:
+def page_less_request(content: bytes, url: str) -> str:
     """A page as the reader sees it, less what differs by request alone: the address asked
     for (the 404 page's language switch returns to it) and the CSRF token."""
     return _CSRF_TOKEN.sub("", content.decode()).replace(url, "")
