@@ -16,3 +16,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("openrosa/", include("langso.surveys.urls_openrosa")),
     path("", include("langso.places.urls")),
 ]
+
+# The platform's own 404 and 403 pages, with a way back (500: Django's view, `500.html`).
+handler404 = "langso.core.views.page_not_found"
+handler403 = "langso.core.views.permission_denied"

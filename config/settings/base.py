@@ -47,7 +47,8 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     # Sessions end after SESSION_COOKIE_AGE idle (see "Sessions" below).
     "langso.core.middleware.session_idle_expiry",
-    "django.middleware.locale.LocaleMiddleware",
+    # The language the user chose (cookie), else Vietnamese; never Accept-Language.
+    "langso.core.middleware.ChosenLanguage",
     # OpenRosa headers and bodies on every answer under /openrosa/, Django's errors too.
     "langso.surveys.middleware.OpenRosaResponses",
     "django.middleware.common.CommonMiddleware",

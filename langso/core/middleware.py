@@ -6,9 +6,13 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+from django.conf import settings
+from django.conf.urls.i18n import is_language_prefix_patterns_used
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
 from django.http.response import HttpResponseBase
+from django.middleware.locale import LocaleMiddleware
+from django.utils import translation
 
 from .errors import AccessDenied, NotFound
 
@@ -67,3 +71,23 @@ class DomainErrorPages:
             raise Http404(exception.message) from exception
         if isinstance(exception, AccessDenied):
             raise PermissionDenied from exception
+
+
+class ChosenLanguage(LocaleMiddleware):
+    """The page's language is the one the user chose with the language switch (Django's
+    `set_language` keeps it in the LANGUAGE_COOKIE_NAME cookie), else Vietnamese
+    (LANGUAGE_CODE) — never the browser's Accept-Language: officers' phones and office
+    computers are often set to English, and the platform is Vietnamese first (issue 15).
+    URL handling (language prefixes, redirects) stays Django's."""
+
+    def process_request(self, request: HttpRequest) -> None:
+        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
+        try:
+            language = translation.get_supported_language_variant(chosen) if chosen else ""
+        except LookupError:
+            language = ""
+        urlconf = getattr(request, "urlconf", settings.ROOT_URLCONF)
+        if is_language_prefix_patterns_used(urlconf)[0]:
+            language = translation.get_language_from_path(request.path_info) or language
+        translation.activate(language or settings.LANGUAGE_CODE)
+        request.LANGUAGE_CODE = translation.get_language()

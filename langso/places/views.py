@@ -32,6 +32,7 @@ from .services.access import (
     IMPORT_BOUNDARIES,
     MANAGE_VILLAGES,
     SET_COMMUNE_GROUP,
+    VIEW_SCOPED,
     commune_group_set_check,
     village_commune,
     village_manage_check,
@@ -98,6 +99,10 @@ def unit_detail(request: HttpRequest, code: str) -> HttpResponse:
             "can_set_group": unit.level == Level.COMMUNE
             and unit.valid_to is None
             and request.user.has_perm(SET_COMMUNE_GROUP, unit),
+            # The unit's indicators and criteria pages open only inside the user's scope:
+            # anyone may browse the tree, but a button to a page that would answer 404 is
+            # a dead link (issue 15).
+            "can_view_data": unit.valid_to is None and request.user.has_perm(VIEW_SCOPED, unit),
         },
     )
 

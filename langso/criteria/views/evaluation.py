@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from langso.accounts.roles import Permission
-from langso.accounts.selectors import unit_get_for_user, user_has_unit_permission
+from langso.accounts.selectors import unit_get_for_user, unit_in_scope, user_has_unit_permission
 from langso.core import exports
 from langso.core.errors import DomainError
 from langso.places.models import CommuneGroup, Level, Region
@@ -78,6 +78,15 @@ def _format(request: HttpRequest) -> str:
 
 def _query(**params: Any) -> str:
     return urlencode({k: v for k, v in params.items() if v not in ("", None)})
+
+
+def _opens(request: HttpRequest, unit: AdminUnit | None) -> bool:
+    """Whether the evaluation page of `unit` (a breadcrumb's target) opens for this user:
+    a commune officer's scorecard names its province, whose matrix is not theirs, and a
+    breadcrumb to it would be a dead link (issue 15); the unit's public page stands in."""
+    return unit is not None and unit_in_scope(
+        user=request.user, unit=unit, permission=Permission.VIEW_SCOPED
+    )
 
 
 # --- What the pages show --------------------------------------------------------------
@@ -369,6 +378,7 @@ def scorecard(request: HttpRequest, code: str) -> HttpResponse:
             user=request.user, permission=Permission.SET_COMMUNE_GROUP, unit=unit
         ),
         "query": _query(set=chosen.code if chosen else "", year=year),
+        "province_opens": _opens(request, unit.province),
     }
     if evaluation is not None:
         context |= _evaluation_context(request, evaluation)
@@ -472,7 +482,12 @@ def village_checklist(request: HttpRequest, code: str) -> HttpResponse:
     year = _year(request)
     if village.level != Level.VILLAGE:
         return redirect(f"{reverse('criteria:scorecard', args=[village.code])}?{_query(year=year)}")
-    context: dict[str, Any] = {"unit": village, "year": year, "problem": ""}
+    context: dict[str, Any] = {
+        "unit": village,
+        "year": year,
+        "problem": "",
+        "commune_opens": _opens(request, village.commune),
+    }
     if not is_subject(village):
         context["problem"] = not_a_subject_reason(village)
         return render(request, "criteria/village_checklist.html", context)

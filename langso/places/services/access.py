@@ -17,6 +17,8 @@ from langso.core.errors import AccessDenied, NotFound
 
 from ..models import AdminUnit, Level
 
+# Seeing a unit's own data (its indicators, its criteria): a role on it or above it.
+VIEW_SCOPED = "view_scoped"
 MANAGE_VILLAGES = "manage_villages"
 SET_COMMUNE_GROUP = "set_commune_group"
 IMPORT_BOUNDARIES = "import_boundaries"

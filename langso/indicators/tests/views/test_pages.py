@@ -13,6 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from langso.accounts.testing import client_for
+from langso.core.testing import page_less_request
 from langso.indicators.models import ReportedValue
 from langso.indicators.services.periods import period_close
 from langso.registry.services.households import household_create
@@ -100,7 +101,9 @@ def test_what_names_nothing_in_the_readers_scope_is_the_404_page(
     outside = client.get(f"/chi-so/don-vi/{tree.b.code}/")
     unknown = client.get("/chi-so/don-vi/99999/")
     assert outside.status_code == unknown.status_code == 404
-    assert outside.content == unknown.content
+    assert page_less_request(outside.content, f"/chi-so/don-vi/{tree.b.code}/") == (
+        page_less_request(unknown.content, "/chi-so/don-vi/99999/")
+    )
     form = f"{_page(tree)}nhap/work-records-online-commune/"
     for url in (
         _page(tree) + "?period=2026-13",

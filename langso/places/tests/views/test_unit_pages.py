@@ -9,7 +9,11 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from pytest_django import DjangoAssertNumQueries
 
-from langso.places.models import LEGACY_VALID_TO, UnitLineage, UnitSource
+from langso.accounts.models import User
+from langso.accounts.roles import Role
+from langso.accounts.testing import client_for
+from langso.accounts.tests.factories import make_role_holder
+from langso.places.models import LEGACY_VALID_TO, AdminUnit, UnitLineage, UnitSource
 from langso.places.testing import (
     make_commune,
     make_district,
@@ -17,6 +21,8 @@ from langso.places.testing import (
     make_unit_tree,
     make_village,
 )
+
+from ..conftest import Tree
 
 pytestmark = pytest.mark.django_db
 
@@ -100,3 +106,40 @@ def test_the_page_is_in_vietnamese_by_default_and_english_on_request(client: Cli
     assert "Đơn vị hành chính" in client.get(reverse("places:unit-list")).content.decode()
     client.post(reverse("set_language"), {"language": "en", "next": "/"})
     assert "Administrative units" in client.get(reverse("places:unit-list")).content.decode()
+
+
+def test_a_units_data_buttons_show_only_inside_the_readers_scope(
+    tree: Tree, officer_a: User
+) -> None:
+    """Anyone browses the tree, but the buttons to a unit's indicators and criteria show
+    only where they open (issue 15: on the province page they led a commune officer to
+    a 404)."""
+    province, a, b = tree.province, tree.a, tree.b
+
+    def buttons(client: Client, unit: AdminUnit) -> set[str]:
+        html = client.get(reverse("places:unit-detail", args=[unit.code])).content.decode()
+        targets = {
+            reverse("indicators:unit", args=[unit.code]),
+            reverse("criteria:matrix", args=[unit.code]),
+            reverse("criteria:scorecard", args=[unit.code]),
+            reverse("criteria:village", args=[unit.code]),
+        }
+        return {target for target in targets if f'href="{target}"' in html}
+
+    officer = client_for(officer_a)
+    assert buttons(officer, province) == set()
+    assert buttons(officer, b) == set()
+    assert buttons(officer, a) == {
+        reverse("indicators:unit", args=[a.code]),
+        reverse("criteria:scorecard", args=[a.code]),
+    }
+    assert buttons(officer, tree.ninh_binh.villages_of(a)[0]) == {
+        reverse("indicators:unit", args=[tree.ninh_binh.villages_of(a)[0].code]),
+        reverse("criteria:village", args=[tree.ninh_binh.villages_of(a)[0].code]),
+    }
+    assert buttons(Client(), a) == set()
+    province_officer = client_for(make_role_holder(Role.PROVINCE_OFFICER, province, "tinh"))
+    assert buttons(province_officer, province) == {
+        reverse("indicators:unit", args=[province.code]),
+        reverse("criteria:matrix", args=[province.code]),
+    }
