@@ -24,7 +24,7 @@ from langso.accounts.roles import Permission
 from langso.accounts.selectors import unit_get_for_user, unit_in_scope, user_has_unit_permission
 from langso.core import exports
 from langso.core.errors import DomainError
-from langso.places.models import CommuneGroup, Level, Region
+from langso.places.models import AdminUnit, CommuneGroup, Level, Region
 
 from ..catalogue import ALL_UNITS
 from ..evaluation.engine import evaluate
