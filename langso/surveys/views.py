@@ -33,6 +33,7 @@ from langso.core.qr import qr_png
 from . import selectors
 from .forms import AttachmentForm, FormSettingsForm, PublishForm
 from .models import FormVersion, SurveyForm
+from .selectors_worklist import worklist_household
 from .services import forms as services
 from .services.collectors import collect_settings_payload, collector_credential_issue
 from .views_openrosa import media_response
@@ -302,7 +303,15 @@ def web_form_fill(request: HttpRequest, pk: int) -> HttpResponse:
             ],
             "strings": _web_form_strings(),
         }
-    context = {"survey": survey, "version": version, "config": config, "encrypted": encrypted}
+    context = {
+        "survey": survey,
+        "version": version,
+        "config": config,
+        "encrypted": encrypted,
+        # From a worklist: ODK Web Forms (0.22) takes no initial answers, only an
+        # instance to edit, so the page names the household to choose.
+        "household": worklist_household(user=request.user, address_code=request.GET.get("ho", "")),
+    }
     return render(request, "surveys/web_form.html", context)
 
 
