@@ -33,6 +33,7 @@ from langso.core.qr import qr_png
 from . import selectors
 from .forms import AttachmentForm, FormSettingsForm, PublishForm
 from .models import FormVersion, SurveyForm
+from .selectors_form_list import SCOPES, STATUSES, FormListFilters, form_list_ordered
 from .selectors_worklist import worklist_household
 from .services import forms as services
 from .services.collectors import collect_settings_payload, collector_credential_issue
@@ -43,9 +44,16 @@ from .xlsforms import XLSFormRejected
 @login_required
 @require_GET
 def form_list(request: HttpRequest) -> HttpResponse:
-    forms = selectors.form_list_for_user(user=request.user)
+    filters = FormListFilters(
+        q=request.GET.get("q", "")[:100],
+        status=request.GET.get("status", ""),
+        scope=request.GET.get("scope", ""),
+    )
     context = {
-        "forms": forms,
+        "forms": form_list_ordered(user=request.user, filters=filters),
+        "filters": filters,
+        "statuses": STATUSES,
+        "scopes": SCOPES,
         "may_publish": request.user.has_perm(Permission.MANAGE_FORMS),
         "may_collect": request.user.has_perm(Permission.COLLECT_SURVEYS),
     }
