@@ -47,7 +47,7 @@ def _names(user: object, **filters: object) -> set[str]:
 def test_never_visited_keeps_households_no_visit_was_logged_for(
     households: dict[str, Household], users: RegistryUsers
 ) -> None:
-    """"Chưa khảo sát" keeps the households without a visit, within the reader's scope."""
+    """ "Chưa khảo sát" keeps the households without a visit, within the reader's scope."""
     assert _names(users.officer_a, visit="never") == {"never"}
     assert _names(users.province_officer, visit="never") == {"never", "other commune"}
     assert _names(users.officer_a, visit="visited") == {"june", "november"}

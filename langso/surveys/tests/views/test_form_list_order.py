@@ -38,7 +38,9 @@ def forms(tree: UnitTree, users: FormUsers) -> None:
     form_row("tinh_37", unit=tree.province, title="Điều tra của tỉnh")
     form_row("toan_quoc", unit=None, title="Điều tra toàn quốc")
     closed = form_row("da_dong", unit=a, title="Đợt cũ đã đóng")
-    form_settings_set(actor=users.officer_a, form=closed, is_open=False, counts_before_approval=True)
+    form_settings_set(
+        actor=users.officer_a, form=closed, is_open=False, counts_before_approval=True
+    )
     assert household.form.xml_form_id == "khao_sat_san_sang_so_ho"
 
 
