@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from langso.core.forms import POINT_AS_LAT_LON, ServiceErrorsMixin
 
 from .models import COUNT_FIELDS, Broadband, Household, HouseholdStatus, MobileCoverage
-from .selectors.households import GAPS
+from .selectors.households import GAPS, VISIT_FILTERS
 from .services.households import TEXT_FIELDS
 
 _UNKNOWN = [("", _("Chưa biết"))]
@@ -138,4 +138,13 @@ class HouseholdFilterForm(forms.Form):
     )
     unknown = forms.BooleanField(label=_("Còn số liệu chưa biết"), required=False)
     duplicates = forms.BooleanField(label=_("Có thể trùng lặp"), required=False)
+    visit = forms.ChoiceField(
+        label=_("Khảo sát"), choices=_ANY + list(VISIT_FILTERS.items()), required=False
+    )
+    visited_before = forms.DateField(
+        label=_("Lần đến gần nhất trước ngày"),
+        required=False,
+        input_formats=["%d/%m/%Y", "%Y-%m-%d"],
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
     after = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)

@@ -1,6 +1,6 @@
 from django.urls import URLPattern, URLResolver, path
 
-from . import views, views_encryption, views_review
+from . import views, views_encryption, views_review, views_worklist
 
 app_name = "surveys"
 urlpatterns: list[URLPattern | URLResolver] = [
@@ -38,6 +38,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     ),
     path("bai/<int:pk>/duyet/", views_review.submission_review_post, name="submission-review"),
     path("bai/<int:pk>/xung-dot/", views_review.submission_resolve, name="submission-resolve"),
+    path("ho-can-den/", views_worklist.worklist, name="worklist"),
     path("to-cong-nghe-so/", views_review.team_list, name="team-list"),
     path("to-cong-nghe-so/them/", views_review.team_edit, name="team-create"),
     path("to-cong-nghe-so/<int:pk>/", views_review.team_detail, name="team-detail"),

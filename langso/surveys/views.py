@@ -33,6 +33,8 @@ from langso.core.qr import qr_png
 from . import selectors
 from .forms import AttachmentForm, FormSettingsForm, PublishForm
 from .models import FormVersion, SurveyForm
+from .selectors_form_list import SCOPES, STATUSES, FormListFilters, form_list_ordered
+from .selectors_worklist import worklist_household
 from .services import forms as services
 from .services.collectors import collect_settings_payload, collector_credential_issue
 from .views_openrosa import media_response
@@ -42,9 +44,16 @@ from .xlsforms import XLSFormRejected
 @login_required
 @require_GET
 def form_list(request: HttpRequest) -> HttpResponse:
-    forms = selectors.form_list_for_user(user=request.user)
+    filters = FormListFilters(
+        q=request.GET.get("q", "")[:100],
+        status=request.GET.get("status", ""),
+        scope=request.GET.get("scope", ""),
+    )
     context = {
-        "forms": forms,
+        "forms": form_list_ordered(user=request.user, filters=filters),
+        "filters": filters,
+        "statuses": STATUSES,
+        "scopes": SCOPES,
         "may_publish": request.user.has_perm(Permission.MANAGE_FORMS),
         "may_collect": request.user.has_perm(Permission.COLLECT_SURVEYS),
     }
@@ -302,7 +311,15 @@ def web_form_fill(request: HttpRequest, pk: int) -> HttpResponse:
             ],
             "strings": _web_form_strings(),
         }
-    context = {"survey": survey, "version": version, "config": config, "encrypted": encrypted}
+    context = {
+        "survey": survey,
+        "version": version,
+        "config": config,
+        "encrypted": encrypted,
+        # From a worklist: ODK Web Forms (0.22) takes no initial answers, only an
+        # instance to edit, so the page names the household to choose.
+        "household": worklist_household(user=request.user, address_code=request.GET.get("ho", "")),
+    }
     return render(request, "surveys/web_form.html", context)
 
 

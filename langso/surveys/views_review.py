@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from langso.accounts.roles import Permission
 from langso.core.files import file_response
 from langso.core.forms import RefusalShown
 from langso.core.pagination import keyset_page
@@ -135,6 +136,7 @@ def team_list(request: HttpRequest) -> HttpResponse:
     context = {
         "progress": selectors.team_progress(teams=teams),
         "may_create": bool(selectors.team_communes_for_manager(user=request.user)),
+        "may_collect": request.user.has_perm(Permission.COLLECT_SURVEYS),
     }
     return render(request, "surveys/team_list.html", context)
 
@@ -148,6 +150,7 @@ def team_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "team": team,
         "progress": progress,
         "visits": selectors.team_visits(team=team),
+        "is_member": any(m.pk == request.user.pk for m in team.members.all()),
         "may_manage": digital_team_may_manage(actor=request.user, commune=team.commune),
     }
     return render(request, "surveys/team_detail.html", context)

@@ -2,7 +2,8 @@
 member: the household chosen from the team's own list changes, the team's progress
 counts the visit, and sending the same submission again answers 202 and changes
 nothing. When an officer changed the household meanwhile, the submission is a conflict
-the officer settles on the submission's page. Screenshots in var/screenshots/."""
+the officer settles on the submission's page. The team's worklist leads to the survey
+of an unvisited household. Screenshots in var/screenshots/."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.urls import reverse
+from django.utils import timezone
 from playwright.sync_api import Browser, Page, expect
 from pytest_django.live_server_helper import LiveServer
 
@@ -176,4 +178,35 @@ def test_a_conflict_is_shown_to_the_officer_and_settled(
     household = Household.objects.get(pk=village.household.pk)
     assert (household.members, household.adults, household.broadband) == (6, 3, "fibre")
     officer_context.close()
+    context.close()
+
+
+def test_the_worklist_drives_a_survey_of_an_unvisited_household(
+    browser: Browser, live_server: LiveServer, village: Village
+) -> None:
+    """On a phone: from the team's page to the worklist, where the household not yet
+    surveyed says so; "Khảo sát hộ này" opens the survey naming the household; once
+    sent, the worklist shows the day of the visit instead."""
+    context = browser.new_context(viewport={"width": 360, "height": 740}, locale="vi-VN")
+    page = context.new_page()
+    sign_in(page, live_server, village.member)
+    page.goto(live_server.url + reverse("surveys:team-list"))
+    page.get_by_role("link", name="Danh sách hộ cần đến").click()
+    row = page.locator("#worklist tr", has_text="HO-0001")
+    expect(row).to_contain_text("Chưa khảo sát")
+    expect(page.locator("#worklist")).not_to_contain_text("HO-9999")
+    row.get_by_role("link", name="Khảo sát hộ này").click()
+    expect(page.locator("#web-form-household")).to_contain_text("HO-0001")
+    question(page, "Chọn hộ").get_by_role("combobox").click()
+    page.get_by_role("option").filter(has_text="HO-0001").click()
+    _fill_and_send(page, members=4)
+    expect(page.locator("#web-form-status")).to_contain_text("Đã gửi")
+    assert Household.objects.get(pk=village.household.pk).last_visited_on == timezone.localdate()
+
+    page.get_by_role("link", name="« Danh sách hộ cần đến").click()
+    row = page.locator("#worklist tr", has_text="HO-0001")
+    expect(row).to_contain_text(f"{timezone.localdate():%d/%m/%Y}")
+    expect(row).not_to_contain_text("Chưa khảo sát")
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "worklist.png"), full_page=True)
     context.close()

@@ -134,6 +134,10 @@ class Household(Placed):
     connectivity_source = models.CharField(max_length=10, choices=Source.choices, blank=True)
     location_updated_at = models.DateTimeField(null=True, blank=True)
     location_source = models.CharField(max_length=10, choices=Source.choices, blank=True)
+    # The day of the newest visit a digital team logged (surveys keeps it, through
+    # `household_last_visit_set`): the registry cannot read the visits of the app above
+    # it, and a worklist of thousands of households reads it through an index.
+    last_visited_on = models.DateField(_("lần đến gần nhất"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("hộ gia đình")
@@ -145,6 +149,10 @@ class Household(Placed):
             models.Index(fields=["village", "-id"], name="household_village_id"),
             models.Index(fields=["village", "head_name_key"], name="household_village_head"),
             models.Index(fields=["village", "house_number"], name="household_village_house"),
+            # A village's worklist: never visited (NULL) by id, then the oldest visit first.
+            models.Index(
+                fields=["village", "last_visited_on", "id"], name="household_village_visit"
+            ),
         ]
         constraints = [
             models.CheckConstraint(

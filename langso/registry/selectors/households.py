@@ -3,6 +3,7 @@ system's own aggregation (`households_for_aggregation_sql`, `households_with_pos
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, cast
@@ -54,6 +55,10 @@ GAPS: dict[str, tuple[str, StrOrPromise]] = {
         gettext_lazy("Còn người lớn chưa có tài khoản dịch vụ công"),
     ),
 }
+VISIT_FILTERS: dict[str, StrOrPromise] = {
+    "never": gettext_lazy("Chưa khảo sát"),
+    "visited": gettext_lazy("Đã khảo sát"),
+}
 # Household fields listed pages and the API need; select_related keeps them one query.
 _RELATED = ("village", "commune", "province", "merged_into")
 
@@ -74,6 +79,7 @@ class HouseholdFilters:
     reader's scope; `gap` one of GAPS; `unknown` keeps households with a count not yet
     known; `duplicates` those with an open likely-duplicate flag; `q` matches the head's
     name, the address code (from its start), the house number or the street.
+    `visit` is one of VISIT_FILTERS.
     """
 
     unit: str = ""
@@ -84,6 +90,11 @@ class HouseholdFilters:
     unknown: bool = False
     duplicates: bool = False
     q: str = ""
+    # A digital team's door-to-door round: "never" keeps households no visit was ever
+    # logged for (chưa khảo sát); `visited_before` those last visited before that day
+    # (never-visited ones included: they are due too).
+    visit: str = ""
+    visited_before: dt.date | None = None
 
 
 def _open_flags() -> QuerySet[LikelyDuplicate]:
@@ -147,6 +158,12 @@ def _filtered(
         households = households.filter(
             Exists(_open_flags().filter(household=OuterRef("pk")))
             | Exists(_open_flags().filter(other=OuterRef("pk")))
+        )
+    if visit := _choice("visit", filters.visit, list(VISIT_FILTERS)):
+        households = households.filter(last_visited_on__isnull=visit == "never")
+    if filters.visited_before is not None:
+        households = households.filter(
+            Q(last_visited_on__isnull=True) | Q(last_visited_on__lt=filters.visited_before)
         )
     if q := filters.q.strip()[:100]:
         households = households.filter(

@@ -4,6 +4,7 @@ actor's scope, validated whole before anything is saved, audited, and published 
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 import re
 from collections.abc import Mapping
@@ -287,7 +288,15 @@ def _same(field: str, old: Any, new: Any) -> bool:
 
 
 def _save(household: Household, **kwargs: Any) -> None:
-    """Save in a savepoint: another officer may take the same national code in between."""
+    """Save in a savepoint: another officer may take the same national code in between.
+    An edit never writes `last_visited_on`: surveys keeps it, and the instance being
+    edited may have been read before a visit was logged."""
+    if household.pk is not None and "update_fields" not in kwargs:
+        kwargs["update_fields"] = [
+            f.name
+            for f in Household._meta.concrete_fields
+            if not f.primary_key and f.name != "last_visited_on"
+        ]
     try:
         with transaction.atomic():
             household.save(**kwargs)
@@ -534,3 +543,10 @@ def household_set_status(
     # A household that left is nobody's duplicate any more (and may be again on return).
     likely_duplicates_flag(household_ids=[household.pk])
     return household
+
+
+def household_last_visit_set(*, household_id: int, visited_on: dt.date | None) -> None:
+    """Keep the day of a household's newest logged visit (None: no visit left). The
+    surveys app, which owns the visits, calls it whenever one is logged or taken back;
+    it is derived data, so neither the audit trail nor the entity version moves."""
+    Household.objects.filter(pk=household_id).update(last_visited_on=visited_on)

@@ -77,6 +77,8 @@ def household_list(request: HttpRequest) -> HttpResponse:
             unknown=bool(data.get("unknown")),
             duplicates=bool(data.get("duplicates")),
             q=data.get("q") or "",
+            visit=data.get("visit") or "",
+            visited_before=data.get("visited_before"),
         )
         try:
             page = selectors.household_list_for_user(

@@ -25,6 +25,7 @@ from langso.registry.services.households import (
     HouseholdInvalid,
     field_label,
     household_create,
+    household_last_visit_set,
     household_update,
 )
 
@@ -371,6 +372,8 @@ def visit_record_from_submission(*, submission: Submission, root: Element) -> Vi
         ):
             visit_counted(replaced, amount=-1)
             replaced.delete()
+            if replaced.household_id != household.pk:
+                _last_visit_keep(replaced.household_id)
     collector_id = submission.collector_id
     team = None
     if collector_id is not None and household.village_id:
@@ -388,4 +391,17 @@ def visit_record_from_submission(*, submission: Submission, root: Element) -> Vi
         submission=submission,
     )
     visit_counted(visit, amount=1)
+    _last_visit_keep(household.pk)
     return visit
+
+
+def _last_visit_keep(household_id: int) -> None:
+    """The registry's day of the household's newest visit, read again from its visits
+    (an edit may move a visit to another day, or to another household)."""
+    newest = (
+        Visit.objects.filter(household_id=household_id)
+        .order_by("-visited_on")
+        .values_list("visited_on", flat=True)
+        .first()
+    )
+    household_last_visit_set(household_id=household_id, visited_on=newest)
