@@ -14,6 +14,7 @@ from django.urls import reverse
 from pytest_django import DjangoAssertNumQueries
 
 from langso.accounts.roles import Role
+from langso.accounts.testing import client_for
 from langso.accounts.tests.factories import make_role, make_user
 from langso.places.models import AdminUnit
 from langso.places.testing import UnitTree
@@ -50,12 +51,6 @@ def survey(users: FormUsers) -> SurveyForm:
     return version.form
 
 
-def _client(user: object) -> Client:
-    client = Client()
-    client.force_login(user)  # type: ignore[arg-type]
-    return client
-
-
 def test_a_team_member_surveys_an_unvisited_household_from_the_worklist(
     users: FormUsers, village: AdminUnit, team: DigitalTeam, survey: SurveyForm
 ) -> None:
@@ -64,7 +59,7 @@ def test_a_team_member_surveys_an_unvisited_household_from_the_worklist(
     visited = make_household(village=village, head_name="Vì Thị Xuân")
     household_last_visit_set(household_id=visited.pk, visited_on=dt.date(2026, 5, 2))
     unvisited = make_household(village=village, head_name="Lường Văn Sơn", house_number="12")
-    client = _client(users.team_member_a)
+    client = client_for(users.team_member_a)
 
     page = client.get(WORKLIST)
     assert page.status_code == 200
@@ -99,7 +94,7 @@ def test_the_form_page_names_no_household_outside_the_collectors_villages(
 ) -> None:
     elsewhere = make_household(village=tree.villages_of(tree.communes[0])[1])
     fill = reverse("surveys:web-form-fill", args=[survey.pk])
-    page = _client(users.team_member_a).get(f"{fill}?ho={elsewhere.address_code}")
+    page = client_for(users.team_member_a).get(f"{fill}?ho={elsewhere.address_code}")
     assert page.status_code == 200
     assert 'id="web-form-household"' not in page.content.decode()
 
@@ -108,10 +103,10 @@ def test_a_village_not_theirs_is_not_found_and_non_collectors_are_refused(
     tree: UnitTree, users: FormUsers, team: DigitalTeam
 ) -> None:
     other = tree.villages_of(tree.communes[1])[0]
-    assert _client(users.team_member_a).get(WORKLIST, {"thon": other.code}).status_code == 404
+    assert client_for(users.team_member_a).get(WORKLIST, {"thon": other.code}).status_code == 404
     manager = make_user(username="htx")
     make_role(user=manager, role=Role.COOPERATIVE_MANAGER, unit=tree.communes[0])
-    assert _client(manager).get(WORKLIST).status_code == 403
+    assert client_for(manager).get(WORKLIST).status_code == 403
     assert Client().get(WORKLIST).status_code == 302
 
 
@@ -122,7 +117,7 @@ def test_the_team_pages_lead_to_the_worklist_and_the_visit_log_links(
     xml = household_instance(uuid="w2", household=household.address_code, outcome="not_home")
     assert submission_post(collector_client(users.team_member_a), xml).status_code == 201
     visit = Visit.objects.get()
-    client = _client(users.team_member_a)
+    client = client_for(users.team_member_a)
     assert WORKLIST in client.get(reverse("surveys:team-list")).content.decode()
     detail = client.get(reverse("surveys:team-detail", args=[team.pk])).content.decode()
     assert f'href="{WORKLIST}?thon={village.code}"' in detail
@@ -130,10 +125,10 @@ def test_the_team_pages_lead_to_the_worklist_and_the_visit_log_links(
     assert f'href="{household_url}"' in detail
     assert f'href="{reverse("surveys:submission-detail", args=[visit.submission_id])}"' in detail
     # The officer who is no member sees the links of the log, not the worklist's.
-    officer = _client(users.officer_a).get(reverse("surveys:team-detail", args=[team.pk]))
+    officer = client_for(users.officer_a).get(reverse("surveys:team-detail", args=[team.pk]))
     assert f"{WORKLIST}?thon=" not in officer.content.decode()
     assert f'href="{household_url}"' in officer.content.decode()
-    assert _client(users.officer_a).get(household_url).status_code == 200
+    assert client_for(users.officer_a).get(household_url).status_code == 200
 
 
 def test_worklist_page_query_budget(
@@ -145,7 +140,7 @@ def test_worklist_page_query_budget(
 ) -> None:
     """The same queries with one household or many, visited or not."""
     make_household(village=village)
-    client = _client(users.team_member_a)
+    client = client_for(users.team_member_a)
     client.get(WORKLIST)
     with CaptureQueriesContext(connection) as one:
         client.get(WORKLIST)
