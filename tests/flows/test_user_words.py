@@ -14,13 +14,19 @@ in the same row."""
 
 from __future__ import annotations
 
+import csv
+import io
 import re
 from collections.abc import Iterator
 from html.parser import HTMLParser
+from urllib.parse import urlsplit
 
 from django.apps import apps
 from django.db import models
+from django.http import HttpResponse
 from django.test import Client
+from django.urls import resolve
+from openpyxl import load_workbook
 
 from langso.criteria.models import CriteriaSet
 from langso.indicators.models import IndicatorDefinition
@@ -173,17 +179,58 @@ class Words:
                 yield f"code {word} without its name"
 
 
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# Downloads a person fills in for the platform (or ODK) to read, whose keys and values
+# are the file format's own: a survey form's XLSForm or XForm, the criteria catalogue's
+# import template.
+FILES_FOR_MACHINES = frozenset({"surveys:version-download", "criteria:import"})
+
+
+def _shown_cells(header: list[str], rows: list[list[str]]) -> list[str]:
+    """A table's cells but those of its code columns (a header starting with "Mã": the
+    unit's, the set's code, which readers match their own files by)."""
+    shown = [i for i, title in enumerate(header) if not NAMES_A_CODE.match(title)]
+    return [row[i] for row in rows for i in shown if i < len(row) and row[i]]
+
+
+def download_cells(response: HttpResponse) -> list[str]:
+    """The cells a person reads in a CSV or XLSX download (every sheet of a workbook)."""
+    content = b"".join(response) if response.streaming else response.content
+    if str(response.get("Content-Type", "")).startswith("text/csv"):
+        header, *rows = csv.reader(io.StringIO(content.decode("utf-8-sig")))
+        return _shown_cells(header, rows)
+    cells: list[str] = []
+    for sheet in load_workbook(io.BytesIO(content), read_only=True).worksheets:
+        table = [
+            ["" if v is None else str(v) for v in row] for row in sheet.iter_rows(values_only=True)
+        ]
+        if table:
+            cells += _shown_cells(table[0], table[1:])
+    return cells
+
+
+def _texts(url: str, response: HttpResponse) -> list[str]:
+    if response.status_code != 200:
+        return []
+    if is_html(response):
+        return visible_blocks(response.content.decode())
+    if resolve(urlsplit(url).path).view_name in FILES_FOR_MACHINES:
+        return []
+    if str(response.get("Content-Type", "")).startswith(("text/csv", XLSX)):
+        return download_cells(response)
+    return []
+
+
 def test_no_page_shows_internal_words(demo_like: dict[str, Client]) -> None:
-    """Each role's pages, in Vietnamese, show names, labels and dd/mm/yyyy dates, never
-    codes, enum values or reprs. The failure lists each word with its page and text."""
+    """Each role's pages and CSV/XLSX downloads, in Vietnamese, show names, labels and
+    dd/mm/yyyy dates, never codes, enum values or reprs. The failure lists each word
+    with its page and text."""
     words = Words.of_platform()
     report: set[str] = set()
     for role, client in demo_like.items():
         client.cookies["django_language"] = "vi"
         for page in crawl(client):
-            if page.response.status_code != 200 or not is_html(page.response):
-                continue
-            for text in visible_blocks(page.response.content.decode()):
+            for text in _texts(page.url, page.response):
                 report.update(
                     f"{role}: {page.url}: {finding} in “{text[:160]}”"
                     for finding in words.findings(text)
