@@ -13,7 +13,7 @@ from html.parser import HTMLParser
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
 import pytest
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseBase, StreamingHttpResponse
 from django.test import Client
 from django.urls import Resolver404, resolve
 
@@ -97,7 +97,7 @@ class Page:
 
     url: str
     found_on: str
-    response: HttpResponse
+    response: HttpResponseBase
 
 
 def crawl(client: Client) -> Iterator[Page]:
@@ -118,7 +118,7 @@ def crawl(client: Client) -> Iterator[Page]:
         if response.status_code in (301, 302, 303, 307, 308):
             targets = [response["Location"]]
         elif depth < MAX_DEPTH and "format=" not in url and is_html(response):
-            targets = list(_links(response.content.decode()))
+            targets = list(_links(body(response).decode()))
         for href in targets:
             target = _same_site(url, href)
             if target is None or target in seen:
@@ -130,8 +130,16 @@ def crawl(client: Client) -> Iterator[Page]:
                 queue.append((target, depth + 1, url))
 
 
-def is_html(response: HttpResponse) -> bool:
+def is_html(response: HttpResponseBase) -> bool:
     return str(response.get("Content-Type", "")).startswith("text/html")
+
+
+def body(response: HttpResponseBase) -> bytes:
+    """The whole content of a page or a download, streamed or not."""
+    if isinstance(response, StreamingHttpResponse):
+        return b"".join(response)
+    assert isinstance(response, HttpResponse)
+    return response.content
 
 
 @pytest.fixture

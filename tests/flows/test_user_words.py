@@ -23,7 +23,7 @@ from urllib.parse import urlsplit
 
 from django.apps import apps
 from django.db import models
-from django.http import HttpResponse
+from django.http import HttpResponseBase
 from django.test import Client
 from django.urls import resolve
 from openpyxl import load_workbook
@@ -32,7 +32,7 @@ from langso.criteria.models import CriteriaSet
 from langso.indicators.models import IndicatorDefinition
 from langso.places.models import AdminUnit
 
-from .crawling import crawl, definitions, demo_like, is_html, tree, users
+from .crawling import body, crawl, definitions, demo_like, is_html, tree, users
 
 __all__ = ["definitions", "demo_like", "tree", "users"]
 
@@ -193,9 +193,9 @@ def _shown_cells(header: list[str], rows: list[list[str]]) -> list[str]:
     return [row[i] for row in rows for i in shown if i < len(row) and row[i]]
 
 
-def download_cells(response: HttpResponse) -> list[str]:
+def download_cells(response: HttpResponseBase) -> list[str]:
     """The cells a person reads in a CSV or XLSX download (every sheet of a workbook)."""
-    content = b"".join(response) if response.streaming else response.content
+    content = body(response)
     if str(response.get("Content-Type", "")).startswith("text/csv"):
         header, *rows = csv.reader(io.StringIO(content.decode("utf-8-sig")))
         return _shown_cells(header, rows)
@@ -209,11 +209,11 @@ def download_cells(response: HttpResponse) -> list[str]:
     return cells
 
 
-def _texts(url: str, response: HttpResponse) -> list[str]:
+def _texts(url: str, response: HttpResponseBase) -> list[str]:
     if response.status_code != 200:
         return []
     if is_html(response):
-        return visible_blocks(response.content.decode())
+        return visible_blocks(body(response).decode())
     if resolve(urlsplit(url).path).view_name in FILES_FOR_MACHINES:
         return []
     if str(response.get("Content-Type", "")).startswith(("text/csv", XLSX)):
