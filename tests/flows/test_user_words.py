@@ -50,7 +50,7 @@ VOID = frozenset(
     | {"track", "wbr", "param"}
 )
 # Values of the platform's choices that are also Vietnamese words written without
-# diacritics, or that a page shows as a value users read: each reason is given.
+# diacritics: each reason is given.
 ENUM_VALUES_ALLOWED = {
     # Kind.XA is "xa"; "xa" (far) is a Vietnamese word ("ở xa").
     "xa",
@@ -58,10 +58,8 @@ ENUM_VALUES_ALLOWED = {
     "ban",
     # Kind.QUAN is "quan"; "quan" is part of Vietnamese words ("cảnh quan", "cơ quan").
     "quan",
-    # MobileCoverage values: the network generations users call by these names.
-    "5g",
-    "4g",
-    "3g",
+    # Kind.TINH is "tinh"; "tinh" is a Vietnamese word ("vệ tinh", "tinh thần").
+    "tinh",
 }
 REPRS = ("{'", "['", "[]", "{}", ": null", "None", "True", "False", "điểm %")
 WORD = re.compile(r"\w+(?:[-.]\w+)*")
@@ -236,6 +234,14 @@ def test_no_page_shows_internal_words(demo_like: dict[str, Client]) -> None:
                     for finding in words.findings(text)
                 )
     assert not report, "Internal words shown to users:\n" + "\n".join(sorted(report))
+
+
+def test_the_choice_values_are_read_from_every_app() -> None:
+    """Values of choices in models, roles and evaluation statuses are all collected."""
+    values = choice_labels()
+    assert {"commune_officer", "verified", "assessed", "percent", "province"} <= set(values)
+    assert {"TDMNPB", "NHOM_1", "moved_away", "not_home"} <= set(values)
+    assert values["NHOM_1"] == {"Xã nhóm 1"}
 
 
 def test_the_reader_finds_each_kind_of_internal_word() -> None:
