@@ -8,7 +8,21 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+
+
+class NamedInTwoLanguages:
+    """Reference data named in Vietnamese (`name_vi`) and English (`name_en`): `label`
+    is the name a page shows, English only when the reader chose English and there is
+    one. Pages show it, never the row's code."""
+
+    @property
+    def label(self) -> str:
+        english = str(getattr(self, "name_en", "") or "")
+        if english and (get_language() or "").startswith("en"):
+            return english
+        return str(getattr(self, "name_vi", ""))
 
 
 class AuditEntry(models.Model):

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from langso.core.files import RandomName
+from langso.core.models import NamedInTwoLanguages
 from langso.places.models import AdminUnit, CommuneGroup, Level, Region
 
 
@@ -39,7 +40,7 @@ class Origin(models.TextChoices):
     IMPORTED = "imported", _("Nhập từ tệp")
 
 
-class CriteriaSet(models.Model):
+class CriteriaSet(NamedInTwoLanguages, models.Model):
     """One version of a criteria set, national (no province) or a province's own: its
     variant of a national set (the thresholds the national text leaves to it) or a set
     it defines (thôn thông minh). A version is never changed; a change adds the next,
@@ -98,6 +99,12 @@ class CriteriaSet(models.Model):
     @property
     def is_national(self) -> bool:
         return self.province_id is None
+
+    @property
+    def hardship_region_label(self) -> str:
+        """The name of the region whose thresholds hardship communes use (318/QĐ-TTg)."""
+        region = self.spec.get("hardship_region") or ""
+        return str(Region(region).label) if region in Region.values else str(region)
 
     def applies_in(self, year: int) -> bool:
         return self.year_from <= year and (self.year_to is None or year <= self.year_to)

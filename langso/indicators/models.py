@@ -13,7 +13,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from langso.core.files import RandomName
-from langso.places.models import AdminUnit
+from langso.core.models import NamedInTwoLanguages
+from langso.places.models import AdminUnit, Level
 
 
 class AtLowestUnit(models.Model):
@@ -70,7 +71,7 @@ class Origin(models.TextChoices):
     EDITED = "edited", _("Sửa trên giao diện")
 
 
-class IndicatorDefinition(models.Model):
+class IndicatorDefinition(NamedInTwoLanguages, models.Model):
     """One version of an indicator (chỉ số). A version is never changed: an edit, in the
     UI or in the shipped YAML, adds the next version, so a value can always say which
     definition it was computed by."""
@@ -103,6 +104,12 @@ class IndicatorDefinition(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} v{self.version}"
+
+    @property
+    def reported_level_label(self) -> str:
+        """The level a reported indicator is reported at, by its name ("Xã")."""
+        level = self.spec.get("level") if self.source == Source.REPORTED else None
+        return str(Level(level).label) if level in Level.values else ""
 
 
 class PeriodKind(models.TextChoices):

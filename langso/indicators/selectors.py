@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -67,6 +67,14 @@ def indicator_list() -> list[IndicatorDefinition]:
         .values("version")[:1]
     )
     return list(IndicatorDefinition.objects.filter(version=Subquery(latest)).order_by("code"))
+
+
+def indicator_names(*, codes: Iterable[str]) -> dict[str, str]:
+    """The name (`label`) of the current version of each indicator among `codes`."""
+    names: dict[str, str] = {}
+    for definition in IndicatorDefinition.objects.filter(code__in=set(codes)).order_by("version"):
+        names[definition.code] = definition.label
+    return names
 
 
 def indicator_get(*, code: str, as_of: dt.datetime | None = None) -> IndicatorDefinition:

@@ -2,96 +2,19 @@
 from the home page answers; a button or breadcrumb that leads to a 404 or a 403 is a
 defect of the page that shows it, and a 500 is a defect of the page it leads to.
 
-The crawl starts at `/`, follows every same-site `<a href>` breadth-first (GET only, as
-a person clicking), to a bounded depth and number of pages per role, on demo-like data:
-a province with communes, villages, households, placed registries, a digital team, the
-shipped indicators, survey form and criteria sets, the demo province's own sets, and a
-second province outside every local role's scope."""
+The crawl (tests/flows/crawling.py) starts at `/`, follows every same-site `<a href>`
+breadth-first (GET only, as a person clicking), to a bounded depth and number of pages
+per role."""
 
 from __future__ import annotations
 
-from collections import Counter, deque
-from collections.abc import Iterator
 from dataclasses import dataclass
-from html.parser import HTMLParser
-from urllib.parse import urljoin, urlsplit, urlunsplit
 
-import pytest
 from django.test import Client
-from django.urls import Resolver404, resolve
 
-from langso.accounts.roles import Role
-from langso.accounts.testing import client_for
-from langso.accounts.tests.factories import make_role_holder
-from langso.criteria.management.commands.load_demo_criteria import DEMO
-from langso.criteria.services import criteria_catalogue_load
-from langso.indicators.testing import definitions, work_records_report
-from langso.places.testing import make_unit_tree
-from langso.registry.testing import (
-    ALL_SPECS,
-    RegistryTree,
-    RegistryUsers,
-    create_household,
-    make_row,
-    tree,
-    users,
-)
-from langso.surveys.services.forms import shipped_forms_publish
-from langso.surveys.services.teams import digital_team_create
+from .crawling import Page, crawl, definitions, demo_like, tree, users
 
-__all__ = ["definitions", "tree", "users"]
-
-# Bounds that keep the crawl of every role well under a minute on either database while
-# reaching each role's daily pages (home → province → commune → village → its checklist
-# → that page's breadcrumb is six links deep). More rows of a list add pages of a kind
-# already opened: a route is opened at most PER_ROUTE times with one set of query
-# parameters, more than the data's ten units, so that every unit's page and the buttons
-# on it are tried by every role.
-MAX_PAGES = 300
-MAX_DEPTH = 6
-PER_ROUTE = 12
-# Not pages a person opens from a link: files and tiles the pages load themselves, the
-# admin site (its own navigation, for superusers only), and signing out (a POST form).
-SKIPPED_PREFIXES = ("/static/", "/admin/", "/media/", "/i18n/", "/tai-khoan/dang-xuat/")
-
-
-class _Links(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__()
-        self.hrefs: list[str] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag == "a":
-            href = dict(attrs).get("href")
-            if href:
-                self.hrefs.append(href)
-
-
-def _links(html: str) -> Iterator[str]:
-    parser = _Links()
-    parser.feed(html)
-    yield from parser.hrefs
-
-
-def _route(url: str) -> str:
-    """What a page is an instance of: its route and the names of its query parameters."""
-    parts = urlsplit(url)
-    try:
-        route = resolve(parts.path).route
-    except Resolver404:
-        return url
-    names = sorted({pair.split("=", 1)[0] for pair in parts.query.split("&") if pair})
-    return f"{route}?{'&'.join(names)}"
-
-
-def _same_site(base: str, href: str) -> str | None:
-    """The path and query of `href` (read on `base`) when it is a page of this site."""
-    parts = urlsplit(urljoin(f"http://testserver{base}", href.strip()))
-    if parts.scheme not in ("http", "https") or parts.netloc != "testserver":
-        return None
-    if parts.path.startswith(SKIPPED_PREFIXES):
-        return None
-    return urlunsplit(("", "", parts.path, parts.query, ""))
+__all__ = ["definitions", "demo_like", "tree", "users"]
 
 
 @dataclass(frozen=True)
@@ -101,85 +24,15 @@ class DeadLink:
     found_on: str
     error: str
 
+    @classmethod
+    def of(cls, page: Page) -> DeadLink:
+        exc_info = getattr(page.response, "exc_info", None)
+        error = repr(exc_info[1]) if exc_info else ""
+        return cls(page.url, page.response.status_code, page.found_on, error)
+
     def __str__(self) -> str:
         error = f" ({self.error})" if self.error else ""
         return f"{self.url} → {self.status}{error}, linked from {self.found_on}"
-
-
-def crawl(client: Client) -> tuple[list[DeadLink], int]:
-    """Every link reachable from `/` that answered 4xx/5xx, and how many pages were
-    opened. Downloads (`?format=`, files) are fetched but not read for links."""
-    seen = {"/"}
-    per_route: Counter[str] = Counter()
-    queue: deque[tuple[str, int, str]] = deque([("/", 0, "(start)")])
-    dead: list[DeadLink] = []
-    opened = 0
-    while queue and opened < MAX_PAGES:
-        url, depth, found_on = queue.popleft()
-        response = client.get(url)
-        opened += 1
-        if response.status_code >= 400:
-            exc_info = getattr(response, "exc_info", None)
-            error = repr(exc_info[1]) if exc_info else ""
-            dead.append(DeadLink(url, response.status_code, found_on, error))
-            continue
-        targets: list[str] = []
-        if response.status_code in (301, 302, 303, 307, 308):
-            targets = [response["Location"]]
-        elif (
-            depth < MAX_DEPTH
-            and "format=" not in url
-            and response.get("Content-Type", "").startswith("text/html")
-        ):
-            targets = list(_links(response.content.decode()))
-        for href in targets:
-            target = _same_site(url, href)
-            if target is None or target in seen:
-                continue
-            seen.add(target)
-            route = _route(target)
-            if per_route[route] < PER_ROUTE:
-                per_route[route] += 1
-                queue.append((target, depth + 1, url))
-    return dead, opened
-
-
-@pytest.fixture
-def demo_like(definitions: None, tree: RegistryTree, users: RegistryUsers) -> dict[str, Client]:
-    """Demo-like data, and a signed-in client for each demo role (and one anonymous)."""
-    criteria_catalogue_load()
-    criteria_catalogue_load(path=DEMO, province=tree.province)
-    # Another province, whose pages every role but the central admin's can open from
-    # the national list but whose data lies outside their scope.
-    make_unit_tree(
-        province_code="01", province_name="Thành phố Hà Nội", communes=1, villages_per_commune=1
-    )
-    for village, members in ((tree.a1, 3), (tree.a2, 4), (tree.b1, 2)):
-        create_household(actor=users.province_officer, village=village, members=members, adults=2)
-    for spec in ALL_SPECS:
-        make_row(spec, unit=tree.a1)
-    shipped_forms_publish(actor=users.central_admin)
-    digital_team_create(
-        actor=users.officer_a,
-        village=tree.a1,
-        name="Tổ công nghệ số thôn 1",
-        members=[users.digital_team_a],
-    )
-    work_records_report(actor=users.officer_a, commune=tree.a)
-    cooperative_manager = make_role_holder(Role.COOPERATIVE_MANAGER, tree.a, "quanly.htx")
-    clients = {
-        "central admin": client_for(users.central_admin),
-        "province officer": client_for(users.province_officer),
-        "commune officer": client_for(users.officer_a),
-        "village head": client_for(users.village_head_a1),
-        "digital team member": client_for(users.digital_team_a),
-        "cooperative manager": client_for(cooperative_manager),
-        "anonymous": Client(),
-    }
-    for client in clients.values():
-        # A 500 is reported with the link that led to it, not raised mid-crawl.
-        client.raise_request_exception = False
-    return clients
 
 
 def test_no_link_from_any_roles_home_leads_to_an_error(demo_like: dict[str, Client]) -> None:
@@ -187,7 +40,9 @@ def test_no_link_from_any_roles_home_leads_to_an_error(demo_like: dict[str, Clie
     answers 4xx or 5xx. The failure lists every dead link with the page that shows it."""
     report: list[str] = []
     for role, client in demo_like.items():
-        dead, opened = crawl(client)
-        assert opened > 1, f"{role}: the home page links to nothing"
-        report += [f"{role}: {link}" for link in dead]
+        pages = list(crawl(client))
+        assert len(pages) > 1, f"{role}: the home page links to nothing"
+        report += [
+            f"{role}: {DeadLink.of(page)}" for page in pages if page.response.status_code >= 400
+        ]
     assert not report, "Dead links:\n" + "\n".join(report)

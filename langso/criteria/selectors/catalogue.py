@@ -42,7 +42,12 @@ from ..models import (
     CriterionIndicator,
     IndicatorMethod,
 )
-from .sets import criteria_set_rows, criteria_set_versions, criteria_sets_in_force
+from .sets import (
+    criteria_set_rows,
+    criteria_set_versions,
+    criteria_sets_in_force,
+    indicator_source_names,
+)
 
 LEVEL_ORDER = (Level.PROVINCE, Level.DISTRICT, Level.COMMUNE, Level.VILLAGE)
 
@@ -213,6 +218,8 @@ class IndicatorLine:
     numeric: bool
     cells: list[ThresholdCell]
     sources: list[SourceLink]
+    # The name of the indicator or set the line is read from (never its code).
+    source_name: str = ""
 
     @property
     def all_unknown(self) -> bool:
@@ -305,6 +312,7 @@ def criteria_set_page(
     criteria, indicators = criteria_set_rows(shown)
     keys = threshold_keys(shown.varies_by)
     by_criterion: dict[int | None, list[IndicatorLine]] = defaultdict(list)
+    names = indicator_source_names(indicators)
     for indicator in indicators:
         numeric = is_numeric(indicator)
         by_criterion[indicator.criterion_id].append(
@@ -318,6 +326,7 @@ def criteria_set_page(
                 if numeric
                 else [],
                 sources=source_links(indicator.sources),
+                source_name=names.get(indicator.code, ""),
             )
         )
     blocks = [

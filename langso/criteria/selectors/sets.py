@@ -4,7 +4,7 @@ stored versions, and one version's rows."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from django.db import models
@@ -12,6 +12,7 @@ from django.db.models import F, Max, Q
 from django.utils.translation import gettext as _
 
 from langso.core.errors import NotFound
+from langso.indicators.selectors import indicator_names
 from langso.places.models import AdminUnit
 
 from ..models import (
@@ -221,3 +222,27 @@ def criteria_set_rows(
     criteria = list(criteria_set.criteria.all())
     indicators = list(criteria_set.indicators.all())
     return criteria, indicators
+
+
+def indicator_source_names(indicators: Iterable[CriterionIndicator]) -> dict[str, str]:
+    """For each indicator (by its code in the set), the name of what it is read from:
+    the computed indicator's, or the set a composite counts units meeting. Two queries,
+    whatever the number of indicators; a code with no stored name keeps none."""
+    computed: dict[str, str] = {}
+    composite: dict[str, str] = {}
+    for indicator in indicators:
+        if indicator.kind == IndicatorMethod.COMPUTED and indicator.indicator:
+            computed[indicator.code] = indicator.indicator
+        elif indicator.kind == IndicatorMethod.COMPOSITE and indicator.target_set:
+            composite[indicator.code] = indicator.target_set
+    indicator_labels = indicator_names(codes=computed.values()) if computed else {}
+    set_labels: dict[str, str] = {}
+    if composite:
+        # A province's own set shares the national code; the national name is shown.
+        for criteria_set in CriteriaSet.objects.filter(code__in=set(composite.values())).order_by(
+            F("province").asc(nulls_last=True), "version"
+        ):
+            set_labels[criteria_set.code] = criteria_set.label
+    names = {code: indicator_labels.get(target, "") for code, target in computed.items()}
+    names |= {code: set_labels.get(target, "") for code, target in composite.items()}
+    return {code: name for code, name in names.items() if name}

@@ -42,7 +42,7 @@ from ..models import (
     VariesBy,
 )
 from ..selectors.assessments import assessments_for
-from ..selectors.sets import SetChoice, criteria_set_choose
+from ..selectors.sets import SetChoice, criteria_set_choose, indicator_source_names
 
 VILLAGE_SET = "thon_thong_minh"
 MISSING_ONE = "missing-one"
@@ -117,6 +117,8 @@ class Line:
     # No threshold: unknown (the province must enter it), or why none could be chosen.
     threshold_unknown: bool
     threshold_note: str
+    # The name of the indicator or set the line is read from (never its code).
+    source_name: str = ""
 
     @property
     def present(self) -> bool:
@@ -151,7 +153,10 @@ def _threshold_note(evaluation: Evaluation, result: IndicatorResult) -> tuple[bo
 
 
 def _line(
-    evaluation: Evaluation, result: IndicatorResult, assessments: dict[str, Assessment]
+    evaluation: Evaluation,
+    result: IndicatorResult,
+    assessments: dict[str, Assessment],
+    names: dict[str, str],
 ) -> Line:
     unknown, note = _threshold_note(evaluation, result)
     # The evaluation's assessment names its officer; this one holds the evidence.
@@ -163,15 +168,18 @@ def _line(
         evidence=list(found.evidence.all()) if found is not None else [],
         threshold_unknown=unknown,
         threshold_note=note,
+        source_name=names.get(result.indicator.code, ""),
     )
 
 
-def _groups(evaluation: Evaluation, assessments: dict[str, Assessment]) -> list[Group]:
+def _groups(
+    evaluation: Evaluation, assessments: dict[str, Assessment], names: dict[str, str]
+) -> list[Group]:
     return [
         Group(
             result=criterion,
             badge=Badge(criterion.status),
-            lines=[_line(evaluation, r, assessments) for r in criterion.indicators],
+            lines=[_line(evaluation, r, assessments, names) for r in criterion.indicators],
         )
         for criterion in evaluation.criteria
     ]
@@ -179,7 +187,11 @@ def _groups(evaluation: Evaluation, assessments: dict[str, Assessment]) -> list[
 
 def _where(evaluation: Evaluation) -> str:
     """The region or commune group whose thresholds were used."""
-    key, varies_by = evaluation.threshold_key, evaluation.criteria_set.varies_by
+    return _key_label(evaluation.criteria_set.varies_by, evaluation.threshold_key)
+
+
+def _key_label(varies_by: str, key: str) -> str:
+    """The name of a threshold key: a region's or a commune group's, never its code."""
     if not key or key == ALL_UNITS:
         return ""
     if varies_by == VariesBy.REGION and key in Region.values:
@@ -194,20 +206,24 @@ def _evaluation_context(request: HttpRequest, evaluation: Evaluation) -> dict[st
     assessments = dict(
         assessments_for(set_code=evaluation.criteria_set.code, unit=unit, year=evaluation.year)
     )
+    names = indicator_source_names(
+        [r.indicator for c in evaluation.criteria for r in c.indicators]
+        + [r.indicator for r in evaluation.conditions]
+    )
     may_assess = unit.valid_to is None and user_has_unit_permission(
         user=request.user, permission=Permission.ASSESS_CRITERIA, unit=unit
     )
     return {
         "evaluation": evaluation,
         "badge": Badge(evaluation.status),
-        "groups": _groups(evaluation, assessments),
-        "conditions": [_line(evaluation, r, assessments) for r in evaluation.conditions],
+        "groups": _groups(evaluation, assessments, names),
+        "conditions": [_line(evaluation, r, assessments, names) for r in evaluation.conditions],
         "short": [
             Group(
                 result=c,
                 badge=Badge(c.status),
                 lines=[
-                    _line(evaluation, r, assessments)
+                    _line(evaluation, r, assessments, names)
                     for r in c.indicators
                     if r.status != Status.PASS
                 ],
@@ -287,7 +303,7 @@ def _scorecard_export(kind: str, evaluation: Evaluation) -> HttpResponse:
                 _plain(result.denominator),
                 str(indicator.get_comparator_display()) if indicator.comparator else "",
                 _plain(result.threshold),
-                result.threshold_key,
+                _key_label(criteria_set.varies_by, result.threshold_key),
                 str(Status(result.status).label),
                 _plain(result.gap),
                 result.gap_units,

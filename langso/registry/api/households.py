@@ -18,6 +18,7 @@ from langso.places.models import AdminUnit, Level
 from ..models import FIELD_GROUPS, Broadband, Household, HouseholdStatus, MobileCoverage
 from ..selectors.households import (
     GAPS,
+    VISIT_FILTERS,
     HouseholdFilterInvalid,
     HouseholdFilters,
     household_get_for_user,
@@ -81,6 +82,12 @@ class HouseholdQuery(Schema):
     unknown: bool = Field(False, description="Chỉ hộ còn số liệu chưa biết")
     duplicates: bool = Field(False, description="Chỉ hộ có cảnh báo trùng lặp")
     q: str = Field("", max_length=100, description="Tên chủ hộ, mã địa chỉ, số nhà, đường")
+    # The household list page's visit filters, for a team's own tools.
+    visit: str = Field("", description="Khảo sát: " + ", ".join(VISIT_FILTERS))
+    visited_before: dt.date | None = Field(
+        None,
+        description="Lần khảo sát gần nhất trước ngày (YYYY-MM-DD); gồm cả hộ chưa khảo sát",
+    )
     after: int | None = Field(None, ge=1, description="Con trỏ trang / page cursor")
     limit: int = Field(50, ge=1, le=500)
     format: str = Field("json", pattern="^(json|geojson)$")
@@ -188,16 +195,7 @@ def household_list(
     try:
         page = household_list_for_user(
             user=request.user,
-            filters=HouseholdFilters(
-                unit=query.unit,
-                status=query.status or "",
-                gap=query.gap,
-                broadband=query.broadband or "",
-                mobile_coverage=query.mobile_coverage or "",
-                unknown=query.unknown,
-                duplicates=query.duplicates,
-                q=query.q,
-            ),
+            filters=HouseholdFilters.of(query.model_dump()),
             after=query.after,
             limit=query.limit,
         )

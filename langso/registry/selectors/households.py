@@ -4,8 +4,8 @@ system's own aggregation (`households_for_aggregation_sql`, `households_with_pos
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, fields
 from typing import TYPE_CHECKING, Any, cast
 
 from django.db.models import Exists, F, FloatField, Func, OuterRef, Q, QuerySet
@@ -95,6 +95,18 @@ class HouseholdFilters:
     # (never-visited ones included: they are due too).
     visit: str = ""
     visited_before: dt.date | None = None
+
+    @classmethod
+    def of(cls, values: Mapping[str, Any]) -> HouseholdFilters:
+        """The filters among `values` (a list form's cleaned data, an API query); other
+        keys are ignored and a missing or empty value filters nothing."""
+        return cls(
+            **{
+                field.name: values[field.name]
+                for field in fields(cls)
+                if values.get(field.name) not in (None, "")
+            }
+        )
 
 
 def _open_flags() -> QuerySet[LikelyDuplicate]:

@@ -68,18 +68,7 @@ def household_list(request: HttpRequest) -> HttpResponse:
     page = None
     if not request.GET or form.is_valid():
         data = form.cleaned_data if request.GET else {}
-        filters = selectors.HouseholdFilters(
-            unit=data.get("unit") or "",
-            status=data.get("status") or "",
-            gap=data.get("gap") or "",
-            broadband=data.get("broadband") or "",
-            mobile_coverage=data.get("mobile_coverage") or "",
-            unknown=bool(data.get("unknown")),
-            duplicates=bool(data.get("duplicates")),
-            q=data.get("q") or "",
-            visit=data.get("visit") or "",
-            visited_before=data.get("visited_before"),
-        )
+        filters = selectors.HouseholdFilters.of(data)
         try:
             page = selectors.household_list_for_user(
                 user=request.user, filters=filters, after=data.get("after"), limit=PAGE_SIZE

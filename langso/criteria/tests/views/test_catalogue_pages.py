@@ -140,8 +140,10 @@ def test_the_detail_shows_the_status_and_source_of_every_fact(
     assert 'href="/chi-so/postal-service-point/"' in row
     assert "s318-tvpl-summary" in html
     assert "Tiêu chí 8" in html
-    # One column per region.
-    assert all(region in html for region in ("TDMNPB", "DBSH", "DBSCL"))
+    # One column per region, named, not by its code.
+    regions = ("Trung du miền núi phía Bắc", "Đồng bằng sông Hồng", "Đồng bằng sông Cửu Long")
+    assert all(f'<th class="num">{region}</th>' in html for region in regions)
+    assert '<th class="num">TDMNPB' not in html
     # The central admin may edit the national set.
     assert "/tieu-chi/bo/xa_ntm_2021_2025/sua/" in html
 
@@ -378,7 +380,7 @@ def test_a_province_officer_imports_an_xlsx_set(
     )
     assert response.status_code == 200
     html = response.content.decode()
-    assert "thon_thong_minh v1" in html
+    assert "Thôn thông minh (từ tệp) v1</a> · <code>thon_thong_minh</code>" in html
     stored = CriteriaSet.objects.get(code="thon_thong_minh", province=tree.province)
     assert stored.name_vi == "Thôn thông minh (từ tệp)"
     assert stored.indicators.get(code="1.1").thresholds == {"*": "80"}
@@ -411,7 +413,7 @@ def test_a_central_admin_imports_national_yaml_and_others_are_refused(
         "/tieu-chi/nhap-tep/", {"file": _upload(body.encode(), "bo.yaml"), "province": ""}
     )
     assert response.status_code == 200, response.content.decode()
-    assert "thon_thong_minh v2" in response.content.decode()
+    assert "Mô hình thôn thông minh (sửa) v2" in response.content.decode()
     assert _national("thon_thong_minh").version == 2
     for user in (users.officer_a, users.nobody):
         assert client_for(user).get("/tieu-chi/nhap-tep/").status_code == 403
@@ -444,4 +446,4 @@ def test_the_xlsx_template_has_both_sheets_and_imports_as_is(
         "/tieu-chi/nhap-tep/",
         {"file": _upload(response.content, "mau.xlsx"), "province": tree.province.code},
     )
-    assert "thon_thong_minh v1" in imported.content.decode()
+    assert "v1</a> · <code>thon_thong_minh</code>" in imported.content.decode()

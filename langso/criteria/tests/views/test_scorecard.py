@@ -149,8 +149,10 @@ def test_a_computed_indicator_shows_value_threshold_and_gap(
     assert "(5/9)" in row
     assert "≥ 80 %" in row
     assert "Chưa đạt" in row
-    assert "còn thiếu 24,4 điểm % (còn 3 người)" in row
-    assert "chỉ số adults-epayment v1" in row
+    assert "còn thiếu 24,4 điểm phần trăm (còn 3 người)" in row
+    # The indicator the line is computed from, by its name.
+    assert "chỉ số “Tỷ lệ người từ 15 tuổi trở lên có tài khoản thanh toán điện tử” v1" in row
+    assert "adults-epayment" not in _text(row)
     assert "Do tỉnh quy định" in row
     text = _text(html)
     assert "Ngưỡng áp dụng: Xã nhóm 1 (phân loại năm 2026)" in text
@@ -228,7 +230,7 @@ def _export_expected(tree: RegistryTree) -> list[Any]:
         "9",
         "≥",
         "80",
-        "NHOM_1",
+        "Xã nhóm 1",
         "Chưa đạt",
         "24.44",
         "3",
@@ -274,7 +276,7 @@ def test_the_xlsx_export_reads_back(demo_sets: RegistryTree, users: RegistryUser
     assert list(row[:8]) == expected[:8]
     assert row[8] == pytest.approx(55.56)
     assert (row[9], row[10]) == (5, 9)
-    assert row[11:15] == ("≥", 80, "NHOM_1", "Chưa đạt")
+    assert row[11:15] == ("≥", 80, "Xã nhóm 1", "Chưa đạt")
     assert row[15] == pytest.approx(24.44)
     assert (row[16], row[17]) == (3, 1)
 

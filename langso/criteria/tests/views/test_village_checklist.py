@@ -67,7 +67,7 @@ def test_each_indicator_is_met_not_met_or_unknown(
     smartphones = _item(html, "2.1")
     assert smartphones.startswith("fail ✗")
     assert "25,0 % (2/8) · ngưỡng &gt; 70 %" in smartphones
-    assert "còn thiếu 45,0 điểm % (còn 4 người)" in smartphones
+    assert "còn thiếu 45,0 điểm phần trăm (còn 4 người)" in smartphones
     assert _item(html, "1.2").startswith("missing ?")
     assert "không có dữ liệu" in _item(html, "1.2")
     assert _item(html, "1.3").startswith("pass ✓")
