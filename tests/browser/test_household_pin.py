@@ -143,7 +143,9 @@ def test_the_first_load_of_a_households_page_is_under_150_kb(
     cdp.send("Network.setCacheDisabled", {"cacheDisabled": True})
     urls: dict[str, str] = {}
     sizes: dict[str, float] = {}
-    cdp.on("Network.requestWillBeSent", lambda e: urls.__setitem__(e["requestId"], e["request"]["url"]))
+    cdp.on(
+        "Network.requestWillBeSent", lambda e: urls.__setitem__(e["requestId"], e["request"]["url"])
+    )
     cdp.on(
         "Network.loadingFinished",
         lambda e: sizes.__setitem__(e["requestId"], e["encodedDataLength"]),

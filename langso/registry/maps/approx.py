@@ -13,6 +13,7 @@ and computes the cells again only after an import changed them.
 from __future__ import annotations
 
 from collections import OrderedDict
+from dataclasses import dataclass
 from typing import Any
 
 import shapely
@@ -21,48 +22,59 @@ from django.db.models import Count, Max
 
 from langso.places.models import AdminUnit, Level
 
-from ..synth.cells import clip_area
-from ..synth.provinces import boundary_shape, commune_site, current_communes, province_cells
-
 # Provinces whose cells a process keeps: all 34 fit, with their communes' polygons.
 _CACHE_SIZE = 40
-_CELLS: OrderedDict[tuple[int, Any, int], dict[int, Any]] = OrderedDict()
+
+
+@dataclass(frozen=True)
+class ProvinceApprox:
+    """A province's approximate places (shapely, lon/lat): the cell of each commune with
+    a centroid and no boundary, by commune id, and the province's own area where its
+    boundary is not loaded (the buffered hull of its communes' centroids), else None."""
+
+    communes: dict[int, Any]
+    province: Any
+
+
+_CACHE: OrderedDict[tuple[int, Any, int], ProvinceApprox] = OrderedDict()
 
 
 def _fingerprint(province: AdminUnit) -> tuple[int, Any, int]:
     changed = AdminUnit.objects.current().filter(province=province, level=Level.COMMUNE)
     found = changed.aggregate(latest=Max("updated_at"), count=Count("pk"))
-    return (province.pk, found["latest"], found["count"])
+    return (province.pk, max(filter(None, [found["latest"], province.updated_at])), found["count"])
 
 
-def approx_commune_cells(province: AdminUnit) -> dict[int, Any]:
-    """The approximate cell (shapely, lon/lat) of each current commune of the province
-    that has a centroid and no boundary, by commune id."""
+def province_approx(province: AdminUnit) -> ProvinceApprox:
+    """The province's approximate places, computed once per change to its communes."""
     key = _fingerprint(province)
-    if key in _CELLS:
-        _CELLS.move_to_end(key)
-        return _CELLS[key]
+    if key in _CACHE:
+        _CACHE.move_to_end(key)
+        return _CACHE[key]
+    # Imported here: the synth package's own imports (its run module, the services)
+    # reach back to `maps`, which imports this module.
+    from ..synth.cells import clip_area
+    from ..synth.provinces import commune_site, current_communes, province_cells
+
     communes = current_communes(province)
-    cells = province_cells(province)
-    approximate = {c.pk: cells[c.pk] for c in communes if c.boundary is None}
-    # A province's older entries (before the change) are dead weight.
-    for stale in [k for k in _CELLS if k[0] == province.pk]:
-        del _CELLS[stale]
-    _CELLS[key] = approximate
-    while len(_CELLS) > _CACHE_SIZE:
-        _CELLS.popitem(last=False)
-    return approximate
+    cells = province_cells(province) if communes else {}
+    found = ProvinceApprox(
+        communes={c.pk: cells[c.pk] for c in communes if c.boundary is None},
+        province=clip_area([commune_site(c) for c in communes])
+        if communes and province.boundary is None
+        else None,
+    )
+    # The province's older entries (before the change) are dead weight.
+    for stale in [k for k in _CACHE if k[0] == province.pk]:
+        del _CACHE[stale]
+    _CACHE[key] = found
+    while len(_CACHE) > _CACHE_SIZE:
+        _CACHE.popitem(last=False)
+    return found
 
 
-def approx_province_area(province: AdminUnit) -> Any:
-    """The area the province's communes cover (shapely), where its own boundary is not
-    loaded: the buffered hull of their centroids; None without a commune centroid."""
-    if province.boundary is not None:
-        return boundary_shape(province)
-    communes = current_communes(province)
-    if not communes:
-        return None
-    return clip_area([commune_site(c) for c in communes])
+def to_geos(shape: Any) -> GEOSGeometry:
+    return GEOSGeometry(memoryview(shapely.to_wkb(shape)), srid=4326)
 
 
 def approx_commune_cell(commune: AdminUnit) -> GEOSGeometry | None:
@@ -70,7 +82,5 @@ def approx_commune_cell(commune: AdminUnit) -> GEOSGeometry | None:
     boundary or no centroid."""
     if commune.boundary is not None or commune.centroid is None or commune.province is None:
         return None
-    cell = approx_commune_cells(commune.province).get(commune.pk)
-    if cell is None:
-        return None
-    return GEOSGeometry(memoryview(shapely.to_wkb(cell)), srid=4326)
+    cell = province_approx(commune.province).communes.get(commune.pk)
+    return None if cell is None else to_geos(cell)

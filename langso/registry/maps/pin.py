@@ -90,7 +90,8 @@ def pin_figure(
     else:
         assert point is not None  # noqa: S101  # one of the two, checked above
         half = _ALONE_SPAN_DEGREES
-        west, south, east, north = point[0] - half, point[1] - half, point[0] + half, point[1] + half
+        west, east = point[0] - half, point[0] + half
+        south, north = point[1] - half, point[1] + half
     shrink = math.cos(math.radians((south + north) / 2))
     span_x = max((east - west) * shrink, 1e-6)
     span_y = max(north - south, 1e-6)

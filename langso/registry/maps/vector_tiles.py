@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import shapely
 from django.contrib.gis.geos import GEOSGeometry, Point
 from django.core.exceptions import EmptyResultSet
 from django.db import connections
@@ -14,10 +15,11 @@ from django.db.models import F, QuerySet
 from django.db.models.expressions import RawSQL
 
 from langso.core.db import capabilities
-from langso.places.models import AdminUnit
+from langso.places.models import AdminUnit, Level
 
 from ..models import HouseholdMapCell
 from . import mvt
+from .approx import province_approx, to_geos
 from .layers import UNITS, LayerQuery, unit_levels_at
 from .queries import (
     cluster_cells,
@@ -27,7 +29,7 @@ from .queries import (
     unit_geometry,
     unit_has_place,
 )
-from .tiles import PointX, PointY, Tile
+from .tiles import BBox, PointX, PointY, Tile
 
 # A point tile past this many rows is cut: a town block at zoom 15 holds a few thousand
 # households, far below it; the cap only guards the server.
@@ -132,31 +134,43 @@ def _compiled(queryset: QuerySet[Any]) -> tuple[str, list[Any]]:
     return sql, list(params)
 
 
+# The units source's second layer: approximate places of units with no boundary.
+APPROX_LAYER = "approx"
+
+
 def unit_tile(units: QuerySet[AdminUnit], *, tile: Tile) -> bytes:
     """Units giving context at the tile's zoom (see `unit_levels_at`): boundaries where
-    loaded, centroids elsewhere, with code, name and level. One query."""
+    loaded, centroids elsewhere, with code, name, level and the label's place (`lx`,
+    `ly`: the centroid); then, as a second layer (`APPROX_LAYER`), the approximate
+    places of the provinces and communes with no boundary (see `approx`). One query
+    for the units, and a few for the approximate places."""
+    return _unit_layer(units, tile=tile) + _approx_layer(units, tile=tile)
+
+
+def _unit_layer(units: QuerySet[AdminUnit], *, tile: Tile) -> bytes:
     found = units.filter(level__in=unit_levels_at(tile.z)).filter(
         unit_has_place(tile.buffered_bbox())
     )
     fields = ["id", "code", "name", "level"]
+    label = {"lx": PointX("centroid"), "ly": PointY("centroid")}
     if capabilities(units.db).vector_tiles_in_sql:
         quote = connections[units.db].ops.quote_name
         try:
-            sql, params = _compiled(found.values(*fields, place=unit_geometry()))
+            sql, params = _compiled(found.values(*fields, **label, place=unit_geometry()))
         except EmptyResultSet:
             return b""
         return mvt.encode_in_sql(
             units.db,
             name=UNITS.name,
             tile=tile,
-            columns=[f"r.{quote(name)} AS {quote(name)}" for name in fields],
+            columns=[f"r.{quote(name)} AS {quote(name)}" for name in [*fields, *label]],
             geometry=f"r.{quote('place')}",
             source=f"({sql}) AS r",
             params=params,
         )
     clip = tile.buffered_bbox().polygon()
     features = []
-    for row in found.values(*fields, place=unit_geometry()):
+    for row in found.values(*fields, **label, place=unit_geometry()):
         place: GEOSGeometry = row.pop("place")
         if isinstance(place, Point):
             geometry = mvt.point_commands(tile, place.x, place.y)
@@ -167,3 +181,49 @@ def unit_tile(units: QuerySet[AdminUnit], *, tile: Tile) -> bytes:
         if geometry:
             features.append(mvt.Feature(kind, geometry, row, row.pop("id")))
     return mvt.encode(UNITS.name, features)
+
+
+def _approx_layer(units: QuerySet[AdminUnit], *, tile: Tile) -> bytes:
+    """Approximate polygons of the provinces and communes drawn at this zoom that have a
+    centroid and no boundary, clipped to the tile, with the units layer's properties.
+    A commune's cell reaches past its centroid: provinces are looked for a tile's width
+    around this one, and only their cells that touch the tile are kept. Encoded here on
+    every database (the cells are computed in Python, see `approx`)."""
+    levels = [level for level in unit_levels_at(tile.z) if level != Level.VILLAGE]
+    box = tile.bbox
+    width, height = box.east - box.west, box.north - box.south
+    around = BBox(
+        max(-180.0, box.west - width),
+        max(-90.0, box.south - height),
+        min(180.0, box.east + width),
+        min(90.0, box.north + height),
+    )
+    province_ids = set(
+        units.filter(
+            level__in=levels,
+            boundary__isnull=True,
+            centroid__isnull=False,
+            centroid__bboverlaps=around.polygon(),
+        ).values_list("province_id", flat=True)
+    )
+    if not province_ids:
+        return b""
+    shapes: dict[int, Any] = {}
+    for province in units.filter(pk__in=province_ids, level=Level.PROVINCE):
+        found = province_approx(province)
+        if Level.PROVINCE in levels and found.province is not None:
+            shapes[province.pk] = found.province
+        if Level.COMMUNE in levels:
+            shapes |= found.communes
+    clip = tile.buffered_bbox().polygon()
+    clip_shape = shapely.from_wkb(bytes(clip.wkb))
+    touching = {pk: shape for pk, shape in shapes.items() if shapely.intersects(shape, clip_shape)}
+    if not touching:
+        return b""
+    features = []
+    label = {"lx": PointX("centroid"), "ly": PointY("centroid")}
+    for row in units.filter(pk__in=touching).values("id", "code", "name", "level", **label):
+        shape = to_geos(touching[row["id"]]).intersection(clip)
+        if geometry := mvt.polygon_commands(tile, shape):
+            features.append(mvt.Feature(mvt.POLYGON, geometry, row, row.pop("id")))
+    return mvt.encode(APPROX_LAYER, features)

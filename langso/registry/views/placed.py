@@ -265,7 +265,11 @@ def _form_page(
     }
     if row is not None:
         context |= {"row": row, "key": getattr(row, spec.key)}
-    return render(request, "registry/_registry_form.html", context | {"figure": None if row is None else pin_figure_for_row(row=row)})
+    return render(
+        request,
+        "registry/_registry_form.html",
+        context | {"figure": None if row is None else pin_figure_for_row(row=row)},
+    )
 
 
 @login_required

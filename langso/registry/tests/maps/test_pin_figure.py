@@ -35,7 +35,8 @@ def test_the_pin_sits_inside_the_outline_where_its_coordinates_say() -> None:
     x, y = figure.pin
     assert figure.west + x / figure.px_per_lon == pytest.approx(105.95, abs=1e-9)
     assert figure.north - y / figure.px_per_lat == pytest.approx(20.25, abs=1e-9)
-    assert figure.outline.startswith("M") and figure.outline.endswith("Z")
+    assert figure.outline.startswith("M")
+    assert figure.outline.endswith("Z")
     assert figure.centre == (105.95, 20.25)
     assert figure.zoom == 16
 
@@ -43,7 +44,8 @@ def test_the_pin_sits_inside_the_outline_where_its_coordinates_say() -> None:
 def test_a_point_outside_the_outline_widens_the_frame() -> None:
     """A pin east of its commune is still drawn inside the figure."""
     figure = pin_figure(point=(106.10, 20.25), outline=SQUARE)
-    assert figure is not None and figure.pin is not None
+    assert figure is not None
+    assert figure.pin is not None
     assert 0 < figure.pin[0] < WIDTH
     assert figure.project(105.90, 20.25)[0] > 0
 

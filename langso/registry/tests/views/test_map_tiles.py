@@ -216,6 +216,28 @@ def test_unit_tiles_draw_boundaries_or_centroids(client: Client, tree: RegistryT
     assert shapes == {tree.a.code: "Polygon", tree.b.code: "Point"}
 
 
+def test_unit_tiles_draw_approximate_cells_where_no_boundary_is_loaded(
+    client: Client, tree: RegistryTree
+) -> None:
+    """Commune B, known by its centroid only, also comes as a polygon in the tile's
+    `approx` layer: its cell around the centroids, without A's territory; A, with its
+    own boundary, is not there. Both layers carry the label's place (the centroid) and
+    nothing beyond a unit's public code, name and level."""
+    tile = maps.tile_at(106.0, 20.25, 11)
+    decoded = mapbox_vector_tile.decode(client.get(_url("units", tile)).content)
+    (approx,) = decoded["approx"]["features"]
+    assert approx["properties"]["code"] == tree.b.code
+    assert approx["properties"]["name"] == tree.b.name
+    assert approx["geometry"]["type"] == "Polygon"
+    for layer in ("units", "approx"):
+        for feature in decoded[layer]["features"]:
+            assert set(feature["properties"]) == {"code", "name", "level", "lx", "ly"}
+    b = next(f for f in decoded["units"]["features"] if f["properties"]["code"] == tree.b.code)
+    assert (b["properties"]["lx"], b["properties"]["ly"]) == pytest.approx(
+        (tree.b.centroid.x, tree.b.centroid.y)
+    )
+
+
 def test_tiles_carry_cache_validators(
     client: Client, tree: RegistryTree, users: RegistryUsers
 ) -> None:
