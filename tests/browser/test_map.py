@@ -33,7 +33,8 @@ from langso.registry.models import (
 )
 from langso.registry.services.map_cells import household_map_cells_rebuild
 
-from .conftest import sign_in, wait_for_map
+from .basemap_urls import STYLE_PATH
+from .conftest import BrowserErrors, sign_in, wait_for_map
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -224,3 +225,54 @@ def test_boundaries_names_and_controls_without_a_basemap(
     expect(desk_page.get_by_role("button", name="Toàn màn hình")).to_be_visible()
     expect(desk_page.locator("#map-notice")).to_be_hidden()
     desk_page.screenshot(path=str(SCREENSHOT.with_name("map-units.png")))
+
+
+@pytest.mark.urls("tests.browser.basemap_urls")
+def test_a_configured_basemap_is_drawn_under_our_layers(
+    desk_page: Page, live_server: LiveServer, settings: Any
+) -> None:
+    """MAP_BASEMAP_STYLE_URL pointing at a style the live server serves: the map draws
+    that style (its background, its land polygon, its attribution) and our units and
+    registries on top of it."""
+    settings.MAP_BASEMAP_STYLE_URL = live_server.url + STYLE_PATH
+    commune = _commune_with_registries()
+    officer = make_user(username="canbo.xa.a")
+    make_role(user=officer, role=Role.COMMUNE_OFFICER, unit=commune)
+    sign_in(desk_page, live_server, officer)
+    desk_page.goto(live_server.url + reverse("registry:map"))
+    wait_for_map(desk_page, "langsoMap", source="households")
+
+    layer_ids: list[str] = desk_page.evaluate(
+        "() => window.langsoMap.getStyle().layers.map((l) => l.id)"
+    )
+    assert layer_ids[:2] == ["nen-thu-nuoc", "nen-thu-dat"]
+    assert layer_ids.index("units-line") > layer_ids.index("nen-thu-dat")
+    sources = {feature["source"] for feature in desk_page.evaluate(_RENDERED)}
+    assert {"nen-thu", "units", "households"} <= sources, sources
+    expect(desk_page.locator(".maplibregl-ctrl-attrib")).to_contain_text("Nền thử của Làng Số")
+    expect(desk_page.locator("#map-notice")).to_be_hidden()
+    desk_page.screenshot(path=str(SCREENSHOT.with_name("map-basemap.png")))
+
+
+@pytest.mark.urls("tests.browser.basemap_urls")
+def test_a_basemap_that_fails_leaves_the_map_working_with_a_notice(
+    desk_page: Page,
+    live_server: LiveServer,
+    settings: Any,
+    browser_errors: BrowserErrors,
+) -> None:
+    """A style URL that answers 404: the notice says the basemap did not load, and the
+    units and registries are drawn on the blank style all the same."""
+    browser_errors.provoke(r"404")
+    settings.MAP_BASEMAP_STYLE_URL = live_server.url + "/nen-thu/khong-co.json"
+    commune = _commune_with_registries()
+    officer = make_user(username="canbo.xa.a")
+    make_role(user=officer, role=Role.COMMUNE_OFFICER, unit=commune)
+    sign_in(desk_page, live_server, officer)
+    desk_page.goto(live_server.url + reverse("registry:map"))
+    expect(desk_page.locator("#map-notice")).to_be_visible()
+    expect(desk_page.locator("#map-notice")).to_contain_text("Không tải được bản đồ nền")
+    wait_for_map(desk_page, "langsoMap", source="households")
+    sources = {feature["source"] for feature in desk_page.evaluate(_RENDERED)}
+    assert {"units", "households"} <= sources, sources
+    expect(desk_page.locator(".map-label").filter(has_text=commune.name)).to_be_visible()
