@@ -53,14 +53,14 @@ def _polygons(geometry: GEOSGeometry) -> list[Polygon]:
     if isinstance(geometry, Polygon):
         return [geometry]
     if isinstance(geometry, MultiPolygon):
-        return list(geometry)
+        return [part for part in geometry if isinstance(part, Polygon)]
     return []
 
 
 def _nice_length(metres: float) -> float:
     """The largest 1, 2 or 5 × 10ⁿ metres not above `metres`."""
-    power = 10 ** math.floor(math.log10(metres))
-    return max(step * power for step in (1, 2, 5) if step * power <= metres)
+    power = 10.0 ** math.floor(math.log10(metres))
+    return max(step * power for step in (1.0, 2.0, 5.0) if step * power <= metres)
 
 
 def _scale_label(metres: float) -> str:

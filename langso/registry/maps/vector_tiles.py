@@ -223,7 +223,9 @@ def _approx_layer(units: QuerySet[AdminUnit], *, tile: Tile) -> bytes:
     features = []
     label = {"lx": PointX("centroid"), "ly": PointY("centroid")}
     for row in units.filter(pk__in=touching).values("id", "code", "name", "level", **label):
-        shape = to_geos(touching[row["id"]]).intersection(clip)
+        unit_id = row["id"]
+        shape = to_geos(touching[unit_id]).intersection(clip)
         if geometry := mvt.polygon_commands(tile, shape):
-            features.append(mvt.Feature(mvt.POLYGON, geometry, row, row.pop("id")))
+            properties = {key: value for key, value in row.items() if key != "id"}
+            features.append(mvt.Feature(mvt.POLYGON, geometry, properties, unit_id))
     return mvt.encode(APPROX_LAYER, features)

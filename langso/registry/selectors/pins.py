@@ -4,6 +4,8 @@ the row through the user's scope (a record page's access selector)."""
 
 from __future__ import annotations
 
+from django.contrib.gis.geos import GEOSGeometry
+
 from ..maps.approx import approx_commune_cell
 from ..maps.pin import PinFigure, pin_figure
 from ..models import Placed
@@ -12,7 +14,7 @@ from ..models import Placed
 def pin_figure_for_row(*, row: Placed) -> PinFigure | None:
     """The row's point in its commune's outline; None when neither is known."""
     commune = row.commune
-    outline = commune.boundary
+    outline: GEOSGeometry | None = commune.boundary
     approximate = False
     if outline is None:
         outline = approx_commune_cell(commune)

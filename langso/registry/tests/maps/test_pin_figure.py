@@ -32,6 +32,7 @@ def test_the_pin_sits_inside_the_outline_where_its_coordinates_say() -> None:
     width = east_south[0] - west_north[0]
     height = east_south[1] - west_north[1]
     assert width / height == pytest.approx(math.cos(math.radians(20.25)), rel=1e-3)
+    assert figure.pin is not None
     x, y = figure.pin
     assert figure.west + x / figure.px_per_lon == pytest.approx(105.95, abs=1e-9)
     assert figure.north - y / figure.px_per_lat == pytest.approx(20.25, abs=1e-9)
