@@ -13,6 +13,7 @@ and computes the cells again only after an import changed them.
 from __future__ import annotations
 
 from collections import OrderedDict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -39,15 +40,31 @@ class ProvinceApprox:
 _CACHE: OrderedDict[tuple[int, Any, int], ProvinceApprox] = OrderedDict()
 
 
-def _fingerprint(province: AdminUnit) -> tuple[int, Any, int]:
-    changed = AdminUnit.objects.current().filter(province=province, level=Level.COMMUNE)
-    found = changed.aggregate(latest=Max("updated_at"), count=Count("pk"))
-    return (province.pk, max(filter(None, [found["latest"], province.updated_at])), found["count"])
+def provinces_approx(provinces: Sequence[AdminUnit]) -> dict[int, ProvinceApprox]:
+    """Each province's approximate places, by province id, computed once per change to
+    its communes: one query for the provinces' fingerprints, and one per province whose
+    places changed (or were never asked for in this process)."""
+    changes = (
+        AdminUnit.objects.current()
+        .filter(province__in=provinces, level=Level.COMMUNE)
+        .values("province_id")
+        .annotate(latest=Max("updated_at"), count=Count("pk"))
+        .order_by()
+    )
+    by_province = {row["province_id"]: (row["latest"], row["count"]) for row in changes}
+    found = {}
+    for province in provinces:
+        latest, count = by_province.get(province.pk, (None, 0))
+        changed = max(filter(None, [latest, province.updated_at]))
+        found[province.pk] = _cached((province.pk, changed, count), province)
+    return found
 
 
 def province_approx(province: AdminUnit) -> ProvinceApprox:
-    """The province's approximate places, computed once per change to its communes."""
-    key = _fingerprint(province)
+    return provinces_approx([province])[province.pk]
+
+
+def _cached(key: tuple[int, Any, int], province: AdminUnit) -> ProvinceApprox:
     if key in _CACHE:
         _CACHE.move_to_end(key)
         return _CACHE[key]

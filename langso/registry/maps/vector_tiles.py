@@ -19,7 +19,7 @@ from langso.places.models import AdminUnit, Level
 
 from ..models import HouseholdMapCell
 from . import mvt
-from .approx import province_approx, to_geos
+from .approx import provinces_approx, to_geos
 from .layers import UNITS, LayerQuery, unit_levels_at
 from .queries import (
     cluster_cells,
@@ -184,11 +184,13 @@ def _unit_layer(units: QuerySet[AdminUnit], *, tile: Tile) -> bytes:
 
 
 def _approx_layer(units: QuerySet[AdminUnit], *, tile: Tile) -> bytes:
-    """Approximate polygons of the provinces and communes drawn at this zoom that have a
-    centroid and no boundary, clipped to the tile, with the units layer's properties.
-    A commune's cell reaches past its centroid: provinces are looked for a tile's width
-    around this one, and only their cells that touch the tile are kept. Encoded here on
-    every database (the cells are computed in Python, see `approx`)."""
+    """Approximate polygons of the provinces and communes drawn at this zoom that have no
+    boundary (a commune with a centroid; a province with communes that have one),
+    clipped to the tile, with the units layer's properties. A cell reaches past its
+    centroid: provinces are looked for by their communes a tile's width around this
+    one, and only the shapes that touch the tile are kept. Encoded here on every
+    database (the shapes are computed in Python, see `approx`). Queries: three, and
+    one per province whose shapes this process has not computed since it changed."""
     levels = [level for level in unit_levels_at(tile.z) if level != Level.VILLAGE]
     box = tile.bbox
     width, height = box.east - box.west, box.north - box.south
@@ -198,19 +200,22 @@ def _approx_layer(units: QuerySet[AdminUnit], *, tile: Tile) -> bytes:
         min(180.0, box.east + width),
         min(90.0, box.north + height),
     )
-    province_ids = set(
-        units.filter(
-            level__in=levels,
-            boundary__isnull=True,
-            centroid__isnull=False,
-            centroid__bboverlaps=around.polygon(),
-        ).values_list("province_id", flat=True)
+    # Null test first: SpatiaLite's MBR functions take a null geometry for a match.
+    near = units.filter(
+        level=Level.COMMUNE, centroid__isnull=False, centroid__bboverlaps=around.polygon()
     )
+    if Level.PROVINCE in levels:
+        near = near.filter(province__boundary__isnull=True)
+    else:
+        near = near.filter(boundary__isnull=True)
+    province_ids = set(near.values_list("province_id", flat=True).distinct())
     if not province_ids:
         return b""
     shapes: dict[int, Any] = {}
-    for province in units.filter(pk__in=province_ids, level=Level.PROVINCE):
-        found = province_approx(province)
+    provinces = list(units.filter(pk__in=province_ids, level=Level.PROVINCE))
+    approximate = provinces_approx(provinces)
+    for province in provinces:
+        found = approximate[province.pk]
         if Level.PROVINCE in levels and found.province is not None:
             shapes[province.pk] = found.province
         if Level.COMMUNE in levels:

@@ -8,12 +8,14 @@ from typing import Any
 
 import mapbox_vector_tile
 import pytest
+from django.contrib.gis.geos import Point
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from pytest_django import DjangoAssertNumQueries, Settings
 
+from langso.places.testing import make_unit_tree
 from langso.registry import maps
 from langso.registry.models import Household, HouseholdStatus
 from langso.registry.testing import RegistryTree, RegistryUsers
@@ -236,6 +238,39 @@ def test_unit_tiles_draw_approximate_cells_where_no_boundary_is_loaded(
     centre = tree.b.centroid
     assert centre is not None
     assert (b["properties"]["lx"], b["properties"]["ly"]) == pytest.approx((centre.x, centre.y))
+
+
+def test_a_province_without_a_boundary_is_drawn_as_its_communes_area(
+    client: Client, tree: RegistryTree
+) -> None:
+    """At a country's zoom the province (no boundary loaded) comes as the area around
+    its communes' centres, in the `approx` layer, labelled at its own centre."""
+    decoded = mapbox_vector_tile.decode(
+        client.get(_url("units", maps.tile_at(106.0, 20.25, 5))).content
+    )
+    (province,) = decoded["approx"]["features"]
+    assert province["properties"]["code"] == tree.province.code
+    assert province["properties"]["level"] == "province"
+    assert province["geometry"]["type"] == "Polygon"
+
+
+def test_a_unit_tile_costs_the_same_queries_for_one_province_or_several(
+    client: Client, tree: RegistryTree, django_assert_num_queries: DjangoAssertNumQueries
+) -> None:
+    """Once a province's approximate areas are computed, a tile asks a fixed number of
+    queries however many provinces and communes without boundary it shows."""
+    tile = maps.tile_at(106.0, 20.25, 7)
+    client.get(_url("units", tile))  # computes province 37's areas
+    one = _count(client, _url("units", tile))
+    other = make_unit_tree(province_code="38", province_name="Tỉnh Thanh Hóa")
+    for commune, lon in zip(other.communes, (106.2, 106.3), strict=True):
+        commune.centroid = Point(lon, 20.1, srid=4326)
+        commune.save(update_fields=["centroid"])
+    client.get(_url("units", tile))  # computes province 38's
+    with django_assert_num_queries(one):
+        body = client.get(_url("units", tile)).content
+    codes = {f["properties"]["code"] for f in mapbox_vector_tile.decode(body)["approx"]["features"]}
+    assert {tree.b.code, *(c.code for c in other.communes)} <= codes
 
 
 def test_tiles_carry_cache_validators(
