@@ -60,6 +60,11 @@ def provinces_approx(provinces: Sequence[AdminUnit]) -> dict[int, ProvinceApprox
     return found
 
 
+def approx_cache_clear() -> None:
+    """Forget every province's approximate places (for benchmarks: a cold start)."""
+    _CACHE.clear()
+
+
 def province_approx(province: AdminUnit) -> ProvinceApprox:
     return provinces_approx([province])[province.pk]
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
 import shapely
 from django.contrib.gis.geos import GEOSGeometry, Point
 from django.core.exceptions import EmptyResultSet
@@ -136,14 +137,15 @@ def _compiled(queryset: QuerySet[Any]) -> tuple[str, list[Any]]:
 
 # The units source's second layer: approximate places of units with no boundary.
 APPROX_LAYER = "approx"
+APPROX_COMMUNES_FROM_ZOOM = 9
 
 
 def unit_tile(units: QuerySet[AdminUnit], *, tile: Tile) -> bytes:
     """Units giving context at the tile's zoom (see `unit_levels_at`): boundaries where
     loaded, centroids elsewhere, with code, name, level and the label's place (`lx`,
     `ly`: the centroid); then, as a second layer (`APPROX_LAYER`), the approximate
-    places of the provinces and communes with no boundary (see `approx`). One query
-    for the units, and a few for the approximate places."""
+    places of the provinces and communes with no boundary (see `approx`), with their
+    code and level. One query for the units, and a few for the approximate places."""
     return _unit_layer(units, tile=tile) + _approx_layer(units, tile=tile)
 
 
@@ -186,12 +188,15 @@ def _unit_layer(units: QuerySet[AdminUnit], *, tile: Tile) -> bytes:
 def _approx_layer(units: QuerySet[AdminUnit], *, tile: Tile) -> bytes:
     """Approximate polygons of the provinces and communes drawn at this zoom that have no
     boundary (a commune with a centroid; a province with communes that have one),
-    clipped to the tile, with the units layer's properties. A cell reaches past its
+    clipped to the tile. A cell reaches past its
     centroid: provinces are looked for by their communes a tile's width around this
     one, and only the shapes that touch the tile are kept. Encoded here on every
     database (the shapes are computed in Python, see `approx`). Queries: three, and
     one per province whose shapes this process has not computed since it changed."""
-    levels = [level for level in unit_levels_at(tile.z) if level != Level.VILLAGE]
+    # Communes' cells from zoom 9, where a commune is some 20 pixels across; below, a
+    # mesh of 10-pixel dashed cells says nothing and cost 100 ms and 60 KiB a tile at
+    # zoom 8 (`bench tiles`): the provinces' areas instead.
+    levels = [Level.PROVINCE] if tile.z < APPROX_COMMUNES_FROM_ZOOM else [Level.COMMUNE]
     box = tile.bbox
     width, height = box.east - box.west, box.north - box.south
     around = BBox(
@@ -220,17 +225,25 @@ def _approx_layer(units: QuerySet[AdminUnit], *, tile: Tile) -> bytes:
             shapes[province.pk] = found.province
         if Level.COMMUNE in levels:
             shapes |= found.communes
-    clip = tile.buffered_bbox().polygon()
-    clip_shape = shapely.from_wkb(bytes(clip.wkb))
-    touching = {pk: shape for pk, shape in shapes.items() if shapely.intersects(shape, clip_shape)}
-    if not touching:
+    clip = tile.buffered_bbox()
+    ids = np.array(list(shapes))
+    every = np.array(list(shapes.values()), dtype=object)
+    near_tile = shapely.intersects(every, shapely.box(clip.west, clip.south, clip.east, clip.north))
+    if not near_tile.any():
         return b""
+    # Clipped, and simplified to half a pixel of a 256-pixel tile: at zoom 8 a
+    # province's cells in full would weigh ~100 KiB a tile (measured, `bench tiles`).
+    clipped = shapely.simplify(
+        shapely.clip_by_rect(every[near_tile], clip.west, clip.south, clip.east, clip.north),
+        (box.east - box.west) / 512,
+        preserve_topology=True,
+    )
+    touching = dict(zip(ids[near_tile].tolist(), clipped, strict=True))
+    # Code and level only: the name and the label's place come once, with the unit's
+    # centre in the units layer (same feature id); at zoom 8 they doubled the tile.
     features = []
-    label = {"lx": PointX("centroid"), "ly": PointY("centroid")}
-    for row in units.filter(pk__in=touching).values("id", "code", "name", "level", **label):
-        unit_id = row["id"]
-        shape = to_geos(touching[unit_id]).intersection(clip)
-        if geometry := mvt.polygon_commands(tile, shape):
-            properties = {key: value for key, value in row.items() if key != "id"}
-            features.append(mvt.Feature(mvt.POLYGON, geometry, properties, unit_id))
+    for row in units.filter(pk__in=touching).values("id", "code", "level"):
+        unit_id = row.pop("id")
+        if geometry := mvt.polygon_commands(tile, to_geos(touching[unit_id])):
+            features.append(mvt.Feature(mvt.POLYGON, geometry, row, unit_id))
     return mvt.encode(APPROX_LAYER, features)

@@ -223,18 +223,20 @@ def test_unit_tiles_draw_approximate_cells_where_no_boundary_is_loaded(
 ) -> None:
     """Commune B, known by its centroid only, also comes as a polygon in the tile's
     `approx` layer: its cell around the centroids, without A's territory; A, with its
-    own boundary, is not there. Both layers carry the label's place (the centroid) and
-    nothing beyond a unit's public code, name and level."""
+    own boundary, is not there. The units layer carries the label's place (the centre)
+    and nothing beyond a unit's public code, name and level; the approx layer only the
+    code and level."""
     tile = maps.tile_at(106.0, 20.25, 11)
     decoded = mapbox_vector_tile.decode(client.get(_url("units", tile)).content)
     (approx,) = decoded["approx"]["features"]
-    assert approx["properties"]["code"] == tree.b.code
-    assert approx["properties"]["name"] == tree.b.name
+    assert approx["properties"] == {"code": tree.b.code, "level": "commune"}
     assert approx["geometry"]["type"] == "Polygon"
-    for layer in ("units", "approx"):
-        for feature in decoded[layer]["features"]:
-            assert set(feature["properties"]) == {"code", "name", "level", "lx", "ly"}
+    for feature in decoded["units"]["features"]:
+        assert set(feature["properties"]) == {"code", "name", "level", "lx", "ly"}
+    # The name comes once, with the centre, under the same feature id.
     b = next(f for f in decoded["units"]["features"] if f["properties"]["code"] == tree.b.code)
+    assert b["id"] == approx["id"] == tree.b.pk
+    assert b["properties"]["name"] == tree.b.name
     centre = tree.b.centroid
     assert centre is not None
     assert (b["properties"]["lx"], b["properties"]["ly"]) == pytest.approx((centre.x, centre.y))
@@ -259,12 +261,12 @@ def test_a_unit_tile_costs_the_same_queries_for_one_province_or_several(
 ) -> None:
     """Once a province's approximate areas are computed, a tile asks a fixed number of
     queries however many provinces and communes without boundary it shows."""
-    tile = maps.tile_at(106.0, 20.25, 7)
+    tile = maps.tile_at(106.0, 20.25, 9)
     client.get(_url("units", tile))  # computes province 37's areas
     one = _count(client, _url("units", tile))
     other = make_unit_tree(province_code="38", province_name="Tỉnh Thanh Hóa")
-    for commune, lon in zip(other.communes, (106.2, 106.3), strict=True):
-        commune.centroid = Point(lon, 20.1, srid=4326)
+    for commune, lon in zip(other.communes, (105.93, 106.03), strict=True):
+        commune.centroid = Point(lon, 20.12, srid=4326)
         commune.save(update_fields=["centroid"])
     client.get(_url("units", tile))  # computes province 38's
     with django_assert_num_queries(one):
