@@ -242,8 +242,8 @@ def _approx_layer(units: QuerySet[AdminUnit], *, tile: Tile) -> bytes:
     # Code and level only: the name and the label's place come once, with the unit's
     # centre in the units layer (same feature id); at zoom 8 they doubled the tile.
     features = []
-    for row in units.filter(pk__in=touching).values("id", "code", "level"):
-        unit_id = row.pop("id")
+    for unit_id, code, level in units.filter(pk__in=touching).values_list("id", "code", "level"):
         if geometry := mvt.polygon_commands(tile, to_geos(touching[unit_id])):
+            row = {"code": code, "level": level}
             features.append(mvt.Feature(mvt.POLYGON, geometry, row, unit_id))
     return mvt.encode(APPROX_LAYER, features)
