@@ -27,7 +27,7 @@ from ..forms import HouseholdFilterForm, HouseholdForm, HouseholdStatusForm
 from ..models import FIELD_GROUPS, Household, Source
 from ..qr import household_qr_png
 from ..selectors import households as selectors
-from ..selectors.pins import pin_figure_for_row
+from ..selectors.pins import pin_figure_for_new_row, pin_figure_for_row
 from ..services import households as services
 
 PAGE_SIZE = 50
@@ -282,6 +282,7 @@ def household_create(request: HttpRequest) -> HttpResponse:
             "form": form,
             "villages": _village_choices(request),
             "title": _("Thêm hộ gia đình"),
+            "figure": pin_figure_for_new_row(user=request.user),
         },
     )
 

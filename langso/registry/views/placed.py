@@ -34,7 +34,7 @@ from ..forms_registries import (
 )
 from ..models import Placed
 from ..selectors.economy import photo_get, photo_list
-from ..selectors.pins import pin_figure_for_row
+from ..selectors.pins import pin_figure_for_new_row, pin_figure_for_row
 from ..selectors.placed import (
     BadFilter,
     RegistryFilters,
@@ -262,14 +262,13 @@ def _form_page(
         "units": registry_units_for_user(user=request.user),
         "cancel_url": list_url if row is None else _detail_url(spec, row),
         "list_url": list_url,
+        "figure": pin_figure_for_new_row(user=request.user)
+        if row is None
+        else pin_figure_for_row(row=row),
     }
     if row is not None:
         context |= {"row": row, "key": getattr(row, spec.key)}
-    return render(
-        request,
-        "registry/_registry_form.html",
-        context | {"figure": None if row is None else pin_figure_for_row(row=row)},
-    )
+    return render(request, "registry/_registry_form.html", context)
 
 
 @login_required

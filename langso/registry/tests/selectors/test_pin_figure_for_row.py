@@ -1,14 +1,14 @@
 """A record page's figure is drawn in its commune's own boundary where one is loaded,
 in the commune's approximate cell (marked approximate) where not, and without a point
-it has no pin."""
+it has no pin; a create page draws the user's one commune (`pin_figure_for_new_row`)."""
 
 from __future__ import annotations
 
 import pytest
 
 from langso.registry.maps.approx import approx_commune_cell
-from langso.registry.selectors.pins import pin_figure_for_row
-from langso.registry.testing import Points, RegistryTree, make_household
+from langso.registry.selectors.pins import pin_figure_for_new_row, pin_figure_for_row
+from langso.registry.testing import Points, RegistryTree, RegistryUsers, make_household
 
 pytestmark = pytest.mark.django_db
 
@@ -47,3 +47,22 @@ def test_a_row_without_a_point_is_drawn_without_a_pin(tree: RegistryTree) -> Non
     assert figure is not None
     assert figure.pin is None
     assert figure.outline
+
+
+def test_a_create_page_draws_the_users_one_commune_without_a_pin(
+    tree: RegistryTree, users: RegistryUsers
+) -> None:
+    """Commune A's officer and A1's village head get A's outline with no pin; B's
+    officer gets B's approximate cell; a province officer (many communes) and a user
+    with no role get none, and type coordinates instead."""
+    for user in (users.officer_a, users.village_head_a1):
+        figure = pin_figure_for_new_row(user=user)
+        assert figure is not None
+        assert figure.pin is None
+        assert not figure.approximate
+        assert figure.centre == pytest.approx((105.95, 20.25))
+    b = pin_figure_for_new_row(user=users.officer_b)
+    assert b is not None
+    assert b.approximate
+    assert pin_figure_for_new_row(user=users.province_officer) is None
+    assert pin_figure_for_new_row(user=users.nobody) is None
