@@ -24,6 +24,7 @@ from langso.accounts.roles import Role
 from langso.accounts.selectors import role_cache_clear
 from langso.places.models import AdminUnit
 from langso.registry import maps
+from langso.registry.maps.approx import approx_cache_clear, province_approx
 from langso.registry.models import Household, HouseholdMapCell
 from langso.registry.selectors.maps import map_tile_for_user
 from langso.registry.services.map_cells import household_map_cells_rebuild
@@ -120,3 +121,15 @@ def run() -> None:
         "zoom 14, clusters grouped from rows", _reader(officer, households), _tiles(points, 14)
     )
     _time_zoom("zoom 12, unit boundaries", _reader(officer, units), _tiles(points, 12))
+    # Issue 15: communes without a boundary come with their approximate areas, computed
+    # once per province and process; the tiles above read them from memory.
+    for zoom in (6, 8, 10):
+        _time_zoom(
+            f"zoom {zoom}, unit boundaries and approximate areas",
+            _reader(officer, units),
+            _tiles(points, zoom),
+        )
+    approx_cache_clear()
+    with stopwatch() as cold:
+        province_approx(province)
+    print(f"  (the province's approximate areas computed cold in {cold[0] * 1000:.0f} ms)")

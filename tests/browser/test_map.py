@@ -33,7 +33,8 @@ from langso.registry.models import (
 )
 from langso.registry.services.map_cells import household_map_cells_rebuild
 
-from .conftest import sign_in, wait_for_map
+from .basemap_urls import STYLE_PATH
+from .conftest import BrowserErrors, sign_in, wait_for_map
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -149,8 +150,16 @@ def test_the_map_draws_every_registry_and_the_units(
     assert sum(f["properties"]["count"] for f in clusters) == 40
     zoom = desk_page.evaluate("() => window.langsoMap.getZoom()")
     assert 11 <= zoom < 15
-    # The commune's boundary is drawn as context.
-    assert any(f["layer"] == "units-line" for f in rendered)
+    # Cluster counts are shown on the clusters: one marker per drawn cluster of more
+    # than one row, with its count.
+    counts = desk_page.locator(".map-count")
+    expect(counts.first).to_be_visible()
+    shown = sorted(int(text.replace(".", "")) for text in counts.all_inner_texts())
+    drawn = sorted(
+        f["properties"]["count"] for f in rendered if f["properties"].get("count", 0) > 1
+    )
+    assert shown == drawn
+    assert sum(shown) > 1
 
     # A click on the cooperative opens its popup: code, and a link to its page.
     x, y = desk_page.evaluate(
@@ -171,3 +180,99 @@ def test_the_map_draws_every_registry_and_the_units(
     sources = {feature["source"] for feature in desk_page.evaluate(_RENDERED)}
     assert "households" not in sources
     assert "cooperatives" in sources
+
+
+def test_boundaries_names_and_controls_without_a_basemap(
+    desk_page: Page, live_server: LiveServer
+) -> None:
+    """With no basemap configured, the map opened where a record page's "Xem trên bản
+    đồ" points draws commune A's imported boundary solid, commune B (a centroid only)
+    as its approximate cell, dashed, and writes the names of both communes and of the
+    villages as labels; MapLibre's buttons speak Vietnamese."""
+    assert settings.MAP_BASEMAP_STYLE_URL == ""
+    commune = _commune_with_registries()
+    for village, lon, lat in zip(
+        AdminUnit.objects.filter(commune=commune, level="village").order_by("code"),
+        (105.945, 105.965),
+        (20.22, 20.27),
+        strict=True,
+    ):
+        village.centroid = Point(lon, lat, srid=4326)
+        village.save(update_fields=["centroid"])
+    officer = make_user(username="canbo.tinh")
+    make_role(user=officer, role=Role.PROVINCE_OFFICER, unit=commune.province)
+    sign_in(desk_page, live_server, officer)
+    desk_page.goto(live_server.url + reverse("registry:map") + "?lon=105.995&lat=20.25&z=12")
+    wait_for_map(desk_page, "langsoMap", source="households")
+    assert desk_page.evaluate("() => window.langsoMap.getZoom()") == pytest.approx(12)
+    rendered: list[dict[str, Any]] = desk_page.evaluate(_RENDERED)
+
+    solid = {f["properties"]["code"] for f in rendered if f["layer"] == "units-line"}
+    dashed = {f["properties"]["code"] for f in rendered if f["layer"] == "units-approx-line"}
+    assert solid == {commune.code}
+    assert dashed == {"37002"}
+    legend = desk_page.locator(".map-legend")
+    expect(legend).to_contain_text("Ranh giới gần đúng")
+
+    labels = desk_page.locator(".map-label")
+    for name in (commune.name, "Xã Ninh Bình 2", "Thôn 1 Ninh Bình 1", "Thôn 2 Ninh Bình 1"):
+        expect(labels.filter(has_text=name)).to_have_count(1)
+    # Labels read as text, not as buttons.
+    assert desk_page.get_by_role("button", name=commune.name).count() == 0
+
+    expect(desk_page.get_by_role("button", name="Phóng to")).to_be_visible()
+    expect(desk_page.get_by_role("button", name="Thu nhỏ")).to_be_visible()
+    expect(desk_page.get_by_role("button", name="Toàn màn hình")).to_be_visible()
+    expect(desk_page.locator("#map-notice")).to_be_hidden()
+    desk_page.screenshot(path=str(SCREENSHOT.with_name("map-units.png")))
+
+
+@pytest.mark.urls("tests.browser.basemap_urls")
+def test_a_configured_basemap_is_drawn_under_our_layers(
+    desk_page: Page, live_server: LiveServer, settings: Any
+) -> None:
+    """MAP_BASEMAP_STYLE_URL pointing at a style the live server serves: the map draws
+    that style (its background, its land polygon, its attribution) and our units and
+    registries on top of it."""
+    settings.MAP_BASEMAP_STYLE_URL = live_server.url + STYLE_PATH
+    commune = _commune_with_registries()
+    officer = make_user(username="canbo.xa.a")
+    make_role(user=officer, role=Role.COMMUNE_OFFICER, unit=commune)
+    sign_in(desk_page, live_server, officer)
+    desk_page.goto(live_server.url + reverse("registry:map"))
+    wait_for_map(desk_page, "langsoMap", source="households")
+
+    layer_ids: list[str] = desk_page.evaluate(
+        "() => window.langsoMap.getStyle().layers.map((l) => l.id)"
+    )
+    assert layer_ids[:2] == ["nen-thu-nuoc", "nen-thu-dat"]
+    assert layer_ids.index("units-line") > layer_ids.index("nen-thu-dat")
+    sources = {feature["source"] for feature in desk_page.evaluate(_RENDERED)}
+    assert {"nen-thu", "units", "households"} <= sources, sources
+    expect(desk_page.locator(".maplibregl-ctrl-attrib")).to_contain_text("Nền thử của Làng Số")
+    expect(desk_page.locator("#map-notice")).to_be_hidden()
+    desk_page.screenshot(path=str(SCREENSHOT.with_name("map-basemap.png")))
+
+
+@pytest.mark.urls("tests.browser.basemap_urls")
+def test_a_basemap_that_fails_leaves_the_map_working_with_a_notice(
+    desk_page: Page,
+    live_server: LiveServer,
+    settings: Any,
+    browser_errors: BrowserErrors,
+) -> None:
+    """A style URL that answers 404: the notice says the basemap did not load, and the
+    units and registries are drawn on the blank style all the same."""
+    browser_errors.provoke(r"404")
+    settings.MAP_BASEMAP_STYLE_URL = live_server.url + "/nen-thu/khong-co.json"
+    commune = _commune_with_registries()
+    officer = make_user(username="canbo.xa.a")
+    make_role(user=officer, role=Role.COMMUNE_OFFICER, unit=commune)
+    sign_in(desk_page, live_server, officer)
+    desk_page.goto(live_server.url + reverse("registry:map"))
+    expect(desk_page.locator("#map-notice")).to_be_visible()
+    expect(desk_page.locator("#map-notice")).to_contain_text("Không tải được bản đồ nền")
+    wait_for_map(desk_page, "langsoMap", source="households")
+    sources = {feature["source"] for feature in desk_page.evaluate(_RENDERED)}
+    assert {"units", "households"} <= sources, sources
+    expect(desk_page.locator(".map-label").filter(has_text=commune.name)).to_be_visible()

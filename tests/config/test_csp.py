@@ -4,7 +4,12 @@ framing. The browser tests (tests/browser) run under it and fail on a violation.
 
 from __future__ import annotations
 
+import json
+import os
 import re
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 from django.test import Client
@@ -83,3 +88,51 @@ def test_the_map_page_has_no_inline_style_or_handler(client: Client) -> None:
     assert "<style" not in html
     assert not re.search(r"\sstyle=", html)
     assert not re.search(r"\son[a-z]+=", html)
+
+
+# issue 15 (map): the basemap's origins join the policy only when one is configured.
+_POLICY_OF_ENVIRONMENT = (
+    "import json, django; django.setup(); from django.conf import settings; "
+    "print(json.dumps({k: [str(v) for v in vs] for k, vs in "
+    "settings.CONTENT_SECURITY_POLICY['DIRECTIVES'].items()}))"
+)
+
+
+def _policy_with(**environment: str) -> dict[str, list[str]]:
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("MAP_BASEMAP_", "DJANGO_SETTINGS_MODULE"))
+    }
+    env |= {"DJANGO_SETTINGS_MODULE": "config.settings.test", **environment}
+    done = subprocess.run(  # noqa: S603  # this interpreter and our own settings
+        [sys.executable, "-c", _POLICY_OF_ENVIRONMENT],
+        cwd=Path(__file__).resolve().parents[2],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    policy: dict[str, list[str]] = json.loads(done.stdout)
+    return policy
+
+
+def test_without_a_basemap_the_map_reads_only_our_own_origin() -> None:
+    policy = _policy_with()
+    for directive in ("img-src", "font-src", "connect-src"):
+        assert [v for v in policy[directive] if v.startswith("http")] == [], directive
+
+
+def test_a_basemap_adds_its_styles_origin_and_the_listed_tile_hosts() -> None:
+    """The style's origin (scheme, host and port, not its path) and MAP_BASEMAP_ORIGINS
+    may be read for tiles, sprites and glyphs; nothing else is added, and scripts stay
+    our own."""
+    policy = _policy_with(
+        MAP_BASEMAP_STYLE_URL="https://ban-do.tinh.example.vn:8443/styles/nen/style.json",
+        MAP_BASEMAP_ORIGINS="https://tiles.tinh.example.vn",
+    )
+    expected = ["https://ban-do.tinh.example.vn:8443", "https://tiles.tinh.example.vn"]
+    for directive in ("img-src", "font-src", "connect-src"):
+        assert [v for v in policy[directive] if v.startswith("http")] == expected, directive
+    assert not [v for v in policy["script-src"] if v.startswith("http")]

@@ -42,9 +42,10 @@ from .tiles import (
     tile_parse,
     tile_xy,
 )
-from .vector_tiles import TILE_ROW_CAP, registry_tile, unit_tile
+from .vector_tiles import APPROX_LAYER, TILE_ROW_CAP, registry_tile, unit_tile
 
 __all__ = [
+    "APPROX_LAYER",
     "CLUSTER_BITS",
     "CLUSTER_CELLS",
     "EXTENT",

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
+import shapely
 from django.contrib.gis.geos import GEOSGeometry, Point
 from django.core.exceptions import EmptyResultSet
 from django.db import connections
@@ -14,10 +16,11 @@ from django.db.models import F, QuerySet
 from django.db.models.expressions import RawSQL
 
 from langso.core.db import capabilities
-from langso.places.models import AdminUnit
+from langso.places.models import AdminUnit, Level
 
 from ..models import HouseholdMapCell
 from . import mvt
+from .approx import provinces_approx, to_geos
 from .layers import UNITS, LayerQuery, unit_levels_at
 from .queries import (
     cluster_cells,
@@ -27,7 +30,7 @@ from .queries import (
     unit_geometry,
     unit_has_place,
 )
-from .tiles import PointX, PointY, Tile
+from .tiles import BBox, PointX, PointY, Tile
 
 # A point tile past this many rows is cut: a town block at zoom 15 holds a few thousand
 # households, far below it; the cap only guards the server.
@@ -132,31 +135,44 @@ def _compiled(queryset: QuerySet[Any]) -> tuple[str, list[Any]]:
     return sql, list(params)
 
 
+# The units source's second layer: approximate places of units with no boundary.
+APPROX_LAYER = "approx"
+APPROX_COMMUNES_FROM_ZOOM = 9
+
+
 def unit_tile(units: QuerySet[AdminUnit], *, tile: Tile) -> bytes:
     """Units giving context at the tile's zoom (see `unit_levels_at`): boundaries where
-    loaded, centroids elsewhere, with code, name and level. One query."""
+    loaded, centroids elsewhere, with code, name, level and the label's place (`lx`,
+    `ly`: the centroid); then, as a second layer (`APPROX_LAYER`), the approximate
+    places of the provinces and communes with no boundary (see `approx`), with their
+    code and level. One query for the units, and a few for the approximate places."""
+    return _unit_layer(units, tile=tile) + _approx_layer(units, tile=tile)
+
+
+def _unit_layer(units: QuerySet[AdminUnit], *, tile: Tile) -> bytes:
     found = units.filter(level__in=unit_levels_at(tile.z)).filter(
         unit_has_place(tile.buffered_bbox())
     )
     fields = ["id", "code", "name", "level"]
+    label = {"lx": PointX("centroid"), "ly": PointY("centroid")}
     if capabilities(units.db).vector_tiles_in_sql:
         quote = connections[units.db].ops.quote_name
         try:
-            sql, params = _compiled(found.values(*fields, place=unit_geometry()))
+            sql, params = _compiled(found.values(*fields, **label, place=unit_geometry()))
         except EmptyResultSet:
             return b""
         return mvt.encode_in_sql(
             units.db,
             name=UNITS.name,
             tile=tile,
-            columns=[f"r.{quote(name)} AS {quote(name)}" for name in fields],
+            columns=[f"r.{quote(name)} AS {quote(name)}" for name in [*fields, *label]],
             geometry=f"r.{quote('place')}",
             source=f"({sql}) AS r",
             params=params,
         )
     clip = tile.buffered_bbox().polygon()
     features = []
-    for row in found.values(*fields, place=unit_geometry()):
+    for row in found.values(*fields, **label, place=unit_geometry()):
         place: GEOSGeometry = row.pop("place")
         if isinstance(place, Point):
             geometry = mvt.point_commands(tile, place.x, place.y)
@@ -167,3 +183,67 @@ def unit_tile(units: QuerySet[AdminUnit], *, tile: Tile) -> bytes:
         if geometry:
             features.append(mvt.Feature(kind, geometry, row, row.pop("id")))
     return mvt.encode(UNITS.name, features)
+
+
+def _approx_layer(units: QuerySet[AdminUnit], *, tile: Tile) -> bytes:
+    """Approximate polygons of the provinces and communes drawn at this zoom that have no
+    boundary (a commune with a centroid; a province with communes that have one),
+    clipped to the tile. A cell reaches past its
+    centroid: provinces are looked for by their communes a tile's width around this
+    one, and only the shapes that touch the tile are kept. Encoded here on every
+    database (the shapes are computed in Python, see `approx`). Queries: three, and
+    one per province whose shapes this process has not computed since it changed."""
+    # Communes' cells from zoom 9, where a commune is some 20 pixels across; below, a
+    # mesh of 10-pixel dashed cells says nothing and cost 100 ms and 60 KiB a tile at
+    # zoom 8 (`bench tiles`): the provinces' areas instead.
+    levels = [Level.PROVINCE] if tile.z < APPROX_COMMUNES_FROM_ZOOM else [Level.COMMUNE]
+    box = tile.bbox
+    width, height = box.east - box.west, box.north - box.south
+    around = BBox(
+        max(-180.0, box.west - width),
+        max(-90.0, box.south - height),
+        min(180.0, box.east + width),
+        min(90.0, box.north + height),
+    )
+    # Null test first: SpatiaLite's MBR functions take a null geometry for a match.
+    near = units.filter(
+        level=Level.COMMUNE, centroid__isnull=False, centroid__bboverlaps=around.polygon()
+    )
+    if Level.PROVINCE in levels:
+        near = near.filter(province__boundary__isnull=True)
+    else:
+        near = near.filter(boundary__isnull=True)
+    province_ids = set(near.values_list("province_id", flat=True).distinct())
+    if not province_ids:
+        return b""
+    shapes: dict[int, Any] = {}
+    provinces = list(units.filter(pk__in=province_ids, level=Level.PROVINCE))
+    approximate = provinces_approx(provinces)
+    for province in provinces:
+        found = approximate[province.pk]
+        if Level.PROVINCE in levels and found.province is not None:
+            shapes[province.pk] = found.province
+        if Level.COMMUNE in levels:
+            shapes |= found.communes
+    clip = tile.buffered_bbox()
+    ids = np.array(list(shapes))
+    every = np.array(list(shapes.values()), dtype=object)
+    near_tile = shapely.intersects(every, shapely.box(clip.west, clip.south, clip.east, clip.north))
+    if not near_tile.any():
+        return b""
+    # Clipped, and simplified to half a pixel of a 256-pixel tile: at zoom 8 a
+    # province's cells in full would weigh ~100 KiB a tile (measured, `bench tiles`).
+    clipped = shapely.simplify(
+        shapely.clip_by_rect(every[near_tile], clip.west, clip.south, clip.east, clip.north),
+        (box.east - box.west) / 512,
+        preserve_topology=True,
+    )
+    touching = dict(zip(ids[near_tile].tolist(), clipped, strict=True))
+    # Code and level only: the name and the label's place come once, with the unit's
+    # centre in the units layer (same feature id); at zoom 8 they doubled the tile.
+    features = []
+    for unit_id, code, level in units.filter(pk__in=touching).values_list("id", "code", "level"):
+        if geometry := mvt.polygon_commands(tile, to_geos(touching[unit_id])):
+            row = {"code": code, "level": level}
+            features.append(mvt.Feature(mvt.POLYGON, geometry, row, unit_id))
+    return mvt.encode(APPROX_LAYER, features)

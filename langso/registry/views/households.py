@@ -27,6 +27,7 @@ from ..forms import HouseholdFilterForm, HouseholdForm, HouseholdStatusForm
 from ..models import FIELD_GROUPS, Household, Source
 from ..qr import household_qr_png
 from ..selectors import households as selectors
+from ..selectors.pins import pin_figure_for_new_row, pin_figure_for_row
 from ..services import households as services
 
 PAGE_SIZE = 50
@@ -194,22 +195,6 @@ def _history(household: Household) -> list[tuple[AuditEntry, list[_Change]]]:
     ]
 
 
-def _pin_context(household: Household) -> dict[str, Any]:
-    """What the small map needs: the point, and the commune's boundary or centroid."""
-    commune = household.commune
-    boundary = commune.boundary
-    return {
-        "pin": {
-            "point": [household.location.x, household.location.y] if household.location else None,
-            "centroid": [commune.centroid.x, commune.centroid.y] if commune.centroid else None,
-            # A light outline is enough under a pin; the full boundary can be heavy.
-            "boundary": boundary.simplify(0.0002, preserve_topology=True).json
-            if boundary
-            else None,
-        }
-    }
-
-
 @login_required
 @require_GET
 def household_detail(request: HttpRequest, address_code: str) -> HttpResponse:
@@ -230,7 +215,7 @@ def household_detail(request: HttpRequest, address_code: str) -> HttpResponse:
             if can_manage
             else None,
         }
-        | _pin_context(household),
+        | {"figure": pin_figure_for_row(row=household)},
     )
 
 
@@ -286,7 +271,7 @@ def household_create(request: HttpRequest) -> HttpResponse:
             "form": form,
             "villages": _village_choices(request),
             "title": _("Thêm hộ gia đình"),
-            "pin": {"point": None, "centroid": None, "boundary": None},
+            "figure": pin_figure_for_new_row(user=request.user),
         },
     )
 
@@ -337,7 +322,7 @@ def household_edit(request: HttpRequest, address_code: str) -> HttpResponse:
             "villages": _village_choices(request),
             "title": _("Sửa hộ %(code)s") % {"code": household.address_code},
         }
-        | _pin_context(household),
+        | {"figure": pin_figure_for_row(row=household)},
     )
 
 

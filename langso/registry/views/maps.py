@@ -44,13 +44,18 @@ def map_page(request: HttpRequest) -> HttpResponse:
         "basemap": settings.MAP_BASEMAP_STYLE_URL,
         "tiles": _tile_template(),
         "geojson": reverse("registry:map-geojson"),
-        "units": {"name": maps.UNITS.name, "title": str(maps.UNITS.title)},
+        "units": {
+            "name": maps.UNITS.name,
+            "title": str(maps.UNITS.title),
+            "approxLayer": maps.APPROX_LAYER,
+        },
         "layers": [_layer_config(layer) for layer in layers],
         "text": {
             "detail": _("Xem chi tiết"),
             # %s: how many rows a cluster holds.
             "cluster": _("%s bản ghi ở quanh đây — bấm để phóng to"),
         },
+        "locale": _map_locale(),
     }
     return render(request, "registry/map.html", {"layers": layers, "config": config})
 
@@ -134,6 +139,31 @@ def _preflight(request: HttpRequest) -> HttpResponseBase:
     )
     response["Access-Control-Max-Age"] = "86400"
     return _cors(request, response)
+
+
+def _map_locale() -> dict[str, str]:
+    """MapLibre's own words (its `locale` option), in the page's language."""
+    return {
+        "AttributionControl.MapFeedback": _("Góp ý về bản đồ"),
+        "AttributionControl.ToggleAttribution": _("Hiện/ẩn nguồn bản đồ"),
+        "CooperativeGesturesHandler.MacHelpText": _("Dùng ⌘ + cuộn chuột để phóng to bản đồ"),
+        "CooperativeGesturesHandler.MobileHelpText": _("Dùng hai ngón tay để di chuyển bản đồ"),
+        "CooperativeGesturesHandler.WindowsHelpText": _(
+            "Dùng Ctrl + cuộn chuột để phóng to bản đồ"
+        ),
+        "FullscreenControl.Enter": _("Toàn màn hình"),
+        "FullscreenControl.Exit": _("Thoát toàn màn hình"),
+        "GeolocateControl.FindMyLocation": _("Tìm vị trí của tôi"),
+        "GeolocateControl.LocationNotAvailable": _("Không xác định được vị trí"),
+        "LogoControl.Title": _("Biểu trưng MapLibre"),
+        "Map.Title": _("Bản đồ"),
+        "NavigationControl.ResetBearing": _("Kéo để xoay bản đồ, bấm để quay về hướng bắc"),
+        "NavigationControl.ZoomIn": _("Phóng to"),
+        "NavigationControl.ZoomOut": _("Thu nhỏ"),
+        "Popup.Close": _("Đóng"),
+        "ScaleControl.Kilometers": "km",
+        "ScaleControl.Meters": "m",
+    }
 
 
 def _tile_template() -> str:

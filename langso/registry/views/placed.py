@@ -34,6 +34,7 @@ from ..forms_registries import (
 )
 from ..models import Placed
 from ..selectors.economy import photo_get, photo_list
+from ..selectors.pins import pin_figure_for_new_row, pin_figure_for_row
 from ..selectors.placed import (
     BadFilter,
     RegistryFilters,
@@ -106,24 +107,6 @@ def _history_value(spec: Spec, name: str, value: Any) -> str:
     if isinstance(value, list):
         return ", ".join(str(v) for v in value)
     return "" if value is None else str(value)
-
-
-def _pin_context(row: Placed | None) -> dict[str, Any]:
-    """What pin.js needs: the point, and the commune's outline (or centre) around it."""
-    if row is None:
-        return {"pin": {"point": None, "centroid": None, "boundary": None}}
-    commune = row.commune
-    boundary = commune.boundary  # deferred in lists; one query here
-    return {
-        "pin": {
-            "point": [row.location.x, row.location.y] if row.location else None,
-            "centroid": [commune.centroid.x, commune.centroid.y] if commune.centroid else None,
-            # A light outline is enough under a pin; the full boundary can be heavy.
-            "boundary": boundary.simplify(0.0002, preserve_topology=True).json
-            if boundary
-            else None,
-        }
-    }
 
 
 # ---------------------------------------------------------------------------------------
@@ -244,7 +227,7 @@ def registry_detail(request: HttpRequest, spec: Spec, key: str) -> HttpResponse:
             "can_manage": can_manage,
             "list_url": reverse(f"registry:{spec.name}-list"),
         }
-        | _pin_context(row),
+        | {"figure": pin_figure_for_row(row=row)},
     )
 
 
@@ -279,10 +262,13 @@ def _form_page(
         "units": registry_units_for_user(user=request.user),
         "cancel_url": list_url if row is None else _detail_url(spec, row),
         "list_url": list_url,
+        "figure": pin_figure_for_new_row(user=request.user)
+        if row is None
+        else pin_figure_for_row(row=row),
     }
     if row is not None:
         context |= {"row": row, "key": getattr(row, spec.key)}
-    return render(request, "registry/_registry_form.html", context | _pin_context(row))
+    return render(request, "registry/_registry_form.html", context)
 
 
 @login_required

@@ -2,9 +2,21 @@
  *
  * Tiles are scoped on the server to the signed-in user; below a layer's cluster zoom
  * they carry grid clusters (a `count` property) instead of rows. No internet tile server
- * is needed: without a configured basemap the style is a plain background, with the
- * administrative units drawn as context. Popups show a row's code and a link to its
- * page (the page itself checks the scope). Plain ES2017, no build step.
+ * is needed: without a configured basemap (MAP_BASEMAP_STYLE_URL) the style is a plain
+ * background; a basemap that fails to load falls back to it, with a notice. With or
+ * without one, the administrative units are drawn from our own tiles: imported
+ * boundaries solid, approximate cells (the `approx` layer) dashed, names as labels.
+ *
+ * Names and cluster counts are HTML markers, not symbol layers: MapLibre draws text
+ * only with a `glyphs` URL (font PBFs), which the blank style has none of and the
+ * closed network cannot reach, and a shipped glyph set covering Vietnamese (Latin,
+ * Latin Extended Additional, combining marks) would add several hundred kilobytes of
+ * PBFs to the repository and to the first load. The page's own font draws every
+ * Vietnamese letter; the markers are remade for what is in view after each move and
+ * kept to LABEL_LIMIT names and COUNT_LIMIT counts, so the DOM stays small.
+ *
+ * Popups show a row's code and a link to its page (the page itself checks the scope).
+ * Plain ES2017, no build step.
  */
 (function () {
   "use strict";
@@ -29,18 +41,43 @@
     layers: [{ id: "background", type: "background", paint: { "background-color": "#eef2ef" } }],
   };
 
-  var map = new maplibregl.Map({
+  var LABEL_LIMIT = 150;
+  var COUNT_LIMIT = 300;
+  var LEVEL_RANK = { province: 0, commune: 1, village: 2 };
+
+  // "Xem trên bản đồ" from a record page: ?lon=…&lat=…&z=… opens the map there.
+  var start = { bounds: config.bounds, fitBoundsOptions: { padding: 24 } };
+  var asked = new URLSearchParams(window.location.search);
+  var lon = parseFloat(asked.get("lon"));
+  var lat = parseFloat(asked.get("lat"));
+  var zoom = parseFloat(asked.get("z"));
+  if (isFinite(lon) && isFinite(lat) && Math.abs(lon) <= 180 && Math.abs(lat) <= 85) {
+    start = { center: [lon, lat], zoom: isFinite(zoom) ? Math.min(Math.max(zoom, 0), 19) : 15 };
+  }
+
+  var map = new maplibregl.Map(Object.assign({
     container: "map",
     style: config.basemap || blankStyle,
-    bounds: config.bounds,
-    fitBoundsOptions: { padding: 24 },
     maxZoom: 19,
     attributionControl: { compact: true },
-  });
+    locale: config.locale,
+  }, start));
   // Tests and the browser console reach the map here.
   window.langsoMap = map;
   map.addControl(new maplibregl.NavigationControl({ showCompass: false }));
+  map.addControl(new maplibregl.FullscreenControl());
   map.addControl(new maplibregl.ScaleControl({ unit: "metric" }));
+
+  // A basemap whose style cannot be read (server down, wrong URL, refused by the
+  // network) leaves the map on the blank style, with our layers, and says so.
+  var fellBack = false;
+  map.on("error", function (event) {
+    if (!config.basemap || fellBack || map.isStyleLoaded()) return;
+    fellBack = true;
+    document.getElementById("map-notice").hidden = false;
+    map.setStyle(blankStyle);
+    if (window.console) console.warn("basemap:", event.error && event.error.message);
+  });
 
   function filterQuery(name) {
     var params = new URLSearchParams();
@@ -64,8 +101,18 @@
 
   function addUnits() {
     var name = config.units.name;
+    var approx = config.units.approxLayer;
     map.addSource(name, vectorSource(name));
     var polygon = ["==", ["geometry-type"], "Polygon"];
+    // Approximate cells first, under the imported boundaries: dashed, fainter.
+    map.addLayer({
+      id: name + "-approx-fill", type: "fill", source: name, "source-layer": approx,
+      paint: { "fill-color": "#ffffff", "fill-opacity": 0.3 },
+    });
+    map.addLayer({
+      id: name + "-approx-line", type: "line", source: name, "source-layer": approx,
+      paint: { "line-color": "#6b6b6b", "line-width": 1.2, "line-dasharray": [3, 2] },
+    });
     map.addLayer({
       id: name + "-fill", type: "fill", source: name, "source-layer": name, filter: polygon,
       paint: { "fill-color": "#ffffff", "fill-opacity": 0.55 },
@@ -112,7 +159,10 @@
   }
 
   function styleLayerIds(name) {
-    if (name === config.units.name) return [name + "-fill", name + "-line", name + "-point"];
+    if (name === config.units.name) {
+      return [name + "-approx-fill", name + "-approx-line", name + "-fill", name + "-line",
+        name + "-point"];
+    }
     return [name + "-clusters", name + "-points"];
   }
 
@@ -162,7 +212,100 @@
     return box;
   }
 
-  map.on("load", function () {
+  // Unit names and cluster counts as HTML markers (see the top of this file), keyed so
+  // that a marker still in view is kept rather than made again.
+  var overlays = { labels: {}, counts: {} };
+
+  function marker(store, key, className, text, lngLat, seen, offset) {
+    seen[key] = true;
+    var existing = store[key];
+    if (existing) {
+      existing.setLngLat(lngLat);
+      return;
+    }
+    var node = element("span", text);
+    node.className = className;
+    store[key] = new maplibregl.Marker({ element: node, offset: offset || [0, 0] })
+      .setLngLat(lngLat).addTo(map);
+    // MapLibre makes a marker a focusable "Map marker" button; these are only text.
+    ["role", "tabindex", "aria-label"].forEach(function (name) { node.removeAttribute(name); });
+  }
+
+  function prune(store, seen) {
+    Object.keys(store).forEach(function (key) {
+      if (!seen[key]) { store[key].remove(); delete store[key]; }
+    });
+  }
+
+  function layerShown(name) {
+    var toggle = controls.querySelector('input[type="checkbox"][data-layer="' + name + '"]');
+    return !toggle || toggle.checked;
+  }
+
+  function refreshLabels() {
+    var name = config.units.name;
+    var seen = {};
+    if (layerShown(name) && map.getSource(name)) {
+      var bounds = map.getBounds();
+      var found = {};
+      [name, config.units.approxLayer].forEach(function (sourceLayer) {
+        map.querySourceFeatures(name, { sourceLayer: sourceLayer }).forEach(function (f) {
+          var p = f.properties;
+          if (p.lx === undefined || p.ly === undefined || found[f.id]) return;
+          if (!bounds.contains([p.lx, p.ly])) return;
+          found[f.id] = { name: p.name, level: p.level, at: [p.lx, p.ly] };
+        });
+      });
+      Object.keys(found)
+        .map(function (id) { return [id, found[id]]; })
+        .sort(function (a, b) { return (LEVEL_RANK[a[1].level] || 9) - (LEVEL_RANK[b[1].level] || 9); })
+        .slice(0, LABEL_LIMIT)
+        .forEach(function (entry) {
+          marker(overlays.labels, entry[0], "map-label map-label-" + entry[1].level,
+            entry[1].name, entry[1].at, seen,
+            // A village is a dot at its centre: its name goes just above.
+            entry[1].level === "village" ? [0, -11] : [0, 0]);
+        });
+    }
+    prune(overlays.labels, seen);
+  }
+
+  function refreshCounts() {
+    var ids = [];
+    config.layers.forEach(function (layer) {
+      if (layerShown(layer.name) && map.getLayer(layer.name + "-clusters")) {
+        ids.push(layer.name + "-clusters");
+      }
+    });
+    var seen = {};
+    var shown = 0;
+    if (ids.length) {
+      map.queryRenderedFeatures({ layers: ids }).forEach(function (f) {
+        var count = f.properties.count;
+        if (!(count > 1) || shown >= COUNT_LIMIT) return;
+        var at = f.geometry.coordinates;
+        var key = f.source + ":" + at[0].toFixed(6) + "," + at[1].toFixed(6);
+        if (seen[key]) return;
+        shown += 1;
+        marker(overlays.counts, key, "map-count", Number(count).toLocaleString("vi-VN"), at, seen);
+      });
+    }
+    prune(overlays.counts, seen);
+  }
+
+  function refreshOverlays() {
+    refreshLabels();
+    refreshCounts();
+  }
+
+  var ready = false;
+  map.on("load", setUp);
+  // After a fallback to the blank style, "load" may have been spent on nothing.
+  map.on("style.load", function () { if (fellBack) setUp(); });
+
+  function setUp() {
+    if (ready) return;
+    ready = true;
     addUnits();
     config.layers.forEach(addRegistry);
     var ids = clickableIds();
@@ -184,7 +327,8 @@
       map.on("mouseleave", id, function () { map.getCanvas().style.cursor = ""; });
     });
     updateDownloads();
-  });
+    map.on("idle", refreshOverlays);
+  }
 
   controls.addEventListener("change", function (event) {
     var target = event.target;
@@ -194,6 +338,7 @@
       styleLayerIds(name).forEach(function (id) {
         map.setLayoutProperty(id, "visibility", target.checked ? "visible" : "none");
       });
+      refreshOverlays();
     } else {
       map.getSource(name).setTiles([tileUrl(name)]);
       updateDownloads();

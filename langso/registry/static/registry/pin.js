@@ -1,89 +1,62 @@
-/* The household's small map: the commune outline (or its centre) on a blank style, no
-   tile server needed, and the pin. On the edit page the pin is draggable and a click
-   moves it; both write the lat/lon inputs, and typing in them moves the pin. */
+/* The edit page's pin, without a map library: the record's figure is an SVG drawn on
+ * the server (registry/maps/pin.py), which carries its projection in data attributes.
+ * A click (or tap) on the figure moves the pin there and fills latitude and longitude;
+ * typed coordinates move the pin. Plain ES2017, no build step, nothing inline (CSP).
+ */
 (function () {
   "use strict";
 
   function start() {
-    var container = document.getElementById("pin-map");
-    var dataNode = document.getElementById("pin-data");
-    if (!container || !dataNode || typeof maplibregl === "undefined") return;
-    var data = JSON.parse(dataNode.textContent || "null") || {};
-    var editable = container.dataset.editable === "1";
+    var svg = document.getElementById("pin-map");
+    if (!svg || !svg.dataset.editable) return;
     var latInput = document.getElementById("id_lat");
     var lonInput = document.getElementById("id_lon");
+    var marker = svg.querySelector(".pin-marker");
+    var west = parseFloat(svg.dataset.west);
+    var north = parseFloat(svg.dataset.north);
+    var pxLon = parseFloat(svg.dataset.pxLon);
+    var pxLat = parseFloat(svg.dataset.pxLat);
+    var box = svg.viewBox.baseVal;
 
-    function inputPoint() {
-      if (!latInput || !lonInput) return null;
-      var lat = parseFloat(latInput.value), lon = parseFloat(lonInput.value);
-      return isFinite(lat) && isFinite(lon) ? [lon, lat] : null;
-    }
-
-    var point = (editable && inputPoint()) || data.point;
-    var boundary = data.boundary ? JSON.parse(data.boundary) : null;
-    var centre = point || data.centroid || [106.0, 16.0];
-    var map = new maplibregl.Map({
-      container: container,
-      style: {
-        version: 8,
-        sources: {},
-        layers: [{ id: "paper", type: "background", paint: { "background-color": "#f3f1ea" } }]
-      },
-      center: centre,
-      zoom: point || data.centroid ? 14 : 4.5,
-      attributionControl: false
-    });
-    map.addControl(new maplibregl.NavigationControl({ showCompass: false }));
-    window.langsoPinMap = map;  // for the browser test and for a curious officer
-
-    map.on("load", function () {
-      if (boundary) {
-        map.addSource("commune", { type: "geojson", data: boundary });
-        map.addLayer({ id: "commune-fill", type: "fill", source: "commune",
-          paint: { "fill-color": "#17663a", "fill-opacity": 0.06 } });
-        map.addLayer({ id: "commune-line", type: "line", source: "commune",
-          paint: { "line-color": "#17663a", "line-width": 1.5 } });
-        if (!point) {
-          var bounds = new maplibregl.LngLatBounds();
-          (boundary.type === "MultiPolygon" ? boundary.coordinates : [boundary.coordinates])
-            .forEach(function (polygon) { polygon[0].forEach(function (c) { bounds.extend(c); }); });
-          map.fitBounds(bounds, { padding: 16, duration: 0 });
-        }
-      } else if (data.centroid) {
-        map.addSource("centre", { type: "geojson",
-          data: { type: "Point", coordinates: data.centroid } });
-        map.addLayer({ id: "centre", type: "circle", source: "centre",
-          paint: { "circle-radius": 5, "circle-color": "#5b6b61" } });
-      }
-    });
-
-    var marker = null;
-    function place(lngLat) {
-      if (!marker) {
-        marker = new maplibregl.Marker({ color: "#a3261b", draggable: editable })
-          .setLngLat(lngLat).addTo(map);
-        if (editable) marker.on("dragend", function () { write(marker.getLngLat()); });
+    function show(x, y) {
+      var inside = x >= 0 && y >= 0 && x <= box.width && y <= box.height;
+      if (inside) {
+        marker.setAttribute("transform", "translate(" + x.toFixed(1) + " " + y.toFixed(1) + ")");
+        marker.removeAttribute("display");
       } else {
-        marker.setLngLat(lngLat);
+        // Typed far from the commune: the figure cannot show it.
+        marker.setAttribute("display", "none");
       }
     }
-    function write(lngLat) {
-      if (!latInput || !lonInput) return;
-      latInput.value = lngLat.lat.toFixed(6);
-      lonInput.value = lngLat.lng.toFixed(6);
-    }
-    if (point) place(point);
 
-    if (editable) {
-      map.on("click", function (event) { place(event.lngLat); write(event.lngLat); });
-      [latInput, lonInput].forEach(function (input) {
-        if (!input) return;
-        input.addEventListener("change", function () {
-          var typed = inputPoint();
-          if (typed) { place(typed); map.easeTo({ center: typed }); }
-        });
-      });
+    function typed() {
+      if (!latInput || !lonInput) return null;
+      var lat = parseFloat(latInput.value.replace(",", "."));
+      var lon = parseFloat(lonInput.value.replace(",", "."));
+      return isFinite(lat) && isFinite(lon) ? { lat: lat, lon: lon } : null;
     }
+
+    function follow() {
+      var point = typed();
+      if (point) show((point.lon - west) * pxLon, (north - point.lat) * pxLat);
+    }
+
+    svg.addEventListener("click", function (event) {
+      // Screen pixels to the figure's own units, whatever size CSS gives it.
+      var at = svg.createSVGPoint();
+      at.x = event.clientX;
+      at.y = event.clientY;
+      var local = at.matrixTransform(svg.getScreenCTM().inverse());
+      show(local.x, local.y);
+      if (latInput && lonInput) {
+        latInput.value = (north - local.y / pxLat).toFixed(6);
+        lonInput.value = (west + local.x / pxLon).toFixed(6);
+      }
+    });
+    [latInput, lonInput].forEach(function (input) {
+      if (input) input.addEventListener("input", follow);
+    });
+    follow();  // a form sent back with errors keeps what was typed
   }
 
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);

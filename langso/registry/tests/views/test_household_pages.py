@@ -143,7 +143,7 @@ def test_detail_shows_groups_freshness_history_and_map(
     assert "Cán bộ nhập" in page
     assert "Lịch sử thay đổi" in page
     assert 'id="pin-map"' in page
-    assert "maplibre-gl.js" in page
+    assert "maplibre-gl" not in page  # the point is an SVG figure, without MapLibre
     assert "0987654321" in page
     # A viewer has no edit link.
     assert _detail(lan, "household-edit") not in page
@@ -305,3 +305,20 @@ def test_dismiss_outside_scope_is_404(
     assert client.post(reverse("registry:duplicate-dismiss", args=[flag.pk])).status_code == 403
     flag.refresh_from_db()
     assert flag.dismissed_at is None
+
+
+def test_the_figure_of_a_household_out_of_scope_is_not_drawn(
+    client: Client, users: RegistryUsers, lan: Household
+) -> None:
+    """Commune B's officer asking for A's household gets the platform's 404, and nothing
+    of the figure (outline, pin or the map link's coordinates) reaches them; anonymous
+    callers are sent to sign in."""
+    response = _login(client, users.officer_b).get(_detail(lan))
+    assert response.status_code == 404
+    body = response.content.decode()
+    assert "pin-map" not in body
+    assert "Xem trên bản đồ" not in body
+    client.logout()
+    anonymous = client.get(_detail(lan))
+    assert anonymous.status_code == 302
+    assert "pin-map" not in anonymous.content.decode()

@@ -8,12 +8,14 @@ from typing import Any
 
 import mapbox_vector_tile
 import pytest
+from django.contrib.gis.geos import Point
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from pytest_django import DjangoAssertNumQueries, Settings
 
+from langso.places.testing import make_unit_tree
 from langso.registry import maps
 from langso.registry.models import Household, HouseholdStatus
 from langso.registry.testing import RegistryTree, RegistryUsers
@@ -214,6 +216,63 @@ def test_unit_tiles_draw_boundaries_or_centroids(client: Client, tree: RegistryT
     decoded = mapbox_vector_tile.decode(response.content)
     shapes = {f["properties"]["code"]: f["geometry"]["type"] for f in decoded["units"]["features"]}
     assert shapes == {tree.a.code: "Polygon", tree.b.code: "Point"}
+
+
+def test_unit_tiles_draw_approximate_cells_where_no_boundary_is_loaded(
+    client: Client, tree: RegistryTree
+) -> None:
+    """Commune B, known by its centroid only, also comes as a polygon in the tile's
+    `approx` layer: its cell around the centroids, without A's territory; A, with its
+    own boundary, is not there. The units layer carries the label's place (the centre)
+    and nothing beyond a unit's public code, name and level; the approx layer only the
+    code and level."""
+    tile = maps.tile_at(106.0, 20.25, 11)
+    decoded = mapbox_vector_tile.decode(client.get(_url("units", tile)).content)
+    (approx,) = decoded["approx"]["features"]
+    assert approx["properties"] == {"code": tree.b.code, "level": "commune"}
+    assert approx["geometry"]["type"] == "Polygon"
+    for feature in decoded["units"]["features"]:
+        assert set(feature["properties"]) == {"code", "name", "level", "lx", "ly"}
+    # The name comes once, with the centre, under the same feature id.
+    b = next(f for f in decoded["units"]["features"] if f["properties"]["code"] == tree.b.code)
+    assert b["id"] == approx["id"] == tree.b.pk
+    assert b["properties"]["name"] == tree.b.name
+    centre = tree.b.centroid
+    assert centre is not None
+    assert (b["properties"]["lx"], b["properties"]["ly"]) == pytest.approx((centre.x, centre.y))
+
+
+def test_a_province_without_a_boundary_is_drawn_as_its_communes_area(
+    client: Client, tree: RegistryTree
+) -> None:
+    """At a country's zoom the province (no boundary loaded) comes as the area around
+    its communes' centres, in the `approx` layer, labelled at its own centre."""
+    decoded = mapbox_vector_tile.decode(
+        client.get(_url("units", maps.tile_at(106.0, 20.25, 5))).content
+    )
+    (province,) = decoded["approx"]["features"]
+    assert province["properties"]["code"] == tree.province.code
+    assert province["properties"]["level"] == "province"
+    assert province["geometry"]["type"] == "Polygon"
+
+
+def test_a_unit_tile_costs_the_same_queries_for_one_province_or_several(
+    client: Client, tree: RegistryTree, django_assert_num_queries: DjangoAssertNumQueries
+) -> None:
+    """Once a province's approximate areas are computed, a tile asks a fixed number of
+    queries however many provinces and communes without boundary it shows."""
+    tile = maps.tile_at(106.0, 20.25, 9)
+    client.get(_url("units", tile))  # computes province 37's areas
+    one = _count(client, _url("units", tile))
+    other = make_unit_tree(province_code="38", province_name="Tỉnh Thanh Hóa")
+    for commune, lon in zip(other.communes, (105.93, 106.03), strict=True):
+        commune.centroid = Point(lon, 20.12, srid=4326)
+        commune.save(update_fields=["centroid"])
+    client.get(_url("units", tile))  # computes province 38's
+    with django_assert_num_queries(one):
+        body = client.get(_url("units", tile)).content
+    codes = {f["properties"]["code"] for f in mapbox_vector_tile.decode(body)["approx"]["features"]}
+    assert {tree.b.code, *(c.code for c in other.communes)} <= codes
 
 
 def test_tiles_carry_cache_validators(

@@ -125,9 +125,12 @@ def test_each_detail_page_shows_the_row_its_pin_and_history(
     body = response.content.decode()
     assert _key(spec, row) in body
     assert 'id="pin-map"' in body
-    assert "registry/pin.js" in body
-    assert response.context["pin"]["point"] == [points.inside_a.x, points.inside_a.y]
-    assert response.context["pin"]["boundary"] is not None
+    # The point is drawn on the server, in the commune's own outline; no MapLibre.
+    assert "maplibre-gl" not in body
+    figure = response.context["figure"]
+    assert figure.pin is not None
+    assert figure.outline
+    assert not figure.approximate
 
 
 @each_spec
