@@ -222,3 +222,13 @@ def test_a_communes_home_costs_the_same_queries_with_more_rows(
     assert len(many.captured_queries) == len(one.captured_queries), "\n".join(
         q["sql"] for q in many.captured_queries
     )
+
+
+def test_the_home_is_in_english_when_the_user_chooses_english(
+    catalogue: None, users: RegistryUsers
+) -> None:
+    client = client_for(users.officer_a)
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    page = client.get(HOME).content.decode()
+    assert ">My page</a>" in page
+    assert "The commune&#x27;s scorecard" in page or "The commune's scorecard" in page
