@@ -53,8 +53,8 @@ def _households(villages: list[AdminUnit]) -> None:
     Household.objects.bulk_create(
         (
             Household(
-                province_id=village.province_id,
-                commune_id=village.commune_id,
+                province=village.province,
+                commune=village.commune,
                 village=village,
                 address_code=f"B{village.code}-{n:04d}",
                 members=3,

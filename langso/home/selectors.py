@@ -60,7 +60,7 @@ NATIONAL, PROVINCE, COMMUNE, COLLECTOR, VIEWER = (
     "collector",
     "viewer",
 )
-_KINDS = {
+_KINDS: dict[str, str] = {
     Role.CENTRAL_ADMIN: NATIONAL,
     Role.PROVINCE_OFFICER: PROVINCE,
     Role.COMMUNE_OFFICER: COMMUNE,
@@ -113,9 +113,10 @@ def home_roles(*, user: Actor) -> list[HomeRole]:
         HomeRole(assignment_id=a.pk, role=a.role, unit=a.unit)
         for a in role_list_for_user(user=user)
     ]
-    if user.is_authenticated and getattr(user, "is_superuser", False):
-        if not any(r.role == Role.CENTRAL_ADMIN for r in roles):
-            roles.append(HomeRole(assignment_id=None, role=Role.CENTRAL_ADMIN, unit=None))
+    # An active superuser counts as a central admin (as `accounts.selectors` has it).
+    superuser = user.is_authenticated and user.is_active and getattr(user, "is_superuser", False)
+    if superuser and not any(r.role == Role.CENTRAL_ADMIN for r in roles):
+        roles.append(HomeRole(assignment_id=None, role=Role.CENTRAL_ADMIN, unit=None))
     return sorted(
         roles,
         key=lambda r: (_ORDER.index(Role(r.role)), r.place, r.key),
@@ -171,9 +172,8 @@ def criteria_url(unit: AdminUnit | None) -> str:
     village's checklist; the catalogue for the whole country."""
     if unit is None:
         return reverse("criteria:list")
-    name = {Level.PROVINCE: "criteria:matrix", Level.VILLAGE: "criteria:village"}.get(
-        unit.level, "criteria:scorecard"
-    )
+    pages: dict[str, str] = {Level.PROVINCE: "criteria:matrix", Level.VILLAGE: "criteria:village"}
+    name = pages.get(unit.level, "criteria:scorecard")
     return reverse(name, args=[unit.code])
 
 
@@ -198,9 +198,7 @@ def navigation(*, user: Actor, chosen: int | None) -> list[NavItem]:
     ]
     if role.unit is not None:
         if is_nationwide(user=user, permission=Permission.DEFINE_INDICATORS):
-            items.append(
-                NavItem("definitions", _("Định nghĩa chỉ số"), reverse("indicators:list"))
-            )
+            items.append(NavItem("definitions", _("Định nghĩa chỉ số"), reverse("indicators:list")))
         if user_has_permission_somewhere(user=user, permission=Permission.DEFINE_CRITERIA):
             items.append(NavItem("catalogue", _("Danh mục tiêu chí"), reverse("criteria:list")))
     if user_has_permission_somewhere(user=user, permission=Permission.ASSIGN_ROLES):
@@ -425,4 +423,3 @@ def national_provinces(*, day: dt.date | None = None) -> QuerySet[AdminUnit]:
 
 def home_year() -> int:
     return timezone.localdate().year
-

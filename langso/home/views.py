@@ -21,7 +21,9 @@ def _home_page(request: HttpRequest, role: selectors.HomeRole, several: bool) ->
         context["provinces"] = selectors.national_provinces()
         template = "home/national.html"
     elif role.kind == selectors.PROVINCE:
-        context["home"] = selectors.province_home(user=request.user, unit=unit, year=context["year"])
+        context["home"] = selectors.province_home(
+            user=request.user, unit=unit, year=context["year"]
+        )
         template = "home/province.html"
     elif role.kind == selectors.COMMUNE:
         context["home"] = selectors.commune_home(user=request.user, unit=unit, year=context["year"])

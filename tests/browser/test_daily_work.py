@@ -157,7 +157,9 @@ def _reach(page: Page, live_server: LiveServer, daily: Daily) -> int:
     return clicks
 
 
-@pytest.mark.parametrize("role", ["central_admin", "province_officer", "officer_a", "digital_team_a"])
+@pytest.mark.parametrize(
+    "role", ["central_admin", "province_officer", "officer_a", "digital_team_a"]
+)
 def test_each_roles_daily_work_is_two_clicks_from_home(
     demo_like: RegistryTree,
     users: RegistryUsers,

@@ -43,9 +43,7 @@ def _nav(user: Actor, chosen: int | None = None) -> dict[str, str]:
         ("digital_team_a", COLLECTOR),
     ],
 )
-def test_a_user_with_one_role_lands_on_its_home(
-    users: RegistryUsers, name: str, kind: str
-) -> None:
+def test_a_user_with_one_role_lands_on_its_home(users: RegistryUsers, name: str, kind: str) -> None:
     """One role: its home, without a chooser."""
     user = users.of(name)
     role = home_role_current(user=user, chosen=None)
@@ -81,7 +79,9 @@ def test_several_roles_wait_for_a_choice_then_keep_it(
     chosen = home_role_current(user=user, chosen=in_b.pk)
     assert chosen is not None
     assert (chosen.kind, chosen.unit) == (COLLECTOR, tree.b)
-    assert _nav(user, chosen=in_b.pk)["indicators"] == reverse("indicators:unit", args=[tree.b.code])
+    assert _nav(user, chosen=in_b.pk)["indicators"] == reverse(
+        "indicators:unit", args=[tree.b.code]
+    )
 
 
 def test_another_users_role_is_not_found(users: RegistryUsers) -> None:
@@ -113,12 +113,15 @@ def test_a_superuser_without_a_role_lands_on_the_national_home(db: None) -> None
 def test_the_navigation_leads_to_each_roles_own_unit(
     tree: RegistryTree, users: RegistryUsers
 ) -> None:
-    """"Chỉ số" and "Tiêu chí NTM": a commune's indicators and scorecard, a province's
+    """ "Chỉ số" and "Tiêu chí NTM": a commune's indicators and scorecard, a province's
     indicators and matrix, a village's checklist, the country's definitions and
     catalogue for a central admin."""
     a, province, a1 = tree.a.code, tree.province.code, tree.a1.code
     expected = {
-        "officer_a": (reverse("indicators:unit", args=[a]), reverse("criteria:scorecard", args=[a])),
+        "officer_a": (
+            reverse("indicators:unit", args=[a]),
+            reverse("criteria:scorecard", args=[a]),
+        ),
         "digital_team_a": (
             reverse("indicators:unit", args=[a]),
             reverse("criteria:scorecard", args=[a]),

@@ -67,7 +67,9 @@ def test_a_communes_scorecard_counts_what_it_meets_and_lists_failures_first(
 
 
 def test_a_ward_has_no_scorecard_and_says_why(catalogue: None, tree: RegistryTree) -> None:
-    ward = make_commune(province=tree.province, code="37990", name="Phường Hoa Lư", kind=Kind.PHUONG)
+    ward = make_commune(
+        province=tree.province, code="37990", name="Phường Hoa Lư", kind=Kind.PHUONG
+    )
     card = commune_scorecard(unit=ward, year=YEAR)
     assert card.evaluation is None
     assert "không thuộc diện xét" in card.problem
