@@ -7,12 +7,15 @@ households, teams or submissions."""
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 import pytest
+from django.conf import settings
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import translation
 
 from langso.accounts.roles import Role
 from langso.accounts.testing import client_for
@@ -224,8 +227,16 @@ def test_a_communes_home_costs_the_same_queries_with_more_rows(
     )
 
 
+@pytest.fixture
+def back_to_vietnamese() -> Iterator[None]:
+    """The language a page activated stays active in the thread: later tests of the
+    process must not run in English."""
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
 def test_the_home_is_in_english_when_the_user_chooses_english(
-    catalogue: None, users: RegistryUsers
+    catalogue: None, users: RegistryUsers, back_to_vietnamese: None
 ) -> None:
     client = client_for(users.officer_a)
     client.post(reverse("set_language"), {"language": "en", "next": "/"})
