@@ -243,3 +243,19 @@ def test_the_home_is_in_english_when_the_user_chooses_english(
     page = client.get(HOME).content.decode()
     assert ">My page</a>" in page
     assert ">The commune's scorecard</a>" in page
+
+
+def test_definitions_and_catalogue_are_one_level_below_the_units_pages(
+    catalogue: None, tree: RegistryTree, users: RegistryUsers
+) -> None:
+    """Out of a commune officer's navigation, the definitions and the catalogue are
+    linked from the unit's indicator page, scorecard and matrix."""
+    client = client_for(users.province_officer)
+    for url, deeper in [
+        (reverse("indicators:unit", args=[tree.a.code]), reverse("indicators:list")),
+        (reverse("criteria:scorecard", args=[tree.a.code]), reverse("criteria:list")),
+        (reverse("criteria:matrix", args=[tree.province.code]), reverse("criteria:list")),
+    ]:
+        page = client.get(url).content.decode()
+        main = page[page.index("<main") :]
+        assert deeper in _hrefs(main), url
