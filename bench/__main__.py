@@ -26,6 +26,8 @@ BENCHES: dict[str, str] = {
     "manifest": "surveys_manifest",
     "indicators": "indicators",
     "criteria": "criteria",
+    # issue 15 (home)
+    "home": "home",
 }
 
 

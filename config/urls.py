@@ -1,7 +1,19 @@
 from django.contrib import admin
+from django.http import HttpRequest, HttpResponse
 from django.urls import URLPattern, URLResolver, include, path
 
 from config.api import api
+from langso.home import views as home_views
+from langso.places import views as places_views
+
+
+def front_page(request: HttpRequest) -> HttpResponse:
+    """`/`: a signed-in user's own work (issue 15); the public list of provinces for
+    visitors, and for anyone asking the list something (a search `?q=`, a day)."""
+    if request.user.is_authenticated and not request.GET:
+        return home_views.home(request)
+    return places_views.unit_list(request)
+
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("i18n/", include("django.conf.urls.i18n")),
@@ -13,7 +25,9 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("khao-sat/", include("langso.surveys.urls")),
     path("chi-so/", include("langso.indicators.urls")),
     path("tieu-chi/", include("langso.criteria.urls")),
+    path("trang-cua-toi/", include("langso.home.urls")),
     path("openrosa/", include("langso.surveys.urls_openrosa")),
+    path("", front_page),
     path("", include("langso.places.urls")),
 ]
 

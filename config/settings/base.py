@@ -37,6 +37,8 @@ INSTALLED_APPS = [
     "langso.surveys",
     "langso.indicators",
     "langso.criteria",
+    # issue 15: the signed-in user's home (top layer).
+    "langso.home",
 ]
 
 MIDDLEWARE = [
@@ -75,6 +77,8 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "csp.context_processors.nonce",
+                # issue 15: the header's items lead to the user's own unit's pages.
+                "langso.home.context_processors.site_navigation",
             ],
         },
     },
@@ -105,7 +109,8 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
 ]
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "places:unit-list"
+# issue 15: after sign-in, the home of the unit the user's role is on.
+LOGIN_REDIRECT_URL = "home:home"
 LOGOUT_REDIRECT_URL = "places:unit-list"
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -23,3 +23,15 @@ def audit_history(*, instance: models.Model) -> QuerySet[AuditEntry]:
     return AuditEntry.objects.filter(
         content_type=ContentType.objects.get_for_model(instance), object_id=str(instance.pk)
     ).select_related("actor")
+
+
+def jobs_unfinished_for_user(*, user: Actor, limit: int = 10) -> list[Job]:
+    """The user's own background jobs still waiting or running, newest first (a home
+    page's "imports in progress"); a job is seen only by whoever started it."""
+    if not user.is_authenticated:
+        return []
+    return list(
+        Job.objects.filter(
+            created_by_id=user.pk, status__in=[Job.Status.QUEUED, Job.Status.RUNNING]
+        ).order_by("-created_at", "-id")[:limit]
+    )

@@ -34,7 +34,10 @@ def test_the_page_fits_a_phone_and_switches_to_english(page: Page, live_server: 
     expect(page.get_by_role("heading", level=1)).to_have_text("Đơn vị hành chính")
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
 
+    # On a phone the language switch is in the header's menu (issue 15).
+    page.get_by_text("Menu", exact=True).click()
     page.get_by_role("button", name="English").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Administrative units")
+    page.get_by_text("Menu", exact=True).click()
     page.get_by_role("button", name="Tiếng Việt").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Đơn vị hành chính")
