@@ -26,7 +26,6 @@ ABBREVIATIONS: dict[str, str | Promise] = {
     "BHYT": _("Bảo hiểm y tế"),
     "THCS": _("Trung học cơ sở"),
     "THPT": _("Trung học phổ thông"),
-    "QĐ-TTg": _("Quyết định của Thủ tướng Chính phủ"),
 }
 
 # Longest first, so that no abbreviation is cut by a shorter one it contains. Letters,

@@ -24,7 +24,7 @@ def test_known_abbreviations_are_wrapped_with_their_meaning() -> None:
 def test_only_whole_words_are_wrapped() -> None:
     """Letters or hyphens around an abbreviation make it part of another word."""
     assert explain_text("HTXs NTMx xNTM NTM-2") == "HTXs NTMx xNTM NTM-2"
-    assert 'title="Quyết định của Thủ tướng Chính phủ"' in explain_text("51/2025/QĐ-TTg")
+    assert 'title="Ủy ban nhân dân"' in explain_text("(UBND)")
 
 
 def test_text_is_escaped_before_it_is_wrapped() -> None:
