@@ -116,6 +116,16 @@ class UnitPickerField(forms.Field):
         except DomainError as exc:
             raise forms.ValidationError(exc.message, code="unit") from exc
 
+    def has_changed(self, initial: Any, data: Any) -> bool:
+        """Whether another unit was picked: the page shows the initial unit's label where
+        the form's initial holds its code (or the unit)."""
+        try:
+            picked = self.clean(data)
+        except forms.ValidationError:
+            return True
+        before = initial.code if isinstance(initial, AdminUnit) else str(initial or "")
+        return (picked.code if picked is not None else "") != before
+
 
 class UnitPickerFormMixin:
     """For forms with picker fields: `Form(data, user=request.user)` binds them."""
@@ -127,3 +137,10 @@ class UnitPickerFormMixin:
         for field in self.fields.values():
             if isinstance(field, UnitPickerField):
                 field.bind(user)
+
+
+def picked_code(form: forms.BaseForm, name: str) -> str:
+    """The code of the unit picked in field `name` ("" when none), for the forms whose
+    callers take a code."""
+    unit: AdminUnit | None = form.cleaned_data.get(name)
+    return unit.code if unit is not None else ""
