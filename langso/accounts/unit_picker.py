@@ -46,7 +46,7 @@ class UnitPickerWidget(forms.TextInput):
         sent back with an error is shown as typed."""
         if isinstance(value, AdminUnit):
             return unit_label(value)
-        text = super().format_value(value)
+        text: str | None = super().format_value(value)
         if text and self.user is not None:
             try:
                 unit = unit_pick_resolve(

@@ -16,7 +16,7 @@ from django.core.files import File
 from django.http import HttpResponse
 from django.test import RequestFactory, override_settings
 from django.utils.module_loading import import_string
-from whitenoise.middleware import WhiteNoiseMiddleware
+from whitenoise.middleware import WhiteNoiseMiddleware  # type: ignore[import-untyped]  # no type hints shipped
 
 from .test_production_settings import _settings
 

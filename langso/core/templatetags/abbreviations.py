@@ -10,7 +10,7 @@ from django import template
 from django.template.base import NodeList, Parser, Token
 from django.utils.safestring import SafeString
 
-from langso.core.abbreviations import explain_text, explain_html
+from langso.core.abbreviations import explain_html, explain_text
 
 register = template.Library()
 

@@ -29,8 +29,7 @@ def test_only_whole_words_are_wrapped() -> None:
 
 def test_text_is_escaped_before_it_is_wrapped() -> None:
     assert explain_text("<b>OCOP</b>") == (
-        '&lt;b&gt;<abbr title="Chương trình Mỗi xã một sản phẩm" tabindex="0">OCOP</abbr>'
-        "&lt;/b&gt;"
+        '&lt;b&gt;<abbr title="Chương trình Mỗi xã một sản phẩm" tabindex="0">OCOP</abbr>&lt;/b&gt;'
     )
 
 
@@ -55,12 +54,13 @@ def test_markup_scripts_options_and_existing_abbr_are_left_alone() -> None:
 def test_template_filter_and_block() -> None:
     """`|abbr` explains one value (escaping it); `{% explained %}` a whole block."""
     template = Template(
-        "{% load abbreviations %}{{ name|abbr }}|{% explained %}<b>{{ other }}</b>{% endexplained %}"
+        "{% load abbreviations %}{{ name|abbr }}|"
+        "{% explained %}<b>{{ other }}</b>{% endexplained %}"
     )
     rendered = template.render(Context({"name": "HTX <1>", "other": "VietGAP"}))
     assert rendered == (
         '<abbr title="Hợp tác xã" tabindex="0">HTX</abbr> &lt;1&gt;|'
-        "<b><abbr title=\"Thực hành sản xuất nông nghiệp tốt ở Việt Nam\" tabindex=\"0\">"
+        '<b><abbr title="Thực hành sản xuất nông nghiệp tốt ở Việt Nam" tabindex="0">'
         "VietGAP</abbr></b>"
     )
 

@@ -61,7 +61,8 @@ def test_suggestions_follow_the_permission_and_levels(units: Units, holders: Hol
         u.level
         for u in unit_pick_list(user=officer, permission=Permission.VIEW_SCOPED, levels=ALL_LEVELS)
     ]
-    assert levels == sorted(levels, key=[Level.PROVINCE, Level.COMMUNE, Level.VILLAGE].index)
+    rank = {Level.PROVINCE: 0, Level.COMMUNE: 1, Level.VILLAGE: 2}
+    assert levels == sorted(levels, key=lambda level: rank[Level(level)])
 
 
 def test_search_by_name_without_diacritics_or_by_code(units: Units, holders: Holders) -> None:
