@@ -26,6 +26,8 @@ BENCHES: dict[str, str] = {
     "manifest": "surveys_manifest",
     "indicators": "indicators",
     "criteria": "criteria",
+    # Issue 15 (phone): a household's page and the survey web form, cold, on a phone.
+    "first_load": "first_load",
 }
 
 
