@@ -120,6 +120,10 @@ _WORDS_SPLIT = """(element) => {
 }"""
 
 
+_LINES = """(h) => Math.round(
+  h.getBoundingClientRect().height / parseFloat(getComputedStyle(h).lineHeight))"""
+
+
 def _words_split(title: Locator) -> list[str]:
     split: list[str] = title.evaluate(_WORDS_SPLIT)
     return split
@@ -138,9 +142,7 @@ def test_the_web_form_title_wraps_between_words(
     expect(form_title).to_be_visible(timeout=30_000)
     heading = page.locator("main > h1")
     for title in (heading, form_title):
-        lines = title.evaluate(
-            "h => Math.round(h.getBoundingClientRect().height / parseFloat(getComputedStyle(h).lineHeight))"
-        )
+        lines = title.evaluate(_LINES)
         assert lines >= 2, "the title is short enough for one line: nothing is tested"
         assert _words_split(title) == []
     _no_sideways_scroll(page, "web-form")
