@@ -16,13 +16,16 @@ from pytest_django.live_server_helper import LiveServer
 from langso.accounts.models import User
 from langso.accounts.roles import Role
 from langso.accounts.tests.factories import make_role, make_user
-from langso.places.testing import make_unit_tree
+from langso.places.testing import UnitTree
 from langso.registry.testing import make_household
 from langso.surveys.models import FormVersion
 from langso.surveys.services.forms import shipped_forms_publish
 from langso.surveys.services.teams import digital_team_create
+from langso.surveys.testing import FormUsers, tree, users
 
 from .conftest import sign_in
+
+__all__ = ["tree", "users"]
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -39,15 +42,10 @@ class Commune:
 
 
 @pytest.fixture
-def commune() -> Commune:
-    tree = make_unit_tree(province_code="37", province_name="Tỉnh Ninh Bình")
-    commune = tree.communes[0]
-    admin = make_user(username="trunguong")
-    make_role(user=admin, role=Role.CENTRAL_ADMIN, unit=None)
-    officer = make_user(username="canbo.xa")
-    make_role(user=officer, role=Role.COMMUNE_OFFICER, unit=commune)
-    member = make_user(username="tocongnghe")
-    make_role(user=member, role=Role.DIGITAL_TEAM_MEMBER, unit=commune)
+def commune(tree: UnitTree, users: FormUsers) -> Commune:
+    """Commune A of `surveys.testing` with long rows: village heads, households, a team
+    and the shipped survey."""
+    commune, officer, member = tree.communes[0], users.officer_a, users.team_member_a
     for village in tree.villages_of(commune):
         head = make_user(username=f"nguyenthiphuongthao.truongthon.{village.code}")
         make_role(user=head, role=Role.VILLAGE_HEAD, unit=village, granted_by=officer)
@@ -63,7 +61,7 @@ def commune() -> Commune:
             )
     home = tree.villages_of(commune)[0]
     digital_team_create(actor=officer, village=home, name="Tổ thôn 1", members=[member])
-    (version,) = shipped_forms_publish(actor=admin)
+    (version,) = shipped_forms_publish(actor=users.central_admin)
     return Commune(officer=officer, member=member, version=version)
 
 
