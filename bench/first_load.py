@@ -170,7 +170,9 @@ def run() -> None:
         override_settings(STATIC_ROOT=static_root, **PRODUCTION_STATIC),
     ):
         call_command("collectstatic", interactive=False, verbosity=0)
-        server = LiveServerThread("127.0.0.1", lambda handler: handler)
+        # No static handler around the application: WhiteNoise, in the middleware,
+        # serves the collected files, as in production (Django's would serve them plain).
+        server = LiveServerThread("127.0.0.1", lambda handler: handler)  # type: ignore[arg-type]  # the stubs want a class; Django only calls it
         server.daemon = True
         server.start()
         server.is_ready.wait()
