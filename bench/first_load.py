@@ -89,6 +89,8 @@ class Load:
     dom_ready_ms: float
     ready_ms: float
     ready_what: str
+    static_files: int
+    static_gzipped: int
 
 
 def _demo_data() -> None:
@@ -114,6 +116,16 @@ def _open(context: BrowserContext, name: str, url: str, *, ready: str | None) ->
     """Open `url` cold on the throttled network; wait for the load event, or for the
     `ready` selector (the first question of a web form), then for the network to rest."""
     page = context.new_page()
+    # Content-Encoding of each static file answered: WhiteNoise's gzip, or nothing.
+    static_encodings: list[str] = []
+    page.on(
+        "response",
+        lambda response: (
+            static_encodings.append(response.headers.get("content-encoding", ""))
+            if "/static/" in response.url
+            else None
+        ),
+    )
     cdp = context.new_cdp_session(page)
     cdp.send("Network.enable")
     cdp.send("Network.setCacheDisabled", {"cacheDisabled": True})
@@ -134,6 +146,8 @@ def _open(context: BrowserContext, name: str, url: str, *, ready: str | None) ->
         dom_ready_ms=after["dom_ready"],
         ready_ms=at_ready["now"] if ready is not None else after["load"],
         ready_what="first question shown" if ready is not None else "load event",
+        static_files=len(static_encodings),
+        static_gzipped=static_encodings.count("gzip"),
     )
 
 
@@ -148,7 +162,7 @@ def _print(loads: list[Load]) -> None:
             f"  {load.name:<34} {load.requests:>8} {load.transferred / 1024:>9.0f} KB "
             f"{load.encoded / 1024:>8.0f} KB {load.decoded / 1024:>10.0f} KB "
             f"{load.dom_ready_ms / 1000:>8.1f} s {load.ready_ms / 1000:>7.1f} s  "
-            f"({load.ready_what})"
+            f"({load.ready_what}; {load.static_gzipped}/{load.static_files} static files gzipped)"
         )
 
 
