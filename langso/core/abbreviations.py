@@ -38,8 +38,9 @@ _WORD = re.compile(
 # Markup: a tag or a comment. Text between them is what a reader sees.
 _MARKUP = re.compile(r"(<!--.*?-->|<[^>]*>)", re.DOTALL)
 # Elements whose text is not shown as text, or is already explained, or is a control's
-# value: their content is left alone.
-_RAW = ("script", "style", "textarea", "option", "title", "abbr", "pre", "code")
+# value, or is drawn (an <abbr> inside SVG is an unknown SVG element: its text would not
+# be drawn at all): their content is left alone.
+_RAW = ("script", "style", "textarea", "option", "title", "abbr", "pre", "code", "svg")
 _OPENS = re.compile(r"<(" + "|".join(_RAW) + r")\b", re.IGNORECASE)
 _CLOSES = re.compile(r"</(" + "|".join(_RAW) + r")\s*>", re.IGNORECASE)
 

@@ -34,19 +34,21 @@ def test_text_is_escaped_before_it_is_wrapped() -> None:
 
 
 def test_markup_scripts_options_and_existing_abbr_are_left_alone() -> None:
-    """Attributes, scripts, options, text areas and an <abbr> already written keep
-    their text; the text between tags is explained."""
+    """Attributes, scripts, options, text areas, SVG drawings and an <abbr> already
+    written keep their text; the text between tags is explained."""
     html = (
         '<a href="/x?q=NTM" title="NTM">Xã NTM</a>'
         '<script type="application/json">{"a": "HTX"}</script>'
         '<select><option value="HTX">HTX</option></select>'
-        "<textarea>UBND</textarea><abbr title='x'>UBND</abbr><!-- OCOP --> UBND"
+        "<textarea>UBND</textarea><abbr title='x'>UBND</abbr><!-- OCOP -->"
+        '<svg viewBox="0 0 9 9"><text x="1">HTX</text></svg> UBND'
     )
     assert explain_html(html) == (
         '<a href="/x?q=NTM" title="NTM">Xã <abbr title="Nông thôn mới" tabindex="0">NTM</abbr>'
         '</a><script type="application/json">{"a": "HTX"}</script>'
         '<select><option value="HTX">HTX</option></select>'
-        "<textarea>UBND</textarea><abbr title='x'>UBND</abbr><!-- OCOP --> "
+        "<textarea>UBND</textarea><abbr title='x'>UBND</abbr><!-- OCOP -->"
+        '<svg viewBox="0 0 9 9"><text x="1">HTX</text></svg> '
         '<abbr title="Ủy ban nhân dân" tabindex="0">UBND</abbr>'
     )
 
