@@ -28,6 +28,8 @@ BENCHES: dict[str, str] = {
     "criteria": "criteria",
     # issue 15 (home)
     "home": "home",
+    # Issue 15 (phone): a household's page and the survey web form, cold, on a phone.
+    "first_load": "first_load",
 }
 
 

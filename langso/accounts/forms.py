@@ -19,21 +19,14 @@ from langso.places.models import AdminUnit, Level
 
 from . import throttle
 from .models import User
-from .roles import Role
+from .roles import Permission, Role
 from .selectors import (
-    current_unit_get,
     roles_grantable_somewhere,
     two_factor_enrolled,
     user_get_by_username,
 )
 from .services import role_grant_check, totp_verify
-
-# Roles are held on provinces, communes and villages; districts no longer exist.
-UNIT_LEVEL_CHOICES = [
-    (Level.PROVINCE.value, Level.PROVINCE.label),
-    (Level.COMMUNE.value, Level.COMMUNE.label),
-    (Level.VILLAGE.value, Level.VILLAGE.label),
-]
+from .unit_picker import UnitPickerField
 
 
 class ThrottledSignInMixin:
@@ -169,23 +162,26 @@ class NewPasswordForm(SetPasswordForm):  # type: ignore[type-arg]  # the stubs' 
 
 
 class RoleAssignForm(forms.Form):
-    """Grant a role to an existing account, on a unit named by its level and code."""
+    """Grant a role to an existing account, on a unit picked from the granter's own."""
 
     username = forms.CharField(label=_("Tên đăng nhập"), max_length=150)
     role = forms.ChoiceField(label=_("Vai trò"))
-    unit_level = forms.ChoiceField(
-        label=_("Cấp đơn vị"), choices=[("", "—"), *UNIT_LEVEL_CHOICES], required=False
-    )
-    unit_code = forms.CharField(
-        label=_("Mã đơn vị"),
-        max_length=32,
+    unit = UnitPickerField(
+        label=_("Đơn vị"),
+        # Roles are held on provinces, communes and villages; districts no longer exist.
+        levels=(Level.PROVINCE, Level.COMMUNE, Level.VILLAGE),
+        permission=Permission.ASSIGN_ROLES,
         required=False,
-        help_text=_("Mã hành chính đang có hiệu lực, ví dụ 37 (tỉnh) hoặc mã 5 chữ số của xã."),
+        help_text=_(
+            "Gõ vài chữ của tên tỉnh, xã hoặc thôn rồi chọn trong danh sách gợi ý; "
+            "để trống với vai trò quản trị trung ương."
+        ),
     )
 
     def __init__(self, *args: Any, viewer: Actor, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.viewer = viewer
+        cast(UnitPickerField, self.fields["unit"]).bind(viewer)
         grantable = roles_grantable_somewhere(user=viewer)
         role_field = cast(forms.ChoiceField, self.fields["role"])
         role_field.choices = [(value, label) for value, label in Role.choices if value in grantable]
@@ -236,22 +232,8 @@ class RoleAssignForm(forms.Form):
         return cleaned
 
     def _unit(self, cleaned: dict[str, Any]) -> AdminUnit | None:
-        """The current unit named by level and code, or None with the fields' errors."""
-        level = cleaned.get("unit_level")
-        code = (cleaned.get("unit_code") or "").strip()
-        if not level:
-            self.add_error("unit_level", _("Chọn cấp của đơn vị."))
-        if not code:
-            self.add_error("unit_code", _("Nhập mã đơn vị."))
-        if not level or not code:
-            return None
-        unit = current_unit_get(level=level, code=code)
-        if unit is None:
-            self.add_error(
-                "unit_code",
-                forms.ValidationError(
-                    _("Không có đơn vị cấp %(level)s mã “%(code)s” đang có hiệu lực."),
-                    params={"level": str(Level(level).label).lower(), "code": code},
-                ),
-            )
+        """The unit picked, or None with the field's error."""
+        unit: AdminUnit | None = cleaned.get("unit")
+        if unit is None and "unit" not in self.errors:
+            self.add_error("unit", _("Chọn đơn vị của vai trò."))
         return unit

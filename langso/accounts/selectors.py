@@ -13,12 +13,15 @@ below never disagree.
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+from collections.abc import Sequence
+
+from django.db.models import Case, Q, QuerySet, When
 from django.utils.translation import gettext as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from langso.core.actors import Actor
-from langso.core.errors import NotFound
+from langso.core.errors import DomainError, NotFound
+from langso.core.text import normalize_name
 from langso.places.models import AdminUnit, UnitLineage
 from langso.places.selectors import legacy_communes_under, unit_get
 
@@ -215,3 +218,84 @@ def two_factor_enrolled(*, user: Actor) -> bool:
     if not user.is_authenticated:
         return False
     return bool(TOTPDevice.objects.filter(user_id=user.pk, confirmed=True).exists())
+
+
+# ---------------------------------------------------------------------------------------
+# Unit picker (issue 15, item 8): no form asks for a unit code typed by hand; officers
+# pick one of their own units by its name, shown with its commune and province.
+
+# Options a picker lists at once: a commune officer's units all fit; a province's are
+# searched by name as the user types.
+UNIT_PICK_LIMIT = 50
+_LEVEL_ORDER = {"province": 0, "district": 1, "commune": 2, "village": 3}
+
+
+def unit_label(unit: AdminUnit) -> str:
+    """The unit's name with the names of its commune and province, e.g. "Thôn Đông,
+    Xã Gia Viễn, Tỉnh Ninh Bình": unique where names repeat across communes."""
+    above = [a.name for a in (unit.commune, unit.province) if a is not None and a.pk != unit.pk]
+    return ", ".join([unit.name, *above])
+
+
+def _pickable(*, user: Actor, permission: str, levels: Sequence[str]) -> QuerySet[AdminUnit]:
+    return (
+        AdminUnit.objects.current()
+        .filter(unit_scope_q(user=user, permission=permission), level__in=levels)
+        .select_related("commune", "province")
+        .order_by(
+            Case(*(When(level=k, then=v) for k, v in _LEVEL_ORDER.items())), "search_name", "pk"
+        )
+    )
+
+
+def unit_pick_list(
+    *,
+    user: Actor,
+    permission: str,
+    levels: Sequence[str],
+    q: str = "",
+    limit: int = UNIT_PICK_LIMIT,
+) -> list[AdminUnit]:
+    """The current units of `levels` within `user`'s scope for `permission` whose name
+    holds `q` (diacritics optional: "gia vien" finds "Gia Viễn") or whose code starts
+    with it; provinces first, then communes and villages, by name."""
+    units = _pickable(user=user, permission=permission, levels=levels)
+    if q.strip():
+        name = normalize_name(q.split(",")[0], fold_diacritics=True)
+        units = units.filter(Q(search_name__contains=name) | Q(code__startswith=q.strip()))
+    return list(units[:limit])
+
+
+def unit_pick_resolve(
+    *, user: Actor, permission: str, levels: Sequence[str], text: str
+) -> AdminUnit | None:
+    """The unit a picker's text names: an official code (links carry codes), a label as
+    `unit_label` writes it, or a name only one unit in scope matches. None when empty;
+    NotFound outside the scope or when nothing matches, DomainError when several do."""
+    text = text.strip()
+    if not text:
+        return None
+    units = _pickable(user=user, permission=permission, levels=levels)
+    by_code = units.filter(code=text).first()
+    if by_code is not None:
+        return by_code
+    wanted = normalize_name(text, fold_diacritics=True)
+    # By name only: a code prefix ("37") would match every unit of a province.
+    name = normalize_name(text.split(",")[0], fold_diacritics=True)
+    candidates = list(units.filter(search_name__contains=name)[:UNIT_PICK_LIMIT])
+    exact = [u for u in candidates if normalize_name(unit_label(u), fold_diacritics=True) == wanted]
+    matches = exact or candidates
+    if len(matches) == 1:
+        return matches[0]
+    if not matches:
+        raise NotFound(
+            _("Không có đơn vị “%(text)s” trong phạm vi của bạn: chọn trong danh sách gợi ý.")
+            % {"text": text}
+        )
+    raise DomainError(
+        _(
+            "Có nhiều đơn vị khớp với “%(text)s”: chọn một trong danh sách gợi ý, "
+            "ví dụ “%(example)s”."
+        )
+        % {"text": text, "example": unit_label(matches[0])}
+    )

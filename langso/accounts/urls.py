@@ -54,4 +54,5 @@ urlpatterns = [
     ),
     path("phan-quyen/", views.role_list, name="role-list"),
     path("phan-quyen/<int:pk>/thu-hoi/", views.role_revoke_view, name="role-revoke"),
+    path("don-vi-cua-toi/", views.unit_options, name="unit-options"),
 ]

@@ -20,14 +20,16 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render, resolve_url
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from langso.core.errors import DomainError, TooManyAttempts
 from langso.core.qr import qr_png
+from langso.places.models import Level
 
 from . import throttle
 from .forms import RoleAssignForm, SignInCodeForm
 from .models import User
+from .roles import Permission
 from .selectors import (
     can_grant,
     role_assignment_get_for_user,
@@ -35,6 +37,8 @@ from .selectors import (
     role_list_for_user,
     two_factor_enrolled,
     two_factor_offered,
+    unit_label,
+    unit_pick_list,
     user_get_by_username,
 )
 from .services import (
@@ -202,3 +206,28 @@ def role_revoke_view(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, _("Đã thu hồi vai trò: %(role)s.") % {"role": assignment})
     return redirect("accounts:role-list")
+
+
+# Levels a picker may ask for: the tree's current levels (districts were abolished in 2025).
+_PICKER_LEVELS = (Level.PROVINCE, Level.COMMUNE, Level.VILLAGE)
+
+
+@login_required
+@require_GET
+def unit_options(request: HttpRequest) -> HttpResponse:
+    """The suggestions of a unit picker (`unit_picker.UnitPickerWidget`), asked by htmx
+    as the user types: <option>s of the user's own units whose name holds the text,
+    within their scope for the picker's permission."""
+    levels = [level for level in request.GET.getlist("level") if level in _PICKER_LEVELS]
+    permission = request.GET.get("permission", "")
+    if permission not in Permission.values:
+        permission = Permission.VIEW_SCOPED
+    text = request.GET.get(request.GET.get("field", "q"), "")[:100]
+    units = unit_pick_list(
+        user=request.user, permission=permission, levels=levels or _PICKER_LEVELS, q=text
+    )
+    return render(
+        request,
+        "accounts/widgets/unit_options.html",
+        {"options": [unit_label(unit) for unit in units]},
+    )

@@ -9,7 +9,10 @@ from django.contrib.gis.geos import Point
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from langso.accounts.roles import Permission
+from langso.accounts.unit_picker import UnitPickerField, UnitPickerFormMixin, picked_code
 from langso.core.forms import POINT_AS_LAT_LON, ServiceErrorsMixin
+from langso.places.models import Level
 
 from .models import COUNT_FIELDS, Broadband, Household, HouseholdStatus, MobileCoverage
 from .selectors.households import GAPS, VISIT_FILTERS
@@ -28,16 +31,18 @@ def _count_field(name: str) -> forms.IntegerField:
     )
 
 
-class HouseholdForm(ServiceErrorsMixin, forms.Form):
-    """Create or edit one household. `village` is a village code (or the code of a
-    commune that has no village list yet); lat and lon make the map pin."""
+class HouseholdForm(UnitPickerFormMixin, ServiceErrorsMixin, forms.Form):
+    """Create or edit one household. `village` is picked among the villages (or communes
+    that have no village list yet) where the user keeps households, and cleans to its
+    code; lat and lon make the map pin. `HouseholdForm(data, user=request.user)`."""
 
     service_field_aliases = POINT_AS_LAT_LON
 
-    village = forms.CharField(
+    village = UnitPickerField(
         label=_("Thôn"),
-        max_length=32,
-        help_text=_("Mã thôn, ví dụ 37001-01; chọn trong danh sách gợi ý."),
+        levels=(Level.VILLAGE, Level.COMMUNE),
+        permission=Permission.MANAGE_REGISTRIES,
+        help_text=_("Gõ vài chữ của tên thôn rồi chọn trong danh sách gợi ý."),
     )
     address_code = forms.CharField(
         label=_("Mã địa chỉ số quốc gia"),
@@ -80,6 +85,9 @@ class HouseholdForm(ServiceErrorsMixin, forms.Form):
     )
     lon = forms.FloatField(label=_("Kinh độ"), required=False)
 
+    def clean_village(self) -> str:
+        return picked_code(self, "village")
+
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         if (data.get("lat") is None) != (data.get("lon") is None):
@@ -117,10 +125,13 @@ class HouseholdStatusForm(forms.Form):
     )
 
 
-class HouseholdFilterForm(forms.Form):
-    """The list's filters, read from the query string."""
+class HouseholdFilterForm(UnitPickerFormMixin, forms.Form):
+    """The list's filters, read from the query string; the unit cleans to its code.
+    `HouseholdFilterForm(data, user=request.user)`."""
 
-    unit = forms.CharField(label=_("Mã đơn vị"), max_length=32, required=False)
+    unit = UnitPickerField(
+        label=_("Đơn vị"), levels=(Level.PROVINCE, Level.COMMUNE, Level.VILLAGE), required=False
+    )
     q = forms.CharField(label=_("Tìm"), max_length=100, required=False)
     status = forms.ChoiceField(
         label=_("Tình trạng"), choices=_ANY + HouseholdStatus.choices, required=False
@@ -148,3 +159,6 @@ class HouseholdFilterForm(forms.Form):
         widget=forms.DateInput(attrs={"type": "date"}),
     )
     after = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+
+    def clean_unit(self) -> str:
+        return picked_code(self, "unit")

@@ -11,10 +11,10 @@ from django.db import models
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from langso.core.errors import NotFound
+from langso.accounts.roles import Permission
+from langso.accounts.unit_picker import UnitPickerField, UnitPickerFormMixin
 from langso.core.forms import POINT_AS_LAT_LON, ServiceErrorsMixin
-from langso.places import selectors as place_selectors
-from langso.places.models import AdminUnit
+from langso.places.models import Level
 
 from .services.economy import MAX_PHOTO_BYTES
 from .specs import RegistrySpec, model_field
@@ -22,30 +22,18 @@ from .specs import RegistrySpec, model_field
 _ANY = [("", _("Tất cả"))]
 _FORMS: dict[tuple[str, bool], type[RegistryForm]] = {}
 _FILTER_FORMS: dict[str, type[RegistryFilterForm]] = {}
+# Rows of a registry are placed in a village, or in a commune without village list.
+_UNIT_LEVELS = (Level.COMMUNE, Level.VILLAGE)
 
 
-def _unit_of_code(entered: str | None) -> AdminUnit | None:
-    """The unit of a code typed in a form, None when left empty; an unknown code is the
-    field's error (form validation: the message goes next to the field)."""
-    code = (entered or "").strip()
-    if not code:
-        return None
-    try:
-        return place_selectors.unit_get(code=code)
-    except NotFound as exc:
-        raise forms.ValidationError(exc.message) from exc
-
-
-class RegistryForm(ServiceErrorsMixin, forms.Form):
-    """Create or edit one row. `unit` is a village or commune code; lat and lon make the
-    map pin. Subclasses are built per registry by `registry_form_class`."""
+class RegistryForm(UnitPickerFormMixin, ServiceErrorsMixin, forms.Form):
+    """Create or edit one row. `unit` is a village or commune the user picks among those
+    where they keep registries; lat and lon make the map pin. Subclasses are built per
+    registry by `registry_form_class`; `Form(data, user=request.user)`."""
 
     spec: RegistrySpec[Any]
     creating: bool
     service_field_aliases = POINT_AS_LAT_LON
-
-    def clean_unit(self) -> AdminUnit | None:
-        return _unit_of_code(self.cleaned_data.get("unit"))
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -124,16 +112,16 @@ def registry_form_class(spec: RegistrySpec[Any], *, creating: bool) -> type[Regi
             )
             % {"example": spec.key_example},
         )
-    fields["unit"] = forms.CharField(
+    fields["unit"] = UnitPickerField(
         label=_("Thôn/xã"),
+        levels=_UNIT_LEVELS,
+        permission=Permission.MANAGE_REGISTRIES,
         required=False,
-        max_length=32,
         help_text=(
-            _("Mã thôn hoặc xã, ví dụ 37001-01; để trống thì lấy theo nơi làm ra/hộ.")
+            _("Gõ vài chữ của tên thôn hoặc xã rồi chọn; để trống thì lấy theo nơi làm ra/hộ.")
             if spec.place_from
-            else _("Mã thôn hoặc xã, ví dụ 37001-01; chọn trong danh sách gợi ý.")
+            else _("Gõ vài chữ của tên thôn hoặc xã rồi chọn trong danh sách gợi ý.")
         ),
-        widget=forms.TextInput(attrs={"list": "unit-choices", "autocomplete": "off"}),
     )
     for name in spec.fields:
         fields[name] = _field_for(spec, name)
@@ -168,22 +156,15 @@ def registry_initial(spec: RegistrySpec[Any], row: Any) -> dict[str, Any]:
     return initial
 
 
-class RegistryFilterForm(forms.Form):
-    """A list's filters, read from the query string; one choice per spec filter."""
+class RegistryFilterForm(UnitPickerFormMixin, forms.Form):
+    """A list's filters, read from the query string; one choice per spec filter.
+    `Form(data, user=request.user)`."""
 
-    unit = forms.CharField(
-        label=_("Mã đơn vị"),
-        max_length=32,
-        required=False,
-        widget=forms.TextInput(attrs={"list": "unit-choices", "autocomplete": "off"}),
-    )
+    unit = UnitPickerField(label=_("Thôn/xã"), levels=_UNIT_LEVELS, required=False)
     q = forms.CharField(label=_("Tìm"), max_length=100, required=False)
     after = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
 
     spec: RegistrySpec[Any]
-
-    def clean_unit(self) -> AdminUnit | None:
-        return _unit_of_code(self.cleaned_data.get("unit"))
 
     def choices(self) -> dict[str, str]:
         return {f.name: self.cleaned_data.get(f.name) or "" for f in self.spec.filters}

@@ -9,7 +9,6 @@ from django.urls import reverse
 from langso.accounts.roles import Role
 from langso.accounts.services import central_admin_create, user_create
 from langso.accounts.tests.factories import PASSWORD, make_user
-from langso.places.models import Level
 from langso.places.testing import make_unit_tree
 
 
@@ -43,8 +42,8 @@ def test_granted_scope_opens_and_revoking_closes_village_pages(db: None) -> None
         {
             "username": "canbo.xa.a",
             "role": Role.COMMUNE_OFFICER,
-            "unit_level": Level.COMMUNE,
-            "unit_code": commune_a.code,
+            # Picked from the officer's own units by its label.
+            "unit": f"{commune_a.name}, {tree.province.name}",
         },
     )
     assert response.status_code == 302

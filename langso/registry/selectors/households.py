@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from langso.accounts.roles import Permission
-from langso.accounts.selectors import scoped_units, user_has_unit_permission
+from langso.accounts.selectors import user_has_unit_permission
 from langso.core.actors import Actor
 from langso.core.errors import DomainError, NotFound
 from langso.core.models import AuditEntry
@@ -288,15 +288,6 @@ def household_unit_get(*, code: str) -> AdminUnit | None:
         .filter(code=code.strip(), level__in=[Level.COMMUNE, Level.VILLAGE])
         .select_related("commune")
         .first()
-    )
-
-
-def household_villages_for_user(*, user: Actor, limit: int = 1000) -> list[AdminUnit]:
-    """Current villages where the user may add or move households, for a form's list."""
-    return list(
-        scoped_units(user=user, permission=Permission.MANAGE_REGISTRIES)
-        .filter(level=Level.VILLAGE, valid_to__isnull=True)
-        .order_by("code")[:limit]
     )
 
 

@@ -10,12 +10,11 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from langso.accounts.roles import Permission
-from langso.accounts.selectors import unit_scope_q
 from langso.core.actors import Actor
 from langso.core.errors import DomainError, NotFound
 from langso.core.pagination import KeysetPage, keyset_page
 from langso.core.text import normalize_name
-from langso.places.models import AdminUnit, Level
+from langso.places.models import AdminUnit
 
 from ..models import Placed
 from ..specs import RegistrySpec, normalize_key
@@ -26,7 +25,6 @@ _UNIT_COLUMNS = ("province", "commune", "village")
 # Unit rows are read for their names and codes; a province's boundary can weigh megabytes.
 _NO_BOUNDARIES = tuple(f"{column}__boundary" for column in _UNIT_COLUMNS)
 MAX_PAGE = 500
-UNIT_CHOICES_LIMIT = 500
 
 
 class BadFilter(DomainError):
@@ -124,18 +122,3 @@ def registry_can_manage(*, user: Actor, row: Placed | None = None) -> bool:
     if row is None:
         return bool(user.has_perm(Permission.MANAGE_REGISTRIES))
     return bool(user.has_perm(Permission.MANAGE_REGISTRIES, row.unit))
-
-
-def registry_units_for_user(
-    *, user: Actor, permission: str = Permission.MANAGE_REGISTRIES
-) -> list[AdminUnit]:
-    """Current communes and villages where `user` may keep registries (or holds
-    `permission`), for a form's list of suggestions (the first UNIT_CHOICES_LIMIT by
-    code; any other can be typed)."""
-    return list(
-        AdminUnit.objects.current()
-        .filter(level__in=(Level.COMMUNE, Level.VILLAGE))
-        .filter(unit_scope_q(user=user, permission=permission))
-        .order_by("code")
-        .only("id", "code", "name", "level")[:UNIT_CHOICES_LIMIT]
-    )

@@ -65,7 +65,7 @@ def _managed_household(request: HttpRequest, address_code: str) -> Household:
 @require_GET
 def household_list(request: HttpRequest) -> HttpResponse:
     """Households in scope, newest first, 50 a page by keyset: no COUNT, no OFFSET."""
-    form = HouseholdFilterForm(request.GET or None)
+    form = HouseholdFilterForm(request.GET or None, user=request.user)
     page = None
     if not request.GET or form.is_valid():
         data = form.cleaned_data if request.GET else {}
@@ -234,17 +234,15 @@ def household_qr(request: HttpRequest, address_code: str) -> HttpResponse:
 # Create, edit, status, dismiss
 
 
-def _village_choices(request: HttpRequest) -> list[Any]:
-    return selectors.household_villages_for_user(user=request.user)
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def household_create(request: HttpRequest) -> HttpResponse:
     if not request.user.has_perm(Permission.MANAGE_REGISTRIES):
         raise PermissionDenied
     form = HouseholdForm(
-        request.POST or None, initial={"village": request.GET.get("village", "")[:32]}
+        request.POST or None,
+        initial={"village": request.GET.get("village", "")[:32]},
+        user=request.user,
     )
     if request.method == "POST" and form.is_valid():
         unit = selectors.household_unit_get(code=form.cleaned_data["village"])
@@ -269,7 +267,6 @@ def household_create(request: HttpRequest) -> HttpResponse:
         "registry/household_form.html",
         {
             "form": form,
-            "villages": _village_choices(request),
             "title": _("Thêm hộ gia đình"),
             "figure": pin_figure_for_new_row(user=request.user),
         },
@@ -294,7 +291,7 @@ def _initial(household: Household) -> dict[str, Any]:
 @require_http_methods(["GET", "POST"])
 def household_edit(request: HttpRequest, address_code: str) -> HttpResponse:
     household = _managed_household(request, address_code)
-    form = HouseholdForm(request.POST or None, initial=_initial(household))
+    form = HouseholdForm(request.POST or None, initial=_initial(household), user=request.user)
     if request.method == "POST" and form.is_valid():
         values = form.values(changed_only=True)
         try:
@@ -319,7 +316,6 @@ def household_edit(request: HttpRequest, address_code: str) -> HttpResponse:
         {
             "form": form,
             "household": household,
-            "villages": _village_choices(request),
             "title": _("Sửa hộ %(code)s") % {"code": household.address_code},
         }
         | {"figure": pin_figure_for_row(row=household)},

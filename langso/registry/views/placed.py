@@ -20,7 +20,6 @@ from django.utils import formats
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from langso.accounts.roles import Permission
 from langso.core.errors import AccessDenied, DomainError, NotFound
 from langso.core.files import file_response
 from langso.core.selectors import audit_history
@@ -41,7 +40,6 @@ from ..selectors.placed import (
     registry_can_manage,
     registry_get_for_user,
     registry_page_for_user,
-    registry_units_for_user,
 )
 from ..services.economy import photo_add, photo_delete, photo_reorder
 from ..services.placed import RegistryInvalid, registry_create, registry_update
@@ -156,7 +154,7 @@ def registry_index(request: HttpRequest) -> HttpResponse:
 @require_GET
 def registry_list(request: HttpRequest, spec: Spec) -> HttpResponse:
     """Newest first, keyset-paged; filters by unit, search text and the registry's own."""
-    form = registry_filter_form_class(spec)(request.GET or None)
+    form = registry_filter_form_class(spec)(request.GET or None, user=request.user)
     filters, after = RegistryFilters(), None
     if form.is_valid():
         filters = RegistryFilters(
@@ -199,7 +197,6 @@ def registry_list(request: HttpRequest, spec: Spec) -> HttpResponse:
             "is_first_page": after is None,
             "can_create": registry_can_manage(user=request.user),
             "create_url": reverse(f"registry:{spec.name}-create"),
-            "units": registry_units_for_user(user=request.user, permission=Permission.VIEW_SCOPED),
         },
     )
 
@@ -259,7 +256,6 @@ def _form_page(
         "spec": spec,
         "form": form,
         "title": title,
-        "units": registry_units_for_user(user=request.user),
         "cancel_url": list_url if row is None else _detail_url(spec, row),
         "list_url": list_url,
         "figure": pin_figure_for_new_row(user=request.user)
@@ -277,7 +273,7 @@ def registry_create_page(request: HttpRequest, spec: Spec) -> HttpResponse:
     if not registry_can_manage(user=request.user):
         raise PermissionDenied
     form = registry_form_class(spec, creating=True)(
-        request.POST or None, initial={"unit": request.GET.get("unit", "")[:32]}
+        request.POST or None, initial={"unit": request.GET.get("unit", "")[:32]}, user=request.user
     )
     return _form_page(
         request,
@@ -294,7 +290,7 @@ def registry_create_page(request: HttpRequest, spec: Spec) -> HttpResponse:
 def registry_edit_page(request: HttpRequest, spec: Spec, key: str) -> HttpResponse:
     row = _managed_row(request, spec, key)
     form = registry_form_class(spec, creating=False)(
-        request.POST or None, initial=registry_initial(spec, row)
+        request.POST or None, initial=registry_initial(spec, row), user=request.user
     )
     return _form_page(
         request,

@@ -11,7 +11,6 @@ from pytest_django import DjangoAssertNumQueries
 
 from langso.accounts.models import RoleAssignment
 from langso.accounts.roles import Role
-from langso.places.models import Level
 
 from ..conftest import Holders, Units
 from ..factories import make_role, make_user
@@ -62,15 +61,14 @@ def test_team_member_sees_their_own_roles_and_no_form(
 def test_commune_officer_grants_a_role_on_a_village(
     client: Client, units: Units, holders: Holders
 ) -> None:
-    """The form takes a username, a role and a unit by level and code."""
+    """The form takes a username, a role and a unit picked by its label."""
     target = make_user(username="truongthon.a2")
     client.force_login(holders.commune_officer)
     response = _post_grant(
         client,
         "truongthon.a2",
         role=Role.VILLAGE_HEAD,
-        unit_level=Level.VILLAGE,
-        unit_code=units.a2.code,
+        unit=f"{units.a2.name}, {units.a.name}, {units.province.name}",
     )
     assert response.status_code == 302
     assignment = RoleAssignment.objects.get(user=target)
@@ -79,24 +77,25 @@ def test_commune_officer_grants_a_role_on_a_village(
 
 
 @pytest.mark.parametrize(
-    ("role", "level", "unit"),
+    ("role", "unit"),
     [
-        (Role.DIGITAL_TEAM_MEMBER, Level.COMMUNE, "b"),
+        (Role.DIGITAL_TEAM_MEMBER, "b"),
         # Even a role they may grant, on a unit above their own.
-        (Role.COMMUNE_OFFICER, Level.PROVINCE, "province"),
+        (Role.COMMUNE_OFFICER, "province"),
     ],
 )
 def test_commune_officer_cannot_grant_outside_commune_a_from_the_page(
-    client: Client, units: Units, holders: Holders, role: str, level: str, unit: str
+    client: Client, units: Units, holders: Holders, role: str, unit: str
 ) -> None:
-    """The refusal is shown on the form; nothing is written."""
+    """The refusal is shown on the form: a unit outside the officer's commune cannot be
+    picked, by its name or by its code; nothing is written."""
     target = make_user()
     client.force_login(holders.commune_officer)
-    code = getattr(units, unit).code
-    response = _post_grant(client, target.username, role=role, unit_level=level, unit_code=code)
-    assert response.status_code == 200
-    assert response.context["form"].errors
-    assert "không có quyền" in response.content.decode()
+    picked = getattr(units, unit)
+    for text in (picked.code, picked.name):
+        response = _post_grant(client, target.username, role=role, unit=text)
+        assert response.status_code == 200
+        assert "trong phạm vi của bạn" in response.context["form"].errors["unit"][0]
     assert not RoleAssignment.objects.filter(user=target).exists()
 
 
@@ -114,13 +113,8 @@ def test_roles_above_ones_own_are_not_offered(
         Role.DIGITAL_TEAM_MEMBER,
         Role.COOPERATIVE_MANAGER,
     }
-    for role, level, code in (
-        (Role.PROVINCE_OFFICER, Level.PROVINCE, units.province.code),
-        (Role.CENTRAL_ADMIN, "", ""),
-    ):
-        response = client.post(
-            URL, {"username": target.username, "role": role, "unit_level": level, "unit_code": code}
-        )
+    for role, code in ((Role.PROVINCE_OFFICER, units.province.code), (Role.CENTRAL_ADMIN, "")):
+        response = client.post(URL, {"username": target.username, "role": role, "unit": code})
         assert response.status_code == 200
         assert "role" in response.context["form"].errors
     assert not RoleAssignment.objects.filter(user=target).exists()
@@ -132,11 +126,9 @@ def test_unknown_unit_is_a_form_error_and_the_user_is_not_judged(
     """An unknown unit is named in its field; the username is not looked up while the
     grant cannot be judged."""
     client.force_login(holders.commune_officer)
-    response = _post_grant(
-        client, "khong.co.ai", role=Role.VILLAGE_HEAD, unit_level=Level.VILLAGE, unit_code="99999"
-    )
+    response = _post_grant(client, "khong.co.ai", role=Role.VILLAGE_HEAD, unit="99999")
     errors = response.context["form"].errors
-    assert "99999" in errors["unit_code"][0]
+    assert "99999" in errors["unit"][0]
     assert "username" not in errors
 
 
@@ -173,13 +165,14 @@ def test_role_list_query_count_does_not_grow_with_rows(
     client: Client, units: Units, django_assert_num_queries: DjangoAssertNumQueries
 ) -> None:
     """The same number of queries with 1 assignment as with 20 across villages and
-    communes (user, unit and granter are joined, not fetched per row)."""
+    communes (user, unit and granter are joined, not fetched per row; the form's unit
+    picker reads its suggestions in one)."""
     officer = make_user()
     make_role(user=officer, role=Role.PROVINCE_OFFICER, unit=units.province)
     client.force_login(officer)
     client.get(URL)  # warm caches outside the count (content types, templates)
 
-    with django_assert_num_queries(5) as one:
+    with django_assert_num_queries(6) as one:
         response = client.get(URL)
     assert len(response.context["rows"]) == 1
 
@@ -211,8 +204,7 @@ def test_viewer_who_may_grant_nothing_learns_nothing_from_the_form(
         client,
         ("canbo.xa.a", "khong.co.ai"),
         role=Role.VILLAGE_HEAD,
-        unit_level=Level.VILLAGE,
-        unit_code=units.a1.code,
+        unit=units.a1.code,
     )
     assert errors[0] == errors[1]
     assert not RoleAssignment.objects.filter(role=Role.VILLAGE_HEAD, unit=units.a1).exclude(
@@ -230,11 +222,10 @@ def test_refused_grant_shows_the_same_errors_for_existing_and_unknown_usernames(
         client,
         ("canbo.tinh", "khong.co.ai"),
         role=Role.DIGITAL_TEAM_MEMBER,
-        unit_level=Level.COMMUNE,
-        unit_code=units.b.code,
+        unit=units.b.code,
     )
     assert errors[0] == errors[1]
-    assert "không có quyền" in str(errors[0])
+    assert "trong phạm vi của bạn" in str(errors[0]["unit"])
 
 
 def test_unknown_user_is_a_form_error_where_the_viewer_may_grant(
@@ -246,7 +237,6 @@ def test_unknown_user_is_a_form_error_where_the_viewer_may_grant(
         client,
         "khong.co.ai",
         role=Role.VILLAGE_HEAD,
-        unit_level=Level.VILLAGE,
-        unit_code=units.a2.code,
+        unit=units.a2.code,
     )
     assert "khong.co.ai" in response.context["form"].errors["username"][0]

@@ -100,7 +100,10 @@ def test_the_national_framework_stands_where_the_province_has_no_set(
 ) -> None:
     """Without the province's own rules, the one criterion is assessed by an officer."""
     html = client_for(users.officer_a).get(_url(tree.a1)).content.decode()
-    assert "Mô hình thôn thông minh (do UBND cấp tỉnh quy định)" in html
+    assert (
+        'Mô hình thôn thông minh (do <abbr title="Ủy ban nhân dân" tabindex="0">UBND</abbr>'
+        " cấp tỉnh quy định)" in html
+    )
     item = _item(html, "1")
     assert item.startswith("missing ?")
     assert "chưa đánh giá" in item

@@ -14,7 +14,6 @@ from langso.registry.selectors.placed import (
     RegistryFilters,
     registry_get_for_user,
     registry_page_for_user,
-    registry_units_for_user,
 )
 from langso.registry.specs import CAMERA, COOPERATIVE, PRODUCT, VESSEL, RegistrySpec
 from langso.registry.testing import (
@@ -136,14 +135,6 @@ def test_licence_and_yes_no_filters(tree: RegistryTree, users: RegistryUsers) ->
         spec=CAMERA, user=users.officer_a, filters=RegistryFilters(choices={"is_working": "no"})
     )
     assert [r.pk for r in cameras.rows] == [broken.pk]
-
-
-def test_unit_suggestions_follow_the_scope(tree: RegistryTree, users: RegistryUsers) -> None:
-    """The officer of A is offered A and its villages; the village head only A1."""
-    codes = {u.code for u in registry_units_for_user(user=users.officer_a)}
-    assert codes == {tree.a.code, tree.a1.code, tree.a2.code}
-    assert {u.code for u in registry_units_for_user(user=users.village_head_a1)} == {tree.a1.code}
-    assert registry_units_for_user(user=users.digital_team_a) == []
 
 
 def test_a_product_outside_scope_made_by_a_household_inside(

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from pytest_django import DjangoAssertNumQueries
 
+from langso.accounts.selectors import unit_label
 from langso.registry.models import Household, HouseholdStatus, LikelyDuplicate
 from langso.registry.services.households import household_update
 from langso.registry.testing import (
@@ -195,8 +196,9 @@ def test_create_page(client: Client, users: RegistryUsers, tree: RegistryTree) -
     _login(client, users.officer_a)
     form = client.get(reverse("registry:household-create"))
     assert form.status_code == 200
-    assert tree.a1.code in form.content.decode()
-    assert tree.b1.code not in form.content.decode()
+    # The village is picked by its name, with its commune and province, never a code.
+    assert f'<option value="{unit_label(tree.a1)}">' in form.content.decode()
+    assert unit_label(tree.b1) not in form.content.decode()
     response = client.post(
         reverse("registry:household-create"),
         {
