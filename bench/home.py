@@ -23,8 +23,8 @@ from django.urls import reverse
 
 from langso.accounts.models import RoleAssignment, User
 from langso.accounts.roles import Role
-from langso.criteria.models import CriteriaSet
-from langso.criteria.services import assessment_record, criteria_catalogue_load
+from langso.criteria.services import criteria_catalogue_load
+from langso.criteria.testing import criteria_assess_met
 from langso.home.selectors import home_year, province_home
 from langso.indicators.services.definitions import indicator_definitions_load
 from langso.places.models import AdminUnit
@@ -68,19 +68,11 @@ def _households(villages: list[AdminUnit]) -> None:
 
 
 def _assessments(officer: User, communes: list[AdminUnit], year: int) -> None:
-    national = CriteriaSet.objects.get(code=SHOWN_SET, province=None)
     rng = random.Random(15)
     for commune in communes:
-        for criterion in range(1, rng.randint(0, 10) + 1):
-            assessment_record(
-                actor=officer,
-                criteria_set=national,
-                indicator_code=str(criterion),
-                unit=commune,
-                year=year,
-                verdict="pass",
-                note="bench",
-            )
+        criteria_assess_met(
+            actor=officer, unit=commune, met=rng.randint(0, 10), year=year, code=SHOWN_SET
+        )
 
 
 def _timed(client: Client, name: str, url: str) -> None:

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from langso.accounts.roles import Permission, Role
@@ -175,6 +176,61 @@ def criteria_url(unit: AdminUnit | None) -> str:
     pages: dict[str, str] = {Level.PROVINCE: "criteria:matrix", Level.VILLAGE: "criteria:village"}
     name = pages.get(unit.level, "criteria:scorecard")
     return reverse(name, args=[unit.code])
+
+
+@dataclass(frozen=True)
+class UnitPages:
+    """The links of a home's "pages" section: the unit's own pages for this kind of role."""
+
+    title: str
+    links: list[NavItem]
+
+
+def unit_pages(role: HomeRole) -> UnitPages | None:
+    """The pages a role's home links to besides what needs the user now; None for the
+    national home, which lists the provinces instead."""
+    unit = role.unit
+    if unit is None or role.kind == NATIONAL:
+        return None
+    households = NavItem(
+        "households",
+        _("Danh sách hộ"),
+        f"{reverse('registry:household-list')}?{urlencode({'unit': unit.code})}",
+    )
+    registries = NavItem("registries", _("Sổ đăng ký"), reverse("registry:index"))
+    map_page = NavItem("map", _("Bản đồ"), reverse("registry:map"))
+    forms = NavItem("surveys", _("Biểu mẫu khảo sát"), reverse("surveys:form-list"))
+    criteria = NavItem("criteria", _("Tiêu chí NTM"), criteria_url(unit))
+    unit_page = reverse("places:unit-detail", args=[unit.code])
+    indicators = reverse("indicators:unit", args=[unit.code])
+    if role.kind == PROVINCE:
+        return UnitPages(
+            _("Trang của tỉnh"),
+            [
+                NavItem("indicators", _("Chỉ số của tỉnh"), indicators),
+                households,
+                map_page,
+                registries,
+                NavItem("unit", _("Các xã của tỉnh"), unit_page),
+                NavItem("teams", _("Tổ công nghệ số cộng đồng"), reverse("surveys:team-list")),
+            ],
+        )
+    commune_indicators = NavItem("indicators", _("Chỉ số của xã"), indicators)
+    villages = NavItem("unit", _("Các thôn của xã"), unit_page)
+    if role.kind == COMMUNE:
+        return UnitPages(
+            _("Trang của xã"),
+            [households, registries, map_page, commune_indicators, villages, forms],
+        )
+    if role.kind == COLLECTOR:
+        return UnitPages(_("Trang khác"), [households, map_page, forms, criteria])
+    registries = NavItem(
+        "registries", _("Sổ đăng ký (hợp tác xã, sản phẩm…)"), reverse("registry:index")
+    )
+    return UnitPages(
+        _("Trang của xã"),
+        [registries, households, map_page, commune_indicators, criteria, villages],
+    )
 
 
 def navigation(*, user: Actor, chosen: int | None) -> list[NavItem]:

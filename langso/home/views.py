@@ -32,8 +32,8 @@ def _home_page(request: HttpRequest, role: selectors.HomeRole, several: bool) ->
         context["home"] = selectors.collector_home(user=request.user)
         template = "home/collector.html"
     else:
-        template = "home/viewer.html"
-    context["criteria_url"] = selectors.criteria_url(unit)
+        template = "home/unit_home.html"
+    context["pages"] = selectors.unit_pages(role)
     return render(request, template, context)
 
 

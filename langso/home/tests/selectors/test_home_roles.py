@@ -18,11 +18,13 @@ from langso.home.selectors import (
     NATIONAL,
     PROVINCE,
     VIEWER,
+    criteria_url,
     home_role_current,
     home_role_for_navigation,
     home_role_get,
     home_roles,
     navigation,
+    unit_pages,
 )
 from langso.registry.testing import RegistryTree, RegistryUsers
 
@@ -160,3 +162,34 @@ def test_maintainers_pages_show_in_the_navigation_only_for_their_maintainers(
 
 def test_anonymous_visitors_get_the_public_unit_list(db: None) -> None:
     assert _nav(AnonymousUser()) == {"units": reverse("places:unit-list")}
+
+
+@pytest.mark.parametrize(
+    ("name", "keys"),
+    [
+        ("province_officer", ["indicators", "households", "map", "registries", "unit", "teams"]),
+        ("officer_a", ["households", "registries", "map", "indicators", "unit", "surveys"]),
+        ("digital_team_a", ["households", "map", "surveys", "criteria"]),
+    ],
+)
+def test_a_homes_pages_are_the_units_own(users: RegistryUsers, name: str, keys: list[str]) -> None:
+    """The "pages" section of each home lists the role's unit's own pages: the household
+    list filtered to that unit, the unit's indicators and criteria page."""
+    role = home_role_current(user=users.of(name), chosen=None)
+    assert role is not None
+    assert role.unit is not None
+    pages = unit_pages(role)
+    assert pages is not None
+    urls = {link.key: link.url for link in pages.links}
+    assert list(urls) == keys
+    assert urls["households"].endswith(f"?unit={role.unit.code}")
+    if "indicators" in urls:
+        assert urls["indicators"] == reverse("indicators:unit", args=[role.unit.code])
+    if "criteria" in urls:
+        assert urls["criteria"] == criteria_url(role.unit)
+
+
+def test_the_national_home_has_no_unit_pages(users: RegistryUsers) -> None:
+    role = home_role_current(user=users.central_admin, chosen=None)
+    assert role is not None
+    assert unit_pages(role) is None
