@@ -211,6 +211,9 @@ def household_detail(request: HttpRequest, address_code: str) -> HttpResponse:
             ),
             "history": _history(household),
             "can_manage": can_manage,
+            # A village head's scope is the village: the commune's list is not theirs,
+            # so the breadcrumb names the commune without a link to it.
+            "commune_in_scope": request.user.has_perm(Permission.VIEW_SCOPED, household.commune),
             "status_form": HouseholdStatusForm(initial={"status": household.status})
             if can_manage
             else None,

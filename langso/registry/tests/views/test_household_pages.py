@@ -324,3 +324,17 @@ def test_the_figure_of_a_household_out_of_scope_is_not_drawn(
     anonymous = client.get(_detail(lan))
     assert anonymous.status_code == 302
     assert "pin-map" not in anonymous.content.decode()
+
+
+@pytest.mark.parametrize(("name", "linked"), [("officer_a", True), ("village_head_a1", False)])
+def test_the_breadcrumb_links_the_communes_list_only_for_those_who_may_open_it(
+    client: Client, users: RegistryUsers, lan: Household, name: str, linked: bool
+) -> None:
+    """A village head's scope is their village: the breadcrumb names the commune but
+    does not lead to a list of the commune they may not open (issue 15, no dead links)."""
+    html = _login(client, users.of(name)).get(_detail(lan)).content.decode()
+    commune_list = f'href="{LIST}?unit={lan.commune.code}"'
+    assert lan.commune.name in html
+    assert (commune_list in html) is linked
+    assert lan.village is not None
+    assert f'href="{LIST}?unit={lan.village.code}"' in html
