@@ -111,7 +111,12 @@
     });
     map.addLayer({
       id: name + "-approx-line", type: "line", source: name, "source-layer": approx,
-      paint: { "line-color": "#6b6b6b", "line-width": 1.2, "line-dasharray": [3, 2] },
+      paint: {
+        // Villages' cells (issue 15) lie inside their commune's: thinner.
+        "line-color": "#6b6b6b",
+        "line-width": ["match", ["get", "level"], "village", 0.8, 1.2],
+        "line-dasharray": [3, 2],
+      },
     });
     map.addLayer({
       id: name + "-fill", type: "fill", source: name, "source-layer": name, filter: polygon,
