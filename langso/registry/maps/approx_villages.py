@@ -102,8 +102,8 @@ def _compute(areas: dict[int, Any], commune_ids: list[int]) -> dict[int, dict[in
         .order_by("code")
         .values_list("commune_id", "id", "code", "kind", "centroid", "boundary")
     )
-    for commune_id, *village in rows:
-        by_commune[commune_id].append((*village,))
+    for commune_id, pk, code, kind, centroid, boundary in rows:
+        by_commune[commune_id].append((pk, code, kind, centroid, boundary))
     computed: dict[int, dict[int, Any]] = {}
     for commune_id, found in by_commune.items():
         loaded = [shapely.from_wkb(bytes(b.wkb)) for *_v, b in found if b is not None]

@@ -146,7 +146,8 @@ def unit_tile(units: QuerySet[AdminUnit], *, tile: Tile) -> bytes:
     loaded, centroids elsewhere, with code, name, level and the label's place (`lx`,
     `ly`: the centroid); then, as a second layer (`APPROX_LAYER`), the approximate
     places of the provinces, communes and (at village zooms) villages with no boundary
-    (see `approx`, `approx_villages`), with their code and level. One query for the units, and a few for the approximate places."""
+    (see `approx`, `approx_villages`), with their code and level. One query for the
+    units, and a few for the approximate places."""
     return _unit_layer(units, tile=tile) + _approx_layer(units, tile=tile)
 
 
