@@ -15,7 +15,7 @@ from decimal import Decimal
 from itertools import count
 from typing import Any
 
-from django.contrib.gis.geos import Point
+from django.contrib.gis.geos import MultiPolygon, Point, Polygon
 
 from langso.places.models import AdminUnit
 from langso.registry.models import (
@@ -166,6 +166,12 @@ VILLAGE_CENTRES = {
     "b1": (106.04, 20.24),
     "b2": (106.06, 20.26),
 }
+
+# Around A1's centre: a village boundary as an import would load it.
+A1_BOUNDARY = MultiPolygon(
+    Polygon(((105.91, 20.22), (105.93, 20.22), (105.93, 20.24), (105.91, 20.24), (105.91, 20.22))),
+    srid=4326,
+)
 
 
 def place_villages(villages: dict[str, AdminUnit]) -> None:

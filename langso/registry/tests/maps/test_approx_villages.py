@@ -10,22 +10,16 @@ from typing import Any
 
 import pytest
 import shapely
-from django.contrib.gis.geos import MultiPolygon, Point, Polygon
+from django.contrib.gis.geos import Point
 from pytest_django import DjangoAssertNumQueries
 
 from langso.places.models import AdminUnit
 from langso.registry.maps.approx import approx_commune_cell
 from langso.registry.maps.approx_villages import approx_village_cell, communes_village_cells
 from langso.registry.testing import A_BOUNDARY, RegistryTree
-from langso.registry.tests.maps_testing import VILLAGE_CENTRES, place_villages
+from langso.registry.tests.maps_testing import A1_BOUNDARY, VILLAGE_CENTRES, place_villages
 
 pytestmark = pytest.mark.django_db
-
-# Around A1's centre: a village boundary as an import would load it.
-A1_BOUNDARY = MultiPolygon(
-    Polygon(((105.91, 20.22), (105.93, 20.22), (105.93, 20.24), (105.91, 20.24), (105.91, 20.22))),
-    srid=4326,
-)
 
 
 @pytest.fixture
