@@ -146,9 +146,9 @@ def run() -> None:
     )
     village_cells_cache_clear()
     with stopwatch() as cold_villages:
-        cells = communes_village_cells(communes)
+        village_cells = communes_village_cells(communes)
     print(
         f"  (the villages' cells of its {len(communes)} communes, "
-        f"{sum(len(c) for c in cells.values()):,} cells, computed cold in "
+        f"{sum(len(c) for c in village_cells.values()):,} cells, computed cold in "
         f"{cold_villages[0] * 1000:.0f} ms)"
     )
