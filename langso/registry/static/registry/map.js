@@ -111,12 +111,9 @@
     });
     map.addLayer({
       id: name + "-approx-line", type: "line", source: name, "source-layer": approx,
-      paint: {
-        // Villages' cells (issue 15) lie inside their commune's: thinner.
-        "line-color": "#6b6b6b",
-        "line-width": ["match", ["get", "level"], "village", 0.8, 1.2],
-        "line-dasharray": [3, 2],
-      },
+      // Villages' cells too (issue 15), from zoom 12: same dashes, so that they read as
+      // approximate; thinner dashes vanished into a faint solid line in screenshots.
+      paint: { "line-color": "#6b6b6b", "line-width": 1.2, "line-dasharray": [3, 2] },
     });
     map.addLayer({
       id: name + "-fill", type: "fill", source: name, "source-layer": name, filter: polygon,
