@@ -22,9 +22,10 @@ from django.db import connection
 from langso.accounts.models import RoleAssignment, User
 from langso.accounts.roles import Role
 from langso.accounts.selectors import role_cache_clear
-from langso.places.models import AdminUnit
+from langso.places.models import AdminUnit, Level
 from langso.registry import maps
 from langso.registry.maps.approx import approx_cache_clear, province_approx
+from langso.registry.maps.approx_villages import communes_village_cells, village_cells_cache_clear
 from langso.registry.models import Household, HouseholdMapCell
 from langso.registry.selectors.maps import map_tile_for_user
 from langso.registry.services.map_cells import household_map_cells_rebuild
@@ -133,3 +134,21 @@ def run() -> None:
     with stopwatch() as cold:
         province_approx(province)
     print(f"  (the province's approximate areas computed cold in {cold[0] * 1000:.0f} ms)")
+    # Issue 15 (villages): from zoom 12 the villages' approximate cells come too (in the
+    # zoom-12 figure above), computed once per commune and process.
+    _time_zoom(
+        "zoom 14, unit boundaries and villages' cells", _reader(officer, units), _tiles(points, 14)
+    )
+    communes = list(
+        AdminUnit.objects.current()
+        .filter(province=province, level=Level.COMMUNE)
+        .select_related("province")
+    )
+    village_cells_cache_clear()
+    with stopwatch() as cold_villages:
+        village_cells = communes_village_cells(communes)
+    print(
+        f"  (the villages' cells of its {len(communes)} communes, "
+        f"{sum(len(c) for c in village_cells.values()):,} cells, computed cold in "
+        f"{cold_villages[0] * 1000:.0f} ms)"
+    )

@@ -58,13 +58,19 @@ def _officer_and_household(tree: RegistryTree) -> tuple[User, Household]:
 def test_click_moves_the_pin_and_saving_stores_the_point(
     desk_page: Page, live_server: LiveServer, tree: RegistryTree
 ) -> None:
+    # Issue 15 (villages): A1 has a centre and no boundary, so its approximate cell is
+    # drawn inside commune A's square, dashed, and the caption says so.
+    tree.a1.centroid = Point(105.93, 20.23, srid=4326)
+    tree.a1.save(update_fields=["centroid", "updated_at"])
     officer, household = _officer_and_household(tree)
     sign_in(desk_page, live_server, officer)
     desk_page.goto(
         live_server.url + reverse("registry:household-edit", args=[household.address_code])
     )
     figure = desk_page.locator("svg#pin-map")
-    expect(figure.locator(".pin-outline")).to_have_count(1)
+    expect(figure.locator(".pin-outline")).to_have_count(2)
+    expect(figure.locator(".pin-village.pin-approximate")).to_have_count(1)
+    expect(desk_page.locator(".pin-figure figcaption")).to_contain_text("Ranh giới thôn gần đúng")
     expect(figure.locator(".pin-marker")).to_be_visible()
     assert desk_page.evaluate("() => typeof window.maplibregl") == "undefined"
 

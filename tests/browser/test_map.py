@@ -187,12 +187,14 @@ def test_boundaries_names_and_controls_without_a_basemap(
 ) -> None:
     """With no basemap configured, the map opened where a record page's "Xem trên bản
     đồ" points draws commune A's imported boundary solid, commune B (a centroid only)
-    as its approximate cell, dashed, and writes the names of both communes and of the
-    villages as labels; MapLibre's buttons speak Vietnamese."""
+    as its approximate cell, dashed, A's villages (centres only) as their approximate
+    cells inside A, dashed, and writes the names of both communes and of the villages as
+    labels; MapLibre's buttons speak Vietnamese."""
     assert settings.MAP_BASEMAP_STYLE_URL == ""
     commune = _commune_with_registries()
+    villages = list(AdminUnit.objects.filter(commune=commune, level="village").order_by("code"))
     for village, lon, lat in zip(
-        AdminUnit.objects.filter(commune=commune, level="village").order_by("code"),
+        villages,
         (105.945, 105.965),
         (20.22, 20.27),
         strict=True,
@@ -210,9 +212,16 @@ def test_boundaries_names_and_controls_without_a_basemap(
     solid = {f["properties"]["code"] for f in rendered if f["layer"] == "units-line"}
     dashed = {f["properties"]["code"] for f in rendered if f["layer"] == "units-approx-line"}
     assert solid == {commune.code}
-    assert dashed == {"37002"}
+    # B's approximate cell, and the cells of A's two villages (centres only) inside A.
+    assert dashed == {"37002", *(v.code for v in villages)}
+    village_levels = {
+        f["properties"]["level"]
+        for f in rendered
+        if f["layer"] == "units-approx-line" and f["properties"]["code"] != "37002"
+    }
+    assert village_levels == {"village"}
     legend = desk_page.locator(".map-legend")
-    expect(legend).to_contain_text("Ranh giới gần đúng")
+    expect(legend).to_contain_text("Ranh giới gần đúng: vùng quanh trung tâm xã, thôn")
 
     labels = desk_page.locator(".map-label")
     for name in (commune.name, "Xã Ninh Bình 2", "Thôn 1 Ninh Bình 1", "Thôn 2 Ninh Bình 1"):

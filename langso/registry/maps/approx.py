@@ -35,6 +35,9 @@ class ProvinceApprox:
 
     communes: dict[int, Any]
     province: Any
+    # What the places were computed from (province, latest change, communes): villages'
+    # cells clipped to a commune's cell are keyed by it too.
+    version: tuple[int, Any, int] = (0, None, 0)
 
 
 _CACHE: OrderedDict[tuple[int, Any, int], ProvinceApprox] = OrderedDict()
@@ -85,6 +88,7 @@ def _cached(key: tuple[int, Any, int], province: AdminUnit) -> ProvinceApprox:
         province=clip_area([commune_site(c) for c in communes])
         if communes and province.boundary is None
         else None,
+        version=key,
     )
     # The province's older entries (before the change) are dead weight.
     for stale in [k for k in _CACHE if k[0] == province.pk]:

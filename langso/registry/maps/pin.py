@@ -1,5 +1,6 @@
 """A record's point as a small figure drawn on the server: the commune's outline (its
-boundary, or its approximate cell), the pin, a scale bar. The record pages show it as
+boundary, or its approximate cell), the village's inside it where the record has one
+(likewise), the pin, a scale bar. The record pages show it as
 inline SVG instead of loading MapLibre (1.2 MB) for one pin.
 
 The projection is equirectangular around the figure's middle latitude (x = lon · cos φ₀,
@@ -44,6 +45,9 @@ class PinFigure:
     zoom: int
     width: int = WIDTH
     height: int = HEIGHT
+    # The village's outline inside the commune's, "" with none.
+    village_outline: str = ""
+    village_approximate: bool = False
 
     def project(self, lon: float, lat: float) -> tuple[float, float]:
         return ((lon - self.west) * self.px_per_lon, (self.north - lat) * self.px_per_lat)
@@ -75,11 +79,18 @@ def pin_figure(
     point: tuple[float, float] | None,
     outline: GEOSGeometry | None,
     approximate: bool = False,
+    village: GEOSGeometry | None = None,
+    village_approximate: bool = False,
 ) -> PinFigure | None:
-    """The figure of `point` (lon, lat) inside `outline` (a commune's polygon, lon/lat),
-    framed on the outline and the point together; None with neither."""
+    """The figure of `point` (lon, lat) inside `outline` (a commune's polygon, lon/lat)
+    and `village` (its village's), framed on the outline and the point together (on the
+    village where the commune's outline is unknown); None with none of them."""
     if outline is not None and not _polygons(outline):
         outline = None
+    if village is not None and not _polygons(village):
+        village = None
+    if outline is None and village is not None:
+        outline, approximate, village = village, village_approximate, None
     if outline is None and point is None:
         return None
     if outline is not None:
@@ -105,15 +116,18 @@ def pin_figure(
     def xy(lon: float, lat: float) -> tuple[float, float]:
         return ((lon - west) * px_per_lon, (north - lat) * px_per_lat)
 
-    path = ""
-    if outline is not None:
+    def svg_path(shape: GEOSGeometry | None) -> str:
+        if shape is None:
+            return ""
         # A pixel's worth of detail is all the figure shows.
-        simple = outline.simplify(1 / scale, preserve_topology=True)
+        simple = shape.simplify(1 / scale, preserve_topology=True)
         rings = [ring for polygon in _polygons(simple) for ring in polygon]
-        path = " ".join(
+        return " ".join(
             "M" + " L".join("{:.1f} {:.1f}".format(*xy(lon, lat)) for lon, lat in ring[:-1]) + " Z"
             for ring in rings
         )
+
+    path = svg_path(outline)
     metres_per_px = _METRES_PER_DEGREE / scale
     length = _nice_length(metres_per_px * WIDTH / 4)
     return PinFigure(
@@ -128,4 +142,6 @@ def pin_figure(
         px_per_lat=px_per_lat,
         centre=point if point is not None else ((west_in + east) / 2, (south + north_in) / 2),
         zoom=16 if point is not None else 12,
+        village_outline=svg_path(village),
+        village_approximate=village_approximate and village is not None,
     )

@@ -21,6 +21,7 @@ from langso.places.models import AdminUnit, Level
 from ..models import HouseholdMapCell
 from . import mvt
 from .approx import provinces_approx, to_geos
+from .approx_villages import communes_village_cells
 from .layers import UNITS, LayerQuery, unit_levels_at
 from .queries import (
     cluster_cells,
@@ -144,8 +145,9 @@ def unit_tile(units: QuerySet[AdminUnit], *, tile: Tile) -> bytes:
     """Units giving context at the tile's zoom (see `unit_levels_at`): boundaries where
     loaded, centroids elsewhere, with code, name, level and the label's place (`lx`,
     `ly`: the centroid); then, as a second layer (`APPROX_LAYER`), the approximate
-    places of the provinces and communes with no boundary (see `approx`), with their
-    code and level. One query for the units, and a few for the approximate places."""
+    places of the provinces, communes and (at village zooms) villages with no boundary
+    (see `approx`, `approx_villages`), with their code and level. One query for the
+    units, and a few for the approximate places."""
     return _unit_layer(units, tile=tile) + _approx_layer(units, tile=tile)
 
 
@@ -186,17 +188,14 @@ def _unit_layer(units: QuerySet[AdminUnit], *, tile: Tile) -> bytes:
 
 
 def _approx_layer(units: QuerySet[AdminUnit], *, tile: Tile) -> bytes:
-    """Approximate polygons of the provinces and communes drawn at this zoom that have no
-    boundary (a commune with a centroid; a province with communes that have one),
-    clipped to the tile. A cell reaches past its
-    centroid: provinces are looked for by their communes a tile's width around this
-    one, and only the shapes that touch the tile are kept. Encoded here on every
-    database (the shapes are computed in Python, see `approx`). Queries: three, and
-    one per province whose shapes this process has not computed since it changed."""
-    # Communes' cells from zoom 9, where a commune is some 20 pixels across; below, a
-    # mesh of 10-pixel dashed cells says nothing and cost 100 ms and 60 KiB a tile at
-    # zoom 8 (`bench tiles`): the provinces' areas instead.
-    levels = [Level.PROVINCE] if tile.z < APPROX_COMMUNES_FROM_ZOOM else [Level.COMMUNE]
+    """Approximate polygons of the provinces, communes and villages drawn at this zoom
+    that have no boundary (a commune or a village with a centroid; a province with
+    communes that have one), clipped to the tile. A cell reaches past its centroid:
+    units are looked for by their centroids a tile's width around this one, and only
+    the shapes that touch the tile are kept. Encoded here on every database (the shapes
+    are computed in Python, see `approx` and `approx_villages`). Queries: three, two more
+    for villages' cells at village zooms, and one per province or batch of communes
+    whose shapes this process has not computed since they changed."""
     box = tile.bbox
     width, height = box.east - box.west, box.north - box.south
     around = BBox(
@@ -205,26 +204,11 @@ def _approx_layer(units: QuerySet[AdminUnit], *, tile: Tile) -> bytes:
         min(180.0, box.east + width),
         min(90.0, box.north + height),
     )
-    # Null test first: SpatiaLite's MBR functions take a null geometry for a match.
-    near = units.filter(
-        level=Level.COMMUNE, centroid__isnull=False, centroid__bboverlaps=around.polygon()
-    )
-    if Level.PROVINCE in levels:
-        near = near.filter(province__boundary__isnull=True)
-    else:
-        near = near.filter(boundary__isnull=True)
-    province_ids = set(near.values_list("province_id", flat=True).distinct())
-    if not province_ids:
+    shapes = _province_commune_shapes(units, tile=tile, around=around)
+    if Level.VILLAGE in unit_levels_at(tile.z):
+        shapes |= _village_shapes(units, around=around)
+    if not shapes:
         return b""
-    shapes: dict[int, Any] = {}
-    provinces = list(units.filter(pk__in=province_ids, level=Level.PROVINCE))
-    approximate = provinces_approx(provinces)
-    for province in provinces:
-        found = approximate[province.pk]
-        if Level.PROVINCE in levels and found.province is not None:
-            shapes[province.pk] = found.province
-        if Level.COMMUNE in levels:
-            shapes |= found.communes
     clip = tile.buffered_bbox()
     ids = np.array(list(shapes))
     every = np.array(list(shapes.values()), dtype=object)
@@ -247,3 +231,53 @@ def _approx_layer(units: QuerySet[AdminUnit], *, tile: Tile) -> bytes:
             row = {"code": code, "level": level}
             features.append(mvt.Feature(mvt.POLYGON, geometry, row, unit_id))
     return mvt.encode(APPROX_LAYER, features)
+
+
+def _province_commune_shapes(
+    units: QuerySet[AdminUnit], *, tile: Tile, around: BBox
+) -> dict[int, Any]:
+    """The approximate areas of provinces (below `APPROX_COMMUNES_FROM_ZOOM`) or communes
+    (from it) with no boundary whose communes' centroids lie `around` the tile, by id."""
+    # Communes' cells from zoom 9, where a commune is some 20 pixels across; below, a
+    # mesh of 10-pixel dashed cells says nothing and cost 100 ms and 60 KiB a tile at
+    # zoom 8 (`bench tiles`): the provinces' areas instead.
+    provinces_only = tile.z < APPROX_COMMUNES_FROM_ZOOM
+    # Null test first: SpatiaLite's MBR functions take a null geometry for a match.
+    near = units.filter(
+        level=Level.COMMUNE, centroid__isnull=False, centroid__bboverlaps=around.polygon()
+    )
+    if provinces_only:
+        near = near.filter(province__boundary__isnull=True)
+    else:
+        near = near.filter(boundary__isnull=True)
+    province_ids = set(near.values_list("province_id", flat=True).distinct())
+    if not province_ids:
+        return {}
+    shapes: dict[int, Any] = {}
+    provinces = list(units.filter(pk__in=province_ids, level=Level.PROVINCE))
+    approximate = provinces_approx(provinces)
+    for province in provinces:
+        found = approximate[province.pk]
+        if provinces_only and found.province is not None:
+            shapes[province.pk] = found.province
+        if not provinces_only:
+            shapes |= found.communes
+    return shapes
+
+
+def _village_shapes(units: QuerySet[AdminUnit], *, around: BBox) -> dict[int, Any]:
+    """The approximate cells of the villages with no boundary whose communes have a
+    village centroid `around` the tile, by village id."""
+    near = units.filter(
+        level=Level.VILLAGE,
+        boundary__isnull=True,
+        centroid__isnull=False,
+        centroid__bboverlaps=around.polygon(),
+    ).values("commune_id")
+    communes = list(
+        units.filter(level=Level.COMMUNE, pk__in=near).select_related("province").order_by()
+    )
+    shapes: dict[int, Any] = {}
+    for cells in communes_village_cells(communes).values():
+        shapes |= cells
+    return shapes

@@ -15,7 +15,7 @@ from decimal import Decimal
 from itertools import count
 from typing import Any
 
-from django.contrib.gis.geos import Point
+from django.contrib.gis.geos import MultiPolygon, Point, Polygon
 
 from langso.places.models import AdminUnit
 from langso.registry.models import (
@@ -156,3 +156,26 @@ def saved(household: Household, *fields: str) -> Household:
     household.save(update_fields=list(fields))
     household_map_cells_refresh(units=[(household.commune_id, household.village_id)])
     return household
+
+
+# Villages' centres (issue 15, villages' cells): A1 and A2 inside commune A's square,
+# B1 and B2 inside B's approximate cell (east of 106.00 E, within ~2.7 km of 20.25 N).
+VILLAGE_CENTRES = {
+    "a1": (105.92, 20.23),
+    "a2": (105.97, 20.27),
+    "b1": (106.04, 20.24),
+    "b2": (106.06, 20.26),
+}
+
+# Around A1's centre: a village boundary as an import would load it.
+A1_BOUNDARY = MultiPolygon(
+    Polygon(((105.91, 20.22), (105.93, 20.22), (105.93, 20.24), (105.91, 20.24), (105.91, 20.22))),
+    srid=4326,
+)
+
+
+def place_villages(villages: dict[str, AdminUnit]) -> None:
+    """Give each village of `villages` (named as in `VILLAGE_CENTRES`) its centre."""
+    for name, village in villages.items():
+        village.centroid = Point(*VILLAGE_CENTRES[name], srid=4326)
+        village.save(update_fields=["centroid", "updated_at"])

@@ -111,6 +111,8 @@
     });
     map.addLayer({
       id: name + "-approx-line", type: "line", source: name, "source-layer": approx,
+      // Villages' cells too (issue 15), from zoom 12: same dashes, so that they read as
+      // approximate; thinner dashes vanished into a faint solid line in screenshots.
       paint: { "line-color": "#6b6b6b", "line-width": 1.2, "line-dasharray": [3, 2] },
     });
     map.addLayer({

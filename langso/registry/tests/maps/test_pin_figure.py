@@ -81,3 +81,30 @@ def test_an_outline_without_a_point_has_no_pin_and_opens_the_map_on_the_commune(
 
 def test_nothing_to_draw_is_no_figure() -> None:
     assert pin_figure(point=None, outline=None) is None
+
+
+# The square's south-western quarter, as a village inside the commune.
+QUARTER = Polygon(
+    ((105.90, 20.20), (105.95, 20.20), (105.95, 20.25), (105.90, 20.25), (105.90, 20.20)),
+    srid=4326,
+)
+
+
+def test_a_village_is_drawn_inside_the_communes_frame() -> None:
+    """The village's outline uses the commune's projection: its corners land where the
+    commune's frame puts them. With no commune outline, the figure frames the village."""
+    figure = pin_figure(
+        point=(105.92, 20.22), outline=SQUARE, village=QUARTER, village_approximate=True
+    )
+    assert figure is not None
+    assert figure.village_approximate
+    assert not figure.approximate
+    west, south = figure.project(105.90, 20.20)
+    east, north = figure.project(105.95, 20.25)
+    corners = {"{:.1f} {:.1f}".format(*xy) for xy in [(west, south), (east, north)]}
+    assert all(corner in figure.village_outline for corner in corners)
+    alone = pin_figure(point=None, outline=None, village=QUARTER, village_approximate=True)
+    assert alone is not None
+    assert alone.outline
+    assert alone.approximate
+    assert alone.village_outline == ""

@@ -26,6 +26,7 @@ from langso.registry.tests.maps_testing import (
     add_household,
     moved_away,
     place_rows,
+    place_villages,
     saved,
 )
 
@@ -373,3 +374,48 @@ def test_a_tile_costs_the_same_queries_for_few_or_many_rows(
         add_household(tree.b1, 106.05 + i * 1e-4, 20.25)
     with django_assert_num_queries(one):
         client.get(url)
+
+
+def _approx_features(client: Client, tile: maps.Tile) -> list[dict[str, Any]]:
+    decoded = mapbox_vector_tile.decode(client.get(_url("units", tile)).content)
+    features: list[dict[str, Any]] = decoded.get("approx", {}).get("features", [])
+    return features
+
+
+def test_villages_cells_come_in_the_approx_layer_at_village_zooms_only(
+    client: Client, tree: RegistryTree
+) -> None:
+    """From zoom 12, where villages are drawn, the approx layer carries a polygon for each
+    village with a centre and no boundary whose cell touches the tile (A's in A's tile,
+    B's in B's), under the village's id, with its code and level; at zoom 11 none."""
+    place_villages({"a1": tree.a1, "a2": tree.a2, "b1": tree.b1, "b2": tree.b2})
+    at_12 = _approx_features(client, COMMUNE_A_TILE)
+    villages = {f["id"]: f["properties"] for f in at_12 if f["properties"]["level"] == "village"}
+    assert villages == {v.pk: {"code": v.code, "level": "village"} for v in (tree.a1, tree.a2)}
+    at_b = _approx_features(client, maps.tile_at(106.05, 20.25, 12))
+    # B's tile reaches A's eastern edge, so A2's cell may come too.
+    assert {tree.b1.pk, tree.b2.pk} <= {
+        f["id"] for f in at_b if f["properties"]["level"] == "village"
+    }
+    assert {f["geometry"]["type"] for f in at_12} == {"Polygon"}
+    at_11 = _approx_features(client, maps.tile_at(106.0, 20.25, 11))
+    assert {f["properties"]["level"] for f in at_11} == {"commune"}
+
+
+def test_a_village_tile_costs_the_same_queries_for_few_or_many_villages(
+    client: Client, tree: RegistryTree, django_assert_num_queries: DjangoAssertNumQueries
+) -> None:
+    """Once the villages' cells are computed, a zoom-12 tile asks a fixed number of
+    queries however many villages it shows, in communes with a boundary (A) or an
+    approximate cell (B)."""
+    b_tile = maps.tile_at(106.0, 20.25, 12)
+    place_villages({"a1": tree.a1, "b1": tree.b1})
+    client.get(_url("units", b_tile))  # computes A's and B's villages' cells
+    one = _count(client, _url("units", b_tile))
+    place_villages({"a2": tree.a2, "b2": tree.b2})
+    client.get(_url("units", b_tile))  # computes them again
+    with django_assert_num_queries(one):
+        features = _approx_features(client, b_tile)
+    codes = {f["properties"]["code"] for f in features if f["properties"]["level"] == "village"}
+    # A1's cell, A's south-western part, lies west of this tile.
+    assert codes == {v.code for v in (tree.a2, tree.b1, tree.b2)}
