@@ -155,6 +155,10 @@ def home_role_for_navigation(*, user: Actor, chosen: int | None) -> HomeRole | N
 # --- Navigation -----------------------------------------------------------------------
 
 
+# The navigation item of the home, marked current on every page that shows a home.
+HOME_NAV_KEY = "home"
+
+
 @dataclass(frozen=True)
 class NavItem:
     key: str
@@ -240,7 +244,7 @@ def navigation(*, user: Actor, chosen: int | None) -> list[NavItem]:
     visitors get the public list of units."""
     if not user.is_authenticated:
         return [NavItem("units", _("Đơn vị hành chính"), reverse("places:unit-list"))]
-    items = [NavItem("home", _("Trang của tôi"), reverse("home:home"))]
+    items = [NavItem(HOME_NAV_KEY, _("Trang của tôi"), reverse("home:home"))]
     role = home_role_for_navigation(user=user, chosen=chosen)
     if role is None:
         return items
