@@ -73,7 +73,7 @@ def test_a_commune_officers_home_links_to_the_communes_daily_pages(
     assert "Cán bộ xã" in page
     assert {
         reverse("criteria:scorecard", args=[code]),
-        reverse("surveys:submission-list"),
+        f"{reverse('surveys:submission-list')}?unit={code}",
         reverse("surveys:team-list"),
         f"{reverse('registry:household-list')}?unit={code}",
         reverse("registry:index"),
