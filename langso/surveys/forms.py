@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from langso.accounts.models import User
+from langso.accounts.selectors import unit_label
 from langso.accounts.unit_picker import UnitPickerField, UnitPickerFormMixin
 from langso.places.models import AdminUnit, Level
 
@@ -29,7 +30,8 @@ class PublishForm(forms.Form):
     def __init__(self, *args: Any, units: list[AdminUnit], nationwide: bool, **kwargs: Any):
         super().__init__(*args, **kwargs)
         choices: list[tuple[str, Any]] = [(NATIONWIDE, _("Toàn quốc"))] if nationwide else []
-        choices += [(unit.code, f"{unit.name} ({unit.code})") for unit in units]
+        # The unit picker's label ("Xã Gia Viễn, Tỉnh Ninh Bình"): names, never codes.
+        choices += [(unit.code, unit_label(unit)) for unit in units]
         self.fields["unit"].choices = choices  # type: ignore[attr-defined]  # a ChoiceField
         self._units = {unit.code: unit for unit in units}
 

@@ -153,13 +153,14 @@ def form_may_manage(*, user: Actor, form: SurveyForm) -> bool:
 
 def form_publish_units(*, user: Actor) -> list[AdminUnit]:
     """Current provinces and communes where the user may publish forms (a commune
-    officer: their commune; a province officer: the province and its communes)."""
+    officer: their commune; a province officer: the province and its communes), with
+    what their labels name (`accounts.selectors.unit_label`)."""
     return list(
         AdminUnit.objects.current()
         .filter(level__in=(Level.PROVINCE, Level.COMMUNE))
         .filter(unit_scope_q(user=user, permission=Permission.MANAGE_FORMS))
-        .order_by("level", "code")
-        .only("id", "code", "name", "level")[:500]
+        .select_related("commune", "province")
+        .order_by("level", "code")[:500]
     )
 
 
