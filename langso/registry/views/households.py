@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from langso.accounts.roles import Permission
+from langso.accounts.selectors import user_has_unit_permission
 from langso.core.errors import AccessDenied, DomainError
 from langso.core.models import AuditEntry
 from langso.core.pagination import next_page_query
@@ -206,6 +207,11 @@ def household_detail(request: HttpRequest, address_code: str) -> HttpResponse:
                 user=request.user, household=household
             ),
             "history": _history(household),
+            # The commune's breadcrumb opens its household list only for a reader whose
+            # scope holds the commune (a village head's does not).
+            "commune_listed": user_has_unit_permission(
+                user=request.user, permission=Permission.VIEW_SCOPED, unit=household.commune
+            ),
             "can_manage": can_manage,
             "status_form": HouseholdStatusForm(initial={"status": household.status})
             if can_manage

@@ -324,3 +324,22 @@ def test_the_figure_of_a_household_out_of_scope_is_not_drawn(
     anonymous = client.get(_detail(lan))
     assert anonymous.status_code == 302
     assert "pin-map" not in anonymous.content.decode()
+
+
+def test_the_breadcrumb_links_only_to_lists_the_reader_may_open(
+    client: Client, users: RegistryUsers, tree: RegistryTree, lan: Household
+) -> None:
+    """A village head sees the commune in the breadcrumb as text (its household list is
+    outside their scope); the commune's officer gets the link."""
+    commune_list = f'href="{LIST}?unit={tree.a.code}"'
+    village_list = f'href="{LIST}?unit={tree.a1.code}"'
+    head = _login(client, users.village_head_a1).get(_detail(lan)).content.decode()
+    assert commune_list not in head
+    assert f"<li>{tree.a.name}</li>" in head
+    assert village_list in head
+    assert (
+        _login(client, users.village_head_a1).get(LIST, {"unit": tree.a1.code}).status_code == 200
+    )
+    officer = _login(client, users.officer_a).get(_detail(lan)).content.decode()
+    assert commune_list in officer
+    assert village_list in officer
