@@ -25,6 +25,7 @@ from typing import IO, Any, overload
 
 from django.http import HttpResponse, StreamingHttpResponse
 from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ERROR_CODES, ILLEGAL_CHARACTERS_RE, Cell
@@ -47,7 +48,14 @@ FORMULA_STARTS = frozenset("=+-@\t\r")
 # Windows code page, which garbles every tone mark.
 _BOM = "\ufeff"
 _CSV_ROWS_PER_CHUNK = 2000
+# Excel's rules for a sheet's name: at most 31 characters, none of \ / * ? : [ ], not
+# starting or ending with an apostrophe, unique in the workbook whatever the case, and
+# not "History" (reserved). A name it refuses makes it "repair" the whole file.
+SHEET_TITLE_MAX = 31
 _SHEET_TITLE_FORBIDDEN = re.compile(r"[\\/*?:\[\]]")
+_SHEET_TITLES_RESERVED = frozenset({"history"})
+# What a title cut at a word boundary does not end with.
+_CUT_TRAILING = " ,;.:-–—'"
 _HEADER_FONT = Font(bold=True)
 _HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 _WRAP = Alignment(wrap_text=True, vertical="top")
@@ -162,6 +170,41 @@ class Sheet:
     widths: Mapping[int, float] | None = None
 
 
+def _sheet_clean(text: str) -> str:
+    return " ".join(_SHEET_TITLE_FORBIDDEN.sub(" ", text).split()).strip("'")
+
+
+def _cut_at_word(text: str, room: int) -> str:
+    """`text` cut to at most `room` characters at its last word boundary (mid-word only
+    when a single word is longer), without the punctuation left at the cut."""
+    if len(text) <= room:
+        return text
+    head = text[: room + 1]
+    space = head.rfind(" ")
+    head = head[:space] if space > 0 else text[:room]
+    return head.rstrip(_CUT_TRAILING)
+
+
+def sheet_title(title: str, *, keep: str = "", taken: Collection[str] = ()) -> str:
+    """A sheet name Excel takes, made from any `title`: forbidden characters and runs of
+    spaces become one space, outer apostrophes go, and the title is cut on a word
+    boundary so that the name, with `keep` (a period such as "2026-2030", kept whole)
+    after it, holds 31 characters. A name among `taken` (compared without case) gets
+    " (2)", " (3)"…; an empty title is "Trang tính". A valid unique name is unchanged."""
+    base = _sheet_clean(title) or _("Trang tính")
+    end = _cut_at_word(_sheet_clean(keep), SHEET_TITLE_MAX)
+    used = {name.casefold() for name in taken} | _SHEET_TITLES_RESERVED
+    number = 1
+    while True:
+        tail = " ".join(part for part in (end, f"({number})" if number > 1 else "") if part)
+        room = SHEET_TITLE_MAX - len(tail) - (1 if tail else 0)
+        head = _cut_at_word(base, room).strip("'") if room > 0 else ""
+        name = " ".join(part for part in (head, tail) if part)
+        if name.casefold() not in used:
+            return name
+        number += 1
+
+
 class TooManyRows(ValueError):
     """More rows than an Excel sheet holds."""
 
@@ -207,7 +250,7 @@ def _styled(sheet: WriteOnlyWorksheet, value: Value | Heading, *, text: bool, wr
 
 
 def _write_sheet(workbook: Workbook, spec: Sheet) -> None:
-    sheet = workbook.create_sheet(_SHEET_TITLE_FORBIDDEN.sub("-", spec.title)[:31] or "-")
+    sheet = workbook.create_sheet(sheet_title(spec.title, taken=workbook.sheetnames))
     widths = dict(spec.widths or {})
     for index, label in enumerate(spec.header):
         widths.setdefault(index, max(14, len(label) + 6))

@@ -3,8 +3,10 @@ and no COUNT runs over a million-row table."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
+from urllib.parse import urlencode
 
 from django.core.exceptions import EmptyResultSet
 from django.db import models
@@ -60,3 +62,12 @@ def keyset_page(
     more = len(rows) > limit
     rows = rows[:limit]
     return KeysetPage(rows=rows, next_after=rows[-1].pk if more and rows else None)
+
+
+def next_page_query(params: Mapping[str, str], page: KeysetPage[Any] | None) -> str | None:
+    """The query string of the page after `page` of a filtered list: the same non-empty
+    filters (`params`, a request's GET), `after` its last row; None on the last page."""
+    if page is None or page.next_after is None:
+        return None
+    query = {k: v for k, v in params.items() if k != "after" and v}
+    return "?" + urlencode(query | {"after": page.next_after})

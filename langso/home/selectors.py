@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
@@ -40,8 +40,9 @@ from langso.registry.models import Household
 from langso.registry.selectors.households import HouseholdFilters, household_list_for_user
 from langso.surveys.models import EntityState, Submission, SurveyForm
 from langso.surveys.selectors import (
+    SubmissionFilters,
     TeamProgress,
-    submission_list_for_user,
+    submission_list_filtered,
     team_list_for_user,
     team_progress,
 )
@@ -155,6 +156,10 @@ def home_role_for_navigation(*, user: Actor, chosen: int | None) -> HomeRole | N
 # --- Navigation -----------------------------------------------------------------------
 
 
+# The navigation item of the home, marked current on every page that shows a home.
+HOME_NAV_KEY = "home"
+
+
 @dataclass(frozen=True)
 class NavItem:
     key: str
@@ -240,7 +245,7 @@ def navigation(*, user: Actor, chosen: int | None) -> list[NavItem]:
     visitors get the public list of units."""
     if not user.is_authenticated:
         return [NavItem("units", _("Đơn vị hành chính"), reverse("places:unit-list"))]
-    items = [NavItem("home", _("Trang của tôi"), reverse("home:home"))]
+    items = [NavItem(HOME_NAV_KEY, _("Trang của tôi"), reverse("home:home"))]
     role = home_role_for_navigation(user=user, chosen=chosen)
     if role is None:
         return items
@@ -333,8 +338,10 @@ def commune_scorecard(*, unit: AdminUnit, year: int) -> Scorecard:
 @dataclass(frozen=True)
 class Submissions:
     """Submissions about the unit waiting for an officer: not yet reviewed, with
-    issues, and household values in conflict."""
+    issues, and household values in conflict; each links to the submission list with
+    the same filters, so that the page holds what the home counts."""
 
+    unit: AdminUnit
     received: Count
     has_issues: Count
     conflicts: Count
@@ -342,18 +349,48 @@ class Submissions:
     def __bool__(self) -> bool:
         return bool(self.received or self.has_issues or self.conflicts)
 
+    def _url(self, **filters: str) -> str:
+        query = urlencode({"unit": self.unit.code, **filters})
+        return f"{reverse('surveys:submission-list')}?{query}"
+
+    @property
+    def received_url(self) -> str:
+        return self._url(state=_RECEIVED)
+
+    @property
+    def has_issues_url(self) -> str:
+        return self._url(state=_HAS_ISSUES)
+
+    @property
+    def conflicts_url(self) -> str:
+        return self._url(entity_state=_CONFLICT)
+
+    @property
+    def all_url(self) -> str:
+        return self._url()
+
+
+_RECEIVED, _HAS_ISSUES, _CONFLICT = (
+    Submission.State.RECEIVED.value,
+    Submission.State.HAS_ISSUES.value,
+    EntityState.CONFLICT.value,
+)
+
 
 def submissions_waiting(*, user: Actor, unit: AdminUnit) -> Submissions:
     """Among the submissions `user` may see, those about households of `unit`, or made
-    there (a new household's), that wait for a review or a conflict's resolution."""
-    about_unit = (Q(household__isnull=False) & unit.subtree_q("household__")) | (
-        Q(household__isnull=True) & unit.subtree_q()
-    )
-    rows = submission_list_for_user(user=user).filter(about_unit)
+    there (a new household's), that wait for a review or a conflict's resolution: the
+    submission list's own filters (`submission_list_filtered`)."""
+
+    def count(**filters: str) -> Count:
+        rows = submission_list_filtered(user=user, filters=SubmissionFilters(unit=unit, **filters))
+        return _count(rows)
+
     return Submissions(
-        received=_count(rows.filter(state=Submission.State.RECEIVED)),
-        has_issues=_count(rows.filter(state=Submission.State.HAS_ISSUES)),
-        conflicts=_count(rows.filter(entity_state=EntityState.CONFLICT)),
+        unit=unit,
+        received=count(state=_RECEIVED),
+        has_issues=count(state=_HAS_ISSUES),
+        conflicts=count(entity_state=_CONFLICT),
     )
 
 

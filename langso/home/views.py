@@ -14,6 +14,12 @@ from . import selectors
 from .context_processors import CHOSEN_ROLE, chosen_role
 
 
+def _render(request: HttpRequest, template: str, context: dict[str, Any]) -> HttpResponse:
+    """A home page marks "Trang của tôi" current in the navigation at whatever address
+    shows it (`/` shows the home too, and a role's home has its own)."""
+    return render(request, template, {**context, "nav_current": selectors.HOME_NAV_KEY})
+
+
 def _home_page(request: HttpRequest, role: selectors.HomeRole, several: bool) -> HttpResponse:
     context: dict[str, Any] = {"role": role, "several": several, "year": selectors.home_year()}
     unit = role.unit
@@ -34,12 +40,12 @@ def _home_page(request: HttpRequest, role: selectors.HomeRole, several: bool) ->
     else:
         template = "home/unit_home.html"
     context["pages"] = selectors.unit_pages(role)
-    return render(request, template, context)
+    return _render(request, template, context)
 
 
 def _chooser(request: HttpRequest, roles: list[selectors.HomeRole]) -> HttpResponse:
     current = selectors.home_role_current(user=request.user, chosen=chosen_role(request))
-    return render(request, "home/choose.html", {"roles": roles, "current": current})
+    return _render(request, "home/choose.html", {"roles": roles, "current": current})
 
 
 @login_required
@@ -49,7 +55,7 @@ def home(request: HttpRequest) -> HttpResponse:
     user with no role, where to ask for one."""
     roles = selectors.home_roles(user=request.user)
     if not roles:
-        return render(request, "home/no_role.html")
+        return _render(request, "home/no_role.html", {})
     role = selectors.home_role_current(user=request.user, chosen=chosen_role(request))
     if role is None:
         return _chooser(request, roles)

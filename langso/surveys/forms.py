@@ -8,10 +8,12 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from langso.accounts.models import User
-from langso.places.models import AdminUnit
+from langso.accounts.selectors import unit_label
+from langso.accounts.unit_picker import UnitPickerField, UnitPickerFormMixin
+from langso.places.models import AdminUnit, Level
 
-from .models import DigitalTeam, Submission
-from .selectors import team_member_choices, team_village_choices
+from .models import DigitalTeam, EntityState, Submission
+from .selectors import SubmissionFilters, team_member_choices, team_village_choices
 from .services.forms import MAX_ATTACHMENT_BYTES, MAX_XLSFORM_BYTES
 
 NATIONWIDE = "toan-quoc"
@@ -28,7 +30,8 @@ class PublishForm(forms.Form):
     def __init__(self, *args: Any, units: list[AdminUnit], nationwide: bool, **kwargs: Any):
         super().__init__(*args, **kwargs)
         choices: list[tuple[str, Any]] = [(NATIONWIDE, _("Toàn quốc"))] if nationwide else []
-        choices += [(unit.code, f"{unit.name} ({unit.code})") for unit in units]
+        # The unit picker's label ("Xã Gia Viễn, Tỉnh Ninh Bình"): names, never codes.
+        choices += [(unit.code, unit_label(unit)) for unit in units]
         self.fields["unit"].choices = choices  # type: ignore[attr-defined]  # a ChoiceField
         self._units = {unit.code: unit for unit in units}
 
@@ -131,3 +134,29 @@ class EncryptionEnableForm(forms.Form):
 
 class PassphraseForm(forms.Form):
     passphrase = forms.CharField(label=_("Cụm mật khẩu"), widget=forms.PasswordInput, strip=False)
+
+
+class SubmissionFilterForm(UnitPickerFormMixin, forms.Form):
+    """The submission list's filters, read from the query string (a home's links carry
+    the unit's code). `SubmissionFilterForm(data, user=request.user)`."""
+
+    unit = UnitPickerField(
+        label=_("Đơn vị"), levels=(Level.PROVINCE, Level.COMMUNE, Level.VILLAGE), required=False
+    )
+    state = forms.ChoiceField(
+        label=_("Trạng thái duyệt"),
+        choices=[("", _("Tất cả")), *Submission.State.choices],
+        required=False,
+    )
+    entity_state = forms.ChoiceField(
+        label=_("Dữ liệu hộ"),
+        choices=[("", _("Tất cả")), *(c for c in EntityState.choices if c[0])],
+        required=False,
+    )
+    after = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+
+    def filters(self) -> SubmissionFilters:
+        data = self.cleaned_data
+        return SubmissionFilters(
+            state=data["state"], entity_state=data["entity_state"], unit=data["unit"]
+        )

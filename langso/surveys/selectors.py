@@ -153,13 +153,14 @@ def form_may_manage(*, user: Actor, form: SurveyForm) -> bool:
 
 def form_publish_units(*, user: Actor) -> list[AdminUnit]:
     """Current provinces and communes where the user may publish forms (a commune
-    officer: their commune; a province officer: the province and its communes)."""
+    officer: their commune; a province officer: the province and its communes), with
+    what their labels name (`accounts.selectors.unit_label`)."""
     return list(
         AdminUnit.objects.current()
         .filter(level__in=(Level.PROVINCE, Level.COMMUNE))
         .filter(unit_scope_q(user=user, permission=Permission.MANAGE_FORMS))
-        .order_by("level", "code")
-        .only("id", "code", "name", "level")[:500]
+        .select_related("commune", "province")
+        .order_by("level", "code")[:500]
     )
 
 
@@ -351,6 +352,38 @@ def submission_list_for_user(
         .defer("xml", "household__location")
         .order_by("-received_at", "-pk")
     )
+
+
+def submission_about_unit_q(unit: AdminUnit) -> Q:
+    """Submissions about the households of `unit`'s subtree, or, about no household
+    yet, made there (a new household's)."""
+    return (Q(household__isnull=False) & unit.subtree_q("household__")) | (
+        Q(household__isnull=True) & unit.subtree_q()
+    )
+
+
+@dataclass(frozen=True)
+class SubmissionFilters:
+    """What the submission list can be narrowed to; empty values filter nothing. `unit`
+    is one the reader picked within their scope (the unit picker resolves it); outside
+    it the list holds nothing more than the reader's own reach."""
+
+    state: str = ""
+    entity_state: str = ""
+    unit: AdminUnit | None = None
+
+
+def submission_list_filtered(*, user: Actor, filters: SubmissionFilters) -> QuerySet[Submission]:
+    """`submission_list_for_user` narrowed to a review state, what became of the
+    household values, and a unit: what the list page shows and the home counts."""
+    rows = submission_list_for_user(user=user)
+    if filters.state:
+        rows = rows.filter(state=filters.state)
+    if filters.entity_state:
+        rows = rows.filter(entity_state=filters.entity_state)
+    if filters.unit is not None:
+        rows = rows.filter(submission_about_unit_q(filters.unit))
+    return rows
 
 
 def submission_get_for_user(*, user: Actor, pk: int) -> Submission:

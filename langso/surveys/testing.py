@@ -11,7 +11,11 @@ import pytest
 from langso.accounts.models import User
 from langso.accounts.roles import Role
 from langso.accounts.tests.factories import make_role, make_user
+from langso.places.models import AdminUnit
 from langso.places.testing import UnitTree, make_unit_tree
+from langso.registry.models import Household
+
+from .models import FormVersion, Submission
 
 
 @dataclass
@@ -43,3 +47,29 @@ def users(tree: UnitTree) -> FormUsers:
         officer_b=holder(Role.COMMUNE_OFFICER, b, "canbo.xa.b"),
         team_member_a=holder(Role.DIGITAL_TEAM_MEMBER, a, "tocongnghe.a"),
     )
+
+
+def make_submission(
+    *,
+    version: FormVersion,
+    key: str,
+    household: Household | None = None,
+    place: AdminUnit | None = None,
+    state: str = Submission.State.RECEIVED,
+    entity_state: str = "",
+) -> Submission:
+    """A submission stored as received, about `household` or, about none, placed in
+    `place` (a new household's); `key` makes its instance id unique."""
+    submission = Submission(
+        version=version,
+        form=version.form,
+        instance_id=f"uuid:{key}",
+        xml="<data/>",
+        state=state,
+        household=household,
+        entity_state=entity_state,
+    )
+    if place is not None:
+        submission.place_at(place)
+    submission.save()
+    return submission

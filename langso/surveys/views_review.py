@@ -15,10 +15,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from langso.accounts.roles import Permission
 from langso.core.files import file_response
 from langso.core.forms import RefusalShown
-from langso.core.pagination import keyset_page
+from langso.core.pagination import keyset_page, next_page_query
 
 from . import selectors
-from .forms import ReviewForm, TeamForm
+from .forms import ReviewForm, SubmissionFilterForm, TeamForm
 from .models import EntityState, Submission
 from .services.entities import submission_conflict_resolve
 from .services.managed_encryption import form_may_decrypt
@@ -35,23 +35,16 @@ def _int_or_none(value: str | None) -> int | None:
 @login_required
 @require_GET
 def submission_list(request: HttpRequest) -> HttpResponse:
-    """Submissions within reach, newest first; filter by review state or by what became
-    of their household values (conflicts first of all)."""
-    submissions = selectors.submission_list_for_user(user=request.user)
-    state = request.GET.get("state", "")
-    entity_state = request.GET.get("entity_state", "")
-    if state in Submission.State.values:
-        submissions = submissions.filter(state=state)
-    if entity_state in EntityState.values and entity_state:
-        submissions = submissions.filter(entity_state=entity_state)
-    page = keyset_page(submissions, after=_int_or_none(request.GET.get("after")), limit=PAGE_SIZE)
-    context = {
-        "page": page,
-        "states": Submission.State.choices,
-        "entity_states": [c for c in EntityState.choices if c[0]],
-        "state": state,
-        "entity_state": entity_state,
-    }
+    """Submissions within reach, newest first; filter by review state, by what became
+    of their household values (conflicts first of all) and by unit."""
+    form = SubmissionFilterForm(request.GET or None, user=request.user)
+    page = None
+    if not request.GET or form.is_valid():
+        filters = form.filters() if request.GET else selectors.SubmissionFilters()
+        submissions = selectors.submission_list_filtered(user=request.user, filters=filters)
+        after = form.cleaned_data.get("after") if request.GET else None
+        page = keyset_page(submissions, after=after, limit=PAGE_SIZE)
+    context = {"form": form, "page": page, "next_url": next_page_query(request.GET, page)}
     return render(request, "surveys/submission_list.html", context)
 
 

@@ -136,7 +136,7 @@ def test_template_sheets_keep_codes_as_text_and_show_headings() -> None:
 
     workbook = load_workbook(io.BytesIO(content))
     data, guide = workbook.worksheets
-    assert data.title == "Danh sách- thôn-tổ -2026-"
+    assert data.title == "Danh sách thôn tổ 2026"
     assert data.freeze_panes == "A2"
     assert data["A2"].value == "01"
     assert data["A2"].number_format == "@"

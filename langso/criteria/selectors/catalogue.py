@@ -43,6 +43,7 @@ from ..models import (
     IndicatorMethod,
 )
 from .sets import (
+    criteria_set_period,
     criteria_set_rows,
     criteria_set_versions,
     criteria_sets_in_force,
@@ -132,14 +133,6 @@ class PeriodGroup:
     levels: list[LevelGroup]
 
 
-def _period_label(criteria_set: CriteriaSet) -> str:
-    if criteria_set.year_to is None:
-        return _("từ %(start)s") % {"start": criteria_set.year_from}
-    if criteria_set.year_to == criteria_set.year_from:
-        return str(criteria_set.year_from)
-    return f"{criteria_set.year_from}-{criteria_set.year_to}"
-
-
 def criteria_set_groups(*, province: AdminUnit | None) -> list[PeriodGroup]:
     """The sets in force for `province` (national ones without), latest period first,
     then by level from the province down, each with how many criteria and indicators
@@ -168,7 +161,7 @@ def criteria_set_groups(*, province: AdminUnit | None) -> list[PeriodGroup]:
     labels: dict[tuple[int, int], str] = {}
     for criteria_set in sets:
         key = (criteria_set.year_from, criteria_set.year_to or 9999)
-        labels[key] = _period_label(criteria_set)
+        labels[key] = criteria_set_period(criteria_set)
         periods[key][criteria_set.level].append(
             SetSummary(
                 criteria_set=criteria_set,
@@ -496,5 +489,5 @@ def catalogue_xlsx_template() -> bytes:
             header=header,
             rows=[[_TEMPLATE_EXAMPLE.get(column, "") for column in header]],
         ),
-        exports.Sheet(title="huong_dan", rows=[[str(line)] for line in guide]),
+        exports.Sheet(title=_("Hướng dẫn"), rows=[[str(line)] for line in guide]),
     )

@@ -4,6 +4,7 @@ stored versions, and one version's rows."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -11,6 +12,7 @@ from django.db import models
 from django.db.models import F, Max, Q
 from django.utils.translation import gettext as _
 
+from langso.core import exports
 from langso.core.errors import NotFound
 from langso.indicators.selectors import indicator_names
 from langso.places.models import AdminUnit
@@ -23,6 +25,59 @@ from ..models import (
     FactStatus,
     IndicatorMethod,
 )
+
+
+def criteria_set_period(criteria_set: CriteriaSet) -> str:
+    """The years a set applies to: "2026-2030", "2021", "từ 2021"."""
+    if criteria_set.year_to is None:
+        return _("từ %(start)s") % {"start": criteria_set.year_from}
+    if criteria_set.year_to == criteria_set.year_from:
+        return str(criteria_set.year_from)
+    return f"{criteria_set.year_from}-{criteria_set.year_to}"
+
+
+# What a set's Vietnamese name says at length that a sheet's 31 characters cannot hold:
+# the legal wording before the subject, "nông thôn mới" (NTM, explained on the pages),
+# remarks in brackets, and the period, which `criteria_set_sheet_title` puts back.
+_NAME_SHORTENED = [
+    (re.compile(r"^(bộ tiêu chí quốc gia về|bộ tiêu chí)\s+", re.IGNORECASE), ""),
+    (re.compile(r"nông thôn mới", re.IGNORECASE), "NTM"),
+    (re.compile(r"\s*\([^)]*\)"), ""),
+    (re.compile(r"\s*giai đoạn\s+\d{4}\s*[-–]\s*\d{4}", re.IGNORECASE), ""),
+]
+
+
+def _without_province(name: str) -> str:
+    """The name without "tỉnh Ninh Bình": a province's own set names its province, which
+    whoever exports it knows (a national set names none)."""
+    words = name.split()
+    kept: list[str] = []
+    index = 0
+    while index < len(words):
+        if (
+            words[index].casefold() == "tỉnh"
+            and index + 1 < len(words)
+            and words[index + 1][0].isupper()
+        ):
+            index += 1
+            while index < len(words) and words[index][0].isupper():
+                index += 1
+            continue
+        kept.append(words[index])
+        index += 1
+    return " ".join(kept)
+
+
+def criteria_set_sheet_title(criteria_set: CriteriaSet) -> str:
+    """The name of a sheet holding the set's results, from its Vietnamese name, short
+    and with its period whole: "Xã NTM 2026-2030", "Xã NTM nâng cao 2021-2025"."""
+    name = criteria_set.name_vi.strip()
+    for pattern, replacement in _NAME_SHORTENED:
+        name = pattern.sub(replacement, name).strip()
+    name = _without_province(name)
+    name = name[:1].upper() + name[1:]
+    period = criteria_set_period(criteria_set)
+    return exports.sheet_title(name, keep="" if period in name else period)
 
 
 def _latest_ids(queryset: models.QuerySet[CriteriaSet]) -> list[int]:

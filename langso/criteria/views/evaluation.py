@@ -42,7 +42,12 @@ from ..models import (
     VariesBy,
 )
 from ..selectors.assessments import assessments_for
-from ..selectors.sets import SetChoice, criteria_set_choose, indicator_source_names
+from ..selectors.sets import (
+    SetChoice,
+    criteria_set_choose,
+    criteria_set_sheet_title,
+    indicator_source_names,
+)
 
 VILLAGE_SET = "thon_thong_minh"
 MISSING_ONE = "missing-one"
@@ -311,7 +316,7 @@ def _scorecard_export(kind: str, evaluation: Evaluation) -> HttpResponse:
             ]
         )
     stem = f"tieu-chi-{unit.code}-{criteria_set.code}-{evaluation.year}"
-    return _table_response(kind, stem, criteria_set.code, header, rows)
+    return _table_response(kind, stem, criteria_set_sheet_title(criteria_set), header, rows)
 
 
 def _matrix_export(kind: str, matrix: Matrix, rows: Sequence[Evaluation]) -> HttpResponse:
@@ -339,7 +344,7 @@ def _matrix_export(kind: str, matrix: Matrix, rows: Sequence[Evaluation]) -> Htt
         for row in rows
     ]
     stem = f"ma-tran-{matrix.province.code}-{criteria_set.code}-{matrix.year}"
-    return _table_response(kind, stem, criteria_set.code, header, table)
+    return _table_response(kind, stem, criteria_set_sheet_title(criteria_set), header, table)
 
 
 # --- Pages ----------------------------------------------------------------------------

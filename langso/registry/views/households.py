@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -18,8 +17,10 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from langso.accounts.roles import Permission
+from langso.accounts.selectors import user_has_unit_permission
 from langso.core.errors import AccessDenied, DomainError
 from langso.core.models import AuditEntry
+from langso.core.pagination import next_page_query
 from langso.places.models import Level
 
 from ..duplicates import likely_duplicate_dismiss
@@ -76,17 +77,13 @@ def household_list(request: HttpRequest) -> HttpResponse:
             )
         except selectors.HouseholdFilterInvalid as exc:
             form.add_error(exc.param if exc.param in form.fields else None, exc.message)
-    next_url = None
-    if page is not None and page.next_after is not None:
-        query = {k: v for k, v in request.GET.items() if k != "after" and v}
-        next_url = "?" + urlencode(query | {"after": page.next_after})
     return render(
         request,
         "registry/household_list.html",
         {
             "form": form,
             "households": page.rows if page else [],
-            "next_url": next_url,
+            "next_url": next_page_query(request.GET, page),
             "is_later_page": bool(request.GET.get("after")),
             "can_create": request.user.has_perm(Permission.MANAGE_REGISTRIES),
         },
@@ -210,10 +207,12 @@ def household_detail(request: HttpRequest, address_code: str) -> HttpResponse:
                 user=request.user, household=household
             ),
             "history": _history(household),
+            # The commune's breadcrumb opens its household list only for a reader whose
+            # scope holds the commune (a village head's does not).
+            "commune_listed": user_has_unit_permission(
+                user=request.user, permission=Permission.VIEW_SCOPED, unit=household.commune
+            ),
             "can_manage": can_manage,
-            # A village head's scope is the village: the commune's list is not theirs,
-            # so the breadcrumb names the commune without a link to it.
-            "commune_in_scope": request.user.has_perm(Permission.VIEW_SCOPED, household.commune),
             "status_form": HouseholdStatusForm(initial={"status": household.status})
             if can_manage
             else None,

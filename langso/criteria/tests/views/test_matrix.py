@@ -157,6 +157,8 @@ def test_the_xlsx_export_reads_back(demo_sets: RegistryTree, users: RegistryUser
     assert response.status_code == 200
     sheet = load_workbook(io.BytesIO(response.content), read_only=True).active
     assert sheet is not None
+    # Named by the set's Vietnamese name, shortened, never by its code.
+    assert sheet.title == "Xã NTM 2026-2030"
     rows = list(sheet.iter_rows(values_only=True))
     assert len(rows) == 3
     assert rows[1][:2] == (demo_sets.a.code, demo_sets.a.name)

@@ -268,6 +268,8 @@ def test_the_xlsx_export_reads_back(demo_sets: RegistryTree, users: RegistryUser
     assert response.status_code == 200
     sheet = load_workbook(io.BytesIO(response.content), read_only=True).active
     assert sheet is not None
+    # "Xã nông thôn mới thông minh tỉnh Ninh Bình (minh họa)", in 31 characters.
+    assert sheet.title == "Xã NTM thông minh 2026-2030"
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0][14] == "Kết quả"
     assert len(rows) == 7

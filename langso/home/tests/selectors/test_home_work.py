@@ -28,6 +28,7 @@ from langso.registry.models import Household
 from langso.registry.testing import RegistryTree, RegistryUsers, create_household
 from langso.surveys.models import EntityState, FormVersion, Submission
 from langso.surveys.services.teams import digital_team_create
+from langso.surveys.testing import make_submission
 
 pytestmark = pytest.mark.django_db
 
@@ -78,13 +79,11 @@ def test_a_ward_has_no_scorecard_and_says_why(catalogue: None, tree: RegistryTre
 def _submission(
     version: FormVersion, household: Household, n: int, *, state: str, entity_state: str = ""
 ) -> None:
-    Submission.objects.create(
+    make_submission(
         version=version,
-        form=version.form,
-        instance_id=f"uuid:home-{n}",
-        xml="<data/>",
-        state=state,
+        key=f"home-{n}",
         household=household,
+        state=state,
         entity_state=entity_state,
     )
 

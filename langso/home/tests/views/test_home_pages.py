@@ -73,7 +73,7 @@ def test_a_commune_officers_home_links_to_the_communes_daily_pages(
     assert "Cán bộ xã" in page
     assert {
         reverse("criteria:scorecard", args=[code]),
-        reverse("surveys:submission-list"),
+        f"{reverse('surveys:submission-list')}?unit={code}",
         reverse("surveys:team-list"),
         f"{reverse('registry:household-list')}?unit={code}",
         reverse("registry:index"),
@@ -259,3 +259,43 @@ def test_definitions_and_catalogue_are_one_level_below_the_units_pages(
         page = client.get(url).content.decode()
         main = page[page.index("<main") :]
         assert deeper in _hrefs(main), url
+
+
+def _current(html: str) -> list[str]:
+    """The links of the navigation marked as the current page."""
+    found = re.search(r'<nav id="site-nav".*?</nav>', html, re.S)
+    assert found, "no navigation"
+    return re.findall(r'<a href="([^"]+)" aria-current="page">', found.group(0))
+
+
+@pytest.mark.parametrize("path", ["/", HOME])
+def test_my_page_is_the_current_item_wherever_the_home_is_shown(
+    catalogue: None, users: RegistryUsers, path: str
+) -> None:
+    """`/` shows a signed-in user's home: "Trang của tôi" is marked current there as on
+    its own address, and no other item is."""
+    page = client_for(users.officer_a).get(path).content.decode()
+    assert _current(page) == [HOME]
+
+
+def test_my_page_is_current_on_a_roles_home_and_the_chooser(
+    catalogue: None, tree: RegistryTree, users: RegistryUsers
+) -> None:
+    user = users.officer_a
+    make_role(user=user, role=Role.DIGITAL_TEAM_MEMBER, unit=tree.b)
+    client = client_for(user)
+    assert _current(client.get("/").content.decode()) == [HOME]
+    assert _current(client.get(reverse("home:choose")).content.decode()) == [HOME]
+    role = home_roles(user=user)[1]
+    assert _current(client.get(reverse("home:role", args=[role.key])).content.decode()) == [HOME]
+
+
+def test_the_national_list_at_the_front_address_does_not_mark_my_page(
+    users: RegistryUsers, tree: RegistryTree
+) -> None:
+    """`/?q=` lists the units, not the home: "Trang của tôi" is not current there."""
+    page = client_for(users.officer_a).get("/?q=").content.decode()
+    assert "<h1>Đơn vị hành chính</h1>" in page
+    assert HOME not in _current(page)
+    other = client_for(users.officer_a).get(reverse("registry:map")).content.decode()
+    assert _current(other) == [reverse("registry:map")]

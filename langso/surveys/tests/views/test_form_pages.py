@@ -12,7 +12,7 @@ from django.urls import reverse
 from pytest_django import DjangoAssertNumQueries
 
 from langso.accounts.testing import client_for
-from langso.places.testing import UnitTree
+from langso.places.testing import UnitTree, make_commune
 from langso.surveys.models import FormAttachment, SurveyForm
 from langso.surveys.services.forms import form_publish
 from langso.surveys.testing import FormUsers
@@ -182,3 +182,34 @@ def test_the_form_list_costs_the_same_queries_for_twice_the_forms(
     form_row("toan_quoc", unit=None)
     with django_assert_num_queries(len(two)):
         assert client.get(url).content.count(b"<tr>") == 5
+
+
+def test_the_publish_pages_units_are_named_with_their_province(
+    tree: UnitTree, users: FormUsers
+) -> None:
+    """ "Dùng tại" offers each unit by its Vietnamese name and its province's, as the unit
+    picker writes them, never by its code; the province by its name alone."""
+    a, b = tree.communes
+    page = client_for(users.province_officer).get(reverse("surveys:form-publish"))
+    html = page.content.decode()
+    for unit, label in [
+        (a, f"{a.name}, {tree.province.name}"),
+        (b, f"{b.name}, {tree.province.name}"),
+        (tree.province, tree.province.name),
+    ]:
+        assert f'<option value="{unit.code}">{label}</option>' in html
+    assert f"({a.code})" not in html
+    assert f"({tree.province.code})" not in html
+
+
+def test_the_publish_page_costs_the_same_queries_with_more_communes(
+    tree: UnitTree, users: FormUsers
+) -> None:
+    client = client_for(users.province_officer)
+    with CaptureQueriesContext(connection) as before:
+        assert client.get(reverse("surveys:form-publish")).status_code == 200
+    for n in range(3):
+        make_commune(province=tree.province, code=f"{tree.province.code}9{n:02d}", name=f"Xã {n}")
+    with CaptureQueriesContext(connection) as after:
+        assert client.get(reverse("surveys:form-publish")).status_code == 200
+    assert len(after.captured_queries) == len(before.captured_queries)
