@@ -4,7 +4,8 @@ network, signed in as the demo commune officer and the demo digital team member.
 
 The platform is served as production serves it: collectstatic with WhiteNoise's
 compressed manifest storage into a temporary STATIC_ROOT, DEBUG off, WhiteNoise serving
-the hashed, gzipped files (a browser sends Accept-Encoding: gzip, deflate, br). The data
+the hashed files compressed (Brotli to a browser that accepts it, as Chromium does on
+HTTPS and on localhost; gzip to one that accepts only gzip). The data
 are the demo's (`scripts/serve.sh`): the real units, the demo accounts, a synthetic Ninh
 Bình, the shipped survey forms. Figures come from the page's Resource Timing: bytes
 transferred (compressed, with headers), compressed bodies, uncompressed bodies, requests;
@@ -92,7 +93,8 @@ class Load:
     ready_ms: float
     ready_what: str
     static_files: int
-    static_gzipped: int
+    static_compressed: int
+    encodings: str
 
 
 def _demo_data() -> None:
@@ -126,7 +128,8 @@ def _figures(page: Page, name: str, ms: float, what: str, encodings: list[str]) 
         ready_ms=ms,
         ready_what=what,
         static_files=len(encodings),
-        static_gzipped=encodings.count("gzip"),
+        static_compressed=sum(1 for encoding in encodings if encoding),
+        encodings=", ".join(sorted({encoding for encoding in encodings if encoding})) or "-",
     )
 
 
@@ -136,7 +139,7 @@ def _open(context: BrowserContext, name: str, url: str, *, form: bool) -> list[L
     then once the page has kept its offline copy (it adds what it loaded to the service
     worker's cache, from the HTTP cache)."""
     page = context.new_page()
-    # Content-Encoding of each static file answered: WhiteNoise's gzip, or nothing.
+    # Content-Encoding of each static file answered: WhiteNoise's br or gzip, or nothing.
     encodings: list[str] = []
     page.on(
         "response",
@@ -165,7 +168,7 @@ def _open(context: BrowserContext, name: str, url: str, *, form: bool) -> list[L
 
 
 def _print(loads: list[Load]) -> None:
-    print(f"  phone 360×740, {NETWORK_NAME}, cold cache, gzip from WhiteNoise")
+    print(f"  phone 360×740, {NETWORK_NAME}, cold cache, static files from WhiteNoise")
     print(
         f"  {'page':<34} {'requests':>8} {'transferred':>12} {'compressed':>11} "
         f"{'uncompressed':>13} {'DOM ready':>10} {'ready':>9}"
@@ -175,7 +178,8 @@ def _print(loads: list[Load]) -> None:
             f"  {load.name:<34} {load.requests:>8} {load.transferred / 1024:>9.0f} KB "
             f"{load.encoded / 1024:>8.0f} KB {load.decoded / 1024:>10.0f} KB "
             f"{load.dom_ready_ms / 1000:>8.1f} s {load.ready_ms / 1000:>7.1f} s  "
-            f"({load.ready_what}; {load.static_gzipped}/{load.static_files} static files gzipped)"
+            f"({load.ready_what}; {load.static_compressed}/{load.static_files} static files "
+            f"compressed: {load.encodings})"
         )
 
 
