@@ -26,7 +26,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from langso.accounts.roles import ROLE_PERMISSIONS, Permission
-from langso.accounts.selectors import role_list_for_user, unit_get_for_user
+from langso.accounts.selectors import role_list_for_user, unit_get_for_user, unit_label
 from langso.core import exports
 from langso.core.actors import Actor
 from langso.core.errors import DomainError
@@ -86,7 +86,7 @@ class ImportForm(forms.Form):
         unit_field = cast(forms.ChoiceField, self.fields["unit"])
         unit_field.choices = [
             ("", _("Toàn bộ phạm vi được quản lý")),
-            *((str(unit.pk), f"{unit.name} ({unit.code})") for unit in units),
+            *((str(unit.pk), unit_label(unit)) for unit in units),
         ]
 
     def clean_file(self) -> UploadedFile[bytes]:

@@ -236,3 +236,14 @@ def test_the_export_reads_a_fixed_number_of_queries(
     with django_assert_num_queries(one):
         response = client.get(url)
         assert len(_content(response).splitlines()) == 31
+
+
+def test_the_unit_to_import_for_is_chosen_by_its_name(
+    tree: RegistryTree, users: RegistryUsers
+) -> None:
+    """ "Nhập cho" lists the units the user keeps registries for by their Vietnamese names
+    with the province's, never by their codes (issue 15, item 9)."""
+    page = client_for(users.officer_a).get(reverse("registry:import", args=["household"]))
+    html = page.content.decode()
+    assert f">{tree.a.name}, {tree.province.name}</option>" in html
+    assert f"({tree.a.code})" not in html
