@@ -144,3 +144,25 @@ def test_the_web_form_title_wraps_between_words(
         assert lines >= 2, "the title is short enough for one line: nothing is tested"
         assert _words_split(title) == []
     _no_sideways_scroll(page, "web-form")
+
+
+def test_a_lists_filters_fold_on_a_phone_and_its_words_stay_whole(
+    page: Page, live_server: LiveServer, commune: Commune
+) -> None:
+    """On a phone the household list comes first: its filters fold under "Bộ lọc"
+    (open again while a filter is in use). Codes in cells may break anywhere; names,
+    column headers and buttons keep their words whole."""
+    sign_in(page, live_server, commune.officer)
+    url = live_server.url + reverse("registry:household-list")
+    page.goto(url)
+    filters = page.locator("details.list-filters")
+    expect(filters).not_to_have_attribute("open", "")
+    expect(filters.locator("summary")).to_have_attribute("aria-expanded", "false")
+    expect(page.locator("main table")).to_be_in_viewport()
+    for whole in ("main th", "main button:visible", "main td:nth-child(2)"):
+        for element in page.locator(whole).all():
+            assert _words_split(element) == [], whole
+    filters.locator("summary").click()
+    expect(filters.locator("select").first).to_be_visible()
+    page.goto(url + "?status=active")
+    expect(page.locator("details.list-filters")).to_have_attribute("open", "")

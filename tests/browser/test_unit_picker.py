@@ -34,6 +34,8 @@ def test_the_officer_finds_a_village_by_typing_part_of_its_name(
 
     options = page.locator("#id_unit-choices option")
     expect(options).to_have_count(UNIT_PICK_LIMIT)
+    # On a phone the filters are folded under "Bộ lọc" until opened.
+    page.locator("details.list-filters > summary").click()
     with page.expect_response(lambda r: reverse("accounts:unit-options") in r.url):
         page.locator("#id_unit").press_sequentially("thon 17", delay=20)
     expect(options).to_have_count(2)

@@ -30,8 +30,7 @@
   controls.querySelectorAll(".swatch[data-color]").forEach(function (swatch) {
     swatch.style.background = swatch.dataset.color;
   });
-  // On a phone the map comes first; the layer list opens on demand.
-  if (window.matchMedia("(max-width: 48rem)").matches) controls.closest("details").open = false;
+  // On a phone the map comes first: the layer list is folded (data-fold-narrow, fold.js).
   var layersByName = {};
   config.layers.forEach(function (layer) { layersByName[layer.name] = layer; });
 
