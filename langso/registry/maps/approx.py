@@ -43,18 +43,27 @@ class ProvinceApprox:
 _CACHE: OrderedDict[tuple[int, Any, int], ProvinceApprox] = OrderedDict()
 
 
+def children_fingerprints(
+    *, parent: str, parents: Sequence[AdminUnit], level: str
+) -> dict[int, tuple[Any, int]]:
+    """The latest change and the count of the current units of `level` under each of
+    `parents` (through the field `parent`), by parent id, in one query: what a cache of
+    cells computed from those units is keyed by."""
+    changes = (
+        AdminUnit.objects.current()
+        .filter(**{f"{parent}__in": parents, "level": level})
+        .values(f"{parent}_id")
+        .annotate(latest=Max("updated_at"), count=Count("pk"))
+        .order_by()
+    )
+    return {row[f"{parent}_id"]: (row["latest"], row["count"]) for row in changes}
+
+
 def provinces_approx(provinces: Sequence[AdminUnit]) -> dict[int, ProvinceApprox]:
     """Each province's approximate places, by province id, computed once per change to
     its communes: one query for the provinces' fingerprints, and one per province whose
     places changed (or were never asked for in this process)."""
-    changes = (
-        AdminUnit.objects.current()
-        .filter(province__in=provinces, level=Level.COMMUNE)
-        .values("province_id")
-        .annotate(latest=Max("updated_at"), count=Count("pk"))
-        .order_by()
-    )
-    by_province = {row["province_id"]: (row["latest"], row["count"]) for row in changes}
+    by_province = children_fingerprints(parent="province", parents=provinces, level=Level.COMMUNE)
     found = {}
     for province in provinces:
         latest, count = by_province.get(province.pk, (None, 0))

@@ -22,11 +22,10 @@ from typing import Any
 
 import shapely
 from django.contrib.gis.geos import GEOSGeometry
-from django.db.models import Count, Max
 
 from langso.places.models import AdminUnit, Level
 
-from .approx import provinces_approx, to_geos
+from .approx import children_fingerprints, provinces_approx, to_geos
 
 # Communes whose villages' cells a process keeps: a tile at zoom 12 shows a handful, a
 # province ~100 (each entry is some 15 small polygons).
@@ -51,14 +50,7 @@ def communes_village_cells(communes: Sequence[AdminUnit]) -> dict[int, dict[int,
     this process has not computed since they changed."""
     if not communes:
         return {}
-    changes = (
-        AdminUnit.objects.current()
-        .filter(commune__in=communes, level=Level.VILLAGE)
-        .values("commune_id")
-        .annotate(latest=Max("updated_at"), count=Count("pk"))
-        .order_by()
-    )
-    villages = {row["commune_id"]: (row["latest"], row["count"]) for row in changes}
+    villages = children_fingerprints(parent="commune", parents=communes, level=Level.VILLAGE)
     unbounded = {c.province_id: c.province for c in communes if c.boundary is None}
     approximate = provinces_approx([p for p in unbounded.values() if p is not None])
     areas: dict[int, Any] = {}

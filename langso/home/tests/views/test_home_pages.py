@@ -45,9 +45,10 @@ def test_visitors_get_the_public_unit_list_and_no_home(tree: RegistryTree) -> No
     front = client.get("/").content.decode()
     assert "<h1>Đơn vị hành chính</h1>" in front
     assert tree.province.name in front
-    response = client.get(HOME)
-    assert response.status_code == 302
-    assert response["Location"].startswith(reverse("accounts:login"))
+    for url in (HOME, reverse("home:choose")):
+        response = client.get(url)
+        assert response.status_code == 302
+        assert response["Location"].startswith(reverse("accounts:login"))
 
 
 def test_signing_in_lands_on_the_home_of_ones_unit(
