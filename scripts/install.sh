@@ -24,6 +24,9 @@ done
 
 # --- Debian packages -----------------------------------------------------------
 debs=(python3-venv libsqlite3-mod-spatialite gdal-bin libgdal32 libgeos-c1v5 libproj25 gettext)
+# WeasyPrint draws PDFs with Pango; the reports embed DejaVu (it has Vietnamese's
+# diacritics); the tests read the PDFs back with poppler's pdftotext.
+debs+=(libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core poppler-utils)
 # Node.js and npm are usually there already (not always from Debian): check the commands.
 command -v node >/dev/null 2>&1 || debs+=(nodejs)
 command -v npm >/dev/null 2>&1 || debs+=(npm)

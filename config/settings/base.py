@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "langso.surveys",
     "langso.indicators",
     "langso.criteria",
+    "langso.recognition",
     # issue 15: the signed-in user's home (top layer).
     "langso.home",
 ]

@@ -16,6 +16,11 @@ class Role(models.TextChoices):
     VILLAGE_HEAD = "village_head", _("Trưởng thôn")
     DIGITAL_TEAM_MEMBER = "digital_team_member", _("Thành viên tổ công nghệ số cộng đồng")
     COOPERATIVE_MANAGER = "cooperative_manager", _("Quản lý hợp tác xã")
+    # The recognition procedure's actors (issue 16): who signs the commune's dossier
+    # off, who appraises it for the province, and who decides.
+    COMMUNE_LEADER = "commune_leader", _("Lãnh đạo UBND xã")
+    PROVINCE_APPRAISER = "province_appraiser", _("Cán bộ thẩm định của tỉnh")
+    PROVINCE_LEADER = "province_leader", _("Lãnh đạo UBND tỉnh")
 
 
 class Permission(models.TextChoices):
@@ -47,6 +52,9 @@ ROLE_LEVELS: dict[str, tuple[str, ...]] = {
     Role.VILLAGE_HEAD: (Level.VILLAGE,),
     Role.DIGITAL_TEAM_MEMBER: (Level.COMMUNE, Level.VILLAGE),
     Role.COOPERATIVE_MANAGER: (Level.COMMUNE,),
+    Role.COMMUNE_LEADER: (Level.COMMUNE,),
+    Role.PROVINCE_APPRAISER: (Level.PROVINCE,),
+    Role.PROVINCE_LEADER: (Level.PROVINCE,),
 }
 
 _ALL = frozenset(Permission)
@@ -72,6 +80,11 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     # Community digital-technology teams go door to door with the survey forms.
     Role.DIGITAL_TEAM_MEMBER: frozenset({Permission.VIEW_SCOPED, Permission.COLLECT_SURVEYS}),
     Role.COOPERATIVE_MANAGER: frozenset({Permission.VIEW_SCOPED}),
+    # What each may do in the recognition procedure is the procedure's to say (its
+    # steps name the role); outside it, they read their unit's data.
+    Role.COMMUNE_LEADER: frozenset({Permission.VIEW_SCOPED}),
+    Role.PROVINCE_APPRAISER: frozenset({Permission.VIEW_SCOPED}),
+    Role.PROVINCE_LEADER: frozenset({Permission.VIEW_SCOPED}),
 }
 
 # Roles a holder may grant (always on a unit inside the holder's own scope): never a
@@ -85,6 +98,9 @@ GRANTABLE_ROLES: dict[str, frozenset[str]] = {
             Role.VILLAGE_HEAD,
             Role.DIGITAL_TEAM_MEMBER,
             Role.COOPERATIVE_MANAGER,
+            Role.COMMUNE_LEADER,
+            Role.PROVINCE_APPRAISER,
+            Role.PROVINCE_LEADER,
         }
     ),
     Role.COMMUNE_OFFICER: frozenset(
@@ -98,8 +114,13 @@ GRANTABLE_ROLES: dict[str, frozenset[str]] = {
     Role.VILLAGE_HEAD: frozenset(),
     Role.DIGITAL_TEAM_MEMBER: frozenset(),
     Role.COOPERATIVE_MANAGER: frozenset(),
+    Role.COMMUNE_LEADER: frozenset(),
+    Role.PROVINCE_APPRAISER: frozenset(),
+    Role.PROVINCE_LEADER: frozenset(),
 }
 
 # Roles whose holders may (and, once enrolled, must) sign in with a code from an
 # authenticator app after the password: those that reach a whole province or more.
-TWO_FACTOR_ROLES: frozenset[str] = frozenset({Role.CENTRAL_ADMIN, Role.PROVINCE_OFFICER})
+TWO_FACTOR_ROLES: frozenset[str] = frozenset(
+    {Role.CENTRAL_ADMIN, Role.PROVINCE_OFFICER, Role.PROVINCE_APPRAISER, Role.PROVINCE_LEADER}
+)

@@ -293,3 +293,38 @@ class CommuneClassification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.unit_id} {self.year}"
+
+
+class Recognition(models.Model):
+    """A unit recognised as meeting a set for a year, by a province's decision: the fact
+    the scorecard, the map and the API show. The recognition module writes it when a
+    dossier's decision is entered (and its revocation); a recognition decided outside
+    the platform may be entered the same way."""
+
+    unit = models.ForeignKey(AdminUnit, on_delete=models.PROTECT, related_name="+")
+    province = models.ForeignKey(AdminUnit, on_delete=models.PROTECT, related_name="+")
+    set_code = models.SlugField(max_length=64)
+    year = models.PositiveSmallIntegerField(_("năm"))
+    decision_number = models.CharField(_("số quyết định"), max_length=64)
+    decision_date = models.DateField(_("ngày quyết định"))
+    signer = models.CharField(_("người ký"), max_length=150, blank=True)
+    revoked_on = models.DateField(_("ngày thu hồi"), null=True, blank=True)
+    revocation_number = models.CharField(_("số quyết định thu hồi"), max_length=64, blank=True)
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("công nhận đạt chuẩn")
+        verbose_name_plural = _("công nhận đạt chuẩn")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["unit", "set_code", "year"], name="recognition_unit_set_year"
+            )
+        ]
+        indexes = [models.Index(fields=["province", "year"], name="recognition_province_year")]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id} {self.set_code} {self.year}: {self.decision_number}"
+
+    @property
+    def in_force(self) -> bool:
+        return self.revoked_on is None

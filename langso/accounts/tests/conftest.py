@@ -62,7 +62,7 @@ def units(db: None) -> Units:
 
 @dataclass
 class Holders:
-    """One user per role: central admin nationwide, province officer of Ninh Bình, the
+    """One user per role: central admin nationwide, the province roles on Ninh Bình, the
     others on commune A or its village A1."""
 
     central_admin: User
@@ -71,6 +71,9 @@ class Holders:
     village_head: User
     digital_team_member: User
     cooperative_manager: User
+    commune_leader: User
+    province_appraiser: User
+    province_leader: User
     nobody: User
 
     def of(self, role: str) -> User:
@@ -87,5 +90,10 @@ def holders(units: Units) -> Holders:
         village_head=make_role_holder(Role.VILLAGE_HEAD, units.a1, "truongthon.a1"),
         digital_team_member=make_role_holder(Role.DIGITAL_TEAM_MEMBER, units.a, "tocongnghe.a"),
         cooperative_manager=make_role_holder(Role.COOPERATIVE_MANAGER, units.a, "htx.a"),
+        commune_leader=make_role_holder(Role.COMMUNE_LEADER, units.a, "lanhdao.xa.a"),
+        province_appraiser=make_role_holder(
+            Role.PROVINCE_APPRAISER, units.province, "thamdinh.tinh"
+        ),
+        province_leader=make_role_holder(Role.PROVINCE_LEADER, units.province, "lanhdao.tinh"),
         nobody=make_user(username="khongvaitro"),
     )

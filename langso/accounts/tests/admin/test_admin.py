@@ -69,6 +69,7 @@ def test_scoped_staff_cannot_grant_outside_scope_in_admin(
         "truongthon.a1",
         "tocongnghe.a",
         "htx.a",
+        "lanhdao.xa.a",
     }
     target = make_user()
     response = client.post(

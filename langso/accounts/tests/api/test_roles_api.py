@@ -54,6 +54,7 @@ def test_list_is_limited_to_the_callers_scope(
         "truongthon.a1",
         "tocongnghe.a",
         "htx.a",
+        "lanhdao.xa.a",
     }
     assert {r["unit_code"] for r in rows} == {units.a.code, units.a1.code}
 

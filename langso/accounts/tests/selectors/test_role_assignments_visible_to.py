@@ -15,7 +15,8 @@ from langso.core.errors import NotFound
 from ..conftest import Holders, Units
 from ..factories import make_role, make_user
 
-COMMUNE_A = {"canbo.xa.a", "truongthon.a1", "tocongnghe.a", "htx.a"}
+COMMUNE_A = {"canbo.xa.a", "truongthon.a1", "tocongnghe.a", "htx.a", "lanhdao.xa.a"}
+PROVINCE_37 = {"canbo.tinh", "thamdinh.tinh", "lanhdao.tinh"}
 
 
 @pytest.fixture
@@ -30,9 +31,9 @@ def on_b_and_c(units: Units) -> tuple[RoleAssignment, RoleAssignment]:
     [
         (
             Role.CENTRAL_ADMIN,
-            {"trunguong", "canbo.tinh", *COMMUNE_A, "canbo.xa.b", "canbo.xa.c"},
+            {"trunguong", *PROVINCE_37, *COMMUNE_A, "canbo.xa.b", "canbo.xa.c"},
         ),
-        (Role.PROVINCE_OFFICER, {"canbo.tinh", *COMMUNE_A, "canbo.xa.b"}),
+        (Role.PROVINCE_OFFICER, {*PROVINCE_37, *COMMUNE_A, "canbo.xa.b"}),
         (Role.COMMUNE_OFFICER, COMMUNE_A),
         (Role.VILLAGE_HEAD, set()),
         (Role.DIGITAL_TEAM_MEMBER, set()),

@@ -31,6 +31,9 @@ def expected_codes(units: Units, role: str, permission: str) -> set[str]:
         Role.VILLAGE_HEAD: {units.a1.code},
         Role.DIGITAL_TEAM_MEMBER: commune_a,
         Role.COOPERATIVE_MANAGER: commune_a,
+        Role.COMMUNE_LEADER: commune_a,
+        Role.PROVINCE_APPRAISER: ninh_binh,
+        Role.PROVINCE_LEADER: ninh_binh,
         "nobody": set(),
     }
     manage: dict[str, set[str]] = {
@@ -146,7 +149,7 @@ def test_scope_filter_follows_a_prefix(units: Units, holders: Holders) -> None:
         user=holders.commune_officer, permission=Permission.VIEW_SCOPED, prefix="unit__"
     )
     usernames = set(RoleAssignment.objects.filter(q).values_list("user__username", flat=True))
-    assert usernames == {"canbo.xa.a", "truongthon.a1", "tocongnghe.a", "htx.a"}
+    assert usernames == {"canbo.xa.a", "truongthon.a1", "tocongnghe.a", "htx.a", "lanhdao.xa.a"}
 
 
 def test_roles_are_read_once_per_user_object(
