@@ -40,8 +40,10 @@ makes the province's variant (the next version, `services.procedure_threshold_se
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -116,3 +118,80 @@ class ProcedureSpec:
 
     def step(self, step: str) -> StepSpec:
         return self.steps[step]
+
+
+UNKNOWN = "unknown"
+
+
+def _count(value: Any) -> int | None:
+    return None if value in (None, UNKNOWN, "") else int(value)
+
+
+def _threshold(value: Any) -> Decimal | None:
+    return None if value in (None, UNKNOWN, "") else Decimal(str(value))
+
+
+def _sources(value: Any) -> tuple[str, ...]:
+    if value in (None, ""):
+        return ()
+    return tuple(str(item) for item in (value if isinstance(value, list | tuple) else [value]))
+
+
+def procedure_spec_from_stored(spec: Mapping[str, Any]) -> ProcedureSpec:
+    """The spec of a stored `Procedure` (its `spec`, the mapping as written, which was
+    validated before it was stored) as `ProcedureSpec`."""
+    steps: dict[str, StepSpec] = {}
+    for step, raw in (spec.get("steps") or {}).items():
+        documents = tuple(
+            DocumentSpec(
+                code=str(doc["code"]),
+                name_vi=str(doc.get("name_vi", "")),
+                name_en=str(doc.get("name_en", "")),
+                required=bool(doc.get("required", True)),
+                generated=bool(doc.get("generated", False)),
+                status=str(doc.get("status", UNKNOWN)),
+                sources=_sources(doc.get("source")),
+                note=str(doc.get("note", "")),
+            )
+            for doc in raw.get("documents") or ()
+        )
+        steps[str(step)] = StepSpec(
+            step=str(step),
+            actor=str(raw["actor"]),
+            prepared_by=str(raw.get("prepared_by", "")),
+            name_vi=str(raw.get("name_vi", "")),
+            deadline_working_days=_count(raw.get("deadline_working_days")),
+            deadline_status=str(raw.get("deadline_status", raw.get("status", UNKNOWN))),
+            public_days=_count(raw.get("public_days")),
+            public_days_status=str(raw.get("public_days_status", raw.get("status", UNKNOWN))),
+            documents=documents,
+            status=str(raw.get("status", UNKNOWN)),
+            sources=_sources(raw.get("source")),
+            note=str(raw.get("note", "")),
+        )
+    satisfaction = {
+        str(set_code): SatisfactionSpec(
+            set_code=str(set_code),
+            indicator=str(raw["indicator"]),
+            comparator=str(raw.get("comparator", "gte")),
+            threshold=_threshold(raw.get("threshold")),
+            status=str(raw.get("status", UNKNOWN)),
+            sources=_sources(raw.get("source")),
+            note=str(raw.get("note", "")),
+        )
+        for set_code, raw in (spec.get("satisfaction") or {}).items()
+    }
+    return ProcedureSpec(
+        code=str(spec["code"]),
+        name_vi=str(spec.get("name_vi", "")),
+        name_en=str(spec.get("name_en", "")),
+        legal_basis=str(spec.get("legal_basis", "")),
+        level=str(spec["level"]),
+        set_codes=tuple(str(code) for code in spec.get("sets") or ()),
+        steps=steps,
+        satisfaction=satisfaction,
+        status=str(spec.get("status", UNKNOWN)),
+        sources=_sources(spec.get("source")),
+        note=str(spec.get("note", "")),
+        source_texts={str(k): str(v) for k, v in (spec.get("sources") or {}).items()},
+    )
