@@ -25,6 +25,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("khao-sat/", include("langso.surveys.urls")),
     path("chi-so/", include("langso.indicators.urls")),
     path("tieu-chi/", include("langso.criteria.urls")),
+    path("cong-nhan/", include("langso.recognition.urls")),
     path("trang-cua-toi/", include("langso.home.urls")),
     path("openrosa/", include("langso.surveys.urls_openrosa")),
     path("", front_page),

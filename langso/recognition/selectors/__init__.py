@@ -1,0 +1,1 @@
+"""Reads of the recognition module, by subject: procedures (`procedures`), dossiers."""
