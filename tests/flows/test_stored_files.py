@@ -82,6 +82,7 @@ def test_every_stored_file_gets_a_name_no_one_can_guess() -> None:
         for field in model._meta.get_fields()
         if isinstance(field, models.FileField)
     ]
-    assert len(fields) == 6
+    # Evidence (2), registry photos (2), survey files (2), recognition dossiers (4).
+    assert len(fields) == 10
     for field in fields:
         assert isinstance(field.upload_to, RandomName), field
