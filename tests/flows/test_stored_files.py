@@ -29,6 +29,9 @@ FILE_ROUTES: dict[str, tuple[object, ...]] = {
     "surveys:attachment-download": (1, 1),
     "surveys:web-form-media": (1, "nha.png"),
     "openrosa:media": ("khao_sat_thu", "nha.png"),
+    "recognition:document": (1, 1),
+    "recognition:decision": (1, 1),
+    "recognition:field-visit": (1, 1),
 }
 # ODK Collect signs in with HTTP Basic: it is asked to, not sent to a page.
 BASIC_AUTH_ROUTES = {"openrosa:media"}
@@ -82,6 +85,7 @@ def test_every_stored_file_gets_a_name_no_one_can_guess() -> None:
         for field in model._meta.get_fields()
         if isinstance(field, models.FileField)
     ]
-    assert len(fields) == 6
+    # Issue 16 adds four: frozen evidence, dossier documents, field-visit minutes, decisions.
+    assert len(fields) == 10
     for field in fields:
         assert isinstance(field.upload_to, RandomName), field

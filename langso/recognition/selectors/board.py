@@ -141,7 +141,9 @@ def dossier_board(*, user: Actor, filters: BoardFilters, today: dt.date | None =
         return Board(rows=[], page=1, has_next=False, needs_province=True)
     page = max(filters.page, 1)
     start = (page - 1) * PAGE_SIZE
-    found = list(board_filtered(user=user, filters=filters, today=today)[start : start + PAGE_SIZE + 1])
+    found = list(
+        board_filtered(user=user, filters=filters, today=today)[start : start + PAGE_SIZE + 1]
+    )
     return Board(
         rows=board_rows(found[:PAGE_SIZE], today=today),
         page=page,
@@ -202,6 +204,4 @@ def dossiers_for_role(
         for step in STEP_ORDER
         if step in counts
     ]
-    return RoleDossiers(
-        steps=steps, rows=board_rows(found[:shown], today=today), total=len(found)
-    )
+    return RoleDossiers(steps=steps, rows=board_rows(found[:shown], today=today), total=len(found))

@@ -139,7 +139,9 @@ def timeline(dossier: Dossier, transitions: list[Transition]) -> list[TimelineEn
             continue
         current.state, current.ended_at = DONE, move.at
         current.by, current.role, current.note = str(move.actor), role_label(move.role), move.note
-        entries.append(TimelineEntry(step=move.to_step, label="", state=CURRENT, started_at=move.at))
+        entries.append(
+            TimelineEntry(step=move.to_step, label="", state=CURRENT, started_at=move.at)
+        )
     last = entries[-1]
     if not dossier.is_open:
         last.state = DONE
@@ -190,15 +192,28 @@ class Satisfaction:
                 "Tỉnh chưa nhập ngưỡng tỷ lệ người dân hài lòng cho bộ tiêu chí này: "
                 "chưa thể trình hồ sơ cho đến khi tỉnh nhập."
             )
-        figures = {"value": _percent(self.value), "sign": self.sign, "threshold": _percent(self.threshold)}
+        figures = {
+            "value": _percent(self.value),
+            "sign": self.sign,
+            "threshold": _percent(self.threshold),
+        }
         if self.value is None:
             return (
-                _("Chưa có kết quả lấy ý kiến sự hài lòng của người dân (cần %(sign)s %(threshold)s%%).")
+                _(
+                    "Chưa có kết quả lấy ý kiến sự hài lòng của người dân "
+                    "(cần %(sign)s %(threshold)s%%)."
+                )
                 % figures
             )
         if self.met:
-            return _("Tỷ lệ người dân hài lòng %(value)s%%, đạt ngưỡng %(sign)s %(threshold)s%%.") % figures
-        return _("Tỷ lệ người dân hài lòng %(value)s%%, chưa đạt ngưỡng %(sign)s %(threshold)s%%.") % figures
+            return (
+                _("Tỷ lệ người dân hài lòng %(value)s%%, đạt ngưỡng %(sign)s %(threshold)s%%.")
+                % figures
+            )
+        return (
+            _("Tỷ lệ người dân hài lòng %(value)s%%, chưa đạt ngưỡng %(sign)s %(threshold)s%%.")
+            % figures
+        )
 
 
 def _percent(value: Decimal | None) -> str:
@@ -259,9 +274,11 @@ def missing_next(
     if step == Step.SELF_ASSESSMENT and snapshot is None:
         missing.append(_("Chưa chốt kết quả tự đánh giá."))
     uploaded = {d.kind for d in documents if d.replaced_by_id is None}
-    for document in step_spec.documents if step_spec else ():
-        if document.required and not document.generated and document.code not in uploaded:
-            missing.append(_("Chưa tải lên: %(name)s.") % {"name": document.name_vi})
+    missing += [
+        _("Chưa tải lên: %(name)s.") % {"name": document.name_vi}
+        for document in (step_spec.documents if step_spec else ())
+        if document.required and not document.generated and document.code not in uploaded
+    ]
     if step == Step.CONSULTATION and dossier.step_due_on and today <= dossier.step_due_on:
         missing.append(
             _("Đang lấy ý kiến người dân đến hết ngày %(day)s.")
@@ -279,7 +296,9 @@ def missing_next(
                 % {"count": unanswered}
             )
         if satisfaction is None:
-            missing.append(_("Quy trình chưa quy định mức hài lòng của người dân cho bộ tiêu chí này."))
+            missing.append(
+                _("Quy trình chưa quy định mức hài lòng của người dân cho bộ tiêu chí này.")
+            )
         elif not satisfaction.met:
             missing.append(satisfaction.text)
     open_round = next((r for r in reversed(rounds) if not r.outcome), None)
@@ -298,8 +317,10 @@ def missing_next(
             )
     if step == Step.SUPPLEMENT:
         returned = next((r for r in reversed(rounds) if r.outcome == r.Outcome.RETURNED), None)
-        for line in returned.supplements if returned else []:
-            missing.append(_("Cần bổ sung: %(item)s") % {"item": line})
+        missing += [
+            _("Cần bổ sung: %(item)s") % {"item": line}
+            for line in (returned.supplements if returned else [])
+        ]
     if step == Step.DECISION and not any(
         d.kind == Decision.Kind.RECOGNITION for d in dossier.decisions.all()
     ):
@@ -501,4 +522,3 @@ def dossier_page(*, user: Actor, pk: int, today: dt.date | None = None) -> Dossi
         unanswered=sum(1 for c in visible if not c.answer.strip()),
         links=links,
     )
-

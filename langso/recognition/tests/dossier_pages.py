@@ -118,6 +118,7 @@ def make_dossier(
     procedure: Procedure | None = None,
 ) -> Dossier:
     unit = unit or world.a
+    assert unit.province is not None
     closed = step in (Step.RECOGNISED, Step.NOT_RECOGNISED, Step.WITHDRAWN, Step.REVOKED)
     return Dossier.objects.create(
         unit=unit,

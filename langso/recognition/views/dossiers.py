@@ -54,32 +54,40 @@ class BoardFilterForm(forms.Form):
     buoc = forms.ChoiceField(
         label=_("Bước"), required=False, choices=[("", _("— Tất cả —")), *Step.choices]
     )
-    trang = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
 
     def __init__(self, *args: Any, user: Actor, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        provinces: forms.ModelChoiceField = self.fields["tinh"]  # type: ignore[type-arg, assignment]  # declared above as one
         if is_nationwide(user=user, permission=Permission.VIEW_SCOPED):
-            self.fields["tinh"].queryset = AdminUnit.objects.current().filter(  # type: ignore[attr-defined]  # a ModelChoiceField
-                level=Level.PROVINCE
-            ).order_by("name")
+            current = AdminUnit.objects.current().filter(level=Level.PROVINCE)
+            provinces.queryset = current.order_by("name")
         else:
             del self.fields["tinh"]
-        self.fields["bo"].choices = [("", _("— Tất cả —")), *board_set_choices(user=user)]  # type: ignore[attr-defined]  # a ChoiceField
+        sets: forms.ChoiceField = self.fields["bo"]  # type: ignore[assignment]  # declared above as one
+        sets.choices = [("", _("— Tất cả —")), *board_set_choices(user=user)]
 
-    def filters(self) -> BoardFilters:
+    def filters(self, *, page: int) -> BoardFilters:
         data = self.cleaned_data if self.is_bound and self.is_valid() else {}
         return BoardFilters(
             province=data.get("tinh"),
             set_code=data.get("bo") or "",
             year=data.get("nam"),
             step=data.get("buoc") or "",
-            page=data.get("trang") or 1,
+            page=page,
         )
 
 
+def _page_number(request: HttpRequest) -> int:
+    page = request.GET.get("trang", "")
+    return int(page) if page.isdigit() and 0 < int(page) < 10_000 else 1
+
+
 def _page_url(request: HttpRequest, page: int) -> str:
-    query = {k: v for k, v in request.GET.items() if k != "trang" and v}
-    return "?" + urlencode(query | ({"trang": page} if page > 1 else {}))
+    query = {k: str(request.GET.get(k, "")) for k in request.GET if k != "trang"}
+    query = {k: v for k, v in query.items() if v}
+    if page > 1:
+        query["trang"] = str(page)
+    return "?" + urlencode(query)
 
 
 @login_required
@@ -87,7 +95,7 @@ def _page_url(request: HttpRequest, page: int) -> str:
 def board(request: HttpRequest) -> HttpResponse:
     """Every dossier in the reader's scope, overdue first, then by step."""
     form = BoardFilterForm(request.GET or None, user=request.user)
-    result = dossier_board(user=request.user, filters=form.filters())
+    result = dossier_board(user=request.user, filters=form.filters(page=_page_number(request)))
     roles = {a.role for a in role_list_for_user(user=request.user)}
     return render(
         request,

@@ -83,11 +83,13 @@ def test_who_must_act_names_the_holders_of_the_steps_role(world: World) -> None:
     board = dossier_board(user=world.province_officer, filters=BoardFilters(), today=TODAY)
     by_unit = {row.dossier.unit: row.acting for row in board.rows}
     submission, appraisal = by_unit[world.a], by_unit[world.b]
-    assert submission.actor is not None and submission.preparer is not None
+    assert submission.actor is not None
+    assert submission.preparer is not None
     assert submission.actor.label == "Lãnh đạo UBND xã"
     assert submission.actor.names == ("Vũ Chủ Tịch Xã",)
     assert submission.preparer.names == ("Phạm Cán Bộ Xã",)
-    assert appraisal.actor is not None and appraisal.preparer is None
+    assert appraisal.actor is not None
+    assert appraisal.preparer is None
     assert appraisal.actor.names == ("Bùi Thẩm Định",)
 
 
@@ -103,14 +105,18 @@ def test_the_board_reads_a_constant_number_of_queries(
     steps = [Step.CONSULTATION, Step.SUBMISSION, Step.APPRAISAL, Step.SUPPLEMENT, Step.DECISION]
     for n in range(3, 132):
         commune = make_commune(province=world.province, code=f"37{n:03d}", name=f"Xã Thử {n}")
-        make_dossier(world, unit=commune, step=steps[n % len(steps)], due_on=dt.date(2026, 3, n % 28 + 1))
+        make_dossier(
+            world, unit=commune, step=steps[n % len(steps)], due_on=dt.date(2026, 3, n % 28 + 1)
+        )
     user = type(world.province_officer).objects.get(pk=world.province_officer.pk)
     with django_assert_max_num_queries(4):
         many = dossier_board(user=user, filters=BoardFilters(), today=TODAY)
-    assert len(many.rows) == 50 and many.has_next
+    assert len(many.rows) == 50
+    assert many.has_next
     with django_assert_max_num_queries(4):
         last = dossier_board(user=user, filters=BoardFilters(page=3), today=TODAY)
-    assert len(last.rows) == 30 and not last.has_next
+    assert len(last.rows) == 30
+    assert not last.has_next
 
 
 def test_a_roles_home_lists_the_dossiers_waiting_for_it(world: World) -> None:

@@ -41,8 +41,6 @@ def world() -> World:
     return make_world()
 
 
-
-
 def test_the_timeline_follows_the_procedure_with_the_supplement_round(world: World) -> None:
     """Steps done with their date and who moved them on; the current one; those to come
     on the main path. A supplement round is drawn where it happened."""
@@ -104,7 +102,8 @@ def test_overdue_is_counted_in_working_days_across_tet(world: World) -> None:
 def test_who_must_act_at_submission(world: World) -> None:
     dossier = make_dossier(world, step=Step.SUBMISSION)
     page = dossier_page(user=world.leader_province, pk=dossier.pk)
-    assert page.acting.actor is not None and page.acting.preparer is not None
+    assert page.acting.actor is not None
+    assert page.acting.preparer is not None
     assert (page.acting.actor.label, page.acting.actor.names) == (
         "Lãnh đạo UBND xã",
         ("Vũ Chủ Tịch Xã",),
@@ -136,7 +135,11 @@ def test_submission_lists_the_missing_document_comments_and_satisfaction(
         "Chưa có kết quả lấy ý kiến sự hài lòng của người dân (cần ≥ 70%).",
     ]
     Document.objects.create(
-        dossier=dossier, kind="to_trinh", file=pdf_file(), name="Tờ trình.pdf", sha256="0" * 64,
+        dossier=dossier,
+        kind="to_trinh",
+        file=pdf_file(),
+        name="Tờ trình.pdf",
+        sha256="0" * 64,
         uploaded_by=world.officer_a,
     )
     page = dossier_page(user=world.officer_a, pk=dossier.pk)
@@ -146,7 +149,10 @@ def test_submission_lists_the_missing_document_comments_and_satisfaction(
 
 def test_an_unknown_threshold_is_said_plainly(world: World) -> None:
     satisfaction = dict(TEST_PROCEDURE["satisfaction"])
-    satisfaction["xa_ntm_2026_2030"] = {"indicator": "resident-satisfaction-ntm", "threshold": "unknown"}
+    satisfaction["xa_ntm_2026_2030"] = {
+        "indicator": "resident-satisfaction-ntm",
+        "threshold": "unknown",
+    }
     procedure = make_procedure(version=2, satisfaction=satisfaction)
     dossier = make_dossier(world, step=Step.SUBMISSION, procedure=procedure)
     page = dossier_page(user=world.officer_a, pk=dossier.pk)
