@@ -8,7 +8,9 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from pytest_django import Settings
 
@@ -181,3 +183,43 @@ def test_files_are_sent_to_readers_of_the_dossier_only(
         .status_code
         == 404
     )
+
+
+def test_the_page_reads_the_same_queries_however_many_rounds_and_files(
+    world: World, dossier: Dossier
+) -> None:
+    """More rounds, findings, visits and documents: no more queries."""
+    client = client_for(world.appraiser)
+    url = reverse("recognition:dossier", args=[dossier.pk])
+    client.get(url)
+    with CaptureQueriesContext(connection) as few:
+        client.get(url)
+    snapshot = dossier.snapshots.get()
+    for number in (3, 4):
+        extra = AppraisalRound.objects.create(
+            dossier=dossier,
+            number=number,
+            snapshot=snapshot,
+            started_on=dt.date(2026, 5, number),
+            outcome=AppraisalRound.Outcome.RETURNED,
+            supplements=["Ảnh"],
+        )
+        for code in ("1", "2"):
+            CriterionFinding.objects.create(
+                round=extra, criterion_code=code, agrees=True, entered_by=world.appraiser
+            )
+        FieldVisit.objects.create(
+            round=extra, visited_on=dt.date(2026, 5, 6), notes="Đạt", entered_by=world.appraiser
+        )
+        Document.objects.create(
+            dossier=dossier,
+            kind="khac",
+            file=pdf_file(),
+            name=f"Phụ lục {number}.pdf",
+            sha256="c" * 64,
+            uploaded_by=world.leader_a,
+        )
+    with CaptureQueriesContext(connection) as many:
+        response = client.get(url)
+    assert "Phụ lục 4.pdf" in response.content.decode()
+    assert len(many.captured_queries) == len(few.captured_queries)
