@@ -125,7 +125,7 @@ def timeline(dossier: Dossier, transitions: list[Transition]) -> list[TimelineEn
     each done with its date and who moved it on; the current one; then the steps still
     to come on the procedure's main path."""
     first = TimelineEntry(
-        step=dossier.step if not transitions else Step.SELF_ASSESSMENT,
+        step=dossier.step if not transitions else transitions[0].from_step or Step.SELF_ASSESSMENT,
         label="",
         state=CURRENT,
         started_at=dossier.opened_at,
@@ -142,7 +142,15 @@ def timeline(dossier: Dossier, transitions: list[Transition]) -> list[TimelineEn
         entries.append(
             TimelineEntry(step=move.to_step, label="", state=CURRENT, started_at=move.at)
         )
+    # Steps the dossier passed with no move recorded (rows written before the timeline
+    # was kept, or by hand): done, without a date.
+    reached = Step.APPRAISAL if entries[0].step == Step.SUPPLEMENT else entries[0].step
+    if reached in MAIN_PATH:
+        passed = MAIN_PATH[: MAIN_PATH.index(reached)]
+        entries = [TimelineEntry(step=s, label="", state=DONE) for s in passed] + entries
     last = entries[-1]
+    if last.state == CURRENT and not transitions:
+        last.started_at = None
     if not dossier.is_open:
         last.state = DONE
     else:

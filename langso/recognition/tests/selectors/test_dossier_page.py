@@ -88,6 +88,14 @@ def test_a_new_dossier_shows_every_step_to_come(world: World) -> None:
     assert page.missing == ["Chưa chốt kết quả tự đánh giá."]
 
 
+def test_steps_passed_with_no_move_recorded_are_shown_done(world: World) -> None:
+    dossier = make_dossier(world, step=Step.APPRAISAL, started_on=dt.date(2026, 3, 9))
+    page = dossier_page(user=world.officer_a, pk=dossier.pk)
+    assert [e.state for e in page.timeline] == [DONE, DONE, DONE, CURRENT, TO_COME, TO_COME]
+    assert page.timeline[3].label == "Thẩm định"
+    assert page.timeline[3].started_at is None  # the page shows `step_started_on`
+
+
 def test_overdue_is_counted_in_working_days_across_tet(world: World) -> None:
     """Due Thursday 12/02/2026, seen Monday 23/02: only Friday 13/02 and Monday 23/02
     count — Tết (16–20/02) and the weekends are days off."""
