@@ -36,6 +36,7 @@ from langso.criteria.models import CriteriaSet
 from langso.criteria.selectors.sets import criteria_set_choose
 from langso.places.models import AdminUnit, Level
 from langso.places.selectors import today, unit_children
+from langso.recognition.selectors.board import BoardRow, dossiers_for_role
 from langso.registry.models import Household
 from langso.registry.selectors.households import HouseholdFilters, household_list_for_user
 from langso.surveys.models import EntityState, Submission, SurveyForm
@@ -54,13 +55,15 @@ CAP = 99
 SHOWN = 5
 
 # What kind of home a role opens: the country's, a province's, a commune officer's, a
-# collector's (door to door), or a commune's pages to view.
-NATIONAL, PROVINCE, COMMUNE, COLLECTOR, VIEWER = (
+# collector's (door to door), a commune's pages to view, or the recognition dossiers
+# waiting for one of the procedure's roles (issue 16).
+NATIONAL, PROVINCE, COMMUNE, COLLECTOR, VIEWER, DOSSIERS = (
     "national",
     "province",
     "commune",
     "collector",
     "viewer",
+    "dossiers",
 )
 _KINDS: dict[str, str] = {
     Role.CENTRAL_ADMIN: NATIONAL,
@@ -69,12 +72,18 @@ _KINDS: dict[str, str] = {
     Role.DIGITAL_TEAM_MEMBER: COLLECTOR,
     Role.VILLAGE_HEAD: COLLECTOR,
     Role.COOPERATIVE_MANAGER: VIEWER,
+    Role.COMMUNE_LEADER: DOSSIERS,
+    Role.PROVINCE_APPRAISER: DOSSIERS,
+    Role.PROVINCE_LEADER: DOSSIERS,
 }
 # Widest first: the role a user with several lands on in the navigation until they choose.
 _ORDER = [
     Role.CENTRAL_ADMIN,
     Role.PROVINCE_OFFICER,
+    Role.PROVINCE_LEADER,
+    Role.PROVINCE_APPRAISER,
     Role.COMMUNE_OFFICER,
+    Role.COMMUNE_LEADER,
     Role.VILLAGE_HEAD,
     Role.DIGITAL_TEAM_MEMBER,
     Role.COOPERATIVE_MANAGER,
@@ -208,7 +217,7 @@ def unit_pages(role: HomeRole) -> UnitPages | None:
     criteria = NavItem("criteria", _("Tiêu chí NTM"), criteria_url(unit))
     unit_page = reverse("places:unit-detail", args=[unit.code])
     indicators = reverse("indicators:unit", args=[unit.code])
-    if role.kind == PROVINCE:
+    if role.kind == PROVINCE or (role.kind == DOSSIERS and unit.level == Level.PROVINCE):
         return UnitPages(
             _("Trang của tỉnh"),
             [
@@ -238,6 +247,20 @@ def unit_pages(role: HomeRole) -> UnitPages | None:
     )
 
 
+# Roles that have recognition dossiers to see: the procedure's actors, and the province's
+# and country's officers who follow them.
+DOSSIER_ROLES = frozenset(
+    {
+        Role.CENTRAL_ADMIN,
+        Role.PROVINCE_OFFICER,
+        Role.COMMUNE_OFFICER,
+        Role.COMMUNE_LEADER,
+        Role.PROVINCE_APPRAISER,
+        Role.PROVINCE_LEADER,
+    }
+)
+
+
 def navigation(*, user: Actor, chosen: int | None) -> list[NavItem]:
     """The main navigation of `user`: their home and their own unit's pages; the
     indicator definitions and the criteria catalogue only for those who maintain them
@@ -257,6 +280,8 @@ def navigation(*, user: Actor, chosen: int | None) -> list[NavItem]:
         NavItem("indicators", _("Chỉ số"), _indicators_url(role)),
         NavItem("criteria", _("Tiêu chí NTM"), criteria_url(role.unit)),
     ]
+    if role.role in DOSSIER_ROLES:
+        items.append(NavItem("dossiers", _("Hồ sơ công nhận"), reverse("recognition:board")))
     if role.unit is not None:
         if is_nationwide(user=user, permission=Permission.DEFINE_INDICATORS):
             items.append(NavItem("definitions", _("Định nghĩa chỉ số"), reverse("indicators:list")))
@@ -410,6 +435,47 @@ def teams_of_commune(*, user: Actor, unit: AdminUnit) -> list[TeamProgress]:
 
 
 @dataclass(frozen=True)
+class StepLink:
+    label: str
+    count: int
+    url: str
+
+
+@dataclass(frozen=True)
+class DossierWork:
+    """Recognition dossiers under the role's unit that wait for the role (every open one
+    for the commune officer): counted by step, each count opening the board filtered
+    by that step, and the first few, overdue first, each opening the dossier."""
+
+    steps: list[StepLink]
+    rows: list[BoardRow]
+    total: int
+    board_url: str
+
+    @property
+    def more(self) -> int:
+        return max(0, self.total - len(self.rows))
+
+
+def dossier_work(*, user: Actor, role: HomeRole) -> DossierWork | None:
+    """The dossiers a role's home lists; None for roles with no unit or none to see."""
+    if role.unit is None or role.role not in DOSSIER_ROLES:
+        return None
+    waiting_for = None if role.role == Role.COMMUNE_OFFICER else role.role
+    found = dossiers_for_role(user=user, unit=role.unit, role=waiting_for, shown=SHOWN)
+    board = reverse("recognition:board")
+    return DossierWork(
+        steps=[
+            StepLink(s.label, s.count, f"{board}?{urlencode({'buoc': s.step})}")
+            for s in found.steps
+        ],
+        rows=found.rows,
+        total=found.total,
+        board_url=board,
+    )
+
+
+@dataclass(frozen=True)
 class CommuneHome:
     unit: AdminUnit
     year: int
@@ -419,9 +485,12 @@ class CommuneHome:
     more_duplicates: bool
     jobs: list[Job]
     teams: list[TeamProgress]
+    dossiers: DossierWork | None = None
 
 
-def commune_home(*, user: Actor, unit: AdminUnit, year: int) -> CommuneHome:
+def commune_home(
+    *, user: Actor, unit: AdminUnit, year: int, role: HomeRole | None = None
+) -> CommuneHome:
     duplicates, more = likely_duplicates(user=user, unit=unit)
     return CommuneHome(
         unit=unit,
@@ -432,6 +501,7 @@ def commune_home(*, user: Actor, unit: AdminUnit, year: int) -> CommuneHome:
         more_duplicates=more,
         jobs=jobs_unfinished_for_user(user=user),
         teams=teams_of_commune(user=user, unit=unit),
+        dossiers=dossier_work(user=user, role=role) if role is not None else None,
     )
 
 

@@ -32,8 +32,13 @@ def _home_page(request: HttpRequest, role: selectors.HomeRole, several: bool) ->
         )
         template = "home/province.html"
     elif role.kind == selectors.COMMUNE:
-        context["home"] = selectors.commune_home(user=request.user, unit=unit, year=context["year"])
+        context["home"] = selectors.commune_home(
+            user=request.user, unit=unit, year=context["year"], role=role
+        )
         template = "home/commune.html"
+    elif role.kind == selectors.DOSSIERS:
+        context["dossiers"] = selectors.dossier_work(user=request.user, role=role)
+        template = "home/dossiers.html"
     elif role.kind == selectors.COLLECTOR:
         context["home"] = selectors.collector_home(user=request.user)
         template = "home/collector.html"

@@ -29,6 +29,9 @@ FILE_ROUTES: dict[str, tuple[object, ...]] = {
     "surveys:attachment-download": (1, 1),
     "surveys:web-form-media": (1, "nha.png"),
     "openrosa:media": ("khao_sat_thu", "nha.png"),
+    "recognition:document": (1, 1),
+    "recognition:decision": (1, 1),
+    "recognition:field-visit": (1, 1),
 }
 # ODK Collect signs in with HTTP Basic: it is asked to, not sent to a page.
 BASIC_AUTH_ROUTES = {"openrosa:media"}
