@@ -64,7 +64,6 @@ table.letterhead td { border: 0; text-align: center; width: 50%%; padding: 0 1mm
 .letterhead .motto-words { font-weight: bold; text-decoration: underline; }
 .letterhead .dated { font-style: italic; padding-top: 2mm; }
 table.facts th { width: 35%%; }
-tr.criterion td { font-weight: bold; background: #f4f4f4; }
 .signature { margin: 8mm 0 0 50%%; text-align: center; break-inside: avoid; }
 .hash { overflow-wrap: anywhere; }
 .verification { position: running(verification); text-align: right; font-size: 6.5pt;
@@ -114,20 +113,24 @@ def _font_faces(fonts: dict[str, Path]) -> str:
     )
 
 
-def pdf_from_html(html: str) -> bytes:
+def pdf_from_html(html: str, *, stylesheet: str = "") -> bytes:
     """The PDF of a complete HTML document (a template's output), on A4 with the
-    default stylesheet, its own `<style>` after it, DejaVu Sans embedded and page numbers
-    "Trang x/y". Put `verification_mark(url)` first in the body for the QR on each page."""
+    default stylesheet and then `stylesheet` (the document's own), DejaVu Sans embedded
+    and page numbers "Trang x/y". Put `verification_mark(url)` first in the body for
+    the QR on each page."""
     fonts = font_files()
     fetcher = PdfUrlFetcher(fonts)
     font_config = FontConfiguration()
-    stylesheet = CSS(
+    default = CSS(
         string=_font_faces(fonts) + DEFAULT_CSS % {"page": _css_string(_("Trang") + " ")},
         font_config=font_config,
         url_fetcher=fetcher,
     )
+    stylesheets = [default]
+    if stylesheet:
+        stylesheets.append(CSS(string=stylesheet, font_config=font_config, url_fetcher=fetcher))
     document = HTML(string=html, url_fetcher=fetcher)
-    pdf: bytes = document.write_pdf(stylesheets=[stylesheet], font_config=font_config)
+    pdf: bytes = document.write_pdf(stylesheets=stylesheets, font_config=font_config)
     return pdf
 
 

@@ -27,6 +27,18 @@ from langso.places.models import CommuneGroup, Region
 
 from .models import AppraisalRound, Snapshot
 
+# The reports' tables: the scorecard's columns (code, name, value, threshold, status)
+# and the appraisal's (code, name, the commune's result, the finding, the note).
+REPORT_CSS = """
+table.scorecard .code { width: 7%; }
+table.scorecard .value { width: 22%; }
+table.scorecard .threshold { width: 13%; }
+table.scorecard .status { width: 14%; }
+table.findings .code { width: 7%; }
+table.findings .status { width: 15%; }
+table.findings .finding { width: 17%; }
+tr.criterion td { font-weight: bold; background: #f4f4f4; }
+"""
 _PERCENT = "percent"
 _UNKNOWN = "unknown"
 
@@ -286,7 +298,7 @@ def self_assessment_report_pdf(snapshot: Snapshot, *, verify_url: str) -> bytes:
         "recognition/pdf/self_assessment.html",
         {"report": snapshot_report(snapshot), "mark": verification_mark(verify_url)},
     )
-    return pdf_from_html(html)
+    return pdf_from_html(html, stylesheet=REPORT_CSS)
 
 
 @dataclass(frozen=True)
@@ -336,4 +348,4 @@ def appraisal_report_pdf(round: AppraisalRound, *, verify_url: str) -> bytes:
             "mark": verification_mark(verify_url),
         },
     )
-    return pdf_from_html(html)
+    return pdf_from_html(html, stylesheet=REPORT_CSS)
