@@ -162,7 +162,7 @@ def test_the_appraisal_report_sets_findings_against_the_communes_results(
     assert _row(layout, "3").endswith("Chưa đạt Chưa ghi nhận")
     assert "Nhất trí 1/10 tiêu chí" in text
     assert _row(layout, "08/06/2026").startswith("08/06/2026 Sở Nông nghiệp")
-    assert "400 m đất" in text
+    assert "đường thôn Đông còn 400 m" in text
     assert "Bổ sung biên bản nghiệm thu đường trục thôn Đông" in text
     assert "Trả lại, yêu cầu bổ sung" in text
     assert "Kết luận ngày 12/06/2026, Trần Văn Thẩm." in text
