@@ -24,7 +24,8 @@ URL = "http://localhost:8000/cong-nhan/xac-minh/" + "0a" * 32 + "/"
 
 
 def _document(body: str, *, mark: str = "") -> str:
-    return f'<!doctype html><html lang="vi"><head><meta charset="utf-8"></head><body>{mark}{body}</body></html>'
+    head = '<!doctype html><html lang="vi"><head><meta charset="utf-8"></head>'
+    return f"{head}<body>{mark}{body}</body></html>"
 
 
 def _three_pages() -> str:

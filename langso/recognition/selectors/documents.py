@@ -40,7 +40,9 @@ def _dossier_for_user(*, user: Actor, pk: int) -> Dossier:
     return dossier
 
 
-def report_snapshot_for_user(*, user: Actor, dossier_pk: int, number: int | None = None) -> Snapshot:
+def report_snapshot_for_user(
+    *, user: Actor, dossier_pk: int, number: int | None = None
+) -> Snapshot:
     """The snapshot of a dossier in the reader's scope that its self-assessment report
     prints: the latest, or the one numbered `number`."""
     dossier = _dossier_for_user(user=user, pk=dossier_pk)

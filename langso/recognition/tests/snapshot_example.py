@@ -6,12 +6,22 @@ criteria passed, one assessed indicator with its evidence."""
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
 from langso.accounts.models import User
+from langso.accounts.roles import Role
+from langso.accounts.tests.factories import make_role_holder
 from langso.places.models import AdminUnit
-from langso.places.testing import make_commune
-from langso.recognition.models import Dossier, Snapshot, Step
+from langso.places.testing import make_commune, make_unit_tree
+from langso.recognition.models import (
+    AppraisalRound,
+    CriterionFinding,
+    Dossier,
+    FieldVisit,
+    Snapshot,
+    Step,
+)
 from langso.recognition.selectors.documents import content_sha256
 from langso.recognition.testing import make_procedure
 
@@ -138,8 +148,34 @@ def snapshot_content(*, unit: AdminUnit, dossier: int, number: int = 1) -> dict[
     }
 
 
-def make_gia_sinh(province: AdminUnit) -> AdminUnit:
-    return make_commune(province=province, code=f"{province.code}901", name="Xã Gia Sinh")
+@dataclass
+class GiaSinh:
+    """Xã Gia Sinh in Ninh Bình with its frozen self-assessment; its officer, the
+    province's appraiser, and an officer of another commune of the province."""
+
+    unit: AdminUnit
+    officer: User
+    appraiser: User
+    outsider: User
+    snapshot: Snapshot
+
+
+def make_gia_sinh() -> GiaSinh:
+    tree = make_unit_tree(province_code="37", province_name="Tỉnh Ninh Bình", communes=1)
+    unit = make_commune(province=tree.province, code="37901", name="Xã Gia Sinh")
+    officer = make_role_holder(Role.COMMUNE_OFFICER, unit, "canbo.giasinh")
+    officer.full_name = "Nguyễn Thị Hằng"
+    officer.save(update_fields=["full_name"])
+    appraiser = make_role_holder(Role.PROVINCE_APPRAISER, tree.province, "thamdinh.tinh")
+    appraiser.full_name = "Trần Văn Thẩm"
+    appraiser.save(update_fields=["full_name"])
+    return GiaSinh(
+        unit=unit,
+        officer=officer,
+        appraiser=appraiser,
+        outsider=make_role_holder(Role.COMMUNE_OFFICER, tree.communes[0], "canbo.xakhac"),
+        snapshot=make_snapshot(unit=unit, officer=officer),
+    )
 
 
 def make_snapshot(*, unit: AdminUnit, officer: User, number: int = 1) -> Snapshot:
@@ -163,3 +199,37 @@ def make_snapshot(*, unit: AdminUnit, officer: User, number: int = 1) -> Snapsho
         sha256=content_sha256(content),
         taken_by=officer,
     )
+
+
+def make_appraisal_round(case: GiaSinh) -> AppraisalRound:
+    """The province's first round on the case's snapshot: returned with a supplement,
+    criterion 1 agreed, 2 disputed, the others not yet recorded, one field visit."""
+    found = AppraisalRound.objects.create(
+        dossier=case.snapshot.dossier,
+        number=1,
+        snapshot=case.snapshot,
+        started_on=dt.date(2026, 6, 1),
+        outcome=AppraisalRound.Outcome.RETURNED,
+        supplements=["Bổ sung biên bản nghiệm thu đường trục thôn Đông"],
+        conclusion="Đề nghị xã hoàn thiện hồ sơ tiêu chí Giao thông.",
+        closed_by=case.appraiser,
+        closed_at=dt.datetime(2026, 6, 12, 15, 0, tzinfo=dt.timezone(dt.timedelta(hours=7))),
+    )
+    CriterionFinding.objects.create(
+        round=found, criterion_code="1", agrees=True, entered_by=case.appraiser
+    )
+    CriterionFinding.objects.create(
+        round=found,
+        criterion_code="2",
+        agrees=False,
+        note="Đường trục thôn Đông chưa được cứng hóa",
+        entered_by=case.appraiser,
+    )
+    FieldVisit.objects.create(
+        round=found,
+        visited_on=dt.date(2026, 6, 8),
+        members="Sở Nông nghiệp và Môi trường",
+        notes="Kiểm tra 3 thôn, đường thôn Đông còn 400 m đất",
+        entered_by=case.appraiser,
+    )
+    return found
