@@ -181,9 +181,11 @@ def make_gia_sinh() -> GiaSinh:
 def make_snapshot(*, unit: AdminUnit, officer: User, number: int = 1) -> Snapshot:
     """A dossier of `unit` at consultation, and its snapshot `number`, hashed as the
     freezing service hashes it."""
+    province = unit.province
+    assert province is not None  # a current commune has its province
     dossier = Dossier.objects.filter(unit=unit).first() or Dossier.objects.create(
         unit=unit,
-        province=unit.province,
+        province=province,
         set_code="xa_ntm_2026_2030",
         year=2026,
         procedure=make_procedure(),
