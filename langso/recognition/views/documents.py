@@ -6,8 +6,10 @@ which the law has the commune publish during the consultation)."""
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
@@ -27,10 +29,19 @@ from ..selectors.documents import (
     snapshot_verification,
 )
 
+# The public report is printed once a day per snapshot and language: a second of
+# WeasyPrint per request would let anyone holding a hash keep a worker busy.
+PUBLIC_REPORT_SECONDS = 24 * 3600
 
-def _self_assessment_response(snapshot: Snapshot) -> HttpResponse:
+
+def _self_assessment_response(snapshot: Snapshot, *, cached: bool = False) -> HttpResponse:
     report = snapshot_report(snapshot)
-    content = self_assessment_report_pdf(snapshot, verify_url=verification_url(snapshot.sha256))
+    key = f"recognition:report:{snapshot.sha256}:{get_language()}"
+    content = cache.get(key) if cached else None
+    if not isinstance(content, bytes):
+        content = self_assessment_report_pdf(snapshot, verify_url=verification_url(snapshot.sha256))
+        if cached:
+            cache.set(key, content, PUBLIC_REPORT_SECONDS)
     name = _("Báo cáo tự đánh giá - %(unit)s - %(year)s.pdf") % {
         "unit": report.unit_name,
         "year": report.year,
@@ -52,7 +63,7 @@ def verify(request: HttpRequest, sha256: str) -> HttpResponse:
 @require_GET
 def verify_report(request: HttpRequest, sha256: str) -> HttpResponse:
     """Public: the self-assessment report of the snapshot with this hash."""
-    return _self_assessment_response(snapshot_get_by_hash(sha256=sha256))
+    return _self_assessment_response(snapshot_get_by_hash(sha256=sha256), cached=True)
 
 
 def _snapshot_number(request: HttpRequest) -> int | None:

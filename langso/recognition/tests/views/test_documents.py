@@ -7,12 +7,15 @@ from __future__ import annotations
 import re
 
 import pytest
+from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 
 from langso.accounts.testing import client_for
 from langso.core.testing import assert_refused_as_missing, pdf_text
+from langso.recognition.documents import self_assessment_report_pdf
 from langso.recognition.models import Decision, Snapshot
+from langso.recognition.views import documents
 
 from ..snapshot_example import SET_NAME, GiaSinh, make_appraisal_round, make_gia_sinh, make_snapshot
 
@@ -94,12 +97,24 @@ def test_an_unknown_hash_is_not_found(gia_sinh: GiaSinh, sha256: str) -> None:
     assert Client().get(f"/cong-nhan/xac-minh/{sha256}/bao-cao.pdf").status_code == 404
 
 
-def test_the_public_report_is_the_snapshots(gia_sinh: GiaSinh) -> None:
-    """The report published during the consultation, for anyone holding the hash."""
+def test_the_public_report_is_the_snapshots(
+    gia_sinh: GiaSinh, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The report published during the consultation, for anyone holding the hash;
+    printed once, then served from the cache."""
     snapshot = gia_sinh.snapshot
     url = reverse("recognition:verify-report", kwargs={"sha256": snapshot.sha256})
+    cache.clear()
+    printed: list[str] = []
+
+    def counted(snapshot: Snapshot, *, verify_url: str) -> bytes:
+        printed.append(verify_url)
+        return self_assessment_report_pdf(snapshot, verify_url=verify_url)
+
+    monkeypatch.setattr(documents, "self_assessment_report_pdf", counted)
 
     response = Client().get(url)
+    again = Client().get(url)
 
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
@@ -107,6 +122,8 @@ def test_the_public_report_is_the_snapshots(gia_sinh: GiaSinh) -> None:
     text = pdf_text(response.content)
     assert "Xã Gia Sinh" in text
     assert "Đạt 7/10 tiêu chí" in text
+    assert again.content == response.content
+    assert printed == [f"http://localhost:8000{_verify_url(snapshot)}"]
 
 
 def test_the_dossiers_report_is_for_readers_within_its_scope(gia_sinh: GiaSinh) -> None:
