@@ -194,3 +194,40 @@ def xlsx_with_member(source: bytes, name: str, write: Callable[[IO[bytes]], None
         with copy.open(name, "w") as member:
             write(member)
     return out.getvalue()
+
+
+# --- PDF documents (issue 16) -----------------------------------------------------------
+# Read back with poppler-utils, as a reader's viewer would: the text it extracts, and the
+# images drawn on each page.
+
+
+def _poppler(tool: str, content: bytes, *args: str) -> str:
+    done = subprocess.run(  # noqa: S603  # poppler-utils on a PDF we made
+        [tool, *args, "-", "-"] if tool == "pdftotext" else [tool, *args, "-"],
+        input=content,
+        capture_output=True,
+        check=True,
+    )
+    return done.stdout.decode("utf-8")
+
+
+def pdf_text(content: bytes) -> str:
+    """The text of a PDF as `pdftotext` reads it (layout kept: one line per table row)."""
+    return _poppler("pdftotext", content, "-layout")
+
+
+def pdf_images_per_page(content: bytes) -> dict[int, int]:
+    """How many images `pdfimages -list` finds drawn on each page (1-based)."""
+    listing = _poppler("pdfimages", content, "-list").splitlines()[2:]
+    counts: dict[int, int] = {}
+    for line in listing:
+        page = int(line.split()[0])
+        counts[page] = counts.get(page, 0) + 1
+    return counts
+
+
+def pdf_pages(content: bytes) -> int:
+    found = re.search(r"^Pages:\s+(\d+)", _poppler("pdfinfo", content), re.M)
+    if found is None:
+        raise AssertionError("pdfinfo does not say how many pages the PDF has")
+    return int(found[1])

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
-from django.urls import URLPattern, URLResolver, path
+from django.urls import URLPattern, URLResolver, path, re_path
 
-from .views import dossiers
+from .views import documents, dossiers
 
 app_name = "recognition"
 
+# A snapshot's SHA-256, as printed (lower-case hex).
+_SHA256 = r"(?P<sha256>[0-9a-f]{64})"
+
 urlpatterns: list[URLPattern | URLResolver] = [
+    # The officers' dossiers.
     path("ho-so/", dossiers.board, name="board"),
     path("ho-so/<int:pk>/", dossiers.dossier, name="dossier"),
     path(
@@ -25,5 +29,18 @@ urlpatterns: list[URLPattern | URLResolver] = [
         "ho-so/<int:pk>/kiem-tra/<int:visit_pk>/",
         dossiers.field_visit_download,
         name="field-visit",
+    ),
+    # Reports, and the public verification of a snapshot.
+    re_path(rf"^xac-minh/{_SHA256}/$", documents.verify, name="verify"),
+    re_path(rf"^xac-minh/{_SHA256}/bao-cao\.pdf$", documents.verify_report, name="verify-report"),
+    path(
+        "ho-so/<int:pk>/bao-cao-tu-danh-gia.pdf",
+        documents.self_assessment_report,
+        name="self-assessment-report",
+    ),
+    path(
+        "ho-so/<int:pk>/bao-cao-tham-dinh-<int:number>.pdf",
+        documents.appraisal_report,
+        name="appraisal-report",
     ),
 ]
