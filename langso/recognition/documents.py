@@ -17,7 +17,7 @@ from django.conf import settings
 from django.template.defaultfilters import floatformat
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from langso.core.pdf import pdf_from_html, verification_mark
@@ -291,13 +291,19 @@ def snapshot_report(snapshot: Snapshot) -> SnapshotReport:
 # --- The PDF documents ----------------------------------------------------------------
 
 
+# The reports are documents of Vietnamese administration, filed with the dossier: they
+# are written in Vietnamese whatever language the reader chose for the pages.
+REPORT_LANGUAGE = "vi"
+
+
 def self_assessment_report_pdf(snapshot: Snapshot, *, verify_url: str) -> bytes:
     """The report of the commune's self-assessment frozen in `snapshot`, with the QR of
     `verify_url` on every page."""
-    html = render_to_string(
-        "recognition/pdf/self_assessment.html",
-        {"report": snapshot_report(snapshot), "mark": verification_mark(verify_url)},
-    )
+    with translation.override(REPORT_LANGUAGE):
+        html = render_to_string(
+            "recognition/pdf/self_assessment.html",
+            {"report": snapshot_report(snapshot), "mark": verification_mark(verify_url)},
+        )
     return pdf_from_html(html, stylesheet=REPORT_CSS)
 
 
@@ -316,6 +322,11 @@ def appraisal_report_pdf(round: AppraisalRound, *, verify_url: str) -> bytes:
     """The report of one appraisal round: per criterion the commune's result (from the
     round's snapshot) against the appraisers' finding, the field visits, the
     supplements asked and the conclusion; the QR of `verify_url` on every page."""
+    with translation.override(REPORT_LANGUAGE):
+        return _appraisal_report_pdf(round, verify_url=verify_url)
+
+
+def _appraisal_report_pdf(round: AppraisalRound, *, verify_url: str) -> bytes:
     report = snapshot_report(round.snapshot)
     findings = {f.criterion_code: f for f in round.findings.all()}
     criteria = []

@@ -9,7 +9,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
@@ -29,14 +28,15 @@ from ..selectors.documents import (
     snapshot_verification,
 )
 
-# The public report is printed once a day per snapshot and language: a second of
-# WeasyPrint per request would let anyone holding a hash keep a worker busy.
+# The public report is printed once a day per snapshot (it is always in Vietnamese, and a
+# snapshot never changes): a second of WeasyPrint per request would let anyone holding a
+# hash keep a worker busy.
 PUBLIC_REPORT_SECONDS = 24 * 3600
 
 
 def _self_assessment_response(snapshot: Snapshot, *, cached: bool = False) -> HttpResponse:
     report = snapshot_report(snapshot)
-    key = f"recognition:report:{snapshot.sha256}:{get_language()}"
+    key = f"recognition:report:{snapshot.sha256}"
     content = cache.get(key) if cached else None
     if not isinstance(content, bytes):
         content = self_assessment_report_pdf(snapshot, verify_url=verification_url(snapshot.sha256))
