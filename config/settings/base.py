@@ -171,6 +171,7 @@ EMAIL_HOST_USER = env.str("EMAIL_HOST_USER", default="")
 EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", default="")
 EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Làng Số <no-reply@langso.local>")
+SITE_URL = env.str("SITE_URL", default="http://localhost:8000")
 
 # ---------------------------------------------------------------------------------------
 # Sessions (issue 13, platform). A session ends after 8 hours without a request, and a
