@@ -107,7 +107,7 @@ def dossier_open(*, actor: Actor, unit: AdminUnit, set_code: str, year: int) -> 
         with transaction.atomic():
             dossier = Dossier.objects.create(
                 unit=unit,
-                province=unit.province,
+                province=unit.province or unit,
                 set_code=set_code,
                 year=year,
                 criteria_set=criteria_set,
