@@ -39,7 +39,6 @@ from ..conftest import (
     satisfaction_report,
 )
 
-
 # --- Opening -------------------------------------------------------------------------
 
 
@@ -292,9 +291,7 @@ def test_a_submission_with_the_threshold_unknown_is_refused(world: World) -> Non
     dossier = in_submission(world)
     document_upload(actor=world.officer, dossier=dossier, kind="to_trinh", file=pdf())
     spec = dict(TEST_PROCEDURE)
-    spec["satisfaction"] = {
-        SET: {"indicator": "resident-satisfaction-ntm", "threshold": "unknown"}
-    }
+    spec["satisfaction"] = {SET: {"indicator": "resident-satisfaction-ntm", "threshold": "unknown"}}
     dossier.procedure.spec = spec
     dossier.procedure.save(update_fields=["spec"])
     with pytest.raises(DomainError, match="Tỉnh chưa nhập ngưỡng"):
