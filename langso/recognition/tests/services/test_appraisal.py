@@ -85,7 +85,8 @@ def test_the_full_walk_through_every_step_with_every_role(world: World) -> None:
     )
     assert len(decision.sha256) == 64
     dossier.refresh_from_db()
-    assert dossier.step == Step.RECOGNISED and dossier.closed_at is not None
+    assert dossier.step == Step.RECOGNISED
+    assert dossier.closed_at is not None
     recognition = Recognition.objects.get(unit=world.a, set_code=SET, year=YEAR)
     assert (recognition.decision_number, recognition.in_force) == ("125/QĐ-UBND", True)
     timeline = list(
@@ -136,7 +137,7 @@ def test_revocation_by_the_province_leader_revokes_the_recognition(world: World)
 
 def test_another_provinces_appraiser_is_refused(world: World) -> None:
     dossier = in_appraisal(world)
-    with pytest.raises(AccessDenied, match="Bước này do Cán bộ thẩm định của tỉnh thực hiện."):
+    with pytest.raises(AccessDenied, match=r"Bước này do Cán bộ thẩm định của tỉnh thực hiện."):
         finding_record(
             actor=world.appraiser_ha_noi,
             dossier=dossier,
@@ -246,7 +247,8 @@ def test_a_decision_dated_before_the_appraisals_conclusion_is_refused(world: Wor
             signer="Chủ tịch",
             file=pdf(),
         )
-    assert not Decision.objects.exists() and not Recognition.objects.exists()
+    assert not Decision.objects.exists()
+    assert not Recognition.objects.exists()
 
 
 def test_a_decision_that_is_not_a_pdf_is_refused(world: World) -> None:

@@ -91,7 +91,7 @@ def test_a_unit_recognised_in_force_cannot_open_another_dossier(world: World) ->
         decision_date=dt.date(2026, 3, 2),
         signer="Chủ tịch",
     )
-    with pytest.raises(DomainError, match="đã được công nhận đạt chuẩn.*9/QĐ-UBND"):
+    with pytest.raises(DomainError, match=r"đã được công nhận đạt chuẩn.*9/QĐ-UBND"):
         opened(world)
 
 
@@ -130,7 +130,7 @@ def test_a_year_the_set_does_not_apply_to_is_refused(world: World) -> None:
 
 @pytest.mark.parametrize("who", ["leader", "appraiser", "leader_b"])
 def test_only_the_self_assessment_actor_opens(world: World, who: str) -> None:
-    with pytest.raises(AccessDenied, match="Bước này do Cán bộ xã thực hiện."):
+    with pytest.raises(AccessDenied, match=r"Bước này do Cán bộ xã thực hiện."):
         dossier_open(actor=getattr(world, who), unit=world.a, set_code=SET, year=YEAR)
     assert not Dossier.objects.exists()
 
@@ -196,7 +196,8 @@ def test_a_document_is_stored_with_its_hash_and_an_upload_again_replaces_it(
     first.refresh_from_db()
     assert first.replaced_by == second
     assert second.replaced_by is None
-    assert len(second.sha256) == 64 and second.sha256 != first.sha256
+    assert len(second.sha256) == 64
+    assert second.sha256 != first.sha256
     extra = document_upload(actor=world.officer, dossier=dossier, kind="khac", file=pdf("a.pdf"))
     assert extra.replaced_by is None
 
@@ -204,7 +205,7 @@ def test_a_document_is_stored_with_its_hash_and_an_upload_again_replaces_it(
 def test_a_document_of_the_wrong_type_is_refused_by_name(world: World) -> None:
     dossier = in_submission(world)
     upload = SimpleUploadedFile("to-trinh.exe", b"MZ...", "application/octet-stream")
-    with pytest.raises(DomainError, match="“to-trinh.exe”: chỉ nhận"):
+    with pytest.raises(DomainError, match=r"“to-trinh.exe”: chỉ nhận"):
         document_upload(actor=world.officer, dossier=dossier, kind="to_trinh", file=upload)
     assert not Document.objects.exists()
 
@@ -213,7 +214,7 @@ def test_a_document_too_large_is_refused_by_name(world: World) -> None:
     dossier = in_submission(world)
     upload = pdf("lon.pdf")
     upload.size = 21 * 1024 * 1024
-    with pytest.raises(DomainError, match="“lon.pdf” lớn quá 20 MB"):
+    with pytest.raises(DomainError, match=r"“lon.pdf” lớn quá 20 MB"):
         document_upload(actor=world.officer, dossier=dossier, kind="to_trinh", file=upload)
 
 
@@ -249,7 +250,7 @@ def test_the_commune_leader_submits_and_the_first_round_opens(world: World) -> N
 def test_the_commune_officer_cannot_sign_the_submission_off(world: World) -> None:
     dossier = in_submission(world)
     document_upload(actor=world.officer, dossier=dossier, kind="to_trinh", file=pdf())
-    with pytest.raises(AccessDenied, match="Bước này do Lãnh đạo UBND xã thực hiện."):
+    with pytest.raises(AccessDenied, match=r"Bước này do Lãnh đạo UBND xã thực hiện."):
         dossier_submit(actor=world.officer, dossier=dossier)
 
 
@@ -273,7 +274,7 @@ def test_a_submission_below_the_satisfaction_threshold_is_refused(world: World) 
     dossier = in_submission(world)
     document_upload(actor=world.officer, dossier=dossier, kind="to_trinh", file=pdf())
     satisfaction_report(world, satisfied=60)
-    with pytest.raises(DomainError, match="hài lòng là 60.*chưa đạt ngưỡng 70%"):
+    with pytest.raises(DomainError, match=r"hài lòng là 60.*chưa đạt ngưỡng 70%"):
         dossier_submit(actor=world.leader, dossier=dossier)
     dossier.refresh_from_db()
     assert (dossier.step, dossier.satisfaction) == (Step.SUBMISSION, {})
