@@ -64,8 +64,13 @@ def acting_role(actor: Actor, unit: AdminUnit, roles: Sequence[str]) -> str:
     for role in roles:
         if user_holds_role(user=actor, role=role, unit=unit):
             return role
-    needed = " hoặc ".join(dict.fromkeys(str(Role(role).label) for role in roles))
-    raise AccessDenied(_("Bước này do %(role)s thực hiện.") % {"role": needed})
+    first, *others = [str(Role(role).label) for role in dict.fromkeys(roles)]
+    if not others:
+        raise AccessDenied(_("Bước này do %(role)s thực hiện.") % {"role": first})
+    raise AccessDenied(
+        _("Bước này do %(role)s hoặc %(other)s thực hiện.")
+        % {"role": first, "other": ", ".join(others)}
+    )
 
 
 def step_actor(actor: Actor, dossier: Dossier, step: str) -> str:

@@ -15,10 +15,11 @@ from langso.criteria.services import assessment_record
 from langso.criteria.testing import NATIONAL_2026
 from langso.recognition.models import Snapshot, SnapshotFile
 from langso.recognition.selectors.dossiers import snapshot_changes, snapshot_verify
+from langso.recognition.services.appraisal import dossier_return
 from langso.recognition.services.dossiers import dossier_publish, snapshot_freeze
 from langso.registry.testing import create_household
 
-from ..conftest import YEAR, World, in_consultation, opened
+from ..conftest import YEAR, World, in_appraisal, in_consultation, opened
 
 
 def _canonical_sha256(content: dict[str, object]) -> str:
@@ -118,3 +119,13 @@ def test_freezing_is_refused_to_other_roles_and_after_publishing(world: World) -
     dossier_publish(actor=world.officer, dossier=dossier)
     with pytest.raises(DomainError, match="không thể chốt kết quả tự đánh giá"):
         snapshot_freeze(actor=world.officer, dossier=dossier)
+
+
+def test_during_a_supplement_round_the_commune_refreezes(world: World) -> None:
+    """The supplement's preparer (or its actor) freezes anew; the province does not."""
+    dossier = dossier_return(
+        actor=world.appraiser, dossier=in_appraisal(world), supplements=["Biên bản"]
+    )
+    with pytest.raises(AccessDenied, match="Bước này do Cán bộ xã hoặc Lãnh đạo UBND xã"):
+        snapshot_freeze(actor=world.appraiser, dossier=dossier)
+    assert snapshot_freeze(actor=world.leader, dossier=dossier).number == 2
