@@ -249,6 +249,8 @@ def _decision_create(
     file: UploadedFile[Any],
     reason: str = "",
 ) -> Decision:
+    # Hashed before it is stored: the store may move a large upload's temporary file.
+    sha256 = file_sha256(file)
     decision = Decision.objects.create(
         dossier=dossier,
         kind=kind,
@@ -258,7 +260,7 @@ def _decision_create(
         reason=reason.strip(),
         file=file,
         name=PurePosixPath(file.name or "").name[:255],
-        sha256=file_sha256(file),
+        sha256=sha256,
         entered_by_id=actor.pk,
     )
     audit_record(

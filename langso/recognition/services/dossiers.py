@@ -217,12 +217,14 @@ def document_upload(
             _("Quy trình không có loại tài liệu “%(kind)s” để tải lên.") % {"kind": kind}
         )
     evidence_files_check([file])
+    # Hashed before it is stored: the store may move a large upload's temporary file.
+    sha256 = file_sha256(file)
     document = Document.objects.create(
         dossier=dossier,
         kind=kind,
         file=file,
         name=PurePosixPath(file.name or "").name[:255],
-        sha256=file_sha256(file),
+        sha256=sha256,
         uploaded_by_id=actor.pk,
     )
     if kind != OTHER_DOCUMENT:

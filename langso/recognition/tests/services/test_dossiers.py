@@ -4,10 +4,11 @@ consultation, documents, submission, withdrawal — and every refusal with its r
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from decimal import Decimal
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.files.uploadedfile import SimpleUploadedFile, TemporaryUploadedFile
 from django.utils import timezone
 
 from langso.core.errors import AccessDenied, DomainError, NotFound
@@ -320,3 +321,18 @@ def test_the_commune_leader_withdraws_with_a_reason(world: World) -> None:
     assert dossier.step_due_on is None
     with pytest.raises(DomainError, match="Đã rút hồ sơ, không thể rút hồ sơ"):
         dossier_withdraw(actor=world.leader, dossier=dossier, reason="Lần nữa")
+
+
+def test_a_large_upload_kept_on_disk_is_hashed_as_sent(world: World) -> None:
+    """An upload Django spooled to a temporary file (moved, not copied, by the store)
+    is hashed from the bytes the officer sent."""
+    dossier = in_submission(world)
+    content = b"%PDF-1.4\n" + b"0" * 4096 + b"\n%%EOF\n"
+    upload = TemporaryUploadedFile("to-trinh.pdf", "application/pdf", len(content), None)
+    upload.write(content)
+    upload.seek(0)
+    document = document_upload(actor=world.officer, dossier=dossier, kind="to_trinh", file=upload)
+    assert document.sha256 == hashlib.sha256(content).hexdigest()
+    with document.file.open("rb") as stored:
+        assert stored.read() == content
+    upload.close()  # as the request's end does: the moved temporary file is gone
