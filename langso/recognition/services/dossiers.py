@@ -34,6 +34,7 @@ from .steps import (
     expect_step,
     spec_of,
     step_actor,
+    step_due_on,
     step_preparer,
     step_spec,
     today,
@@ -101,22 +102,22 @@ def dossier_open(*, actor: Actor, unit: AdminUnit, set_code: str, year: int) -> 
                 "number": recognised.decision_number,
             }
         )
-    started = today()
+    dossier = Dossier(
+        unit=unit,
+        province=unit.province or unit,
+        set_code=set_code,
+        year=year,
+        criteria_set=criteria_set,
+        procedure=procedure,
+        step=Step.SELF_ASSESSMENT,
+        step_started_on=today(),
+        opened_by_id=actor.pk,
+    )
+    dossier.step_due_on = step_due_on(dossier, Step.SELF_ASSESSMENT, dossier.step_started_on)
     try:
         # A savepoint: the constraint is the last guard against two officers at once.
         with transaction.atomic():
-            dossier = Dossier.objects.create(
-                unit=unit,
-                province=unit.province or unit,
-                set_code=set_code,
-                year=year,
-                criteria_set=criteria_set,
-                procedure=procedure,
-                step=Step.SELF_ASSESSMENT,
-                step_started_on=started,
-                step_due_on=None,
-                opened_by_id=actor.pk,
-            )
+            dossier.save(force_insert=True)
     except IntegrityError as exc:
         raise _already_open(unit, criteria_set.name_vi, year) from exc
     Transition.objects.create(

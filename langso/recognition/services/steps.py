@@ -102,7 +102,7 @@ def expect_step(dossier: Dossier, steps: Sequence[str], action: str) -> None:
         )
 
 
-def _due_on(dossier: Dossier, step: str, started: dt.date) -> dt.date | None:
+def step_due_on(dossier: Dossier, step: str, started: dt.date) -> dt.date | None:
     """When `step`, begun on `started`, must be done: the consultation stays posted
     for its calendar days; other steps count the procedure's working days (Tết and the
     other holidays excluded). None where the procedure sets no limit."""
@@ -134,7 +134,7 @@ def dossier_move(
     started = today()
     dossier.step = to_step
     dossier.step_started_on = started
-    dossier.step_due_on = _due_on(dossier, to_step, started)
+    dossier.step_due_on = step_due_on(dossier, to_step, started)
     fields = ["step", "step_started_on", "step_due_on"]
     if to_step in CLOSED_STEPS:
         dossier.closed_at = timezone.now()

@@ -3,6 +3,7 @@ consultation, documents, submission, withdrawal — and every refusal with its r
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import hashlib
 from decimal import Decimal
@@ -26,7 +27,7 @@ from langso.recognition.services.dossiers import (
     dossier_submit,
     dossier_withdraw,
 )
-from langso.recognition.testing import TEST_PROCEDURE
+from langso.recognition.testing import TEST_PROCEDURE, make_procedure
 
 from ..conftest import (
     SET,
@@ -336,3 +337,14 @@ def test_a_large_upload_kept_on_disk_is_hashed_as_sent(world: World) -> None:
     with document.file.open("rb") as stored:
         assert stored.read() == content
     upload.close()  # as the request's end does: the moved temporary file is gone
+
+
+def test_the_self_assessment_is_due_when_the_procedure_gives_it_a_limit(world: World) -> None:
+    """A province's variant (the next version) gives the self-assessment 20 working
+    days; a dossier opened under it is due then. The test procedure gives none."""
+    assert opened(world).step_due_on is None
+    limited = copy.deepcopy(TEST_PROCEDURE["steps"])
+    limited["self_assessment"]["deadline_working_days"] = 20
+    make_procedure(province=world.ninh_binh.province, version=2, steps=limited)
+    dossier = dossier_open(actor=world.officer, unit=world.a, set_code=SET, year=YEAR + 1)
+    assert dossier.step_due_on == working_days_add(timezone.localdate(), 20)
