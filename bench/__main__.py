@@ -30,6 +30,8 @@ BENCHES: dict[str, str] = {
     "home": "home",
     # Issue 15 (phone): a household's page and the survey web form, cold, on a phone.
     "first_load": "first_load",
+    # issue 16 (lifecycle): freezing a commune's snapshot.
+    "snapshot": "recognition",
 }
 
 

@@ -137,6 +137,31 @@ def unit_get_for_user(
     return unit
 
 
+def user_holds_role(*, user: Actor, role: str, unit: AdminUnit) -> bool:
+    """Whether `user` (active) holds exactly `role` on `unit` or on a unit containing
+    it. No other role stands in, a central admin's or a superuser's neither: where a
+    procedure names who acts (the commune leader signs, the province decides), only
+    that role may."""
+    return any(
+        a.role == role and a.unit is not None and a.unit.contains(unit)
+        for a in role_list_for_user(user=user)
+    )
+
+
+def role_holders(*, role: str, unit: AdminUnit) -> QuerySet[User]:
+    """The active users holding `role` on `unit` or on a unit containing it."""
+    containing = [
+        pk
+        for pk in (unit.province_id, unit.district_id, unit.commune_id, unit.village_id)
+        if pk is not None
+    ]
+    return (
+        User.objects.filter(is_active=True, roles__role=role, roles__unit_id__in=containing)
+        .distinct()
+        .order_by("pk")
+    )
+
+
 def scoped_units(*, user: Actor, permission: str) -> QuerySet[AdminUnit]:
     """The units (of every generation) on which `user` holds `permission`."""
     return AdminUnit.objects.filter(unit_scope_q(user=user, permission=permission))

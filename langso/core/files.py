@@ -8,6 +8,7 @@ uploader gave is kept on the row, for display and download."""
 
 from __future__ import annotations
 
+import hashlib
 import mimetypes
 import re
 import secrets
@@ -16,6 +17,7 @@ from typing import Any
 from urllib.parse import quote
 
 from django.conf import settings
+from django.core.files import File
 from django.db.models.fields.files import FieldFile
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseBase
 from django.utils.deconstruct import deconstructible
@@ -94,3 +96,15 @@ def file_response(
     # Behind a sign-in: never kept by a shared cache.
     response["Cache-Control"] = "private, no-cache"
     return response
+
+
+def file_sha256(file: File[Any] | FieldFile) -> str:
+    """The SHA-256 (hex) of a file's bytes, an upload or a stored one, read in chunks and
+    from its start, so that the caller may then save or read it whole again."""
+    digest = hashlib.sha256()
+    file.open("rb")
+    file.seek(0)
+    for chunk in file.chunks():
+        digest.update(chunk)
+    file.seek(0)
+    return digest.hexdigest()

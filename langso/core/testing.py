@@ -7,19 +7,25 @@ the suite's own kind for it."""
 from __future__ import annotations
 
 import csv
+import email
+import email.policy
 import io
 import os
 import re
+import socket
 import subprocess
 import sys
 import zipfile
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from email.message import EmailMessage
 from pathlib import Path
 from typing import IO, Any
 from urllib.parse import quote
 
 import psycopg
+import pytest
+from aiosmtpd.controller import Controller
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -29,6 +35,7 @@ from django.test import Client
 from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 from openpyxl.cell.cell import Cell, MergedCell
+from pytest_django import Settings
 
 from .exports import XLSX_CONTENT_TYPE
 
@@ -231,3 +238,47 @@ def pdf_pages(content: bytes) -> int:
     if found is None:
         raise AssertionError("pdfinfo does not say how many pages the PDF has")
     return int(found[1])
+
+# --- E-mail -----------------------------------------------------------------------
+
+
+class Inbox:
+    """An aiosmtpd handler that keeps every message it is given."""
+
+    def __init__(self) -> None:
+        self.messages: list[tuple[list[str], EmailMessage]] = []
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802  # aiosmtpd's hook name
+        message = email.message_from_bytes(envelope.content, policy=email.policy.default)
+        if not isinstance(message, EmailMessage):
+            raise TypeError("the default policy parses into EmailMessage")
+        self.messages.append((list(envelope.rcpt_tos), message))
+        return "250 Message accepted for delivery"
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+@pytest.fixture
+def smtp_inbox(settings: Settings) -> Iterator[Inbox]:
+    """A real SMTP server (aiosmtpd) on a free local port, and the settings that send
+    Django's mail to it: what every test of an e-mail reads (the root conftest
+    imports it, so that every app's tests may ask for it)."""
+    inbox = Inbox()
+    port = free_port()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST = "127.0.0.1"
+    settings.EMAIL_PORT = port
+    settings.EMAIL_USE_TLS = False
+    settings.EMAIL_HOST_USER = ""
+    settings.EMAIL_HOST_PASSWORD = ""
+    try:
+        yield inbox
+    finally:
+        controller.stop()

@@ -4,6 +4,7 @@ classification that picks a commune's thresholds."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -43,6 +44,7 @@ from .models import (
     CriterionIndicator,
     IndicatorMethod,
     Origin,
+    Recognition,
     Verdict,
 )
 from .selectors.catalogue import criteria_set_sources
@@ -525,3 +527,96 @@ def commune_classification_set(
         after=model_snapshot(classification, fields),
     )
     return classification
+
+
+# --- Recognitions -------------------------------------------------------------------
+
+_RECOGNITION_FIELDS = [
+    "decision_number",
+    "decision_date",
+    "signer",
+    "revoked_on",
+    "revocation_number",
+]
+
+
+@transaction.atomic
+def recognition_record(
+    *,
+    unit: AdminUnit,
+    set_code: str,
+    year: int,
+    decision_number: str,
+    decision_date: dt.date,
+    signer: str,
+    actor: Actor | None = None,
+) -> Recognition:
+    """The fact that `unit` is recognised as meeting the set `set_code` for `year`, by
+    the province's decision. The caller (a dossier's decision, or an officer entering
+    one decided outside the platform) has checked who may record it. A unit recognised
+    again after a revocation keeps one row: the new decision replaces the revoked one,
+    whose trace is in the audit trail."""
+    existing = (
+        Recognition.objects.select_for_update()
+        .filter(unit=unit, set_code=set_code, year=year)
+        .first()
+    )
+    if existing is not None and existing.in_force:
+        raise DomainError(
+            _("%(unit)s đã được công nhận đạt chuẩn năm %(year)s (quyết định %(number)s).")
+            % {"unit": unit.name, "year": year, "number": existing.decision_number}
+        )
+    before = model_snapshot(existing, _RECOGNITION_FIELDS) if existing else {}
+    recognition = existing or Recognition(
+        unit=unit, province=unit.province, set_code=set_code, year=year
+    )
+    recognition.decision_number = decision_number
+    recognition.decision_date = decision_date
+    recognition.signer = signer
+    recognition.revoked_on = None
+    recognition.revocation_number = ""
+    recognition.save()
+    audit_record(
+        actor=actor,
+        instance=recognition,
+        action=AuditEntry.Action.UPDATE if existing else AuditEntry.Action.CREATE,
+        before=before,
+        after=model_snapshot(recognition, _RECOGNITION_FIELDS),
+    )
+    return recognition
+
+
+@transaction.atomic
+def recognition_revoke(
+    *,
+    unit: AdminUnit,
+    set_code: str,
+    year: int,
+    revoked_on: dt.date,
+    revocation_number: str,
+    actor: Actor | None = None,
+) -> Recognition:
+    """The unit's recognition for the set and year revoked by the province's decision
+    `revocation_number` of `revoked_on`; refused where none is in force."""
+    recognition = (
+        Recognition.objects.select_for_update()
+        .filter(unit=unit, set_code=set_code, year=year, revoked_on__isnull=True)
+        .first()
+    )
+    if recognition is None:
+        raise DomainError(
+            _("%(unit)s không có công nhận đạt chuẩn năm %(year)s đang hiệu lực để thu hồi.")
+            % {"unit": unit.name, "year": year}
+        )
+    before = model_snapshot(recognition, _RECOGNITION_FIELDS)
+    recognition.revoked_on = revoked_on
+    recognition.revocation_number = revocation_number
+    recognition.save(update_fields=["revoked_on", "revocation_number"])
+    audit_record(
+        actor=actor,
+        instance=recognition,
+        action=AuditEntry.Action.UPDATE,
+        before=before,
+        after=model_snapshot(recognition, _RECOGNITION_FIELDS),
+    )
+    return recognition

@@ -20,6 +20,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from langso.core.errors import DomainError
 from langso.core.files import RandomName
 from langso.core.models import NamedInTwoLanguages
 from langso.criteria.models import CriteriaSet, FactStatus, Origin
@@ -123,6 +124,9 @@ class Dossier(models.Model):
     )
     opened_at = models.DateTimeField(default=timezone.now)
     closed_at = models.DateTimeField(null=True, blank=True)
+    # The residents' satisfaction the submission was checked against, as read then
+    # (indicator, value, numerator, denominator, threshold, comparator, period).
+    satisfaction: models.JSONField[dict[str, Any]] = models.JSONField(default=dict, blank=True)
 
     class Meta:
         verbose_name = _("hồ sơ công nhận")
@@ -172,6 +176,13 @@ class Snapshot(models.Model):
 
     def __str__(self) -> str:
         return f"{self.dossier_id} #{self.number} {self.sha256[:12]}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        """Written once: its hash stands behind a legal decision, so a stored snapshot
+        is never changed (a revised dossier freezes the next one)."""
+        if not self._state.adding:
+            raise DomainError(str(_("Bản chốt tự đánh giá đã lưu thì không được sửa.")))
+        super().save(*args, **kwargs)
 
 
 class SnapshotFile(models.Model):

@@ -30,7 +30,8 @@ def _unclassified(indicator: CriterionIndicator, key: str) -> bool:
     return not key and bool(indicator.thresholds) and ALL_UNITS not in indicator.thresholds
 
 
-def _meets(comparator: str, value: Decimal, threshold: Decimal) -> bool:
+def threshold_meets(comparator: str, value: Decimal, threshold: Decimal) -> bool:
+    """Whether `value` meets `threshold` by `comparator` (a presence: at least it)."""
     if comparator in (GTE, PRESENT_):
         return value >= threshold
     if comparator == GT:
@@ -94,7 +95,7 @@ def computed_status(indicator: CriterionIndicator, key: str, value: Any) -> str:
     threshold = _threshold(indicator, key)
     if threshold is None:
         return NO_THRESHOLD
-    return PASS if _meets(indicator.comparator, value.value, threshold) else FAIL
+    return PASS if threshold_meets(indicator.comparator, value.value, threshold) else FAIL
 
 
 def composite_status(
@@ -112,9 +113,9 @@ def composite_status(
     def share(count: int) -> Decimal:
         return Decimal(count) * HUNDRED / Decimal(total) if percent else Decimal(count)
 
-    if _meets(indicator.comparator, share(met), threshold):
+    if threshold_meets(indicator.comparator, share(met), threshold):
         return PASS
-    if undecided and _meets(indicator.comparator, share(met + undecided), threshold):
+    if undecided and threshold_meets(indicator.comparator, share(met + undecided), threshold):
         return MISSING
     return FAIL
 

@@ -2,63 +2,17 @@
 
 from __future__ import annotations
 
-import email
-import email.policy
 import re
-import socket
-from collections.abc import Iterator
-from email.message import EmailMessage
-from typing import Any
 
-import pytest
-from aiosmtpd.controller import Controller
 from django.test import Client
 from django.urls import reverse
-from pytest_django import Settings
 
 from langso.accounts.models import User
 from langso.accounts.roles import Role
 from langso.accounts.services import user_create
+from langso.core.testing import Inbox
 
 from ..conftest import Holders, Units
-
-
-class Inbox:
-    """An aiosmtpd handler that keeps every message it is given."""
-
-    def __init__(self) -> None:
-        self.messages: list[tuple[list[str], EmailMessage]] = []
-
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802  # aiosmtpd's hook name
-        message = email.message_from_bytes(envelope.content, policy=email.policy.default)
-        assert isinstance(message, EmailMessage)
-        self.messages.append((list(envelope.rcpt_tos), message))
-        return "250 Message accepted for delivery"
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
-@pytest.fixture
-def smtp_inbox(settings: Settings) -> Iterator[Inbox]:
-    inbox = Inbox()
-    port = free_port()
-    controller = Controller(inbox, hostname="127.0.0.1", port=port)
-    controller.start()
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST = "127.0.0.1"
-    settings.EMAIL_PORT = port
-    settings.EMAIL_USE_TLS = False
-    settings.EMAIL_HOST_USER = ""
-    settings.EMAIL_HOST_PASSWORD = ""
-    try:
-        yield inbox
-    finally:
-        controller.stop()
 
 
 def test_reset_link_arrives_by_smtp_and_sets_a_new_password(
