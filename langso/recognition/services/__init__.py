@@ -1,0 +1,1 @@
+"""Writes of the recognition procedure, one module per concern."""
