@@ -17,7 +17,9 @@ from django.utils import timezone
 from langso.accounts.models import User
 from langso.accounts.roles import Role
 from langso.accounts.tests.factories import make_role_holder
+from langso.criteria.models import Recognition
 from langso.criteria.services import criteria_catalogue_load
+from langso.criteria.testing import recognition_make as criteria_recognition_make
 from langso.indicators.testing import definitions
 from langso.places.models import AdminUnit
 from langso.recognition.models import Dossier, Procedure, Snapshot, Step, Transition
@@ -138,6 +140,7 @@ def dossier_make(
     """A dossier of `unit` at `step`, moved into the consultation five days ago (and
     with a frozen snapshot, unless told otherwise)."""
     today = timezone.localdate()
+    assert unit.province is not None
     dossier = Dossier.objects.create(
         unit=unit,
         province=unit.province,
@@ -174,3 +177,17 @@ def dossier_make(
 def consultation(tree: RegistryTree, users: RegistryUsers) -> Dossier:
     """Commune A's dossier at its consultation, open ten more days."""
     return dossier_make(unit=tree.a, by=users.officer_a)
+
+
+def recognition_make(
+    *, unit: AdminUnit, year: int = 2026, revoked: bool = False, number: str = "123/QĐ-UBND"
+) -> Recognition:
+    """A recognition of `unit` for the 2026-2030 set, decided on 20/12 of `year`, revoked
+    on 02/03 of the next year where told."""
+    return criteria_recognition_make(
+        unit=unit,
+        year=year,
+        number=number,
+        revoked_on=dt.date(year + 1, 3, 2) if revoked else None,
+        revocation_number="45/QĐ-UBND" if revoked else "",
+    )

@@ -5,6 +5,7 @@ procedure names for the consultation, in scope, audited."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pytest
 from django.utils import timezone
@@ -20,15 +21,16 @@ from ..conftest import Roles
 IP = "203.0.113.7"
 
 
-def _post(dossier: Dossier, **changes: object) -> Comment:
-    fields: dict[str, object] = {
-        "dossier": dossier,
-        "author_kind": Comment.Author.RESIDENT,
-        "author_name": "Nguyễn Văn Bình",
-        "text": "Đường thôn 2 chưa được trải nhựa như báo cáo.",
-        "client_ip": IP,
-    }
-    return comment_post(**(fields | changes))  # type: ignore[arg-type]  # the fields above
+def _post(dossier: Dossier, *, client_ip: str = IP, **changes: Any) -> Comment:
+    """A resident's comment on `dossier`, with `changes` to its fields."""
+    return comment_post(
+        dossier=dossier,
+        author_kind=changes.pop("author_kind", Comment.Author.RESIDENT),
+        author_name=changes.pop("author_name", "Nguyễn Văn Bình"),
+        text=changes.pop("text", "Đường thôn 2 chưa được trải nhựa như báo cáo."),
+        client_ip=client_ip,
+        **changes,
+    )
 
 
 def test_a_resident_comments_on_an_open_consultation(
@@ -81,9 +83,7 @@ def test_an_address_posting_too_often_waits(consultation: Dossier) -> None:
     assert Comment.objects.count() == 6
 
 
-def test_the_commune_officer_answers_and_hides(
-    consultation: Dossier, users: RegistryUsers
-) -> None:
+def test_the_commune_officer_answers_and_hides(consultation: Dossier, users: RegistryUsers) -> None:
     """The consultation's preparer (the commune officer in the test procedure) answers
     and hides; both are audited with the changes."""
     comment = _post(consultation)
