@@ -12,16 +12,26 @@ from django.db.models import OuterRef, QuerySet, Subquery
 from django.utils import timezone
 
 from langso.accounts.roles import Permission
-from langso.accounts.selectors import unit_scope_q
+from langso.accounts.selectors import is_nationwide, scoped_units, unit_scope_q
 from langso.core.actors import Actor
 from langso.core.errors import DomainError
 from langso.core.workdays import working_days_between
 from langso.criteria.evaluation.engine import evaluate, evaluate_statuses
 from langso.criteria.evaluation.statuses import Status
 from langso.criteria.models import Recognition
-from langso.places.models import AdminUnit
+from langso.places.models import AdminUnit, Level
 
 from ..models import CLOSED_STEPS, Dossier, Snapshot
+
+
+def provinces_in_scope(*, user: Actor) -> list[AdminUnit]:
+    """The current provinces the user's scope reaches (every one nationwide), by name:
+    the provinces whose recognised units the user may list."""
+    provinces = AdminUnit.objects.filter(level=Level.PROVINCE, valid_to__isnull=True)
+    if not is_nationwide(user=user, permission=Permission.VIEW_SCOPED):
+        reached = scoped_units(user=user, permission=Permission.VIEW_SCOPED)
+        provinces = provinces.filter(pk__in=reached.values("province_id"))
+    return list(provinces.order_by("name"))
 
 
 def recognitions_for_user(

@@ -27,7 +27,12 @@ from langso.places.selectors import today, unit_children, unit_get
 
 from ..models import Comment
 from ..selectors.public import Consultation, consultation_get, consultations_open
-from ..selectors.recognitions import dossiers_for_user, recognitions_at_risk, recognitions_for_user
+from ..selectors.recognitions import (
+    dossiers_for_user,
+    provinces_in_scope,
+    recognitions_at_risk,
+    recognitions_for_user,
+)
 from ..services.comments import (
     CONTACT_MAX,
     NAME_MAX,
@@ -157,26 +162,23 @@ def recognised(request: HttpRequest) -> HttpResponse:
         "province": province,
         "set_code": set_code,
         "year": year,
-        "provinces": list(unit_children(unit=None, valid_on=today())),
+        "provinces": provinces_in_scope(user=request.user),
     }
     if province is not None:
-        rows = list(
-            recognitions_for_user(
-                user=request.user, province=province, set_code=set_code or None, year=year
-            )
-        )
+        every_set = list(recognitions_for_user(user=request.user, province=province, year=year))
+        rows = [r for r in every_set if not set_code or r.set_code == set_code]
+        evaluated_year = year or timezone.localdate().year
         risky = (
             {
                 r.recognition.pk: r
-                for r in recognitions_at_risk(
-                    province=province, year=year or timezone.localdate().year
-                )
+                for r in recognitions_at_risk(province=province, year=evaluated_year)
             }
             if any(r.in_force for r in rows)
             else {}
         )
-        names = set_names(codes={r.set_code for r in rows}, province=province)
+        names = set_names(codes={r.set_code for r in every_set}, province=province)
         context |= {
+            "sets": sorted(names.items(), key=lambda item: item[1]),
             "rows": [
                 {
                     "recognition": r,
@@ -186,7 +188,7 @@ def recognised(request: HttpRequest) -> HttpResponse:
                 }
                 for r in rows
             ],
-            "evaluated_year": year or timezone.localdate().year,
+            "evaluated_year": evaluated_year,
         }
     return render(request, "recognition/recognised.html", context)
 

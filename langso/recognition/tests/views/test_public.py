@@ -271,3 +271,34 @@ def test_answering_and_hiding_from_the_page(
     allowed = who == "officer_a"
     assert (comment.answer == "Đã tiếp thu.") is allowed
     assert (comment.hidden_reason == "Trùng lặp") is allowed
+
+
+@pytest.mark.parametrize("who", ["officer_a", "officer_b", "nobody", "central_admin"])
+def test_the_public_page_is_the_same_for_signed_in_users(
+    consultation: Dossier, users: RegistryUsers, who: str
+) -> None:
+    """In scope or not, a signed-in user reads the public record as anyone does: no
+    contact shown."""
+    _comment(consultation)
+    client = Client()
+    client.force_login(users.of(who))
+    html = client.get(_url(consultation)).content.decode()
+    assert "Mặt trận xã A" in html
+    assert "mttq@example.vn" not in html
+
+
+def test_recognised_units_by_set_and_province_picker(
+    catalogue: None, tree: RegistryTree, users: RegistryUsers
+) -> None:
+    """The set filter offers the sets' names (never a code), the province picker the
+    provinces of the user's scope; the province of the scope is the default."""
+    recognition_make(unit=tree.a, number="11/QĐ-UBND")
+    client = Client()
+    client.force_login(users.officer_a)
+    html = client.get("/cong-nhan/da-cong-nhan/").content.decode()
+    assert "11/QĐ-UBND" in html
+    assert '<option value="xa_ntm_2026_2030">Bộ tiêu chí' in html
+    assert ">xa_ntm_2026_2030<" not in html
+    assert f'<option value="{tree.province.code}" selected>' in html
+    filtered = client.get("/cong-nhan/da-cong-nhan/?bo=khac").content.decode()
+    assert "11/QĐ-UBND" not in filtered
