@@ -143,3 +143,16 @@ def password_reset_count(*, email: str, address: str) -> None:
         )
     _count(keys[0], RESET_EMAIL)
     _count(keys[1], RESET_ADDRESS)
+
+
+def requests_count(*, kind: str, value: str, limit: Limit) -> int:
+    """Count one request of `kind` (a public form's posts) from `value` (a client's
+    address): the seconds the caller must still wait while `value` is locked (nothing
+    counted then), else 0 once counted. The request that fills the window is allowed;
+    the next is refused."""
+    key = _key(kind, value)
+    retry_after = _retry_after([key])
+    if retry_after > 0:
+        return retry_after
+    _count(key, limit)
+    return 0

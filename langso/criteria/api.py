@@ -31,7 +31,15 @@ from .evaluation.engine import evaluate
 from .evaluation.results import Evaluation, IndicatorResult
 from .evaluation.statuses import Status
 from .evaluation.units import Subjects, subjects_of
-from .models import Assessment, CriteriaSet, Criterion, CriterionIndicator, IndicatorMethod
+from .models import (
+    Assessment,
+    CriteriaSet,
+    Criterion,
+    CriterionIndicator,
+    IndicatorMethod,
+    Recognition,
+)
+from .selectors.recognitions import recognitions_of
 from .selectors.sets import (
     criteria_set_in_force,
     criteria_set_rows,
@@ -352,6 +360,11 @@ class UnitEvaluationOut(Schema):
     # Closed period: figures frozen when it was closed; otherwise live.
     frozen: bool
     computed_at: dt.datetime
+    # The unit's recognition for this set and year (issue 16), by the province's
+    # decision; null where none. Revoked on that day, where it was.
+    recognition_number: str | None
+    recognition_date: dt.date | None
+    recognition_revoked_on: dt.date | None
     criteria: list[CriterionOut]
     conditions: list[ResultOut]
 
@@ -408,7 +421,9 @@ def _result(request: HttpRequest, result: IndicatorResult) -> ResultOut:
     )
 
 
-def _evaluation(request: HttpRequest, evaluation: Evaluation) -> UnitEvaluationOut:
+def _evaluation(
+    request: HttpRequest, evaluation: Evaluation, recognition: Recognition | None
+) -> UnitEvaluationOut:
     criteria_set = evaluation.criteria_set
     return UnitEvaluationOut(
         unit=evaluation.unit.code,
@@ -427,6 +442,9 @@ def _evaluation(request: HttpRequest, evaluation: Evaluation) -> UnitEvaluationO
         period=evaluation.period,
         frozen=evaluation.frozen,
         computed_at=evaluation.computed_at,
+        recognition_number=recognition.decision_number if recognition else None,
+        recognition_date=recognition.decision_date if recognition else None,
+        recognition_revoked_on=recognition.revoked_on if recognition else None,
         criteria=[
             CriterionOut(
                 code=c.criterion.code,
@@ -485,6 +503,9 @@ CSV_HEADER = [
     "period",
     "frozen",
     "computed_at",
+    "recognition_number",
+    "recognition_date",
+    "recognition_revoked_on",
     "criterion_code",
     "code",
     "indicator_name",
@@ -512,9 +533,12 @@ def _plain(number: Decimal | int | None) -> Decimal | None:
     return Decimal(number).quantize(Decimal("0.0001")).normalize()
 
 
-def _csv_rows(evaluations: Sequence[Evaluation]) -> Iterator[list[exports.Value]]:
+def _csv_rows(
+    evaluations: Sequence[Evaluation], recognitions: dict[int, Recognition]
+) -> Iterator[list[exports.Value]]:
     for evaluation in evaluations:
         criteria_set = evaluation.criteria_set
+        recognition = recognitions.get(evaluation.unit.pk)
         unit_columns: list[exports.Value] = [
             evaluation.unit.code,
             evaluation.unit.name,
@@ -532,6 +556,9 @@ def _csv_rows(evaluations: Sequence[Evaluation]) -> Iterator[list[exports.Value]
             evaluation.period,
             "1" if evaluation.frozen else "0",
             evaluation.computed_at.isoformat(timespec="seconds"),
+            recognition.decision_number if recognition else None,
+            recognition.decision_date.isoformat() if recognition else None,
+            recognition.revoked_on.isoformat() if recognition and recognition.revoked_on else None,
         ]
         rows = [(c.criterion.code, r) for c in evaluation.criteria for r in c.indicators]
         rows += [("", r) for r in evaluation.conditions]
@@ -559,10 +586,13 @@ def _csv_rows(evaluations: Sequence[Evaluation]) -> Iterator[list[exports.Value]
             ]
 
 
-def _csv(code: str, year: int, evaluations: Sequence[Evaluation]) -> HttpResponse:
+def _csv(
+    code: str, year: int, evaluations: Sequence[Evaluation], recognitions: dict[int, Recognition]
+) -> HttpResponse:
     """One row per unit and indicator (conditions with no criterion code); an empty
     value is no data."""
-    return exports.csv_response(f"{code}-{year}.csv", CSV_HEADER, _csv_rows(evaluations))
+    rows = _csv_rows(evaluations, recognitions)
+    return exports.csv_response(f"{code}-{year}.csv", CSV_HEADER, rows)
 
 
 @router.get(
@@ -579,12 +609,19 @@ def _csv(code: str, year: int, evaluations: Sequence[Evaluation]) -> HttpRespons
 )
 def evaluations(request: HttpRequest, filters: Query[EvaluationFilters]) -> Any:
     year, found, subjects = _evaluate(request, filters)
+    # The units' recognitions for the set and year, in one query.
+    recognitions = {
+        r.unit_id: r
+        for r in recognitions_of(
+            units=[e.unit for e in found], set_code=filters.set_code, year=year
+        )
+    }
     if filters.format == "csv":
-        return _csv(filters.set_code, year, found)
+        return _csv(filters.set_code, year, found, recognitions)
     return EvaluationsOut(
         set=filters.set_code,
         year=year,
-        evaluations=[_evaluation(request, e) for e in found],
+        evaluations=[_evaluation(request, e, recognitions.get(e.unit.pk)) for e in found],
         left_out=subjects.left_out_count,
         left_out_reason=subjects.left_out_note,
     )

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from langso.core.actors import Actor
 from langso.places.models import AdminUnit
 
-from .models import CriteriaSet
+from .models import CriteriaSet, Recognition
 from .services import assessment_record
 
 NATIONAL_2026 = "xa_ntm_2026_2030"
@@ -27,3 +29,29 @@ def criteria_assess_met(
             verdict="pass",
             note="Biên bản kiểm tra",
         )
+
+
+def recognition_make(
+    *,
+    unit: AdminUnit,
+    year: int,
+    code: str = NATIONAL_2026,
+    number: str = "123/QĐ-UBND",
+    decision_date: dt.date | None = None,
+    revoked_on: dt.date | None = None,
+    revocation_number: str = "",
+) -> Recognition:
+    """`unit` recognised as meeting the set `code` for `year` (decided on 20/12 of the
+    year unless told), as the recognition module's decision writes it."""
+    assert unit.province is not None  # noqa: S101  # a unit below a province
+    return Recognition.objects.create(
+        unit=unit,
+        province=unit.province,
+        set_code=code,
+        year=year,
+        decision_number=number,
+        decision_date=decision_date or dt.date(year, 12, 20),
+        signer="Chủ tịch UBND tỉnh",
+        revoked_on=revoked_on,
+        revocation_number=revocation_number,
+    )

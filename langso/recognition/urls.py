@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import URLPattern, URLResolver, path, re_path
 
-from .views import documents, dossiers
+from .views import documents, dossiers, public
 
 app_name = "recognition"
 
@@ -30,6 +30,12 @@ urlpatterns: list[URLPattern | URLResolver] = [
         dossiers.field_visit_download,
         name="field-visit",
     ),
+    # The public consultation, open consultations, recognised units, and the officers'
+    # answers to the consultation's comments.
+    path("lay-y-kien/", public.consultation_list, name="consultation-list"),
+    path("lay-y-kien/<int:pk>/", public.consultation, name="consultation"),
+    path("da-cong-nhan/", public.recognised, name="recognised"),
+    path("ho-so/<int:pk>/y-kien/", public.dossier_comments, name="dossier-comments"),
     # Reports, and the public verification of a snapshot.
     re_path(rf"^xac-minh/{_SHA256}/$", documents.verify, name="verify"),
     re_path(rf"^xac-minh/{_SHA256}/bao-cao\.pdf$", documents.verify_report, name="verify-report"),

@@ -42,6 +42,7 @@ from ..models import (
     VariesBy,
 )
 from ..selectors.assessments import assessments_for
+from ..selectors.recognitions import recognitions_of
 from ..selectors.sets import (
     SetChoice,
     criteria_set_choose,
@@ -400,6 +401,10 @@ def scorecard(request: HttpRequest, code: str) -> HttpResponse:
         ),
         "query": _query(set=chosen.code if chosen else "", year=year),
         "province_opens": _opens(request, unit.province),
+        # The unit's recognitions of the set chosen (issue 16), every year's.
+        "recognitions": list(recognitions_of(units=[unit], set_code=chosen.code))
+        if chosen is not None
+        else [],
     }
     if evaluation is not None:
         context |= _evaluation_context(request, evaluation)

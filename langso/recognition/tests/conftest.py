@@ -37,7 +37,30 @@ from langso.recognition.services.dossiers import (
 )
 from langso.recognition.testing import make_procedure
 
-__all__ = ["definitions"]
+from .consultations import (
+    SET_CODE,
+    Roles,
+    catalogue,
+    consultation,
+    dossier_make,
+    recognition_make,
+    roles,
+    tree,
+    users,
+)
+
+__all__ = [
+    "SET_CODE",
+    "Roles",
+    "catalogue",
+    "consultation",
+    "definitions",
+    "dossier_make",
+    "recognition_make",
+    "roles",
+    "tree",
+    "users",
+]
 
 YEAR = 2026
 SATISFACTION = "resident-satisfaction-ntm"
