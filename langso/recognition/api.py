@@ -20,9 +20,9 @@ from langso.criteria.models import Recognition
 from langso.places.models import AdminUnit
 
 from .models import Dossier, Step
+from .selectors.dossiers import dossier_overdue
 from .selectors.recognitions import (
     dossiers_for_user,
-    overdue_days,
     recognitions_at_risk,
     recognitions_for_user,
 )
@@ -125,7 +125,7 @@ def _dossier(dossier: Dossier, today: dt.date) -> DossierOut:
         step_label=str(Step(dossier.step).label),
         step_started_on=dossier.step_started_on,
         step_due_on=dossier.step_due_on,
-        overdue_days=overdue_days(dossier, today=today),
+        overdue_days=dossier_overdue(dossier, today=today),
         opened_at=dossier.opened_at,
         closed_at=dossier.closed_at,
         snapshot_sha256=getattr(dossier, "snapshot_sha256", None),

@@ -4,20 +4,16 @@ once and answers in a fixed number of queries, whatever their number."""
 
 from __future__ import annotations
 
-import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.db.models import QuerySet
-from django.utils import timezone
 
 from langso.accounts.models import RoleAssignment
 from langso.accounts.roles import Permission, Role
 from langso.accounts.selectors import unit_scope_q
 from langso.core.actors import Actor
-from langso.core.workdays import working_days_between
-from langso.criteria.models import CriteriaSet
 
 from ..models import CLOSED_STEPS, Dossier, Procedure, Step
 from ..procedure import ProcedureSpec
@@ -42,14 +38,6 @@ def dossier_list_for_user(*, user: Actor) -> QuerySet[Dossier]:
     return Dossier.objects.filter(scope).select_related(
         "unit__commune", "unit__province", "procedure", "criteria_set"
     )
-
-
-def overdue_days(dossier: Dossier, *, today: dt.date | None = None) -> int:
-    """Working days (Vietnam's calendar, Tết and public holidays off) the open dossier's
-    step is past its due date; 0 when it is not, or has none."""
-    if not dossier.is_open or dossier.step_due_on is None:
-        return 0
-    return working_days_between(dossier.step_due_on, today or timezone.localdate())
 
 
 class SpecCache:
@@ -135,22 +123,6 @@ def acting_for(dossiers: Sequence[Dossier], *, specs: SpecCache) -> dict[int, Ac
             preparer=held(preparer, dossier) if preparer != actor else None,
         )
     return acting
-
-
-def set_names(codes: Iterable[str]) -> dict[str, str]:
-    """The name of each criteria set code (its latest national version's, else a
-    province's), for dossiers not frozen yet. One query."""
-    rows = (
-        CriteriaSet.objects.filter(code__in=set(codes))
-        .only("code", "version", "province", "name_vi", "name_en")
-        .order_by("-version", "pk")
-    )
-    national: dict[str, str] = {}
-    provincial: dict[str, str] = {}
-    for criteria_set in rows:
-        found = national if criteria_set.province_id is None else provincial
-        found.setdefault(criteria_set.code, criteria_set.label)
-    return provincial | national
 
 
 def dossier_set_name(dossier: Dossier, names: dict[str, str]) -> str:

@@ -16,6 +16,7 @@ from django.utils import timezone
 from langso.accounts.roles import Permission
 from langso.accounts.selectors import is_nationwide, unit_label
 from langso.core.actors import Actor
+from langso.criteria.selectors.recognitions import set_names
 from langso.places.models import AdminUnit
 
 from ..models import CLOSED_STEPS, Dossier
@@ -27,10 +28,9 @@ from .acting import (
     acting_for,
     dossier_list_for_user,
     dossier_set_name,
-    overdue_days,
-    set_names,
     step_label,
 )
+from .dossiers import dossier_overdue
 
 # Rows of a board page. A province has at most a few hundred dossiers a year, so the
 # board pages by OFFSET over its sorted rows: keyset paging would need the sort key of
@@ -98,7 +98,7 @@ def board_rows(dossiers: list[Dossier], *, today: dt.date) -> list[BoardRow]:
     """Each dossier as the board shows it: two queries for all of them."""
     specs = SpecCache()
     acting = acting_for(dossiers, specs=specs)
-    names = set_names(d.set_code for d in dossiers if d.criteria_set is None)
+    names = set_names(codes={d.set_code for d in dossiers if d.criteria_set is None})
     return [
         BoardRow(
             dossier=d,
@@ -107,7 +107,7 @@ def board_rows(dossiers: list[Dossier], *, today: dt.date) -> list[BoardRow]:
             step_label=step_label(d.step),
             acting=acting[d.pk],
             due_on=d.step_due_on if d.is_open else None,
-            overdue=overdue_days(d, today=today),
+            overdue=dossier_overdue(d, today=today),
         )
         for d in dossiers
     ]
@@ -154,7 +154,7 @@ def dossier_board(*, user: Actor, filters: BoardFilters, today: dt.date | None =
 def board_set_choices(*, user: Actor) -> list[tuple[str, str]]:
     """The sets the reader's dossiers are for, by name, for the board's set filter."""
     codes = sorted(set(dossier_list_for_user(user=user).values_list("set_code", flat=True)))
-    names = set_names(codes)
+    names = set_names(codes=codes)
     return sorted(((code, names.get(code) or code) for code in codes), key=lambda c: c[1])
 
 

@@ -4,40 +4,16 @@ content still has that hash."""
 
 from __future__ import annotations
 
-import hashlib
-import json
 from dataclasses import dataclass
-from typing import Any
 
 from django.utils.translation import gettext as _
 
-from langso.accounts.roles import Permission
-from langso.accounts.selectors import unit_in_scope
 from langso.core.actors import Actor
 from langso.core.errors import NotFound
 
-from ..models import AppraisalRound, Decision, Dossier, Snapshot
-
-
-def canonical_json(content: dict[str, Any]) -> bytes:
-    """The bytes a snapshot's hash is taken of: keys sorted, no spaces, UTF-8 as is."""
-    return json.dumps(content, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode(
-        "utf-8"
-    )
-
-
-def content_sha256(content: dict[str, Any]) -> str:
-    return hashlib.sha256(canonical_json(content)).hexdigest()
-
-
-def _dossier_for_user(*, user: Actor, pk: int) -> Dossier:
-    """The dossier, refused as missing outside the reader's scope (as a missing one)."""
-    dossier = Dossier.objects.select_related("unit").filter(pk=pk).first()
-    if dossier is None or not unit_in_scope(
-        user=user, unit=dossier.unit, permission=Permission.VIEW_SCOPED
-    ):
-        raise NotFound(_("Không tìm thấy hồ sơ này."))
-    return dossier
+from ..models import AppraisalRound, Decision, Snapshot
+from .dossier_page import dossier_get_for_user
+from .dossiers import content_sha256
 
 
 def report_snapshot_for_user(
@@ -45,7 +21,7 @@ def report_snapshot_for_user(
 ) -> Snapshot:
     """The snapshot of a dossier in the reader's scope that its self-assessment report
     prints: the latest, or the one numbered `number`."""
-    dossier = _dossier_for_user(user=user, pk=dossier_pk)
+    dossier = dossier_get_for_user(user=user, pk=dossier_pk)
     snapshots = Snapshot.objects.filter(dossier=dossier).order_by("-number")
     if number is not None:
         snapshots = snapshots.filter(number=number)
@@ -58,7 +34,7 @@ def report_snapshot_for_user(
 def appraisal_round_for_user(*, user: Actor, dossier_pk: int, number: int) -> AppraisalRound:
     """An appraisal round of a dossier in the reader's scope, with what its report
     prints (the snapshot it appraised, its findings and field visits)."""
-    dossier = _dossier_for_user(user=user, pk=dossier_pk)
+    dossier = dossier_get_for_user(user=user, pk=dossier_pk)
     found = (
         AppraisalRound.objects.filter(dossier=dossier, number=number)
         .select_related("snapshot", "closed_by")

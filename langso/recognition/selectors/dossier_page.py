@@ -21,8 +21,9 @@ from django.utils.translation import ngettext
 from langso.accounts.selectors import unit_label
 from langso.core.actors import Actor
 from langso.core.errors import DomainError, NotFound
+from langso.criteria.evaluation.scoring import threshold_meets
 from langso.criteria.evaluation.statuses import Status
-from langso.indicators.selectors import indicator_values, period_parse
+from langso.criteria.selectors.recognitions import set_names
 
 from ..models import (
     AppraisalRound,
@@ -43,11 +44,10 @@ from .acting import (
     acting_for,
     dossier_list_for_user,
     dossier_set_name,
-    overdue_days,
     role_label,
-    set_names,
     step_label,
 )
+from .dossiers import dossier_overdue, satisfaction_read
 
 # The path a dossier takes when nothing goes back: the timeline shows the steps still to
 # come along it. A supplement round is drawn where it happened.
@@ -184,14 +184,7 @@ class Satisfaction:
     def met(self) -> bool:
         if self.value is None or self.threshold is None:
             return False
-        compare = {
-            "gte": self.value >= self.threshold,
-            "gt": self.value > self.threshold,
-            "lte": self.value <= self.threshold,
-            "lt": self.value < self.threshold,
-            "eq": self.value == self.threshold,
-        }
-        return compare.get(self.comparator, self.value >= self.threshold)
+        return threshold_meets(self.comparator, self.value, self.threshold)
 
     @property
     def text(self) -> str:
@@ -231,20 +224,19 @@ def _percent(value: Decimal | None) -> str:
     return text.replace(".", ",")
 
 
-def satisfaction_read(dossier: Dossier, spec: ProcedureSpec) -> Satisfaction | None:
+def satisfaction_shown(dossier: Dossier, spec: ProcedureSpec) -> Satisfaction | None:
     """The live satisfaction figure of the dossier's unit for its year (the submission
     reads it again), against the procedure's threshold; None where the procedure
-    names no satisfaction for the set."""
+    names no satisfaction for the set. A figure that cannot be read (its indicator not
+    defined here) is shown as missing rather than failing the page."""
     wanted: SatisfactionSpec | None = spec.satisfaction.get(dossier.set_code)
     if wanted is None:
         return None
     try:
-        values = indicator_values(
-            code=wanted.indicator, units=[dossier.unit], period=period_parse(str(dossier.year))
-        )
-        value = values.values[0].value if values.values else None
+        live = satisfaction_read(dossier)
     except DomainError:
-        value = None
+        live = None
+    value = Decimal(live["value"]) if live and live["value"] is not None else None
     return Satisfaction(value=value, threshold=wanted.threshold, comparator=wanted.comparator)
 
 
@@ -483,7 +475,7 @@ def dossier_page(*, user: Actor, pk: int, today: dt.date | None = None) -> Dossi
     )
     decisions = list(dossier.decisions.select_related("entered_by").order_by("signed_on", "pk"))
     satisfaction = (
-        satisfaction_read(dossier, spec)
+        satisfaction_shown(dossier, spec)
         if dossier.step in (Step.CONSULTATION, Step.SUBMISSION)
         else None
     )
@@ -498,12 +490,12 @@ def dossier_page(*, user: Actor, pk: int, today: dt.date | None = None) -> Dossi
     return DossierPage(
         dossier=dossier,
         unit_label=unit_label(dossier.unit),
-        set_name=dossier_set_name(dossier, set_names([dossier.set_code])),
+        set_name=dossier_set_name(dossier, set_names(codes=[dossier.set_code])),
         step_label=step_label(dossier.step),
         timeline=timeline(dossier, transitions),
         acting=acting_for([dossier], specs=specs)[dossier.pk],
         due_on=dossier.step_due_on if dossier.is_open else None,
-        overdue=overdue_days(dossier, today=today),
+        overdue=dossier_overdue(dossier, today=today),
         missing=missing_next(
             dossier=dossier,
             spec=spec,

@@ -8,6 +8,7 @@ import hashlib
 import json
 from collections import Counter
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from django.utils import timezone
@@ -16,8 +17,12 @@ from langso.core.files import file_sha256
 from langso.core.workdays import working_days_between
 from langso.criteria.evaluation.engine import evaluate
 from langso.criteria.evaluation.results import IndicatorResult
+from langso.criteria.evaluation.scoring import threshold_meets
+from langso.indicators.selectors import indicator_values, period_parse
 
 from ..models import Dossier, Snapshot
+from ..procedure import SatisfactionSpec
+from .procedures import procedure_spec
 
 
 def canonical_json(content: dict[str, Any]) -> bytes:
@@ -129,3 +134,32 @@ def dossier_overdue(dossier: Dossier, today: dt.date | None = None) -> int:
 
 def snapshot_latest(dossier: Dossier) -> Snapshot | None:
     return dossier.snapshots.order_by("-number").first()
+
+
+def _text(value: Decimal | None) -> str | None:
+    return None if value is None else str(value)
+
+
+def satisfaction_read(dossier: Dossier) -> dict[str, Any] | None:
+    """The residents' satisfaction the dossier's procedure asks of its set, read live
+    for the unit and year, against the threshold: None where the procedure asks none."""
+    spec: SatisfactionSpec | None = procedure_spec(dossier.procedure).satisfaction.get(
+        dossier.set_code
+    )
+    if spec is None:
+        return None
+    period = period_parse(str(dossier.year))
+    value = indicator_values(code=spec.indicator, units=[dossier.unit], period=period).values[0]
+    if value.value is None or spec.threshold is None:
+        status = "unknown"
+    else:
+        status = "pass" if threshold_meets(spec.comparator, value.value, spec.threshold) else "fail"
+    return {
+        "indicator": spec.indicator,
+        "value": _text(value.value),
+        "numerator": _text(value.numerator),
+        "denominator": _text(value.denominator),
+        "threshold": _text(spec.threshold),
+        "comparator": spec.comparator,
+        "status": status,
+    }

@@ -4,24 +4,22 @@ units, the at-risk flag and the API: every read here goes through the user's sco
 
 from __future__ import annotations
 
-import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
 
 from django.db.models import OuterRef, QuerySet, Subquery
-from django.utils import timezone
 
 from langso.accounts.roles import Permission
 from langso.accounts.selectors import is_nationwide, scoped_units, unit_scope_q
 from langso.core.actors import Actor
 from langso.core.errors import DomainError
-from langso.core.workdays import working_days_between
 from langso.criteria.evaluation.engine import evaluate, evaluate_statuses
 from langso.criteria.evaluation.statuses import Status
 from langso.criteria.models import Recognition
 from langso.places.models import AdminUnit, Level
 
-from ..models import CLOSED_STEPS, Dossier, Snapshot
+from ..models import Dossier, Snapshot
+from .acting import dossier_list_for_user
 
 
 def provinces_in_scope(*, user: Actor) -> list[AdminUnit]:
@@ -136,9 +134,7 @@ def dossiers_for_user(
     """The dossiers of units in `user`'s scope (under `unit`, of the set, year and step
     where given), each with its latest snapshot's hash (`snapshot_sha256`, None before
     the first), newest first."""
-    found = Dossier.objects.filter(
-        unit_scope_q(user=user, permission=Permission.VIEW_SCOPED, prefix="unit__")
-    )
+    found = dossier_list_for_user(user=user)
     if unit is not None:
         found = found.filter(unit.subtree_q("unit__"))
     if set_code:
@@ -153,11 +149,3 @@ def dossiers_for_user(
         .select_related("unit")
         .order_by("-opened_at", "-pk")
     )
-
-
-def overdue_days(dossier: Dossier, *, today: dt.date | None = None) -> int:
-    """Working days an open dossier's step is past its due day (0: not overdue, closed,
-    or no deadline)."""
-    if dossier.step in CLOSED_STEPS or dossier.step_due_on is None:
-        return 0
-    return working_days_between(dossier.step_due_on, today or timezone.localdate())

@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from langso.accounts.selectors import role_list_for_user
+from langso.accounts.selectors import user_holds_role
 from langso.accounts.throttle import Limit, requests_count
 from langso.core.actors import Actor
 from langso.core.errors import AccessDenied, DomainError, FieldsInvalid, TooManyAttempts
@@ -33,20 +33,11 @@ COMMENT_LIMIT = Limit(attempts=5, window=10 * 60, lockout=10 * 60)
 _THROTTLE_KIND = "consultation-comment"
 
 
-def _holds_role(actor: Actor, role: str, unit: AdminUnit) -> bool:
-    """Whether `actor` holds `role` on `unit` or on a unit containing it: the role the
-    procedure names, not any role that may view the unit."""
-    return any(
-        a.role == role and a.unit is not None and a.unit.contains(unit)
-        for a in role_list_for_user(user=actor)
-    )
-
-
 def comment_answer_allowed(*, actor: Actor, dossier: Dossier) -> bool:
     """Whether `actor` may answer and hide the dossier's comments: the role the
     procedure names to prepare its consultation, on the dossier's unit or above it."""
     role = procedure_spec(dossier.procedure).step(Step.CONSULTATION).preparer
-    return _holds_role(actor, role, dossier.unit)
+    return user_holds_role(user=actor, role=role, unit=dossier.unit)
 
 
 def _check_answerer(actor: Actor, comment: Comment) -> None:

@@ -23,10 +23,10 @@ from langso.criteria.selectors.sets import criteria_set_in_force
 from langso.places.models import AdminUnit, Level
 
 from ..models import CLOSED_STEPS, AppraisalRound, Document, Dossier, Snapshot, Step, Transition
-from ..selectors.dossiers import snapshot_latest
+from ..selectors.dossiers import satisfaction_read, snapshot_latest
 from ..selectors.procedures import procedure_in_force, procedure_spec
 from .notifications import dossier_notify
-from .snapshots import satisfaction_read, snapshot_take
+from .snapshots import snapshot_take
 from .steps import (
     acting_role,
     dossier_lock,

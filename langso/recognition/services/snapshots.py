@@ -20,14 +20,10 @@ from langso.accounts.selectors import unit_label
 from langso.core.actors import Actor
 from langso.criteria.evaluation.engine import evaluate
 from langso.criteria.evaluation.results import Evaluation, IndicatorResult
-from langso.criteria.evaluation.scoring import threshold_meets
 from langso.criteria.models import Assessment
-from langso.indicators.selectors import indicator_values, period_parse
 
 from ..models import Dossier, Snapshot, SnapshotFile
-from ..procedure import SatisfactionSpec
-from ..selectors.dossiers import content_sha256
-from ..selectors.procedures import procedure_spec
+from ..selectors.dossiers import content_sha256, satisfaction_read
 
 SNAPSHOT_FORMAT = 1
 
@@ -91,31 +87,6 @@ def _indicator(result: IndicatorResult, files: list[_Evidence]) -> dict[str, Any
         "gap": _text(result.gap),
         "threshold_unknown": result.threshold_unknown,
         "assessment": _assessment(result.assessment, files, row.code),
-    }
-
-
-def satisfaction_read(dossier: Dossier) -> dict[str, Any] | None:
-    """The residents' satisfaction the dossier's procedure asks of its set, read live
-    for the unit and year, against the threshold: None where the procedure asks none."""
-    spec: SatisfactionSpec | None = procedure_spec(dossier.procedure).satisfaction.get(
-        dossier.set_code
-    )
-    if spec is None:
-        return None
-    period = period_parse(str(dossier.year))
-    value = indicator_values(code=spec.indicator, units=[dossier.unit], period=period).values[0]
-    if value.value is None or spec.threshold is None:
-        status = "unknown"
-    else:
-        status = "pass" if threshold_meets(spec.comparator, value.value, spec.threshold) else "fail"
-    return {
-        "indicator": spec.indicator,
-        "value": _text(value.value),
-        "numerator": _text(value.numerator),
-        "denominator": _text(value.denominator),
-        "threshold": _text(spec.threshold),
-        "comparator": spec.comparator,
-        "status": status,
     }
 
 

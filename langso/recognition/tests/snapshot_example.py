@@ -22,7 +22,7 @@ from langso.recognition.models import (
     Snapshot,
     Step,
 )
-from langso.recognition.selectors.documents import content_sha256
+from langso.recognition.selectors.dossiers import content_sha256
 from langso.recognition.testing import make_procedure
 
 SET_NAME = "Bộ tiêu chí quốc gia về xã nông thôn mới giai đoạn 2026-2030"
