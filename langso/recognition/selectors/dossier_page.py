@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -352,7 +353,7 @@ class SnapshotSummary:
 
     @property
     def verify_url(self) -> str:
-        return f"/cong-nhan/xac-minh/{self.snapshot.sha256}/"
+        return reverse("recognition:verify", args=[self.snapshot.sha256])
 
 
 def _status_label(status: object) -> str:
@@ -480,12 +481,11 @@ def dossier_page(*, user: Actor, pk: int, today: dt.date | None = None) -> Dossi
         else None
     )
     names = _document_names(spec)
-    base = f"/cong-nhan/ho-so/{dossier.pk}/"
-    links = {"comments": f"{base}y-kien/"}
+    links = {"comments": reverse("recognition:dossier-comments", args=[dossier.pk])}
     if snapshot is not None:
-        links["report"] = f"{base}bao-cao-tu-danh-gia.pdf"
+        links["report"] = reverse("recognition:self-assessment-report", args=[dossier.pk])
         if dossier.step != Step.SELF_ASSESSMENT:
-            links["consultation"] = f"/cong-nhan/lay-y-kien/{dossier.pk}/"
+            links["consultation"] = reverse("recognition:consultation", args=[dossier.pk])
     visible = [c for c in comments if not c.hidden_reason]
     return DossierPage(
         dossier=dossier,

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core.mail import get_connection, send_mail
+from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
@@ -58,7 +59,7 @@ def dossier_recipients(dossier: Dossier) -> list[str]:
 
 
 def dossier_link(dossier: Dossier) -> str:
-    return str(settings.SITE_URL).rstrip("/") + f"/cong-nhan/ho-so/{dossier.pk}/"
+    return str(settings.SITE_URL).rstrip("/") + reverse("recognition:dossier", args=[dossier.pk])
 
 
 def dossier_notify(*, dossier_id: int) -> int:

@@ -11,6 +11,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -86,10 +87,8 @@ def _consultation_context(consultation: Consultation, form: CommentForm) -> dict
         "dossier": consultation.dossier,
         "unit_label": unit_label(consultation.dossier.unit),
         "form": form,
-        # Routes of the documents part (the verification page and its report PDF),
-        # written as paths: this page must not depend on their module.
-        "verify_url": f"/cong-nhan/xac-minh/{sha256}/",
-        "report_url": f"/cong-nhan/xac-minh/{sha256}/bao-cao.pdf",
+        "verify_url": reverse("recognition:verify", args=[sha256]),
+        "report_url": reverse("recognition:verify-report", args=[sha256]),
     }
 
 
