@@ -1,0 +1,1 @@
+"""Writes of the recognition module, by subject: procedures (`procedures`), dossiers."""
