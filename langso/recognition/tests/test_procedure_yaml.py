@@ -37,9 +37,11 @@ procedures:
     status: verified
     source: [s1]
     steps:
-      self_assessment: {actor: commune_officer, status: verified, source: [s1], documents: [{code: bao_cao, name_vi: "Báo cáo", generated: true}]}
+      self_assessment: {actor: commune_officer, status: verified, source: [s1],
+        documents: [{code: bao_cao, name_vi: "Báo cáo", generated: true}]}
       consultation: {actor: commune_officer, public_days: 15, status: verified}
-      submission: {actor: commune_leader, prepared_by: commune_officer, deadline_working_days: 10, documents: [{code: to_trinh, name_vi: "Tờ trình"}]}
+      submission: {actor: commune_leader, prepared_by: commune_officer,
+        deadline_working_days: 10, documents: [{code: to_trinh, name_vi: "Tờ trình"}]}
       appraisal: {actor: province_appraiser, deadline_working_days: 15}
       supplement: {actor: commune_leader, prepared_by: commune_officer}
       decision: {actor: province_leader}
@@ -119,7 +121,7 @@ def test_the_shipped_file_validates_against_the_shipped_catalogue() -> None:
         pytest.param(
             "{actor: province_leader}\n    satisfaction",
             "{actor: province_leader, colour: red}\n    satisfaction",
-            17,
+            19,
             "colour",
             "không hiểu khoá “colour”",
             id="unknown key",
@@ -127,7 +129,7 @@ def test_the_shipped_file_validates_against_the_shipped_catalogue() -> None:
         pytest.param(
             "province_appraiser",
             "province_boss",
-            14,
+            16,
             "actor",
             "vai trò “province_boss” không có",
             id="unknown role",
@@ -135,7 +137,7 @@ def test_the_shipped_file_validates_against_the_shipped_catalogue() -> None:
         pytest.param(
             "appraisal: {actor: province_appraiser",
             "appraisal: {actor: commune_officer",
-            14,
+            16,
             "actor",
             "không làm được bước “appraisal”",
             id="role held at the wrong level",
@@ -143,7 +145,7 @@ def test_the_shipped_file_validates_against_the_shipped_catalogue() -> None:
         pytest.param(
             "deadline_working_days: 15",
             "deadline_working_days: mười lăm",
-            14,
+            16,
             "deadline_working_days",
             "không phải số ngày",
             id="bad number",
@@ -151,7 +153,7 @@ def test_the_shipped_file_validates_against_the_shipped_catalogue() -> None:
         pytest.param(
             "deadline_working_days: 15",
             "deadline_working_days: -1",
-            14,
+            16,
             "deadline_working_days",
             "không phải số ngày",
             id="negative number",
@@ -159,7 +161,7 @@ def test_the_shipped_file_validates_against_the_shipped_catalogue() -> None:
         pytest.param(
             "public_days: 15",
             "public_days: 1.5",
-            12,
+            13,
             "public_days",
             "không phải số ngày",
             id="fraction of a day",
@@ -167,15 +169,16 @@ def test_the_shipped_file_validates_against_the_shipped_catalogue() -> None:
         pytest.param(
             "appraisal: {actor: province_appraiser,",
             "appraisal: {actor: province_appraiser, public_days: 5,",
-            14,
+            16,
             "public_days",
             "chỉ bước lấy ý kiến công khai",
             id="days posted on another step",
         ),
         pytest.param(
             "      revocation: {actor: province_leader}\n",
-            "      revocation: {actor: province_leader}\n      approval: {actor: province_leader}\n",
-            18,
+            "      revocation: {actor: province_leader}\n"
+            "      approval: {actor: province_leader}\n",
+            20,
             "steps",
             "bước “approval” không có",
             id="unknown step",
@@ -207,7 +210,7 @@ def test_the_shipped_file_validates_against_the_shipped_catalogue() -> None:
         pytest.param(
             "public_days: 15, status: verified",
             "public_days: 15, status: sure",
-            12,
+            13,
             "status",
             "mức tin cậy “sure” không có",
             id="unknown status",
@@ -223,15 +226,15 @@ def test_the_shipped_file_validates_against_the_shipped_catalogue() -> None:
         pytest.param(
             "{code: to_trinh,",
             "{code: bao_cao,",
-            13,
+            15,
             "code",
-            "giấy tờ “bao_cao” trùng với giấy tờ ở dòng 11",
+            "giấy tờ “bao_cao” trùng với giấy tờ ở dòng 12",
             id="document code twice",
         ),
         pytest.param(
             "threshold: unknown",
             "threshold: 120",
-            19,
+            21,
             "threshold",
             "từ 0 đến 100",
             id="threshold past 100",
@@ -239,7 +242,7 @@ def test_the_shipped_file_validates_against_the_shipped_catalogue() -> None:
         pytest.param(
             "      xa_ntm_2026_2030: {indicator: resident-satisfaction-ntm",
             "      thon_thong_minh: {indicator: resident-satisfaction-ntm",
-            19,
+            21,
             "satisfaction",
             "không nằm trong “sets”",
             id="satisfaction for a set not covered",
@@ -247,7 +250,7 @@ def test_the_shipped_file_validates_against_the_shipped_catalogue() -> None:
         pytest.param(
             "indicator: resident-satisfaction-ntm",
             "indicator: resident-happiness",
-            19,
+            21,
             "indicator",
             "chỉ số “resident-happiness” không có",
             id="unknown indicator",
@@ -267,9 +270,7 @@ def test_a_bad_entry_is_refused_naming_its_line(
 ) -> None:
     assert old in VALID
     errors = _refusals(VALID.replace(old, new, 1))
-    assert any(
-        e.row == line and e.column == column and reason in e.reason for e in errors
-    ), errors
+    assert any(e.row == line and e.column == column and reason in e.reason for e in errors), errors
     assert all(str(e).startswith("Dòng ") for e in errors)
 
 
@@ -277,7 +278,7 @@ def test_every_bad_entry_of_a_file_is_listed_at_once() -> None:
     text = VALID.replace("province_appraiser", "province_boss").replace(
         "public_days: 15", "public_days: nhiều"
     )
-    assert {(e.row, e.column) for e in _refusals(text)} == {(14, "actor"), (12, "public_days")}
+    assert {(e.row, e.column) for e in _refusals(text)} == {(16, "actor"), (13, "public_days")}
 
 
 def test_a_file_without_procedures_is_refused() -> None:
