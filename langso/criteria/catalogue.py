@@ -41,7 +41,7 @@ A set:
 from __future__ import annotations
 
 import io
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import IO, Any
@@ -369,6 +369,19 @@ class Errors:
         self.items.append(RowError(line, column, reason))
 
 
+def first_of_each_code(raws: Sequence[Lined], errors: Errors, repeated: str) -> Iterator[Lined]:
+    """The entries of a file whose code no earlier entry has; each repeat is refused
+    with `repeated`, a message naming the `code` and the `line` of the first."""
+    seen: dict[str, int] = {}
+    for raw in raws:
+        code = text_of(raw.get("code"))
+        if code in seen:
+            errors.add(raw, "code", repeated % {"code": code, "line": seen[code]})
+            continue
+        seen[code] = raw.line
+        yield raw
+
+
 def catalogue_validate(
     raw_sets: Sequence[Lined],
     *,
@@ -381,18 +394,8 @@ def catalogue_validate(
     province importing). Raises `ImportRejected` listing every bad entry by line."""
     errors = Errors()
     specs: list[SetSpec] = []
-    seen: dict[str, int] = {}
-    for raw in raw_sets:
-        code = text_of(raw.get("code"))
-        if code in seen:
-            errors.add(
-                raw,
-                "code",
-                _("mã bộ tiêu chí “%(code)s” trùng với bộ ở dòng %(line)s")
-                % {"code": code, "line": seen[code]},
-            )
-            continue
-        seen[code] = raw.line
+    repeated = _("mã bộ tiêu chí “%(code)s” trùng với bộ ở dòng %(line)s")
+    for raw in first_of_each_code(raw_sets, errors, repeated):
         spec = _set(raw, sources, indicators, errors)
         if spec is not None:
             specs.append(spec)

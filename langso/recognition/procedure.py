@@ -54,6 +54,7 @@ from langso.criteria.catalogue import (
     Errors,
     Lined,
     fact_status,
+    first_of_each_code,
     number_of,
     plain,
     source_refs,
@@ -322,18 +323,8 @@ def procedures_validate(
     codes. Raises `ImportRejected` listing every bad entry by line."""
     errors = Errors()
     specs: list[ProcedureSpec] = []
-    seen: dict[str, int] = {}
-    for raw in raw_procedures:
-        code = text_of(raw.get("code"))
-        if code in seen:
-            errors.add(
-                raw,
-                "code",
-                _("mã quy trình “%(code)s” trùng với quy trình ở dòng %(line)s")
-                % {"code": code, "line": seen[code]},
-            )
-            continue
-        seen[code] = raw.line
+    repeated = _("mã quy trình “%(code)s” trùng với quy trình ở dòng %(line)s")
+    for raw in first_of_each_code(raw_procedures, errors, repeated):
         spec = _procedure(raw, sources, set_levels, indicators, errors)
         if spec is not None:
             specs.append(spec)

@@ -7,7 +7,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -28,6 +28,7 @@ from langso.places.models import AdminUnit
 
 from ..forms import PROCEDURE_MAX_BYTES, ProcedureVariantForm, SatisfactionThresholdForm
 from ..selectors.procedures import (
+    ProcedurePage,
     procedure_page,
     procedure_province_for_user,
     procedure_yaml,
@@ -65,6 +66,14 @@ def _version(request: HttpRequest) -> int | None:
     return int(raw)
 
 
+def _threshold_form(
+    page: ProcedurePage, data: QueryDict | None = None
+) -> SatisfactionThresholdForm:
+    """The satisfaction threshold form, one choice per set the procedure covers."""
+    sets = list(zip(page.spec.set_codes, page.set_names, strict=True))
+    return SatisfactionThresholdForm(data, sets=sets)
+
+
 def _procedure_url(code: str, province: AdminUnit | None) -> str:
     query = urlencode({"province": province.code if province else ""})
     return f"{reverse('recognition:procedure', args=[code])}?{query}"
@@ -95,12 +104,7 @@ def procedure_detail(request: HttpRequest, code: str) -> HttpResponse:
     province = _province_context(request)
     page = procedure_page(code=code, province=province, version=_version(request))
     may_define = _may_define(request, province)
-    form = None
-    if may_define and page.is_latest:
-        form = SatisfactionThresholdForm(
-            sets=[(row.set_code, row.set_name) for row in page.satisfaction]
-            or [(c, n) for c, n in zip(page.spec.set_codes, page.set_names, strict=True)]
-        )
+    form = _threshold_form(page) if may_define and page.is_latest else None
     return render(
         request,
         "recognition/procedure_detail.html",
@@ -162,10 +166,7 @@ def procedure_threshold_edit(request: HttpRequest, code: str, province: str) -> 
     if not _may_define(request, unit):
         raise PermissionDenied
     page = procedure_page(code=code, province=unit)
-    form = SatisfactionThresholdForm(
-        request.POST,
-        sets=[(c, n) for c, n in zip(page.spec.set_codes, page.set_names, strict=True)],
-    )
+    form = _threshold_form(page, request.POST)
     write = RefusalShown(form=form)
     if form.is_valid():
         with write:

@@ -7,7 +7,7 @@ from io import StringIO
 from pathlib import Path
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 
 from langso.core.models import AuditEntry
 from langso.criteria.models import FactStatus, Origin
@@ -73,7 +73,18 @@ def test_a_changed_entry_adds_the_next_version_of_that_procedure_only(
 def test_the_command_loads_and_says_what_it_did(catalogue: None) -> None:
     out = StringIO()
     call_command("load_procedures", stdout=out)
-    assert "3 quy trình có phiên bản mới, 0 quy trình không đổi." in out.getvalue()
+    assert "3 phiên bản mới (cong_nhan_xa_18_2022 v1" in out.getvalue()
     out = StringIO()
     call_command("load_procedures", stdout=out)
-    assert "0 quy trình có phiên bản mới, 3 quy trình không đổi." in out.getvalue()
+    assert "0 phiên bản mới (—), 3 không đổi." in out.getvalue()
+
+
+def test_the_command_names_each_bad_line_of_a_file(catalogue: None, tmp_path: Path) -> None:
+    path = tmp_path / "procedure.yaml"
+    path.write_text(
+        SHIPPED.read_text(encoding="utf-8").replace("actor: province_leader", "actor: vua", 1),
+        encoding="utf-8",
+    )
+    with pytest.raises(CommandError, match="vai trò “vua” không có"):
+        call_command("load_procedures", "--file", str(path), stdout=StringIO())
+    assert not Procedure.objects.exists()
