@@ -6,11 +6,15 @@ a satisfaction threshold entered; each open only to whom it belongs."""
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 
 import pytest
 import yaml
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from pytest_django import DjangoAssertNumQueries
 
 from langso.accounts.roles import Role
 from langso.accounts.testing import client_for
@@ -18,6 +22,7 @@ from langso.accounts.tests.factories import make_role_holder
 from langso.places.testing import make_province
 from langso.recognition.models import Procedure
 from langso.recognition.selectors.procedures import procedure_spec
+from langso.recognition.services.procedures import procedure_threshold_set
 from langso.registry.testing import RegistryTree, RegistryUsers
 
 pytestmark = pytest.mark.django_db
@@ -206,3 +211,40 @@ def test_access_follows_role_and_province(
         == 403
     )
     assert not Procedure.objects.filter(province__isnull=False).exists()
+
+
+def test_the_pages_cost_the_same_queries_with_more_versions(
+    procedures: None,
+    tree: RegistryTree,
+    users: RegistryUsers,
+    django_assert_num_queries: DjangoAssertNumQueries,
+) -> None:
+    """Measured with the national versions; the province's own versions (and a
+    national one more) add no query to the list or the procedure page."""
+    client = client_for(users.province_officer)
+    own = procedure_threshold_set(
+        actor=users.province_officer,
+        province=tree.province,
+        procedure=Procedure.objects.get(code="cong_nhan_xa_2026_2030", province=None),
+        set_code="xa_ntm_2026_2030",
+        threshold=Decimal("70"),
+        note="",
+    )
+    budgets = {}
+    for url in (LIST, LATER):
+        with CaptureQueriesContext(connection) as few:
+            client.get(url)
+        budgets[url] = len(few.captured_queries)
+    for threshold in ("72", "75", "80"):
+        own = procedure_threshold_set(
+            actor=users.province_officer,
+            province=tree.province,
+            procedure=own,
+            set_code="xa_ntm_2026_2030",
+            threshold=Decimal(threshold),
+            note="",
+        )
+    for url, budget in budgets.items():
+        with django_assert_num_queries(budget):
+            response = client.get(url)
+        assert "v4" in response.content.decode()
