@@ -518,14 +518,14 @@ def _set(
         criterion_code = text_of(raw_criterion.get("code"))
         if not criterion_code:
             errors.add(raw_criterion, "code", _("thiếu số tiêu chí"))
-        elif criterion_code in criterion_lines:
-            errors.add(
+        else:
+            repeat_check(
                 raw_criterion,
-                "code",
-                _("tiêu chí “%(code)s” trùng với tiêu chí ở dòng %(line)s")
-                % {"code": criterion_code, "line": criterion_lines[criterion_code]},
+                criterion_code,
+                criterion_lines,
+                errors,
+                _("tiêu chí “%(code)s” trùng với tiêu chí ở dòng %(line)s"),
             )
-        criterion_lines.setdefault(criterion_code, raw_criterion.line)
         criterion_name = text_of(raw_criterion.get("name_vi"))
         status = fact_status(raw_criterion, "status", errors)
         if not criterion_name and status != FactStatus.UNKNOWN:
@@ -615,14 +615,18 @@ def _implicit(raw_criterion: Lined, code: str, name: str) -> Lined:
 
 
 def _unique(spec: IndicatorSpec, raw: Lined, lines: dict[str, int], errors: Errors) -> None:
-    if spec.code in lines:
-        errors.add(
-            raw,
-            "code",
-            _("chỉ tiêu “%(code)s” trùng với chỉ tiêu ở dòng %(line)s")
-            % {"code": spec.code, "line": lines[spec.code]},
-        )
-    lines.setdefault(spec.code, raw.line)
+    repeated = _("chỉ tiêu “%(code)s” trùng với chỉ tiêu ở dòng %(line)s")
+    repeat_check(raw, spec.code, lines, errors, repeated)
+
+
+def repeat_check(
+    raw: Lined, code: str, lines: dict[str, int], errors: Errors, repeated: str
+) -> None:
+    """Refuse `code` where an earlier entry has it (`repeated` names the `code` and the
+    `line` of the first), and remember the line of each code's first entry."""
+    if code in lines:
+        errors.add(raw, "code", repeated % {"code": code, "line": lines[code]})
+    lines.setdefault(code, raw.line)
 
 
 def threshold_keys(varies_by: str) -> list[tuple[str, str]]:

@@ -57,6 +57,7 @@ from langso.criteria.catalogue import (
     first_of_each_code,
     number_of,
     plain,
+    repeat_check,
     source_refs,
     sources_map,
     text_of,
@@ -576,14 +577,9 @@ def _document(
     code = text_of(raw.get("code"))
     if not code or len(code) > 64 or not code.replace("_", "").isalnum():
         errors.add(raw, "code", _("mã giấy tờ gồm chữ, số hoặc “_”, tối đa 64 ký tự"))
-    elif code in lines:
-        errors.add(
-            raw,
-            "code",
-            _("giấy tờ “%(code)s” trùng với giấy tờ ở dòng %(line)s")
-            % {"code": code, "line": lines[code]},
-        )
-    lines.setdefault(code, raw.line)
+    else:
+        repeated = _("giấy tờ “%(code)s” trùng với giấy tờ ở dòng %(line)s")
+        repeat_check(raw, code, lines, errors, repeated)
     name_vi = text_of(raw.get("name_vi"))
     if not name_vi:
         errors.add(raw, "name_vi", _("thiếu tên giấy tờ"))

@@ -66,6 +66,13 @@ def _version(request: HttpRequest) -> int | None:
     return int(raw)
 
 
+def _page(request: HttpRequest, code: str) -> tuple[AdminUnit | None, ProcedurePage]:
+    """The province the page is read for, and the version of the procedure asked for."""
+    _reader(request)
+    province = _province_context(request)
+    return province, procedure_page(code=code, province=province, version=_version(request))
+
+
 def _threshold_form(
     page: ProcedurePage, data: QueryDict | None = None
 ) -> SatisfactionThresholdForm:
@@ -100,9 +107,7 @@ def procedure_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def procedure_detail(request: HttpRequest, code: str) -> HttpResponse:
-    _reader(request)
-    province = _province_context(request)
-    page = procedure_page(code=code, province=province, version=_version(request))
+    province, page = _page(request, code)
     may_define = _may_define(request, province)
     form = _threshold_form(page) if may_define and page.is_latest else None
     return render(
@@ -116,9 +121,7 @@ def procedure_detail(request: HttpRequest, code: str) -> HttpResponse:
 @require_GET
 def procedure_download(request: HttpRequest, code: str) -> HttpResponse:
     """The YAML of a version, to read or to edit into the province's variant."""
-    _reader(request)
-    province = _province_context(request)
-    page = procedure_page(code=code, province=province, version=_version(request))
+    _province, page = _page(request, code)
     procedure = page.procedure
     return exports.attachment(
         f"{procedure.code}-v{procedure.version}.yaml",
