@@ -200,7 +200,7 @@ class KnownSet:
 
 def yaml_lined_load(text: str | bytes) -> Any:
     """A YAML document whose mappings are `Lined`; a file YAML cannot read is refused
-    with the line it stopped at. Also the reader of the recognition procedure."""
+    with the line it stopped at."""
     try:
         return yaml.load(text, Loader=LineLoader)  # noqa: S506  # a SafeLoader subclass
     except yaml.MarkedYAMLError as exc:
@@ -212,29 +212,31 @@ def yaml_lined_load(text: str | bytes) -> Any:
         raise ImportRejected([RowError(0, "yaml", str(exc))]) from exc
 
 
-def sources_map(document: Any) -> dict[str, str]:
-    """The `sources:` of a file (source id: URL or citation), empty when absent."""
-    raw_sources = document.get("sources") or {} if isinstance(document, Mapping) else {}
-    if not isinstance(raw_sources, Mapping):
-        return {}
-    return {str(k): str(v) for k, v in raw_sources.items()}
+def lined_entries_read(
+    text: str | bytes, key: str, refusal: str
+) -> tuple[list[Lined], dict[str, str]]:
+    """The entries of a YAML file (a list of them, one, or `<key>:` with `sources:`),
+    and the file's source ids and their URLs; any other shape is refused with
+    `refusal`. The reader of the catalogue and of the recognition procedures."""
+    document = yaml_lined_load(text)
+    sources: dict[str, str] = {}
+    if isinstance(document, Mapping) and key in document:
+        given = document.get("sources") or {}
+        if isinstance(given, Mapping):
+            sources = {str(k): str(v) for k, v in given.items()}
+        document = document[key]
+    if isinstance(document, Lined):
+        document = [document]
+    if not isinstance(document, list) or not all(isinstance(s, Lined) for s in document):
+        raise ImportRejected([RowError(1, key, refusal)])
+    return list(document), sources
 
 
 def catalogue_yaml_read(text: str | bytes) -> tuple[list[Lined], dict[str, str]]:
     """The sets of a YAML file (a list of sets, one set, or `sets:` with `sources:`),
     and the file's source ids and their URLs."""
-    document = yaml_lined_load(text)
-    sources: dict[str, str] = {}
-    if isinstance(document, Mapping) and "sets" in document:
-        sources = sources_map(document)
-        document = document["sets"]
-    if isinstance(document, Lined):
-        document = [document]
-    if not isinstance(document, list) or not all(isinstance(s, Lined) for s in document):
-        raise ImportRejected(
-            [RowError(1, "sets", _("tệp cần một bộ tiêu chí, một danh sách bộ, hoặc “sets:”"))]
-        )
-    return list(document), sources
+    refusal = _("tệp cần một bộ tiêu chí, một danh sách bộ, hoặc “sets:”")
+    return lined_entries_read(text, "sets", refusal)
 
 
 # Columns of the XLSX form: a sheet "bo_tieu_chi" of key / value rows for the set, and

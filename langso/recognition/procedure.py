@@ -55,14 +55,13 @@ from langso.criteria.catalogue import (
     Lined,
     fact_status,
     first_of_each_code,
+    lined_entries_read,
     number_of,
     plain,
     repeat_check,
     source_refs,
-    sources_map,
     text_of,
     unknown_keys,
-    yaml_lined_load,
 )
 from langso.criteria.models import Comparator
 from langso.places.models import Level
@@ -288,28 +287,11 @@ SATISFACTION_COMPARATORS = (Comparator.GTE, Comparator.GT)
 def procedure_yaml_read(text: str | bytes) -> tuple[list[Lined], dict[str, str]]:
     """The procedures of a YAML file (`procedures:` with `sources:`, a list, or one
     procedure) and the file's source ids with their URLs or citations."""
-    document = yaml_lined_load(text)
-    sources: dict[str, str] = {}
-    if isinstance(document, Mapping) and "procedures" in document:
-        sources = sources_map(document)
-        document = document["procedures"]
-    if isinstance(document, Lined):
-        document = [document]
-    if (
-        not isinstance(document, list)
-        or not document
-        or not all(isinstance(p, Lined) for p in document)
-    ):
-        raise ImportRejected(
-            [
-                RowError(
-                    1,
-                    "procedures",
-                    _("tệp cần một quy trình, một danh sách quy trình, hoặc “procedures:”"),
-                )
-            ]
-        )
-    return list(document), sources
+    refusal = _("tệp cần một quy trình, một danh sách quy trình, hoặc “procedures:”")
+    raw_procedures, sources = lined_entries_read(text, "procedures", refusal)
+    if not raw_procedures:
+        raise ImportRejected([RowError(1, "procedures", refusal)])
+    return raw_procedures, sources
 
 
 def procedures_validate(
