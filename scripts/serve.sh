@@ -31,6 +31,8 @@ log "Publishing the shipped survey forms and a demo digital team"
 "$PY" manage.py load_demo_surveys
 log "Loading the NTM criteria sets and the demo province's own"
 "$PY" manage.py load_demo_criteria
+log "Loading the recognition procedures"
+"$PY" manage.py load_procedures
 
 # The worker gets its own process group, so that stopping it also stops the child
 # process of its autoreloader.

@@ -239,6 +239,7 @@ def pdf_pages(content: bytes) -> int:
         raise AssertionError("pdfinfo does not say how many pages the PDF has")
     return int(found[1])
 
+
 # --- E-mail -----------------------------------------------------------------------
 
 

@@ -41,7 +41,7 @@ A set:
 from __future__ import annotations
 
 import io
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import IO, Any
@@ -112,17 +112,17 @@ class Lined(dict[str, Any]):
     line: int = 0
 
 
-class _LineLoader(yaml.SafeLoader):
+class LineLoader(yaml.SafeLoader):
     """Safe YAML whose mappings remember their first line."""
 
 
-def _construct_lined(loader: _LineLoader, node: yaml.MappingNode) -> Lined:
+def _construct_lined(loader: LineLoader, node: yaml.MappingNode) -> Lined:
     mapping = Lined({str(k): v for k, v in loader.construct_mapping(node, deep=True).items()})
     mapping.line = node.start_mark.line + 1
     return mapping
 
 
-_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_lined)
+LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_lined)
 
 
 @dataclass(frozen=True)
@@ -198,11 +198,11 @@ class KnownSet:
 # --- Reading files ------------------------------------------------------------------
 
 
-def catalogue_yaml_read(text: str | bytes) -> tuple[list[Lined], dict[str, str]]:
-    """The sets of a YAML file (a list of sets, one set, or `sets:` with `sources:`),
-    and the file's source ids and their URLs."""
+def yaml_lined_load(text: str | bytes) -> Any:
+    """A YAML document whose mappings are `Lined`; a file YAML cannot read is refused
+    with the line it stopped at."""
     try:
-        document = yaml.load(text, Loader=_LineLoader)  # noqa: S506  # a SafeLoader subclass
+        return yaml.load(text, Loader=LineLoader)  # noqa: S506  # a SafeLoader subclass
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark
         raise ImportRejected(
@@ -210,19 +210,33 @@ def catalogue_yaml_read(text: str | bytes) -> tuple[list[Lined], dict[str, str]]
         ) from exc
     except yaml.YAMLError as exc:
         raise ImportRejected([RowError(0, "yaml", str(exc))]) from exc
+
+
+def lined_entries_read(
+    text: str | bytes, key: str, refusal: str
+) -> tuple[list[Lined], dict[str, str]]:
+    """The entries of a YAML file (a list of them, one, or `<key>:` with `sources:`),
+    and the file's source ids and their URLs; any other shape is refused with
+    `refusal`. The reader of the catalogue and of the recognition procedures."""
+    document = yaml_lined_load(text)
     sources: dict[str, str] = {}
-    if isinstance(document, Mapping) and "sets" in document:
-        raw_sources = document.get("sources") or {}
-        if isinstance(raw_sources, Mapping):
-            sources = {str(k): str(v) for k, v in raw_sources.items()}
-        document = document["sets"]
+    if isinstance(document, Mapping) and key in document:
+        given = document.get("sources") or {}
+        if isinstance(given, Mapping):
+            sources = {str(k): str(v) for k, v in given.items()}
+        document = document[key]
     if isinstance(document, Lined):
         document = [document]
     if not isinstance(document, list) or not all(isinstance(s, Lined) for s in document):
-        raise ImportRejected(
-            [RowError(1, "sets", _("tệp cần một bộ tiêu chí, một danh sách bộ, hoặc “sets:”"))]
-        )
+        raise ImportRejected([RowError(1, key, refusal)])
     return list(document), sources
+
+
+def catalogue_yaml_read(text: str | bytes) -> tuple[list[Lined], dict[str, str]]:
+    """The sets of a YAML file (a list of sets, one set, or `sets:` with `sources:`),
+    and the file's source ids and their URLs."""
+    refusal = _("tệp cần một bộ tiêu chí, một danh sách bộ, hoặc “sets:”")
+    return lined_entries_read(text, "sets", refusal)
 
 
 # Columns of the XLSX form: a sheet "bo_tieu_chi" of key / value rows for the set, and
@@ -320,7 +334,7 @@ def catalogue_xlsx_read(file: IO[bytes] | bytes) -> Lined:
         if criterion_code is None:
             conditions.append(indicator)
             continue
-        key = _text(criterion_code)
+        key = text_of(criterion_code)
         if key not in criteria:
             criterion = Lined(code=key, name_vi=criterion_name, indicators=[])
             criterion.line = number
@@ -336,7 +350,7 @@ def catalogue_xlsx_read(file: IO[bytes] | bytes) -> Lined:
     return raw
 
 
-def _text(value: Any) -> str:
+def text_of(value: Any) -> str:
     """A code as written: a spreadsheet gives 8 for "8" and 8.1 for "8.1"."""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
@@ -346,13 +360,28 @@ def _text(value: Any) -> str:
 # --- Validating ---------------------------------------------------------------------
 
 
-class _Errors:
+class Errors:
+    """The refusals of a file being validated, each with its line."""
+
     def __init__(self) -> None:
         self.items: list[RowError] = []
 
     def add(self, where: Lined | int, column: str, reason: str) -> None:
         line = where if isinstance(where, int) else where.line
         self.items.append(RowError(line, column, reason))
+
+
+def first_of_each_code(raws: Sequence[Lined], errors: Errors, repeated: str) -> Iterator[Lined]:
+    """The entries of a file whose code no earlier entry has; each repeat is refused
+    with `repeated`, a message naming the `code` and the `line` of the first."""
+    seen: dict[str, int] = {}
+    for raw in raws:
+        code = text_of(raw.get("code"))
+        if code in seen:
+            errors.add(raw, "code", repeated % {"code": code, "line": seen[code]})
+            continue
+        seen[code] = raw.line
+        yield raw
 
 
 def catalogue_validate(
@@ -365,20 +394,10 @@ def catalogue_validate(
     """Validate every set of a file. `indicators` maps each known indicator code to its
     unit; `stored` describes the sets already stored by code (of the centre and of the
     province importing). Raises `ImportRejected` listing every bad entry by line."""
-    errors = _Errors()
+    errors = Errors()
     specs: list[SetSpec] = []
-    seen: dict[str, int] = {}
-    for raw in raw_sets:
-        code = _text(raw.get("code"))
-        if code in seen:
-            errors.add(
-                raw,
-                "code",
-                _("mã bộ tiêu chí “%(code)s” trùng với bộ ở dòng %(line)s")
-                % {"code": code, "line": seen[code]},
-            )
-            continue
-        seen[code] = raw.line
+    repeated = _("mã bộ tiêu chí “%(code)s” trùng với bộ ở dòng %(line)s")
+    for raw in first_of_each_code(raw_sets, errors, repeated):
         spec = _set(raw, sources, indicators, errors)
         if spec is not None:
             specs.append(spec)
@@ -393,8 +412,8 @@ def _slug_ok(code: str) -> bool:
     return bool(code) and len(code) <= 64 and code.replace("-", "").replace("_", "").isalnum()
 
 
-def _sources(
-    raw: Lined, key: str, sources: Mapping[str, str], errors: _Errors
+def source_refs(
+    raw: Lined, key: str, sources: Mapping[str, str], errors: Errors
 ) -> list[dict[str, str]]:
     given = raw.get(key) or []
     if isinstance(given, str):
@@ -416,7 +435,7 @@ def _sources(
     return found
 
 
-def _status(raw: Lined, key: str, errors: _Errors, default: str = FactStatus.UNKNOWN) -> str:
+def fact_status(raw: Lined, key: str, errors: Errors, default: str = FactStatus.UNKNOWN) -> str:
     value = raw.get(key, default)
     if value not in FactStatus.values:
         errors.add(
@@ -429,20 +448,20 @@ def _status(raw: Lined, key: str, errors: _Errors, default: str = FactStatus.UNK
     return str(value)
 
 
-def _unknown_keys(raw: Lined, allowed: Sequence[str], errors: _Errors) -> None:
+def unknown_keys(raw: Lined, allowed: Sequence[str], errors: Errors) -> None:
     for key in sorted(set(raw) - set(allowed)):
         errors.add(raw, key, _("không hiểu khoá “%(key)s”") % {"key": key})
 
 
 def _set(
-    raw: Lined, sources: Mapping[str, str], indicators: Mapping[str, str], errors: _Errors
+    raw: Lined, sources: Mapping[str, str], indicators: Mapping[str, str], errors: Errors
 ) -> SetSpec | None:
     before = len(errors.items)
-    _unknown_keys(raw, SET_KEYS, errors)
-    code = _text(raw.get("code"))
+    unknown_keys(raw, SET_KEYS, errors)
+    code = text_of(raw.get("code"))
     if not _slug_ok(code):
         errors.add(raw, "code", _("mã phải gồm chữ, số, “-” hoặc “_”, tối đa 64 ký tự"))
-    name_vi = _text(raw.get("name_vi"))
+    name_vi = text_of(raw.get("name_vi"))
     if not name_vi:
         errors.add(raw, "name_vi", _("thiếu tên tiếng Việt"))
     level = raw.get("level")
@@ -497,31 +516,31 @@ def _set(
         if not isinstance(raw_criterion, Lined):
             errors.add(raw, "criteria", _("mỗi tiêu chí là một khối khoá: giá trị"))
             continue
-        _unknown_keys(raw_criterion, CRITERION_KEYS, errors)
-        criterion_code = _text(raw_criterion.get("code"))
+        unknown_keys(raw_criterion, CRITERION_KEYS, errors)
+        criterion_code = text_of(raw_criterion.get("code"))
         if not criterion_code:
             errors.add(raw_criterion, "code", _("thiếu số tiêu chí"))
-        elif criterion_code in criterion_lines:
-            errors.add(
+        else:
+            repeat_check(
                 raw_criterion,
-                "code",
-                _("tiêu chí “%(code)s” trùng với tiêu chí ở dòng %(line)s")
-                % {"code": criterion_code, "line": criterion_lines[criterion_code]},
+                criterion_code,
+                criterion_lines,
+                errors,
+                _("tiêu chí “%(code)s” trùng với tiêu chí ở dòng %(line)s"),
             )
-        criterion_lines.setdefault(criterion_code, raw_criterion.line)
-        criterion_name = _text(raw_criterion.get("name_vi"))
-        status = _status(raw_criterion, "status", errors)
+        criterion_name = text_of(raw_criterion.get("name_vi"))
+        status = fact_status(raw_criterion, "status", errors)
         if not criterion_name and status != FactStatus.UNKNOWN:
             errors.add(raw_criterion, "name_vi", _("thiếu tên tiêu chí"))
         criteria.append(
             CriterionSpec(
                 code=criterion_code,
                 name_vi=criterion_name or _("(chưa rõ tên)"),
-                name_en=_text(raw_criterion.get("name_en")),
-                group=_text(raw_criterion.get("group")),
+                name_en=text_of(raw_criterion.get("name_en")),
+                group=text_of(raw_criterion.get("group")),
                 status=status,
-                sources=_sources(raw_criterion, "source", sources, errors),
-                note=_text(raw_criterion.get("note")),
+                sources=source_refs(raw_criterion, "source", sources, errors),
+                note=text_of(raw_criterion.get("note")),
             )
         )
         given = raw_criterion.get("indicators", "unknown")
@@ -568,19 +587,19 @@ def _set(
     return SetSpec(
         code=code,
         name_vi=name_vi,
-        name_en=_text(raw.get("name_en")),
-        legal_basis=_text(raw.get("legal_basis")),
+        name_en=text_of(raw.get("name_en")),
+        legal_basis=text_of(raw.get("legal_basis")),
         level=str(level),
         year_from=year_from,
         year_to=year_to,
         varies_by=varies_by,
         hardship_region=hardship_region,
-        status=_status(raw, "status", errors),
-        sources=_sources(raw, "source", sources, errors),
-        note=_text(raw.get("note")),
+        status=fact_status(raw, "status", errors),
+        sources=source_refs(raw, "source", sources, errors),
+        note=text_of(raw.get("note")),
         criteria=criteria,
         indicators=specs,
-        spec=_plain(raw),
+        spec=plain(raw),
         line=raw.line,
     )
 
@@ -597,15 +616,19 @@ def _implicit(raw_criterion: Lined, code: str, name: str) -> Lined:
     return implicit
 
 
-def _unique(spec: IndicatorSpec, raw: Lined, lines: dict[str, int], errors: _Errors) -> None:
-    if spec.code in lines:
-        errors.add(
-            raw,
-            "code",
-            _("chỉ tiêu “%(code)s” trùng với chỉ tiêu ở dòng %(line)s")
-            % {"code": spec.code, "line": lines[spec.code]},
-        )
-    lines.setdefault(spec.code, raw.line)
+def _unique(spec: IndicatorSpec, raw: Lined, lines: dict[str, int], errors: Errors) -> None:
+    repeated = _("chỉ tiêu “%(code)s” trùng với chỉ tiêu ở dòng %(line)s")
+    repeat_check(raw, spec.code, lines, errors, repeated)
+
+
+def repeat_check(
+    raw: Lined, code: str, lines: dict[str, int], errors: Errors, repeated: str
+) -> None:
+    """Refuse `code` where an earlier entry has it (`repeated` names the `code` and the
+    `line` of the first), and remember the line of each code's first entry."""
+    if code in lines:
+        errors.add(raw, "code", repeated % {"code": code, "line": lines[code]})
+    lines.setdefault(code, raw.line)
 
 
 def threshold_keys(varies_by: str) -> list[tuple[str, str]]:
@@ -623,7 +646,7 @@ def threshold_of(thresholds: Mapping[str, str], key: str) -> str | None:
     return thresholds.get(key, thresholds.get(ALL_UNITS))
 
 
-def _number(value: Any) -> Decimal | None:
+def number_of(value: Any) -> Decimal | None:
     if isinstance(value, bool):
         return None
     if isinstance(value, (int, float)):
@@ -638,7 +661,7 @@ def _number(value: Any) -> Decimal | None:
 
 
 def _thresholds(
-    raw: Lined, given: Any, keys: tuple[str, ...], errors: _Errors
+    raw: Lined, given: Any, keys: tuple[str, ...], errors: Errors
 ) -> tuple[dict[str, str], bool]:
     """The thresholds per key as written (a number for all, a mapping per region or
     group, `unknown`/empty for unknown), and whether any was written at all."""
@@ -666,7 +689,7 @@ def _thresholds(
             continue
         if value is None or value == "unknown":
             continue
-        number = _number(value)
+        number = number_of(value)
         if number is None:
             errors.add(
                 raw,
@@ -684,15 +707,15 @@ def _indicator(
     sources: Mapping[str, str],
     indicators: Mapping[str, str],
     keys: tuple[str, ...],
-    errors: _Errors,
+    errors: Errors,
     parent: Lined,
 ) -> IndicatorSpec | None:
     if not isinstance(raw, Lined):
         errors.add(parent, "indicators", _("mỗi chỉ tiêu là một khối khoá: giá trị"))
         return None
     before = len(errors.items)
-    _unknown_keys(raw, INDICATOR_KEYS, errors)
-    code = _text(raw.get("code"))
+    unknown_keys(raw, INDICATOR_KEYS, errors)
+    code = text_of(raw.get("code"))
     if not code or len(code) > 16:
         errors.add(raw, "code", _("thiếu mã chỉ tiêu (tối đa 16 ký tự)"))
     kind = raw.get("kind", IndicatorMethod.ASSESSED)
@@ -704,8 +727,8 @@ def _indicator(
             % {"kind": kind, "kinds": ", ".join(IndicatorMethod.values)},
         )
         return None
-    name = _text(raw.get("name_vi"))
-    status = _status(raw, "status", errors)
+    name = text_of(raw.get("name_vi"))
+    status = fact_status(raw, "status", errors)
     if not name and status != FactStatus.UNKNOWN:
         errors.add(raw, "name_vi", _("thiếu tên chỉ tiêu"))
     comparator = raw.get("comparator", "")
@@ -713,7 +736,7 @@ def _indicator(
     written = False
     fields: dict[str, Any] = {}
     if kind == IndicatorMethod.COMPUTED:
-        indicator = _text(raw.get("indicator"))
+        indicator = text_of(raw.get("indicator"))
         if indicator not in indicators:
             errors.add(
                 raw,
@@ -748,7 +771,7 @@ def _indicator(
     elif comparator or raw.get("threshold") is not None:
         errors.add(raw, "comparator", _("chỉ tiêu do cán bộ đánh giá không có ngưỡng"))
     if kind == IndicatorMethod.COMPOSITE:
-        target = _text(raw.get("set"))
+        target = text_of(raw.get("set"))
         if not target:
             errors.add(raw, "set", _("cần mã bộ tiêu chí mà đơn vị cấp dưới phải đạt"))
         over = raw.get("over", "")
@@ -763,7 +786,7 @@ def _indicator(
             errors.add(raw, "measure", _("“measure” là percent hoặc count"))
         fields |= {
             "target_set": target,
-            "target_criterion": _text(raw.get("criterion")),
+            "target_criterion": text_of(raw.get("criterion")),
             "over": str(over),
             "measure": str(measure),
         }
@@ -790,7 +813,7 @@ def _indicator(
     return IndicatorSpec(
         code=code,
         name_vi=name or _("(chưa rõ tên)"),
-        name_en=_text(raw.get("name_en")),
+        name_en=text_of(raw.get("name_en")),
         kind=str(kind),
         criterion=criterion,
         comparator=str(comparator),
@@ -798,16 +821,16 @@ def _indicator(
         threshold_status=str(threshold_status),
         provincial=provincial,
         status=status,
-        sources=_sources(raw, "source", sources, errors),
+        sources=source_refs(raw, "source", sources, errors),
         pass_conditions=[str(p) for p in pass_conditions],
-        note=_text(raw.get("note")),
+        note=text_of(raw.get("note")),
         line=raw.line,
         **fields,
     )
 
 
 def _check_composites(
-    specs: Sequence[SetSpec], stored: Mapping[str, KnownSet], errors: _Errors
+    specs: Sequence[SetSpec], stored: Mapping[str, KnownSet], errors: Errors
 ) -> None:
     """Every composite counts a set that exists (in the file or stored), at the level it
     counts, by a criterion it has; and no set counts itself through others."""
@@ -871,12 +894,23 @@ def _cycle(start: str, known: Mapping[str, KnownSet]) -> list[str]:
     return []
 
 
-def _plain(value: Any) -> Any:
+def relined(value: Any) -> Any:
+    """A stored spec as the validator reads it (no lines: errors then name the field)."""
+    if isinstance(value, Mapping):
+        lined = Lined({k: relined(v) for k, v in value.items()})
+        lined.line = 0
+        return lined
+    if isinstance(value, list):
+        return [relined(v) for v in value]
+    return value
+
+
+def plain(value: Any) -> Any:
     """The spec as JSON stores it (the line numbers dropped)."""
     if isinstance(value, Mapping):
-        return {str(k): _plain(v) for k, v in value.items()}
+        return {str(k): plain(v) for k, v in value.items()}
     if isinstance(value, list):
-        return [_plain(v) for v in value]
+        return [plain(v) for v in value]
     if isinstance(value, (int, float, str, bool)) or value is None:
         return value
     return str(value)

@@ -33,6 +33,7 @@ from .catalogue import (
     catalogue_validate,
     catalogue_xlsx_read,
     catalogue_yaml_read,
+    relined,
 )
 from .models import (
     Assessment,
@@ -100,7 +101,10 @@ def _known_sets(province: AdminUnit | None) -> dict[str, KnownSet]:
     return known
 
 
-def _check_actor(actor: Actor | None, province: AdminUnit | None) -> None:
+def define_criteria_check(actor: Actor | None, province: AdminUnit | None) -> None:
+    """Refuse `actor` unless it may issue sets for `province` (None: the national sets);
+    no actor is the platform loading what it ships. The recognition procedure, a
+    province's rules as well, is issued under the same permission."""
     if actor is None:
         return  # the shipped catalogue, loaded by the platform itself
     if province is None:
@@ -318,7 +322,7 @@ def criteria_sets_save(
 ) -> CatalogueReport:
     """Validate every set, then store each changed one as a new version: all or
     nothing. A province's set with a national set's code is its variant of it."""
-    _check_actor(actor, province)
+    define_criteria_check(actor, province)
     specs = catalogue_validate(
         raw_sets,
         sources=sources or {},
@@ -372,17 +376,6 @@ def criteria_catalogue_load(
     )
 
 
-def _relined(value: Any) -> Any:
-    """A stored spec as the validator reads it (no lines: errors then name the field)."""
-    if isinstance(value, Mapping):
-        lined = Lined({k: _relined(v) for k, v in value.items()})
-        lined.line = 0
-        return lined
-    if isinstance(value, list):
-        return [_relined(v) for v in value]
-    return value
-
-
 def province_thresholds_set(
     *,
     actor: Actor,
@@ -395,7 +388,7 @@ def province_thresholds_set(
     base = _latest(set_code, province) or _latest(set_code, None)
     if base is None:
         raise DomainError(_("Không có bộ tiêu chí “%(code)s”.") % {"code": set_code})
-    spec = _relined(base.spec)
+    spec = relined(base.spec)
     items = [i for c in spec.get("criteria") or [] for i in (c.get("indicators") or [])]
     items += spec.get("conditions") or []
     by_code: dict[str, Lined] = {str(i.get("code")): i for i in items if isinstance(i, Lined)}

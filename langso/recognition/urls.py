@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import URLPattern, URLResolver, path, re_path
 
-from .views import documents, dossiers, public
+from .views import documents, dossiers, procedures, public
 
 app_name = "recognition"
 
@@ -12,6 +12,20 @@ app_name = "recognition"
 _SHA256 = r"(?P<sha256>[0-9a-f]{64})"
 
 urlpatterns: list[URLPattern | URLResolver] = [
+    # The procedures in force, their versions, and a province's own.
+    path("quy-trinh/", procedures.procedure_list, name="procedures"),
+    path(
+        "quy-trinh/tai-len/<str:province>/",
+        procedures.procedure_variant_upload,
+        name="procedure-upload",
+    ),
+    path("quy-trinh/<slug:code>/", procedures.procedure_detail, name="procedure"),
+    path("quy-trinh/<slug:code>/yaml/", procedures.procedure_download, name="procedure-yaml"),
+    path(
+        "quy-trinh/<slug:code>/nguong/<str:province>/",
+        procedures.procedure_threshold_edit,
+        name="procedure-threshold",
+    ),
     # The officers' dossiers.
     path("ho-so/", dossiers.board, name="board"),
     path("ho-so/<int:pk>/", dossiers.dossier, name="dossier"),

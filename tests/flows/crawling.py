@@ -24,6 +24,7 @@ from langso.criteria.management.commands.load_demo_criteria import DEMO
 from langso.criteria.services import criteria_catalogue_load
 from langso.indicators.testing import definitions, work_records_report
 from langso.places.testing import make_unit_tree
+from langso.recognition.services.procedures import procedures_load
 from langso.registry.testing import (
     ALL_SPECS,
     RegistryTree,
@@ -147,6 +148,7 @@ def demo_like(definitions: None, tree: RegistryTree, users: RegistryUsers) -> di
     """Demo-like data, and a signed-in client for each demo role (and one anonymous)."""
     criteria_catalogue_load()
     criteria_catalogue_load(path=DEMO, province=tree.province)
+    procedures_load()
     # Another province, whose pages every role but the central admin's can open from
     # the national list but whose data lies outside their scope.
     make_unit_tree(

@@ -35,6 +35,7 @@ from langso.recognition.services.dossiers import (
     dossier_publish,
     dossier_submit,
 )
+from langso.recognition.services.procedures import procedures_load
 from langso.recognition.testing import make_procedure
 
 from .consultations import (
@@ -56,6 +57,7 @@ __all__ = [
     "consultation",
     "definitions",
     "dossier_make",
+    "procedures",
     "recognition_make",
     "roles",
     "tree",
@@ -196,3 +198,9 @@ def recognised(world: World) -> Dossier:
     )
     dossier.refresh_from_db()
     return dossier
+
+
+@pytest.fixture
+def procedures(catalogue: None) -> None:
+    """The shipped procedures, loaded as `serve.sh` loads them."""
+    procedures_load()
