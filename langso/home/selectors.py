@@ -87,10 +87,6 @@ _ORDER = [
     Role.VILLAGE_HEAD,
     Role.DIGITAL_TEAM_MEMBER,
     Role.COOPERATIVE_MANAGER,
-    # issue 16: the recognition procedure's actors.
-    Role.COMMUNE_LEADER,
-    Role.PROVINCE_APPRAISER,
-    Role.PROVINCE_LEADER,
 ]
 
 
