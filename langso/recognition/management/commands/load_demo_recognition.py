@@ -174,9 +174,7 @@ class Command(BaseCommand):
 def _demo_user(username: str) -> User:
     user = user_get_by_username(username=username)
     if user is None:
-        raise CommandError(
-            f"Chưa có tài khoản demo {username}: chạy manage.py load_demo trước."
-        )
+        raise CommandError(f"Chưa có tài khoản demo {username}: chạy manage.py load_demo trước.")
     return user
 
 

@@ -105,7 +105,8 @@ def test_three_dossiers_in_their_states_once(tree: UnitTree) -> None:
     [at_risk] = recognitions_at_risk(province=tree.province, year=YEAR)
     assert at_risk.recognition.unit == third
     assert [c.code for c in at_risk.failing] == ["5"]
-    assert third.name in output and "Có nguy cơ không giữ chuẩn" in output
+    assert third.name in output
+    assert "Có nguy cơ không giữ chuẩn" in output
 
     assert all(snapshot_verify(s) for s in Snapshot.objects.all())
     assert Comment.objects.exclude(answer="").count() == 3
