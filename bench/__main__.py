@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import logging
 import os
 import sys
 from pathlib import Path
@@ -30,8 +31,8 @@ BENCHES: dict[str, str] = {
     "home": "home",
     # Issue 15 (phone): a household's page and the survey web form, cold, on a phone.
     "first_load": "first_load",
-    # issue 16 (lifecycle): freezing a commune's snapshot.
-    "snapshot": "recognition",
+    # issue 16: freezing a commune's snapshot, the province's dossier board, the report PDF.
+    "recognition": "recognition",
 }
 
 
@@ -55,6 +56,8 @@ def main() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
     django.setup()
+    # WeasyPrint logs every step of every PDF, some on import: benchmarks print figures.
+    logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
     from django.conf import settings
     from django.db import connection
 

@@ -33,6 +33,11 @@ log "Loading the NTM criteria sets and the demo province's own"
 "$PY" manage.py load_demo_criteria
 log "Loading the recognition procedures"
 "$PY" manage.py load_procedures
+# Three demo dossiers (in appraisal after a supplement round, recognised, recognised and
+# now at risk) and the province's satisfaction threshold, a demo value; skipped for a
+# commune that has its dossier already.
+log "Loading the demo recognition dossiers"
+"$PY" manage.py load_demo_recognition
 
 # The worker gets its own process group, so that stopping it also stops the child
 # process of its autoreloader.

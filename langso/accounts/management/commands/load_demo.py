@@ -37,7 +37,8 @@ class DemoAccount:
 class Command(BaseCommand):
     help = (
         "Tạo các tài khoản demo (mật khẩu cố định, chỉ dùng để thử): quản trị trung ương, "
-        "cán bộ tỉnh Ninh Bình, cán bộ một xã và thành viên tổ công nghệ số của xã đó. "
+        "cán bộ, cán bộ thẩm định và lãnh đạo UBND tỉnh Ninh Bình, cán bộ, lãnh đạo UBND "
+        "một xã và thành viên tổ công nghệ số của xã đó. "
         "Cần nạp đơn vị hành chính trước (manage.py load_units). Chạy lại không tạo trùng."
     )
 
@@ -65,6 +66,17 @@ class Command(BaseCommand):
             DemoAccount("demo.tocongnghe", "LangSo-demo-To-2026",
                         f"Tổ công nghệ số {commune.name} (demo)",
                         Role.DIGITAL_TEAM_MEMBER, commune),
+            # The recognition procedure's roles (issue 16): who signs the commune's
+            # submission, who appraises it, who decides.
+            DemoAccount("demo.lanhdaoxa", "LangSo-demo-LanhDaoXa-2026",
+                        f"Lãnh đạo UBND {commune.name} (demo)",
+                        Role.COMMUNE_LEADER, commune),
+            DemoAccount("demo.thamdinh", "LangSo-demo-ThamDinh-2026",
+                        f"Cán bộ thẩm định {province.name} (demo)",
+                        Role.PROVINCE_APPRAISER, province),
+            DemoAccount("demo.lanhdaotinh", "LangSo-demo-LanhDaoTinh-2026",
+                        f"Lãnh đạo UBND {province.name} (demo)",
+                        Role.PROVINCE_LEADER, province),
         ]  # fmt: skip
         try:
             with transaction.atomic():

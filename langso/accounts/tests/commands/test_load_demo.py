@@ -34,8 +34,9 @@ def test_refuses_without_debug_unless_forced(units: Units) -> None:
 
 
 def test_creates_one_account_per_kind_and_prints_logins(units: Units) -> None:
-    """A central admin, an officer of Ninh Bình (37), an officer and a team member of its
-    first commune; the table lists username, password, role and unit."""
+    """A central admin, an officer, an appraiser and a leader of Ninh Bình (37), an
+    officer, a leader and a team member of its first commune; the table lists username,
+    password, role and unit."""
     output = run()
     roles = {
         a.user.username: (a.role, a.unit)
@@ -46,11 +47,15 @@ def test_creates_one_account_per_kind_and_prints_logins(units: Units) -> None:
         "demo.tinh": (Role.PROVINCE_OFFICER, units.province),
         "demo.xa": (Role.COMMUNE_OFFICER, units.a),
         "demo.tocongnghe": (Role.DIGITAL_TEAM_MEMBER, units.a),
+        "demo.lanhdaoxa": (Role.COMMUNE_LEADER, units.a),
+        "demo.thamdinh": (Role.PROVINCE_APPRAISER, units.province),
+        "demo.lanhdaotinh": (Role.PROVINCE_LEADER, units.province),
     }
     for line in ("demo.tinh", "LangSo-demo-Tinh-2026", "Cán bộ tỉnh", "Tỉnh Ninh Bình (37)"):
         assert line in output
     assert "demo" in output.splitlines()[-1]
     assert User.objects.get(username="demo.xa").check_password("LangSo-demo-Xa-2026")
+    assert User.objects.get(username="demo.thamdinh").check_password("LangSo-demo-ThamDinh-2026")
 
 
 def test_second_run_changes_nothing_but_passwords(units: Units) -> None:
@@ -61,8 +66,8 @@ def test_second_run_changes_nothing_but_passwords(units: Units) -> None:
     xa.save()
     output = run()
     assert "Đã tạo 0 tài khoản" in output
-    assert User.objects.filter(username__startswith="demo.").count() == 4
-    assert RoleAssignment.objects.filter(user__username__startswith="demo.").count() == 4
+    assert User.objects.filter(username__startswith="demo.").count() == 7
+    assert RoleAssignment.objects.filter(user__username__startswith="demo.").count() == 7
     assert User.objects.get(username="demo.xa").check_password("LangSo-demo-Xa-2026")
 
 
