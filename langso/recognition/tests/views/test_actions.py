@@ -59,7 +59,7 @@ def act(client: Client, dossier: Dossier, action: str, data: dict[str, Any] | No
 
 def succeeded(response: Any, dossier: Dossier) -> str:
     assert response.status_code == 302, response.content.decode()[:3000]
-    assert response.url == reverse("recognition:dossier", args=[dossier.pk])
+    assert response["Location"] == reverse("recognition:dossier", args=[dossier.pk])
     return " ".join(str(m) for m in get_messages(response.wsgi_request))
 
 
@@ -308,7 +308,7 @@ def test_opening_a_dossier_from_the_board(world: World) -> None:
     )
     dossier = Dossier.objects.get(unit=world.a)
     assert response.status_code == 302
-    assert response.url == reverse("recognition:dossier", args=[dossier.pk])
+    assert response["Location"] == reverse("recognition:dossier", args=[dossier.pk])
     again = client.post(
         reverse("recognition:dossier-open"),
         {"unit": world.a.code, "set_code": SET, "year": YEAR},
