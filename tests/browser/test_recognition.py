@@ -29,12 +29,12 @@ from langso.core.testing import pdf_text
 from langso.criteria.services import criteria_catalogue_load
 from langso.criteria.testing import NATIONAL_2026, criteria_assess_met
 from langso.indicators.services.definitions import indicator_definitions_load
-from langso.indicators.services.reported import reported_value_set
 from langso.places.models import AdminUnit
 from langso.places.testing import make_unit_tree
 from langso.recognition.models import Comment, Dossier, Step
 from langso.recognition.selectors.procedures import procedure_in_force
 from langso.recognition.services.procedures import procedure_threshold_set, procedures_load
+from langso.recognition.testing import satisfaction_reported
 
 from .conftest import sign_in
 
@@ -93,14 +93,7 @@ def test_one_commune_through_every_step_with_three_roles(
         threshold=Decimal(70),
         note="Quyết định của UBND tỉnh",
     )
-    reported_value_set(
-        actor=officer,
-        code="resident-satisfaction-ntm",
-        unit=commune,
-        period=str(YEAR),
-        numerator=Decimal(85),
-        denominator=Decimal(100),
-    )
+    satisfaction_reported(actor=officer, unit=commune, year=YEAR, satisfied=85)
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
 
     # The commune officer opens the dossier from the board, freezes and publishes it.

@@ -132,26 +132,12 @@ def _perform(code: str, actor: Actor, dossier: Dossier, form: ActionForm) -> str
             actor=actor, dossier=dossier, recommend=data["recommend"], conclusion=data["conclusion"]
         )
         return _("Đã ghi kết luận thẩm định.")
-    if code == "decide":
-        decision_record(
-            actor=actor,
-            dossier=dossier,
-            number=data["number"],
-            signed_on=data["signed_on"],
-            signer=data["signer"],
-            file=data["file"],
-        )
-        return _("Đã ghi quyết định công nhận.")
-    if code == "revoke":
-        dossier_revoke(
-            actor=actor,
-            dossier=dossier,
-            number=data["number"],
-            signed_on=data["signed_on"],
-            signer=data["signer"],
-            reason=data["reason"],
-            file=data["file"],
-        )
+    if code in ("decide", "revoke"):
+        signed = {name: data[name] for name in ("number", "signed_on", "signer", "file")}
+        if code == "decide":
+            decision_record(actor=actor, dossier=dossier, **signed)
+            return _("Đã ghi quyết định công nhận.")
+        dossier_revoke(actor=actor, dossier=dossier, reason=data["reason"], **signed)
         return _("Đã ghi quyết định thu hồi công nhận.")
     dossier_withdraw(actor=actor, dossier=dossier, reason=data["reason"])
     return _("Đã rút hồ sơ.")

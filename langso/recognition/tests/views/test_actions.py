@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -20,6 +21,7 @@ from django.utils.html import strip_tags
 
 from langso.accounts.testing import client_for
 from langso.criteria.models import CriteriaSet, Recognition
+from langso.criteria.services import assessment_record
 from langso.recognition.models import (
     AppraisalRound,
     CriterionFinding,
@@ -105,11 +107,23 @@ def test_a_dossier_outside_the_scope_is_not_found(world: World) -> None:
     assert step_of(dossier) == Step.SELF_ASSESSMENT
 
 
-def test_an_action_out_of_order_is_refused_with_the_step(world: World) -> None:
-    dossier = opened(world)
+@pytest.mark.parametrize(
+    ("walk", "reason"),
+    [
+        (opened, "Hồ sơ đang ở bước Tự đánh giá, không thể trình hồ sơ."),
+        (in_submission, "Còn thiếu tài liệu bắt buộc: Tờ trình của UBND xã."),
+    ],
+    ids=["out of order", "a required document missing"],
+)
+def test_a_submission_refused_leaves_the_dossier_where_it_was(
+    world: World, walk: Callable[[World], Dossier], reason: str
+) -> None:
+    """Submitting before the submission step, or without a required document."""
+    dossier = walk(world)
     response = act(client_for(world.leader), dossier, "submit", {"confirm": "on"})
-    refused(response, "Hồ sơ đang ở bước Tự đánh giá, không thể trình hồ sơ.")
-    assert step_of(dossier) == Step.SELF_ASSESSMENT
+    refused(response, reason)
+    assert Dossier.objects.get(pk=dossier.pk).step == dossier.step
+    assert not AppraisalRound.objects.filter(dossier=dossier).exists()
 
 
 def test_closing_the_consultation_before_its_days_is_refused(world: World) -> None:
@@ -147,13 +161,6 @@ def test_a_file_of_the_wrong_type_is_refused(world: World) -> None:
     )
     refused(response, "to-trinh.exe")
     assert not Document.objects.filter(dossier=dossier).exists()
-
-
-def test_submitting_with_a_required_document_missing_is_refused(world: World) -> None:
-    dossier = in_submission(world)
-    response = act(client_for(world.leader), dossier, "submit", {"confirm": "on"})
-    refused(response, "Còn thiếu tài liệu bắt buộc: Tờ trình của UBND xã.")
-    assert step_of(dossier) == Step.SUBMISSION
 
 
 def test_submitting_with_satisfaction_below_the_threshold_is_refused(world: World) -> None:
@@ -328,3 +335,36 @@ def test_findings_entered_show_as_chosen_on_the_form(world: World) -> None:
         page.content.decode(),
     )
     assert chosen == ["dong_y"] * 10
+
+
+def test_an_at_risk_recognition_links_to_its_dossiers_revocation(world: World) -> None:
+    """On the recognised list, a unit flagged at risk leads to the dossier's revocation
+    form."""
+    dossier = recognised(world)
+    # Criterion 10 found failing since: the live evaluation no longer meets the set.
+    assessment_record(
+        actor=world.officer,
+        criteria_set=CriteriaSet.objects.get(code=SET, province=None),
+        indicator_code="10",
+        unit=world.a,
+        year=YEAR,
+        verdict="fail",
+        note="Kiểm tra lại",
+    )
+    page = client_for(world.province_leader).get(reverse("recognition:recognised") + f"?nam={YEAR}")
+    html = page.content.decode()
+    assert "Có nguy cơ không giữ chuẩn" in html
+    link = reverse("recognition:dossier", args=[dossier.pk]) + "#thao-tac-revoke"
+    assert f'href="{link}"' in html
+
+
+def test_anonymous_readers_are_sent_to_sign_in(world: World) -> None:
+    dossier = opened(world)
+    for url in (
+        reverse("recognition:dossier-act", args=[dossier.pk, "publish"]),
+        reverse("recognition:dossier-open"),
+    ):
+        response = Client().post(url)
+        assert response.status_code == 302
+        assert response["Location"].startswith(reverse("accounts:login"))
+    assert step_of(dossier) == Step.SELF_ASSESSMENT
