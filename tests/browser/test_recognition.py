@@ -42,6 +42,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 SCREENSHOTS = Path(settings.BASE_DIR) / "var" / "screenshots"
 YEAR = 2026
+SIDEWAYS = "() => document.documentElement.scrollWidth <= document.documentElement.clientWidth"
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
@@ -129,6 +130,7 @@ def test_one_commune_through_every_step_with_three_roles(
     public.locator("textarea[name=text]").fill("Đường thôn 2 còn ngập khi mưa lớn.")
     public.get_by_role("button", name="Gửi góp ý").click()
     public.wait_for_load_state()
+    assert public.evaluate(SIDEWAYS), "the public page scrolls sideways"
     public.screenshot(path=str(SCREENSHOTS / "recognition-public.png"), full_page=True)
     resident.close()
     assert Comment.objects.get(dossier=dossier).author_name == "Nguyễn Văn An"
@@ -170,6 +172,7 @@ def test_one_commune_through_every_step_with_three_roles(
 
     # The appraiser agrees on every criterion and recommends recognition.
     as_user(page, live_server, appraiser, dossier_url)
+    assert page.evaluate(SIDEWAYS), "the appraisal's forms scroll sideways"
     agree = page.locator("#thao-tac-findings input[type=radio][value=dong_y]")
     assert agree.count() == 10
     for n in range(agree.count()):
@@ -188,6 +191,7 @@ def test_one_commune_through_every_step_with_three_roles(
     page.locator("input[name=decide-file]").set_input_files(pdf("quyet-dinh.pdf"))
     act(page, "decide")
     assert Dossier.objects.get(pk=dossier.pk).step == Step.RECOGNISED
+    assert page.evaluate(SIDEWAYS), "the dossier page scrolls sideways"
     page.screenshot(path=str(SCREENSHOTS / "recognition-dossier.png"), full_page=True)
 
     # The unit is recognised on its scorecard and in the API.
