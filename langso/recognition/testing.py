@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import copy
+from decimal import Decimal
 from typing import Any
 
+from langso.core.actors import Actor
 from langso.criteria.models import FactStatus, Origin
+from langso.indicators.services.reported import reported_value_set
 from langso.places.models import AdminUnit
 
 from .models import Procedure
@@ -74,4 +77,17 @@ def make_procedure(
         status=FactStatus.VERIFIED,
         spec=spec,
         origin=Origin.SHIPPED,
+    )
+
+
+def satisfaction_reported(*, actor: Actor, unit: AdminUnit, year: int, satisfied: int) -> None:
+    """The residents' satisfaction of `unit` for `year`, as reported: `satisfied` of 100
+    (the indicator the shipped procedures name)."""
+    reported_value_set(
+        actor=actor,
+        code="resident-satisfaction-ntm",
+        unit=unit,
+        period=str(year),
+        numerator=Decimal(satisfied),
+        denominator=Decimal(100),
     )

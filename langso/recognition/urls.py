@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import URLPattern, URLResolver, path, re_path
 
-from .views import documents, dossiers, procedures, public
+from .views import actions, documents, dossiers, procedures, public
 
 app_name = "recognition"
 
@@ -28,7 +28,9 @@ urlpatterns: list[URLPattern | URLResolver] = [
     ),
     # The officers' dossiers.
     path("ho-so/", dossiers.board, name="board"),
+    path("ho-so/mo/", actions.dossier_open_page, name="dossier-open"),
     path("ho-so/<int:pk>/", dossiers.dossier, name="dossier"),
+    path("ho-so/<int:pk>/thao-tac/<slug:action>/", actions.dossier_act, name="dossier-act"),
     path(
         "ho-so/<int:pk>/tai-lieu/<int:document_pk>/",
         dossiers.document_download,

@@ -18,7 +18,7 @@ from langso.criteria.evaluation.statuses import Status
 from langso.criteria.models import Recognition
 from langso.places.models import AdminUnit, Level
 
-from ..models import Dossier, Snapshot
+from ..models import Dossier, Snapshot, Step
 from .acting import dossier_list_for_user
 
 
@@ -149,3 +149,16 @@ def dossiers_for_user(
         .select_related("unit")
         .order_by("-opened_at", "-pk")
     )
+
+
+def recognised_dossiers(*, user: Actor, recognitions: list[Recognition]) -> dict[int, int]:
+    """The dossier that led to each recognition (by recognition pk → dossier pk), among
+    the dossiers in `user`'s scope: where the revocation is entered. One query."""
+    units = {r.unit_id for r in recognitions}
+    found = dossier_list_for_user(user=user).filter(unit_id__in=units, step__in=[Step.RECOGNISED])
+    by_key = {(d.unit_id, d.set_code, d.year): d.pk for d in found}
+    return {
+        r.pk: by_key[r.unit_id, r.set_code, r.year]
+        for r in recognitions
+        if (r.unit_id, r.set_code, r.year) in by_key
+    }

@@ -6,6 +6,7 @@ criteria module, and its revocation."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from pathlib import PurePosixPath
 from typing import Any
 
@@ -84,6 +85,20 @@ def finding_record(
         after={"agrees": agrees, "note": finding.note},
     )
     return finding
+
+
+@transaction.atomic
+def findings_record(
+    *, actor: Actor, dossier: Dossier, findings: Sequence[tuple[str, bool, str]]
+) -> list[CriterionFinding]:
+    """Several criteria's findings at once (criterion code, agrees, note), as the
+    appraisal form sends them: all recorded, or none when one is refused."""
+    if not findings:
+        raise DomainError(_("Chưa chọn ý kiến cho tiêu chí nào."))
+    return [
+        finding_record(actor=actor, dossier=dossier, criterion_code=code, agrees=agrees, note=note)
+        for code, agrees, note in findings
+    ]
 
 
 @transaction.atomic

@@ -189,7 +189,7 @@ def consultation_close(*, actor: Actor, dossier: Dossier) -> Dossier:
     )
 
 
-def _document_kinds(dossier: Dossier) -> dict[str, str]:
+def document_kinds(dossier: Dossier) -> dict[str, str]:
     """The uploaded documents the procedure lists for submission and supplement, by
     code, with their names."""
     spec = spec_of(dossier)
@@ -212,7 +212,7 @@ def document_upload(
     dossier = dossier_lock(dossier)
     expect_step(dossier, [Step.SUBMISSION, Step.SUPPLEMENT], _("tải lên tài liệu"))
     step_preparer(actor, dossier, dossier.step)
-    kinds = _document_kinds(dossier)
+    kinds = document_kinds(dossier)
     if kind != OTHER_DOCUMENT and kind not in kinds:
         raise DomainError(
             _("Quy trình không có loại tài liệu “%(kind)s” để tải lên.") % {"kind": kind}

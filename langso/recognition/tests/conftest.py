@@ -6,7 +6,6 @@ same roles elsewhere (commune B's leader, Hà Nội's appraiser) for scope refus
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import Decimal
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -18,7 +17,6 @@ from langso.accounts.tests.factories import make_role_holder
 from langso.criteria.models import CriteriaSet
 from langso.criteria.services import assessment_record, criteria_catalogue_load
 from langso.criteria.testing import NATIONAL_2026, criteria_assess_met
-from langso.indicators.services.reported import reported_value_set
 from langso.indicators.testing import definitions
 from langso.places.models import AdminUnit
 from langso.places.testing import UnitTree, make_unit_tree
@@ -36,7 +34,7 @@ from langso.recognition.services.dossiers import (
     dossier_submit,
 )
 from langso.recognition.services.procedures import procedures_load
-from langso.recognition.testing import make_procedure
+from langso.recognition.testing import make_procedure, satisfaction_reported
 
 from .consultations import (
     SET_CODE,
@@ -65,7 +63,6 @@ __all__ = [
 ]
 
 YEAR = 2026
-SATISFACTION = "resident-satisfaction-ntm"
 
 
 def pdf(name: str = "to-trinh.pdf", body: bytes = b"signed") -> SimpleUploadedFile:
@@ -95,14 +92,7 @@ class World:
 
 def satisfaction_report(world: World, *, satisfied: int, unit: AdminUnit | None = None) -> None:
     """The residents' satisfaction of `unit` (commune A) for the year: `satisfied` of 100."""
-    reported_value_set(
-        actor=world.officer,
-        code=SATISFACTION,
-        unit=unit or world.a,
-        period=str(YEAR),
-        numerator=Decimal(satisfied),
-        denominator=Decimal(100),
-    )
+    satisfaction_reported(actor=world.officer, unit=unit or world.a, year=YEAR, satisfied=satisfied)
 
 
 @pytest.fixture

@@ -25,9 +25,9 @@ from ..selectors.board import BoardFilters, board_set_choices, dossier_board
 from ..selectors.dossier_page import (
     decision_get_for_user,
     document_get_for_user,
-    dossier_page,
     field_visit_get_for_user,
 )
+from .actions import dossier_render
 
 # Roles that open dossiers (the self-assessment's actor in the procedures shipped):
 # the board keeps a place for their "open a dossier" link.
@@ -115,9 +115,8 @@ def board(request: HttpRequest) -> HttpResponse:
 @require_GET
 def dossier(request: HttpRequest, pk: int) -> HttpResponse:
     """One dossier: timeline, who must act, what is missing, the frozen self-assessment,
-    documents, appraisal rounds and decisions."""
-    page = dossier_page(user=request.user, pk=pk)
-    return render(request, "recognition/dossier.html", {"page": page, "nav_current": "dossiers"})
+    documents, appraisal rounds and decisions; the forms of the actions the reader may take."""
+    return dossier_render(request, pk)
 
 
 @login_required

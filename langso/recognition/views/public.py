@@ -31,6 +31,7 @@ from ..selectors.public import Consultation, consultation_get, consultations_ope
 from ..selectors.recognitions import (
     dossiers_for_user,
     provinces_in_scope,
+    recognised_dossiers,
     recognitions_at_risk,
     recognitions_for_user,
 )
@@ -175,6 +176,9 @@ def recognised(request: HttpRequest) -> HttpResponse:
             if any(r.in_force for r in rows)
             else {}
         )
+        dossiers = recognised_dossiers(
+            user=request.user, recognitions=[r.recognition for r in risky.values()]
+        )
         names = set_names(codes={r.set_code for r in every_set}, province=province)
         context |= {
             "sets": sorted(names.items(), key=lambda item: item[1]),
@@ -184,6 +188,7 @@ def recognised(request: HttpRequest) -> HttpResponse:
                     "label": unit_label(r.unit),
                     "set_name": names[r.set_code],
                     "risk": risky.get(r.pk),
+                    "dossier": dossiers.get(r.pk),
                 }
                 for r in rows
             ],
