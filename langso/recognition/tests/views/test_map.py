@@ -149,9 +149,7 @@ def test_the_at_risk_flag_is_for_the_province_roles(
     recognition_make(unit=tree.a, year=YEAR)
     recognition_make(unit=tree.b, year=YEAR)
     for user in (users.province_officer, roles.province_appraiser, roles.province_leader):
-        states = {
-            name: f["properties"]["state"] for name, f in _by_unit(_features(user)).items()
-        }
+        states = {name: f["properties"]["state"] for name, f in _by_unit(_features(user)).items()}
         assert states == {tree.a.name: "recognised", tree.b.name: "at_risk"}
     [b] = _features(users.officer_b)
     assert b["properties"]["state"] == "recognised"
