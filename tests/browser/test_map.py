@@ -225,7 +225,7 @@ def test_boundaries_names_and_controls_without_a_basemap(
         if f["layer"] == "units-approx-line" and f["properties"]["code"] != "37002"
     }
     assert village_levels == {"village"}
-    legend = desk_page.locator(".map-legend")
+    legend = desk_page.locator('fieldset:has(input[data-layer="units"]) .map-legend')
     expect(legend).to_contain_text("Ranh giới gần đúng: vùng quanh trung tâm xã, thôn")
 
     labels = desk_page.locator(".map-label")
