@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import URLPattern, URLResolver, path, re_path
 
-from .views import actions, documents, dossiers, procedures, public
+from .views import actions, documents, dossiers, map, procedures, public
 
 app_name = "recognition"
 
@@ -51,6 +51,8 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("lay-y-kien/", public.consultation_list, name="consultation-list"),
     path("lay-y-kien/<int:pk>/", public.consultation, name="consultation"),
     path("da-cong-nhan/", public.recognised, name="recognised"),
+    # The recognised units on the registry's map (its overlay, see `map_overlay`).
+    path("ban-do/", map.map_geojson, name="map"),
     path("ho-so/<int:pk>/y-kien/", public.dossier_comments, name="dossier-comments"),
     # Reports, and the public verification of a snapshot.
     re_path(rf"^xac-minh/{_SHA256}/$", documents.verify, name="verify"),

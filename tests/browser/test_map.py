@@ -19,6 +19,9 @@ from pytest_django.live_server_helper import LiveServer
 
 from langso.accounts.roles import Role
 from langso.accounts.tests.factories import make_role, make_user
+from langso.criteria.services import criteria_catalogue_load
+from langso.criteria.testing import recognition_make as criteria_recognition_make
+from langso.indicators.testing import definitions
 from langso.places.models import AdminUnit
 from langso.places.testing import make_unit_tree
 from langso.registry.models import (
@@ -35,6 +38,8 @@ from langso.registry.services.map_cells import household_map_cells_rebuild
 
 from .basemap_urls import STYLE_PATH
 from .conftest import BrowserErrors, sign_in, wait_for_map
+
+__all__ = ["definitions"]
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -220,7 +225,7 @@ def test_boundaries_names_and_controls_without_a_basemap(
         if f["layer"] == "units-approx-line" and f["properties"]["code"] != "37002"
     }
     assert village_levels == {"village"}
-    legend = desk_page.locator(".map-legend")
+    legend = desk_page.locator('fieldset:has(input[data-layer="units"]) .map-legend')
     expect(legend).to_contain_text("Ranh giới gần đúng: vùng quanh trung tâm xã, thôn")
 
     labels = desk_page.locator(".map-label")
@@ -285,3 +290,53 @@ def test_a_basemap_that_fails_leaves_the_map_working_with_a_notice(
     sources = {feature["source"] for feature in desk_page.evaluate(_RENDERED)}
     assert {"units", "households"} <= sources, sources
     expect(desk_page.locator(".map-label").filter(has_text=commune.name)).to_be_visible()
+
+
+def test_the_recognitions_overlay_has_its_toggle_legend_and_popup(
+    desk_page: Page, live_server: LiveServer, definitions: None
+) -> None:
+    """Commune A, recognised: the map offers the "Công nhận đạt chuẩn" overlay with its
+    legend, loads its GeoJSON for the area in view (no console error), colours the
+    commune recognised, and a click on it tells the set, the year and the decision;
+    switched off, it is no longer drawn."""
+    criteria_catalogue_load()
+    commune = _commune_with_registries()
+    criteria_recognition_make(unit=commune, year=2026, number="15/QĐ-UBND")
+    officer = make_user(username="canbo.xa.a")
+    make_role(user=officer, role=Role.COMMUNE_OFFICER, unit=commune)
+    sign_in(desk_page, live_server, officer)
+    with desk_page.expect_response(lambda r: reverse("recognition:map") in r.url) as answer:
+        desk_page.goto(live_server.url + reverse("registry:map"))
+    assert answer.value.status == 200
+    toggle = desk_page.get_by_role("checkbox", name="Công nhận đạt chuẩn")
+    expect(toggle).to_be_checked()
+    legend = desk_page.locator(".map-overlay .map-legend")
+    expect(legend).to_contain_text("Đã công nhận, còn hiệu lực")
+    expect(legend).to_contain_text("Đã thu hồi")
+    # A commune's officer is not shown the at-risk flag, nor its legend.
+    expect(legend).not_to_contain_text("Có nguy cơ")
+    wait_for_map(desk_page, "langsoMap", source="recognitions")
+    desk_page.wait_for_function(
+        "() => window.langsoMap.queryRenderedFeatures({layers: ['recognitions-fill']}).length > 0",
+        timeout=30_000,
+    )
+    drawn = [f for f in desk_page.evaluate(_RENDERED) if f["source"] == "recognitions"]
+    assert {f["properties"]["state"] for f in drawn} == {"recognised"}
+
+    # A click inside the commune, away from the registries' points.
+    x, y = desk_page.evaluate(
+        "() => { const p = window.langsoMap.project([105.905, 20.205]); return [p.x, p.y]; }"
+    )
+    box = desk_page.locator("#map").bounding_box()
+    assert box is not None
+    desk_page.mouse.click(box["x"] + x, box["y"] + y)
+    popup = desk_page.locator(".maplibregl-popup")
+    expect(popup).to_contain_text(commune.name)
+    expect(popup).to_contain_text("Bộ tiêu chí quốc gia")
+    expect(popup).to_contain_text("15/QĐ-UBND, ngày 20/12/2026")
+    desk_page.screenshot(path=str(SCREENSHOT.with_name("map-recognitions.png")))
+
+    toggle.uncheck()
+    wait_for_map(desk_page, "langsoMap", source="recognitions")
+    sources = {feature["source"] for feature in desk_page.evaluate(_RENDERED)}
+    assert "recognitions" not in sources

@@ -16,7 +16,12 @@ Properties never carry personal data (Decree 13/2023): no head of household's na
 phone, only codes, kinds, statuses and counts that popups and filters need.
 """
 
-from .geojson import GEOJSON_ROW_CAP, registry_feature_collection, unit_feature_collection
+from .geojson import (
+    GEOJSON_ROW_CAP,
+    registry_feature_collection,
+    unit_feature_collection,
+    unit_places,
+)
 from .layers import (
     HOUSEHOLD_GAPS,
     LAYERS,
@@ -28,6 +33,15 @@ from .layers import (
     layer_query_parse,
     unit_levels_at,
 )
+from .overlays import (
+    OVERLAYS,
+    LegendEntry,
+    MapOverlay,
+    map_overlay_register,
+    map_overlay_unregister,
+    map_overlays_for,
+)
+from .queries import unit_has_place
 from .tiles import (
     CLUSTER_BITS,
     CLUSTER_CELLS,
@@ -53,24 +67,32 @@ __all__ = [
     "HOUSEHOLD_GAPS",
     "LAYERS",
     "MAX_ZOOM",
+    "OVERLAYS",
     "TILE_ROW_CAP",
     "UNITS",
     "VIETNAM_BOUNDS",
     "BBox",
     "LayerQuery",
+    "LegendEntry",
     "MapInputError",
     "MapLayer",
+    "MapOverlay",
     "Tile",
     "UnitLayer",
     "bbox_parse",
     "layer_get",
     "layer_query_parse",
+    "map_overlay_register",
+    "map_overlay_unregister",
+    "map_overlays_for",
     "registry_feature_collection",
     "registry_tile",
     "tile_at",
     "tile_parse",
     "tile_xy",
     "unit_feature_collection",
+    "unit_has_place",
     "unit_levels_at",
+    "unit_places",
     "unit_tile",
 ]

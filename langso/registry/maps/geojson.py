@@ -5,11 +5,13 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import shapely
 from django.contrib.gis.db.models.functions import AsGeoJSON
-from django.db.models import QuerySet
+from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet
 
-from langso.places.models import AdminUnit
+from langso.places.models import AdminUnit, Level
 
+from .approx import provinces_approx
 from .layers import UNITS, LayerQuery
 from .queries import in_box, property_columns, unit_geometry, unit_has_place
 from .tiles import BBox, PointX, PointY
@@ -78,6 +80,38 @@ def unit_feature_collection(
         for row in found[:GEOJSON_ROW_CAP]
     ]
     return _collection(UNITS.name, features, truncated=len(found) > GEOJSON_ROW_CAP)
+
+
+def unit_places(units: QuerySet[AdminUnit], *, bbox: BBox | None) -> dict[int, dict[str, Any]]:
+    """Where each of `units` that has a place in `bbox` is drawn, as a GeoJSON geometry by
+    unit id: its boundary where loaded, else a commune's approximate cell (the dashed
+    area of the units layer, see `approx`), else its centroid. For overlays, which draw
+    units as the units layer does. One query, and the approximate cells' (one for the
+    provinces, and `provinces_approx`'s)."""
+    found = list(
+        units.filter(unit_has_place(bbox))
+        .order_by()
+        .values(
+            "pk",
+            "level",
+            "province_id",
+            bounded=ExpressionWrapper(Q(boundary__isnull=False), output_field=BooleanField()),
+            geojson=AsGeoJSON(unit_geometry(), precision=6),
+        )
+    )
+    places = {row["pk"]: json.loads(row["geojson"]) for row in found}
+    approximate = [row for row in found if row["level"] == Level.COMMUNE and not row["bounded"]]
+    if approximate:
+        provinces = AdminUnit.objects.filter(pk__in={row["province_id"] for row in approximate})
+        cells = provinces_approx(list(provinces))
+        for row in approximate:
+            province = cells.get(row["province_id"])
+            cell = None if province is None else province.communes.get(row["pk"])
+            if cell is not None:
+                places[row["pk"]] = json.loads(
+                    shapely.to_geojson(shapely.set_precision(cell, 1e-6))
+                )
+    return places
 
 
 def _collection(name: str, features: list[dict[str, Any]], *, truncated: bool) -> dict[str, Any]:

@@ -10,6 +10,7 @@ never reach a tile or a GeoJSON answer.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from dataclasses import dataclass, field
 from decimal import Decimal
 from itertools import count
@@ -179,3 +180,13 @@ def place_villages(villages: dict[str, AdminUnit]) -> None:
     for name, village in villages.items():
         village.centroid = Point(*VILLAGE_CENTRES[name], srid=4326)
         village.save(update_fields=["centroid", "updated_at"])
+
+
+def map_config(content: bytes) -> dict[str, Any]:
+    """The map page's configuration for its script (its `map-config` JSON)."""
+    html = content.decode()
+    start = html.index('<script id="map-config" type="application/json">') + len(
+        '<script id="map-config" type="application/json">'
+    )
+    config: dict[str, Any] = json.loads(html[start : html.index("</script>", start)])
+    return config

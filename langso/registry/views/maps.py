@@ -39,6 +39,7 @@ def map_page(request: HttpRequest) -> HttpResponse:
     """The map: one layer per registry with toggles and filters, units as context,
     opening on the user's scope."""
     layers = list(maps.LAYERS.values())
+    overlays = maps.map_overlays_for(request.user)
     config = {
         "bounds": selectors.map_start_bounds(user=request.user),
         "basemap": settings.MAP_BASEMAP_STYLE_URL,
@@ -50,6 +51,7 @@ def map_page(request: HttpRequest) -> HttpResponse:
             "approxLayer": maps.APPROX_LAYER,
         },
         "layers": [_layer_config(layer) for layer in layers],
+        "overlays": [_overlay_config(overlay) for overlay in overlays],
         "text": {
             "detail": _("Xem chi tiết"),
             # %s: how many rows a cluster holds.
@@ -57,7 +59,15 @@ def map_page(request: HttpRequest) -> HttpResponse:
         },
         "locale": _map_locale(),
     }
-    return render(request, "registry/map.html", {"layers": layers, "config": config})
+    return render(
+        request,
+        "registry/map.html",
+        {
+            "layers": layers,
+            "overlays": [(overlay, overlay.legend_for(request.user)) for overlay in overlays],
+            "config": config,
+        },
+    )
 
 
 @require_http_methods(["GET", "HEAD", "OPTIONS"])
@@ -208,4 +218,17 @@ def _layer_config(layer: MapLayer) -> dict[str, Any]:
             for name, source in layer.properties.items()
             if isinstance(layer.model._meta.get_field(source), BooleanField)
         },
+    }
+
+
+def _overlay_config(overlay: maps.MapOverlay) -> dict[str, Any]:
+    """What the page's script needs of an overlay: its endpoint, the colour of each
+    state, and the popup's labels (see `maps.overlays`)."""
+    return {
+        "name": overlay.name,
+        "title": str(overlay.title),
+        "url": reverse(overlay.url_name),
+        "heading": overlay.heading,
+        "colors": {entry.value: entry.color for entry in overlay.legend},
+        "properties": {name: str(label) for name, label in overlay.properties.items()},
     }

@@ -16,6 +16,11 @@
  * kept to LABEL_LIMIT names and COUNT_LIMIT counts, so the DOM stays small.
  *
  * Popups show a row's code and a link to its page (the page itself checks the scope).
+ *
+ * Overlays (`config.overlays`) are what apps above the registry contribute (see
+ * registry/maps/overlays.py): each a GeoJSON endpoint of its own, read for the area in
+ * view after each move, its features coloured by their `state` property, drawn above
+ * the units and below the registries' points.
  * Plain ES2017, no build step.
  */
 (function () {
@@ -27,12 +32,14 @@
   controls.addEventListener("submit", function (event) { event.preventDefault(); });
   // Each layer's colour, from its declaration: set through the DOM, which the
   // Content-Security-Policy allows where it refuses style attributes in the page.
-  controls.querySelectorAll(".swatch[data-color]").forEach(function (swatch) {
+  controls.querySelectorAll(".swatch[data-color], .legend-area[data-color]").forEach(function (swatch) {
     swatch.style.background = swatch.dataset.color;
   });
   // On a phone the map comes first: the layer list is folded (data-fold-narrow, fold.js).
   var layersByName = {};
   config.layers.forEach(function (layer) { layersByName[layer.name] = layer; });
+  var overlaysByName = {};
+  config.overlays.forEach(function (overlay) { overlaysByName[overlay.name] = overlay; });
 
   var blankStyle = {
     version: 8,
@@ -159,7 +166,76 @@
     });
   }
 
+  // An overlay's colour by its features' `state`; grey for a state its legend lacks.
+  function stateColor(overlay) {
+    var match = ["match", ["get", "state"]];
+    Object.keys(overlay.colors).forEach(function (state) {
+      match.push(state, overlay.colors[state]);
+    });
+    return Object.keys(overlay.colors).length ? match.concat(["#888888"]) : "#888888";
+  }
+
+  function viewBox() {
+    var b = map.getBounds();
+    return [
+      Math.max(b.getWest(), -180), Math.max(b.getSouth(), -90),
+      Math.min(b.getEast(), 180), Math.min(b.getNorth(), 90),
+    ].map(function (v) { return v.toFixed(5); }).join(",");
+  }
+
+  function overlayUrl(overlay) {
+    return new URL(overlay.url + "?bbox=" + viewBox(), window.location.href).href;
+  }
+
+  function addOverlay(overlay) {
+    var name = overlay.name;
+    map.addSource(name, { type: "geojson", data: overlayUrl(overlay) });
+    var color = stateColor(overlay);
+    map.addLayer({
+      id: name + "-fill", type: "fill", source: name,
+      filter: ["==", ["geometry-type"], "Polygon"],
+      paint: { "fill-color": color, "fill-opacity": 0.35 },
+    });
+    map.addLayer({
+      id: name + "-line", type: "line", source: name,
+      filter: ["==", ["geometry-type"], "Polygon"],
+      paint: { "line-color": color, "line-width": 2 },
+    });
+    map.addLayer({
+      id: name + "-point", type: "circle", source: name,
+      filter: ["==", ["geometry-type"], "Point"],
+      paint: {
+        "circle-radius": 8, "circle-color": color, "circle-opacity": 0.8,
+        "circle-stroke-color": "#ffffff", "circle-stroke-width": 1.5,
+      },
+    });
+  }
+
+  function refreshOverlayData() {
+    config.overlays.forEach(function (overlay) {
+      var source = map.getSource(overlay.name);
+      if (source && layerShown(overlay.name)) source.setData(overlayUrl(overlay));
+    });
+  }
+
+  function overlayPopup(overlay, feature) {
+    var props = feature.properties;
+    var box = element("div");
+    box.className = "map-popup";
+    box.appendChild(element("h3", props[overlay.heading] || overlay.title));
+    var list = element("dl");
+    Object.keys(overlay.properties).forEach(function (key) {
+      var value = props[key];
+      if (value === undefined || value === null || value === "") return;
+      list.appendChild(element("dt", overlay.properties[key]));
+      list.appendChild(element("dd", value));
+    });
+    box.appendChild(list);
+    return box;
+  }
+
   function styleLayerIds(name) {
+    if (overlaysByName[name]) return [name + "-fill", name + "-line", name + "-point"];
     if (name === config.units.name) {
       return [name + "-approx-fill", name + "-approx-line", name + "-fill", name + "-line",
         name + "-point"];
@@ -169,7 +245,9 @@
 
   function clickableIds() {
     var ids = [];
-    config.layers.forEach(function (layer) { ids = ids.concat(styleLayerIds(layer.name)); });
+    config.layers.concat(config.overlays).forEach(function (layer) {
+      ids = ids.concat(styleLayerIds(layer.name));
+    });
     return ids;
   }
 
@@ -180,6 +258,7 @@
   }
 
   function popupContent(feature) {
+    if (overlaysByName[feature.source]) return overlayPopup(overlaysByName[feature.source], feature);
     var layer = layersByName[feature.source];
     var props = feature.properties;
     var box = element("div");
@@ -215,7 +294,7 @@
 
   // Unit names and cluster counts as HTML markers (see the top of this file), keyed so
   // that a marker still in view is kept rather than made again.
-  var overlays = { labels: {}, counts: {} };
+  var markers = { labels: {}, counts: {} };
 
   function marker(store, key, className, text, lngLat, seen, offset) {
     seen[key] = true;
@@ -262,13 +341,13 @@
         .sort(function (a, b) { return (LEVEL_RANK[a[1].level] || 9) - (LEVEL_RANK[b[1].level] || 9); })
         .slice(0, LABEL_LIMIT)
         .forEach(function (entry) {
-          marker(overlays.labels, entry[0], "map-label map-label-" + entry[1].level,
+          marker(markers.labels, entry[0], "map-label map-label-" + entry[1].level,
             entry[1].name, entry[1].at, seen,
             // A village is a dot at its centre: its name goes just above.
             entry[1].level === "village" ? [0, -11] : [0, 0]);
         });
     }
-    prune(overlays.labels, seen);
+    prune(markers.labels, seen);
   }
 
   function refreshCounts() {
@@ -288,13 +367,13 @@
         var key = f.source + ":" + at[0].toFixed(6) + "," + at[1].toFixed(6);
         if (seen[key]) return;
         shown += 1;
-        marker(overlays.counts, key, "map-count", Number(count).toLocaleString("vi-VN"), at, seen);
+        marker(markers.counts, key, "map-count", Number(count).toLocaleString("vi-VN"), at, seen);
       });
     }
-    prune(overlays.counts, seen);
+    prune(markers.counts, seen);
   }
 
-  function refreshOverlays() {
+  function refreshMarkers() {
     refreshLabels();
     refreshCounts();
   }
@@ -308,6 +387,7 @@
     if (ready) return;
     ready = true;
     addUnits();
+    config.overlays.forEach(addOverlay);
     config.layers.forEach(addRegistry);
     var ids = clickableIds();
 
@@ -328,7 +408,7 @@
       map.on("mouseleave", id, function () { map.getCanvas().style.cursor = ""; });
     });
     updateDownloads();
-    map.on("idle", refreshOverlays);
+    map.on("idle", refreshMarkers);
   }
 
   controls.addEventListener("change", function (event) {
@@ -339,7 +419,8 @@
       styleLayerIds(name).forEach(function (id) {
         map.setLayoutProperty(id, "visibility", target.checked ? "visible" : "none");
       });
-      refreshOverlays();
+      if (overlaysByName[name] && target.checked) refreshOverlayData();
+      refreshMarkers();
     } else {
       map.getSource(name).setTiles([tileUrl(name)]);
       updateDownloads();
@@ -348,11 +429,7 @@
 
   // "Download GeoJSON of the area in view": the endpoint takes the same filters.
   function updateDownloads() {
-    var b = map.getBounds();
-    var bbox = [
-      Math.max(b.getWest(), -180), Math.max(b.getSouth(), -90),
-      Math.min(b.getEast(), 180), Math.min(b.getNorth(), 90),
-    ].map(function (v) { return v.toFixed(5); }).join(",");
+    var bbox = viewBox();
     controls.querySelectorAll("a.geojson").forEach(function (link) {
       var name = link.dataset.layer;
       var query = filterQuery(name);
@@ -361,4 +438,5 @@
     });
   }
   map.on("moveend", updateDownloads);
+  map.on("moveend", function () { if (ready) refreshOverlayData(); });
 })();

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import json
-from typing import Any
-
 import pytest
 from django.db import connection
 from django.test import Client
@@ -14,18 +11,9 @@ from pytest_django import DjangoAssertNumQueries, Settings
 
 from langso.registry import maps
 from langso.registry.testing import RegistryTree, RegistryUsers
-from langso.registry.tests.maps_testing import place_rows
+from langso.registry.tests.maps_testing import map_config, place_rows
 
 pytestmark = pytest.mark.django_db
-
-
-def _config(content: bytes) -> dict[str, Any]:
-    html = content.decode()
-    start = html.index('<script id="map-config" type="application/json">') + len(
-        '<script id="map-config" type="application/json">'
-    )
-    config: dict[str, Any] = json.loads(html[start : html.index("</script>", start)])
-    return config
 
 
 def test_anonymous_visitors_are_sent_to_sign_in(client: Client) -> None:
@@ -43,7 +31,7 @@ def test_the_page_opens_on_the_commune_with_every_layer(
     client.force_login(users.officer_a)
     response = client.get(reverse("registry:map"))
     assert response.status_code == 200
-    config = _config(response.content)
+    config = map_config(response.content)
     assert config["bounds"] == [105.90, 20.20, 106.00, 20.30]
     assert config["basemap"] == "https://tiles.example.vn/style.json"
     assert config["tiles"] == "/so-dang-ky/ban-do/tiles/{layer}/{z}/{x}/{y}.pbf"
