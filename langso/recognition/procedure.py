@@ -142,6 +142,20 @@ class ProcedureSpec:
     def step(self, step: str) -> StepSpec:
         return self.steps[step]
 
+    def uploads_due(self, step: str) -> list[DocumentSpec]:
+        """The required uploaded documents a dossier must hold before it leaves `step`:
+        the step's own, and at submission the consultation's too — its summary of the
+        comments can only be written once the consultation has closed, so it may be
+        uploaded until the dossier is submitted."""
+        steps = ["consultation", "submission"] if step == "submission" else [step]
+        return [
+            document
+            for name in steps
+            if name in self.steps
+            for document in self.steps[name].documents
+            if document.required and not document.generated
+        ]
+
 
 UNKNOWN = "unknown"
 

@@ -146,7 +146,7 @@ def test_one_commune_through_every_step_with_three_roles(
     )
     page.goto(live_server.url + dossier_url)
     act(page, "close")
-    for kind in ("to_trinh", "bien_ban_hop_de_nghi"):
+    for kind in ("tong_hop_y_kien", "to_trinh", "bien_ban_hop_de_nghi"):
         page.locator("select[name=upload-kind]").select_option(kind)
         page.locator("input[name=upload-file]").set_input_files(pdf(f"{kind}.pdf"))
         act(page, "upload")

@@ -26,7 +26,10 @@ STEP_ACTIONS: dict[str, tuple[tuple[str, str, str], ...]] = {
         ("freeze", ACTOR, Step.SELF_ASSESSMENT),
         ("publish", ACTOR, Step.SELF_ASSESSMENT),
     ),
-    Step.CONSULTATION: (("close", ACTOR, Step.CONSULTATION),),
+    Step.CONSULTATION: (
+        ("upload", PREPARER, Step.CONSULTATION),
+        ("close", ACTOR, Step.CONSULTATION),
+    ),
     Step.SUBMISSION: (("upload", PREPARER, Step.SUBMISSION), ("submit", ACTOR, Step.SUBMISSION)),
     Step.APPRAISAL: (
         ("findings", ACTOR, Step.APPRAISAL),

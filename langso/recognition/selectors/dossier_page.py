@@ -271,14 +271,13 @@ def missing_next(
         return []
     missing: list[str] = []
     step = dossier.step
-    step_spec = spec.steps.get(step)
     if step == Step.SELF_ASSESSMENT and snapshot is None:
         missing.append(_("Chưa chốt kết quả tự đánh giá."))
     uploaded = {d.kind for d in documents if d.replaced_by_id is None}
     missing += [
         _("Chưa tải lên: %(name)s.") % {"name": document.name_vi}
-        for document in (step_spec.documents if step_spec else ())
-        if document.required and not document.generated and document.code not in uploaded
+        for document in spec.uploads_due(step)
+        if document.code not in uploaded
     ]
     if step == Step.CONSULTATION and dossier.step_due_on and today <= dossier.step_due_on:
         missing.append(

@@ -189,13 +189,17 @@ def consultation_close(*, actor: Actor, dossier: Dossier) -> Dossier:
     )
 
 
+# The steps during which the commune uploads the dossier's documents.
+UPLOAD_STEPS = (Step.CONSULTATION, Step.SUBMISSION, Step.SUPPLEMENT)
+
+
 def document_kinds(dossier: Dossier) -> dict[str, str]:
-    """The uploaded documents the procedure lists for submission and supplement, by
-    code, with their names."""
+    """The uploaded documents the procedure lists for the consultation, submission and
+    supplement, by code, with their names."""
     spec = spec_of(dossier)
     return {
         document.code: document.name_vi
-        for step in (Step.SUBMISSION, Step.SUPPLEMENT)
+        for step in UPLOAD_STEPS
         if step in spec.steps
         for document in spec.step(step).documents
         if not document.generated
@@ -206,11 +210,11 @@ def document_kinds(dossier: Dossier) -> dict[str, str]:
 def document_upload(
     *, actor: Actor, dossier: Dossier, kind: str, file: UploadedFile[Any]
 ) -> Document:
-    """Upload a document of the dossier while it is being completed or supplemented:
-    one the procedure lists (by its code), or another (`khac`). Uploading a listed one
-    again replaces it; the replaced file is kept."""
+    """Upload a document of the dossier from its consultation until it is submitted,
+    or while it is supplemented: one the procedure lists (by its code), or another
+    (`khac`). Uploading a listed one again replaces it; the replaced file is kept."""
     dossier = dossier_lock(dossier)
-    expect_step(dossier, [Step.SUBMISSION, Step.SUPPLEMENT], _("tải lên tài liệu"))
+    expect_step(dossier, UPLOAD_STEPS, _("tải lên tài liệu"))
     step_preparer(actor, dossier, dossier.step)
     kinds = document_kinds(dossier)
     if kind != OTHER_DOCUMENT and kind not in kinds:
@@ -247,8 +251,8 @@ def _missing_documents(dossier: Dossier) -> list[str]:
     )
     return [
         document.name_vi or document.code
-        for document in step_spec(dossier, Step.SUBMISSION).documents
-        if document.required and not document.generated and document.code not in uploaded
+        for document in spec_of(dossier).uploads_due(Step.SUBMISSION)
+        if document.code not in uploaded
     ]
 
 

@@ -297,14 +297,13 @@ def _submitted(actors: DemoActors, commune: DemoCommune, criteria_set: CriteriaS
     # consultation may close; the demo does not wait for them.
     Dossier.objects.filter(pk=dossier.pk).update(step_due_on=timezone.localdate())
     dossier = consultation_close(actor=commune.officer, dossier=dossier)
-    for document in procedure_spec(dossier.procedure).step(Step.SUBMISSION).documents:
-        if document.required and not document.generated:
-            document_upload(
-                actor=commune.officer,
-                dossier=dossier,
-                kind=document.code,
-                file=_pdf(document.name_vi or document.code, commune.unit),
-            )
+    for document in procedure_spec(dossier.procedure).uploads_due(Step.SUBMISSION):
+        document_upload(
+            actor=commune.officer,
+            dossier=dossier,
+            kind=document.code,
+            file=_pdf(document.name_vi or document.code, commune.unit),
+        )
     return dossier_submit(actor=commune.leader, dossier=dossier)
 
 

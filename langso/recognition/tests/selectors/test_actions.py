@@ -51,7 +51,7 @@ def test_self_assessment(world: World) -> None:
 
 def test_consultation(world: World) -> None:
     assert offered(world, in_consultation(world)) == expected(
-        officer=["close"], leader=["withdraw"]
+        officer=["upload", "close"], leader=["withdraw"]
     )
 
 

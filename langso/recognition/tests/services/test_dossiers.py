@@ -226,10 +226,45 @@ def test_a_document_kind_the_procedure_does_not_list_is_refused(world: World) ->
         document_upload(actor=world.officer, dossier=dossier, kind="bien_ban_la", file=pdf())
 
 
-def test_documents_are_refused_outside_submission_and_supplement(world: World) -> None:
-    dossier = in_consultation(world)
+def test_documents_are_refused_before_the_consultation(world: World) -> None:
+    dossier = opened(world)
     with pytest.raises(DomainError, match="không thể tải lên tài liệu"):
         document_upload(actor=world.officer, dossier=dossier, kind="to_trinh", file=pdf())
+
+
+def _with_consultation_summary(world: World) -> None:
+    """A procedure whose consultation requires the summary of the comments (as the
+    shipped one does), in force from now."""
+    steps = copy.deepcopy(TEST_PROCEDURE["steps"])
+    steps["consultation"]["documents"] = [
+        {"code": "tong_hop_y_kien", "name_vi": "Báo cáo tổng hợp ý kiến"}
+    ]
+    make_procedure(version=2, steps=steps)
+
+
+def test_the_consultations_summary_may_be_uploaded_during_the_consultation(
+    world: World,
+) -> None:
+    _with_consultation_summary(world)
+    dossier = in_consultation(world)
+    document = document_upload(
+        actor=world.officer, dossier=dossier, kind="tong_hop_y_kien", file=pdf("tong-hop.pdf")
+    )
+    assert document.kind == "tong_hop_y_kien"
+
+
+def test_a_submission_without_the_consultations_summary_is_refused_naming_it(
+    world: World,
+) -> None:
+    _with_consultation_summary(world)
+    dossier = in_submission(world)
+    document_upload(actor=world.officer, dossier=dossier, kind="to_trinh", file=pdf())
+    with pytest.raises(DomainError, match="Báo cáo tổng hợp ý kiến"):
+        dossier_submit(actor=world.leader, dossier=dossier)
+    document_upload(
+        actor=world.officer, dossier=dossier, kind="tong_hop_y_kien", file=pdf("tong-hop.pdf")
+    )
+    assert dossier_submit(actor=world.leader, dossier=dossier).step == Step.APPRAISAL
 
 
 # --- Submission ----------------------------------------------------------------------
