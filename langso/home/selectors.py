@@ -451,6 +451,8 @@ class DossierWork:
     rows: list[BoardRow]
     total: int
     board_url: str
+    # Where the commune officer opens the commune's next dossier ("" for other roles).
+    open_url: str = ""
 
     @property
     def more(self) -> int:
@@ -472,6 +474,11 @@ def dossier_work(*, user: Actor, role: HomeRole) -> DossierWork | None:
         rows=found.rows,
         total=found.total,
         board_url=board,
+        open_url=(
+            f"{reverse('recognition:dossier-open')}?{urlencode({'don-vi': role.unit.code})}"
+            if role.role == Role.COMMUNE_OFFICER
+            else ""
+        ),
     )
 
 

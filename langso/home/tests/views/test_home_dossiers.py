@@ -62,6 +62,9 @@ def test_the_commune_officers_home_lists_the_communes_open_dossiers(world: World
     links = _links(html)
     assert reverse("recognition:dossier", args=[mine.pk]) in links
     assert reverse("recognition:dossier", args=[theirs.pk]) not in links
+    # Opening the commune's next dossier is one click from the home: its form, two.
+    assert f"{reverse('recognition:dossier-open')}?don-vi={world.a.code}" in links
+    assert "Mở hồ sơ mới" not in client_for(world.leader_a).get(HOME).content.decode()
 
 
 def test_a_role_with_nothing_waiting_is_told_so(world: World) -> None:
