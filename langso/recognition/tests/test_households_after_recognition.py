@@ -61,7 +61,7 @@ def test_households_added_after_freezing_leave_the_snapshot_and_its_hash(
     dossier = dossier_open(actor=users.officer_a, unit=fibre.a, set_code="xa_cap_quang", year=YEAR)
     snapshot = snapshot_freeze(actor=users.officer_a, dossier=dossier)
     [frozen] = snapshot.content["criteria"][0]["indicators"]
-    assert (Decimal(frozen["value"]), frozen["status"]) == (100, "pass")
+    assert (Decimal(frozen["value"]), frozen["status"]) == (Decimal(100), "pass")
     content, sha256 = snapshot.content, snapshot.sha256
 
     _off_fibre(fibre, users, 2)  # 4 of 6 households: 66.7%, below 80%
