@@ -25,12 +25,12 @@ from langso.places.models import AdminUnit, Level
 from ..models import CLOSED_STEPS, AppraisalRound, Document, Dossier, Snapshot, Step, Transition
 from ..selectors.dossiers import satisfaction_read, snapshot_latest
 from ..selectors.procedures import procedure_in_force, procedure_spec
-from .notifications import dossier_notify
 from .snapshots import snapshot_take
 from .steps import (
     acting_role,
     dossier_lock,
     dossier_move,
+    dossier_notify_on_commit,
     expect_step,
     spec_of,
     step_actor,
@@ -134,8 +134,7 @@ def dossier_open(*, actor: Actor, unit: AdminUnit, set_code: str, year: int) -> 
         action=AuditEntry.Action.CREATE,
         after={"unit": unit.pk, "set_code": set_code, "year": year, "step": dossier.step},
     )
-    dossier_id = dossier.pk
-    transaction.on_commit(lambda: dossier_notify(dossier_id=dossier_id), robust=True)
+    dossier_notify_on_commit(dossier)
     return dossier
 
 

@@ -25,7 +25,7 @@ from langso.places.models import AdminUnit
 from ..models import CLOSED_STEPS, Dossier, Step, Transition
 from ..procedure import ProcedureSpec, StepSpec
 from ..selectors.procedures import procedure_spec
-from .notifications import dossier_notify
+from ..tasks import dossier_notify_task
 
 # The procedure's entry for revocation: a case opened on a recognised dossier.
 REVOCATION = "revocation"
@@ -159,6 +159,12 @@ def dossier_move(
         before={"step": from_step},
         after={"step": to_step, "action": action},
     )
-    dossier_id = dossier.pk
-    transaction.on_commit(lambda: dossier_notify(dossier_id=dossier_id), robust=True)
+    dossier_notify_on_commit(dossier)
     return dossier
+
+
+def dossier_notify_on_commit(dossier: Dossier) -> None:
+    """Once the move is committed, the task worker tells whoever must act next (a mail
+    server down never undoes the move, nor holds the request)."""
+    dossier_id = dossier.pk
+    transaction.on_commit(lambda: dossier_notify_task.enqueue(dossier_id=dossier_id), robust=True)
