@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import argparse
 import importlib
-import logging
 import os
 import sys
 from pathlib import Path
@@ -56,8 +55,6 @@ def main() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
     django.setup()
-    # WeasyPrint logs every step of every PDF, some on import: benchmarks print figures.
-    logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
     from django.conf import settings
     from django.db import connection
 

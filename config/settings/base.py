@@ -266,7 +266,12 @@ LOGGING = {
     },
     # Django's own loggers hand everything to the root here, so that an error is
     # written once to stderr and mailed once (Django's default would mail it again).
-    "loggers": {"django": {"handlers": [], "level": "INFO", "propagate": True}},
+    # WeasyPrint tells each step of every PDF it draws (and of its own stylesheet, on
+    # import) at INFO: kept to its warnings.
+    "loggers": {
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
+        "weasyprint.progress": {"level": "WARNING"},
+    },
     "root": {
         "handlers": ["console", "mail_admins"],
         "level": env.str("LOG_LEVEL", default="INFO"),
