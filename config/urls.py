@@ -26,6 +26,8 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("chi-so/", include("langso.indicators.urls")),
     path("tieu-chi/", include("langso.criteria.urls")),
     path("cong-nhan/", include("langso.recognition.urls")),
+    path("ke-hoach/", include("langso.plans.urls")),
+    path("bang-dieu-khien/", include("langso.dashboards.urls")),
     path("trang-cua-toi/", include("langso.home.urls")),
     path("openrosa/", include("langso.surveys.urls_openrosa")),
     path("", front_page),

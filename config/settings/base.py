@@ -38,6 +38,8 @@ INSTALLED_APPS = [
     "langso.indicators",
     "langso.criteria",
     "langso.recognition",
+    "langso.plans",
+    "langso.dashboards",
     # issue 15: the signed-in user's home (top layer).
     "langso.home",
 ]
