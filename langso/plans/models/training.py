@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from langso.accounts.roles import Role
 from langso.core.files import RandomName
 from langso.places.models import AdminUnit
 
@@ -95,6 +96,10 @@ class Attendance(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} @ {self.session_id}"
+
+    @property
+    def role_label(self) -> str:
+        return str(Role(self.role).label)
 
 
 class ResidentAttendance(models.Model):

@@ -18,6 +18,7 @@ from langso.core.actors import Actor
 from langso.core.errors import NotFound
 from langso.core.events import ActivityTotal, ShareFigures
 from langso.core.text import normalize_name
+from langso.places.models import AdminUnit, Level
 
 from ..models import Attendance, Audience, Course, ResidentAttendance, Session
 
@@ -179,3 +180,32 @@ def residents_trained_totals() -> list[ActivityTotal]:
         .order_by()
     )
     return [(p, c, v, m, n) for p, c, v, m, n in rows]
+
+
+def attendance_get_for_user(*, user: Actor, pk: int) -> Attendance:
+    """An attendance of a session within `user`'s scope; refused as missing otherwise."""
+    attendance = (
+        Attendance.objects.filter(
+            unit_scope_q(user=user, permission=Permission.VIEW_SCOPED, prefix="session__unit__"),
+            pk=pk,
+        )
+        .select_related("session__unit", "user")
+        .first()
+    )
+    if attendance is None:
+        raise NotFound(_("Không có người tham dự này trong phạm vi của bạn."))
+    return attendance
+
+
+def people_in_scope(*, user: Actor, ids: Sequence[int]) -> list[User]:
+    """The active accounts of `ids` holding a role within `user`'s scope for keeping
+    training records (what the picker offered); others are left out, unnamed."""
+    holders = _roles_in_scope(user).values("user_id")
+    return list(User.objects.filter(pk__in=holders).filter(pk__in=list(ids)).order_by("pk"))
+
+
+def session_villages(*, session: Session) -> QuerySet[AdminUnit]:
+    """The current villages where the session may count residents trained."""
+    return AdminUnit.objects.filter(
+        session.unit.subtree_q(), level=Level.VILLAGE, valid_to__isnull=True
+    ).order_by("name")
