@@ -18,8 +18,8 @@ from django.utils.translation import gettext as _
 from langso.accounts.roles import Permission
 from langso.accounts.selectors import unit_in_scope, unit_scope_q
 from langso.core.actors import Actor
-from langso.core.events import ACTIVITY_SHARES
 from langso.core.errors import DomainError, NotFound
+from langso.core.events import ACTIVITY_SHARES
 from langso.places.models import MERGER_2025, AdminUnit, Level
 
 from .definitions import Entry

@@ -28,12 +28,13 @@ def residents_trained_counted(record: ResidentAttendance, *, amount: int) -> Non
     if not amount:
         return
     village = record.village
-    assert village.province_id is not None and village.commune_id is not None  # a village
+    # A village carries its commune and province (`resident_attendance_set` checks it is one).
+    province_id, commune_id = village.province_id or 0, village.commune_id or 0
     publish(
         ActivityCounted(
             kind=RESIDENTS_TRAINED,
-            province_id=village.province_id,
-            commune_id=village.commune_id,
+            province_id=province_id,
+            commune_id=commune_id,
             unit_id=village.pk,
             day=record.session.ends_on,
             amount=amount,

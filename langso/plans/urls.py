@@ -19,9 +19,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
         name="training-attendance-add",
     ),
     path("dao-tao/buoi/<int:pk>/nguoi-dan/", training.residents_set, name="training-residents"),
-    path(
-        "dao-tao/buoi/<int:pk>/nhap-tep/", training.attendance_import, name="training-import"
-    ),
+    path("dao-tao/buoi/<int:pk>/nhap-tep/", training.attendance_import, name="training-import"),
     path(
         "dao-tao/tham-du/<int:pk>/rut/",
         training.attendance_withdraw,

@@ -3,7 +3,7 @@ the services check the scope again."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -49,7 +49,7 @@ class AttendanceAddForm(forms.Form):
 
     def __init__(self, *args: Any, choices: list[tuple[int, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["people"].choices = choices
+        cast(forms.ChoiceField, self.fields["people"]).choices = choices
         self.fields["people"].widget = forms.CheckboxSelectMultiple(choices=choices)
 
 
@@ -65,7 +65,7 @@ class ResidentCountForm(ServiceErrorsMixin, forms.Form):
 
     def __init__(self, *args: Any, villages: list[tuple[int, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["village"].choices = villages
+        cast(forms.ChoiceField, self.fields["village"]).choices = villages
 
 
 class AttendanceImportForm(forms.Form):

@@ -90,9 +90,7 @@ class Attendance(models.Model):
     class Meta:
         verbose_name = _("tham dự tập huấn")
         verbose_name_plural = _("tham dự tập huấn")
-        constraints = [
-            models.UniqueConstraint(fields=["session", "user"], name="attendance_once")
-        ]
+        constraints = [models.UniqueConstraint(fields=["session", "user"], name="attendance_once")]
 
     def __str__(self) -> str:
         return f"{self.user_id} @ {self.session_id}"

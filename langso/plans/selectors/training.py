@@ -34,7 +34,9 @@ PEOPLE_SHOWN = 20
 def course_list_for_user(*, user: Actor) -> QuerySet[Course]:
     """Courses organised by a unit within `user`'s scope, newest first."""
     return (
-        Course.objects.filter(unit_scope_q(user=user, permission=Permission.VIEW_SCOPED, prefix="organiser__"))
+        Course.objects.filter(
+            unit_scope_q(user=user, permission=Permission.VIEW_SCOPED, prefix="organiser__")
+        )
         .select_related("organiser")
         .order_by("-created_at", "-pk")
     )
@@ -65,8 +67,10 @@ def session_get_for_user(*, user: Actor, pk: int) -> Session:
 
 
 def session_attendances(*, session: Session) -> QuerySet[Attendance]:
-    return Attendance.objects.filter(session=session).select_related("user").order_by(
-        "user__full_name", "user__username"
+    return (
+        Attendance.objects.filter(session=session)
+        .select_related("user")
+        .order_by("user__full_name", "user__username")
     )
 
 
@@ -133,9 +137,11 @@ def people_roles_in_scope(*, officer: Actor, users: Sequence[User]) -> dict[int,
     keeping training records, that role (the highest, by the order of `Role`)."""
     order = {role: index for index, role in enumerate(Role.values)}
     roles: dict[int, str] = {}
-    for user_id, role in _roles_in_scope(officer).filter(
-        user_id__in=[user.pk for user in users]
-    ).values_list("user_id", "role"):
+    for user_id, role in (
+        _roles_in_scope(officer)
+        .filter(user_id__in=[user.pk for user in users])
+        .values_list("user_id", "role")
+    ):
         if user_id not in roles or order[role] < order[roles[user_id]]:
             roles[user_id] = role
     return roles

@@ -181,10 +181,15 @@ def attendance_withdraw(*, actor: Actor, attendance: Attendance) -> None:
         action=AuditEntry.Action.DELETE,
         before=model_snapshot(attendance, ATTENDANCE_FIELDS),
     )
-    file = attendance.certificate_file
+    _file_delete_on_commit(attendance)
     attendance.delete()
-    if file:
-        transaction.on_commit(lambda: file.storage.delete(file.name))
+
+
+def _file_delete_on_commit(attendance: Attendance) -> None:
+    """The certificate's scan goes once its removal or replacement is committed."""
+    if attendance.certificate_file:
+        stored, storage = str(attendance.certificate_file.name), attendance.certificate_file.storage
+        transaction.on_commit(lambda: storage.delete(stored))
 
 
 @transaction.atomic
@@ -208,6 +213,7 @@ def certificate_set(
         evidence_files_check([upload])
     _attendance_update(actor, attendance, attended=True, certificate_number=number)
     if upload is not None:
+        _file_delete_on_commit(attendance)
         attendance.certificate_file = upload
         attendance.certificate_name = Path(upload.name or "").name[:255]
         attendance.save(update_fields=["certificate_file", "certificate_name"])
@@ -355,7 +361,5 @@ def attendance_import(*, actor: Actor, session: Session, file: IO[bytes] | Any) 
             actor=actor, session=session, users=[user], attended=attended
         )
         if certificate:
-            _attendance_update(
-                actor, attendance, attended=attended, certificate_number=certificate
-            )
+            _attendance_update(actor, attendance, attended=attended, certificate_number=certificate)
     return len(accepted)

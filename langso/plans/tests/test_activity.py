@@ -81,9 +81,7 @@ def test_residents_trained_moves_with_the_counts_and_back(world: TrainingWorld) 
     """Counts set on a session add to the village and its commune in the session's
     month; a correction moves them by the difference, and a recount agrees."""
     session = world.session(audience=Audience.RESIDENTS)
-    resident_attendance_set(
-        actor=world.officer_a, session=session, village=world.a1, residents=12
-    )
+    resident_attendance_set(actor=world.officer_a, session=session, village=world.a1, residents=12)
     resident_attendance_set(
         actor=world.officer_a, session=session, village=world.a1, residents=5, topic="VNeID"
     )

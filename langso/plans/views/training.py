@@ -222,13 +222,12 @@ def attendance_import(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         path = upload_store(form.cleaned_data["file"], prefix="dao-tao")
         job = job_create(kind="plans.attendance_import", created_by=request.user)
-        arguments = {
-            "job_id": job.pk,
-            "actor_id": request.user.pk,
-            "session_id": session.pk,
-            "path": str(path),
-        }
-        transaction.on_commit(lambda: attendance_import_task.enqueue(**arguments))
+        actor_id, stored = int(request.user.pk or 0), str(path)
+        transaction.on_commit(
+            lambda: attendance_import_task.enqueue(
+                job_id=job.pk, actor_id=actor_id, session_id=session.pk, path=stored
+            )
+        )
         return redirect("core:job-detail", job.pk)
     return render(
         request,

@@ -80,7 +80,10 @@ def test_a_session_is_held_under_its_organiser_and_ends_after_it_starts(
 ) -> None:
     """A course of commune A has no session in commune B; the days run forwards."""
     course = course_create(
-        actor=world.province_officer, organiser=world.units.a, topic="Kỹ năng số", audience="officers"
+        actor=world.province_officer,
+        organiser=world.units.a,
+        topic="Kỹ năng số",
+        audience="officers",
     )
     with pytest.raises(FieldsInvalid) as refused:
         session_create(
@@ -120,9 +123,7 @@ def test_an_import_records_every_row(world: TrainingWorld) -> None:
         header=HEADER,
     )
     assert attendance_import(actor=world.province_officer, session=session, file=upload) == 3
-    rows = set(
-        Attendance.objects.values_list("user__username", "attended", "certificate_number")
-    )
+    rows = set(Attendance.objects.values_list("user__username", "attended", "certificate_number"))
     assert rows == {("xa_a", True, "CC-001"), ("xa_b", False, ""), ("to_a1", True, "")}
 
 
@@ -167,8 +168,9 @@ def test_a_certificate_is_kept_under_a_random_name(
     attendance.refresh_from_db()
     assert attendance.certificate_number == "CC-9"
     assert attendance.certificate_name == "chung-chi Nguyễn.pdf"
-    assert attendance.certificate_file.name.startswith("dao-tao/chung-chi/")
-    assert "Nguy" not in attendance.certificate_file.name
+    stored = str(attendance.certificate_file.name)
+    assert stored.startswith("dao-tao/chung-chi/")
+    assert "Nguy" not in stored
     attendance_withdraw(actor=world.province_officer, attendance=attendance)
     assert not Attendance.objects.exists()
 

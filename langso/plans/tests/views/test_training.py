@@ -165,7 +165,9 @@ def test_the_import_lists_every_bad_row(
 ) -> None:
     """A file naming someone outside the scope fails its job with the row."""
     settings.MEDIA_ROOT = tmp_path
-    upload = xlsx_upload([["to_a1", "có", ""], ["xa_b", "có", ""]], header=list(IMPORT_COLUMNS.values()))
+    upload = xlsx_upload(
+        [["to_a1", "có", ""], ["xa_b", "có", ""]], header=list(IMPORT_COLUMNS.values())
+    )
     with django_capture_on_commit_callbacks(execute=True):
         response = client_for(world.officer_a).post(
             reverse("plans:training-import", args=[session.pk]), {"file": upload}
@@ -192,3 +194,15 @@ def test_a_certificate_is_sent_to_its_holder_and_the_scope_only(
     assert_refused_as_missing(
         route="plans:training-certificate", pk=attendance.pk, outsider=world.officer_b
     )
+
+
+def test_the_session_page_reads_in_english(
+    world: TrainingWorld, session: Session, settings: Any
+) -> None:
+    """Every label of the session page has its English entry."""
+    client = client_for(world.officer_a)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    page = client.get(reverse("plans:training-session", args=[session.pk])).content.decode()
+    assert "Attendance list" in page
+    assert "Residents trained by village" in page
+    assert "Danh sách tham dự" not in page
