@@ -30,7 +30,14 @@ from ..selectors.training import TRAINING_PERMISSION, people_roles_in_scope
 
 COURSE_FIELDS = ["topic", "description", "organiser", "audience"]
 SESSION_FIELDS = ["course", "unit", "starts_on", "ends_on", "place", "trainer"]
-ATTENDANCE_FIELDS = ["session", "user", "role", "attended", "certificate_number"]
+ATTENDANCE_FIELDS = [
+    "session",
+    "user",
+    "role",
+    "attended",
+    "certificate_number",
+    "certificate_name",
+]
 RESIDENT_FIELDS = ["session", "village", "topic", "residents"]
 # An attendance list is a few dozen people; a file of more is not one.
 IMPORT_MAX_ROWS = 2000
@@ -211,12 +218,20 @@ def certificate_set(
         raise FieldsInvalid({"number": _("Hãy nhập số chứng chỉ.")})
     if upload is not None:
         evidence_files_check([upload])
-    _attendance_update(actor, attendance, attended=True, certificate_number=number)
+    before = model_snapshot(attendance, ATTENDANCE_FIELDS)
+    attendance.certificate_number = number.strip()
     if upload is not None:
         _file_delete_on_commit(attendance)
         attendance.certificate_file = upload
         attendance.certificate_name = Path(upload.name or "").name[:255]
-        attendance.save(update_fields=["certificate_file", "certificate_name"])
+    attendance.save()
+    audit_record(
+        actor=actor,
+        instance=attendance,
+        action=AuditEntry.Action.UPDATE,
+        before=before,
+        after=model_snapshot(attendance, ATTENDANCE_FIELDS),
+    )
     return attendance
 
 
@@ -348,6 +363,14 @@ def attendance_import(*, actor: Actor, session: Session, file: IO[bytes] | Any) 
                     IMPORT_COLUMNS["attended"],
                     _("Hãy ghi “có” hoặc “không” (không hiểu “%(value)s”).")
                     % {"value": row["attended"]},
+                )
+            )
+        elif attended is False and row["certificate_number"]:
+            errors.append(
+                RowError(
+                    number,
+                    IMPORT_COLUMNS["certificate_number"],
+                    _("Người vắng mặt không có chứng chỉ."),
                 )
             )
         if len(matches) == 1:

@@ -128,8 +128,9 @@ def test_an_import_records_every_row(world: TrainingWorld) -> None:
 
 
 def test_an_import_with_bad_rows_names_each_and_records_nothing(world: TrainingWorld) -> None:
-    """An unknown account, a person outside the scope, a repeated person and an
-    unreadable answer are each named with their row; the good rows are not kept."""
+    """An unknown account, a person outside the scope, a person repeated (by phone),
+    an unreadable answer and a certificate for someone absent are each named with their
+    row; the good rows are not kept."""
     session = world.session(actor=world.officer_a)
     upload = xlsx_upload(
         [
@@ -138,6 +139,7 @@ def test_an_import_with_bad_rows_names_each_and_records_nothing(world: TrainingW
             ["xa_b", "có", ""],
             ["xa_a", "có", ""],
             ["to_a1", "có lẽ", ""],
+            ["0912000001", "không", "CC-1"],
         ],
         header=HEADER,
     )
@@ -148,6 +150,8 @@ def test_an_import_with_bad_rows_names_each_and_records_nothing(world: TrainingW
         (4, HEADER[0]),
         (5, HEADER[0]),
         (6, HEADER[1]),
+        (7, HEADER[0]),
+        (7, HEADER[2]),
     ]
     assert "Cán bộ xa_b" in str(refused.value.errors[1])
     assert not Attendance.objects.exists()

@@ -7,14 +7,21 @@ from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from langso.accounts.testing import client_for
 from langso.core.models import Job
 from langso.core.testing import assert_refused_as_missing, xlsx_upload
 from langso.plans.models import Attendance, ResidentAttendance, Session
-from langso.plans.services.training import IMPORT_COLUMNS, attendance_record, certificate_set
+from langso.plans.services.training import (
+    IMPORT_COLUMNS,
+    attendance_record,
+    certificate_set,
+    resident_attendance_set,
+)
 from langso.plans.tests.training_world import TrainingWorld
 
 
@@ -206,3 +213,32 @@ def test_the_session_page_reads_in_english(
     assert "Attendance list" in page
     assert "Residents trained by village" in page
     assert "Danh sách tham dự" not in page
+
+
+def test_the_pages_cost_the_same_queries_with_more_sessions_and_people(
+    world: TrainingWorld, session: Session
+) -> None:
+    """The training home and a session page read a fixed number of queries however
+    many sessions, attendees and villages counted there are."""
+    client = client_for(world.officer_a)
+    pages = [reverse("plans:training"), reverse("plans:training-session", args=[session.pk])]
+
+    def cost() -> list[int]:
+        counts = []
+        for url in pages:
+            with CaptureQueriesContext(connection) as queries:
+                assert client.get(url).status_code == 200
+            counts.append(len(queries.captured_queries))
+        return counts
+
+    budget = cost()
+    for _ in range(3):
+        world.session()
+    attendance_record(
+        actor=world.officer_a, session=session, users=[world.team_member_a1], attended=False
+    )
+    for village in world.units.ninh_binh.villages_of(world.units.a):
+        resident_attendance_set(
+            actor=world.officer_a, session=session, village=village, residents=4
+        )
+    assert cost() == budget
