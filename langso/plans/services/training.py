@@ -168,7 +168,11 @@ def _attendance_update(
     attendance.attended = attended
     if certificate_number is not None:
         attendance.certificate_number = certificate_number.strip()
-    attendance.save(update_fields=["attended", "certificate_number"])
+    _attendance_save(actor, attendance, before)
+
+
+def _attendance_save(actor: Actor, attendance: Attendance, before: dict[str, Any]) -> None:
+    attendance.save()
     audit_record(
         actor=actor,
         instance=attendance,
@@ -224,14 +228,7 @@ def certificate_set(
         _file_delete_on_commit(attendance)
         attendance.certificate_file = upload
         attendance.certificate_name = Path(upload.name or "").name[:255]
-    attendance.save()
-    audit_record(
-        actor=actor,
-        instance=attendance,
-        action=AuditEntry.Action.UPDATE,
-        before=before,
-        after=model_snapshot(attendance, ATTENDANCE_FIELDS),
-    )
+    _attendance_save(actor, attendance, before)
     return attendance
 
 

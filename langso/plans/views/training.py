@@ -41,6 +41,17 @@ def _may_keep(request: HttpRequest, session: Session) -> bool:
     )
 
 
+def _back_to_session(
+    request: HttpRequest, session_id: int, *, done: str | None = None, refused: str = ""
+) -> HttpResponse:
+    """Back to the session page, saying what was done or why nothing was."""
+    if refused:
+        messages.error(request, refused)
+    elif done:
+        messages.success(request, done)
+    return redirect("plans:training-session", session_id)
+
+
 @login_required
 @require_GET
 def training_home(request: HttpRequest) -> HttpResponse:
@@ -142,8 +153,9 @@ def attendance_add(request: HttpRequest, pk: int) -> HttpResponse:
     ids = [int(value) for value in request.POST.getlist("people") if value.isdigit()]
     people = selectors.people_in_scope(user=request.user, ids=ids)
     if not people or len(people) != len(set(ids)):
-        messages.error(request, _("Hãy chọn người tham dự trong danh sách tìm được."))
-        return redirect("plans:training-session", session.pk)
+        return _back_to_session(
+            request, session.pk, refused=_("Hãy chọn người tham dự trong danh sách tìm được.")
+        )
     with RefusalShown(request) as refusal:
         services.attendance_record(
             actor=request.user,
@@ -151,9 +163,9 @@ def attendance_add(request: HttpRequest, pk: int) -> HttpResponse:
             users=people,
             attended=request.POST.get("attended") != "0",
         )
-    if not refusal.failed:
-        messages.success(request, _("Đã ghi danh sách tham dự."))
-    return redirect("plans:training-session", session.pk)
+    return _back_to_session(
+        request, session.pk, done=None if refusal.failed else _("Đã ghi danh sách tham dự.")
+    )
 
 
 @login_required
@@ -162,9 +174,11 @@ def attendance_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     attendance = selectors.attendance_get_for_user(user=request.user, pk=pk)
     with RefusalShown(request) as refusal:
         services.attendance_withdraw(actor=request.user, attendance=attendance)
-    if not refusal.failed:
-        messages.success(request, _("Đã rút người này khỏi danh sách."))
-    return redirect("plans:training-session", attendance.session_id)
+    return _back_to_session(
+        request,
+        attendance.session_id,
+        done=None if refusal.failed else _("Đã rút người này khỏi danh sách."),
+    )
 
 
 @login_required
@@ -174,8 +188,7 @@ def certificate_set(request: HttpRequest, pk: int) -> HttpResponse:
     attendance = selectors.attendance_get_for_user(user=request.user, pk=pk)
     form = CertificateForm(request.POST, request.FILES)
     if not form.is_valid():
-        messages.error(request, _("Hãy nhập số chứng chỉ."))
-        return redirect("plans:training-session", attendance.session_id)
+        return _back_to_session(request, attendance.session_id, refused=_("Hãy nhập số chứng chỉ."))
     with RefusalShown(request) as refusal:
         services.certificate_set(
             actor=request.user,
@@ -183,9 +196,9 @@ def certificate_set(request: HttpRequest, pk: int) -> HttpResponse:
             number=form.cleaned_data["number"],
             upload=form.cleaned_data["upload"],
         )
-    if not refusal.failed:
-        messages.success(request, _("Đã lưu chứng chỉ."))
-    return redirect("plans:training-session", attendance.session_id)
+    return _back_to_session(
+        request, attendance.session_id, done=None if refusal.failed else _("Đã lưu chứng chỉ.")
+    )
 
 
 @login_required
@@ -195,8 +208,9 @@ def residents_set(request: HttpRequest, pk: int) -> HttpResponse:
     villages = selectors.session_villages(session=session)
     form = ResidentCountForm(request.POST, villages=[(v.pk, v.name) for v in villages])
     if not form.is_valid():
-        messages.error(request, _("Hãy chọn thôn và nhập số người dân."))
-        return redirect("plans:training-session", session.pk)
+        return _back_to_session(
+            request, session.pk, refused=_("Hãy chọn thôn và nhập số người dân.")
+        )
     village = villages.get(pk=form.cleaned_data["village"])
     with RefusalShown(request) as refusal:
         services.resident_attendance_set(
@@ -206,9 +220,11 @@ def residents_set(request: HttpRequest, pk: int) -> HttpResponse:
             residents=form.cleaned_data["residents"],
             topic=form.cleaned_data["topic"],
         )
-    if not refusal.failed:
-        messages.success(request, _("Đã lưu số người dân được tập huấn."))
-    return redirect("plans:training-session", session.pk)
+    return _back_to_session(
+        request,
+        session.pk,
+        done=None if refusal.failed else _("Đã lưu số người dân được tập huấn."),
+    )
 
 
 @login_required
