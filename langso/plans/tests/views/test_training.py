@@ -186,15 +186,45 @@ def test_the_import_lists_every_bad_row(
     assert Attendance.objects.count() == 1
 
 
+def test_an_import_records_the_list_in_the_background(
+    world: TrainingWorld,
+    session: Session,
+    settings: Any,
+    tmp_path: Any,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    """A good file is recorded by its job, which says how many people it recorded, and
+    the stored upload is gone."""
+    settings.MEDIA_ROOT = tmp_path
+    upload = xlsx_upload(
+        [["to_a1", "có", "CC-7"], ["xa_a", "không", ""]], header=list(IMPORT_COLUMNS.values())
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        client_for(world.officer_a).post(
+            reverse("plans:training-import", args=[session.pk]), {"file": upload}
+        )
+    job = Job.objects.get()
+    assert job.status == Job.Status.SUCCEEDED
+    assert "2" in job.message
+    assert set(
+        Attendance.objects.values_list("user__username", "attended", "certificate_number")
+    ) == {("to_a1", True, "CC-7"), ("xa_a", False, "")}
+    assert not any(path.is_file() for path in tmp_path.rglob("*"))
+
+
 def test_a_certificate_is_sent_to_its_holder_and_the_scope_only(
     world: TrainingWorld, session: Session, settings: Any, tmp_path: Any
 ) -> None:
+    """The holder reads their own certificate even where the session lies outside their
+    scope (a team member of a village, at a commune's session)."""
     settings.MEDIA_ROOT = tmp_path
-    attendance = session.attendances.get()
+    (attendance,) = attendance_record(
+        actor=world.officer_a, session=session, users=[world.team_member_a1]
+    )
     scan = SimpleUploadedFile("chung-chi.pdf", b"%PDF-1.4\n%%EOF\n", "application/pdf")
     certificate_set(actor=world.province_officer, attendance=attendance, number="CC-1", upload=scan)
     url = reverse("plans:training-certificate", args=[attendance.pk])
-    for reader in (world.officer_a, world.province_officer):
+    for reader in (world.team_member_a1, world.officer_a, world.province_officer):
         response = client_for(reader).get(url)
         assert response.status_code == 200
         assert b"".join(response.streaming_content).startswith(b"%PDF")  # type: ignore[attr-defined]  # a FileResponse
