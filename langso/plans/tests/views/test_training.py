@@ -3,6 +3,7 @@ scope; officers record attendance, residents and certificates through them."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -163,47 +164,45 @@ def test_a_course_and_a_session_are_created_from_the_pages(world: TrainingWorld)
     assert not Session.objects.exists()
 
 
-def test_the_import_lists_every_bad_row(
+@pytest.fixture
+def import_file(
     world: TrainingWorld,
     session: Session,
     settings: Any,
     tmp_path: Any,
     django_capture_on_commit_callbacks: Any,
-) -> None:
-    """A file naming someone outside the scope fails its job with the row."""
+) -> Callable[[list[list[str]]], Job]:
+    """Send rows as an XLSX file to the session's import page as commune A's officer,
+    run the job it starts, and return it."""
     settings.MEDIA_ROOT = tmp_path
-    upload = xlsx_upload(
-        [["to_a1", "có", ""], ["xa_b", "có", ""]], header=list(IMPORT_COLUMNS.values())
-    )
-    with django_capture_on_commit_callbacks(execute=True):
-        response = client_for(world.officer_a).post(
-            reverse("plans:training-import", args=[session.pk]), {"file": upload}
-        )
-    job = Job.objects.get()
-    assert response["Location"] == reverse("core:job-detail", args=[job.pk])
+
+    def send(rows: list[list[str]]) -> Job:
+        upload = xlsx_upload(rows, header=list(IMPORT_COLUMNS.values()))
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client_for(world.officer_a).post(
+                reverse("plans:training-import", args=[session.pk]), {"file": upload}
+            )
+        job = Job.objects.get()
+        assert response["Location"] == reverse("core:job-detail", args=[job.pk])
+        return job
+
+    return send
+
+
+def test_the_import_lists_every_bad_row(import_file: Callable[[list[list[str]]], Job]) -> None:
+    """A file naming someone outside the scope fails its job with the row."""
+    job = import_file([["to_a1", "có", ""], ["xa_b", "có", ""]])
     assert job.status == Job.Status.FAILED
     assert [error["row"] for error in job.errors] == [3]
     assert Attendance.objects.count() == 1
 
 
 def test_an_import_records_the_list_in_the_background(
-    world: TrainingWorld,
-    session: Session,
-    settings: Any,
-    tmp_path: Any,
-    django_capture_on_commit_callbacks: Any,
+    import_file: Callable[[list[list[str]]], Job], tmp_path: Any
 ) -> None:
     """A good file is recorded by its job, which says how many people it recorded, and
     the stored upload is gone."""
-    settings.MEDIA_ROOT = tmp_path
-    upload = xlsx_upload(
-        [["to_a1", "có", "CC-7"], ["xa_a", "không", ""]], header=list(IMPORT_COLUMNS.values())
-    )
-    with django_capture_on_commit_callbacks(execute=True):
-        client_for(world.officer_a).post(
-            reverse("plans:training-import", args=[session.pk]), {"file": upload}
-        )
-    job = Job.objects.get()
+    job = import_file([["to_a1", "có", "CC-7"], ["xa_a", "không", ""]])
     assert job.status == Job.Status.SUCCEEDED
     assert "2" in job.message
     assert set(
