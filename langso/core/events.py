@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import partial
 from typing import Any, TypeVar
@@ -88,4 +88,35 @@ ACTIVITY_KINDS: dict[str, ActivityKind] = {}
 def activity_kind(kind: str, label: str, *, recount: Callable[[], Iterable[ActivityTotal]]) -> str:
     """Declare a kind of activity a module publishes; returns the kind."""
     ACTIVITY_KINDS[kind] = ActivityKind(label=label, recount=recount)
+    return kind
+
+
+# For each unit asked (by id), how many of the people counted did the thing and of how
+# many: (numerator, denominator).
+ShareFigures = Mapping[int, tuple[int, int]]
+
+
+@dataclass(frozen=True)
+class ActivityShare:
+    """A share of people a module computes from its own records over a period, which
+    monthly event counts cannot carry: a person is counted once however often they acted,
+    over the people who could have (officers trained, of the officers holding the role).
+    `figures(level, unit_ids, first_day, last_day)` reads the units of one level at once."""
+
+    label: str
+    figures: Callable[[str, Sequence[int], dt.date, dt.date], ShareFigures]
+
+
+# Each share of activity, registered by the module that keeps its records.
+ACTIVITY_SHARES: dict[str, ActivityShare] = {}
+
+
+def activity_share(
+    kind: str,
+    label: str,
+    *,
+    figures: Callable[[str, Sequence[int], dt.date, dt.date], ShareFigures],
+) -> str:
+    """Declare a share of activity a module computes; returns the kind."""
+    ACTIVITY_SHARES[kind] = ActivityShare(label=label, figures=figures)
     return kind

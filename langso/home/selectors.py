@@ -288,6 +288,8 @@ def navigation(*, user: Actor, chosen: int | None) -> list[NavItem]:
         if user_has_permission_somewhere(user=user, permission=Permission.DEFINE_CRITERIA):
             items.append(NavItem("catalogue", _("Danh mục tiêu chí"), reverse("criteria:list")))
     if user_has_permission_somewhere(user=user, permission=Permission.ASSIGN_ROLES):
+        # Who grants a unit's roles keeps its people's training records (issue 17).
+        items.append(NavItem("training", _("Tập huấn"), reverse("plans:training")))
         items.append(NavItem("roles", _("Phân quyền"), reverse("accounts:role-list")))
     return items
 

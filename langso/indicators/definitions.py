@@ -28,7 +28,7 @@ import yaml
 from django.utils.translation import gettext as _
 
 from langso.core.errors import DomainError
-from langso.core.events import ACTIVITY_KINDS
+from langso.core.events import ACTIVITY_KINDS, ACTIVITY_SHARES
 from langso.places.models import Level
 
 from .measures import Condition, HouseholdMeasure, MeasureError, measure_build
@@ -128,16 +128,7 @@ def definition_read(raw: Mapping[str, Any]) -> Definition:
     elif source == Source.REPORTED:
         definition = _reported(base, raw, reasons)
     elif source == Source.ACTIVITY:
-        event = raw.get("event")
-        # The kinds the installed modules publish (surveys: visits; later modules add
-        # questions answered, dossiers filed online…).
-        if event not in ACTIVITY_KINDS:
-            reasons.append(
-                _("chưa có mô-đun nào phát sự kiện “%(event)s” để đếm (có: %(kinds)s)")
-                % {"event": event, "kinds": ", ".join(sorted(ACTIVITY_KINDS))}
-            )
-        if unit != IndicatorUnit.COUNT:
-            reasons.append(_("chỉ số hoạt động là một số lượng (unit: count)"))
+        _activity(raw.get("event"), unit, reasons)
         definition = Definition(**base)
     else:
         reasons.append(
@@ -205,6 +196,26 @@ def _condition(name: str, value: Any) -> Condition:
             raise MeasureError(_("“%(field)s”: chỉ hiểu {gte: n}") % {"field": name})
         return Condition(name, "gte", value["gte"])
     return Condition(name, "eq", value)
+
+
+def _activity(event: Any, unit: Any, reasons: list[str]) -> None:
+    """An activity indicator counts the events of a kind the installed modules publish
+    (surveys: visits; plans: residents trained), or is a share of people a module
+    computes from its records (plans: officers trained)."""
+    if unit == IndicatorUnit.PERCENT:
+        if event not in ACTIVITY_SHARES:
+            reasons.append(
+                _("chưa có mô-đun nào tính tỷ lệ hoạt động “%(event)s” (có: %(kinds)s)")
+                % {"event": event, "kinds": ", ".join(sorted(ACTIVITY_SHARES))}
+            )
+        return
+    if event not in ACTIVITY_KINDS:
+        reasons.append(
+            _("chưa có mô-đun nào phát sự kiện “%(event)s” để đếm (có: %(kinds)s)")
+            % {"event": event, "kinds": ", ".join(sorted(ACTIVITY_KINDS))}
+        )
+    if unit != IndicatorUnit.COUNT:
+        reasons.append(_("chỉ số hoạt động là một số lượng (unit: count)"))
 
 
 def _reported(base: dict[str, Any], raw: Mapping[str, Any], reasons: list[str]) -> Definition:

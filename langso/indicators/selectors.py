@@ -19,6 +19,7 @@ from langso.accounts.roles import Permission
 from langso.accounts.selectors import unit_in_scope, unit_scope_q
 from langso.core.actors import Actor
 from langso.core.errors import DomainError, NotFound
+from langso.core.events import ACTIVITY_SHARES
 from langso.places.models import MERGER_2025, AdminUnit, Level
 
 from .definitions import Entry
@@ -399,15 +400,23 @@ def _activity_figures(
     period: Period,
 ) -> dict[str, Figures]:
     """The activity of the months of `period` at or under each unit. Activity is dated
-    by when it happened, so a closed period's months no longer change."""
+    by when it happened, so a closed period's months no longer change. A share is
+    computed by the module that declared it, from its records, once per kind."""
     column = _column(level)
     counts: dict[str, Figures] = defaultdict(dict)
+    unit_ids = [unit.pk for unit in units]
+    for kind in {d.spec["event"] for d in definitions if d.unit == IndicatorUnit.PERCENT}:
+        shares = ACTIVITY_SHARES[kind].figures(level, unit_ids, period.start, period.end)
+        counts[kind] = {
+            key: (Decimal(numerator), Decimal(denominator), None)
+            for key, (numerator, denominator) in shares.items()
+        }
     for kind, key, total in (
         ActivityCount.objects.filter(
-            kind__in=[d.spec["event"] for d in definitions],
+            kind__in=[d.spec["event"] for d in definitions if d.unit == IndicatorUnit.COUNT],
             month__gte=period.start,
             month__lte=period.end,
-            **{f"{column}__in": [unit.pk for unit in units]},
+            **{f"{column}__in": unit_ids},
         )
         .values_list("kind", column)
         .annotate(total=Sum("value"))

@@ -2,8 +2,37 @@
 
 from __future__ import annotations
 
-from django.urls import URLPattern, URLResolver
+from django.urls import URLPattern, URLResolver, path
+
+from .views import training
 
 app_name = "plans"
 
-urlpatterns: list[URLPattern | URLResolver] = []
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("dao-tao/", training.training_home, name="training"),
+    path("dao-tao/khoa-hoc/them/", training.course_create, name="training-course-create"),
+    path("dao-tao/khoa-hoc/<int:pk>/", training.course_detail, name="training-course"),
+    path("dao-tao/buoi/<int:pk>/", training.session_detail, name="training-session"),
+    path(
+        "dao-tao/buoi/<int:pk>/them-nguoi/",
+        training.attendance_add,
+        name="training-attendance-add",
+    ),
+    path("dao-tao/buoi/<int:pk>/nguoi-dan/", training.residents_set, name="training-residents"),
+    path("dao-tao/buoi/<int:pk>/nhap-tep/", training.attendance_import, name="training-import"),
+    path(
+        "dao-tao/tham-du/<int:pk>/rut/",
+        training.attendance_withdraw,
+        name="training-attendance-withdraw",
+    ),
+    path(
+        "dao-tao/tham-du/<int:pk>/chung-chi/",
+        training.certificate_set,
+        name="training-certificate-set",
+    ),
+    path(
+        "dao-tao/chung-chi/<int:pk>/",
+        training.certificate_download,
+        name="training-certificate",
+    ),
+]

@@ -129,6 +129,28 @@ def test_the_same_filter_written_in_another_order_is_the_same_measure() -> None:
             },
             "questions_answered",
         ),
+        (
+            {
+                "code": "a",
+                "name_vi": "A",
+                "name_en": "A",
+                "unit": "percent",
+                "source": "activity",
+                "event": "residents_trained",
+            },
+            "chưa có mô-đun nào tính tỷ lệ hoạt động “residents_trained”",
+        ),
+        (
+            {
+                "code": "a",
+                "name_vi": "A",
+                "name_en": "A",
+                "unit": "ratio",
+                "source": "activity",
+                "event": "residents_trained",
+            },
+            "(unit: count)",
+        ),
     ],
 )
 def test_a_bad_definition_is_refused_with_the_reason(raw: dict[str, Any], reason: str) -> None:

@@ -156,8 +156,9 @@ def test_maintainers_pages_show_in_the_navigation_only_for_their_maintainers(
     commune = _nav(users.officer_a)
     assert {"catalogue", "definitions"}.isdisjoint(commune)
     assert "roles" in commune
+    assert province["training"] == commune["training"] == reverse("plans:training")
     team = _nav(users.digital_team_a)
-    assert {"catalogue", "definitions", "roles"}.isdisjoint(team)
+    assert {"catalogue", "definitions", "roles", "training"}.isdisjoint(team)
 
 
 def test_anonymous_visitors_get_the_public_unit_list(db: None) -> None:

@@ -1,0 +1,1 @@
+"""Forms of `plans`, one module per subject."""

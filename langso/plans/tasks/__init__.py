@@ -1,0 +1,1 @@
+"""Background work of `plans`, one module per subject."""
