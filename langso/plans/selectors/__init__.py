@@ -1,0 +1,1 @@
+"""Reads of `plans`: one module per subject."""

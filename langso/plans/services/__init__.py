@@ -1,0 +1,1 @@
+"""Writes of `plans`: one module per subject."""
