@@ -23,8 +23,8 @@ A plan file (`docs/plans.md` has the same, with examples):
             value: 65
             measure: percent                 # percent or count (an indicator's by default)
             deadline: 2025-12-31
-            baseline: {value: 40, on: 2022-12-31}      # optional
-            milestones: [{on: 2024-12-31, value: 55}]  # optional, between the two
+            baseline: {value: 40, date: 2022-12-31}      # optional
+            milestones: [{date: 2024-12-31, value: 55}]  # optional, between the two
           - text_vi: "≥ 97% số xã đạt chỉ tiêu 8.4"
             kind: units_meeting
             level: commune                   # the sub-units counted
@@ -434,14 +434,14 @@ def _target(raw: Lined, known: Known, errors: Errors) -> TargetSpec | None:
     baseline = raw.get("baseline")
     if baseline not in (None, ""):
         if not isinstance(baseline, Mapping):
-            errors.add(raw, "baseline", _("cần {value: …, on: …}"))
+            errors.add(raw, "baseline", _("cần {value: …, date: …}"))
         else:
             where = Lined(baseline)
             where.line = raw.line
             baseline_value = _in_range(
                 where, "baseline", number_of(baseline.get("value")), measure, errors
             )
-            baseline_on = date_of(baseline.get("on"))
+            baseline_on = date_of(baseline.get("date"))
             if baseline_value is None and number_of(baseline.get("value")) is None:
                 errors.add(raw, "baseline", _("mức cơ sở cần một số"))
             if baseline_on is None:
@@ -483,11 +483,11 @@ def _milestones(
 ) -> list[dict[str, str]]:
     given = raw.get("milestones") or []
     if not isinstance(given, list) or not all(isinstance(m, Mapping) for m in given):
-        errors.add(raw, "milestones", _("cần một danh sách {on: …, value: …}"))
+        errors.add(raw, "milestones", _("cần một danh sách {date: …, value: …}"))
         return []
     found = []
     for item in given:
-        on = date_of(item.get("on"))
+        on = date_of(item.get("date"))
         where = Lined(item)
         where.line = raw.line
         value = _in_range(where, "milestones", number_of(item.get("value")), measure, errors)
@@ -498,8 +498,8 @@ def _milestones(
             errors.add(
                 raw,
                 "milestones",
-                _("mốc %(on)s không nằm giữa mức cơ sở và hạn") % {"on": on.strftime("%d/%m/%Y")},
+                _("mốc %(on)s không nằm giữa mức cơ sở và hạn") % {"date": on.strftime("%d/%m/%Y")},
             )
             continue
-        found.append({"on": on.isoformat(), "value": str(value)})
-    return sorted(found, key=lambda m: m["on"])
+        found.append({"date": on.isoformat(), "value": str(value)})
+    return sorted(found, key=lambda m: m["date"])

@@ -94,7 +94,7 @@ class Target(models.Model):
         _("mức cơ sở"), max_digits=14, decimal_places=4, null=True, blank=True
     )
     baseline_on = models.DateField(_("ngày của mức cơ sở"), null=True, blank=True)
-    # [{"on": "2024-12-31", "value": "50"}, …] by date: intermediate points of the path.
+    # [{"date": "2024-12-31", "value": "50"}, …] by date: intermediate points of the path.
     milestones = models.JSONField(default=list, blank=True)
     # Why the platform cannot compute it ("chưa gắn chỉ số"); the binding is then empty.
     unbound_reason = models.TextField(_("lý do chưa gắn chỉ số"), blank=True)

@@ -191,8 +191,8 @@ def path_points(target: Target) -> list[tuple[dt.date, Decimal]]:
         return []
     points = [(target.baseline_on, Decimal(target.baseline_value))]
     points += [
-        (dt.date.fromisoformat(m["on"]), Decimal(m["value"]))
-        for m in sorted(target.milestones or [], key=lambda m: str(m["on"]))
+        (dt.date.fromisoformat(m["date"]), Decimal(m["value"]))
+        for m in sorted(target.milestones or [], key=lambda m: str(m["date"]))
     ]
     points.append((target.deadline, Decimal(target.value)))
     return points

@@ -219,7 +219,7 @@ def _xlsx_rows(file: IO[bytes] | UploadedFile[Any]) -> list[Lined]:
         raw = Lined({k: v for k, v in row.items() if v and not k.startswith("baseline")})
         raw.line = number
         if row.get("baseline_value") or row.get("baseline_on"):
-            raw["baseline"] = {"value": row.get("baseline_value"), "on": row.get("baseline_on")}
+            raw["baseline"] = {"value": row.get("baseline_value"), "date": row.get("baseline_on")}
         found.append(raw)
     return found
 

@@ -54,7 +54,7 @@ TARGETS = [
         "indicator": "adults-epayment",
         "value": 65,
         "deadline": END_2026,
-        "baseline": {"value": 25, "on": "2025-12-31"},
+        "baseline": {"value": 25, "date": "2025-12-31"},
     },
     {
         "text_vi": "100% cán bộ quản lý được tập huấn",

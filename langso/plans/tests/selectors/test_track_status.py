@@ -40,7 +40,7 @@ def test_the_path_is_straight_from_baseline_to_target() -> None:
 
 def test_milestones_bend_the_path() -> None:
     """A milestone of 55 at the half way point makes the path pass through it."""
-    target = _target(milestones=[{"on": "2025-12-31", "value": "55"}])
+    target = _target(milestones=[{"date": "2025-12-31", "value": "55"}])
     assert expected_on(target, TODAY) == D(55)
     assert expected_on(target, dt.date(2026, 7, 2)) > D(55)
 
