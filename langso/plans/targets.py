@@ -207,6 +207,13 @@ def date_of(value: Any) -> dt.date | None:
     return None
 
 
+def _number_of(value: Any) -> Decimal | None:
+    """A number as a file writes it, or as a form gives it (a Decimal)."""
+    if isinstance(value, Decimal):
+        return value if value.is_finite() else None
+    return number_of(value)
+
+
 def _date(raw: Lined, key: str, errors: Errors, *, required: bool = True) -> dt.date | None:
     value = raw.get(key)
     if value in (None, "") and not required:
@@ -389,7 +396,7 @@ def _binding(
 
 
 def _required_number(raw: Lined, key: str, errors: Errors) -> Decimal | None:
-    number = number_of(raw.get(key))
+    number = _number_of(raw.get(key))
     if number is None:
         errors.add(raw, key, _("cần một số"))
     return number
@@ -439,10 +446,10 @@ def _target(raw: Lined, known: Known, errors: Errors) -> TargetSpec | None:
             where = Lined(baseline)
             where.line = raw.line
             baseline_value = _in_range(
-                where, "baseline", number_of(baseline.get("value")), measure, errors
+                where, "baseline", _number_of(baseline.get("value")), measure, errors
             )
             baseline_on = date_of(baseline.get("date"))
-            if baseline_value is None and number_of(baseline.get("value")) is None:
+            if baseline_value is None and _number_of(baseline.get("value")) is None:
                 errors.add(raw, "baseline", _("mức cơ sở cần một số"))
             if baseline_on is None:
                 errors.add(raw, "baseline", _("mức cơ sở cần một ngày"))
@@ -490,7 +497,7 @@ def _milestones(
         on = date_of(item.get("date"))
         where = Lined(item)
         where.line = raw.line
-        value = _in_range(where, "milestones", number_of(item.get("value")), measure, errors)
+        value = _in_range(where, "milestones", _number_of(item.get("value")), measure, errors)
         if on is None or value is None:
             errors.add(raw, "milestones", _("mốc cần một ngày và một số"))
             continue
@@ -498,7 +505,7 @@ def _milestones(
             errors.add(
                 raw,
                 "milestones",
-                _("mốc %(on)s không nằm giữa mức cơ sở và hạn") % {"date": on.strftime("%d/%m/%Y")},
+                _("mốc %(date)s không nằm giữa mức cơ sở và hạn") % {"date": on.strftime("%d/%m/%Y")},
             )
             continue
         found.append({"date": on.isoformat(), "value": str(value)})

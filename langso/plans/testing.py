@@ -5,11 +5,11 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from langso.criteria.catalogue import Lined
 from langso.places.models import AdminUnit
 
 from .models import Plan
 from .services.plans import plans_save
-from .targets import Lined
 
 
 def plan_make(

@@ -32,6 +32,7 @@ FILE_ROUTES: dict[str, tuple[object, ...]] = {
     "recognition:document": (1, 1),
     "recognition:decision": (1, 1),
     "recognition:field-visit": (1, 1),
+    "plans:file": ("ke-hoach",),
 }
 # ODK Collect signs in with HTTP Basic: it is asked to, not sent to a page.
 BASIC_AUTH_ROUTES = {"openrosa:media"}
@@ -85,7 +86,8 @@ def test_every_stored_file_gets_a_name_no_one_can_guess() -> None:
         for field in model._meta.get_fields()
         if isinstance(field, models.FileField)
     ]
-    # Evidence (2), registry photos (2), survey files (2), recognition dossiers (4).
-    assert len(fields) == 10
+    # Evidence (2), registry photos (2), survey files (2), recognition dossiers (4),
+    # plans (1).
+    assert len(fields) == 11
     for field in fields:
         assert isinstance(field.upload_to, RandomName), field

@@ -56,7 +56,7 @@ from django.utils.translation import gettext_lazy
 from langso.core.errors import DomainError
 from langso.criteria.evaluation.engine import Evaluator
 from langso.criteria.evaluation.results import Evaluation
-from langso.criteria.evaluation.statuses import MISSING, PASS, RANK
+from langso.criteria.evaluation.statuses import MISSING, PASS, RANK, Status
 from langso.criteria.evaluation.units import GEOMETRY, SUBJECT_KINDS
 from langso.criteria.selectors.recognitions import set_names
 from langso.indicators.selectors import (
@@ -104,6 +104,10 @@ class Contribution:
     value: Decimal | None
     met: bool | None
     status: str = ""
+
+    @property
+    def status_label(self) -> str:
+        return str(Status(self.status).label) if self.status else ""
 
 
 @dataclass

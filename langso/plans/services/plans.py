@@ -15,7 +15,14 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from langso.core.actors import Actor
-from langso.core.errors import AccessDenied, DomainError, ImportRejected, RowError
+from langso.core.errors import (
+    AccessDenied,
+    DomainError,
+    FieldsInvalid,
+    ImportRejected,
+    RowError,
+)
+from langso.core.evidence import evidence_files_check
 from langso.core.models import AuditEntry
 from langso.core.services import audit_record, model_snapshot
 from langso.core.tabular import read_table
@@ -246,9 +253,13 @@ def target_save(
     """Add a target at the end of the plan, or change `target`, with the checks of a
     file (every refusal named by field)."""
     _check_allowed(actor, plan.unit)
-    raw = Lined({k: v for k, v in values.items() if v not in (None, "")})
+    raw = Lined({k: v for k, v in values.items() if v not in (None, "", [])})
     raw.line = 1
-    spec = targets_validate([raw], known=known_build())[0]
+    try:
+        spec = targets_validate([raw], known=known_build())[0]
+    except ImportRejected as refused:
+        # One target, on a form: each reason goes next to its field.
+        raise FieldsInvalid({e.column: e.reason for e in refused.errors}) from refused
     with transaction.atomic():
         Plan.objects.select_for_update().filter(pk=plan.pk).first()
         if target is None:
@@ -319,3 +330,23 @@ def seed_plans_load(*, province: AdminUnit) -> list[Plan]:
 def _lower_first(name: str) -> str:
     """ "Tỉnh Cao Bằng" inside a sentence: "tỉnh Cao Bằng"."""
     return name[:1].lower() + name[1:]
+
+
+def plan_file_attach(*, actor: Actor, plan: Plan, upload: UploadedFile[Any]) -> Plan:
+    """The plan's signed text (a PDF, an office document), checked as evidence files
+    are (its first bytes are those of the type its name says), replacing the last one."""
+    _check_allowed(actor, plan.unit)
+    evidence_files_check([upload])
+    with transaction.atomic():
+        before = {"file_name": plan.file_name}
+        plan.file = upload
+        plan.file_name = (upload.name or "")[:255]
+        plan.save(update_fields=["file", "file_name"])
+        audit_record(
+            actor=actor,
+            instance=plan,
+            action=AuditEntry.Action.UPDATE,
+            before=before,
+            after={"file_name": plan.file_name},
+        )
+    return plan

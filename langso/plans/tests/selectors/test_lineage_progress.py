@@ -13,7 +13,7 @@ from langso.places.models import AdminUnit, UnitLineage, UnitSource
 from langso.places.testing import make_commune, make_district
 from langso.plans.selectors.progress import TrackStatus, plan_progress
 from langso.plans.testing import plan_make
-from langso.registry.testing import RegistryTree, RegistryUsers, create_household
+from langso.registry.testing import RegistryTree, RegistryUsers
 
 from .test_plan_progress import DAY, _households
 

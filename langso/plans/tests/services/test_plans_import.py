@@ -4,6 +4,7 @@ by its line and field."""
 from __future__ import annotations
 
 import pytest
+import yaml
 
 from langso.core.errors import AccessDenied, ImportRejected
 from langso.core.models import AuditEntry
@@ -55,29 +56,76 @@ def test_a_good_file_is_written_with_its_targets_and_audited(
     assert Target.objects.count() == 2
 
 
-BAD = """\
-plans:
-  - code: ke-hoach-xau
-    title_vi: "Kế hoạch có lỗi"
-    unit: "37"
-    period: [2026-01-01, 2027-12-31]
-    targets:
-      - {text_vi: "a", kind: indicator_value, indicator: khong-co, value: 5, deadline: 2027-12-31}
-      - {text_vi: "b", kind: units_meeting, level: commune, set: khong-co, value: 5, deadline: 2027-12-31}
-      - {text_vi: "c", kind: units_meeting, level: commune, set: xa_ntm_2021_2025, criterion: "99.9", value: 5, deadline: 2027-12-31}
-      - {text_vi: "d", kind: indicator_value, indicator: adults-epayment, value: 70, deadline: 2025-01-01, baseline: {value: 40, date: 2025-12-31}}
-      - {text_vi: "e", kind: indicator_value, indicator: adults-epayment, value: 120, deadline: 2027-12-31}
-      - {text_vi: "f", kind: units_meeting, level: commune, indicator: households-fibre, unit_comparator: gt, unit_threshold: 150, value: 2, measure: count, deadline: 2027-12-31}
-      - {text_vi: "g", kind: indicator_value, indicator: households, value: -3, deadline: 2027-12-31}
-      - {text_vi: "h", kind: indicator_value, indicator: adults-epayment, comparator: about, value: 50, deadline: 2027-12-31}
-      - {text_vi: "i", kind: indicator_value, indicator: adults-epayment, unit: "99999", value: 50, deadline: 2027-12-31}
-      - {text_vi: "j", kind: guess, value: 50, deadline: 2027-12-31}
-      - {text_vi: "k", kind: activity, indicator: adults-epayment, value: 50, deadline: 2027-12-31}
-  - code: ke-hoach-don-vi-la
-    title_vi: "Kế hoạch của đơn vị không có"
-    unit: "98"
-    period: [2026-01-01, 2027-12-31]
-"""
+D = "2027-12-31"
+BAD_TARGETS: list[dict[str, object]] = [
+    {"text_vi": "a", "kind": "indicator_value", "indicator": "khong-co", "value": 5},
+    {"text_vi": "b", "kind": "units_meeting", "level": "commune", "set": "khong-co", "value": 5},
+    {
+        "text_vi": "c",
+        "kind": "units_meeting",
+        "level": "commune",
+        "set": "xa_ntm_2021_2025",
+        "criterion": "99.9",
+        "value": 5,
+    },
+    {
+        "text_vi": "d",
+        "kind": "indicator_value",
+        "indicator": "adults-epayment",
+        "value": 70,
+        "deadline": "2025-01-01",
+        "baseline": {"value": 40, "date": "2025-12-31"},
+    },
+    {"text_vi": "e", "kind": "indicator_value", "indicator": "adults-epayment", "value": 120},
+    {
+        "text_vi": "f",
+        "kind": "units_meeting",
+        "level": "commune",
+        "indicator": "households-fibre",
+        "unit_comparator": "gt",
+        "unit_threshold": 150,
+        "value": 2,
+        "measure": "count",
+    },
+    {"text_vi": "g", "kind": "indicator_value", "indicator": "households", "value": -3},
+    {
+        "text_vi": "h",
+        "kind": "indicator_value",
+        "indicator": "adults-epayment",
+        "comparator": "about",
+        "value": 50,
+    },
+    {
+        "text_vi": "i",
+        "kind": "indicator_value",
+        "indicator": "adults-epayment",
+        "unit": "99999",
+        "value": 50,
+    },
+    {"text_vi": "j", "kind": "guess", "value": 50},
+    {"text_vi": "k", "kind": "activity", "indicator": "adults-epayment", "value": 50},
+]
+
+
+def _flow(target: dict[str, object]) -> str:
+    """A target on one line of the file, as the seed files write them."""
+    return yaml.safe_dump({"deadline": D} | target, default_flow_style=True, width=10_000).strip()
+
+
+# One target a line, from line 7.
+BAD = (
+    "plans:\n"
+    "  - code: ke-hoach-xau\n"
+    '    title_vi: "Kế hoạch có lỗi"\n'
+    '    unit: "37"\n'
+    "    period: [2026-01-01, 2027-12-31]\n"
+    "    targets:\n"
+    + "".join(f"      - {_flow(t)}\n" for t in BAD_TARGETS)
+    + "  - code: ke-hoach-don-vi-la\n"
+    '    title_vi: "Kế hoạch của đơn vị không có"\n'
+    '    unit: "98"\n'
+    "    period: [2026-01-01, 2027-12-31]\n"
+)
 
 
 def test_every_bad_entry_is_named_by_line_and_nothing_is_written(
