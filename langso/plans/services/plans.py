@@ -300,7 +300,9 @@ def target_delete(*, actor: Actor, target: Target) -> None:
 
 
 SEED = Path(__file__).resolve().parents[1] / "seed"
-SEED_FILES = ("cao-bang.yaml", "hcmc.yaml")
+# Each seed file, and whose plan it is (named in the note of a plan shown on another
+# province's data).
+SEED_FILES = {"cao-bang.yaml": "tỉnh Cao Bằng", "hcmc.yaml": "Thành phố Hồ Chí Minh"}
 
 
 def _has_households(unit: AdminUnit) -> bool:
@@ -312,17 +314,14 @@ def seed_plans_load(*, province: AdminUnit) -> list[Plan]:
     that province has household figures, else for `province` with a note saying whose
     plan it is and whose data it shows. Rerunning replaces them unchanged."""
     raws: list[Lined] = []
-    for name in SEED_FILES:
+    for name, owner_name in SEED_FILES.items():
         for raw in plans_yaml_read((SEED / name).read_bytes()):
             owner = _unit_of(text_of(raw.get("unit")))
             if owner is None or not _has_households(owner):
                 raw["unit"] = province.code
                 raw["note"] = _(
                     "Kế hoạch mẫu của %(owner)s, áp dụng cho dữ liệu %(province)s để minh họa."
-                ) % {
-                    "owner": _lower_first(owner.name) if owner else raw.get("unit"),
-                    "province": _lower_first(province.name),
-                }
+                ) % {"owner": owner_name, "province": _lower_first(province.name)}
             raws.append(raw)
     return plans_save(actor=None, raw_plans=raws)
 
