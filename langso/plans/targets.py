@@ -505,7 +505,8 @@ def _milestones(
             errors.add(
                 raw,
                 "milestones",
-                _("mốc %(date)s không nằm giữa mức cơ sở và hạn") % {"date": on.strftime("%d/%m/%Y")},
+                _("mốc %(date)s không nằm giữa mức cơ sở và hạn")
+                % {"date": on.strftime("%d/%m/%Y")},
             )
             continue
         found.append({"date": on.isoformat(), "value": str(value)})

@@ -39,9 +39,7 @@ UNBOUND = {
 
 @pytest.fixture
 def plans(catalogue: None, tree: RegistryTree, users: RegistryUsers) -> dict[str, Plan]:
-    create_household(
-        actor=users.officer_a, village=tree.a1, members=2, adults=2, adults_epayment=1
-    )
+    create_household(actor=users.officer_a, village=tree.a1, members=2, adults=2, adults_epayment=1)
     other = make_province(code="04", name="Tỉnh Cao Bằng")
     return {
         "province": plan_make(unit=tree.province, targets=[EPAYMENT, UNBOUND], code="tinh"),
@@ -93,7 +91,7 @@ def test_the_plan_page_shows_progress_in_words_and_dates(
     assert "Chưa gắn chỉ số" in text
     assert "Cấp huyện không còn từ 01/07/2025." in text
     # Codes stay out of sight: names are shown, and the status is a word.
-    assert "adults-epayment\"" not in text.replace("indicator=adults-epayment", "")
+    assert 'adults-epayment"' not in text.replace("indicator=adults-epayment", "")
     assert "on_track" not in text.replace("track-on_track", "")
     # A commune officer reads the plan, and is offered no edit.
     assert reverse("plans:target-add", args=["tinh"]) not in text
@@ -109,9 +107,10 @@ def test_only_the_province_office_edits_its_plan(
     assert client_for(users.officer_b).get(url).status_code == 403
     officer = client_for(users.province_officer)
     assert officer.get(url).status_code == 200
-    assert reverse("plans:target-add", args=["tinh"]) in officer.get(
-        reverse("plans:detail", args=["tinh"])
-    ).content.decode()
+    assert (
+        reverse("plans:target-add", args=["tinh"])
+        in officer.get(reverse("plans:detail", args=["tinh"])).content.decode()
+    )
 
 
 def _form(**changes: str) -> dict[str, str]:
