@@ -14,8 +14,8 @@ from ninja.security import django_auth
 
 from langso.core.schemas import schema_csv_response
 
-from .selectors.plans import plan_get_for_user, plan_list_for_user
-from .selectors.progress import TargetProgress, plan_progress
+from .selectors.plans import plan_get_for_user, plan_list_for_user, plan_progress_for_user
+from .selectors.progress import TargetProgress
 
 router = Router(tags=["plans"], auth=django_auth)
 
@@ -168,7 +168,7 @@ def plans(request: HttpRequest, filters: Query[FormatFilter]) -> Any:
 )
 def plan_progress_get(request: HttpRequest, code: str, filters: Query[FormatFilter]) -> Any:
     plan = plan_get_for_user(user=request.user, code=code)
-    progress = plan_progress(plan=plan)
+    progress = plan_progress_for_user(user=request.user, plan=plan)
     targets = [_target(found) for found in progress.targets]
     if filters.format == "csv":
         rows = [

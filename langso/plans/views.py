@@ -26,8 +26,13 @@ from langso.indicators.selectors import indicator_list
 
 from .forms import PLAN_MAX_BYTES, PlanFileForm, PlanImportForm, TargetForm, TargetsImportForm
 from .models import Plan, Target
-from .selectors.plans import plan_get_for_user, plan_list_for_user, target_get, unit_editable
-from .selectors.progress import plan_progress
+from .selectors.plans import (
+    plan_get_for_user,
+    plan_list_for_user,
+    plan_progress_for_user,
+    target_get,
+    unit_editable,
+)
 from .services.plans import (
     XLSX_COLUMNS,
     plan_file_attach,
@@ -90,7 +95,7 @@ def plan_detail(request: HttpRequest, code: str) -> HttpResponse:
         "plans/plan_detail.html",
         {
             "plan": plan,
-            "progress": plan_progress(plan=plan),
+            "progress": plan_progress_for_user(user=request.user, plan=plan),
             "editable": unit_editable(user=request.user, unit=plan.unit),
             "import_form": TargetsImportForm(),
             "file_form": PlanFileForm(),

@@ -1,18 +1,18 @@
-"""Reads of plans for a reader: the plans within reach, one plan by code, and whether
-the reader may edit it. A plan is read by whoever reads its unit or a unit under it (a
-commune officer reads the province's plans, which are about the commune too) and by
-whoever reads its unit's area (a legacy unit's plan by who holds what it became);
+"""Reads of plans for a reader: the plans within reach, one plan by code, its progress
+as the reader may see it, and whether the reader may edit it. A plan is read by whoever
+reads its unit (a legacy unit's plan by who holds a unit its area went into) and
 written by who holds `DEFINE_CRITERIA` on its unit."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
-from langso.accounts.roles import ROLE_PERMISSIONS, Permission
+from langso.accounts.roles import Permission
 from langso.accounts.selectors import (
     is_nationwide,
-    role_list_for_user,
     unit_in_scope,
     unit_scope_q,
 )
@@ -21,22 +21,7 @@ from langso.core.errors import NotFound
 from langso.places.models import AdminUnit, UnitLineage
 
 from ..models import Plan, Target
-
-
-def _ancestors_q(user: Actor) -> Q:
-    """Plans of a unit containing one of the reader's units (the province's plans for a
-    commune officer)."""
-    wanted = Q(pk__in=[])
-    for role in role_list_for_user(user=user):
-        if role.unit is None or Permission.VIEW_SCOPED not in ROLE_PERMISSIONS[role.role]:
-            continue
-        ancestors = [
-            pk
-            for pk in (role.unit.province_id, role.unit.district_id, role.unit.commune_id)
-            if pk is not None
-        ]
-        wanted |= Q(unit_id__in=ancestors)
-    return wanted
+from .progress import PlanProgress, plan_progress
 
 
 def plan_list_for_user(*, user: Actor) -> QuerySet[Plan]:
@@ -50,9 +35,7 @@ def plan_list_for_user(*, user: Actor) -> QuerySet[Plan]:
     # into: the legacy units whose territory went into the reader's scope.
     legacy = UnitLineage.objects.filter(successor__in=current).values("predecessor_id")
     legacy_parents = AdminUnit.objects.filter(pk__in=legacy).values("district_id")
-    reach = (
-        Q(unit__in=current) | Q(unit__in=legacy) | Q(unit__in=legacy_parents) | _ancestors_q(user)
-    )
+    reach = Q(unit__in=current) | Q(unit__in=legacy) | Q(unit__in=legacy_parents)
     return plans.filter(reach).order_by("-period_to", "code")
 
 
@@ -74,3 +57,24 @@ def target_get(*, plan: Plan, pk: int) -> Target:
     if target is None:
         raise NotFound(_("Không có chỉ tiêu này."))
     return target
+
+
+def plan_progress_for_user(*, user: Actor, plan: Plan, day: dt.date | None = None) -> PlanProgress:
+    """The plan's progress (`selectors.progress.plan_progress`) as `user` may see it:
+    only the sub-units within the reader's scope among those pulling a target down, and
+    a figure's source only where the reader may open it (a legacy district's plan is
+    read on communes some of which may lie outside a commune officer's scope). One
+    query more, whatever the number of targets."""
+    progress = plan_progress(plan=plan, day=day)
+    if is_nationwide(user=user, permission=Permission.VIEW_SCOPED):
+        return progress
+    shown = {c.unit.pk for p in progress.targets for c in p.contributions} | {
+        p.provenance_unit.pk for p in progress.targets if p.provenance_unit is not None
+    }
+    scope = unit_scope_q(user=user, permission=Permission.VIEW_SCOPED)
+    visible = set(AdminUnit.objects.filter(scope, pk__in=shown).values_list("pk", flat=True))
+    for found in progress.targets:
+        found.contributions = [c for c in found.contributions if c.unit.pk in visible]
+        if found.provenance_unit is not None and found.provenance_unit.pk not in visible:
+            found.provenance = ""
+    return progress

@@ -124,8 +124,9 @@ class TargetProgress:
     counted_units: int | None = None
     # What the figure is read from, by name (an indicator's, a set's).
     source_name: str = ""
-    # Where the figure comes from: the API call that gives it.
+    # Where the figure comes from: the API call that gives it, about this unit.
     provenance: str = ""
+    provenance_unit: AdminUnit | None = None
     note: str = ""
     # Sub-units, worst first.
     contributions: list[Contribution] = field(default_factory=list)
@@ -373,14 +374,13 @@ def _indicator_targets(
             found_progress.period = period.code
             found_progress.frozen = frozen
             found_progress.value = _summed(read[target.indicator], unit_kind[target.indicator])
+            about = _provenance_unit(at_units)
+            found_progress.provenance_unit = about
             found_progress.provenance = _provenance(
                 "indicator-values",
                 indicator=target.indicator,
-                unit=at_units[0].code
-                if len(at_units) == 1
-                else at_units[0].province.code
-                if at_units[0].province
-                else at_units[0].code,
+                unit=about.code,
+                **({"level": at_units[0].level} if len(at_units) > 1 else {}),
                 period=period.code,
             )
             higher = target.comparator in (TargetComparator.GTE, TargetComparator.GT)
@@ -395,6 +395,14 @@ def _indicator_targets(
                 for v in by_commune.get(target.indicator, [])
             ]
             found_progress.contributions = _worst_first(rows, higher)
+
+
+def _provenance_unit(units: Sequence[AdminUnit]) -> AdminUnit:
+    """The unit a figure read on `units` is asked for from the API: the unit itself, or
+    for several (a legacy unit's successors) their province, with the level."""
+    if len(units) == 1 or units[0].province is None:
+        return units[0]
+    return units[0].province
 
 
 def _units_by_pk(group: Sequence[Target], units: Sequence[AdminUnit]) -> list[AdminUnit]:
@@ -450,6 +458,9 @@ def _meeting_targets(
                 found_units = [u for u in found_units if not kinds or u.kind in kinds]
             subunits[key] = found_units
         counted = subunits[key]
+        if not units:
+            continue
+        about = _provenance_unit(units)
         rows: list[Contribution] = []
         higher = True
         try:
@@ -477,10 +488,11 @@ def _meeting_targets(
                     for u in counted
                 ]
                 rows.sort(key=lambda r: (RANK.get(r.status, 9), r.unit.name))
+                found_progress.provenance_unit = about
                 found_progress.provenance = _provenance(
                     "evaluations",
                     set=target.set_code,
-                    unit=units[0].province.code if units and units[0].province else "",
+                    unit=about.code,
                     level=target.level,
                     year=str(year),
                 )
@@ -516,10 +528,11 @@ def _meeting_targets(
                     ],
                     higher,
                 )
+                found_progress.provenance_unit = about
                 found_progress.provenance = _provenance(
                     "indicator-values",
                     indicator=target.indicator,
-                    unit=units[0].province.code if units and units[0].province else "",
+                    unit=about.code,
                     level=target.level,
                     period=str(year),
                 )

@@ -20,8 +20,9 @@ __all__ = ["plans"]
 
 
 def test_the_list_is_scoped(plans: dict[str, Plan], users: RegistryUsers) -> None:
-    body = client_for(users.officer_b).get("/api/v1/plans").json()
-    assert [p["code"] for p in body["results"]] == ["tinh"]
+    body = client_for(users.officer_a).get("/api/v1/plans").json()
+    assert [p["code"] for p in body["results"]] == ["xa-a"]
+    assert client_for(users.officer_b).get("/api/v1/plans").json()["count"] == 0
     everyone = client_for(users.central_admin).get("/api/v1/plans").json()
     assert {p["code"] for p in everyone["results"]} == {"tinh", "xa-a", "cao-bang"}
 
@@ -29,7 +30,7 @@ def test_the_list_is_scoped(plans: dict[str, Plan], users: RegistryUsers) -> Non
 def test_progress_gives_each_target_with_its_status(
     plans: dict[str, Plan], users: RegistryUsers
 ) -> None:
-    response = client_for(users.officer_a).get("/api/v1/plans/tinh/progress")
+    response = client_for(users.province_officer).get("/api/v1/plans/tinh/progress")
     assert response.status_code == 200
     body = response.json()
     epayment, unbound = body["targets"]

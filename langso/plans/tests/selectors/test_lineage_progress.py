@@ -11,6 +11,7 @@ import pytest
 
 from langso.places.models import AdminUnit, UnitLineage, UnitSource
 from langso.places.testing import make_commune, make_district
+from langso.plans.selectors.plans import plan_get_for_user, plan_progress_for_user
 from langso.plans.selectors.progress import TrackStatus, plan_progress
 from langso.plans.testing import plan_make
 from langso.registry.testing import RegistryTree, RegistryUsers
@@ -98,3 +99,22 @@ def test_a_unit_without_successor_has_no_data(
     assert progress.read_units == []
     assert progress.targets[0].status == TrackStatus.NO_DATA
     assert "chưa có đơn vị mới" in progress.lineage_note
+
+
+def test_a_commune_officer_sees_only_the_communes_in_scope(
+    definitions: None, tree: RegistryTree, users: RegistryUsers
+) -> None:
+    """The district's plan reaches commune A's officer (a commune of it went into A);
+    B, also read for it, is not named to them, nor the province's figure linked."""
+    _households(tree, users)
+    district, _old = _legacy(tree)
+    plan = plan_make(unit=district, targets=[EPAYMENT, FIBRE], code="ke-hoach-huyen")
+    assert plan_get_for_user(user=users.officer_a, code=plan.code) == plan
+    progress = plan_progress_for_user(user=users.officer_a, plan=plan, day=DAY)
+    epayment, fibre = progress.targets
+    assert epayment.value == Decimal(50)
+    assert epayment.worst == fibre.worst == []
+    assert epayment.provenance == ""
+    whole = plan_progress_for_user(user=users.province_officer, plan=plan, day=DAY)
+    assert [c.unit for c in whole.targets[0].worst] == [tree.b]
+    assert whole.targets[0].provenance.startswith("/api/v1/indicator-values?")
