@@ -394,7 +394,9 @@ def _indicator_targets(
                 )
                 for v in by_commune.get(target.indicator, [])
             ]
-            found_progress.contributions = _worst_first(rows, higher)
+            # An indicator entered at the province has no commune figures: no list.
+            if any(row.value is not None for row in rows):
+                found_progress.contributions = _worst_first(rows, higher)
 
 
 def _provenance_unit(units: Sequence[AdminUnit]) -> AdminUnit:
