@@ -282,6 +282,19 @@ def _subunits(units: Sequence[AdminUnit], level: str, day: dt.date) -> list[Admi
     return found
 
 
+class _Subunits:
+    """The sub-units of a plan's units, read once per level and day for all targets."""
+
+    def __init__(self) -> None:
+        self.read: dict[tuple[tuple[int, ...], str, dt.date], list[AdminUnit]] = {}
+
+    def of(self, units: Sequence[AdminUnit], level: str, day: dt.date) -> list[AdminUnit]:
+        key = (tuple(u.pk for u in units), level, day)
+        if key not in self.read:
+            self.read[key] = _subunits(units, level, day)
+        return self.read[key]
+
+
 def _year(target: Target, day: dt.date) -> int:
     return min(day, target.deadline).year
 
@@ -309,10 +322,13 @@ def plan_progress(*, plan: Plan, day: dt.date | None = None) -> PlanProgress:
     units = read_units(plan.unit)
     progress = {t.pk: TargetProgress(target=t, status=TrackStatus.UNBOUND) for t in targets}
     bound = [t for t in targets if not t.unbound_reason]
+    subunits = _Subunits()
     _indicator_targets(
-        [t for t in bound if t.kind != TargetKind.UNITS_MEETING], units, progress, day
+        [t for t in bound if t.kind != TargetKind.UNITS_MEETING], units, progress, day, subunits
     )
-    _meeting_targets([t for t in bound if t.kind == TargetKind.UNITS_MEETING], units, progress, day)
+    _meeting_targets(
+        [t for t in bound if t.kind == TargetKind.UNITS_MEETING], units, progress, day, subunits
+    )
     for target in targets:
         found = progress[target.pk]
         if target.unbound_reason:
@@ -332,6 +348,7 @@ def _indicator_targets(
     units: Sequence[AdminUnit],
     progress: dict[int, TargetProgress],
     day: dt.date,
+    read_subunits: _Subunits,
 ) -> None:
     """Indicator and activity targets: one read of all their indicators per year and
     unit set, and one at the communes under them, for the worst."""
@@ -361,7 +378,7 @@ def _indicator_targets(
                 unit_kind[found.definition.code] = found.definition.unit
                 frozen = frozen or found.frozen
         communes = (
-            _subunits(at_units, Level.COMMUNE, day)
+            read_subunits.of(at_units, Level.COMMUNE, day)
             if at_units[0].level != Level.COMMUNE or len(at_units) > 1
             else []
         )
@@ -432,6 +449,7 @@ def _meeting_targets(
     units: Sequence[AdminUnit],
     progress: dict[int, TargetProgress],
     day: dt.date,
+    read_subunits: _Subunits,
 ) -> None:
     """Targets counting sub-units: one evaluation run per set and year (a whole set's
     statuses alone where no target asks for one of its criteria), one read of the
@@ -454,7 +472,7 @@ def _meeting_targets(
         subjects_only = bool(target.set_code)
         key = (target.level, year, subjects_only)
         if key not in subunits:
-            found_units = _subunits(units, target.level, min(day, dt.date(year, 12, 31)))
+            found_units = read_subunits.of(units, target.level, min(day, dt.date(year, 12, 31)))
             if subjects_only:
                 kinds = SUBJECT_KINDS.get(target.level, ())
                 found_units = [u for u in found_units if not kinds or u.kind in kinds]
