@@ -23,6 +23,7 @@ from langso.core.schemas import ParamError, field_errors
 from langso.criteria.api import router as criteria_router
 from langso.indicators.api import router as indicators_router
 from langso.places.api import router as places_router
+from langso.plans.api import router as plans_router
 from langso.recognition.api import router as recognition_router
 from langso.registry.api import router as registry_router
 from langso.surveys.api import router as surveys_router
@@ -208,6 +209,7 @@ api.add_router("", surveys_router)
 api.add_router("", indicators_router)
 api.add_router("", criteria_router)
 api.add_router("", recognition_router)
+api.add_router("", plans_router)
 api.add_router("", core_router)
 
 

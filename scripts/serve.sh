@@ -38,6 +38,9 @@ log "Loading the recognition procedures"
 # commune that has its dossier already.
 log "Loading the demo recognition dossiers"
 "$PY" manage.py load_demo_recognition
+# The Cao Bằng and TP.HCM plans, on the demo province's data (issue 17).
+log "Loading the demo plans"
+"$PY" manage.py load_demo_plans
 
 # The worker gets its own process group, so that stopping it also stops the child
 # process of its autoreloader.

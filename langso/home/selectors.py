@@ -259,6 +259,16 @@ DOSSIER_ROLES = frozenset(
         Role.PROVINCE_LEADER,
     }
 )
+# Who follows the plans of their unit and its province from the navigation (issue 17).
+PLAN_ROLES = frozenset(
+    {
+        Role.CENTRAL_ADMIN,
+        Role.PROVINCE_OFFICER,
+        Role.PROVINCE_LEADER,
+        Role.COMMUNE_OFFICER,
+        Role.COMMUNE_LEADER,
+    }
+)
 
 
 def navigation(*, user: Actor, chosen: int | None) -> list[NavItem]:
@@ -282,6 +292,9 @@ def navigation(*, user: Actor, chosen: int | None) -> list[NavItem]:
     ]
     if role.role in DOSSIER_ROLES:
         items.append(NavItem("dossiers", _("Hồ sơ công nhận"), reverse("recognition:board")))
+    if role.role in PLAN_ROLES:
+        # Issue 17: the plans of the role's unit and of the province above it.
+        items.append(NavItem("plans", _("Kế hoạch"), reverse("plans:list")))
     if role.unit is not None:
         if is_nationwide(user=user, permission=Permission.DEFINE_INDICATORS):
             items.append(NavItem("definitions", _("Định nghĩa chỉ số"), reverse("indicators:list")))

@@ -9,13 +9,13 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any, Literal
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema
 from ninja.security import django_auth
 
 from langso.accounts.selectors import unit_get_for_user
-from langso.core import exports
+from langso.core.schemas import schema_csv_response
 from langso.criteria.models import Recognition
 from langso.places.models import AdminUnit
 
@@ -96,24 +96,6 @@ def _unit(request: HttpRequest, code: str | None) -> AdminUnit | None:
     return unit_get_for_user(user=request.user, code=code) if code else None
 
 
-def _csv(filename: str, schema: type[Schema], rows: Sequence[Schema]) -> HttpResponse:
-    """The CSV of a list: one row per result, its columns the result's JSON fields."""
-    header = list(schema.model_fields)
-
-    def cell(value: Any) -> exports.Value:
-        if isinstance(value, bool):
-            return "true" if value else "false"
-        if isinstance(value, dt.datetime):
-            return value.isoformat(timespec="seconds")
-        if isinstance(value, dt.date):
-            return value.isoformat()
-        return value  # type: ignore[no-any-return]  # str, int or None, as the schemas declare
-
-    return exports.csv_response(
-        filename, header, ([cell(getattr(row, name)) for name in header] for row in rows)
-    )
-
-
 def _dossier(dossier: Dossier, today: dt.date) -> DossierOut:
     return DossierOut(
         id=dossier.pk,
@@ -152,7 +134,7 @@ def dossiers(request: HttpRequest, filters: Query[DossierFilters]) -> Any:
     today = timezone.localdate()
     results = [_dossier(d, today) for d in found]
     if filters.format == "csv":
-        return _csv("ho-so-cong-nhan.csv", DossierOut, results)
+        return schema_csv_response("ho-so-cong-nhan.csv", DossierOut, results)
     return DossierListOut(count=len(results), results=results)
 
 
@@ -204,5 +186,5 @@ def recognitions(request: HttpRequest, filters: Query[RecognitionFilters]) -> An
         for r in found
     ]
     if filters.format == "csv":
-        return _csv("cong-nhan.csv", RecognitionOut, results)
+        return schema_csv_response("cong-nhan.csv", RecognitionOut, results)
     return RecognitionListOut(count=len(results), results=results)

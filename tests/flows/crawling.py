@@ -24,6 +24,7 @@ from langso.criteria.management.commands.load_demo_criteria import DEMO
 from langso.criteria.services import criteria_catalogue_load
 from langso.indicators.testing import definitions, work_records_report
 from langso.places.testing import make_unit_tree
+from langso.plans.services.plans import seed_plans_load
 from langso.recognition.services.procedures import procedures_load
 from langso.registry.testing import (
     ALL_SPECS,
@@ -166,6 +167,8 @@ def demo_like(definitions: None, tree: RegistryTree, users: RegistryUsers) -> di
         members=[users.digital_team_a],
     )
     work_records_report(actor=users.officer_a, commune=tree.a)
+    # Issue 17: the seed plans on the province (its targets, their pages and forms).
+    seed_plans_load(province=tree.province)
     cooperative_manager = make_role_holder(Role.COOPERATIVE_MANAGER, tree.a, "quanly.htx")
     clients = {
         "central admin": client_for(users.central_admin),

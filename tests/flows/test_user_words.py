@@ -180,8 +180,10 @@ class Words:
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # Downloads a person fills in for the platform (or ODK) to read, whose keys and values
 # are the file format's own: a survey form's XLSForm or XForm, the criteria catalogue's
-# import template.
-FILES_FOR_MACHINES = frozenset({"surveys:version-download", "criteria:import"})
+# import template, the plan's spreadsheet of targets.
+FILES_FOR_MACHINES = frozenset(
+    {"surveys:version-download", "criteria:import", "plans:targets-template"}
+)
 
 
 def _shown_cells(header: list[str], rows: list[list[str]]) -> list[str]:
