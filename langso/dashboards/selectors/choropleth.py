@@ -61,8 +61,8 @@ STATUS_COLORS = {PASS: "#0072b2", FAIL: "#d55e00", MISSING: "#f0e442"}
 # as the lowest class.
 NO_DATA_COLOR = "#bdbdbd"
 # Which level a unit's map shows by default: its children.
-CHILD_LEVEL = {Level.PROVINCE: Level.COMMUNE, Level.COMMUNE: Level.VILLAGE}
-DEPTH = {Level.PROVINCE: 0, Level.COMMUNE: 1, Level.VILLAGE: 2}
+CHILD_LEVEL: dict[str, str] = {Level.PROVINCE: Level.COMMUNE, Level.COMMUNE: Level.VILLAGE}
+DEPTH: dict[str, int] = {Level.PROVINCE: 0, Level.COMMUNE: 1, Level.VILLAGE: 2}
 # Units are read without their shapes: the map draws them from the tiles, and a
 # national read would otherwise load 3,321 boundaries for nothing.
 GEOMETRY = ("boundary", "centroid")
@@ -191,11 +191,9 @@ def choropleth_values(*, user: Actor, request: MapRequest) -> Choropleth:
         raise DomainError(_("Chọn một chỉ số, hoặc một bộ tiêu chí (và một tiêu chí của bộ)."))
     if request.criterion and not request.criteria_set:
         raise DomainError(_("Tiêu chí đi cùng bộ tiêu chí của nó: chọn cả bộ tiêu chí."))
-    level = request.level
-    if level is None and request.unit is None and request.criteria_set:
-        # The country's map of a set: its communes (sets judge communes and villages).
-        level = Level.COMMUNE
-    parent, level = map_units_parent(user=user, unit=request.unit, level=level)
+    parent, level = map_units_parent(
+        user=user, unit=request.unit, level=request.level, statuses=bool(request.criteria_set)
+    )
     units = list(_units(user=user, parent=parent, level=level))
     if request.indicator:
         return _indicator(request, parent, level, units)
@@ -203,11 +201,11 @@ def choropleth_values(*, user: Actor, request: MapRequest) -> Choropleth:
 
 
 def map_units_parent(
-    *, user: Actor, unit: AdminUnit | None, level: str | None
+    *, user: Actor, unit: AdminUnit | None, level: str | None, statuses: bool = False
 ) -> tuple[AdminUnit | None, str]:
     """The unit whose sub-units are mapped (None: the whole country, for a nationwide
     role only) and their level, checked: a current unit in the user's scope, a level
-    below it."""
+    below it. `statuses`: a set's or criterion's status is mapped."""
     permission = Permission.VIEW_SCOPED
     nationwide = is_nationwide(user=user, permission=permission)
     if unit is None and not nationwide:
@@ -224,8 +222,12 @@ def map_units_parent(
             unit_scope_q(user=user, permission=permission), pk=unit.pk
         ).exists():
             raise NotFound(_("Không có đơn vị này trong phạm vi của bạn."))
-    if level is None:
-        level = Level.PROVINCE if unit is None else CHILD_LEVEL.get(unit.level, unit.level)
+    if level is None and unit is None:
+        # The country: its provinces, or its communes for a set (sets judge communes
+        # and villages, never provinces).
+        level = Level.COMMUNE if statuses else Level.PROVINCE
+    elif level is None and unit is not None:
+        level = CHILD_LEVEL.get(unit.level, unit.level)
     if level not in DEPTH or (unit is not None and DEPTH.get(unit.level, 9) >= DEPTH[level]):
         raise DomainError(
             _("Không vẽ được cấp “%(level)s” dưới %(unit)s: chọn một cấp thấp hơn.")

@@ -61,7 +61,7 @@ def test_zero_is_a_class_and_no_data_is_apart(
     )
     by_code = {v.unit.code: v for v in result.values}
     assert [c.upper for c in result.classes] == [0, 75]
-    assert (by_code[tree.a2.code].value, by_code[tree.a2.code].index) == (0, 0)
+    assert (by_code[tree.a2.code].value, by_code[tree.a2.code].index) == (Decimal(0), 0)
     assert by_code[tree.a2.code].color == SEQUENTIAL[2][0]
     assert by_code[tree.a1.code].index == 1
     assert by_code[tree.a1.code].label == "75 %"
