@@ -32,6 +32,8 @@ BENCHES: dict[str, str] = {
     "first_load": "first_load",
     # issue 16: freezing a commune's snapshot, the province's dossier board, the report PDF.
     "recognition": "recognition",
+    # issue 17 (choropleth): values for all 3,321 communes, the boundary tiles.
+    "choropleth": "choropleth",
 }
 
 

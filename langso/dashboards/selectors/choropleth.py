@@ -22,7 +22,7 @@ from decimal import Decimal, InvalidOperation
 from django.contrib.gis.db.models import Extent
 from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet
 from django.utils import timezone
-from django.utils.formats import number_format
+from django.utils.formats import get_format
 from django.utils.translation import gettext as _
 
 from langso.accounts.roles import Permission
@@ -66,6 +66,20 @@ DEPTH: dict[str, int] = {Level.PROVINCE: 0, Level.COMMUNE: 1, Level.VILLAGE: 2}
 # Units are read without their shapes: the map draws them from the tiles, and a
 # national read would otherwise load 3,321 boundaries for nothing.
 GEOMETRY = ("boundary", "centroid")
+INDICATOR_FIELDS = (
+    "id",
+    "level",
+    "kind",
+    "code",
+    "name",
+    "parent_id",
+    "province_id",
+    "district_id",
+    "commune_id",
+    "village_id",
+    "valid_from",
+    "valid_to",
+)
 
 
 class Subject:
@@ -194,10 +208,13 @@ def choropleth_values(*, user: Actor, request: MapRequest) -> Choropleth:
     parent, level = map_units_parent(
         user=user, unit=request.unit, level=request.level, statuses=bool(request.criteria_set)
     )
-    units = list(_units(user=user, parent=parent, level=level))
+    units = _units(user=user, parent=parent, level=level)
     if request.indicator:
-        return _indicator(request, parent, level, units)
-    return _statuses(request, parent, level, units)
+        # Only what the page and `indicators_values` read: building 3,321 full units
+        # cost a third of the national read (`bench choropleth`).
+        return _indicator(request, parent, level, list(units.only(*INDICATOR_FIELDS)))
+    # The criteria engine reads the units' region and commune group too.
+    return _statuses(request, parent, level, list(units))
 
 
 def map_units_parent(
@@ -362,10 +379,18 @@ def breaks_check(breaks: Sequence[Decimal]) -> list[Decimal]:
 
 
 def number_label(value: Decimal, *, percent: bool) -> str:
-    """A figure as the page writes it: one decimal at most, Vietnamese separators."""
+    """A figure as the page writes it: one decimal at most, the language's separators
+    ("1.234,5" in Vietnamese). Formatted here rather than by `number_format` per value,
+    which cost 40 ms over 3,321 communes (`bench choropleth`)."""
+    decimal, thousands = _separators()
     places = 0 if value == value.to_integral_value() else 1
-    text = number_format(round(value, places), decimal_pos=places, use_l10n=True)
+    text = f"{round(value, places):,.{places}f}"
+    text = text.replace(",", "\x00").replace(".", decimal).replace("\x00", thousands)
     return f"{text} %" if percent else text
+
+
+def _separators() -> tuple[str, str]:
+    return str(get_format("DECIMAL_SEPARATOR")), str(get_format("THOUSAND_SEPARATOR"))
 
 
 def _quantile_classes(
