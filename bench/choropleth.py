@@ -69,7 +69,7 @@ def run() -> None:
         .values_list("centroid", flat=True)[:: max(1, communes // TILES_PER_ZOOM)]
     )
     for zoom in (8, 12):
-        tiles = list(dict.fromkeys(maps.tile_at(p.x, p.y, zoom) for p in centres))
+        tiles = list(dict.fromkeys(maps.tile_at(p.x, p.y, zoom) for p in centres if p))
 
         turns = itertools.cycle(tiles)
 

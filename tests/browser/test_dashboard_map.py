@@ -61,8 +61,8 @@ def _province() -> tuple[AdminUnit, AdminUnit]:
         village.centroid = Point(lon, lat, srid=4326)
         village.save(update_fields=["centroid"])
         Household.objects.create(
-            province_id=village.province_id,
-            commune_id=village.commune_id,
+            province=tree.province,
+            commune=commune_a,
             village=village,
             address_code=f"{village.code}-001",
             head_name="Chủ hộ thử",

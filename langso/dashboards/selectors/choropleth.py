@@ -307,7 +307,8 @@ def _indicator(
         method, uppers = Method.BREAKS, breaks_check(request.breaks)
     else:
         method, uppers = Method.QUANTILES, quantile_breaks(numbers)
-    colors = SEQUENTIAL[len(uppers) + 1] if method == Method.BREAKS else SEQUENTIAL[len(uppers)]
+    # Quantiles of no value at all make no class: every unit is no data.
+    colors = SEQUENTIAL.get(len(uppers) + 1 if method == Method.BREAKS else len(uppers), ())
     values = []
     counts = [0] * len(colors)
     for found in result.values:

@@ -73,6 +73,16 @@ def test_zero_is_a_class_and_no_data_is_apart(
     assert [c.count for c in result.classes] == [1, 1]
 
 
+def test_no_value_at_all_makes_no_class(
+    tree: RegistryTree, users: RegistryUsers, definitions: None
+) -> None:
+    result = choropleth_values(
+        user=users.province_officer, request=_request(indicator="adults-epayment")
+    )
+    assert result.classes == []
+    assert [v.label for v in result.values] == ["Không có dữ liệu"] * 2
+
+
 def test_fixed_breaks_open_their_class(
     tree: RegistryTree, users: RegistryUsers, counted: None
 ) -> None:
