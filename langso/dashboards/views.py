@@ -53,6 +53,7 @@ def choropleth_page(request: HttpRequest) -> HttpResponse:
     try:
         result = choropleth_values(user=request.user, request=map_request)
     except NotFound:
+        # A unit outside the scope, an unknown indicator: the 404 page, in one place.
         raise
     except DomainError as exc:
         # A set chosen for units it does not apply to, say: told above the picker.

@@ -62,6 +62,13 @@ def test_a_commune_officer_opens_the_commune_and_not_the_province(
     assert client.get(PAGE, {"unit": tree.b.code}).status_code == 404
 
 
+def test_the_province_officer_s_home_links_to_the_map(
+    tree: RegistryTree, users: RegistryUsers, definitions: None
+) -> None:
+    home = client_for(users.province_officer).get("/").content.decode()
+    assert f'href="{PAGE}?unit={tree.province.code}"' in home
+
+
 def test_signed_out_visitors_are_sent_to_sign_in(definitions: None) -> None:
     response = Client().get(PAGE)
     assert response.status_code == 302
