@@ -278,8 +278,13 @@ def _units(*, user: Actor, parent: AdminUnit | None, level: str) -> QuerySet[Adm
 def map_bounds(
     *, user: Actor, parent: AdminUnit | None, level: str
 ) -> tuple[float, float, float, float] | None:
-    """The box around the mapped units' boundaries and centres (None: no place)."""
-    extents = _units(user=user, parent=parent, level=level).aggregate(
+    """The box around the mapped units' boundaries and centres, and the parent's (a
+    commune's villages known by their centres alone would open on a few houses), None
+    for no place."""
+    mapped = Q(pk__in=_units(user=user, parent=parent, level=level).values("pk"))
+    if parent is not None:
+        mapped |= Q(pk=parent.pk)
+    extents = AdminUnit.objects.filter(mapped).aggregate(
         boundary=Extent("boundary"), centroid=Extent("centroid")
     )
     found = [extent for extent in extents.values() if extent is not None]
