@@ -34,6 +34,8 @@ BENCHES: dict[str, str] = {
     "recognition": "recognition",
     # issue 17: the progress of every target of a province's plan.
     "plans": "plans",
+    # issue 17 (choropleth): values for all 3,321 communes, the boundary tiles.
+    "choropleth": "choropleth",
 }
 
 

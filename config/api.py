@@ -21,6 +21,7 @@ from langso.core.api import router as core_router
 from langso.core.errors import DomainError, FieldsInvalid
 from langso.core.schemas import ParamError, field_errors
 from langso.criteria.api import router as criteria_router
+from langso.dashboards.api import router as dashboards_router
 from langso.indicators.api import router as indicators_router
 from langso.places.api import router as places_router
 from langso.plans.api import router as plans_router
@@ -210,6 +211,7 @@ api.add_router("", indicators_router)
 api.add_router("", criteria_router)
 api.add_router("", recognition_router)
 api.add_router("", plans_router)
+api.add_router("", dashboards_router)
 api.add_router("", core_router)
 
 

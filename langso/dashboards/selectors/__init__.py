@@ -1,0 +1,1 @@
+"""Reads of the dashboards: the choropleth map's values and classes (`choropleth`)."""
