@@ -15,11 +15,13 @@ from langso.indicators.services.activity import activity_counts_rebuild
 from langso.indicators.services.definitions import indicator_definitions_load
 from langso.places.models import AdminUnit
 from langso.plans.models import Audience
+from langso.plans.selectors.progress import plan_progress
 from langso.plans.services.training import (
     attendance_record,
     attendance_withdraw,
     resident_attendance_set,
 )
+from langso.plans.testing import plan_make
 from langso.plans.tests.training_world import DAY, TrainingWorld
 
 OFFICERS = "officers-trained-dx"
@@ -98,3 +100,38 @@ def test_residents_trained_moves_with_the_counts_and_back(world: TrainingWorld) 
         actor=world.officer_a, session=session, village=world.a1, residents=0, topic="VNeID"
     )
     assert _values(RESIDENTS, [world.units.a]) == [Decimal(0)]
+
+
+def test_attendance_moves_the_plans_managers_trained_target(world: TrainingWorld) -> None:
+    """The plan's "100% of managers trained" target, bound to the officers' share, moves
+    as training is recorded: a third of the province's managing officers once A's
+    officer has attended, all of them once B's and the province's own have."""
+    units = world.units
+    plan = plan_make(
+        unit=units.province,
+        period=(dt.date(2026, 1, 1), dt.date(2026, 12, 31)),
+        targets=[
+            {
+                "text_vi": "100% cán bộ quản lý Chương trình NTM được tập huấn chuyển đổi số",
+                "kind": "activity",
+                "indicator": OFFICERS,
+                "value": 100,
+                "deadline": "2026-12-31",
+            }
+        ],
+    )
+
+    def trained() -> Decimal | None:
+        (target,) = plan_progress(plan=plan, day=DAY).targets
+        return None if target.value is None else round(target.value, 2)
+
+    assert trained() == Decimal(0)
+    session = world.session()
+    attendance_record(actor=world.province_officer, session=session, users=[world.officer_a])
+    assert trained() == Decimal("33.33")
+    attendance_record(
+        actor=world.province_officer,
+        session=session,
+        users=[world.officer_b, world.province_officer],
+    )
+    assert trained() == Decimal(100)
