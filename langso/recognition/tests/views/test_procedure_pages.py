@@ -188,12 +188,14 @@ def test_access_follows_role_and_province(
     """Signed-in readers with a role; a province's pages only to those in it; edits
     only to those who issue its rules."""
     assert Client().get(LIST).status_code == 302
+    assert Client().get(f"{COMMUNE}yaml/").status_code == 302
     assert client_for(users.nobody).get(LIST).status_code == 403
     other = make_province(code="38", name="Tỉnh Thanh Hóa")
     outsider = client_for(make_role_holder(Role.PROVINCE_OFFICER, other, "canbo.thanhhoa"))
     query = {"province": tree.province.code}
     assert outsider.get(LIST, query).status_code == 404
     assert outsider.get(COMMUNE, query).status_code == 404
+    assert outsider.get(f"{COMMUNE}yaml/", query).status_code == 404
     upload = f"/cong-nhan/quy-trinh/tai-len/{tree.province.code}/"
     threshold = f"{LATER}nguong/{tree.province.code}/"
     assert outsider.get(upload).status_code == 404
