@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "langso.core",
     "langso.places",
     "langso.accounts",
+    "langso.messaging",
     "langso.registry",
     "langso.surveys",
     "langso.indicators",

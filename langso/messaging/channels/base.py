@@ -1,0 +1,62 @@
+"""The one interface every channel implements, and how the worker finds them.
+
+An adapter sends one message and says what the gateway answered:
+
+- returns `Sent` when the gateway took it (`delivered` when taking it is delivering it,
+  as for in-app messages; otherwise a delivery report comes later, or never);
+- raises `TemporaryFailure` when it may work later (gateway down, timeout, rate limited
+  upstream): the worker retries with backoff;
+- raises `PermanentFailure` when it never will (an address the gateway refuses, a body
+  too long for the channel): the message is failed at once.
+
+Adapters are registered by channel (`adapter_register`) in their module, which the app
+imports when ready; settings may replace one (tests point SMS at a Kannel they start).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Protocol
+
+from ..models import Message
+
+
+@dataclass(frozen=True)
+class Sent:
+    # The gateway's id for the message, to match its delivery reports ("" if none).
+    provider_ref: str = ""
+    # Taking it is delivering it (in-app), no report will follow.
+    delivered: bool = False
+
+
+class TemporaryFailure(Exception):
+    """The gateway could not take the message now; trying later may work."""
+
+
+class PermanentFailure(Exception):
+    """The gateway will never take this message as it is."""
+
+
+class ChannelAdapter(Protocol):
+    # Messages per second the channel is allowed (the gateway's or the contract's).
+    rate_per_second: float
+
+    def send(self, message: Message) -> Sent: ...
+
+
+_ADAPTERS: dict[str, Callable[[], ChannelAdapter]] = {}
+
+
+def adapter_register(channel: str, factory: Callable[[], ChannelAdapter]) -> None:
+    """Make `factory` give the adapter of `channel` (a later registration replaces it)."""
+    _ADAPTERS[channel] = factory
+
+
+def adapter_for(channel: str) -> ChannelAdapter:
+    """The adapter configured for `channel`; a channel nobody registered is a
+    permanent failure of every message on it, said by name."""
+    factory = _ADAPTERS.get(channel)
+    if factory is None:
+        raise PermanentFailure(f"no adapter for channel {channel!r}")
+    return factory()

@@ -1,0 +1,349 @@
+"""The transactional outbox: queue messages in the caller's transaction, send them from
+the worker with retries, backoff and quiet hours, and record what the gateways say.
+
+**Queuing.** `message_enqueue` / `messages_enqueue` write `Message` rows in whatever
+transaction the caller is in, so a message exists exactly when what caused it does. The
+caller names each message (`idempotency_key`): queuing a name again returns the one
+already queued, so a retried request or a double click never sends twice. A contact
+without a standing consent for the purpose is not written to: its message is stored as
+`opted_out` (counted, never sent); a warning needs no consent.
+
+**Sending.** `outbox_dispatch` claims due messages (`queued`, `next_attempt_at` passed),
+marks them `sending` with one more attempt in a short transaction (rows locked and
+skipped by other workers on PostgreSQL), then sends each through its channel's adapter
+outside any transaction. A temporary failure puts the message back to `queued` after a
+backoff (`RETRY_DELAYS`); when they are used up, or on a permanent failure, it is `dead`
+(a dead letter an officer may send again) or `failed`. A message left `sending` by a
+worker that died is claimed again after `STALE_SENDING`.
+
+**Quiet hours.** No SMS between 22:00 and 06:00 (Vietnam time) except warnings: a
+message queued then waits until 06:00.
+
+**Receipts.** `receipt_record` appends what a gateway or a reader told and moves the
+status forward only (a late "accepted" never undoes "delivered"), publishing
+`MessageStatusChanged` for the apps that count.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import connection, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from langso.core.events import publish
+
+from ..channels.base import PermanentFailure, TemporaryFailure, adapter_for
+from ..events import MessageStatusChanged
+from ..models import (
+    FINAL_STATUSES,
+    Channel,
+    Consent,
+    Message,
+    MessageStatus,
+    Priority,
+    Purpose,
+    Receipt,
+    ReceiptEvent,
+)
+
+# Seconds to wait before each retry; after the last, the message is a dead letter.
+RETRY_DELAYS = (60, 5 * 60, 30 * 60, 2 * 3600, 12 * 3600)
+# A message `sending` this long belongs to a worker that died: claim it again.
+STALE_SENDING = dt.timedelta(minutes=10)
+# Channels that keep quiet at night, and the night (local hours).
+QUIET_CHANNELS = frozenset({Channel.SMS})
+QUIET_FROM, QUIET_UNTIL = 22, 6
+
+# How far each receipt moves a message; a receipt never moves it back.
+_RANK = {
+    MessageStatus.QUEUED: 0,
+    MessageStatus.SENDING: 1,
+    MessageStatus.ACCEPTED: 2,
+    MessageStatus.FAILED: 3,
+    MessageStatus.DELIVERED: 4,
+    MessageStatus.READ: 5,
+}
+_EVENT_STATUS = {
+    ReceiptEvent.ACCEPTED: MessageStatus.ACCEPTED,
+    ReceiptEvent.DELIVERED: MessageStatus.DELIVERED,
+    ReceiptEvent.FAILED: MessageStatus.FAILED,
+    ReceiptEvent.READ: MessageStatus.READ,
+    ReceiptEvent.OPTED_OUT: MessageStatus.OPTED_OUT,
+}
+_STAMP = {
+    MessageStatus.ACCEPTED: "accepted_at",
+    MessageStatus.DELIVERED: "delivered_at",
+    MessageStatus.READ: "read_at",
+}
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    """A message to queue: to `address` on `channel`, for `purpose`, named by the caller
+    (`idempotency_key`), from `source` ("announcement:12"), about a recipient at
+    `unit_id` (their lowest unit)."""
+
+    idempotency_key: str
+    channel: str
+    address: str
+    body: str
+    source: str
+    purpose: str
+    unit_id: int | None = None
+    contact_id: int | None = None
+    subject: str = ""
+    priority: str = Priority.NORMAL
+
+
+def quiet_until(*, channel: str, priority: str, at: dt.datetime) -> dt.datetime:
+    """When a message queued `at` may first be sent: at once, or at the end of the
+    night for a non-warning on a quiet channel."""
+    if channel not in QUIET_CHANNELS or priority == Priority.WARNING:
+        return at
+    local = timezone.localtime(at)
+    if QUIET_UNTIL <= local.hour < QUIET_FROM:
+        return at
+    morning = local.replace(hour=QUIET_UNTIL, minute=0, second=0, microsecond=0)
+    if local.hour >= QUIET_FROM:
+        morning += dt.timedelta(days=1)
+    return morning
+
+
+def _consented(contact_ids: Iterable[int], purpose: str) -> set[int]:
+    """The contacts among `contact_ids` with a standing consent for `purpose`."""
+    ids = list(contact_ids)
+    found: set[int] = set()
+    # Chunked: SQLite allows a limited number of parameters per query.
+    for start in range(0, len(ids), 5000):
+        found.update(
+            Consent.objects.filter(
+                contact_id__in=ids[start : start + 5000],
+                purpose=purpose,
+                withdrawn_at__isnull=True,
+            ).values_list("contact_id", flat=True)
+        )
+    return found
+
+
+def _message(outgoing: Outgoing, *, now: dt.datetime, consented: bool) -> Message:
+    status = MessageStatus.QUEUED if consented else MessageStatus.OPTED_OUT
+    return Message(
+        idempotency_key=outgoing.idempotency_key,
+        channel=outgoing.channel,
+        address=outgoing.address,
+        contact_id=outgoing.contact_id,
+        unit_id=outgoing.unit_id,
+        source=outgoing.source,
+        purpose=outgoing.purpose,
+        priority=outgoing.priority,
+        subject=outgoing.subject,
+        body=outgoing.body,
+        status=status,
+        next_attempt_at=quiet_until(channel=outgoing.channel, priority=outgoing.priority, at=now),
+        created_at=now,
+    )
+
+
+def _needs_consent(outgoing: Outgoing) -> bool:
+    return outgoing.contact_id is not None and not (
+        outgoing.priority == Priority.WARNING or outgoing.purpose == Purpose.WARNINGS
+    )
+
+
+def message_enqueue(*, outgoing: Outgoing, now: dt.datetime | None = None) -> Message:
+    """Queue one message in the caller's transaction; its name queued already gives the
+    message already there, unchanged."""
+    now = now or timezone.now()
+    found = Message.objects.filter(idempotency_key=outgoing.idempotency_key).first()
+    if found is not None:
+        return found
+    consented = not _needs_consent(outgoing) or bool(
+        _consented([outgoing.contact_id or 0], outgoing.purpose)
+    )
+    message = _message(outgoing, now=now, consented=consented)
+    message.save()
+    if not consented:
+        Receipt.objects.create(message=message, event=ReceiptEvent.OPTED_OUT, at=now)
+    return message
+
+
+def messages_enqueue(
+    *, outgoing: Sequence[Outgoing], now: dt.datetime | None = None, batch_size: int = 5000
+) -> int:
+    """Queue many messages in the caller's transaction (an announcement to a province),
+    in batches; names already queued are skipped. Returns how many were new."""
+    now = now or timezone.now()
+    written = 0
+    for start in range(0, len(outgoing), batch_size):
+        batch = outgoing[start : start + batch_size]
+        keys = [o.idempotency_key for o in batch]
+        existing = set(
+            Message.objects.filter(idempotency_key__in=keys).values_list(
+                "idempotency_key", flat=True
+            )
+        )
+        fresh = [o for o in batch if o.idempotency_key not in existing]
+        by_purpose: dict[str, list[int]] = {}
+        for o in fresh:
+            if _needs_consent(o):
+                by_purpose.setdefault(o.purpose, []).append(o.contact_id or 0)
+        consented = {purpose: _consented(ids, purpose) for purpose, ids in by_purpose.items()}
+        messages = [
+            _message(
+                o,
+                now=now,
+                consented=not _needs_consent(o) or (o.contact_id in consented[o.purpose]),
+            )
+            for o in fresh
+        ]
+        Message.objects.bulk_create(messages, batch_size=batch_size)
+        refused = list(
+            Message.objects.filter(
+                idempotency_key__in=[m.idempotency_key for m in messages],
+                status=MessageStatus.OPTED_OUT,
+            ).values_list("pk", flat=True)
+        )
+        Receipt.objects.bulk_create(
+            [Receipt(message_id=pk, event=ReceiptEvent.OPTED_OUT, at=now) for pk in refused]
+        )
+        written += len(messages)
+    return written
+
+
+@dataclass
+class Dispatched:
+    """What one dispatch round did."""
+
+    sent: int = 0
+    retried: int = 0
+    failed: int = 0
+    dead: int = 0
+
+
+def _claim(*, channel: str | None, limit: int, now: dt.datetime) -> list[Message]:
+    due = Q(status=MessageStatus.QUEUED, next_attempt_at__lte=now) | Q(
+        status=MessageStatus.SENDING, next_attempt_at__lte=now - STALE_SENDING
+    )
+    with transaction.atomic():
+        query = Message.objects.filter(due)
+        if channel:
+            query = query.filter(channel=channel)
+        # Warnings first, then the oldest.
+        query = query.order_by("-priority", "next_attempt_at", "id")
+        if connection.features.has_select_for_update_skip_locked:
+            query = query.select_for_update(skip_locked=True)
+        claimed = list(query[:limit])
+        for message in claimed:
+            message.status = MessageStatus.SENDING
+            message.attempts += 1
+            # Claimed until then: a worker that dies leaves it to be claimed again.
+            message.next_attempt_at = now
+        Message.objects.bulk_update(claimed, ["status", "attempts", "next_attempt_at"])
+    return claimed
+
+
+def _move(message: Message, after: str, *, fields: Sequence[str] = ()) -> None:
+    before = message.status
+    message.status = after
+    message.save(update_fields=["status", *fields])
+    if before != after:
+        publish(
+            MessageStatusChanged(
+                message_id=message.pk,
+                source=message.source,
+                channel=message.channel,
+                unit_id=message.unit_id,
+                before=before,
+                after=after,
+            )
+        )
+
+
+def outbox_dispatch(
+    *, channel: str | None = None, limit: int = 500, now: dt.datetime | None = None
+) -> Dispatched:
+    """Send up to `limit` due messages (of `channel`, or every channel) once each."""
+    now = now or timezone.now()
+    done = Dispatched()
+    for message in _claim(channel=channel, limit=limit, now=now):
+        try:
+            sent = adapter_for(message.channel).send(message)
+        except TemporaryFailure as exc:
+            with transaction.atomic():
+                if message.attempts > len(RETRY_DELAYS):
+                    message.last_error = str(exc)
+                    _move(message, MessageStatus.DEAD, fields=["last_error"])
+                    done.dead += 1
+                else:
+                    message.last_error = str(exc)
+                    message.next_attempt_at = now + dt.timedelta(
+                        seconds=RETRY_DELAYS[message.attempts - 1]
+                    )
+                    _move(
+                        message,
+                        MessageStatus.QUEUED,
+                        fields=["last_error", "next_attempt_at"],
+                    )
+                    Receipt.objects.create(
+                        message=message,
+                        event=ReceiptEvent.RETRY,
+                        at=now,
+                        detail={"error": str(exc)},
+                    )
+                    done.retried += 1
+            continue
+        except PermanentFailure as exc:
+            with transaction.atomic():
+                message.last_error = str(exc)
+                _move(message, MessageStatus.DEAD, fields=["last_error"])
+                Receipt.objects.create(
+                    message=message, event=ReceiptEvent.FAILED, at=now, detail={"error": str(exc)}
+                )
+            done.dead += 1
+            continue
+        with transaction.atomic():
+            message.provider_ref = sent.provider_ref
+            message.save(update_fields=["provider_ref"])
+            receipt_record(
+                message=message,
+                event=ReceiptEvent.DELIVERED if sent.delivered else ReceiptEvent.ACCEPTED,
+                at=now,
+            )
+        done.sent += 1
+    return done
+
+
+def receipt_record(
+    *,
+    message: Message,
+    event: str,
+    at: dt.datetime | None = None,
+    detail: dict[str, Any] | None = None,
+) -> Message:
+    """Record what became of `message` and move its status forward if the event says
+    more than it knew; a message already final for good (dead, opted out) keeps its
+    status. Returns the message."""
+    at = at or timezone.now()
+    with transaction.atomic():
+        Receipt.objects.create(message=message, event=event, at=at, detail=detail or {})
+        after = _EVENT_STATUS.get(event)  # type: ignore[call-overload]
+        if after is None or message.status in (MessageStatus.DEAD, MessageStatus.OPTED_OUT):
+            return message
+        if _RANK.get(after, 0) <= _RANK.get(message.status, 0):  # type: ignore[call-overload]
+            return message
+        stamp = _STAMP.get(after)
+        fields = []
+        if stamp:
+            setattr(message, stamp, at)
+            fields.append(stamp)
+        _move(message, after, fields=fields)
+    return message
+
+
+def message_is_final(message: Message) -> bool:
+    return message.status in FINAL_STATUSES
