@@ -8,10 +8,12 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.conf import settings
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import translation
 from pytest_django import DjangoAssertNumQueries
 
 from langso.accounts.roles import Role
@@ -120,3 +122,16 @@ def test_the_list_costs_the_same_queries_with_many(
     with django_assert_num_queries(len(one.captured_queries)):
         page = client.get(LIST).content.decode()
     assert page.count(">Gửi lại</button>") == 8
+
+
+def test_the_page_in_english(units: CommunePair, letters: tuple[Message, Message]) -> None:
+    """Chosen English, the page, its channel and its button are English."""
+    client = client_for(make_role_holder(Role.COMMUNE_OFFICER, units.a, "canbo.xa.a"))
+    try:
+        client.post(reverse("set_language"), {"language": "en", "next": LIST})
+        page = client.get(LIST).content.decode()
+    finally:
+        translation.activate(settings.LANGUAGE_CODE)
+    assert "<h1>Messages that could not be sent</h1>" in page
+    assert ">Send again</button>" in page
+    assert "<td>SMS</td>" in page
