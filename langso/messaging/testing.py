@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from langso.places.models import AdminUnit
 
@@ -14,6 +15,8 @@ from .channels import base
 from .models import Channel, Contact, Message, Purpose
 from .services.contacts import contact_upsert
 from .services.outbox import Outgoing
+
+A = TypeVar("A", bound=base.ChannelAdapter)
 
 # An answer of the scripted adapter: what `send` returns, or the failure it raises.
 Answer = base.Sent | base.TemporaryFailure | base.PermanentFailure
@@ -41,7 +44,7 @@ class ScriptedAdapter:
 
 
 @contextmanager
-def adapter_replaced(channel: str, adapter: base.ChannelAdapter) -> Iterator[base.ChannelAdapter]:
+def adapter_replaced(channel: str, adapter: A) -> Iterator[A]:
     """`adapter` answers for `channel` inside the block; the one before comes back after."""
     before = base._ADAPTERS.get(channel)
     base.adapter_register(channel, lambda: adapter)

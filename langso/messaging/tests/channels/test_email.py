@@ -87,7 +87,7 @@ def test_the_link_withdraws_that_purpose_on_that_contact(
     assert Consent.objects.filter(withdrawn_at__isnull=True).count() == 1
     done = client.post(path, {"List-Unsubscribe": "One-Click"})
     assert done.status_code == 200
-    consent = Consent.objects.get(contact_id=message.contact_id)
+    consent = Consent.objects.get(contact__messages=message)
     assert (consent.purpose, consent.withdrawn_via) == (
         Purpose.ANNOUNCEMENTS,
         WithdrawnVia.EMAIL_LINK,

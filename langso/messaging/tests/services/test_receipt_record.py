@@ -20,7 +20,7 @@ from langso.messaging.services.outbox import (
     outbox_dispatch,
     receipt_record,
 )
-from langso.messaging.testing import ScriptedAdapter, adapter_replaced, outgoing_to
+from langso.messaging.testing import Answer, ScriptedAdapter, adapter_replaced, outgoing_to
 
 MORNING = dt.datetime(2026, 3, 2, 10, 0, tzinfo=VIETNAM)
 
@@ -96,8 +96,8 @@ def test_the_worker_tells_each_fate_once_and_not_its_bookkeeping(
 ) -> None:
     """A retry (claimed, given back) tells nothing; dying tells once."""
     message_enqueue(outgoing=outgoing_to(phone, "tb:1"), now=MORNING)
-    answers = [TemporaryFailure("Cổng bận."), PermanentFailure("Số không tồn tại.")]
-    with adapter_replaced(Channel.SMS, ScriptedAdapter(list(answers))):
+    answers: list[Answer] = [TemporaryFailure("Cổng bận."), PermanentFailure("Số không tồn tại.")]
+    with adapter_replaced(Channel.SMS, ScriptedAdapter(answers)):
         outbox_dispatch(now=MORNING)
         assert told == []
         outbox_dispatch(now=MORNING + dt.timedelta(hours=1))
