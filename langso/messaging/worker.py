@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db import close_old_connections
+from django.db import close_old_connections, connection
 from django.utils import translation
 
 from .channels.base import adapter_channels, adapter_for
@@ -107,7 +107,10 @@ class Worker:
         """Round after round until stopped (one round with `once`)."""
         with translation.override(settings.LANGUAGE_CODE):
             while not self.stopping.is_set():
-                close_old_connections()
+                # A connection the database dropped, or past CONN_MAX_AGE, is replaced
+                # between rounds (never inside a caller's transaction: a test's).
+                if not connection.in_atomic_block:
+                    close_old_connections()
                 claimed = self.round()
                 if once:
                     break

@@ -22,7 +22,12 @@ from langso.messaging.models import (
     Purpose,
     WithdrawnVia,
 )
-from langso.messaging.services.outbox import VIETNAM, message_enqueue, outbox_dispatch
+from langso.messaging.services.outbox import (
+    STALE_SENDING,
+    VIETNAM,
+    message_enqueue,
+    outbox_dispatch,
+)
 from langso.messaging.testing import make_contact, outgoing_to
 from langso.places.models import AdminUnit
 
@@ -141,3 +146,19 @@ def test_a_server_that_cannot_be_reached_is_a_retry(village: AdminUnit, settings
     assert message.status == MessageStatus.QUEUED
     assert message.last_error.startswith("Không kết nối được máy chủ thư")
     assert Consent.objects.filter(withdrawn_at__isnull=True).count() == 2
+
+
+def test_sent_again_after_a_crash_it_is_the_same_email(
+    village: AdminUnit, smtp_inbox: Inbox
+) -> None:
+    """The server took the e-mail, then the worker died before recording it: claimed
+    again, the e-mail goes out with the same Message-ID, which tells the reader's
+    server (and anyone reading the logs) that it is the same one."""
+    message = _mail(village, "tb:1")
+    outbox_dispatch(now=MORNING)
+    Message.objects.filter(pk=message.pk).update(
+        status=MessageStatus.SENDING, next_attempt_at=MORNING
+    )
+    assert outbox_dispatch(now=MORNING + STALE_SENDING).sent == 1
+    first, second = (email["Message-ID"] for _recipients, email in smtp_inbox.messages)
+    assert first == second == message_id(message)

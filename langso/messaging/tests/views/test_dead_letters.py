@@ -31,7 +31,7 @@ MORNING = dt.datetime(2026, 3, 2, 10, 0, tzinfo=VIETNAM)
 
 
 def _dead(unit: AdminUnit, key: str, address: str = "0912345678") -> Message:
-    contact = make_contact(unit=unit, address=address, holder_id=hash(key) % 10**6)
+    contact = make_contact(unit=unit, address=address)
     message = message_enqueue(outgoing=outgoing_to(contact, key), now=MORNING)
     with adapter_replaced(
         Channel.SMS, ScriptedAdapter([PermanentFailure("Nhà mạng từ chối số máy này.")])
