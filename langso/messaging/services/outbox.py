@@ -153,6 +153,9 @@ def _consented(contact_ids: Iterable[int], purpose: str) -> set[int]:
 
 def _message(outgoing: Outgoing, *, now: dt.datetime, consented: bool) -> Message:
     status = MessageStatus.QUEUED if consented else MessageStatus.OPTED_OUT
+    # A message of the warnings purpose is a warning however it was queued: first, and
+    # in quiet hours too.
+    priority = Priority.WARNING if outgoing.purpose == Purpose.WARNINGS else outgoing.priority
     return Message(
         idempotency_key=outgoing.idempotency_key,
         channel=outgoing.channel,
@@ -161,11 +164,11 @@ def _message(outgoing: Outgoing, *, now: dt.datetime, consented: bool) -> Messag
         unit_id=outgoing.unit_id,
         source=outgoing.source,
         purpose=outgoing.purpose,
-        priority=outgoing.priority,
+        priority=priority,
         subject=outgoing.subject,
         body=outgoing.body,
         status=status,
-        next_attempt_at=quiet_until(channel=outgoing.channel, priority=outgoing.priority, at=now),
+        next_attempt_at=quiet_until(channel=outgoing.channel, priority=priority, at=now),
         created_at=now,
     )
 

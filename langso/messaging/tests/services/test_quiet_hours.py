@@ -8,7 +8,7 @@ import datetime as dt
 
 import pytest
 
-from langso.messaging.models import Channel, Contact, Message, MessageStatus, Priority
+from langso.messaging.models import Channel, Contact, Message, MessageStatus, Priority, Purpose
 from langso.messaging.services.outbox import (
     VIETNAM,
     message_enqueue,
@@ -79,3 +79,15 @@ def test_a_message_due_before_the_night_is_not_claimed_in_it(phone: Contact) -> 
         assert outbox_dispatch(now=_vn(3, 6)).sent == 1
     assert adapter.sent == [message.pk]
     assert Message.objects.get().status == MessageStatus.ACCEPTED
+
+
+def test_a_message_for_the_warnings_purpose_is_a_warning(phone: Contact) -> None:
+    """Queued for the warnings purpose at normal priority, it is stored as a warning
+    and leaves at night."""
+    message = message_enqueue(
+        outgoing=outgoing_to(phone, "canh-bao:1", purpose=Purpose.WARNINGS), now=_vn(2, 23)
+    )
+    assert message.priority == Priority.WARNING
+    with adapter_replaced(Channel.SMS, ScriptedAdapter()) as adapter:
+        outbox_dispatch(now=_vn(2, 23))
+    assert adapter.sent == [message.pk]
