@@ -8,8 +8,9 @@ import signal
 from types import FrameType
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from langso.messaging.channels.base import PermanentFailure
 from langso.messaging.worker import Worker
 
 
@@ -23,7 +24,10 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        worker = Worker(channels=options["channel"])
+        try:
+            worker = Worker(channels=options["channel"])
+        except PermanentFailure as exc:
+            raise CommandError(str(exc)) from exc
 
         def stop(signum: int, frame: FrameType | None) -> None:
             worker.stop()

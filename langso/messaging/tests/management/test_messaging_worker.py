@@ -11,8 +11,10 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
 from django.conf import settings
 from django.core.management import call_command
+from django.core.management.base import CommandError
 
 from langso.core.testing import manage, scratch_database
 from langso.messaging.models import Channel, Message, MessageStatus
@@ -76,3 +78,8 @@ def test_the_worker_process_sends_then_stops_on_sigterm(tmp_path: Path) -> None:
                 worker.kill()
     assert worker.returncode == 0, err[-2000:]
     assert out.strip() == "sent=30 retried=0 dead=0 released=0"
+
+
+def test_a_channel_without_adapter_is_refused_by_name(db: None) -> None:
+    with pytest.raises(CommandError, match="Chưa có cách gửi qua kênh “Loa truyền thanh”"):
+        call_command("messaging_worker", "--once", "--channel", Channel.LOUDSPEAKER)
