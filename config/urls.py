@@ -29,6 +29,9 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("ke-hoach/", include("langso.plans.urls")),
     path("bang-dieu-khien/", include("langso.dashboards.urls")),
     path("trang-cua-toi/", include("langso.home.urls")),
+    path("tin-nhan/", include("langso.messaging.urls")),
+    # Tracked links in messages (issue 18): short, for an SMS.
+    path("m/", include("langso.messaging.urls_links")),
     path("openrosa/", include("langso.surveys.urls_openrosa")),
     path("", front_page),
     path("", include("langso.places.urls")),

@@ -2,7 +2,8 @@
 # The embedded platform on this machine: installs what is missing, creates or migrates
 # the SpatiaLite database in var/, loads the administrative units, the demo accounts
 # (their logins are printed) and a synthetic demo province, then serves
-# http://127.0.0.1:$PORT (default 8000) with a task worker beside it. Ctrl+C stops both.
+# http://127.0.0.1:$PORT (default 8000) with a task worker and the messaging worker beside
+# it. Ctrl+C stops them all.
 set -euo pipefail
 # shellcheck source=scripts/lib.sh
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -47,11 +48,21 @@ log "Loading the demo plans"
 log "Starting the task worker"
 setsid "$PY" manage.py db_worker &
 worker_pid=$!
+# The messaging worker sends the outbox (issue 18); SIGTERM stops it after the message
+# it is sending.
+log "Starting the messaging worker"
+setsid "$PY" manage.py messaging_worker &
+messaging_pid=$!
 stop_worker() {
   if [ -n "${worker_pid:-}" ]; then
     kill -TERM -- "-$worker_pid" 2>/dev/null || true
     wait "$worker_pid" 2>/dev/null || true
     worker_pid=""
+  fi
+  if [ -n "${messaging_pid:-}" ]; then
+    kill -TERM -- "-$messaging_pid" 2>/dev/null || true
+    wait "$messaging_pid" 2>/dev/null || true
+    messaging_pid=""
   fi
 }
 trap stop_worker EXIT

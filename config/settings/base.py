@@ -176,6 +176,18 @@ EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Làng Số <no-reply@langso.local>")
 SITE_URL = env.str("SITE_URL", default="http://localhost:8000")
 
+# Messages per second the messaging worker sends on each channel (issue 18): what the
+# gateway or its contract allows. An SMTP relay throttles bulk senders; a telco's SMPP
+# account is sold by messages per second; Zalo's ZNS quota is per OA; in-app messages
+# only write rows. MESSAGING_RATES="sms=100,email=20" in the environment overrides some.
+MESSAGING_RATES: dict[str, float] = {
+    "email": 10.0,
+    "sms": 30.0,
+    "zalo": 10.0,
+    "inapp": 500.0,
+    "loudspeaker": 1.0,
+} | env.dict("MESSAGING_RATES", cast={"value": float}, default={})
+
 # ---------------------------------------------------------------------------------------
 # Sessions (issue 13, platform). A session ends after 8 hours without a request, and a
 # request starts the 8 hours again (`core.middleware.session_idle_expiry`, at most once

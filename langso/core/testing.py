@@ -244,10 +244,29 @@ def pdf_pages(content: bytes) -> int:
 
 
 class Inbox:
-    """An aiosmtpd handler that keeps every message it is given."""
+    """An aiosmtpd handler that keeps every message it is given, refuses the recipients
+    in `refused` as a server without that mailbox does (550), and counts the
+    connections that greeted it (EHLO)."""
 
     def __init__(self) -> None:
         self.messages: list[tuple[list[str], EmailMessage]] = []
+        self.refused: set[str] = set()
+        self.connections = 0
+
+    async def handle_EHLO(  # noqa: N802  # aiosmtpd's hook name
+        self, server: Any, session: Any, envelope: Any, hostname: str, responses: list[str]
+    ) -> list[str]:
+        self.connections += 1
+        session.host_name = hostname
+        return responses
+
+    async def handle_RCPT(  # noqa: N802  # aiosmtpd's hook name
+        self, server: Any, session: Any, envelope: Any, address: str, rcpt_options: list[str]
+    ) -> str:
+        if address in self.refused:
+            return "550 5.1.1 Mailbox unavailable"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802  # aiosmtpd's hook name
         message = email.message_from_bytes(envelope.content, policy=email.policy.default)

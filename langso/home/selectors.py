@@ -217,6 +217,10 @@ def unit_pages(role: HomeRole) -> UnitPages | None:
     criteria = NavItem("criteria", _("Tiêu chí NTM"), criteria_url(unit))
     unit_page = reverse("places:unit-detail", args=[unit.code])
     indicators = reverse("indicators:unit", args=[unit.code])
+    # Issue 18: what the outbox could not deliver, for the officers who keep contacts.
+    dead_letters = NavItem(
+        "dead-letters", _("Tin nhắn gửi không được"), reverse("messaging:dead-letters")
+    )
     if role.kind == PROVINCE or (role.kind == DOSSIERS and unit.level == Level.PROVINCE):
         return UnitPages(
             _("Trang của tỉnh"),
@@ -227,6 +231,7 @@ def unit_pages(role: HomeRole) -> UnitPages | None:
                 registries,
                 NavItem("unit", _("Các xã của tỉnh"), unit_page),
                 NavItem("teams", _("Tổ công nghệ số cộng đồng"), reverse("surveys:team-list")),
+                dead_letters,
             ],
         )
     commune_indicators = NavItem("indicators", _("Chỉ số của xã"), indicators)
@@ -234,7 +239,7 @@ def unit_pages(role: HomeRole) -> UnitPages | None:
     if role.kind == COMMUNE:
         return UnitPages(
             _("Trang của xã"),
-            [households, registries, map_page, commune_indicators, villages, forms],
+            [households, registries, map_page, commune_indicators, villages, forms, dead_letters],
         )
     if role.kind == COLLECTOR:
         return UnitPages(_("Trang khác"), [households, map_page, forms, criteria])

@@ -33,14 +33,16 @@ def vn_mobile_normalise(text: str) -> str:
             _("“%(phone)s” không phải số di động Việt Nam: viết 0 và 9 chữ số, hoặc +84.")
             % {"phone": text}
         )
+    # Landlines (02x and eight digits since 2017) are one digit longer than mobiles:
+    # said as landlines before the count of digits.
+    if rest.isdigit() and rest.startswith("2"):
+        raise DomainError(
+            _("“%(phone)s” là số máy bàn: không nhận được tin nhắn SMS.") % {"phone": text}
+        )
     if not rest.isdigit() or len(rest) != 9:
         raise DomainError(
             _("“%(phone)s” không phải số di động Việt Nam: cần đúng 10 chữ số kể cả số 0 đầu.")
             % {"phone": text}
-        )
-    if rest.startswith("2"):
-        raise DomainError(
-            _("“%(phone)s” là số máy bàn: không nhận được tin nhắn SMS.") % {"phone": text}
         )
     if not _MOBILE.fullmatch(rest):
         raise DomainError(

@@ -11,15 +11,25 @@ An adapter sends one message and says what the gateway answered:
 
 Adapters are registered by channel (`adapter_register`) in their module, which the app
 imports when ready; settings may replace one (tests point SMS at a Kannel they start).
+
+A failure's message is what the dead-letters page shows an officer: a Vietnamese
+sentence through gettext, with the gateway's own words (an SMTP reply) after it.
+An adapter that keeps something open across the messages of one dispatch (an SMTP
+connection) has a `close()` method, which the dispatch calls once it is done with them
+(`adapter_batch`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Protocol
 
-from ..models import Message
+from django.conf import settings
+from django.utils.translation import gettext as _
+
+from ..models import Channel, Message
 
 
 @dataclass(frozen=True)
@@ -58,5 +68,34 @@ def adapter_for(channel: str) -> ChannelAdapter:
     permanent failure of every message on it, said by name."""
     factory = _ADAPTERS.get(channel)
     if factory is None:
-        raise PermanentFailure(f"no adapter for channel {channel!r}")
+        label = Channel(channel).label if channel in Channel.values else channel
+        raise PermanentFailure(_("Chưa có cách gửi qua kênh “%(channel)s”.") % {"channel": label})
     return factory()
+
+
+def adapter_channels() -> list[str]:
+    """The channels that have an adapter, in registration order (what the worker serves)."""
+    return list(_ADAPTERS)
+
+
+@contextmanager
+def adapter_batch(adapter: ChannelAdapter) -> Iterator[ChannelAdapter]:
+    """`adapter` for the messages of one dispatch, closed after them if it keeps
+    something open (`close()`)."""
+    try:
+        yield adapter
+    finally:
+        close = getattr(adapter, "close", None)
+        if close is not None:
+            close()
+
+
+# Messages per second when MESSAGING_RATES names no rate for a channel.
+DEFAULT_RATE = 1.0
+
+
+def channel_rate(channel: str) -> float:
+    """The rate the settings allow `channel` (MESSAGING_RATES), for its adapter's
+    `rate_per_second`."""
+    rates: dict[str, float] = getattr(settings, "MESSAGING_RATES", {})
+    return float(rates.get(channel, DEFAULT_RATE))

@@ -17,27 +17,43 @@ backoff (`RETRY_DELAYS`); when they are used up, or on a permanent failure, it i
 worker that died is claimed again after `STALE_SENDING`.
 
 **Quiet hours.** No SMS between 22:00 and 06:00 (Vietnam time) except warnings: a
-message queued then waits until 06:00.
+message queued then waits until 06:00, and the worker claims none in the night (a retry
+or a late queue never slips into it).
 
 **Receipts.** `receipt_record` appends what a gateway or a reader told and moves the
 status forward only (a late "accepted" never undoes "delivered"), publishing
-`MessageStatusChanged` for the apps that count.
+`MessageStatusChanged` for the apps that count. Every change of status publishes it
+once, except the worker's own bookkeeping: claiming a message (`queued` → `sending`)
+and putting it back for a retry (`sending` → `queued`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+import logging
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from itertools import groupby
 from typing import Any
+from zoneinfo import ZoneInfo
 
-from django.db import connection, transaction
-from django.db.models import Q
+from django.db import IntegrityError, connection, transaction
+from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from langso.core.actors import Actor
 from langso.core.events import publish
+from langso.core.models import AuditEntry
+from langso.core.services import audit_record
 
-from ..channels.base import PermanentFailure, TemporaryFailure, adapter_for
+from ..channels.base import (
+    ChannelAdapter,
+    PermanentFailure,
+    TemporaryFailure,
+    adapter_batch,
+    adapter_for,
+)
 from ..events import MessageStatusChanged
 from ..models import (
     FINAL_STATUSES,
@@ -50,6 +66,9 @@ from ..models import (
     Receipt,
     ReceiptEvent,
 )
+from ..selectors.dead_letters import dead_letter_get_for_user
+
+logger = logging.getLogger(__name__)
 
 # Seconds to wait before each retry; after the last, the message is a dead letter.
 RETRY_DELAYS = (60, 5 * 60, 30 * 60, 2 * 3600, 12 * 3600)
@@ -58,6 +77,8 @@ STALE_SENDING = dt.timedelta(minutes=10)
 # Channels that keep quiet at night, and the night (local hours).
 QUIET_CHANNELS = frozenset({Channel.SMS})
 QUIET_FROM, QUIET_UNTIL = 22, 6
+# The night is Vietnam's whatever the server's TIME_ZONE.
+VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
 
 # How far each receipt moves a message; a receipt never moves it back.
 _RANK = {
@@ -105,7 +126,7 @@ def quiet_until(*, channel: str, priority: str, at: dt.datetime) -> dt.datetime:
     night for a non-warning on a quiet channel."""
     if channel not in QUIET_CHANNELS or priority == Priority.WARNING:
         return at
-    local = timezone.localtime(at)
+    local = at.astimezone(VIETNAM)
     if QUIET_UNTIL <= local.hour < QUIET_FROM:
         return at
     morning = local.replace(hour=QUIET_UNTIL, minute=0, second=0, microsecond=0)
@@ -132,6 +153,9 @@ def _consented(contact_ids: Iterable[int], purpose: str) -> set[int]:
 
 def _message(outgoing: Outgoing, *, now: dt.datetime, consented: bool) -> Message:
     status = MessageStatus.QUEUED if consented else MessageStatus.OPTED_OUT
+    # A message of the warnings purpose is a warning however it was queued: first, and
+    # in quiet hours too.
+    priority = Priority.WARNING if outgoing.purpose == Purpose.WARNINGS else outgoing.priority
     return Message(
         idempotency_key=outgoing.idempotency_key,
         channel=outgoing.channel,
@@ -140,11 +164,11 @@ def _message(outgoing: Outgoing, *, now: dt.datetime, consented: bool) -> Messag
         unit_id=outgoing.unit_id,
         source=outgoing.source,
         purpose=outgoing.purpose,
-        priority=outgoing.priority,
+        priority=priority,
         subject=outgoing.subject,
         body=outgoing.body,
         status=status,
-        next_attempt_at=quiet_until(channel=outgoing.channel, priority=outgoing.priority, at=now),
+        next_attempt_at=quiet_until(channel=outgoing.channel, priority=priority, at=now),
         created_at=now,
     )
 
@@ -157,7 +181,7 @@ def _needs_consent(outgoing: Outgoing) -> bool:
 
 def message_enqueue(*, outgoing: Outgoing, now: dt.datetime | None = None) -> Message:
     """Queue one message in the caller's transaction; its name queued already gives the
-    message already there, unchanged."""
+    message already there, unchanged (also when another request queues it meanwhile)."""
     now = now or timezone.now()
     found = Message.objects.filter(idempotency_key=outgoing.idempotency_key).first()
     if found is not None:
@@ -166,7 +190,13 @@ def message_enqueue(*, outgoing: Outgoing, now: dt.datetime | None = None) -> Me
         _consented([outgoing.contact_id or 0], outgoing.purpose)
     )
     message = _message(outgoing, now=now, consented=consented)
-    message.save()
+    try:
+        # A savepoint: losing the race to a concurrent request leaves the caller's
+        # transaction usable.
+        with transaction.atomic():
+            message.save()
+    except IntegrityError:
+        return Message.objects.get(idempotency_key=outgoing.idempotency_key)
     if not consented:
         Receipt.objects.create(message=message, event=ReceiptEvent.OPTED_OUT, at=now)
     return message
@@ -187,7 +217,12 @@ def messages_enqueue(
                 "idempotency_key", flat=True
             )
         )
-        fresh = [o for o in batch if o.idempotency_key not in existing]
+        # A name given twice in the batch is queued once, as first given.
+        unique: dict[str, Outgoing] = {}
+        for o in batch:
+            if o.idempotency_key not in existing:
+                unique.setdefault(o.idempotency_key, o)
+        fresh = list(unique.values())
         by_purpose: dict[str, list[int]] = {}
         for o in fresh:
             if _needs_consent(o):
@@ -223,14 +258,26 @@ class Dispatched:
     retried: int = 0
     failed: int = 0
     dead: int = 0
+    # Claimed but given back unsent: the worker was asked to stop.
+    released: int = 0
+
+
+def _quiet_now(now: dt.datetime) -> Q:
+    """The messages that must not leave at `now`: non-warnings on quiet channels in the
+    night."""
+    if quiet_until(channel=Channel.SMS, priority=Priority.NORMAL, at=now) == now:
+        return Q(pk__in=[])
+    return Q(channel__in=QUIET_CHANNELS) & ~Q(priority=Priority.WARNING)
 
 
 def _claim(*, channel: str | None, limit: int, now: dt.datetime) -> list[Message]:
     due = Q(status=MessageStatus.QUEUED, next_attempt_at__lte=now) | Q(
         status=MessageStatus.SENDING, next_attempt_at__lte=now - STALE_SENDING
     )
+    # SQLite: the transaction takes the write lock when it begins (settings'
+    # transaction_mode IMMEDIATE), so two workers never read the same due rows.
     with transaction.atomic():
-        query = Message.objects.filter(due)
+        query = Message.objects.filter(due).exclude(_quiet_now(now))
         if channel:
             query = query.filter(channel=channel)
         # Warnings first, then the oldest.
@@ -247,11 +294,18 @@ def _claim(*, channel: str | None, limit: int, now: dt.datetime) -> list[Message
     return claimed
 
 
-def _move(message: Message, after: str, *, fields: Sequence[str] = ()) -> None:
+def _release(messages: Sequence[Message]) -> None:
+    """Give claimed messages back unsent, as they were (due now, the attempt not made)."""
+    Message.objects.filter(pk__in=[m.pk for m in messages], status=MessageStatus.SENDING).update(
+        status=MessageStatus.QUEUED, attempts=F("attempts") - 1
+    )
+
+
+def _move(message: Message, after: str, *, fields: Sequence[str] = (), tell: bool = True) -> None:
     before = message.status
     message.status = after
     message.save(update_fields=["status", *fields])
-    if before != after:
+    if tell and before != after:
         publish(
             MessageStatusChanged(
                 message_id=message.pk,
@@ -264,57 +318,95 @@ def _move(message: Message, after: str, *, fields: Sequence[str] = ()) -> None:
         )
 
 
+def _dead(message: Message, error: str, *, now: dt.datetime) -> None:
+    with transaction.atomic():
+        message.last_error = error
+        _move(message, MessageStatus.DEAD, fields=["last_error"])
+        Receipt.objects.create(
+            message=message, event=ReceiptEvent.FAILED, at=now, detail={"error": error}
+        )
+
+
+def _retry_later(message: Message, error: str, *, now: dt.datetime) -> None:
+    with transaction.atomic():
+        message.last_error = error
+        message.next_attempt_at = now + dt.timedelta(seconds=RETRY_DELAYS[message.attempts - 1])
+        _move(message, MessageStatus.QUEUED, fields=["last_error", "next_attempt_at"], tell=False)
+        Receipt.objects.create(
+            message=message, event=ReceiptEvent.RETRY, at=now, detail={"error": error}
+        )
+
+
+def _send_one(
+    adapter: ChannelAdapter, message: Message, *, now: dt.datetime, done: Dispatched
+) -> None:
+    try:
+        sent = adapter.send(message)
+    except PermanentFailure as exc:
+        _dead(message, str(exc), now=now)
+        done.dead += 1
+        return
+    except Exception as exc:
+        # A TemporaryFailure, or an adapter's own fault: the message is not lost, it is
+        # tried again (and ends a dead letter if the fault stays).
+        if not isinstance(exc, TemporaryFailure):
+            logger.exception(
+                "messaging: %s adapter failed on message %s", message.channel, message.pk
+            )
+            exc = TemporaryFailure(_("Lỗi không mong đợi khi gửi: %(error)s") % {"error": exc})
+        if message.attempts > len(RETRY_DELAYS):
+            _dead(message, str(exc), now=now)
+            done.dead += 1
+        else:
+            _retry_later(message, str(exc), now=now)
+            done.retried += 1
+        return
+    with transaction.atomic():
+        if sent.provider_ref:
+            message.provider_ref = sent.provider_ref
+            Message.objects.filter(pk=message.pk).update(provider_ref=sent.provider_ref)
+        receipt_record(
+            message=message,
+            event=ReceiptEvent.DELIVERED if sent.delivered else ReceiptEvent.ACCEPTED,
+            at=now,
+        )
+    done.sent += 1
+
+
 def outbox_dispatch(
-    *, channel: str | None = None, limit: int = 500, now: dt.datetime | None = None
+    *,
+    channel: str | None = None,
+    limit: int = 500,
+    now: dt.datetime | None = None,
+    stop: Callable[[], bool] | None = None,
 ) -> Dispatched:
-    """Send up to `limit` due messages (of `channel`, or every channel) once each."""
+    """Send up to `limit` due messages (of `channel`, or every channel) once each,
+    through one adapter per channel (one SMTP connection for all the e-mails). When
+    `stop()` turns true, the message being sent is finished and the rest given back."""
     now = now or timezone.now()
     done = Dispatched()
-    for message in _claim(channel=channel, limit=limit, now=now):
+    claimed = sorted(_claim(channel=channel, limit=limit, now=now), key=lambda m: m.channel)
+    left = list(claimed)
+    for name, messages in groupby(claimed, key=lambda m: m.channel):
         try:
-            sent = adapter_for(message.channel).send(message)
-        except TemporaryFailure as exc:
-            with transaction.atomic():
-                if message.attempts > len(RETRY_DELAYS):
-                    message.last_error = str(exc)
-                    _move(message, MessageStatus.DEAD, fields=["last_error"])
-                    done.dead += 1
-                else:
-                    message.last_error = str(exc)
-                    message.next_attempt_at = now + dt.timedelta(
-                        seconds=RETRY_DELAYS[message.attempts - 1]
-                    )
-                    _move(
-                        message,
-                        MessageStatus.QUEUED,
-                        fields=["last_error", "next_attempt_at"],
-                    )
-                    Receipt.objects.create(
-                        message=message,
-                        event=ReceiptEvent.RETRY,
-                        at=now,
-                        detail={"error": str(exc)},
-                    )
-                    done.retried += 1
-            continue
+            adapter = adapter_for(name)
         except PermanentFailure as exc:
-            with transaction.atomic():
-                message.last_error = str(exc)
-                _move(message, MessageStatus.DEAD, fields=["last_error"])
-                Receipt.objects.create(
-                    message=message, event=ReceiptEvent.FAILED, at=now, detail={"error": str(exc)}
-                )
-            done.dead += 1
+            for message in messages:
+                _dead(message, str(exc), now=now)
+                done.dead += 1
+                left.remove(message)
             continue
-        with transaction.atomic():
-            message.provider_ref = sent.provider_ref
-            message.save(update_fields=["provider_ref"])
-            receipt_record(
-                message=message,
-                event=ReceiptEvent.DELIVERED if sent.delivered else ReceiptEvent.ACCEPTED,
-                at=now,
-            )
-        done.sent += 1
+        with adapter_batch(adapter):
+            for message in messages:
+                if stop is not None and stop():
+                    break
+                _send_one(adapter, message, now=now, done=done)
+                left.remove(message)
+        if stop is not None and stop():
+            break
+    if left:
+        _release(left)
+        done.released = len(left)
     return done
 
 
@@ -330,6 +422,14 @@ def receipt_record(
     status. Returns the message."""
     at = at or timezone.now()
     with transaction.atomic():
+        # The status as it stands, locked: a delivery report and the worker's "accepted"
+        # may arrive at once, and the later writer must see what the first wrote.
+        current = (
+            Message.objects.select_for_update()
+            .filter(pk=message.pk)
+            .values_list("status", flat=True)
+        )
+        message.status = current.get()
         Receipt.objects.create(message=message, event=event, at=at, detail=detail or {})
         after = _EVENT_STATUS.get(event)  # type: ignore[call-overload]
         if after is None or message.status in (MessageStatus.DEAD, MessageStatus.OPTED_OUT):
@@ -342,6 +442,37 @@ def receipt_record(
             setattr(message, stamp, at)
             fields.append(stamp)
         _move(message, after, fields=fields)
+    return message
+
+
+def message_retry(*, actor: Actor, message_id: int, now: dt.datetime | None = None) -> Message:
+    """An officer sends a dead letter again: queued anew with its attempts counted from
+    zero (quiet hours still apply), audited. A message outside the officer's scope, or
+    not dead, is refused as missing."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        message = dead_letter_get_for_user(user=actor, pk=message_id, lock=True)
+        before = {"status": message.status, "attempts": message.attempts}
+        message.attempts = 0
+        message.last_error = ""
+        message.next_attempt_at = quiet_until(
+            channel=message.channel, priority=message.priority, at=now
+        )
+        _move(
+            message,
+            MessageStatus.QUEUED,
+            fields=["attempts", "last_error", "next_attempt_at"],
+        )
+        Receipt.objects.create(
+            message=message, event=ReceiptEvent.RETRY, at=now, detail={"by": actor.pk}
+        )
+        audit_record(
+            actor=actor,
+            instance=message,
+            action=AuditEntry.Action.UPDATE,
+            before=before,
+            after={"status": message.status, "attempts": message.attempts},
+        )
     return message
 
 

@@ -81,6 +81,7 @@ def test_a_commune_officers_home_links_to_the_communes_daily_pages(
         reverse("registry:map"),
         reverse("indicators:unit", args=[code]),
         reverse("places:unit-detail", args=[code]),
+        reverse("messaging:dead-letters"),
     } <= _hrefs(page)
     assert "0/10" in page
     assert "Tiêu chí NTM" in page

@@ -1,0 +1,26 @@
+"""Fixtures of the messaging tests: Ninh Bình's communes A and B with their villages,
+and a household's phone in a village of A with a consent to announcements."""
+
+from __future__ import annotations
+
+import pytest
+
+from langso.messaging.models import Contact
+from langso.messaging.testing import make_contact
+from langso.places.models import AdminUnit
+from langso.places.testing import CommunePair
+
+
+@pytest.fixture
+def units(db: None) -> CommunePair:
+    return CommunePair.make()
+
+
+@pytest.fixture
+def village(units: CommunePair) -> AdminUnit:
+    return units.ninh_binh.villages_of(units.a)[0]
+
+
+@pytest.fixture
+def phone(village: AdminUnit) -> Contact:
+    return make_contact(unit=village)

@@ -1,0 +1,15 @@
+"""Pages of `messaging` (/tin-nhan/)."""
+
+from __future__ import annotations
+
+from django.urls import URLPattern, URLResolver, path
+
+from . import views
+
+app_name = "messaging"
+
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("loi/", views.dead_letter_list, name="dead-letters"),
+    path("loi/<int:pk>/gui-lai/", views.dead_letter_retry, name="dead-letter-retry"),
+    path("huy-nhan/<str:token>/", views.unsubscribe, name="unsubscribe"),
+]

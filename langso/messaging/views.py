@@ -1,0 +1,87 @@
+"""Pages of `messaging`: the dead letters of the officer's scope with their "send
+again" button (/tin-nhan/loi/), and the links messages carry, which work without
+signing in: a tracked link (/m/…) and the unsubscribe link of an e-mail."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from langso.accounts.selectors import user_has_permission_somewhere
+from langso.core.pagination import next_page_query
+
+from .models import Channel, Purpose
+from .selectors import dead_letters as selectors
+from .services.links import message_link_follow, unsubscribe_follow, unsubscribe_preview
+from .services.outbox import message_retry
+
+
+@login_required
+@require_GET
+def dead_letter_list(request: HttpRequest) -> HttpResponse:
+    if not user_has_permission_somewhere(
+        user=request.user, permission=selectors.DEAD_LETTER_PERMISSION
+    ):
+        raise PermissionDenied
+    after = request.GET.get("after", "")
+    page = selectors.dead_letter_list_for_user(
+        user=request.user, after=int(after) if after.isdigit() else None
+    )
+    rows = [
+        (
+            message,
+            selectors.address_masked(channel=message.channel, address=message.address),
+            Channel(message.channel).label if message.channel in Channel.values else "",
+        )
+        for message in page.rows
+    ]
+    return render(
+        request,
+        "messaging/dead_letters.html",
+        {"rows": rows, "next_query": next_page_query(request.GET, page)},
+    )
+
+
+@login_required
+@require_POST
+def dead_letter_retry(request: HttpRequest, pk: int) -> HttpResponse:
+    message_retry(actor=request.user, message_id=pk)
+    messages.success(request, _("Tin nhắn đã được đưa lại vào hàng đợi gửi."))
+    return redirect("messaging:dead-letters")
+
+
+@require_GET
+def link_follow(request: HttpRequest, token: str, target: str = "") -> HttpResponse:
+    """A tracked link: the message is read, the reader goes on to the page."""
+    path = message_link_follow(token=token, target=target, query=request.GET.urlencode())
+    return HttpResponseRedirect(path)
+
+
+# RFC 8058: a mail client unsubscribes with a POST of its own, which carries no CSRF
+# token; the signed token in the address is what authorises the withdrawal, and all it
+# can do is stop messages to the contact it names.
+@csrf_exempt
+@require_http_methods(["GET", "POST"])
+def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
+    """GET asks to confirm (mail scanners open links); POST withdraws the consent."""
+    if request.method == "POST":
+        contact, purpose = unsubscribe_follow(token=token)
+        done = True
+    else:
+        contact, purpose = unsubscribe_preview(token=token)
+        done = False
+    return render(
+        request,
+        "messaging/unsubscribe.html",
+        {
+            "done": done,
+            "purpose": Purpose(purpose).label,
+            "address": selectors.address_masked(channel=contact.channel, address=contact.address),
+        },
+    )
