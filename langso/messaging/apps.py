@@ -5,3 +5,10 @@ class MessagingConfig(AppConfig):
     name = "langso.messaging"
     label = "messaging"
     verbose_name = "Gửi tin"
+
+    def ready(self) -> None:
+        from .channels.base import adapter_register
+        from .channels.zalo import ZaloAdapter
+        from .models import Channel
+
+        adapter_register(Channel.ZALO, ZaloAdapter)

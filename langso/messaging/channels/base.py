@@ -60,3 +60,11 @@ def adapter_for(channel: str) -> ChannelAdapter:
     if factory is None:
         raise PermanentFailure(f"no adapter for channel {channel!r}")
     return factory()
+
+
+def channel_configured(channel: str) -> bool:
+    """Whether messages on `channel` can go anywhere: registered, and configured when the
+    adapter says it needs to be (`configured`, e.g. Zalo without the OA's token is not).
+    Announcements skip a channel that is not."""
+    factory = _ADAPTERS.get(channel)
+    return factory is not None and bool(getattr(factory(), "configured", True))
