@@ -1,0 +1,18 @@
+"""Pages of `messaging` (/tin-nhan/)."""
+
+from __future__ import annotations
+
+from django.urls import URLPattern, URLResolver, path, re_path
+
+from . import views
+
+app_name = "messaging"
+
+urlpatterns: list[URLPattern | URLResolver] = [
+    re_path(
+        r"^(?P<pk>[0-9]+)/loa\.(?P<fmt>mp3|ogg)$",
+        views.loudspeaker_audio,
+        name="loudspeaker-audio",
+    ),
+    path("zalo/su-kien/", views.zalo_events, name="zalo-events"),
+]
