@@ -80,7 +80,7 @@ def _reason(kind: str) -> str:
         "night": _("Mẫu ZNS này không được gửi ban đêm (22:00–06:00)."),
         "unknown": _("Zalo gặp lỗi chưa rõ nguyên nhân."),
         "phone": _("Zalo không nhận số điện thoại này."),
-        "template": _("Mẫu ZNS không hợp lệ, chưa được duyệt hoặc OA không được dùng."),
+        "template": _("Mẫu ZNS không hợp lệ, chưa được duyệt hoặc OA không được phép dùng."),
         "data": _("Nội dung tin không hợp với mẫu hoặc quá dài."),
         "recipient": _("Người nhận không dùng Zalo, không quan tâm OA hoặc đã từ chối nhận."),
         "refused": _("Zalo từ chối tin nhắn."),
