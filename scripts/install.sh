@@ -27,6 +27,9 @@ debs=(python3-venv libsqlite3-mod-spatialite gdal-bin libgdal32 libgeos-c1v5 lib
 # WeasyPrint draws PDFs with Pango; the reports embed DejaVu (it has Vietnamese's
 # diacritics); the tests read the PDFs back with poppler's pdftotext.
 debs+=(libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core poppler-utils)
+# Loudspeaker notices (issue 18): espeak-ng reads Vietnamese, lame and oggenc
+# (vorbis-tools) encode MP3 and Ogg; the tests read the duration back with sox.
+debs+=(espeak-ng sox libsox-fmt-mp3 lame vorbis-tools)
 # Node.js and npm are usually there already (not always from Debian): check the commands.
 command -v node >/dev/null 2>&1 || debs+=(nodejs)
 command -v npm >/dev/null 2>&1 || debs+=(npm)

@@ -187,6 +187,22 @@ MESSAGING_RATES: dict[str, float] = {
     "inapp": 500.0,
     "loudspeaker": 1.0,
 } | env.dict("MESSAGING_RATES", cast={"value": float}, default={})
+# --- issue 18 (zalo): Zalo OA / ZNS and loudspeaker audio ------------------------------
+# The Official Account's access token (refreshed outside the app, it lives 25 hours);
+# without one the Zalo channel is not configured and announcements skip it.
+ZALO_OA_ACCESS_TOKEN = env.str("ZALO_OA_ACCESS_TOKEN", default="")
+# The approved ZNS template, with the parameters `tieu_de` and `noi_dung`.
+ZALO_ZNS_TEMPLATE_ID = env.str("ZALO_ZNS_TEMPLATE_ID", default="")
+# The app's id and the OA's secret key sign the delivery events Zalo posts back.
+ZALO_APP_ID = env.str("ZALO_APP_ID", default="")
+ZALO_OA_SECRET_KEY = env.str("ZALO_OA_SECRET_KEY", default="")
+ZALO_ZNS_URL = env.str("ZALO_ZNS_URL", default="https://business.openapi.zalo.me/message/template")
+ZALO_OA_MESSAGE_URL = env.str(
+    "ZALO_OA_MESSAGE_URL", default="https://openapi.zalo.me/v3.0/oa/message/cs"
+)
+# Seconds a gateway (Zalo, a loudspeaker system) has to answer one request.
+MESSAGING_HTTP_TIMEOUT = env.float("MESSAGING_HTTP_TIMEOUT", default=15.0)
+# --- end of issue 18 (zalo) ----------------------------------------------------------------
 
 # ---------------------------------------------------------------------------------------
 # Sessions (issue 13, platform). A session ends after 8 hours without a request, and a

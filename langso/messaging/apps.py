@@ -7,6 +7,8 @@ from django.apps import AppConfig
 CHANNEL_MODULES = (
     "langso.messaging.channels.email",
     "langso.messaging.channels.inapp",
+    "langso.messaging.channels.zalo",
+    "langso.messaging.channels.loudspeaker",
 )
 
 

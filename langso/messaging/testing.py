@@ -1,14 +1,29 @@
 """Test helpers of `messaging` for every app that sends through it: a channel adapter
 that answers as a test scripts it and records what it was given, put in place of a
-channel's adapter for one test, and messages to queue."""
+channel's adapter for one test, and messages to queue.
+
+Test helpers of messaging that other apps' tests may use too: a gateway on a local
+HTTP server, which records each request and answers what the test queued; the length
+of an audio file as a player reads it; officers."""
 
 from __future__ import annotations
 
+import email.parser
+import email.policy
+import json
+import shutil
+import subprocess
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import TypeVar
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any, TypeVar
 
+import pytest
+
+from langso.accounts.models import RoleAssignment, User
 from langso.places.models import AdminUnit
 
 from .channels import base
@@ -93,3 +108,103 @@ def outgoing_to(contact: Contact, key: str, **fields: str) -> Outgoing:
         contact_id=contact.pk,
         **values,
     )
+
+
+@dataclass(frozen=True)
+class Received:
+    """One request the gateway got."""
+
+    method: str
+    path: str
+    # Names lower-cased: HTTP's are read without case (urllib sends "Access_token").
+    headers: dict[str, str]
+    body: bytes
+
+    def json(self) -> Any:
+        return json.loads(self.body)
+
+    def form(self) -> dict[str, tuple[str, bytes, str]]:
+        """A multipart/form-data body's parts by name: (file name, bytes, type)."""
+        head = f"Content-Type: {self.headers['content-type']}\r\n\r\n".encode()
+        parsed = email.parser.BytesParser(policy=email.policy.HTTP).parsebytes(head + self.body)
+        parts: dict[str, tuple[str, bytes, str]] = {}
+        for part in parsed.iter_parts():
+            name = part.get_param("name", header="content-disposition")
+            content = part.get_payload(decode=True)
+            parts[str(name)] = (
+                part.get_filename() or "",
+                content if isinstance(content, bytes) else b"",
+                part.get_content_type(),
+            )
+        return parts
+
+
+@dataclass
+class Gateway:
+    """A local HTTP server standing for a gateway: `url` to point settings at,
+    `received` the requests in order, `answer()` what to say next (200 `{}` when
+    nothing is queued)."""
+
+    url: str
+    received: list[Received] = field(default_factory=list)
+    answers: list[tuple[int, bytes]] = field(default_factory=list)
+
+    def answer(self, status: int, body: Any) -> None:
+        self.answers.append(
+            (status, body if isinstance(body, bytes) else json.dumps(body).encode())
+        )
+
+
+@pytest.fixture
+def gateway() -> Iterator[Gateway]:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), BaseHTTPRequestHandler)
+    state = Gateway(url=f"http://127.0.0.1:{server.server_address[1]}")
+    lock = threading.Lock()
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+            with lock:
+                state.received.append(
+                    Received(
+                        "POST", self.path, {k.lower(): v for k, v in self.headers.items()}, body
+                    )
+                )
+                status, reply = state.answers.pop(0) if state.answers else (200, b"{}")
+            self.send_response(status)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(reply)))
+            self.end_headers()
+            self.wfile.write(reply)
+
+        def log_message(self, format: str, *args: Any) -> None:
+            """Quiet: the test reads `received`."""
+
+    server.RequestHandlerClass = Handler
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield state
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def make_officer(*, username: str, role: str, unit: AdminUnit | None) -> User:
+    """An active user holding `role` on `unit` (none: nationwide)."""
+    user = User.objects.create_user(username=username, password="x-" + username)
+    RoleAssignment.objects.create(user=user, role=role, unit=unit)
+    return user
+
+
+def audio_seconds(content: bytes, suffix: str, folder: Path) -> float:
+    """The seconds sox reads in an audio file (`soxi -D`), as an officer's player would."""
+    soxi = shutil.which("soxi")
+    if soxi is None:
+        raise AssertionError("soxi is missing: scripts/install.sh installs sox")
+    path = folder / f"loa.{suffix}"
+    path.write_bytes(content)
+    done = subprocess.run(  # noqa: S603  # sox's own command, a file the test wrote
+        [soxi, "-D", str(path)], capture_output=True, text=True, timeout=30, check=True
+    )
+    return float(done.stdout)

@@ -1,25 +1,34 @@
 """Pages of `messaging`: the dead letters of the officer's scope with their "send
 again" button (/tin-nhan/loi/), and the links messages carry, which work without
-signing in: a tracked link (/m/…) and the unsubscribe link of an e-mail."""
+signing in: a tracked link (/m/…) and the unsubscribe link of an e-mail.
+
+Pages of `messaging`: a loudspeaker notice's audio for an officer in scope, and the
+webhook Zalo posts delivery events to."""
 
 from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from langso.accounts.selectors import user_has_permission_somewhere
+from langso.core.errors import AccessDenied, DomainError
+from langso.core.files import content_response
 from langso.core.pagination import next_page_query
 
+from .audio import CONTENT_TYPES, speech_file
+from .channels.loudspeaker import speech_text
 from .models import Channel, Purpose
 from .selectors import dead_letters as selectors
+from .selectors.loudspeaker import loudspeaker_message_get_for_user
 from .services.links import message_link_follow, unsubscribe_follow, unsubscribe_preview
 from .services.outbox import message_retry
+from .services.zalo import zalo_event_record
 
 
 @login_required
@@ -85,3 +94,30 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
             "address": selectors.address_masked(channel=contact.channel, address=contact.address),
         },
     )
+
+
+def loudspeaker_audio(request: HttpRequest, pk: str, fmt: str) -> HttpResponseBase:
+    """A loudspeaker notice read out, as MP3 or Ogg, drawn on request (never stored)."""
+    message = loudspeaker_message_get_for_user(user=request.user, pk=int(pk))
+    try:
+        audio = speech_file(speech_text(message), fmt)
+    except DomainError as exc:
+        return HttpResponse(exc.message, status=400, content_type="text/plain; charset=utf-8")
+    return content_response(audio, name=f"thong-bao-{pk}.{fmt}", content_type=CONTENT_TYPES[fmt])
+
+
+# Zalo signs its events (X-ZEvent-Signature) and carries no CSRF token.
+@csrf_exempt
+@require_POST
+def zalo_events(request: HttpRequest) -> HttpResponse:
+    """Zalo's delivery events: 200 when recorded (or of a kind we ignore), 403 when the
+    signature is wrong, 400 when the body is not an event."""
+    try:
+        zalo_event_record(
+            body=request.body, signature=request.headers.get("X-ZEvent-Signature", "")
+        )
+    except AccessDenied:
+        return HttpResponse(status=403)
+    except DomainError as exc:
+        return HttpResponse(exc.message, status=400, content_type="text/plain; charset=utf-8")
+    return HttpResponse(status=200)

@@ -34,7 +34,10 @@ FILE_ROUTES: dict[str, tuple[object, ...]] = {
     "recognition:field-visit": (1, 1),
     "plans:training-certificate": (1,),
     "plans:file": ("ke-hoach",),
+    "messaging:loudspeaker-audio": (1, "mp3"),
 }
+# The helpers that send a file's bytes (`core.files`, OpenRosa's media).
+SENDERS = ("file_response", "content_response", "media_response")
 # ODK Collect signs in with HTTP Basic: it is asked to, not sent to a page.
 BASIC_AUTH_ROUTES = {"openrosa:media"}
 
@@ -55,7 +58,7 @@ def _sends_files(view: object) -> bool:
         source = inspect.getsource(inspect.unwrap(view))  # type: ignore[arg-type]
     except (TypeError, OSError):
         return False
-    return "file_response(" in source or "media_response(" in source
+    return any(f"{helper}(" in source for helper in SENDERS)
 
 
 def test_every_route_that_sends_a_stored_file_is_in_the_access_tests() -> None:

@@ -99,3 +99,11 @@ def channel_rate(channel: str) -> float:
     `rate_per_second`."""
     rates: dict[str, float] = getattr(settings, "MESSAGING_RATES", {})
     return float(rates.get(channel, DEFAULT_RATE))
+
+
+def channel_configured(channel: str) -> bool:
+    """Whether messages on `channel` can go anywhere: registered, and configured when the
+    adapter says it needs to be (`configured`, e.g. Zalo without the OA's token is not).
+    Announcements skip a channel that is not."""
+    factory = _ADAPTERS.get(channel)
+    return factory is not None and bool(getattr(factory(), "configured", True))

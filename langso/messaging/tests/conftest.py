@@ -1,12 +1,15 @@
 """Fixtures of the messaging tests: Ninh Bình's communes A and B with their villages,
-and a household's phone in a village of A with a consent to announcements."""
+and a household's phone in a village of A with a consent to announcements.
+
+Fixtures of the messaging tests: a gateway on a local HTTP server, Zalo's keys."""
 
 from __future__ import annotations
 
 import pytest
 
 from langso.messaging.models import Contact
-from langso.messaging.testing import make_contact
+from langso.messaging.testing import gateway, make_contact
+from langso.messaging.tests.zalo_events import zalo_keys
 from langso.places.models import AdminUnit
 from langso.places.testing import CommunePair
 
@@ -24,3 +27,6 @@ def village(units: CommunePair) -> AdminUnit:
 @pytest.fixture
 def phone(village: AdminUnit) -> Contact:
     return make_contact(unit=village)
+
+
+__all__ = ["gateway", "zalo_keys"]
