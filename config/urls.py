@@ -30,6 +30,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("bang-dieu-khien/", include("langso.dashboards.urls")),
     path("trang-cua-toi/", include("langso.home.urls")),
     path("openrosa/", include("langso.surveys.urls_openrosa")),
+    path("tin-nhan/", include("langso.messaging.urls")),
     path("", front_page),
     path("", include("langso.places.urls")),
 ]
