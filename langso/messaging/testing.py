@@ -24,7 +24,6 @@ from langso.core.testing import free_port
 
 from .kannel import Kannel, KannelSetup
 
-
 # Held by the live server around each request, and by a test around its database work.
 db_lock = threading.RLock()
 
@@ -64,7 +63,9 @@ def kannel_gateway(
         callback_url=live_server.url,
     )
     httpd = live_server.thread.httpd
-    httpd.set_app(_one_at_a_time(httpd.get_app()))
+    app = httpd.get_app()
+    assert app is not None, "the live server is serving"  # noqa: S101  # a started server has its app
+    httpd.set_app(_one_at_a_time(app))
     kannel = Kannel(setup)
     kannel.start()
     try:

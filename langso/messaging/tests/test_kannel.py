@@ -10,8 +10,6 @@ from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 
-import pytest
-
 from langso.messaging.channels.base import Sent, adapter_register
 from langso.messaging.channels.sms import KannelSms
 from langso.messaging.kannel import Kannel, KannelSetup, fakesmsc_messages, kannel_conf
@@ -64,9 +62,9 @@ def test_kannel_conf_keeps_messages_and_reports() -> None:
         fakesmsc_port=4,
         fakesmsc_mo_port=5,
         user="u",
-        password="p",  # noqa: S106
-        admin_password="a",  # noqa: S106
-        mo_secret="s&t",  # noqa: S106
+        password="p",
+        admin_password="a",
+        mo_secret="s&t",
         callback_url="http://app.example",
     )
     conf = kannel_conf(setup)

@@ -11,7 +11,6 @@ from langso.messaging.channels.base import PermanentFailure, Sent, TemporaryFail
 from langso.messaging.channels.sms import KannelSms, sms_ascii, sms_segments
 from langso.messaging.kannel import Kannel
 from langso.messaging.models import Channel, Message
-
 from langso.messaging.tests.factories import queue_sms
 
 pytestmark = pytest.mark.django_db
@@ -81,7 +80,7 @@ def test_a_text_longer_than_ten_segments_is_permanent() -> None:
 
 def test_a_request_kannel_refuses_is_permanent(kannel: Kannel, settings: Settings) -> None:
     """A 4xx from smsbox (here: a password it does not know) is never tried again."""
-    settings.KANNEL_PASSWORD = "not-the-password"  # noqa: S105
+    settings.KANNEL_PASSWORD = "not-the-password"
     with pytest.raises(PermanentFailure, match="Cổng SMS từ chối"):
         KannelSms().send(_message("0912345678"))
 

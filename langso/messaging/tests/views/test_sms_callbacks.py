@@ -44,7 +44,7 @@ def test_a_bad_report_is_refused(client: Client) -> None:
 def test_incoming_sms_needs_the_shared_secret(client: Client, settings: Settings) -> None:
     """Without Kannel's secret nobody withdraws anyone's consent; with it, the reply is the
     body Kannel sends back."""
-    settings.KANNEL_MO_SECRET = "the-secret"  # noqa: S105
+    settings.KANNEL_MO_SECRET = "the-secret"
     make_sms_contact(unit=make_village_unit(), phone="+84912345678", household_id=1)
     url = reverse("messaging:sms-incoming")
     refused = client.get(url, {"from": "+84912345678", "text": "TU CHOI", "secret": "guess"})
