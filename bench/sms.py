@@ -111,9 +111,7 @@ def run() -> None:
         )
         cpu, wall = time.process_time(), time.perf_counter()
         counts = [0] * WORKERS
-        workers = [
-            threading.Thread(target=_worker, args=(counts, n)) for n in range(WORKERS)
-        ]
+        workers = [threading.Thread(target=_worker, args=(counts, n)) for n in range(WORKERS)]
         for worker in workers:
             worker.start()
         for worker in workers:

@@ -28,6 +28,9 @@ debs=(python3-venv libsqlite3-mod-spatialite gdal-bin libgdal32 libgeos-c1v5 lib
 # diacritics); the tests read the PDFs back with poppler's pdftotext.
 debs+=(libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core poppler-utils)
 # Node.js and npm are usually there already (not always from Debian): check the commands.
+# SMS (issue 18): Kannel's bearerbox and smsbox, and its fake SMSC (fakesmsc) for the
+# tests, the bench and the demo.
+debs+=(kannel kannel-extras)
 command -v node >/dev/null 2>&1 || debs+=(nodejs)
 command -v npm >/dev/null 2>&1 || debs+=(npm)
 # ODK Validate (bundled with pyxform) runs on Java 8 or later.

@@ -9,6 +9,7 @@ and nothing was taken (tried again later); a 4xx is a request Kannel will never 
 
 from __future__ import annotations
 
+import logging
 import math
 import threading
 import urllib.parse
@@ -27,6 +28,8 @@ from ..kannel import MAX_SEGMENTS
 from ..models import Channel, Message
 from ..phones import vn_mobile_normalise
 from .base import PermanentFailure, Sent, TemporaryFailure, adapter_register
+
+logger = logging.getLogger(__name__)
 
 # GSM 03.38: the default alphabet (one septet each) and its extension table (two each,
 # behind an escape). Any other character makes the whole message UCS-2.
@@ -145,20 +148,18 @@ class KannelSms:
         try:
             answer = _session().get(self.url, params=params, timeout=30)
         except requests.RequestException as exc:
-            raise TemporaryFailure(
-                _("Không kết nối được cổng SMS (Kannel): %(error)s") % {"error": type(exc).__name__}
-            ) from exc
-        text = answer.text.strip()
+            logger.warning("Kannel sendsms %s: %s", self.url, exc)
+            raise TemporaryFailure(_("Không kết nối được cổng SMS.")) from exc
         if answer.status_code == 202:  # "Accepted for delivery" / "Queued for later delivery"
             return Sent()
+        # Kannel's own words are English and technical: for the log, not for the officer
+        # who reads the dead letter.
+        logger.warning("Kannel sendsms %s: %s", answer.status_code, answer.text.strip()[:200])
         if 400 <= answer.status_code < 500:
             raise PermanentFailure(
-                _("Cổng SMS từ chối tin nhắn: %(answer)s") % {"answer": text[:200]}
+                _("Cổng SMS từ chối tin nhắn: số điện thoại bị chặn hoặc cấu hình cổng sai.")
             )
-        raise TemporaryFailure(
-            _("Cổng SMS tạm thời không nhận tin (mã %(status)s): %(answer)s")
-            % {"status": answer.status_code, "answer": text[:200]}
-        )
+        raise TemporaryFailure(_("Cổng SMS tạm thời không nhận tin."))
 
 
 adapter_register(Channel.SMS, KannelSms)
