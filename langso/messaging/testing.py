@@ -36,8 +36,15 @@ def kannel_db() -> AbstractContextManager[bool]:
 def _one_at_a_time(app: Callable[..., Iterable[bytes]]) -> Callable[..., Iterable[bytes]]:
     def locked(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
         with db_lock:
-            # The body is read inside the lock: Django builds it lazily.
-            return list(app(environ, start_response))
+            # The body is read, and the response closed (request_finished), inside the
+            # lock: Django may build the body lazily.
+            response = app(environ, start_response)
+            try:
+                return list(response)
+            finally:
+                close = getattr(response, "close", None)
+                if close is not None:
+                    close()
 
     return locked
 
