@@ -9,12 +9,13 @@ from django.core.cache import cache
 from django.db import connection
 
 from langso.core.testing import smtp_inbox
+from langso.messaging.testing import kannel, kannel_gateway
 from langso.places.models import AdminUnit, UnitLineage, UnitSource
 from langso.places.services.units import UnitLoadReport, units_load
 from langso.places.unit_sources import read_vietnamadminunits
 
 # Fixtures of core's test helpers that any app's tests may ask for.
-__all__ = ["smtp_inbox"]
+__all__ = ["kannel", "kannel_gateway", "smtp_inbox"]
 
 
 @pytest.fixture(scope="module")

@@ -36,6 +36,8 @@ BENCHES: dict[str, str] = {
     "plans": "plans",
     # issue 17 (choropleth): values for all 3,321 communes, the boundary tiles.
     "choropleth": "choropleth",
+    # issue 18 (kannel): sustained SMS through Kannel and its fake SMSC.
+    "sms": "sms",
 }
 
 

@@ -34,6 +34,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     # Tracked links in messages (issue 18): short, for an SMS.
     path("m/", include("langso.messaging.urls_links")),
     path("openrosa/", include("langso.surveys.urls_openrosa")),
+    path("tin-nhan/", include("langso.messaging.urls")),
     path("", front_page),
     path("", include("langso.places.urls")),
 ]

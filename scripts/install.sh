@@ -31,6 +31,9 @@ debs+=(libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core poppler-utils)
 # (vorbis-tools) encode MP3 and Ogg; the tests read the duration back with sox.
 debs+=(espeak-ng sox libsox-fmt-mp3 lame vorbis-tools)
 # Node.js and npm are usually there already (not always from Debian): check the commands.
+# SMS (issue 18): Kannel's bearerbox and smsbox, and its fake SMSC (fakesmsc) for the
+# tests, the bench and the demo.
+debs+=(kannel kannel-extras)
 command -v node >/dev/null 2>&1 || debs+=(nodejs)
 command -v npm >/dev/null 2>&1 || debs+=(npm)
 # ODK Validate (bundled with pyxform) runs on Java 8 or later.

@@ -2,8 +2,7 @@
 # The embedded platform on this machine: installs what is missing, creates or migrates
 # the SpatiaLite database in var/, loads the administrative units, the demo accounts
 # (their logins are printed) and a synthetic demo province, then serves
-# http://127.0.0.1:$PORT (default 8000) with a task worker and the messaging worker beside
-# it. Ctrl+C stops them all.
+# http://127.0.0.1:$PORT (default 8000) with a task worker beside it. Ctrl+C stops both.
 set -euo pipefail
 # shellcheck source=scripts/lib.sh
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -43,31 +42,37 @@ log "Loading the demo recognition dossiers"
 log "Loading the demo plans"
 "$PY" manage.py load_demo_plans
 
-# The worker gets its own process group, so that stopping it also stops the child
-# process of its autoreloader.
+# Each background process gets its own process group, so that stopping it also stops
+# its children: the worker's autoreloader child, Kannel's three programs.
+groups=()
+stop_groups() {
+  for pid in "${groups[@]}"; do
+    kill -TERM -- "-$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
+  done
+  groups=()
+}
+trap stop_groups EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
 log "Starting the task worker"
 setsid "$PY" manage.py db_worker &
-worker_pid=$!
+groups+=("$!")
+
 # The messaging worker sends the outbox (issue 18); SIGTERM stops it after the message
 # it is sending.
 log "Starting the messaging worker"
 setsid "$PY" manage.py messaging_worker &
-messaging_pid=$!
-stop_worker() {
-  if [ -n "${worker_pid:-}" ]; then
-    kill -TERM -- "-$worker_pid" 2>/dev/null || true
-    wait "$worker_pid" 2>/dev/null || true
-    worker_pid=""
-  fi
-  if [ -n "${messaging_pid:-}" ]; then
-    kill -TERM -- "-$messaging_pid" 2>/dev/null || true
-    wait "$messaging_pid" 2>/dev/null || true
-    messaging_pid=""
-  fi
-}
-trap stop_worker EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
+groups+=("$!")
+
+# Kannel (issue 18): bearerbox, smsbox and Kannel's fake SMSC on loopback, configured
+# from settings under var/kannel (kannel.conf, logs, pids, the store file), calling this
+# server back for delivery reports and incoming SMS.
+export KANNEL_CALLBACK_URL="${KANNEL_CALLBACK_URL:-http://127.0.0.1:$PORT}"
+log "Starting Kannel with its fake SMSC"
+setsid "$PY" manage.py run_kannel &
+groups+=("$!")
 
 log "Serving http://127.0.0.1:$PORT/"
 "$PY" manage.py runserver "127.0.0.1:$PORT"

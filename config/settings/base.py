@@ -205,6 +205,28 @@ MESSAGING_HTTP_TIMEOUT = env.float("MESSAGING_HTTP_TIMEOUT", default=15.0)
 # --- end of issue 18 (zalo) ----------------------------------------------------------------
 
 # ---------------------------------------------------------------------------------------
+# SMS through Kannel (issue 18). The app posts to smsbox's sendsms on KANNEL_HOST; Kannel
+# calls the app back (delivery reports, incoming SMS) at KANNEL_CALLBACK_URL. Ports are
+# free high ones beside Kannel's own defaults (13000, 13001, 13013), which a packaged
+# Kannel on the same machine may hold. `messaging.kannel` writes kannel.conf from these.
+KANNEL_HOST = env.str("KANNEL_HOST", default="127.0.0.1")
+KANNEL_ADMIN_PORT = env.int("KANNEL_ADMIN_PORT", default=13100)
+KANNEL_SMSBOX_PORT = env.int("KANNEL_SMSBOX_PORT", default=13101)
+KANNEL_SENDSMS_PORT = env.int("KANNEL_SENDSMS_PORT", default=13113)
+# The fake SMSC (tests, demo): one port for the SMSC that delivers, one for incoming SMS.
+KANNEL_FAKESMSC_PORT = env.int("KANNEL_FAKESMSC_PORT", default=13110)
+KANNEL_FAKESMSC_MO_PORT = env.int("KANNEL_FAKESMSC_MO_PORT", default=13111)
+KANNEL_USER = env.str("KANNEL_USER", default="langso")
+KANNEL_PASSWORD = env.str("KANNEL_PASSWORD", default="langso-local-only")
+KANNEL_ADMIN_PASSWORD = env.str("KANNEL_ADMIN_PASSWORD", default="langso-admin-local-only")
+# Shared with Kannel's sms-service: only Kannel may report incoming SMS.
+KANNEL_MO_SECRET = env.str("KANNEL_MO_SECRET", default="langso-mo-local-only")
+# The sender name or short code the telco gave (brandname), shown to recipients.
+KANNEL_SENDER = env.str("KANNEL_SENDER", default="LANGSO")
+KANNEL_CALLBACK_URL = env.str("KANNEL_CALLBACK_URL", default=SITE_URL)
+KANNEL_DIR = VAR_DIR / "kannel"
+
+# ---------------------------------------------------------------------------------------
 # Sessions (issue 13, platform). A session ends after 8 hours without a request, and a
 # request starts the 8 hours again (`core.middleware.session_idle_expiry`, at most once
 # a minute rather than SESSION_SAVE_EVERY_REQUEST, which wrote the session for every map

@@ -3,7 +3,16 @@
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import ADMINS, BASE_DIR, DATABASES, SECRET_KEY, env
+from .base import (
+    ADMINS,
+    BASE_DIR,
+    DATABASES,
+    KANNEL_ADMIN_PASSWORD,
+    KANNEL_MO_SECRET,
+    KANNEL_PASSWORD,
+    SECRET_KEY,
+    env,
+)
 
 if not SECRET_KEY:
     raise ImproperlyConfigured("DJANGO_SECRET_KEY must be set in production.")
@@ -18,6 +27,15 @@ if not env.str("DJANGO_ALLOWED_HOSTS", default=""):
 if not ADMINS:
     raise ImproperlyConfigured(
         "DJANGO_ADMINS must name who receives the errors: 'Name <address>, address'."
+    )
+# Kannel's sendsms password and the incoming-SMS secret are in the repository by default:
+# whoever knows them could send SMS as the commune or withdraw residents' consent.
+if any(
+    value.endswith("local-only")
+    for value in (KANNEL_PASSWORD, KANNEL_ADMIN_PASSWORD, KANNEL_MO_SECRET)
+):
+    raise ImproperlyConfigured(
+        "KANNEL_PASSWORD, KANNEL_ADMIN_PASSWORD and KANNEL_MO_SECRET must be set in production."
     )
 
 DEBUG = False

@@ -7,6 +7,7 @@ from django.apps import AppConfig
 CHANNEL_MODULES = (
     "langso.messaging.channels.email",
     "langso.messaging.channels.inapp",
+    "langso.messaging.channels.sms",
     "langso.messaging.channels.zalo",
     "langso.messaging.channels.loudspeaker",
 )

@@ -18,4 +18,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
         name="loudspeaker-audio",
     ),
     path("zalo/su-kien/", views.zalo_events, name="zalo-events"),
+    # Called by Kannel, not by people: the addresses are in kannel.conf and the dlr-url.
+    path("sms/bao-cao/<int:pk>/", views.sms_report, name="sms-report"),
+    path("sms/den/", views.sms_incoming, name="sms-incoming"),
 ]

@@ -3,15 +3,27 @@ again" button (/tin-nhan/loi/), and the links messages carry, which work without
 signing in: a tracked link (/m/…) and the unsubscribe link of an e-mail.
 
 Pages of `messaging`: a loudspeaker notice's audio for an officer in scope, and the
-webhook Zalo posts delivery events to."""
+webhook Zalo posts delivery events to.
+
+Kannel's callbacks: delivery reports (`dlr-url`) and incoming SMS (`sms-service`).
+Kannel calls them with GET and no session; a report carries its message's signed token,
+an incoming SMS the secret shared with Kannel's configuration."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse, HttpResponseBase, HttpResponseRedirect
+from django.http import (
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBadRequest,
+    HttpResponseBase,
+    HttpResponseRedirect,
+)
 from django.shortcuts import redirect, render
+from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -28,6 +40,7 @@ from .selectors import dead_letters as selectors
 from .selectors.loudspeaker import loudspeaker_message_get_for_user
 from .services.links import message_link_follow, unsubscribe_follow, unsubscribe_preview
 from .services.outbox import message_retry
+from .services.sms import KANNEL_REPORT_EVENTS, sms_incoming_receive, sms_report_record
 from .services.zalo import zalo_event_record
 
 
@@ -121,3 +134,32 @@ def zalo_events(request: HttpRequest) -> HttpResponse:
     except DomainError as exc:
         return HttpResponse(exc.message, status=400, content_type="text/plain; charset=utf-8")
     return HttpResponse(status=200)
+
+
+@require_GET
+def sms_report(request: HttpRequest, pk: int) -> HttpResponse:
+    """A delivery report from Kannel: `type` is its `%d` (1 delivered, 2 failed,
+    4 buffered, 8 SMSC accepted, 16 SMSC rejected)."""
+    kind = request.GET.get("type", "")
+    if not kind.isdigit() or int(kind) not in KANNEL_REPORT_EVENTS:
+        return HttpResponseBadRequest("type", content_type="text/plain")
+    sms_report_record(
+        message_id=pk,
+        idempotency_key=request.GET.get("key", ""),
+        token=request.GET.get("token", ""),
+        report_type=int(kind),
+        reply=request.GET.get("reply", ""),
+    )
+    return HttpResponse("OK", content_type="text/plain")
+
+
+@require_GET
+def sms_incoming(request: HttpRequest) -> HttpResponse:
+    """An SMS a resident sent, passed on by Kannel's sms-service (`from` = `%p`, `text` =
+    `%a`); the body answered is the reply Kannel sends back (none when empty)."""
+    if not constant_time_compare(request.GET.get("secret", ""), settings.KANNEL_MO_SECRET):
+        return HttpResponse(status=403)
+    reply = sms_incoming_receive(
+        sender=request.GET.get("from", ""), text=request.GET.get("text", "")
+    )
+    return HttpResponse(reply, content_type="text/plain; charset=utf-8")

@@ -22,7 +22,7 @@ def _environment(tmp_path: Path, **overrides: str) -> dict[str, str]:
     env = {
         key: value
         for key, value in os.environ.items()
-        if not key.startswith(("DJANGO_", "DATABASE_", "MEDIA_", "EMAIL_"))
+        if not key.startswith(("DJANGO_", "DATABASE_", "MEDIA_", "EMAIL_", "KANNEL_"))
     }
     env |= {
         "DJANGO_SETTINGS_MODULE": "config.settings.production",
@@ -32,6 +32,9 @@ def _environment(tmp_path: Path, **overrides: str) -> dict[str, str]:
         "DJANGO_ALLOWED_HOSTS": "langso.example.vn",
         "DJANGO_CSRF_TRUSTED_ORIGINS": "https://langso.example.vn",
         "DJANGO_ADMINS": "Trực ban Làng Số <truc-ban@example.vn>, ops@example.vn",
+        "KANNEL_PASSWORD": "k4nnel-sendsms-prod",
+        "KANNEL_ADMIN_PASSWORD": "k4nnel-admin-prod",
+        "KANNEL_MO_SECRET": "k4nnel-mo-prod",
     }
     return env | overrides
 
@@ -105,7 +108,9 @@ def test_errors_go_to_the_administrators_named_in_the_environment(tmp_path: Path
     assert values["SERVER_EMAIL"] == "Làng Số <no-reply@langso.example.vn>"
 
 
-@pytest.mark.parametrize("missing", ["DJANGO_ALLOWED_HOSTS", "DJANGO_ADMINS"])
+@pytest.mark.parametrize(
+    "missing", ["DJANGO_ALLOWED_HOSTS", "DJANGO_ADMINS", "KANNEL_PASSWORD", "KANNEL_MO_SECRET"]
+)
 def test_production_refuses_to_start_without_a_required_variable(
     tmp_path: Path, missing: str
 ) -> None:

@@ -1,5 +1,5 @@
-"""Posting to a gateway over HTTP (Zalo's APIs, a loudspeaker system's upload endpoint),
-with the standard library: a gateway that cannot be reached or answers late is a
+"""Calling a gateway over HTTP (Kannel's sendsms, Zalo's APIs, a loudspeaker system's
+upload endpoint), with the standard library: a gateway that cannot be reached or answers late is a
 temporary failure; what it answers, whatever the status, is the adapter's to read."""
 
 from __future__ import annotations
@@ -31,10 +31,22 @@ class Answer:
 
 def http_post(url: str, *, body: bytes, headers: dict[str, str], timeout: float) -> Answer:
     """POST `body` to `url`; the answer, or `TemporaryFailure` when none came."""
+    return _answer(url, body=body, headers=headers, timeout=timeout, method="POST")
+
+
+def http_get(url: str, *, timeout: float) -> Answer:
+    """GET `url` (Kannel's sendsms takes its parameters in the query); the answer, or
+    `TemporaryFailure` when none came."""
+    return _answer(url, body=None, headers={}, timeout=timeout, method="GET")
+
+
+def _answer(
+    url: str, *, body: bytes | None, headers: dict[str, str], timeout: float, method: str
+) -> Answer:
     if urlsplit(url).scheme not in ("http", "https"):
         # A stored address is never read as a file: or ftp: URL.
         raise PermanentFailure(_("Địa chỉ cổng gửi không phải http hay https."))
-    request = urllib.request.Request(url, data=body, headers=headers, method="POST")  # noqa: S310  # scheme checked above
+    request = urllib.request.Request(url, data=body, headers=headers, method=method)  # noqa: S310  # scheme checked above
     try:
         with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310  # scheme checked above
             return Answer(status=response.status, body=response.read())
@@ -42,7 +54,7 @@ def http_post(url: str, *, body: bytes, headers: dict[str, str], timeout: float)
         return Answer(status=exc.code, body=exc.read())
     except (urllib.error.URLError, TimeoutError, ConnectionError) as exc:
         # The system's words stay in the log; the officer reads what it means.
-        logger.warning("POST %s: %s", url, exc)
+        logger.warning("%s %s: %s", method, urlsplit(url)._replace(query="").geturl(), exc)
         raise TemporaryFailure(
             _("Không kết nối được cổng gửi (không trả lời hoặc quá thời gian chờ).")
         ) from exc
