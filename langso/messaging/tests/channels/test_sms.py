@@ -88,7 +88,7 @@ def test_a_request_kannel_refuses_is_permanent(kannel: Kannel, settings: Setting
 def test_a_gateway_that_is_down_is_temporary(settings: Settings) -> None:
     """Nobody listening on smsbox's port: tried again later."""
     settings.KANNEL_SENDSMS_PORT = free_port()
-    with pytest.raises(TemporaryFailure, match="Không kết nối được cổng SMS"):
+    with pytest.raises(TemporaryFailure, match="Không kết nối được cổng gửi"):
         KannelSms().send(_message("0912345678"))
 
 
