@@ -27,10 +27,8 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("tieu-chi/", include("langso.criteria.urls")),
     path("cong-nhan/", include("langso.recognition.urls")),
     path("ke-hoach/", include("langso.plans.urls")),
-    path("tin-nhan/", include("langso.messaging.urls")),
     path("bang-dieu-khien/", include("langso.dashboards.urls")),
     path("trang-cua-toi/", include("langso.home.urls")),
-    path("tin-nhan/", include("langso.messaging.urls")),
     # Tracked links in messages (issue 18): short, for an SMS.
     path("m/", include("langso.messaging.urls_links")),
     path("openrosa/", include("langso.surveys.urls_openrosa")),

@@ -87,6 +87,18 @@ def adapter_replaced(channel: str, adapter: A) -> Iterator[A]:
             base.adapter_register(channel, before)
 
 
+@contextmanager
+def adapter_missing(channel: str) -> Iterator[None]:
+    """No adapter answers for `channel` inside the block (a channel a deployment has
+    not configured); the one before comes back after."""
+    before = base._ADAPTERS.pop(channel, None)
+    try:
+        yield
+    finally:
+        if before is not None:
+            base.adapter_register(channel, before)
+
+
 def make_contact(
     *,
     unit: AdminUnit,

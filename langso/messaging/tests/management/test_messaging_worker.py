@@ -19,7 +19,7 @@ from django.core.management.base import CommandError
 from langso.core.testing import manage, scratch_database
 from langso.messaging.models import Channel, Message, MessageStatus
 from langso.messaging.services.outbox import messages_enqueue
-from langso.messaging.testing import make_contact, outgoing_to
+from langso.messaging.testing import adapter_missing, make_contact, outgoing_to
 from langso.places.models import AdminUnit
 
 
@@ -81,5 +81,8 @@ def test_the_worker_process_sends_then_stops_on_sigterm(tmp_path: Path) -> None:
 
 
 def test_a_channel_without_adapter_is_refused_by_name(db: None) -> None:
-    with pytest.raises(CommandError, match="Chưa có cách gửi qua kênh “Loa truyền thanh”"):
+    with (
+        adapter_missing(Channel.LOUDSPEAKER),
+        pytest.raises(CommandError, match="Chưa có cách gửi qua kênh “Loa truyền thanh”"),
+    ):
         call_command("messaging_worker", "--once", "--channel", Channel.LOUDSPEAKER)
