@@ -109,6 +109,8 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
     )
 
 
+@login_required
+@require_GET
 def loudspeaker_audio(request: HttpRequest, pk: str, fmt: str) -> HttpResponseBase:
     """A loudspeaker notice read out, as MP3 or Ogg, drawn on request (never stored)."""
     message = loudspeaker_message_get_for_user(user=request.user, pk=int(pk))
