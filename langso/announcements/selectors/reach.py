@@ -30,6 +30,7 @@ from langso.core.actors import Actor
 from langso.core.errors import NotFound
 from langso.core.events import ShareFigures
 from langso.core.pagination import KeysetPage, keyset_page
+from langso.messaging.models import Channel
 from langso.places.models import AdminUnit, Level
 from langso.places.selectors import unit_get
 
@@ -207,18 +208,34 @@ def reach_village_for_user(*, user: Actor, announcement: Announcement, code: str
     return village
 
 
-def unreached_recipients(*, announcement: Announcement, village: AdminUnit) -> list[Recipient]:
+@dataclass(frozen=True)
+class UnreachedHousehold:
+    """A household on the unreached list, and why it is there, in words."""
+
+    recipient: Recipient
+    reason: str
+
+
+def unreached_households(
+    *, announcement: Announcement, village: AdminUnit
+) -> list[UnreachedHousehold]:
     """The unreached list of `village` (one `reach_village_for_user` gave): households
     with no channel or whose every delivery failed, not reached since (nor in person),
     by street, house number and address code."""
-    return list(
-        Recipient.objects.filter(
-            announcement=announcement, village=village, reached_at__isnull=True
-        )
-        .filter(Q(channel="") | Q(failed=True))
+    rows = (
+        Recipient.objects.filter(announcement=announcement, village=village)
+        .filter(Q(channel="") | Q(failed=True), reached_at__isnull=True)
         .select_related("household")
         .order_by("household__street", "household__house_number", "household__address_code")
     )
+    return [UnreachedHousehold(recipient=row, reason=_reason(row)) for row in rows]
+
+
+def _reason(recipient: Recipient) -> str:
+    if not recipient.channel:
+        return _("Không có kênh liên lạc")
+    label = dict(Channel.choices).get(recipient.channel, _("kênh khác"))
+    return _("Gửi không đến (%(channel)s)") % {"channel": label}
 
 
 def recipient_get_for_user(*, user: Actor, announcement: Announcement, pk: int) -> Recipient:
@@ -250,28 +267,53 @@ def public_village_get(*, code: str) -> AdminUnit:
     return unit
 
 
+@dataclass(frozen=True)
+class PublicAnnouncement:
+    """What the public sees of an announcement on a village's page and feeds: never its
+    audience, recipients or counts."""
+
+    pk: int
+    village_code: str
+    title: str
+    body: str
+    category: str
+    sent_at: dt.datetime
+
+
 def village_announcements_public(
     *, village: AdminUnit, limit: int = PUBLIC_LATEST
-) -> list[Announcement]:
+) -> list[PublicAnnouncement]:
     """The sent announcements addressed to `village` or a unit above it (its commune, its
-    province: the units of their audience), newest first: what is public of them only
-    (title, body, category, when sent), never who received them. An announcement to a
-    self-management group or a list of households is not the village's to show."""
+    province: the units of their audience), newest first. An announcement to a
+    self-management group or a list of households only is not the village's to show."""
     addressed = {village.pk, village.commune_id, village.district_id, village.province_id} - {None}
     candidates = (
-        Announcement.objects.filter(status=AnnouncementStatus.SENT, reach__village=village)
+        Announcement.objects.filter(
+            status=AnnouncementStatus.SENT, sent_at__isnull=False, reach__village=village
+        )
         .only("pk", "title", "body", "category", "sent_at", "audience")
         .order_by("-sent_at", "-pk")
     )
-    found: list[Announcement] = []
-    # The audience's units are JSON, which SQLite cannot search: the village's rows
-    # give the candidates, the units decide; a few more are read than shown.
+    found: list[PublicAnnouncement] = []
+    # The audience's units are JSON, which SQLite cannot search: the village's reach
+    # rows give the candidates, the units decide; a few more are read than shown.
     for announcement in candidates[: limit * 3]:
-        units = announcement.audience.get("units") or []
-        if addressed.intersection(units):
-            found.append(announcement)
-            if len(found) == limit:
-                break
+        if announcement.sent_at is None or not addressed.intersection(
+            announcement.audience.get("units") or []
+        ):
+            continue
+        found.append(
+            PublicAnnouncement(
+                pk=announcement.pk,
+                village_code=village.code,
+                title=announcement.title,
+                body=announcement.body,
+                category=announcement.get_category_display(),
+                sent_at=announcement.sent_at,
+            )
+        )
+        if len(found) == limit:
+            break
     return found
 
 

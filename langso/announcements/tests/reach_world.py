@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from langso.messaging.models import Channel
+from langso.places.models import AdminUnit
 from langso.registry.models import Household
 from langso.registry.testing import RegistryTree, RegistryUsers, make_household
 
@@ -29,7 +30,7 @@ class ReachWorld:
 
     @classmethod
     def make(cls, tree: RegistryTree, users: RegistryUsers) -> ReachWorld:
-        def household(village: object, number: str, name: str) -> Household:
+        def household(village: AdminUnit, number: str, name: str) -> Household:
             return make_household(village=village, house_number=number, head_name=name)
 
         a1 = [

@@ -10,6 +10,8 @@ from langso.core.errors import AccessDenied
 from langso.core.models import AuditEntry
 from langso.messaging.models import Channel, ReceiptEvent
 from langso.messaging.services.outbox import receipt_record
+from langso.places.models import AdminUnit
+from langso.registry.models import Household
 from langso.registry.testing import MANAGES_A1, RegistryTree, RegistryUsers
 
 from ...models import Recipient, VillageReach
@@ -24,11 +26,11 @@ def world(tree: RegistryTree, users: RegistryUsers) -> ReachWorld:
     return ReachWorld.make(tree, users)
 
 
-def _reached(world: ReachWorld, village: object) -> int:
+def _reached(world: ReachWorld, village: AdminUnit) -> int:
     return VillageReach.objects.get(announcement=world.announcement, village=village).reached
 
 
-def _recipient(world: ReachWorld, household: object) -> Recipient:
+def _recipient(world: ReachWorld, household: Household) -> Recipient:
     return Recipient.objects.get(announcement=world.announcement, household=household)
 
 
