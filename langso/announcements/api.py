@@ -110,7 +110,7 @@ def _counts(counts: ReachCounts) -> dict[str, Any]:
 
 
 def _unit(row: UnitReach) -> UnitReachOut:
-    return UnitReachOut(unit=row.unit.code, unit_name=row.unit.name, **_counts(row.counts))
+    return UnitReachOut(unit=row.code, unit_name=row.name, **_counts(row.counts))
 
 
 @router.get(

@@ -43,9 +43,9 @@ def test_the_reach_table_counts_per_village(
     assert response.status_code == 200
     reach = response.context["reach"]
     assert reach.whole
-    assert [(r.unit, r.counts.households, r.counts.reached) for r in reach.villages] == [
-        (tree.a1, 5, 1),
-        (tree.a2, 3, 0),
+    assert [(r.code, r.counts.households, r.counts.reached) for r in reach.villages] == [
+        (tree.a1.code, 5, 1),
+        (tree.a2.code, 3, 0),
     ]
     assert (reach.total.households, reach.total.reached, reach.total.share) == (8, 1, 12.5)
     a1 = reach.villages[0].counts
@@ -64,7 +64,7 @@ def test_the_village_head_sees_the_own_village_only(
     )
     reach = response.context["reach"]
     assert not reach.whole
-    assert [r.unit for r in reach.villages] == [tree.a1]
+    assert [r.code for r in reach.villages] == [tree.a1.code]
     assert reach.total.households == 5
     assert "Chỉ hiện các thôn trong phạm vi của bạn." in response.content.decode()
 
