@@ -6,6 +6,7 @@ reached in person from it, and the PDF prints it."""
 from __future__ import annotations
 
 import pytest
+from django.conf import settings
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -196,3 +197,18 @@ def test_the_pages_cost_the_same_queries_with_more_villages_and_households(
         unit=tree.province, sender=users.province_officer, households=many
     )
     assert cost(bigger.pk) == budget
+
+
+def test_the_pages_speak_english_when_chosen(
+    world: ReachWorld, tree: RegistryTree, users: RegistryUsers
+) -> None:
+    """With English chosen, the reach table and the unreached list are in English."""
+    client = client_for(users.officer_a)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    reach = client.get(reverse("announcements:reach", args=[world.announcement.pk]))
+    page = reach.content.decode()
+    assert "By village" in page
+    assert "Theo thôn" not in page
+    unreached = client.get(_unreached_url(world, tree.a1.code)).content.decode()
+    assert "Households not reached" in unreached
+    assert "No channel to reach it" in unreached
