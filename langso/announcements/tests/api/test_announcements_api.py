@@ -5,7 +5,9 @@ reach table counts."""
 from __future__ import annotations
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from langso.accounts.models import User
 from langso.accounts.testing import client_for
@@ -120,3 +122,30 @@ def test_the_reach_is_scoped(world: ReachWorld, tree: RegistryTree, users: Regis
     assert missing.status_code == 404
     assert missing.json() == client_for(users.officer_b).get(url).json()
     assert Client().get(url).status_code == 401
+
+
+def test_the_routes_cost_the_same_queries_with_more_announcements_and_villages(
+    world: ReachWorld, tree: RegistryTree, users: RegistryUsers
+) -> None:
+    """The list and the reach read a fixed number of queries however many announcements
+    and villages there are."""
+    client = client_for(users.province_officer)
+
+    def cost(pk: int) -> list[int]:
+        counts = []
+        for url in ("/api/v1/announcements", f"/api/v1/announcements/{pk}/reach"):
+            with CaptureQueriesContext(connection) as queries:
+                assert client.get(url).status_code == 200
+            counts.append(len(queries.captured_queries))
+        return counts
+
+    budget = cost(world.announcement.pk)
+    households = {
+        make_household(village=village): [Channel.SMS]
+        for village in (tree.a1, tree.a2, tree.b1, tree.b2)
+    }
+    for _ in range(3):
+        bigger = sent_announcement_make(
+            unit=tree.province, sender=users.province_officer, households=households
+        )
+    assert cost(bigger.pk) == budget

@@ -8,7 +8,9 @@ import datetime as dt
 
 import pytest
 from defusedxml import ElementTree
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -136,3 +138,33 @@ def test_the_atom_feed_gives_the_same_announcements(
         for e in ElementTree.fromstring(other.content).findall(f"{ATOM}entry")
     ]
     assert titles_b == ["Xã B họp"]
+
+
+def test_the_page_and_feeds_cost_the_same_queries_with_more_announcements(
+    announcements: dict[str, Announcement], tree: RegistryTree, users: RegistryUsers
+) -> None:
+    """The village page and its feeds read a fixed number of queries however many
+    announcements reached the village."""
+    urls = [
+        reverse(f"village_announcements:{name}", args=[tree.a1.code])
+        for name in ("list", "rss", "atom")
+    ]
+
+    def cost() -> list[int]:
+        counts = []
+        for url in urls:
+            with CaptureQueriesContext(connection) as queries:
+                assert Client().get(url).status_code == 200
+            counts.append(len(queries.captured_queries))
+        return counts
+
+    budget = cost()
+    household = make_household(village=tree.a1)
+    for number in range(5):
+        sent_announcement_make(
+            unit=tree.a1,
+            sender=users.village_head_a1,
+            households={household: [Channel.INAPP]},
+            title=f"Thông báo số {number}",
+        )
+    assert cost() == budget
