@@ -43,7 +43,7 @@ MARK_PERMISSION = Permission.MANAGE_REGISTRIES
 PUBLIC_LATEST = 20
 # The column of `VillageReach` holding a row's ancestor at each level (no district:
 # districts were abolished in 2025 and announcements are sent since).
-_REACH_COLUMN = {
+_REACH_COLUMN: dict[str, str] = {
     Level.PROVINCE: "province_id",
     Level.COMMUNE: "commune_id",
     Level.VILLAGE: "village_id",
@@ -144,12 +144,12 @@ def announcement_list_for_user(
     rows = Announcement.objects.filter(_visible(user)).select_related("unit").defer(*_UNIT_SHAPES)
     if filters.unit:
         unit = unit_get_for_user(user=user, code=filters.unit)
-        column = _REACH_COLUMN.get(unit.level)  # type: ignore[call-overload]  # levels are Level values
-        reached = VillageReach.objects.filter(**{column: unit.pk}) if column else None
-        rows = rows.filter(
-            unit.subtree_q("unit__")
-            | (Q(pk__in=reached.values("announcement_id")) if reached is not None else Q(pk__in=[]))
-        )
+        sent_or_reached = unit.subtree_q("unit__")
+        column = _REACH_COLUMN.get(unit.level)
+        if column:
+            reached = VillageReach.objects.filter(**{column: unit.pk}).values("announcement_id")
+            sent_or_reached |= Q(pk__in=reached)
+        rows = rows.filter(sent_or_reached)
     if filters.category:
         rows = rows.filter(category=filters.category)
     if filters.status:
@@ -334,7 +334,7 @@ def households_reached_figures(
     """At each unit: households reached of the households of the audiences of the
     announcements sent within the days (by the day of sending), summed from the
     villages' reach rows."""
-    column = _REACH_COLUMN.get(level)  # type: ignore[call-overload]  # levels are Level values
+    column = _REACH_COLUMN.get(level)
     if column is None:
         return {}
     rows = (

@@ -31,7 +31,7 @@ from ..selectors.reach import MARK_PERMISSION
 
 # The `source` of every message of an announcement (see `models`).
 _SOURCE = re.compile(r"announcement:(\d+):household:(\d+)")
-_REACHING = {MessageStatus.DELIVERED: "delivered", MessageStatus.READ: "read"}
+_REACHING: dict[str, str] = {MessageStatus.DELIVERED: "delivered", MessageStatus.READ: "read"}
 IN_PERSON = "in_person"
 _AUDITED = ["reached_at", "reached_by", "marked_by"]
 
@@ -60,7 +60,7 @@ def _reach(*, announcement_id: int, household_id: int, how: str, at: dt.datetime
 def message_status_changed(event: MessageStatusChanged) -> None:
     """Subscribed to `MessageStatusChanged` (in the writer's transaction): a message of
     an announcement's household that became delivered or read reaches the household."""
-    how = _REACHING.get(event.after)  # type: ignore[call-overload]  # statuses are MessageStatus values
+    how = _REACHING.get(event.after)
     if how is None:
         return
     found = _SOURCE.fullmatch(event.source)
