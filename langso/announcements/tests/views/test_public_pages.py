@@ -91,9 +91,11 @@ def test_the_village_page_lists_what_is_addressed_to_it(
     assert len(response.content) < 8000
 
 
-def test_a_page_of_no_village_is_missing(tree: RegistryTree) -> None:
+@pytest.mark.parametrize("route", ["list", "rss", "atom"])
+def test_a_page_of_no_village_is_missing(tree: RegistryTree, route: str) -> None:
+    """A commune's code or an unknown one has no village page or feed."""
     for code in (tree.a.code, "khong-co"):
-        url = reverse("village_announcements:list", args=[code])
+        url = reverse(f"village_announcements:{route}", args=[code])
         assert Client().get(url).status_code == 404
 
 
