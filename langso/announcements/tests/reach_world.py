@@ -3,7 +3,12 @@ on the channels each has, for the tests of reach, the unreached list and its pag
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from langso.messaging.models import Channel
 from langso.places.models import AdminUnit
@@ -61,3 +66,13 @@ class ReachWorld:
             failed=[a1[3]],
         )
         return cls(announcement, *a1, *a2)
+
+
+def query_counts(client: Client, urls: Sequence[str]) -> list[int]:
+    """The queries each of `urls` reads (each must answer 200), for query budgets."""
+    counts = []
+    for url in urls:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        counts.append(len(queries.captured_queries))
+    return counts

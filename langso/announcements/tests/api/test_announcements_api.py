@@ -5,9 +5,7 @@ reach table counts."""
 from __future__ import annotations
 
 import pytest
-from django.db import connection
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
 
 from langso.accounts.models import User
 from langso.accounts.testing import client_for
@@ -17,7 +15,7 @@ from langso.registry.testing import RegistryTree, RegistryUsers, make_household
 
 from ...models import Announcement, Category
 from ...testing import announcement_message, sent_announcement_make
-from ..reach_world import ReachWorld
+from ..reach_world import ReachWorld, query_counts
 
 
 @pytest.fixture
@@ -132,12 +130,7 @@ def test_the_routes_cost_the_same_queries_with_more_announcements_and_villages(
     client = client_for(users.province_officer)
 
     def cost(pk: int) -> list[int]:
-        counts = []
-        for url in ("/api/v1/announcements", f"/api/v1/announcements/{pk}/reach"):
-            with CaptureQueriesContext(connection) as queries:
-                assert client.get(url).status_code == 200
-            counts.append(len(queries.captured_queries))
-        return counts
+        return query_counts(client, ["/api/v1/announcements", f"/api/v1/announcements/{pk}/reach"])
 
     budget = cost(world.announcement.pk)
     households = {

@@ -7,8 +7,6 @@ from __future__ import annotations
 
 import pytest
 from django.conf import settings
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from langso.accounts.testing import client_for
@@ -19,7 +17,7 @@ from langso.registry.testing import RegistryTree, RegistryUsers, make_household
 
 from ...models import Recipient
 from ...testing import announcement_message, sent_announcement_make
-from ..reach_world import ReachWorld
+from ..reach_world import ReachWorld, query_counts
 
 
 @pytest.fixture
@@ -177,15 +175,13 @@ def test_the_pages_cost_the_same_queries_with_more_villages_and_households(
     client = client_for(users.province_officer)
 
     def cost(pk: int) -> list[int]:
-        counts = []
-        for url in (
-            reverse("announcements:reach", args=[pk]),
-            f"{reverse('announcements:unreached', args=[pk])}?thon={tree.a1.code}",
-        ):
-            with CaptureQueriesContext(connection) as queries:
-                assert client.get(url).status_code == 200
-            counts.append(len(queries.captured_queries))
-        return counts
+        return query_counts(
+            client,
+            [
+                reverse("announcements:reach", args=[pk]),
+                f"{reverse('announcements:unreached', args=[pk])}?thon={tree.a1.code}",
+            ],
+        )
 
     budget = cost(world.announcement.pk)
     many = {
