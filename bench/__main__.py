@@ -38,6 +38,8 @@ BENCHES: dict[str, str] = {
     "choropleth": "choropleth",
     # issue 18 (kannel): sustained SMS through Kannel and its fake SMSC.
     "sms": "sms",
+    # issue 18 (annreach): the reach of an announcement to 1,000,000 households.
+    "announcement_reach": "announcement_reach",
 }
 
 

@@ -17,6 +17,7 @@ from ninja.openapi.schema import OpenAPISchema
 from ninja.parser import Parser
 
 from langso.accounts.api import router as accounts_router
+from langso.announcements.api import router as announcements_router
 from langso.core.api import router as core_router
 from langso.core.errors import DomainError, FieldsInvalid
 from langso.core.schemas import ParamError, field_errors
@@ -211,6 +212,7 @@ api.add_router("", indicators_router)
 api.add_router("", criteria_router)
 api.add_router("", recognition_router)
 api.add_router("", plans_router)
+api.add_router("", announcements_router)
 api.add_router("", dashboards_router)
 api.add_router("", core_router)
 

@@ -27,6 +27,8 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("tieu-chi/", include("langso.criteria.urls")),
     path("cong-nhan/", include("langso.recognition.urls")),
     path("ke-hoach/", include("langso.plans.urls")),
+    path("thong-bao/", include("langso.announcements.urls")),
+    path("thon/", include("langso.announcements.urls_public")),
     path("bang-dieu-khien/", include("langso.dashboards.urls")),
     path("trang-cua-toi/", include("langso.home.urls")),
     # Tracked links in messages (issue 18): short, for an SMS.

@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "langso.messaging",
     "langso.registry",
     "langso.surveys",
+    "langso.announcements",
     "langso.indicators",
     "langso.criteria",
     "langso.recognition",

@@ -1,0 +1,115 @@
+"""Test helpers of announcements that other apps' tests may use: a sent announcement
+written directly, as the send service leaves one (`Recipient` and `VillageReach` rows,
+one outbox message per household and channel, named as `models` says), so that reach,
+the unreached list and the feeds are tested without the send path."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from collections.abc import Collection, Mapping, Sequence
+
+from django.utils import timezone
+
+from langso.accounts.models import User
+from langso.messaging.models import Channel, Message, Purpose
+from langso.messaging.services.outbox import Outgoing, messages_enqueue
+from langso.places.models import AdminUnit
+from langso.registry.models import Household
+
+from .models import Announcement, AnnouncementStatus, Category, Recipient, VillageReach
+
+_ADDRESSES: dict[str, str] = {
+    Channel.SMS: "+8491{:07d}",
+    Channel.EMAIL: "ho{}@langso.test",
+    Channel.ZALO: "zalo-{}",
+    Channel.INAPP: "",
+}
+
+
+def sent_announcement_make(
+    *,
+    unit: AdminUnit,
+    sender: User,
+    households: Mapping[Household, Sequence[str]],
+    failed: Collection[Household] = (),
+    title: str = "Họp thôn về xây dựng nông thôn mới",
+    body: str = "Mời đại diện các hộ dự họp tại nhà văn hoá thôn lúc 19h thứ Bảy.",
+    category: str = Category.MEETING,
+    sent_at: dt.datetime | None = None,
+) -> Announcement:
+    """An announcement of `unit`, sent at `sent_at` (now) to `households`, each mapped to
+    the channels it was sent on (none: it has no channel). Households in `failed` had
+    every delivery fail. Messages are queued, to be moved by `receipt_record`."""
+    sent_at = sent_at or timezone.now()
+    villages = {h.pk: _village(h) for h in households}
+    channels = sorted({c for chosen in households.values() for c in chosen})
+    announcement = Announcement.objects.create(
+        unit=unit,
+        title=title,
+        body=body,
+        category=category,
+        audience={"units": [unit.pk]},
+        channels=channels,
+        status=AnnouncementStatus.SENT,
+        created_by=sender,
+        sent_by=sender,
+        sent_at=sent_at,
+        audience_households=len(households),
+    )
+    Recipient.objects.bulk_create(
+        Recipient(
+            announcement=announcement,
+            household=household,
+            village=villages[household.pk],
+            channel=chosen[-1] if chosen else "",
+            failed=household in failed,
+        )
+        for household, chosen in households.items()
+    )
+    totals = Counter(villages[h.pk] for h in households)
+    no_channel = Counter(villages[h.pk] for h, chosen in households.items() if not chosen)
+    failures = Counter(villages[h.pk] for h in failed)
+    VillageReach.objects.bulk_create(
+        VillageReach(
+            announcement=announcement,
+            village=village,
+            commune=village.commune,
+            province=village.province,
+            households=total,
+            no_channel=no_channel[village],
+            failed=failures[village],
+        )
+        for village, total in totals.items()
+    )
+    messages_enqueue(
+        outgoing=[
+            Outgoing(
+                idempotency_key=f"announcement:{announcement.pk}:household:{h.pk}:{channel}",
+                channel=channel,
+                address=_ADDRESSES.get(channel, "{}").format(h.pk),
+                body=body,
+                subject=title,
+                source=f"announcement:{announcement.pk}:household:{h.pk}",
+                purpose=Purpose.ANNOUNCEMENTS,
+                unit_id=h.village_id,
+            )
+            for h, chosen in households.items()
+            for channel in chosen
+        ],
+        now=sent_at,
+    )
+    return announcement
+
+
+def _village(household: Household) -> AdminUnit:
+    if household.village is None:
+        raise ValueError(f"household {household.pk} has no village")
+    return household.village
+
+
+def announcement_message(announcement: Announcement, household: Household, channel: str) -> Message:
+    """The outbox message of `announcement` to `household` on `channel`."""
+    return Message.objects.get(
+        idempotency_key=f"announcement:{announcement.pk}:household:{household.pk}:{channel}"
+    )

@@ -1,0 +1,9 @@
+"""Fixtures of the announcements tests: the registry's test tree (Ninh Bình 37: communes
+A and B, two villages each) and its users, and the shipped indicator definitions."""
+
+from __future__ import annotations
+
+from langso.indicators.testing import definitions
+from langso.registry.testing import tree, users
+
+__all__ = ["definitions", "tree", "users"]
