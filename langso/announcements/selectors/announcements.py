@@ -1,0 +1,112 @@
+"""Reads of announcements, each within the reader's scope: the unit an announcement is
+sent from must lie in it. A refusal does not say whether the announcement exists."""
+
+from __future__ import annotations
+
+from django.db.models import Case, Q, QuerySet, When
+from django.utils.translation import gettext as _
+
+from langso.accounts.roles import Permission
+from langso.accounts.selectors import unit_scope_q, user_has_unit_permission
+from langso.core.actors import Actor
+from langso.core.errors import NotFound
+from langso.messaging.models import Channel, Contact, Purpose
+from langso.places.models import AdminUnit, Level
+from langso.registry.models import Household, HouseholdStatus
+
+from ..models import Announcement, Attachment, HouseholdGroup
+from .audience import HOLDER_KIND
+
+# Who may compose and send: the officers who keep the unit's households (province and
+# commune officers, village heads). Reading needs the scope only.
+SEND_PERMISSION = Permission.MANAGE_REGISTRIES
+
+
+def may_send(*, user: Actor, unit: AdminUnit) -> bool:
+    return unit.valid_to is None and user_has_unit_permission(
+        user=user, permission=SEND_PERMISSION, unit=unit
+    )
+
+
+def announcement_list_for_user(
+    *, user: Actor, unit: AdminUnit | None = None, limit: int = 100
+) -> list[Announcement]:
+    """The newest announcements sent from units in the reader's scope (from `unit`'s
+    subtree when given)."""
+    announcements = Announcement.objects.filter(
+        unit_scope_q(user=user, permission=Permission.VIEW_SCOPED, prefix="unit__")
+    )
+    if unit is not None:
+        announcements = announcements.filter(unit.subtree_q("unit__"))
+    return list(announcements.select_related("unit").order_by("-created_at", "-pk")[:limit])
+
+
+def announcement_get_for_user(*, user: Actor, pk: int) -> Announcement:
+    announcement = (
+        Announcement.objects.filter(
+            unit_scope_q(user=user, permission=Permission.VIEW_SCOPED, prefix="unit__"), pk=pk
+        )
+        .select_related("unit", "created_by", "sent_by")
+        .first()
+    )
+    if announcement is None:
+        raise NotFound(_("Không tìm thấy thông báo này."))
+    return announcement
+
+
+def attachment_get_for_user(*, user: Actor, announcement_id: int, pk: int) -> Attachment:
+    announcement = announcement_get_for_user(user=user, pk=announcement_id)
+    attachment = announcement.attachments.filter(pk=pk).first()
+    if attachment is None:
+        raise NotFound(_("Không tìm thấy tệp đính kèm này."))
+    return attachment
+
+
+def audience_units(*, unit: AdminUnit) -> QuerySet[AdminUnit]:
+    """The units an audience may name inside `unit`: itself and the current units one
+    level down (a province's communes, a commune's villages)."""
+    below = {Level.PROVINCE: Level.COMMUNE, Level.COMMUNE: Level.VILLAGE}.get(unit.level)
+    return AdminUnit.objects.filter(
+        Q(pk=unit.pk) | Q(unit.subtree_q(), level=below, valid_to__isnull=True)
+    ).order_by(Case(When(pk=unit.pk, then=0), default=1), "name")
+
+
+def group_get_for_user(*, user: Actor, pk: int) -> HouseholdGroup:
+    group = (
+        HouseholdGroup.objects.filter(
+            unit_scope_q(user=user, permission=Permission.VIEW_SCOPED, prefix="village__"),
+            pk=pk,
+        )
+        .select_related("village", "village__commune")
+        .first()
+    )
+    if group is None:
+        raise NotFound(_("Không tìm thấy tổ tự quản này."))
+    return group
+
+
+def group_members(*, group: HouseholdGroup, limit: int = 500) -> list[Household]:
+    return list(group.households.order_by("address_code")[:limit])
+
+
+def village_households(*, village: AdminUnit, limit: int = 500) -> list[Household]:
+    """The village's active households by address code (a village is at most a few
+    hundred), for the group and consent pages."""
+    return list(
+        Household.objects.filter(village=village, status=HouseholdStatus.ACTIVE).order_by(
+            "address_code"
+        )[:limit]
+    )
+
+
+def village_consenting(*, village: AdminUnit) -> set[int]:
+    """The village's households whose SMS contact stands consenting to announcements."""
+    return set(
+        Contact.objects.filter(
+            holder_kind=HOLDER_KIND,
+            channel=Channel.SMS,
+            unit=village,
+            consents__purpose=Purpose.ANNOUNCEMENTS,
+            consents__withdrawn_at__isnull=True,
+        ).values_list("holder_id", flat=True)
+    )
