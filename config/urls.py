@@ -27,6 +27,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("tieu-chi/", include("langso.criteria.urls")),
     path("cong-nhan/", include("langso.recognition.urls")),
     path("ke-hoach/", include("langso.plans.urls")),
+    path("thong-bao/", include("langso.announcements.urls")),
     path("bang-dieu-khien/", include("langso.dashboards.urls")),
     path("trang-cua-toi/", include("langso.home.urls")),
     path("openrosa/", include("langso.surveys.urls_openrosa")),

@@ -14,7 +14,7 @@ from langso.places.models import AdminUnit
 
 from .models import Category, HouseholdGroup
 from .selectors.announcements import audience_units
-from .selectors.audience import CHANNEL_ORDER, FILTERS, Audience, groups_within
+from .selectors.audience import CHANNEL_ORDER, FILTERS, groups_within
 
 _CODES = re.compile(r"[\s,;]+")
 
@@ -24,17 +24,27 @@ def address_codes(text: str) -> list[str]:
     return [code for code in _CODES.split(text or "") if code]
 
 
+class _UnitChoice(forms.ModelMultipleChoiceField):  # type: ignore[type-arg]  # django-stubs: the model is set with the queryset
+    def label_from_instance(self, obj: Any) -> str:
+        return str(obj.name)
+
+
+class _GroupChoice(forms.ModelMultipleChoiceField):  # type: ignore[type-arg]  # as above
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.name} ({obj.village.name})"
+
+
 class ComposeForm(ServiceErrorsMixin, forms.Form):
     title = forms.CharField(label=_("Tiêu đề"), max_length=200)
     body = forms.CharField(label=_("Nội dung"), widget=forms.Textarea(attrs={"rows": 6}))
     category = forms.ChoiceField(label=_("Loại thông báo"), choices=Category.choices)
-    units = forms.ModelMultipleChoiceField(
+    units = _UnitChoice(
         label=_("Gửi đến đơn vị"),
         queryset=AdminUnit.objects.none(),
         widget=forms.CheckboxSelectMultiple,
         required=False,
     )
-    groups = forms.ModelMultipleChoiceField(
+    groups = _GroupChoice(
         label=_("Gửi đến tổ tự quản"),
         queryset=HouseholdGroup.objects.none(),
         widget=forms.CheckboxSelectMultiple,
@@ -74,23 +84,11 @@ class ComposeForm(ServiceErrorsMixin, forms.Form):
 
     def __init__(self, *args: Any, unit: AdminUnit, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        units = cast(forms.ModelMultipleChoiceField, self.fields["units"])
-        units.queryset = audience_units(unit=unit)
-        units.label_from_instance = lambda u: u.name  # type: ignore[method-assign]  # names, not codes
-        groups = cast(forms.ModelMultipleChoiceField, self.fields["groups"])
+        cast(_UnitChoice, self.fields["units"]).queryset = audience_units(unit=unit)
+        groups = cast(_GroupChoice, self.fields["groups"])
         groups.queryset = groups_within(unit=unit)
-        groups.label_from_instance = lambda g: f"{g.name} ({g.village.name})"  # type: ignore[method-assign]  # with the village
         if not groups.queryset.exists():
             del self.fields["groups"]
-
-    @staticmethod
-    def initial_of(audience: Audience, **values: Any) -> dict[str, Any]:
-        return {
-            **values,
-            "units": list(audience.units),
-            "groups": list(audience.groups),
-            "filters": list(audience.filters),
-        }
 
 
 class ConfirmForm(forms.Form):

@@ -41,10 +41,11 @@ def household_reachable(
 
 
 def household_contact(household: Household, *, channel: str, consent: bool = True) -> Contact:
-    address = {
+    addresses: dict[str, str] = {
         Channel.SMS: household.head_phone or mobile(),
         Channel.EMAIL: f"ho{household.pk}@langso.test",
-    }.get(channel, f"{channel}-{household.pk}")
+    }
+    address = addresses.get(channel, f"{channel}-{household.pk}")
     return contact_upsert(
         channel=channel,
         address=address,

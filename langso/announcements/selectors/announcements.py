@@ -3,6 +3,9 @@ sent from must lie in it. A refusal does not say whether the announcement exists
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Any
+
 from django.db.models import Case, Q, QuerySet, When
 from django.utils.translation import gettext as _
 
@@ -15,7 +18,7 @@ from langso.places.models import AdminUnit, Level
 from langso.registry.models import Household, HouseholdStatus
 
 from ..models import Announcement, Attachment, HouseholdGroup
-from .audience import HOLDER_KIND
+from .audience import FILTERS, HOLDER_KIND, Audience
 
 # Who may compose and send: the officers who keep the unit's households (province and
 # commune officers, village heads). Reading needs the scope only.
@@ -65,9 +68,10 @@ def attachment_get_for_user(*, user: Actor, announcement_id: int, pk: int) -> At
 def audience_units(*, unit: AdminUnit) -> QuerySet[AdminUnit]:
     """The units an audience may name inside `unit`: itself and the current units one
     level down (a province's communes, a commune's villages)."""
-    below = {Level.PROVINCE: Level.COMMUNE, Level.COMMUNE: Level.VILLAGE}.get(unit.level)
+    below: dict[str, str] = {Level.PROVINCE: Level.COMMUNE, Level.COMMUNE: Level.VILLAGE}
+
     return AdminUnit.objects.filter(
-        Q(pk=unit.pk) | Q(unit.subtree_q(), level=below, valid_to__isnull=True)
+        Q(pk=unit.pk) | Q(unit.subtree_q(), level=below.get(unit.level), valid_to__isnull=True)
     ).order_by(Case(When(pk=unit.pk, then=0), default=1), "name")
 
 
@@ -110,3 +114,63 @@ def village_consenting(*, village: AdminUnit) -> set[int]:
             consents__withdrawn_at__isnull=True,
         ).values_list("holder_id", flat=True)
     )
+
+
+def group_candidates(*, group: HouseholdGroup) -> list[tuple[str, str]]:
+    """The village's households not yet in `group`: (address code, label)."""
+    inside = set(group.households.values_list("pk", flat=True))
+    return [
+        (h.address_code, f"{h.address_code} {h.head_name}".strip())
+        for h in village_households(village=group.village)
+        if h.pk not in inside
+    ]
+
+
+def compose_initial(*, announcement: Announcement) -> dict[str, Any]:
+    """The compose form's values of a draft."""
+    audience = Audience.of(announcement.audience)
+    codes = Household.objects.filter(pk__in=audience.households).values_list(
+        "address_code", flat=True
+    )
+    return {
+        "title": announcement.title,
+        "body": announcement.body,
+        "category": announcement.category,
+        "channels": announcement.channels,
+        "scheduled_for": announcement.scheduled_for,
+        "sms_without_diacritics": bool(announcement.sms_text),
+        "units": list(audience.units),
+        "groups": list(audience.groups),
+        "filters": list(audience.filters),
+        "households": "\n".join(sorted(codes)),
+    }
+
+
+@dataclass(frozen=True)
+class AudienceDescribed:
+    units: list[str]
+    groups: list[str]
+    filters: list[str]
+    households: int
+
+
+def audience_described(*, announcement: Announcement) -> AudienceDescribed:
+    """The audience in words, for the detail page."""
+    audience = Audience.of(announcement.audience)
+    return AudienceDescribed(
+        units=list(
+            AdminUnit.objects.filter(pk__in=audience.units)
+            .order_by("name")
+            .values_list("name", flat=True)
+        ),
+        groups=[
+            f"{g.name} ({g.village.name})"
+            for g in HouseholdGroup.objects.filter(pk__in=audience.groups).select_related("village")
+        ],
+        filters=[str(FILTERS[name]) for name in audience.filters],
+        households=len(audience.households),
+    )
+
+
+def group_list_for_village(*, village: AdminUnit) -> QuerySet[HouseholdGroup]:
+    return HouseholdGroup.objects.filter(village=village).order_by("name")

@@ -128,10 +128,6 @@ def channels_best_first(channels: Sequence[str]) -> list[str]:
     return [c for c in CHANNEL_ORDER if c in channels]
 
 
-def group_list_for_village(*, village: AdminUnit) -> QuerySet[HouseholdGroup]:
-    return HouseholdGroup.objects.filter(village=village).order_by("name")
-
-
 def groups_within(*, unit: AdminUnit) -> QuerySet[HouseholdGroup]:
     """Self-management groups of villages in `unit`'s subtree, for the compose form."""
     return (

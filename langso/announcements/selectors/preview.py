@@ -44,6 +44,11 @@ class Preview:
     sms_with_diacritics: SmsCost | None
     sms_without_diacritics: SmsCost | None
 
+    @property
+    def channel_rows(self) -> list[tuple[str, int]]:
+        """(the channel's name, households) in the order channels are tried."""
+        return [(str(Channel(c).label), n) for c, n in self.by_channel.items()]
+
 
 def sms_text(announcement: Announcement, *, ascii_only: bool | None = None) -> str:
     """The text an SMS of `announcement` carries: its title and body, or the chosen

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from typing import Any
 
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
@@ -15,12 +16,18 @@ from langso.core.actors import Actor
 from langso.core.db import for_update
 from langso.core.errors import AccessDenied, DomainError, FieldsInvalid
 from langso.messaging.channels.sms import sms_ascii
-from langso.messaging.models import Priority
+from langso.messaging.models import Channel, Priority
 from langso.places.models import AdminUnit
 
 from ..models import Announcement, AnnouncementStatus, Attachment, Category
 from ..selectors.announcements import may_send
-from ..selectors.audience import CHANNEL_ORDER, Audience, channels_best_first
+from ..selectors.audience import (
+    CHANNEL_ORDER,
+    Audience,
+    announcement_households,
+    channels_best_first,
+)
+from .consent import household_contacts_sync
 
 MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
 
@@ -48,7 +55,7 @@ def _fields(
     if category not in Category.values:
         errors["category"] = _("Loại thông báo không hợp lệ.")
     chosen = channels_best_first(channels)
-    if not chosen or len(chosen) != len(set(channels)) or not set(channels) <= set(CHANNEL_ORDER):
+    if not chosen or not set(channels) <= set(CHANNEL_ORDER):
         errors["channels"] = _("Chọn ít nhất một kênh gửi trong danh sách.")
     if scheduled_for is not None and scheduled_for <= now:
         errors["scheduled_for"] = _("Thời điểm hẹn gửi %(at)s đã qua.") % {
@@ -96,7 +103,7 @@ def announcement_create(
         unit=unit,
         audience=audience.as_json(),
         created_by_id=actor.pk,
-        **values,  # type: ignore[arg-type]  # checked by _fields
+        **values,
     )
 
 
@@ -153,7 +160,9 @@ def announcement_cancel(*, actor: Actor, announcement: Announcement) -> Announce
     return locked
 
 
-def attachment_add(*, actor: Actor, announcement: Announcement, file: UploadedFile) -> Attachment:
+def attachment_add(
+    *, actor: Actor, announcement: Announcement, file: UploadedFile[Any]
+) -> Attachment:
     """Attach `file` to a draft (stored under a random name, served by a checked view)."""
     _check_may_send(actor, announcement.unit)
     if (file.size or 0) > MAX_ATTACHMENT_BYTES:
@@ -168,3 +177,40 @@ def attachment_add(*, actor: Actor, announcement: Announcement, file: UploadedFi
             name=(file.name or "tep")[:255],
             size=file.size or 0,
         )
+
+
+# What the compose form gives besides the audience and the attachment.
+COMPOSED_FIELDS = (
+    "title",
+    "body",
+    "category",
+    "channels",
+    "scheduled_for",
+    "sms_without_diacritics",
+)
+
+
+def announcement_compose(
+    *,
+    actor: Actor,
+    unit: AdminUnit,
+    audience: Audience,
+    attachment: UploadedFile[Any] | None = None,
+    draft: Announcement | None = None,
+    **values: Any,
+) -> Announcement:
+    """The compose page's save, in one transaction: a new draft (or `draft` edited), its
+    attachment, and the registry's head phones of the audience made SMS contacts, so
+    that the preview counts the phones that are no mobiles."""
+    with transaction.atomic():
+        if draft is None:
+            saved = announcement_create(actor=actor, unit=unit, audience=audience, **values)
+        else:
+            saved = announcement_update(
+                actor=actor, announcement=draft, audience=audience, **values
+            )
+        if attachment is not None:
+            attachment_add(actor=actor, announcement=saved, file=attachment)
+        if Channel.SMS in saved.channels:
+            household_contacts_sync(households=announcement_households(announcement=saved))
+    return saved
