@@ -135,3 +135,10 @@ def groups_within(*, unit: AdminUnit) -> QuerySet[HouseholdGroup]:
         .select_related("village")
         .order_by("village__name", "name")
     )
+
+
+def registry_phone_contacts() -> QuerySet[Contact, int]:
+    """Households that have an SMS contact (their head phone made one), as ids."""
+    return Contact.objects.filter(holder_kind=HOLDER_KIND, channel=Channel.SMS).values_list(
+        "holder_id", flat=True
+    )

@@ -5,7 +5,7 @@ back) a household's consent to be told the commune's announcements."""
 from __future__ import annotations
 
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from langso.core.actors import Actor
@@ -23,7 +23,7 @@ from langso.places.models import AdminUnit
 from langso.registry.models import Household
 
 from ..selectors.announcements import may_send, village_consenting, village_households
-from ..selectors.audience import HOLDER_KIND
+from ..selectors.audience import HOLDER_KIND, registry_phone_contacts
 
 SYNC_BATCH = 10_000
 
@@ -37,14 +37,8 @@ def household_contacts_sync(*, households: QuerySet[Household]) -> tuple[int, in
     household consents through `household_consent_record`). The phones are normalised
     by the same `vn_mobile_normalise`."""
     pending = (
-        households.filter(~Q(head_phone=""))
-        .filter(
-            ~Exists(
-                Contact.objects.filter(
-                    holder_kind=HOLDER_KIND, holder_id=OuterRef("pk"), channel=Channel.SMS
-                )
-            )
-        )
+        households.exclude(head_phone="")
+        .exclude(pk__in=registry_phone_contacts())
         .order_by()
         .values_list("pk", "head_phone", "village_id")
     )

@@ -5,8 +5,15 @@ message per household on its best usable channel through the outbox, named as
 for `announcement_send_scheduled` (the task, or the worker's sweep of due ones).
 
 Province scale: the audience is read in keyset chunks of `CHUNK` households (never a
-million rows in Python at once), and each chunk's recipients and messages are written
-with bulk inserts."""
+million rows in Python at once), and each chunk's recipients and messages go through
+the registry's bulk writer (`registry.bulk.insert_rows`: COPY on PostgreSQL, multi-row
+INSERTs on SQLite). Measured (bench `announcements`): `QuerySet.bulk_create`, and so the
+outbox's `messages_enqueue`, spend ~0.2 ms a row in Python building each statement —
+400 s for a province's two million rows, against the 60 s a warning may take. The
+messages are the rows `messages_enqueue` would write for the same `Outgoing`: queued,
+due at once (warnings) or after quiet hours, each contact's consent already required
+by `usable_contacts`, and the outbox's unique idempotency key still refusing a second
+copy (the announcement's status lock makes one impossible anyway)."""
 
 from __future__ import annotations
 
@@ -22,9 +29,10 @@ from django.utils.translation import gettext as _
 from langso.core.actors import Actor
 from langso.core.db import for_update
 from langso.core.errors import AccessDenied, DomainError, FieldsInvalid
-from langso.messaging.models import Channel
-from langso.messaging.services.outbox import Outgoing, messages_enqueue
+from langso.messaging.models import Channel, Message, MessageStatus
+from langso.messaging.services.outbox import Outgoing, quiet_until
 from langso.places.models import AdminUnit
+from langso.registry.bulk import insert_rows
 
 from ..models import Announcement, AnnouncementStatus, Recipient, VillageReach
 from ..selectors.announcements import may_send
@@ -75,6 +83,27 @@ def outgoing_for(
         subject=announcement.title,
         priority=announcement.priority,
     )
+
+
+def _message_row(outgoing: Outgoing, *, now: dt.datetime) -> dict[str, object]:
+    """The outbox row of `outgoing`, as `messages_enqueue` writes a consented one."""
+    return {
+        "idempotency_key": outgoing.idempotency_key,
+        "channel": outgoing.channel,
+        "contact_id": outgoing.contact_id,
+        "address": outgoing.address,
+        "unit_id": outgoing.unit_id,
+        "source": outgoing.source,
+        "purpose": outgoing.purpose,
+        "priority": outgoing.priority,
+        "subject": outgoing.subject,
+        "body": outgoing.body,
+        "status": MessageStatus.QUEUED,
+        "next_attempt_at": quiet_until(
+            channel=outgoing.channel, priority=outgoing.priority, at=now
+        ),
+        "created_at": now,
+    }
 
 
 def _refuse_unsendable(announcement: Announcement, *, now: dt.datetime) -> None:
@@ -196,8 +225,8 @@ def _write(announcement: Announcement, *, now: dt.datetime) -> Sent:
             .values_list("pk", "holder_id", "channel", "address")
         ):
             found.setdefault(holder_id, {}).setdefault(channel, (pk, address))
-        recipients = []
-        outgoing = []
+        recipients: list[dict[str, object]] = []
+        outgoing: list[dict[str, object]] = []
         for household_id, village_id in chunk:
             mine = found.get(household_id, {})
             best = next((c for c in channels if c in mine), "")
@@ -205,29 +234,28 @@ def _write(announcement: Announcement, *, now: dt.datetime) -> Sent:
             if not best:
                 without[village_id] += 1
             recipients.append(
-                Recipient(
-                    announcement=announcement,
-                    household_id=household_id,
-                    village_id=village_id,
-                    channel=best,
+                {
+                    "announcement_id": announcement.pk,
+                    "household_id": household_id,
+                    "village_id": village_id,
+                    "channel": best,
                     # No channel: on the unreached list from the start.
-                    failed=not best,
-                )
+                    "failed": not best,
+                }
             )
             if best:
                 contact_id, address = mine[best]
-                outgoing.append(
-                    outgoing_for(
-                        announcement,
-                        household_id=household_id,
-                        village_id=village_id,
-                        channel=best,
-                        contact_id=contact_id,
-                        address=address,
-                    )
+                message = outgoing_for(
+                    announcement,
+                    household_id=household_id,
+                    village_id=village_id,
+                    channel=best,
+                    contact_id=contact_id,
+                    address=address,
                 )
-        Recipient.objects.bulk_create(recipients, batch_size=CHUNK)
-        written += messages_enqueue(outgoing=outgoing, now=now, batch_size=CHUNK)
+                outgoing.append(_message_row(message, now=now))
+        insert_rows(Recipient, recipients)
+        written += insert_rows(Message, outgoing)
     _reach_write(announcement, per_village=per_village, without=without)
     total = sum(per_village.values())
     announcement.status = AnnouncementStatus.SENT
