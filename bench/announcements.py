@@ -23,7 +23,7 @@ from langso.accounts.tests.factories import make_role_holder
 from langso.announcements.models import Category, Recipient, VillageReach
 from langso.announcements.selectors.audience import HOLDER_KIND, Audience
 from langso.announcements.selectors.preview import announcement_preview
-from langso.announcements.services.compose import announcement_create
+from langso.announcements.services.compose import announcement_compose
 from langso.announcements.services.consent import household_contacts_sync
 from langso.announcements.services.send import announcement_send
 from langso.messaging.models import Channel, Consent, ConsentSource, Contact, Message, Purpose
@@ -56,28 +56,21 @@ def _phones(province_id: int) -> None:
 def _other_contacts(province_id: int) -> None:
     """E-mail for one household in ten, Zalo for one in five; half of each consenting."""
     rows = Household.objects.filter(province_id=province_id).values_list("pk", "village_id")
+    # (channel, one household in how many, its address)
+    kinds = ((Channel.EMAIL, 10, "ho{}@langso.test"), (Channel.ZALO, 5, "zalo-{}"))
     batch: list[Contact] = []
     for pk, village_id in rows.iterator(chunk_size=BATCH):
-        if pk % 10 == 3:
-            batch.append(
-                Contact(
-                    channel=Channel.EMAIL,
-                    address=f"ho{pk}@langso.test",
-                    holder_kind=HOLDER_KIND,
-                    holder_id=pk,
-                    unit_id=village_id,
-                )
+        batch += [
+            Contact(
+                channel=channel,
+                address=address.format(pk),
+                holder_kind=HOLDER_KIND,
+                holder_id=pk,
+                unit_id=village_id,
             )
-        if pk % 5 == 1:
-            batch.append(
-                Contact(
-                    channel=Channel.ZALO,
-                    address=f"zalo-{pk}",
-                    holder_kind=HOLDER_KIND,
-                    holder_id=pk,
-                    unit_id=village_id,
-                )
-            )
+            for channel, every, address in kinds
+            if pk % every == 3 % every
+        ]
         if len(batch) >= BATCH:
             Contact.objects.bulk_create(batch)
             batch = []
@@ -116,7 +109,7 @@ def run() -> None:
     _other_contacts(province.pk)
     _analyze()
     officer = make_role_holder(Role.PROVINCE_OFFICER, province, "bench.thongbao")
-    warning = announcement_create(
+    warning = announcement_compose(
         actor=officer,
         unit=province,
         audience=Audience(units=(province.pk,)),

@@ -14,7 +14,7 @@ from langso.registry.testing import make_household
 
 from .models import Announcement, Category
 from .selectors.audience import HOLDER_KIND, Audience
-from .services.compose import announcement_create
+from .services.compose import announcement_compose
 
 _phones = iter(range(1_000_000, 9_999_999))
 
@@ -68,7 +68,7 @@ def compose(
     **values: Any,
 ) -> Announcement:
     """A draft from `unit` (to the whole unit unless `audience` says otherwise)."""
-    return announcement_create(
+    return announcement_compose(
         actor=actor,
         unit=unit,
         audience=audience or Audience(units=(unit.pk,)),

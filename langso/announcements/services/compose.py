@@ -75,76 +75,10 @@ def _fields(
     }
 
 
-def announcement_create(
-    *,
-    actor: Actor,
-    unit: AdminUnit,
-    audience: Audience,
-    title: str,
-    body: str,
-    category: str,
-    channels: Sequence[str],
-    scheduled_for: dt.datetime | None = None,
-    sms_without_diacritics: bool = False,
-    now: dt.datetime | None = None,
-) -> Announcement:
-    """A draft announcement from `unit` to `audience` (built by `audience_build`)."""
-    _check_may_send(actor, unit)
-    values = _fields(
-        title=title,
-        body=body,
-        category=category,
-        channels=channels,
-        scheduled_for=scheduled_for,
-        sms_without_diacritics=sms_without_diacritics,
-        now=now or timezone.now(),
-    )
-    return Announcement.objects.create(
-        unit=unit,
-        audience=audience.as_json(),
-        created_by_id=actor.pk,
-        **values,
-    )
-
-
 def _draft_locked(announcement: Announcement) -> Announcement:
     locked = for_update(Announcement.objects.filter(pk=announcement.pk)).get()
     if locked.status != AnnouncementStatus.DRAFT:
         raise DomainError(_("Chỉ sửa được thông báo còn là bản nháp."))
-    return locked
-
-
-def announcement_update(
-    *,
-    actor: Actor,
-    announcement: Announcement,
-    audience: Audience,
-    title: str,
-    body: str,
-    category: str,
-    channels: Sequence[str],
-    scheduled_for: dt.datetime | None = None,
-    sms_without_diacritics: bool = False,
-    now: dt.datetime | None = None,
-) -> Announcement:
-    """The draft with these values; an announcement sent, scheduled or cancelled is
-    no longer edited."""
-    _check_may_send(actor, announcement.unit)
-    values = _fields(
-        title=title,
-        body=body,
-        category=category,
-        channels=channels,
-        scheduled_for=scheduled_for,
-        sms_without_diacritics=sms_without_diacritics,
-        now=now or timezone.now(),
-    )
-    with transaction.atomic():
-        locked = _draft_locked(announcement)
-        locked.audience = audience.as_json()
-        for name, value in values.items():
-            setattr(locked, name, value)
-        locked.save()
     return locked
 
 
@@ -195,20 +129,41 @@ def announcement_compose(
     actor: Actor,
     unit: AdminUnit,
     audience: Audience,
+    title: str,
+    body: str,
+    category: str,
+    channels: Sequence[str],
+    scheduled_for: dt.datetime | None = None,
+    sms_without_diacritics: bool = False,
     attachment: UploadedFile[Any] | None = None,
     draft: Announcement | None = None,
-    **values: Any,
+    now: dt.datetime | None = None,
 ) -> Announcement:
-    """The compose page's save, in one transaction: a new draft (or `draft` edited), its
-    attachment, and the registry's head phones of the audience made SMS contacts, so
-    that the preview counts the phones that are no mobiles."""
+    """A draft from `unit` to `audience` (built by `audience_build`), or `draft` edited
+    (an announcement sent, scheduled or cancelled is no longer edited), with its
+    attachment, in one transaction. The registry's head phones of the audience become
+    SMS contacts here, so that the preview counts the phones that are no mobiles."""
+    _check_may_send(actor, unit if draft is None else draft.unit)
+    values = _fields(
+        title=title,
+        body=body,
+        category=category,
+        channels=channels,
+        scheduled_for=scheduled_for,
+        sms_without_diacritics=sms_without_diacritics,
+        now=now or timezone.now(),
+    )
     with transaction.atomic():
         if draft is None:
-            saved = announcement_create(actor=actor, unit=unit, audience=audience, **values)
-        else:
-            saved = announcement_update(
-                actor=actor, announcement=draft, audience=audience, **values
+            saved = Announcement.objects.create(
+                unit=unit, audience=audience.as_json(), created_by_id=actor.pk, **values
             )
+        else:
+            saved = _draft_locked(draft)
+            saved.audience = audience.as_json()
+            for name, value in values.items():
+                setattr(saved, name, value)
+            saved.save()
         if attachment is not None:
             attachment_add(actor=actor, announcement=saved, file=attachment)
         if Channel.SMS in saved.channels:

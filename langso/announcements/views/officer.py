@@ -114,13 +114,19 @@ def _may_send(request: HttpRequest, announcement: Announcement) -> bool:
     return selectors.may_send(user=request.user, unit=announcement.unit)
 
 
+def _to_send(request: HttpRequest, pk: int) -> Announcement:
+    """The announcement, for one who may send from its unit (else 404 or 403)."""
+    announcement = selectors.announcement_get_for_user(user=request.user, pk=pk)
+    if not _may_send(request, announcement):
+        raise PermissionDenied
+    return announcement
+
+
 @login_required
 @upload_size_limit(compose_services.MAX_ATTACHMENT_BYTES)
 @require_http_methods(["GET", "POST"])
 def announcement_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    announcement = selectors.announcement_get_for_user(user=request.user, pk=pk)
-    if not _may_send(request, announcement):
-        raise PermissionDenied
+    announcement = _to_send(request, pk)
     if announcement.status != AnnouncementStatus.DRAFT:
         messages.error(request, _("Chỉ sửa được thông báo còn là bản nháp."))
         return redirect("announcements:detail", announcement.pk)
@@ -174,9 +180,7 @@ def announcement_preview_page(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def announcement_send(request: HttpRequest, pk: int) -> HttpResponse:
-    announcement = selectors.announcement_get_for_user(user=request.user, pk=pk)
-    if not _may_send(request, announcement):
-        raise PermissionDenied
+    announcement = _to_send(request, pk)
     form = ConfirmForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Hãy đánh dấu xác nhận trước khi gửi."))
@@ -198,9 +202,7 @@ def announcement_send(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def announcement_cancel(request: HttpRequest, pk: int) -> HttpResponse:
-    announcement = selectors.announcement_get_for_user(user=request.user, pk=pk)
-    if not _may_send(request, announcement):
-        raise PermissionDenied
+    announcement = _to_send(request, pk)
     with RefusalShown(request) as refusal:
         compose_services.announcement_cancel(actor=request.user, announcement=announcement)
     if not refusal.failed:
