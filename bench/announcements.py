@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import os
 
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import CharField, F, Value
 from django.db.models.functions import Cast, Concat, LPad, Mod
 
@@ -56,8 +56,8 @@ def _phones(province_id: int) -> None:
 def _other_contacts(province_id: int) -> None:
     """E-mail for one household in ten, Zalo for one in five; half of each consenting."""
     rows = Household.objects.filter(province_id=province_id).values_list("pk", "village_id")
-    # (channel, one household in how many, its address)
-    kinds = ((Channel.EMAIL, 10, "ho{}@langso.test"), (Channel.ZALO, 5, "zalo-{}"))
+    # (channel, one household in how many, which one, its address)
+    kinds = ((Channel.EMAIL, 10, 9, "ho{}@langso.test"), (Channel.ZALO, 5, 3, "zalo-{}"))
     batch: list[Contact] = []
     for pk, village_id in rows.iterator(chunk_size=BATCH):
         batch += [
@@ -68,8 +68,8 @@ def _other_contacts(province_id: int) -> None:
                 holder_id=pk,
                 unit_id=village_id,
             )
-            for channel, every, address in kinds
-            if pk % every == 3 % every
+            for channel, every, which, address in kinds
+            if pk % every == which
         ]
         if len(batch) >= BATCH:
             Contact.objects.bulk_create(batch)
@@ -125,7 +125,9 @@ def run() -> None:
         f"({', '.join(f'{c} {n:,}' for c, n in preview.by_channel.items())}, "
         f"no channel {preview.no_channel:,}, invalid phones {preview.invalid_phones:,})"
     )
-    with stopwatch() as sent:
+    # The send in an outer transaction, to tell its work from its commit, where
+    # PostgreSQL runs the deferred foreign-key checks of every row written.
+    with stopwatch() as sent, transaction.atomic(), stopwatch() as worked:
         announcement_send(actor=officer, announcement=warning)
     recipients = Recipient.objects.filter(announcement=warning).count()
     messages = Message.objects.filter(source__startswith=f"announcement:{warning.pk}:").count()
@@ -136,3 +138,4 @@ def run() -> None:
         f"{messages:,} messages, {villages:,} villages; {rows / sent[0]:,.0f} rows/s, "
         f"{recipients / sent[0]:,.0f} households/s   (goal ≤ 60 s at 1,000,000)"
     )
+    print(f"    of which the commit (deferred foreign-key checks): {sent[0] - worked[0]:.1f} s")

@@ -174,3 +174,12 @@ def audience_described(*, announcement: Announcement) -> AudienceDescribed:
 
 def group_list_for_village(*, village: AdminUnit) -> QuerySet[HouseholdGroup]:
     return HouseholdGroup.objects.filter(village=village).order_by("name")
+
+
+def villages_of(*, unit: AdminUnit | None) -> list[AdminUnit]:
+    """A commune's current villages (their groups and consent pages); none otherwise."""
+    if unit is None or unit.level != Level.COMMUNE:
+        return []
+    return list(
+        AdminUnit.objects.current().filter(commune=unit, level=Level.VILLAGE).order_by("name")
+    )

@@ -57,6 +57,7 @@ def announcement_list(request: HttpRequest) -> HttpResponse:
             "unit": unit,
             "announcements": selectors.announcement_list_for_user(user=request.user, unit=unit),
             "may_send": unit is not None and selectors.may_send(user=request.user, unit=unit),
+            "villages": selectors.villages_of(unit=unit),
         },
     )
 

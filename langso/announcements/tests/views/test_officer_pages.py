@@ -38,8 +38,11 @@ def test_an_officer_composes_previews_and_sends_from_the_communes_pages(
     household_reachable(village=tree.a1)
     household_reachable(village=tree.a1, consent=False)
     officer = client_for(users.officer_a)
-    listed = officer.get(reverse("announcements:list") + f"?unit={tree.a.code}")
-    assert reverse("announcements:compose", args=[tree.a.code]) in listed.content.decode()
+    listed = officer.get(reverse("announcements:list") + f"?unit={tree.a.code}").content.decode()
+    assert reverse("announcements:compose", args=[tree.a.code]) in listed
+    for village in (tree.a1, tree.a2):
+        assert reverse("announcements:groups", args=[village.code]) in listed
+        assert reverse("announcements:consent", args=[village.code]) in listed
 
     response = officer.post(
         reverse("announcements:compose", args=[tree.a.code]),
