@@ -204,6 +204,22 @@ def _write(announcement: Announcement, *, now: dt.datetime) -> Sent:
     if Channel.SMS in announcement.channels:
         household_contacts_sync(households=households)
     channels = channels_best_first(announcement.channels)
+    # What every household's message on a channel shares, built once by the one
+    # builder (`outgoing_for`): the per-row work is then the household's own columns.
+    common = {
+        channel: _message_row(
+            outgoing_for(
+                announcement,
+                household_id=0,
+                village_id=0,
+                channel=channel,
+                contact_id=0,
+                address="",
+            ),
+            now=now,
+        )
+        for channel in channels
+    }
     contacts = usable_contacts(announcement=announcement)
     per_village: Counter[int] = Counter()
     without: Counter[int] = Counter()
@@ -245,15 +261,17 @@ def _write(announcement: Announcement, *, now: dt.datetime) -> Sent:
             )
             if best:
                 contact_id, address = mine[best]
-                message = outgoing_for(
-                    announcement,
-                    household_id=household_id,
-                    village_id=village_id,
-                    channel=best,
-                    contact_id=contact_id,
-                    address=address,
+                source = message_source(announcement.pk, household_id)
+                outgoing.append(
+                    common[best]
+                    | {
+                        "idempotency_key": f"{source}:{best}",
+                        "source": source,
+                        "contact_id": contact_id,
+                        "address": address,
+                        "unit_id": village_id,
+                    }
                 )
-                outgoing.append(_message_row(message, now=now))
         insert_rows(Recipient, recipients)
         written += insert_rows(Message, outgoing)
     _reach_write(announcement, per_village=per_village, without=without)
