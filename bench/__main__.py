@@ -40,6 +40,8 @@ BENCHES: dict[str, str] = {
     "sms": "sms",
     # issue 18 (annreach): the reach of an announcement to 1,000,000 households.
     "announcement_reach": "announcement_reach",
+    # issue 18: a province-wide warning written to the outbox.
+    "announcements": "announcements",
 }
 
 

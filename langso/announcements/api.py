@@ -18,7 +18,7 @@ from .selectors.reach import (
     ReachCounts,
     UnitReach,
     announcement_get_for_user,
-    announcement_list_for_user,
+    announcement_page_for_user,
     announcement_reach,
 )
 
@@ -119,7 +119,7 @@ def _unit(row: UnitReach) -> UnitReachOut:
     summary="Thông báo trong phạm vi / announcements within the caller's scope",
 )
 def announcements(request: HttpRequest, query: Query[AnnouncementQuery]) -> Any:
-    page = announcement_list_for_user(
+    page = announcement_page_for_user(
         user=request.user,
         filters=AnnouncementFilters(
             unit=query.unit,

@@ -12,7 +12,10 @@ class AnnouncementsConfig(AppConfig):
 
         # Declares the reach indicator's share for the indicators.
         from . import activity  # noqa: F401
+        from .services.fallback import message_failed_fallback
         from .services.reach import message_status_changed
 
-        # In the writer's transaction: the reach counts stay exact with the receipts.
+        # In the writer's transaction: the reach counts stay exact with the receipts, and
+        # a household whose channel failed is tried on the next one (or counted failed).
         subscribe(MessageStatusChanged, message_status_changed)
+        subscribe(MessageStatusChanged, message_failed_fallback)

@@ -213,6 +213,12 @@ def unit_pages(role: HomeRole) -> UnitPages | None:
     )
     registries = NavItem("registries", _("Sổ đăng ký"), reverse("registry:index"))
     map_page = NavItem("map", _("Bản đồ"), reverse("registry:map"))
+    # Issue 18: the unit's announcements, where an officer composes one.
+    announcements = NavItem(
+        "announcements",
+        _("Thông báo"),
+        f"{reverse('announcements:list')}?{urlencode({'unit': unit.code})}",
+    )
     forms = NavItem("surveys", _("Biểu mẫu khảo sát"), reverse("surveys:form-list"))
     criteria = NavItem("criteria", _("Tiêu chí NTM"), criteria_url(unit))
     unit_page = reverse("places:unit-detail", args=[unit.code])
@@ -232,6 +238,7 @@ def unit_pages(role: HomeRole) -> UnitPages | None:
                 NavItem("unit", _("Các xã của tỉnh"), unit_page),
                 NavItem("teams", _("Tổ công nghệ số cộng đồng"), reverse("surveys:team-list")),
                 dead_letters,
+                announcements,
             ],
         )
     commune_indicators = NavItem("indicators", _("Chỉ số của xã"), indicators)
@@ -239,7 +246,16 @@ def unit_pages(role: HomeRole) -> UnitPages | None:
     if role.kind == COMMUNE:
         return UnitPages(
             _("Trang của xã"),
-            [households, registries, map_page, commune_indicators, villages, forms, dead_letters],
+            [
+                households,
+                announcements,
+                registries,
+                map_page,
+                commune_indicators,
+                villages,
+                forms,
+                dead_letters,
+            ],
         )
     if role.kind == COLLECTOR:
         return UnitPages(_("Trang khác"), [households, map_page, forms, criteria])

@@ -97,7 +97,7 @@ class AnnouncementReach:
     whole: bool
 
 
-def _visible(user: Actor) -> Q:
+def announcement_visible_q(user: Actor) -> Q:
     """Announcements within `user`'s scope (see the module's docstring)."""
     if is_nationwide(user=user, permission=Permission.VIEW_SCOPED):
         return Q()
@@ -112,8 +112,8 @@ def _visible(user: Actor) -> Q:
 def announcement_get_for_user(*, user: Actor, pk: int) -> Announcement:
     """An announcement within `user`'s scope; refused as missing otherwise."""
     found = (
-        Announcement.objects.filter(_visible(user), pk=pk)
-        .select_related("unit")
+        Announcement.objects.filter(announcement_visible_q(user), pk=pk)
+        .select_related("unit", "created_by", "sent_by")
         .defer(*_UNIT_SHAPES)
         .first()
     )
@@ -137,11 +137,15 @@ def _local_midnight(day: dt.date) -> dt.datetime:
     return dt.datetime.combine(day, dt.time.min, tzinfo=timezone.get_current_timezone())
 
 
-def announcement_list_for_user(
+def announcement_page_for_user(
     *, user: Actor, filters: AnnouncementFilters, after: int | None = None, limit: int = 50
 ) -> KeysetPage[Announcement]:
     """Announcements within `user`'s scope, newest first, filtered, one page."""
-    rows = Announcement.objects.filter(_visible(user)).select_related("unit").defer(*_UNIT_SHAPES)
+    rows = (
+        Announcement.objects.filter(announcement_visible_q(user))
+        .select_related("unit")
+        .defer(*_UNIT_SHAPES)
+    )
     if filters.unit:
         unit = unit_get_for_user(user=user, code=filters.unit)
         sent_or_reached = unit.subtree_q("unit__")

@@ -21,7 +21,7 @@ from langso.core.models import AuditEntry
 from langso.core.services import audit_record, model_snapshot
 from langso.places.models import AdminUnit
 
-from ..models import Channel, Consent, Contact, Purpose
+from ..models import Channel, Consent, ConsentSource, Contact, Purpose
 from ..phones import vn_mobile_normalise
 
 # `consent_withdraw(purpose=ALL_PURPOSES)`: every purpose at once ("TU CHOI").
@@ -135,8 +135,8 @@ def contact_upsert(
     holder_kind: str,
     holder_id: int,
     unit: AdminUnit,
-    purposes: Iterable[str],
-    source: str,
+    purposes: Iterable[str] = (),
+    source: str = ConsentSource.OFFICER,
     recorded_by: Actor | None = None,
 ) -> Contact:
     """The contact of `holder_kind` `holder_id` at `address` on `channel`, made or

@@ -168,8 +168,14 @@ def test_anonymous_visitors_get_the_public_unit_list(db: None) -> None:
 @pytest.mark.parametrize(
     ("name", "keys"),
     [
-        ("province_officer", ["indicators", "households", "map", "registries", "unit", "teams"]),
-        ("officer_a", ["households", "registries", "map", "indicators", "unit", "surveys"]),
+        (
+            "province_officer",
+            ["indicators", "households", "map", "registries", "unit", "teams", "announcements"],
+        ),
+        (
+            "officer_a",
+            ["households", "announcements", "registries", "map", "indicators", "unit", "surveys"],
+        ),
         ("digital_team_a", ["households", "map", "surveys", "criteria"]),
     ],
 )
@@ -188,6 +194,8 @@ def test_a_homes_pages_are_the_units_own(users: RegistryUsers, name: str, keys: 
         assert urls["indicators"] == reverse("indicators:unit", args=[role.unit.code])
     if "criteria" in urls:
         assert urls["criteria"] == criteria_url(role.unit)
+    if "announcements" in urls:
+        assert urls["announcements"] == f"{reverse('announcements:list')}?unit={role.unit.code}"
 
 
 def test_the_national_home_has_no_unit_pages(users: RegistryUsers) -> None:
