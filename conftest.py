@@ -5,8 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
+from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
+from django.utils import translation
 
 from langso.core.testing import smtp_inbox
 from langso.messaging.testing import kannel, kannel_gateway
@@ -38,3 +40,11 @@ def national_units(
 def _cache_cleared() -> None:
     """Each test starts with an empty cache: sign-in throttling counts failures there."""
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _vietnamese_first() -> None:
+    """Each test starts in Vietnamese: a page asked for in English leaves English active
+    in the thread (the locale middleware activates, nothing deactivates), and the next
+    test's selectors would speak it."""
+    translation.activate(settings.LANGUAGE_CODE)

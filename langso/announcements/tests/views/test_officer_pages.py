@@ -187,7 +187,7 @@ def test_consent_is_ticked_per_household_and_a_landline_is_refused_with_nothing_
     url = reverse("announcements:consent", args=[tree.a1.code])
 
     refused = officer.post(url, {"consenting": [mobile.pk, landline.pk]}, follow=True)
-    assert "không phải số di động Việt Nam" in refused.content.decode()
+    assert "số máy bàn" in refused.content.decode()
     assert not Consent.objects.exists()
 
     officer.post(url, {"consenting": [mobile.pk]})

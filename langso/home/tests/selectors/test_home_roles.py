@@ -170,11 +170,29 @@ def test_anonymous_visitors_get_the_public_unit_list(db: None) -> None:
     [
         (
             "province_officer",
-            ["indicators", "households", "map", "registries", "unit", "teams", "announcements"],
+            [
+                "indicators",
+                "households",
+                "map",
+                "registries",
+                "unit",
+                "teams",
+                "dead-letters",
+                "announcements",
+            ],
         ),
         (
             "officer_a",
-            ["households", "announcements", "registries", "map", "indicators", "unit", "surveys"],
+            [
+                "households",
+                "announcements",
+                "registries",
+                "map",
+                "indicators",
+                "unit",
+                "surveys",
+                "dead-letters",
+            ],
         ),
         ("digital_team_a", ["households", "map", "surveys", "criteria"]),
     ],
