@@ -13,21 +13,27 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from urllib.parse import urlencode
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from langso.accounts.roles import Permission
+from langso.accounts.selectors import is_nationwide, scope_unit, unit_get_for_user
 from langso.core.actors import Actor
+from langso.core.errors import NotFound
 from langso.indicators.models import IndicatorUnit, Period, PeriodKind
 from langso.indicators.selectors import indicators_values, period_current
 from langso.places.models import AdminUnit, Level, UnitLineage
-from langso.plans.models import Plan
+from langso.places.selectors import today, unit_children
+from langso.plans.models import Plan, TargetComparator, TargetKind, TargetMeasure
 from langso.plans.selectors.plans import plan_list_for_user, plan_progress_for_user
 from langso.plans.selectors.progress import STATUS_ORDER, TargetProgress
 
 from ..charts import Chart, ChartTable, bar_spec, count_spec, line_spec
-from .choropleth import Choropleth, MapValue, number_label
+from .choropleth import Choropleth, MapRequest, MapValue, choropleth_values, number_label
 from .map_page import period_label
 
 # Communes shown at each end of a ranking.
@@ -42,6 +48,43 @@ class OverviewTarget:
 
     plan: Plan
     progress: TargetProgress
+    # For a plan of a unit that no longer exists: which current units it is read on.
+    lineage_note: str = ""
+
+    @property
+    def figures(self) -> str:
+        """The value against the target, as read: "đạt 58,2 % / chỉ tiêu ≥ 65 %"."""
+        target = self.progress.target
+        percent = target.measure == TargetMeasure.PERCENT
+        wanted = _("chỉ tiêu %(comparator)s %(value)s") % {
+            "comparator": TargetComparator(target.comparator).label,
+            "value": number_label(Decimal(target.value), percent=percent),
+        }
+        value = self.progress.value
+        if value is None:
+            return _("chưa có số liệu / %(target)s") % {"target": wanted}
+        return _("đạt %(value)s / %(target)s") % {
+            "value": number_label(value, percent=percent),
+            "target": wanted,
+        }
+
+
+def overview_unit(*, user: Actor, code: str) -> AdminUnit | None:
+    """The unit whose overview is asked for (`code`, NotFound outside the user's scope
+    as for a unit that does not exist), else the user's own scope unit; None for a
+    nationwide role that asked for none, who picks a province first."""
+    permission = Permission.VIEW_SCOPED
+    if code:
+        return unit_get_for_user(user=user, code=code, permission=permission)
+    unit = scope_unit(user=user, permission=permission)
+    if unit is None and not is_nationwide(user=user, permission=permission):
+        raise NotFound(_("Không có đơn vị nào trong phạm vi của bạn."))
+    return unit
+
+
+def overview_provinces() -> QuerySet[AdminUnit]:
+    """The provinces in force, for a nationwide role to pick one."""
+    return unit_children(unit=None, valid_on=today())
 
 
 def unit_plans_for_user(*, user: Actor, unit: AdminUnit) -> list[Plan]:
@@ -54,13 +97,14 @@ def unit_plans_for_user(*, user: Actor, unit: AdminUnit) -> list[Plan]:
     ).values("predecessor_id")
     legacy = AdminUnit.objects.filter(pk__in=received, valid_to__isnull=False)
     if unit.level == Level.COMMUNE:
-        mine = Q(unit=unit) | Q(unit__in=legacy.values("pk"))
+        # Not a pre-merger village's plan: it is below the unit.
+        mine = Q(unit=unit) | Q(unit__in=legacy.filter(level=Level.COMMUNE).values("pk"))
     else:
         # A district's lineage is its communes': it reaches the unit through them.
         mine = (
             Q(unit=unit)
-            | Q(unit__in=legacy.exclude(level=Level.COMMUNE).values("pk"))
-            | Q(unit__in=legacy.values("district_id"))
+            | Q(unit__in=legacy.filter(level__in=(Level.PROVINCE, Level.DISTRICT)).values("pk"))
+            | Q(unit__in=legacy.filter(level=Level.COMMUNE).values("district_id"))
         )
     return list(plan_list_for_user(user=user).filter(mine))
 
@@ -71,11 +115,13 @@ def overview_targets(
     """Every target of `plans` with its progress, worst first: off track, at risk, no
     data, on track, then those the platform cannot compute; within a status, the
     furthest from done first."""
-    found = [
-        OverviewTarget(plan=plan, progress=progress)
-        for plan in plans
-        for progress in plan_progress_for_user(user=user, plan=plan, day=day).targets
-    ]
+    found = []
+    for plan in plans:
+        read = plan_progress_for_user(user=user, plan=plan, day=day)
+        found += [
+            OverviewTarget(plan=plan, progress=progress, lineage_note=read.lineage_note)
+            for progress in read.targets
+        ]
 
     def order(item: OverviewTarget) -> tuple[int, Decimal, str, int]:
         done = item.progress.share_done
@@ -185,8 +231,8 @@ class SeriesPoint:
 
 
 def series_periods(*, kind: str = PeriodKind.YEAR, day: dt.date | None = None) -> list[Period]:
-    """The closed periods of `kind` (the last `SERIES_PERIODS`), then the current one
-    of that kind, in time order."""
+    """The closed periods of `kind` (the last `SERIES_PERIODS`) begun by `day`, then the
+    current one of that kind when `day` lies in it and it is open, in time order."""
     day = day or timezone.localdate()
     closed = list(
         Period.objects.filter(kind=kind, closed_at__isnull=False, start__lte=day).order_by(
@@ -195,7 +241,13 @@ def series_periods(*, kind: str = PeriodKind.YEAR, day: dt.date | None = None) -
     )
     closed.reverse()
     current = period_current(kind=kind)
-    if current.closed_at is None and all(p.pk != current.pk for p in closed):
+    # A report of a past day ends with the periods closed by then: today's live figure
+    # is not that day's.
+    if (
+        current.start <= day <= current.end
+        and current.closed_at is None
+        and all(p.pk != current.pk for p in closed)
+    ):
         closed.append(current)
     return closed
 
@@ -256,5 +308,113 @@ def series_chart(
         ),
         table=ChartTable(
             headers=(_("Kỳ"), title), rows=tuple((period, text) for period, _v, text in rows)
+        ),
+    )
+
+
+def indicator_target(
+    targets: Sequence[OverviewTarget], *, indicator: str
+) -> TargetProgress | None:
+    """The target whose value is read on `indicator`'s own scale (an indicator's value
+    or an activity figure, not a share of communes meeting it), the worst first of
+    `targets`: the series draws its value as a rule."""
+    return next(
+        (
+            item.progress
+            for item in targets
+            if item.progress.target.indicator == indicator
+            and item.progress.target.kind != TargetKind.UNITS_MEETING
+            and not item.progress.target.unbound_reason
+        ),
+        None,
+    )
+
+
+# --- One indicator's picture, as the page shows it ------------------------------------
+
+
+def value_source(
+    *, indicator: str, unit: AdminUnit, period: Period, level: str | None = None
+) -> str:
+    """Where a figure comes from: the indicator values API's answer for it (`level`:
+    the units of that level under `unit`), with its records and entries."""
+    query = {"indicator": indicator, "unit": unit.code, "period": period.code}
+    if level:
+        query["level"] = level
+    return f"{reverse('api:indicator_values')}?{urlencode(query)}"
+
+
+@dataclass(frozen=True)
+class RankedUnit:
+    """A unit of a ranking with the source of its figure."""
+
+    value: MapValue
+    source: str
+
+
+@dataclass(frozen=True)
+class IndicatorPicture:
+    """An indicator over a unit's sub-units and over time: the choropleth the map draws,
+    the ranking's two ends (each unit with its source), the distribution, the series
+    (each period with its source), the target drawn on it, and the charts."""
+
+    choropleth: Choropleth
+    ranked: dict[str, list[RankedUnit]]
+    points: list[tuple[SeriesPoint, str]]
+    target: TargetProgress | None
+    charts: list[Chart]
+    # The source of the distribution: every sub-unit's figure.
+    distribution_source: str
+
+
+def indicator_picture(
+    *,
+    user: Actor,
+    unit: AdminUnit,
+    indicator: str,
+    targets: Sequence[OverviewTarget],
+    day: dt.date | None = None,
+) -> IndicatorPicture:
+    """`indicator` at `unit`'s sub-units this year (the map's values: NotFound for an
+    unknown indicator or a unit outside the scope, DomainError for a unit without
+    sub-units to map) and at `unit` over the closed years, with the worst of `targets`
+    read on that indicator drawn on the series."""
+    choropleth = choropleth_values(
+        user=user, request=MapRequest(period=period_current(), indicator=indicator, unit=unit)
+    )
+    ranked = ranking(choropleth)
+    points = indicator_series(unit=unit, indicator=indicator, periods=series_periods(day=day))
+    target = indicator_target(targets, indicator=indicator)
+    charts = [
+        *ranking_charts(choropleth),
+        distribution_chart(choropleth),
+        series_chart(
+            unit=unit,
+            title=choropleth.title,
+            percent=_percent(choropleth),
+            points=points,
+            target=target,
+        ),
+    ]
+    period = choropleth.period
+    return IndicatorPicture(
+        choropleth=choropleth,
+        ranked={
+            f"ranking-{key}": [
+                RankedUnit(
+                    value=v,
+                    source=value_source(indicator=indicator, unit=v.unit, period=period),
+                )
+                for v in values
+            ]
+            for key, values in (("top", ranked.top), ("bottom", ranked.bottom))
+        },
+        points=[
+            (p, value_source(indicator=indicator, unit=unit, period=p.period)) for p in points
+        ],
+        target=target,
+        charts=charts,
+        distribution_source=value_source(
+            indicator=indicator, unit=unit, period=period, level=choropleth.level
         ),
     )
