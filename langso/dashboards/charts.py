@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import functools
 import json
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -32,8 +33,12 @@ NUMBER_LOCALE = {
     "grouping": [3],
     "currency": ["", " ₫"],
 }
-# Charts are read on a 360 px phone: this width, and the page lets them grow.
+# Charts are read on a 360 px phone, whose page leaves a chart some 300 px: the whole
+# chart's width, axes and labels included, so that it is drawn there at its own size
+# (the page only shrinks a wider one). The plot is narrower by what its axis takes.
 WIDTH = 300
+# Names on a bar chart's side: at most this many pixels, then "…".
+NAME_WIDTH = 110
 BAR_HEIGHT = 18
 # DejaVu Sans has every Vietnamese diacritic and is the PDF's font (core/pdf.py);
 # browsers fall back to their own sans-serif.
@@ -70,10 +75,10 @@ class Chart:
         return chart_svg(self.spec)
 
 
-def _spec(body: dict[str, Any], *, height: int | None = None) -> dict[str, Any]:
+def _spec(body: dict[str, Any], *, width: int, height: int | None = None) -> dict[str, Any]:
     spec: dict[str, Any] = {
         "$schema": "https://vega.github.io/schema/vega-lite/v6.json",
-        "width": WIDTH,
+        "width": width,
         "background": "white",
         "config": {
             "locale": {"number": NUMBER_LOCALE},
@@ -113,7 +118,13 @@ def bar_spec(
     }
     if percent:
         x["scale"] = {"domain": [0, 100]}
-    y = {"field": "name", "type": "nominal", "title": None, "sort": {"field": "order"}}
+    y = {
+        "field": "name",
+        "type": "nominal",
+        "title": None,
+        "sort": {"field": "order"},
+        "axis": {"labelLimit": NAME_WIDTH},
+    }
     return _spec(
         {
             "data": {"values": values},
@@ -138,6 +149,8 @@ def bar_spec(
                 },
             ],
         },
+        # The names, and the figure written past the longest bar.
+        width=WIDTH - NAME_WIDTH - 40,
         height=max(1, len(values)) * BAR_HEIGHT,
     )
 
@@ -170,7 +183,8 @@ def line_spec(
         "type": "ordinal",
         "title": None,
         "sort": {"field": "order"},
-        "axis": {"labelAngle": 0},
+        # A period's label is short, but for the open one's "(đang cập nhật)": whole.
+        "axis": {"labelAngle": 0, "labelLimit": 0},
     }
     layers: list[dict[str, Any]] = [
         {
@@ -196,7 +210,7 @@ def line_spec(
                 },
             }
         )
-    return _spec({"data": {"values": values}, "layer": layers}, height=160)
+    return _spec({"data": {"values": values}, "layer": layers}, width=WIDTH - 60, height=160)
 
 
 def count_spec(
@@ -210,13 +224,22 @@ def count_spec(
         {"name": label, "count": count, "color": color, "order": index}
         for index, (label, count, color) in enumerate(rows)
     ]
+    # Class labels ("trên 25 % – 50 %") side by side fit three to a phone's width;
+    # more are slanted, whole.
+    slanted = len(values) > 3
     x = {
         "field": "name",
         "type": "nominal",
         "title": None,
         "sort": {"field": "order"},
-        "axis": {"labelAngle": 0, "labelLimit": 80},
+        "axis": {
+            "labelAngle": -35 if slanted else 0,
+            "labelLimit": 120 if slanted else (WIDTH - 50) // max(1, len(values)),
+        },
     }
+    # Whole numbers on the count axis: a tick per unit up to 5, else 5 ticks or so.
+    top = max((count for _label, count, _color in rows), default=0)
+    step = max(1, math.ceil(top / 5))
     return _spec(
         {
             "data": {"values": values},
@@ -229,7 +252,7 @@ def count_spec(
                             "field": "count",
                             "type": "quantitative",
                             "title": axis_title,
-                            "axis": {"format": "d", "tickMinStep": 1},
+                            "axis": {"format": "d", "values": list(range(0, top + step, step))},
                         },
                         "color": {"field": "color", "type": "nominal", "scale": None},
                         "tooltip": [
@@ -247,6 +270,7 @@ def count_spec(
                 },
             ],
         },
+        width=WIDTH - 50,
         height=160,
     )
 

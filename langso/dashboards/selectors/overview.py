@@ -189,7 +189,9 @@ def ranking_charts(choropleth: Choropleth, *, count: int = RANKED) -> list[Chart
                 },
                 spec=bar_spec(rows, axis_title=choropleth.measure, percent=_percent(choropleth)),
                 table=ChartTable(
-                    headers=(str(Level(choropleth.level).label), choropleth.title),
+                    # The indicator is the page's heading and the summary's: the
+                    # column says what it holds, short enough for a phone.
+                    headers=(str(Level(choropleth.level).label), _("Giá trị")),
                     rows=tuple((name, text) for name, _value, text in rows),
                 ),
             )
@@ -307,7 +309,8 @@ def series_chart(
             else "",
         ),
         table=ChartTable(
-            headers=(_("Kỳ"), title), rows=tuple((period, text) for period, _v, text in rows)
+            headers=(_("Kỳ"), _("Giá trị")),
+            rows=tuple((period, text) for period, _v, text in rows),
         ),
     )
 

@@ -33,7 +33,7 @@ from langso.plans.selectors.progress import TrackStatus
 from langso.plans.testing import plan_make
 from langso.registry.testing import RegistryTree, RegistryUsers, create_household
 
-from ..conftest import DAY, EPAYMENT, TARGETS, YEAR, OverviewWorld
+from langso.dashboards.testing import DAY, EPAYMENT, TARGETS, YEAR, OverviewWorld
 
 pytestmark = pytest.mark.django_db
 
@@ -176,7 +176,7 @@ def test_ranking_charts_hold_the_same_numbers_as_their_tables(overview: Overview
     choropleth = choropleth_values(user=overview.users.province_officer, request=_villages(overview))
     top, bottom = ranking_charts(choropleth, count=2)
     assert (top.key, top.title, bottom.title) == ("ranking-top", "2 thôn cao nhất", "1 thôn thấp nhất")
-    assert top.table.headers == ("Thôn", choropleth.title)
+    assert top.table.headers == ("Thôn", "Giá trị")
     values = top.spec["data"]["values"]
     assert [(v["name"], v["text"]) for v in values] == list(top.table.rows)
     assert [v["value"] for v in values] == [75.0, 25.0]

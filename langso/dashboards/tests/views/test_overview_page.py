@@ -20,7 +20,7 @@ from langso.places.testing import make_commune, make_province, make_village
 from langso.plans.selectors.progress import TrackStatus
 from langso.registry.testing import create_household
 
-from ..conftest import EPAYMENT, TARGETS, YEAR, OverviewWorld
+from langso.dashboards.testing import EPAYMENT, TARGETS, YEAR, OverviewWorld
 
 pytestmark = pytest.mark.django_db
 PAGE = reverse("dashboards:overview")
