@@ -11,6 +11,7 @@ import pytest
 from django.utils import timezone
 
 from langso.indicators.services.periods import period_close
+from langso.places.testing import make_commune, make_village
 from langso.plans.models import Plan
 from langso.plans.testing import plan_make
 from langso.registry.testing import RegistryTree, RegistryUsers, create_household
@@ -81,3 +82,18 @@ def overview(tree: RegistryTree, users: RegistryUsers, definitions: None) -> Ove
     create_household(actor=actor, village=tree.b1, members=4, adults=4, adults_epayment=1)
     plan = plan_make(unit=tree.province, targets=TARGETS, code="ke-hoach-tinh")
     return OverviewWorld(tree=tree, users=users, plan=plan)
+
+
+def more_communes(world: OverviewWorld, *, count: int) -> None:
+    """`count` communes more in the province, each with a village and a household: a
+    query budget's "many rows"."""
+    for n in range(3, 3 + count):
+        commune = make_commune(province=world.tree.province, code=f"3700{n}", name=f"Xã {n}")
+        village = make_village(commune=commune, code=f"3700{n}01", name=f"Thôn {n}")
+        create_household(
+            actor=world.users.province_officer,
+            village=village,
+            members=2,
+            adults=2,
+            adults_epayment=n % 3,
+        )

@@ -163,7 +163,9 @@ def overview_page(request: HttpRequest) -> HttpResponse:
     asked = {key: request.GET.get(key, "").strip() for key in ("unit", "indicator")}
     unit = overview_unit(user=request.user, code=asked["unit"])
     if unit is None:
-        return render(request, "dashboards/overview_provinces.html", {"provinces": overview_provinces()})
+        return render(
+            request, "dashboards/overview_provinces.html", {"provinces": overview_provinces()}
+        )
     targets = overview_targets(
         user=request.user, plans=unit_plans_for_user(user=request.user, unit=unit)
     )
@@ -199,9 +201,7 @@ def overview_page(request: HttpRequest) -> HttpResponse:
             "problem": problem,
             "picture": picture,
             "tables": _chart_tables(picture, asked) if picture else [],
-            "map_url": map_page_url(
-                {"show": f"{INDICATOR}:{asked['indicator']}"}, unit=unit.code
-            ),
+            "map_url": map_page_url({"show": f"{INDICATOR}:{asked['indicator']}"}, unit=unit.code),
             "breadcrumb": map_breadcrumb(user=request.user, parent=unit),
         },
     )

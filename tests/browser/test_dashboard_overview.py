@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.urls import reverse
-from playwright.sync_api import Browser, Page
+from playwright.sync_api import Browser, Page, ViewportSize
 from pytest_django.live_server_helper import LiveServer
 
 from langso.dashboards.testing import OverviewWorld, overview
@@ -78,7 +78,7 @@ def test_the_overview_draws_its_charts_with_their_tables(
     live_server: LiveServer,
     overview: OverviewWorld,
     name: str,
-    viewport: dict[str, int],
+    viewport: ViewportSize,
 ) -> None:
     context = browser.new_context(viewport=viewport, locale="vi-VN")
     page = context.new_page()

@@ -315,9 +315,7 @@ def series_chart(
     )
 
 
-def indicator_target(
-    targets: Sequence[OverviewTarget], *, indicator: str
-) -> TargetProgress | None:
+def indicator_target(targets: Sequence[OverviewTarget], *, indicator: str) -> TargetProgress | None:
     """The target whose value is read on `indicator`'s own scale (an indicator's value
     or an activity figure, not a share of communes meeting it), the worst first of
     `targets`: the series draws its value as a rule."""
@@ -412,9 +410,7 @@ def indicator_picture(
             ]
             for key, values in (("top", ranked.top), ("bottom", ranked.bottom))
         },
-        points=[
-            (p, value_source(indicator=indicator, unit=unit, period=p.period)) for p in points
-        ],
+        points=[(p, value_source(indicator=indicator, unit=unit, period=p.period)) for p in points],
         target=target,
         charts=charts,
         distribution_source=value_source(

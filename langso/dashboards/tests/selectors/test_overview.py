@@ -11,6 +11,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from langso.accounts.roles import Role
+from langso.accounts.tests.factories import make_role_holder
 from langso.core.errors import DomainError, NotFound
 from langso.dashboards.selectors.choropleth import MapRequest, choropleth_values
 from langso.dashboards.selectors.overview import (
@@ -26,14 +28,13 @@ from langso.dashboards.selectors.overview import (
     series_periods,
     unit_plans_for_user,
 )
-from langso.indicators.selectors import period_current, period_parse
+from langso.dashboards.testing import DAY, EPAYMENT, TARGETS, YEAR, OverviewWorld, more_communes
+from langso.indicators.selectors import period_current
 from langso.places.models import Level, UnitLineage, UnitSource
 from langso.places.testing import make_commune, make_district, make_province, make_village
 from langso.plans.selectors.progress import TrackStatus
 from langso.plans.testing import plan_make
-from langso.registry.testing import RegistryTree, RegistryUsers, create_household
-
-from langso.dashboards.testing import DAY, EPAYMENT, TARGETS, YEAR, OverviewWorld
+from langso.registry.testing import RegistryTree, RegistryUsers
 
 pytestmark = pytest.mark.django_db
 
@@ -75,14 +76,13 @@ def test_a_unit_s_plans_are_its_own_and_those_of_the_units_it_received(
     and another province's officer reads none of them."""
     tree, users = overview.tree, overview.users
     plans = _legacy(tree)
-    province = {p.code for p in unit_plans_for_user(user=users.province_officer, unit=tree.province)}
+    province = {
+        p.code for p in unit_plans_for_user(user=users.province_officer, unit=tree.province)
+    }
     assert province == {"ke-hoach-tinh", "ke-hoach-huyen"}
     commune = {p.code for p in unit_plans_for_user(user=users.officer_a, unit=tree.a)}
     assert commune == {plans["old_commune"].code}  # type: ignore[attr-defined]
     other = make_province(code="38", name="Tỉnh Thanh Hóa")
-    from langso.accounts.roles import Role
-    from langso.accounts.tests.factories import make_role_holder
-
     outsider = make_role_holder(Role.PROVINCE_OFFICER, other, "canbo.thanhhoa")
     assert unit_plans_for_user(user=outsider, unit=tree.province) == []
 
@@ -145,9 +145,7 @@ def test_the_series_target_is_read_on_the_indicator_s_own_scale(
     plan = plan_make(unit=overview.tree.province, targets=[meeting], code="ke-hoach-xa")
     found = overview_targets(user=overview.users.province_officer, plans=[plan], day=DAY)
     assert indicator_target(found, indicator=EPAYMENT) is None
-    found += overview_targets(
-        user=overview.users.province_officer, plans=[overview.plan], day=DAY
-    )
+    found += overview_targets(user=overview.users.province_officer, plans=[overview.plan], day=DAY)
     target = indicator_target(found, indicator=EPAYMENT)
     assert target is not None
     assert target.target.text_vi == TARGETS[1]["text_vi"]
@@ -157,7 +155,9 @@ def test_the_series_target_is_read_on_the_indicator_s_own_scale(
 def test_a_ranking_s_ends_hold_no_unit_twice_and_no_unit_without_data(
     overview: OverviewWorld,
 ) -> None:
-    choropleth = choropleth_values(user=overview.users.province_officer, request=_villages(overview))
+    choropleth = choropleth_values(
+        user=overview.users.province_officer, request=_villages(overview)
+    )
     tree = overview.tree
     ranked = ranking(choropleth, count=2)
     assert [v.unit for v in ranked.top] == [tree.a1, tree.b1]
@@ -173,9 +173,15 @@ def test_a_ranking_s_ends_hold_no_unit_twice_and_no_unit_without_data(
 
 
 def test_ranking_charts_hold_the_same_numbers_as_their_tables(overview: OverviewWorld) -> None:
-    choropleth = choropleth_values(user=overview.users.province_officer, request=_villages(overview))
+    choropleth = choropleth_values(
+        user=overview.users.province_officer, request=_villages(overview)
+    )
     top, bottom = ranking_charts(choropleth, count=2)
-    assert (top.key, top.title, bottom.title) == ("ranking-top", "2 thôn cao nhất", "1 thôn thấp nhất")
+    assert (top.key, top.title, bottom.title) == (
+        "ranking-top",
+        "2 thôn cao nhất",
+        "1 thôn thấp nhất",
+    )
     assert top.table.headers == ("Thôn", "Giá trị")
     values = top.spec["data"]["values"]
     assert [(v["name"], v["text"]) for v in values] == list(top.table.rows)
@@ -197,7 +203,9 @@ def test_no_unit_with_data_makes_no_ranking_chart(
 
 
 def test_the_distribution_counts_every_unit_in_the_map_s_classes(overview: OverviewWorld) -> None:
-    choropleth = choropleth_values(user=overview.users.province_officer, request=_villages(overview))
+    choropleth = choropleth_values(
+        user=overview.users.province_officer, request=_villages(overview)
+    )
     chart = distribution_chart(choropleth)
     values = chart.spec["data"]["values"]
     assert [(v["name"], v["count"], v["color"]) for v in values] == [
@@ -234,7 +242,7 @@ def test_the_series_chart_draws_the_target_as_a_rule_and_tables_the_same_numbers
         points=points,
         target=target,
     )
-    line, rule = chart.spec["layer"]
+    _line, rule = chart.spec["layer"]
     assert rule["mark"]["strokeDash"]
     assert rule["data"]["values"][0]["target"] == 100.0
     values = chart.spec["data"]["values"]
@@ -314,14 +322,5 @@ def test_the_targets_cost_does_not_grow_with_the_communes(overview: OverviewWorl
 
     count()  # The roles and definitions read once per test are read by now.
     before = count()
-    for n in range(3, 7):
-        commune = make_commune(province=overview.tree.province, code=f"3700{n}", name=f"Xã {n}")
-        village = make_village(commune=commune, code=f"3700{n}01", name=f"Thôn {n}")
-        create_household(
-            actor=overview.users.province_officer,
-            village=village,
-            members=2,
-            adults=2,
-            adults_epayment=n % 3,
-        )
+    more_communes(overview, count=4)
     assert count() == before

@@ -16,11 +16,9 @@ from django.urls import reverse
 from langso.accounts.roles import Role
 from langso.accounts.testing import client_for
 from langso.accounts.tests.factories import make_role_holder
-from langso.places.testing import make_commune, make_province, make_village
+from langso.dashboards.testing import EPAYMENT, TARGETS, YEAR, OverviewWorld, more_communes
+from langso.places.testing import make_province
 from langso.plans.selectors.progress import TrackStatus
-from langso.registry.testing import create_household
-
-from langso.dashboards.testing import EPAYMENT, TARGETS, YEAR, OverviewWorld
 
 pytestmark = pytest.mark.django_db
 PAGE = reverse("dashboards:overview")
@@ -107,7 +105,9 @@ def test_the_targets_come_worst_first_in_vietnamese_with_their_sources(
 
 def test_no_internal_code_or_english_label_reaches_the_reader(overview: OverviewWorld) -> None:
     text = client_for(overview.users.province_officer).get(PAGE).content.decode()
-    visible = re.sub(r"<[^>]+>", " ", re.sub(r"<(script|style|svg)\b.*?</\1>", " ", text, flags=re.S))
+    visible = re.sub(
+        r"<[^>]+>", " ", re.sub(r"<(script|style|svg)\b.*?</\1>", " ", text, flags=re.S)
+    )
     for word in (
         "on_track",
         "off_track",
@@ -161,12 +161,16 @@ def test_each_ranked_commune_drills_down_and_each_figure_links_its_source(
     text = client.get(PAGE).content.decode()
     drill = f"{PAGE}?unit={tree.a.code}&amp;indicator={EPAYMENT}"
     assert f'href="{drill}"' in text
-    source = f"/api/v1/indicator-values?indicator={EPAYMENT}&amp;unit={tree.a.code}&amp;period={YEAR}"
+    source = (
+        f"/api/v1/indicator-values?indicator={EPAYMENT}&amp;unit={tree.a.code}&amp;period={YEAR}"
+    )
     assert f'href="{source}"' in text
     # The source answers the officer.
     assert client.get(source.replace("&amp;", "&")).status_code == 200
     # The map of the same indicator and unit.
-    the_map = f"{reverse('dashboards:map')}?show=indicator%3A{EPAYMENT}&amp;unit={tree.province.code}"
+    the_map = (
+        f"{reverse('dashboards:map')}?show=indicator%3A{EPAYMENT}&amp;unit={tree.province.code}"
+    )
     assert f'href="{the_map}"' in text
     villages = client.get(drill.replace("&amp;", "&"))
     assert villages.context["picture"].choropleth.level == "village"
@@ -193,8 +197,10 @@ def test_out_of_scope_units_answer_404_and_signed_out_readers_sign_in(
 ) -> None:
     tree = overview.tree
     assert Client().get(PAGE).status_code == 302
-    assert Client().get(PAGE, {"unit": tree.province.code})["Location"].startswith(
-        reverse("accounts:login")
+    assert (
+        Client()
+        .get(PAGE, {"unit": tree.province.code})["Location"]
+        .startswith(reverse("accounts:login"))
     )
     other = make_province(code="38", name="Tỉnh Thanh Hóa")
     outsider = client_for(make_role_holder(Role.PROVINCE_OFFICER, other, "canbo.thanhhoa"))
@@ -270,14 +276,5 @@ def test_the_page_s_queries_do_not_grow_with_the_communes(overview: OverviewWorl
 
     count()
     before = count()
-    for n in range(3, 7):
-        commune = make_commune(province=overview.tree.province, code=f"3700{n}", name=f"Xã {n}")
-        village = make_village(commune=commune, code=f"3700{n}01", name=f"Thôn {n}")
-        create_household(
-            actor=overview.users.province_officer,
-            village=village,
-            members=2,
-            adults=2,
-            adults_epayment=n % 3,
-        )
+    more_communes(overview, count=4)
     assert count() == before, "\n".join(q["sql"] for q in connection.queries[-before:])
