@@ -278,3 +278,13 @@ def test_the_page_s_queries_do_not_grow_with_the_communes(overview: OverviewWorl
     before = count()
     more_communes(overview, count=4)
     assert count() == before, "\n".join(q["sql"] for q in connection.queries[-before:])
+
+
+def test_neither_dashboard_page_loads_a_chart_script(overview: OverviewWorld) -> None:
+    """The charts come drawn in the page (first load ≤ 500 KB, and no script that the
+    Content-Security-Policy would refuse); the map keeps MapLibre alone."""
+    client = client_for(overview.users.province_officer)
+    for url in (PAGE, reverse("dashboards:map")):
+        text = client.get(url).content.decode()
+        assert "vendor/vega" not in text, url
+        assert "charts.js" not in text, url
