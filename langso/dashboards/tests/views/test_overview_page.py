@@ -4,6 +4,7 @@ same numbers as their tables; the picker's errors; the scope."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from html.parser import HTMLParser
 
@@ -17,8 +18,10 @@ from langso.accounts.roles import Role
 from langso.accounts.testing import client_for
 from langso.accounts.tests.factories import make_role_holder
 from langso.dashboards.testing import EPAYMENT, TARGETS, YEAR, OverviewWorld, more_communes
-from langso.places.testing import make_province
+from langso.places.models import UnitLineage, UnitSource
+from langso.places.testing import make_commune, make_district, make_province
 from langso.plans.selectors.progress import TrackStatus
+from langso.plans.testing import plan_make
 
 pytestmark = pytest.mark.django_db
 PAGE = reverse("dashboards:overview")
@@ -288,3 +291,19 @@ def test_neither_dashboard_page_loads_a_chart_script(overview: OverviewWorld) ->
         text = client.get(url).content.decode()
         assert "vendor/vega" not in text, url
         assert "charts.js" not in text, url
+
+
+def test_a_plan_read_through_new_units_says_so(overview: OverviewWorld) -> None:
+    """A district abolished in 2025 whose commune went into A: its plan is the
+    province's too, read on A, and says so."""
+    tree = overview.tree
+    district = make_district(province=tree.province, code="379", name="Huyện Cũ")
+    old = make_commune(province=tree.province, district=district, code="37901", name="Xã Cũ")
+    source = UnitSource.objects.create(name="test", version="1")
+    UnitLineage.objects.create(predecessor=old, successor=tree.a, kind="whole", source=source)
+    for unit in (district, old):
+        unit.valid_to = dt.date(2025, 6, 30)
+        unit.save(update_fields=["valid_to"])
+    plan_make(unit=district, targets=[TARGETS[0]], code="ke-hoach-huyen")
+    text = client_for(overview.users.province_officer).get(PAGE).content.decode()
+    assert f"Đơn vị của kế hoạch không còn: đọc qua đơn vị mới: {tree.a.name}." in text
