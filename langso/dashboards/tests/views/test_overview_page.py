@@ -94,6 +94,9 @@ def test_the_targets_come_worst_first_in_vietnamese_with_their_sources(
     for label in ("Chậm tiến độ", "Có nguy cơ chậm", "Chưa có số liệu", "Đúng tiến độ"):
         assert label in text
     assert "Chưa gắn chỉ số: Cấp huyện không còn từ 01/07/2025." in text
+    # The communes that pull the worst target down: B (25 %), then A (50 %).
+    worst = f"Đơn vị kéo chỉ tiêu xuống: {overview.tree.b.name}, {overview.tree.a.name}"
+    assert worst in " ".join(text.split())
     assert "chỉ tiêu ≥ 100 %" in text
     assert f"31/12/{YEAR}" in text
     # Each target links to itself on its plan's page.
