@@ -139,8 +139,9 @@ STATICFILES_DIRS = [
     # Front-end packages come from npm (package-lock.json), never copied by hand.
     ("vendor/htmx", BASE_DIR / "node_modules" / "htmx.org" / "dist"),
     ("vendor/maplibre-gl", BASE_DIR / "node_modules" / "maplibre-gl" / "dist"),
-    # Vega draws the dashboards' charts as SVG; pinned to the Vega that vl-convert
-    # (requirements/base.txt) bundles, so that page and PDF draw alike.
+    # Vega, pinned to the one vl-convert (requirements/base.txt) bundles. The dashboards
+    # draw their charts on the server with vl-convert for now: in the browser, Vega
+    # needs npm's vega-interpreter to run under the CSP (docs/dashboards.md#charts).
     ("vendor/vega", BASE_DIR / "node_modules" / "vega" / "build"),
     # ODK Web Forms is an ES module importing "vue": the fill page maps it to Vue's
     # browser build with an import map, so that no bundler is needed.
