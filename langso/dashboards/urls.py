@@ -9,5 +9,6 @@ from . import views
 app_name = "dashboards"
 
 urlpatterns: list[URLPattern | URLResolver] = [
+    path("", views.overview_page, name="overview"),
     path("ban-do/", views.choropleth_page, name="map"),
 ]
