@@ -25,7 +25,7 @@ from langso.core.exports import Sheet, Value, xlsx_bytes
 from langso.core.pdf import pdf_from_html
 from langso.indicators.models import Period
 from langso.places.models import AdminUnit, Level
-from langso.plans.models import TargetMeasure
+from langso.plans.models import Plan, TargetMeasure
 
 from ..models import QuarterlyReport
 from ..selectors.choropleth import number_label
@@ -56,11 +56,13 @@ REPORT_CSS = """
 .cover .unit { font-size: 16pt; font-weight: bold; }
 .cover .quarter { font-size: 14pt; margin: 4mm 0 20mm; }
 .cover table.facts { width: 70%; margin: 0 auto; }
-table.targets .no { width: 5%; }
-table.targets .figure { width: 13%; }
+table.targets { table-layout: fixed; }
+table.targets .no { width: 6%; }
+table.targets .figure { width: 12%; }
 table.targets .deadline { width: 11%; }
-table.targets .status { width: 12%; }
-table.targets .done { width: 15%; }
+table.targets .status { width: 11%; }
+table.targets .done { width: 13%; }
+ol.plans li { margin-bottom: 1mm; }
 .bar { display: inline-block; width: 14mm; height: 2.2mm; border: 0.4pt solid #555;
        vertical-align: middle; }
 .bar .fill { height: 100%; background: #2c7fb8; }
@@ -199,7 +201,7 @@ class TargetLine:
     """A target as the PDF prints it."""
 
     number: int
-    plan: str
+    plan: int
     text: str
     value: str
     target: str
@@ -210,7 +212,16 @@ class TargetLine:
     note: str
 
 
+def _plans(targets: list[OverviewTarget]) -> dict[int, Plan]:
+    """The plans of the targets, numbered in the order their first target comes."""
+    found: dict[int, Plan] = {}
+    for item in targets:
+        found.setdefault(item.plan.pk, item.plan)
+    return found
+
+
 def _target_lines(targets: list[OverviewTarget]) -> list[TargetLine]:
+    numbers = {pk: number for number, pk in enumerate(_plans(targets), start=1)}
     lines = []
     for number, item in enumerate(targets, start=1):
         progress, target = item.progress, item.progress.target
@@ -223,7 +234,7 @@ def _target_lines(targets: list[OverviewTarget]) -> list[TargetLine]:
         lines.append(
             TargetLine(
                 number=number,
-                plan=item.plan.title_vi,
+                plan=numbers[item.plan.pk],
                 text=target.text_vi,
                 value=_amount(progress.value, measure=target.measure) + counted
                 if progress.status != "unbound"
@@ -259,6 +270,7 @@ def quarterly_report_pdf(content: ReportContent) -> bytes:
             "dashboards/pdf/quarterly_report.html",
             {
                 "content": content,
+                "plans": list(_plans(content.targets).values()),
                 "targets": _target_lines(content.targets),
                 "maps": maps,
                 "charts": charts,
