@@ -170,9 +170,7 @@ def report_set_map(*, user: Actor, unit: AdminUnit, quarter: Period) -> ReportMa
     criteria_set = _commune_set(unit=unit, year=quarter.start.year)
     if isinstance(criteria_set, str):
         return ReportMap(title=title, problem=criteria_set)
-    request = MapRequest(
-        period=quarter_year(quarter), criteria_set=criteria_set.code, unit=unit
-    )
+    request = MapRequest(period=quarter_year(quarter), criteria_set=criteria_set.code, unit=unit)
     return _report_map(user=user, request=request, title=title)
 
 
@@ -200,9 +198,7 @@ def _report_map(*, user: Actor, request: MapRequest, title: str) -> ReportMap:
             "properties": {
                 "name": value.unit.name,
                 "label": value.label,
-                "class": choropleth.no_data_label
-                if value.index is None
-                else labels[value.index],
+                "class": choropleth.no_data_label if value.index is None else labels[value.index],
                 "approximate": value.approximate,
             },
         }
@@ -225,7 +221,7 @@ def _report_map(*, user: Actor, request: MapRequest, title: str) -> ReportMap:
         },
         spec=map_spec(features, legend=legend, legend_title=choropleth.measure or _("Tình trạng")),
         table=ChartTable(
-            headers=(level, choropleth.title, _("Khoảng")),
+            headers=(level, choropleth.title, _("Lớp màu trên bản đồ")),
             rows=tuple(
                 (
                     v.unit.name,
@@ -328,9 +324,7 @@ def report_missing_one(*, unit: AdminUnit, quarter: Period) -> MissingOneSection
             criteria_set=criteria_set, year=year, communes=[], problem=exc.message
         )
     rows = [
-        row
-        for row in matrix.missing_one
-        if unit.level == Level.PROVINCE or row.unit.pk == unit.pk
+        row for row in matrix.missing_one if unit.level == Level.PROVINCE or row.unit.pk == unit.pk
     ]
     found = []
     for row in sorted(rows, key=lambda r: r.unit.name):

@@ -336,7 +336,7 @@ def _map_sheet(content: ReportContent) -> Sheet:
     labels = {c.index: c.label for c in indicator.classes} if indicator else {}
     header = [_("Đơn vị"), _("Mã đơn vị")]
     if indicator:
-        header += [indicator.title, _("Khoảng")]
+        header += [indicator.title, _("Lớp màu trên bản đồ")]
     if status:
         header.append(status.title)
     header.append(_("Ranh giới"))
@@ -366,7 +366,10 @@ def _map_sheet(content: ReportContent) -> Sheet:
 def _ranking_sheet(charts: IndicatorCharts | None) -> Sheet:
     rows: list[list[Value]] = []
     if charts is not None:
-        for group, values in ((_("Cao nhất"), charts.ranking.top), (_("Thấp nhất"), charts.ranking.bottom)):
+        for group, values in (
+            (_("Cao nhất"), charts.ranking.top),
+            (_("Thấp nhất"), charts.ranking.bottom),
+        ):
             rows += [[group, rank, v.unit.name, v.value] for rank, v in enumerate(values, start=1)]
     level = str(Level(charts.choropleth.level).label) if charts else _("Đơn vị")
     return Sheet(
@@ -387,7 +390,7 @@ def _distribution_sheet(charts: IndicatorCharts | None) -> Sheet:
             rows.append([choropleth.no_data_label, choropleth.no_data_count])
     return Sheet(
         title=_("Phân bố"),
-        header=[_("Khoảng"), _("Số đơn vị")],
+        header=[_("Lớp màu trên bản đồ"), _("Số đơn vị")],
         rows=rows,
         widths={0: 30},
         formats={1: COUNT_FORMAT},

@@ -157,9 +157,9 @@ def test_the_set_map_and_the_communes_one_criterion_short(
     assert section.problem == ""
     assert section.criteria_set is not None
     assert section.criteria_set.code == "xa_ntm_2026_2030"
-    assert [(m.commune, m.criterion, m.status_label, m.passed, m.total) for m in section.communes] == [
-        (tree.a, "10", "Thiếu dữ liệu", 9, 10)
-    ]
+    assert [
+        (m.commune, m.criterion, m.status_label, m.passed, m.total) for m in section.communes
+    ] == [(tree.a, "10", "Thiếu dữ liệu", 9, 10)]
     assert section.communes[0].criterion_name.startswith("Tiếp cận pháp luật")
     assert report_missing_one(unit=tree.b, quarter=Q3).communes == []
     status_map = report_set_map(user=users.province_officer, unit=tree.province, quarter=Q3)
