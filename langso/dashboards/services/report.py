@@ -28,7 +28,7 @@ from langso.places.models import AdminUnit, Level
 from langso.plans.models import Plan, TargetMeasure
 
 from ..models import QuarterlyReport
-from ..selectors.choropleth import number_label
+from ..selectors.choropleth import MapValue, number_label
 from ..selectors.map_page import period_label
 from ..selectors.overview import OverviewTarget
 from ..selectors.report import (
@@ -80,6 +80,28 @@ DATE_FORMAT = "dd/mm/yyyy"
 
 
 @dataclass(frozen=True)
+class MapRow:
+    """A unit on the report's two maps: the indicator's value (its label for the PDF,
+    its number for the XLSX) and class, the set's status, an approximate area or not."""
+
+    unit: AdminUnit
+    value: MapValue | None
+    class_label: str
+    status: str
+    approximate: bool
+
+
+@dataclass(frozen=True)
+class MapTable:
+    """The two maps' numbers in one table (what each map's title names, "" for a map
+    that could not be drawn), one row per unit."""
+
+    indicator: str
+    status: str
+    rows: list[MapRow]
+
+
+@dataclass(frozen=True)
 class ReportContent:
     """Everything the PDF and the XLSX show, read once."""
 
@@ -95,6 +117,38 @@ class ReportContent:
     @property
     def quarter_label(self) -> str:
         return period_label(self.quarter)
+
+    @property
+    def map_table(self) -> MapTable:
+        indicator, status = (m.choropleth for m in self.maps)
+        by_unit = {v.unit.pk: v for v in status.values} if status else {}
+        labels = {c.index: c.label for c in indicator.classes} if indicator else {}
+        units = indicator.values if indicator else status.values if status else []
+        rows = []
+        for value in units:
+            found = by_unit.get(value.unit.pk)
+            rows.append(
+                MapRow(
+                    unit=value.unit,
+                    value=value if indicator else None,
+                    class_label=""
+                    if indicator is None
+                    else indicator.no_data_label
+                    if value.index is None
+                    else labels[value.index],
+                    status=""
+                    if status is None
+                    else found.label
+                    if found
+                    else status.no_data_label,
+                    approximate=value.approximate,
+                )
+            )
+        return MapTable(
+            indicator=indicator.title if indicator else "",
+            status=status.title if status else "",
+            rows=rows,
+        )
 
 
 class _Steps:
@@ -273,6 +327,7 @@ def quarterly_report_pdf(content: ReportContent) -> bytes:
                 "plans": list(_plans(content.targets).values()),
                 "targets": _target_lines(content.targets),
                 "maps": maps,
+                "map_table": content.map_table,
                 "charts": charts,
             },
         )
@@ -330,28 +385,21 @@ def _targets_sheet(content: ReportContent) -> Sheet:
 def _map_sheet(content: ReportContent) -> Sheet:
     """Both maps' values, one row per unit: the indicator's figure and class, the set's
     status, and whether the unit's area is approximate."""
-    indicator, status = (m.choropleth for m in content.maps)
-    units = indicator.values if indicator else status.values if status else []
-    by_unit = {v.unit.pk: v for v in status.values} if status else {}
-    labels = {c.index: c.label for c in indicator.classes} if indicator else {}
+    table = content.map_table
     header = [_("Đơn vị"), _("Mã đơn vị")]
-    if indicator:
-        header += [indicator.title, _("Lớp màu trên bản đồ")]
-    if status:
-        header.append(status.title)
+    if table.indicator:
+        header += [table.indicator, _("Lớp màu trên bản đồ")]
+    if table.status:
+        header.append(table.status)
     header.append(_("Ranh giới"))
     rows: list[list[Value]] = []
-    for value in units:
-        row: list[Value] = [value.unit.name, value.unit.code]
-        if indicator:
-            row += [
-                value.value,
-                indicator.no_data_label if value.index is None else labels[value.index],
-            ]
-        if status:
-            found = by_unit.get(value.unit.pk)
-            row.append(found.label if found else status.no_data_label)
-        row.append(_("gần đúng") if value.approximate else _("đã nhập"))
+    for found in table.rows:
+        row: list[Value] = [found.unit.name, found.unit.code]
+        if table.indicator:
+            row += [found.value.value if found.value else None, found.class_label]
+        if table.status:
+            row.append(found.status)
+        row.append(_("gần đúng") if found.approximate else _("đã nhập"))
         rows.append(row)
     return Sheet(
         title=_("Bản đồ"),
@@ -359,7 +407,7 @@ def _map_sheet(content: ReportContent) -> Sheet:
         rows=rows,
         widths={0: 30, 2: 30},
         text_columns=(1,),
-        formats={2: DECIMAL_FORMAT} if indicator else {},
+        formats={2: DECIMAL_FORMAT} if table.indicator else {},
     )
 
 
