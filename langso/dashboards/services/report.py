@@ -136,11 +136,7 @@ class ReportContent:
                     else indicator.no_data_label
                     if value.index is None
                     else labels[value.index],
-                    status=""
-                    if status is None
-                    else found.label
-                    if found
-                    else status.no_data_label,
+                    status="" if status is None else found.label if found else status.no_data_label,
                     approximate=value.approximate,
                 )
             )
