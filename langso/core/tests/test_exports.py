@@ -113,7 +113,7 @@ def test_a_column_s_numbers_and_dates_take_its_format_and_its_texts_do_not() -> 
         )
     )
     _header, dated, text = xlsx_cells(content)
-    assert dated[0].value.date() == dt.date(2026, 9, 30)
+    assert dated[0].value == dt.datetime(2026, 9, 30)  # noqa: DTZ001  # Excel keeps no zone
     assert dated[0].number_format == "dd/mm/yyyy"
     assert (dated[1].value, dated[1].data_type, dated[1].number_format) == (58.25, "n", "#,##0.0")
     assert (text[0].value, text[0].number_format) == ("chưa có", "General")
