@@ -23,7 +23,7 @@ from django.test import override_settings
 
 from langso.accounts.roles import Role
 from langso.accounts.tests.factories import make_role_holder
-from langso.core.testing import pdf_text
+from langso.core.testing import pdf_pages
 from langso.criteria.services import criteria_catalogue_load
 from langso.criteria.testing import criteria_assess_met
 from langso.dashboards.services.report import (
@@ -97,7 +97,7 @@ def run() -> None:
             pdf_ms.append(printed[0] * 1000)
             xlsx_ms.append(written[0] * 1000)
         print(
-            f"  PDF {len(pdf) / 1024:,.0f} KB, {_pages(pdf)} pages; "
+            f"  PDF {len(pdf) / 1024:,.0f} KB, {pdf_pages(pdf)} pages; "
             f"XLSX {len(xlsx) / 1024:,.0f} KB; "
             f"{len(content.missing_one.communes)} communes one criterion short; "
             f"stored as report #{stored.pk}"
@@ -114,8 +114,3 @@ def run() -> None:
 def _figures(samples: list[float]) -> dict[str, float]:
     ordered = sorted(samples)
     return {"min": ordered[0], "median": ordered[len(ordered) // 2], "max": ordered[-1]}
-
-
-def _pages(pdf: bytes) -> int:
-    # pdftotext ends every page with a form feed.
-    return pdf_text(pdf).count("\f")

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from langso.core.files import RandomName
-from langso.indicators.selectors import period_parse
+from langso.indicators.models import Period, PeriodKind
 from langso.places.models import AdminUnit
 
 from .selectors.map_page import period_label
@@ -38,5 +40,8 @@ class QuarterlyReport(models.Model):
 
     @property
     def quarter_label(self) -> str:
-        """ "Quý 3/2026"."""
-        return period_label(period_parse(self.quarter))
+        """ "Quý 3/2026", read from the code alone: `period_parse` would ask the database
+        for the stored period, one query per report of a list."""
+        year, number = self.quarter.split("-Q")
+        start = dt.date(int(year), 3 * int(number) - 2, 1)
+        return period_label(Period(code=self.quarter, kind=PeriodKind.QUARTER, start=start))

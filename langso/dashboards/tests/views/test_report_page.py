@@ -11,7 +11,9 @@ from typing import Any
 from urllib.parse import quote
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from langso.accounts.models import User
@@ -127,6 +129,34 @@ def test_a_failure_lists_no_report_and_the_job_says_so(
     page = client.get(f"{PAGE}?unit={seeded.province.code}&job={job.pk}").content.decode()
     assert "Lỗi không mong đợi" in page
     assert "Chưa có báo cáo nào." in page
+
+
+def test_the_page_reads_as_many_queries_with_more_reports(
+    seeded: RegistryTree,
+    users: RegistryUsers,
+    django_capture_on_commit_callbacks: CaptureOnCommit,
+) -> None:
+    """Query budget: the list costs the same with one report or three, by two people."""
+    client = client_for(users.province_officer)
+    _generate(client, seeded, django_capture_on_commit_callbacks)
+    url = f"{PAGE}?unit={seeded.province.code}"
+
+    def cost() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        return len(queries.captured_queries)
+
+    budget = cost()
+    stored = QuarterlyReport.objects.get()
+    for author in (users.central_admin, users.province_officer):
+        QuarterlyReport.objects.create(
+            unit=seeded.province,
+            quarter="2026-Q2",
+            pdf=stored.pdf.name,
+            xlsx=stored.xlsx.name,
+            generated_by=author,
+        )
+    assert cost() == budget
 
 
 def test_the_home_links_to_the_report_page(seeded: RegistryTree, users: RegistryUsers) -> None:
