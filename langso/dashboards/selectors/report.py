@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from decimal import Decimal
 
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -63,14 +62,16 @@ MAP_TOLERANCE = 0.002
 
 def report_unit_for_user(*, user: Actor, code: str | None) -> AdminUnit:
     """The unit a report is about: the one asked for in the user's scope (NotFound
-    outside it), else the user's own scope unit; a current province or commune, the
-    units whose sub-units a map shows."""
+    outside it), else the user's own scope unit (a DomainError asking for one when
+    there is none); a current province or commune, the units whose sub-units a map
+    shows."""
     if code:
         unit = unit_get_for_user(user=user, code=code)
     else:
         found = scope_unit(user=user, permission=Permission.VIEW_SCOPED)
         if found is None:
-            raise NotFound(_("Chọn một tỉnh hoặc một xã trong phạm vi của bạn để lập báo cáo."))
+            # A nationwide role, or roles on several units apart: the page asks for one.
+            raise DomainError(_("Chọn một tỉnh hoặc một xã trong phạm vi của bạn để lập báo cáo."))
         unit = found
     if unit.valid_to is not None or unit.level not in CHILD_LEVEL:
         raise DomainError(
@@ -150,16 +151,14 @@ class ReportMap:
     problem: str = ""
 
 
-def report_indicator(*, unit: AdminUnit) -> str:
+def report_indicator() -> str:
     """The headline indicator of the report: the one the dashboard map opens on."""
     return map_subject_read(map_subject_default()).get("indicator", "")
 
 
 def report_indicator_map(*, user: Actor, unit: AdminUnit, quarter: Period) -> ReportMap:
     """The choropleth of the headline indicator over the unit's sub-units."""
-    request = MapRequest(
-        period=quarter_year(quarter), indicator=report_indicator(unit=unit), unit=unit
-    )
+    request = MapRequest(period=quarter_year(quarter), indicator=report_indicator(), unit=unit)
     return _report_map(user=user, request=request, title=_("Bản đồ chỉ số"))
 
 
@@ -341,11 +340,6 @@ def report_missing_one(*, unit: AdminUnit, quarter: Period) -> MissingOneSection
             )
         )
     return MissingOneSection(criteria_set=matrix.criteria_set, year=year, communes=found)
-
-
-def share_label(share: Decimal | None) -> str:
-    """A target's share done as the report writes it ("58 %")."""
-    return "" if share is None else f"{round(share):d} %"
 
 
 # --- Stored reports ------------------------------------------------------------------

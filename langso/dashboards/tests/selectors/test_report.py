@@ -73,6 +73,11 @@ def test_the_unit_is_the_reader_s_scope_or_one_in_it(
         report_unit_for_user(user=users.officer_a, code=tree.province.code)
     with pytest.raises(DomainError, match="một tỉnh hoặc một xã hiện hành"):
         report_unit_for_user(user=users.province_officer, code=tree.a1.code)
+    # A nationwide role names its unit; one without a role has nothing to report on.
+    for user in (users.central_admin, users.nobody):
+        with pytest.raises(DomainError, match="Chọn một tỉnh hoặc một xã"):
+            report_unit_for_user(user=user, code=None)
+    assert report_unit_for_user(user=users.central_admin, code=tree.b.code) == tree.b
 
 
 def test_the_targets_come_worst_first(

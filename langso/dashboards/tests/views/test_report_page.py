@@ -189,6 +189,10 @@ def test_anonymous_readers_sign_in_and_another_province_finds_nothing(
         assert other.get(url).status_code == 404, url
     posted = other.post(f"{PAGE}?unit={seeded.province.code}", {"quarter": "2026-Q3"})
     assert posted.status_code == 404
+    # A nationwide role is asked to choose its unit, and reads any province's.
+    admin = client_for(users.central_admin)
+    assert "Chọn một tỉnh hoặc một xã" in admin.get(PAGE).content.decode()
+    assert admin.get(files[0]).status_code == 200
     # A commune officer reads neither the province's page nor its files.
     commune = client_for(users.officer_a)
     assert commune.get(f"{PAGE}?unit={seeded.province.code}").status_code == 404
