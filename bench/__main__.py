@@ -36,6 +36,8 @@ BENCHES: dict[str, str] = {
     "plans": "plans",
     # issue 17 (choropleth): values for all 3,321 communes, the boundary tiles.
     "choropleth": "choropleth",
+    # issue 17 (report): the quarterly report PDF and XLSX of the largest province.
+    "report": "report",
 }
 
 

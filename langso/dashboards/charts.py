@@ -300,3 +300,59 @@ def chart_svg(spec: dict[str, Any]) -> str:
     markup), and the SVG carries no id, so that charts never clash on a page. Drawing
     is some 45 ms a chart: kept by the spec's text, as `chart_vega` keeps its own."""
     return _drawn(json.dumps(spec, sort_keys=True))
+
+
+# A map in the report: A4's text width at 96 dpi, less the margins, and as tall.
+MAP_WIDTH = 460
+MAP_HEIGHT = 460
+
+
+def map_spec(
+    features: Sequence[dict[str, Any]],
+    *,
+    legend: Sequence[tuple[str, str]],
+    legend_title: str,
+    width: int = MAP_WIDTH,
+    height: int = MAP_HEIGHT,
+) -> dict[str, Any]:
+    """A choropleth as a Vega-Lite geoshape: `features` are GeoJSON features whose
+    properties hold `name`, `label` (the unit's figure or status), `class` (its
+    legend entry) and `approximate` (an area drawn around its centre, dashed); `legend`
+    is (label, colour) in the legend's order, "Không có dữ liệu" included when any unit
+    has none. The projection fits the features into the box."""
+    labels = [label for label, _color in legend]
+    colors = [color for _label, color in legend]
+    return _spec(
+        {
+            "width": width,
+            "data": {
+                "values": {"type": "FeatureCollection", "features": list(features)},
+                "format": {"type": "json", "property": "features"},
+            },
+            "projection": {"type": "mercator"},
+            "mark": {"type": "geoshape", "stroke": "#ffffff", "strokeWidth": 0.6},
+            "encoding": {
+                "color": {
+                    "field": "properties.class",
+                    "type": "nominal",
+                    "scale": {"domain": labels, "range": colors},
+                    "legend": {
+                        "title": legend_title,
+                        "orient": "bottom",
+                        "direction": "vertical",
+                        "labelLimit": 400,
+                        "titleLimit": 400,
+                    },
+                },
+                "strokeDash": {
+                    "condition": {"test": "datum.properties.approximate", "value": [3, 2]},
+                    "value": [1, 0],
+                },
+                "tooltip": [
+                    {"field": "properties.name", "type": "nominal", "title": " "},
+                    {"field": "properties.label", "type": "nominal", "title": legend_title},
+                ],
+            },
+        },
+        height=height,
+    )

@@ -34,6 +34,7 @@ FILE_ROUTES: dict[str, tuple[object, ...]] = {
     "recognition:field-visit": (1, 1),
     "plans:training-certificate": (1,),
     "plans:file": ("ke-hoach",),
+    "dashboards:report-file": (1, "pdf"),
 }
 # ODK Collect signs in with HTTP Basic: it is asked to, not sent to a page.
 BASIC_AUTH_ROUTES = {"openrosa:media"}
@@ -88,7 +89,7 @@ def test_every_stored_file_gets_a_name_no_one_can_guess() -> None:
         if isinstance(field, models.FileField)
     ]
     # Evidence (2), registry photos (2), survey files (2), recognition dossiers (4),
-    # plans' own files (1), training certificates (1).
-    assert len(fields) == 12
+    # plans' own files (1), training certificates (1), quarterly reports' PDF and XLSX (2).
+    assert len(fields) == 14
     for field in fields:
         assert isinstance(field.upload_to, RandomName), field

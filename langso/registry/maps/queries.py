@@ -16,6 +16,7 @@ from django.db.models import (
     ExpressionWrapper,
     F,
     FloatField,
+    Func,
     IntegerField,
     Min,
     Q,
@@ -169,6 +170,19 @@ def cluster_cells(cells: QuerySet[Any], *, query: LayerQuery, tile: Tile) -> Que
 
 def unit_geometry() -> Coalesce:
     return Coalesce("boundary", "centroid", output_field=GeometryField(srid=4326))
+
+
+def simplified_unit_geometry(tolerance: float) -> Coalesce:
+    """`unit_geometry` with boundaries simplified to `tolerance` (degrees), keeping
+    their topology: a polygon never collapses to nothing, so no unit drops out. Both
+    PostGIS and SpatiaLite name the function so."""
+    simplified = Func(
+        "boundary",
+        Value(tolerance),
+        function="ST_SimplifyPreserveTopology",
+        output_field=GeometryField(srid=4326),
+    )
+    return Coalesce(simplified, "centroid", output_field=GeometryField(srid=4326))
 
 
 def unit_has_place(box: BBox | None) -> Q:
