@@ -324,7 +324,6 @@ def map_spec(
     colors = [color for _label, color in legend]
     return _spec(
         {
-            "width": width,
             "data": {
                 "values": {"type": "FeatureCollection", "features": list(features)},
                 "format": {"type": "json", "property": "features"},
@@ -354,5 +353,6 @@ def map_spec(
                 ],
             },
         },
+        width=width,
         height=height,
     )
