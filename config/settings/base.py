@@ -139,10 +139,6 @@ STATICFILES_DIRS = [
     # Front-end packages come from npm (package-lock.json), never copied by hand.
     ("vendor/htmx", BASE_DIR / "node_modules" / "htmx.org" / "dist"),
     ("vendor/maplibre-gl", BASE_DIR / "node_modules" / "maplibre-gl" / "dist"),
-    # Vega, pinned to the one vl-convert (requirements/base.txt) bundles. The dashboards
-    # draw their charts on the server with vl-convert for now: in the browser, Vega
-    # needs npm's vega-interpreter to run under the CSP (docs/dashboards.md#charts).
-    ("vendor/vega", BASE_DIR / "node_modules" / "vega" / "build"),
     # ODK Web Forms is an ES module importing "vue": the fill page maps it to Vue's
     # browser build with an import map, so that no bundler is needed.
     ("vendor/vue", BASE_DIR / "node_modules" / "vue" / "dist"),

@@ -3,10 +3,10 @@ Vega-Lite spec built here from a selector's numbers, with the same numbers as a 
 for readers who cannot see it (and for the XLSX report).
 
 - On a page and in a PDF, the spec is rendered to SVG on the server (`chart_svg`) by
-  vl-convert, which bundles the Vega that package.json pins: page and PDF draw alike,
-  and the page loads no script. npm's `vega` in the browser (`chart_vega` compiles for
-  it) builds its expressions with `Function`, which the Content-Security-Policy refuses
-  (no 'unsafe-eval'); drawing there needs npm's `vega-interpreter` (`expr:` option).
+  vl-convert (the Vega team's, with Vega bundled): page and PDF draw alike, and the
+  page loads no script. Vega in the browser builds its expressions with `Function`,
+  which the Content-Security-Policy refuses (no 'unsafe-eval'); drawing there would
+  need npm's `vega-interpreter` as well.
 
 Numbers are read the Vietnamese way in both (1.234,5), through the spec's own locale;
 labels come in already translated, so nothing English reaches the reader.
@@ -65,10 +65,6 @@ class Chart:
     summary: str
     spec: dict[str, Any] = field(repr=False)
     table: ChartTable
-
-    @property
-    def vega(self) -> dict[str, Any]:
-        return chart_vega(self.spec)
 
     @property
     def svg(self) -> str:
@@ -276,20 +272,6 @@ def count_spec(
 
 
 @functools.lru_cache(maxsize=256)
-def _compiled(spec_json: str) -> str:
-    return json.dumps(
-        vl_convert.vegalite_to_vega(json.loads(spec_json), vl_version=VEGA_LITE_VERSION)
-    )
-
-
-def chart_vega(spec: dict[str, Any]) -> dict[str, Any]:
-    """The Vega spec the page's script draws (`new vega.View(vega.parse(spec))`).
-    Compiling is a few milliseconds; a dashboard's charts repeat while figures stand
-    still, so compiled specs are kept by their text."""
-    return json.loads(_compiled(json.dumps(spec, sort_keys=True)))  # type: ignore[no-any-return]
-
-
-@functools.lru_cache(maxsize=256)
 def _drawn(spec_json: str) -> str:
     return str(vl_convert.vegalite_to_svg(json.loads(spec_json), vl_version=VEGA_LITE_VERSION))
 
@@ -298,7 +280,7 @@ def chart_svg(spec: dict[str, Any]) -> str:
     """The chart as an SVG document, for a PDF (WeasyPrint draws inline SVG) and for the
     page, inline. Vega escapes every text it writes (a unit's name is text, never
     markup), and the SVG carries no id, so that charts never clash on a page. Drawing
-    is some 45 ms a chart: kept by the spec's text, as `chart_vega` keeps its own."""
+    is some 45 ms a chart: kept by the spec's text."""
     return _drawn(json.dumps(spec, sort_keys=True))
 
 
