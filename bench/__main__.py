@@ -42,6 +42,8 @@ BENCHES: dict[str, str] = {
     "announcement_reach": "announcement_reach",
     # issue 18: a province-wide warning written to the outbox.
     "announcements": "announcements",
+    # issue 17 (report): the quarterly report PDF and XLSX of the largest province.
+    "report": "report",
 }
 
 

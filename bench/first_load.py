@@ -1,6 +1,8 @@
 """First load on a phone (issue 15, item 8): a household's page and the household survey's
 web form, opened cold in headless Chromium as a 360 × 740 Android phone on a slow mobile
-network, signed in as the demo commune officer and the demo digital team member.
+network, signed in as the demo commune officer and the demo digital team member; and
+(issue 17) the province's two dashboard pages, the overview and the map, signed in as
+the demo province officer, against their goal of 500 KB transferred.
 
 The platform is served as production serves it: collectstatic with WhiteNoise's
 compressed manifest storage into a temporary STATIC_ROOT, DEBUG off, WhiteNoise serving
@@ -10,7 +12,9 @@ are the demo's (`scripts/serve.sh`): the real units, the demo accounts, a synthe
 Bình, the shipped survey forms. Figures come from the page's Resource Timing: bytes
 transferred (compressed, with headers), compressed bodies, uncompressed bodies, requests;
 and the time to the load event (household page) or to the first question shown (web
-form). Printed, never asserted; the household page's ≤ 150 KB is a test's.
+form). Printed, never asserted; the household page's ≤ 150 KB is a test's. The map is
+ready when MapLibre has drawn the units' tiles (`window.langsoChoropleth` loaded), the
+overview at its load event (its charts come drawn, as SVG, in the page).
 """
 
 from __future__ import annotations
@@ -46,6 +50,8 @@ NETWORK = {
     "uploadThroughput": 750_000 * 0.9 / 8,
 }
 NETWORK_NAME = "slow 4G (562.5 ms, 1.44 Mbit/s down, 675 kbit/s up)"
+# Issue 17: a dashboard page's first load, compressed as served, headers included.
+DASHBOARD_GOAL = 500 * 1024
 PHONE: dict[str, Any] = {
     "viewport": {"width": 360, "height": 740},
     "device_scale_factor": 2,
@@ -105,6 +111,9 @@ def _demo_data() -> None:
     call_command("synth", province=["37"], size="demo", force=True, verbosity=0)
     call_command("rebuild_household_aggregates", verbosity=0)
     call_command("load_demo_surveys", verbosity=0)
+    # The dashboards: the criteria sets and the seed plans, as serve.sh loads them.
+    call_command("load_demo_criteria", verbosity=0)
+    call_command("load_demo_plans", verbosity=0)
 
 
 def _session_cookie(username: str, url: str) -> dict[str, str]:
@@ -133,7 +142,7 @@ def _figures(page: Page, name: str, ms: float, what: str, encodings: list[str]) 
     )
 
 
-def _open(context: BrowserContext, name: str, url: str, *, form: bool) -> list[Load]:
+def _open(context: BrowserContext, name: str, url: str, *, form: bool | str) -> list[Load]:
     """Open `url` cold (a new browser profile: empty HTTP cache) on the throttled
     network. A page: figures at its load event. The web form: at its first question,
     then once the page has kept its offline copy (it adds what it loaded to the service
@@ -153,7 +162,16 @@ def _open(context: BrowserContext, name: str, url: str, *, form: bool) -> list[L
     cdp.send("Network.enable")
     cdp.send("Network.emulateNetworkConditions", NETWORK)
     page.goto(url, wait_until="load", timeout=300_000)
-    if not form:
+    if form == "map":
+        # MapLibre has read the tiles it needs and drawn them.
+        page.wait_for_function(
+            "() => window.langsoChoropleth && window.langsoChoropleth.loaded()"
+            " && window.langsoChoropleth.areTilesLoaded()",
+            timeout=300_000,
+        )
+        drawn_ms = page.evaluate("performance.now()")
+        loads = [_figures(page, name, drawn_ms, "map drawn", encodings)]
+    elif not form:
         load_ms = page.evaluate("performance.getEntriesByType('navigation')[0].loadEventEnd")
         loads = [_figures(page, name, load_ms, "load event", encodings)]
     else:
@@ -165,6 +183,17 @@ def _open(context: BrowserContext, name: str, url: str, *, form: bool) -> list[L
         loads.append(_figures(page, "  + its offline copy", kept_ms, "offline ready", encodings))
     page.close()
     return loads
+
+
+def _print_dashboards(loads: list[Load]) -> None:
+    """The dashboard pages against their goal."""
+    print(f"  dashboards: first load ≤ {DASHBOARD_GOAL // 1024} KB transferred")
+    for load in loads:
+        verdict = "within" if load.transferred <= DASHBOARD_GOAL else "OVER"
+        print(
+            f"  {load.name:<34} {load.transferred / 1024:>6.0f} KB of "
+            f"{DASHBOARD_GOAL // 1024} KB: {verdict} the goal"
+        )
 
 
 def _print(loads: list[Load]) -> None:
@@ -184,7 +213,10 @@ def _print(loads: list[Load]) -> None:
 
 
 def run() -> None:
-    print("first_load: a household's page and the household survey's web form on a phone")
+    print(
+        "first_load: a household's page, the household survey's web form and the province's"
+        " dashboards on a phone"
+    )
     _demo_data()
     household = (
         Household.objects.filter(commune__code=_demo_commune_code(), location__isnull=False)
@@ -216,6 +248,7 @@ def run() -> None:
             server.terminate()
             server.join()
     _print(loads)
+    _print_dashboards([load for load in loads if load.name.startswith("dashboard")])
 
 
 def _demo_commune_code() -> str:
@@ -231,7 +264,7 @@ def _measure(base: str, address_code: str, survey_pk: int) -> list[Load]:
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=GL_FLAGS)
         try:
-            for name, username, path, form in (
+            pages: tuple[tuple[str, str, str, bool | str], ...] = (
                 (
                     "household page (commune officer)",
                     "demo.xa",
@@ -244,7 +277,16 @@ def _measure(base: str, address_code: str, survey_pk: int) -> list[Load]:
                     reverse("surveys:web-form-fill", args=[survey_pk]),
                     True,
                 ),
-            ):
+                # The officer's own province, as the home page links them.
+                (
+                    "dashboard overview (province)",
+                    "demo.tinh",
+                    reverse("dashboards:overview"),
+                    False,
+                ),
+                ("dashboard map (province)", "demo.tinh", reverse("dashboards:map"), "map"),
+            )
+            for name, username, path, form in pages:
                 context = browser.new_context(**PHONE)
                 context.add_cookies([_session_cookie(username, base)])  # type: ignore[list-item]  # Playwright's cookie TypedDict
                 loads += _open(context, name, base + path, form=form)

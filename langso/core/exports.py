@@ -16,6 +16,7 @@ so that an exported file imports again unchanged.
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import re
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
@@ -38,8 +39,8 @@ CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
 # Excel's 1,048,576 rows of a sheet, less the header.
 XLSX_MAX_ROWS = 1_048_575
 
-# A cell's value: text, a number, or nothing (an empty cell).
-Value = str | int | float | Decimal | None
+# A cell's value: text, a number, a date, or nothing (an empty cell).
+Value = str | int | float | Decimal | dt.date | None
 Number = int | float | Decimal
 
 # OWASP, "CSV Injection": what a spreadsheet may read as the start of a formula.
@@ -65,7 +66,7 @@ _TEXT_FORMAT = "@"
 @overload
 def neutralise(value: str) -> str: ...
 @overload
-def neutralise(value: Number | None) -> Number | None: ...
+def neutralise(value: Number | dt.date | None) -> Number | dt.date | None: ...
 def neutralise(value: Value) -> Value:
     """The value as a spreadsheet cell may hold it: a text that a spreadsheet would take
     for a formula gets a leading apostrophe; numbers and other texts are unchanged. A
@@ -160,7 +161,8 @@ class Heading:
 class Sheet:
     """One sheet: a header row (bold, frozen at the top) and rows. Columns are counted
     from 0; `text_columns` keep what an officer types as text (codes such as "01"),
-    `wrap_columns` wrap long notes; widths default to fit the header."""
+    `wrap_columns` wrap long notes; `formats` give a column's numbers or dates their
+    Excel number format ("0.0", "dd/mm/yyyy"); widths default to fit the header."""
 
     title: str
     rows: Iterable[Sequence[Value | Heading]]
@@ -168,6 +170,7 @@ class Sheet:
     text_columns: Collection[int] = ()
     wrap_columns: Collection[int] = ()
     widths: Mapping[int, float] | None = None
+    formats: Mapping[int, str] | None = None
 
 
 def _sheet_clean(text: str) -> str:
@@ -233,7 +236,14 @@ def _xlsx_value(sheet: WriteOnlyWorksheet, value: Value | Heading) -> Any:
     return value
 
 
-def _styled(sheet: WriteOnlyWorksheet, value: Value | Heading, *, text: bool, wrap: bool) -> Any:
+def _styled(
+    sheet: WriteOnlyWorksheet,
+    value: Value | Heading,
+    *,
+    text: bool,
+    wrap: bool,
+    number_format: str | None = None,
+) -> Any:
     found = _xlsx_value(sheet, value)
     if found is None:
         return None
@@ -246,6 +256,8 @@ def _styled(sheet: WriteOnlyWorksheet, value: Value | Heading, *, text: bool, wr
         cell.number_format = _TEXT_FORMAT
     if wrap:
         cell.alignment = _WRAP
+    if number_format is not None and not isinstance(found, str | Cell):
+        cell.number_format = number_format
     return cell
 
 
@@ -266,7 +278,8 @@ def _write_sheet(workbook: Workbook, spec: Sheet) -> None:
             cell.font, cell.fill = _HEADER_FONT, _HEADER_FILL
             header.append(cell)
         sheet.append(header)
-    styled = set(spec.text_columns) | set(spec.wrap_columns)
+    formats = dict(spec.formats or {})
+    styled = set(spec.text_columns) | set(spec.wrap_columns) | set(formats)
     for count, row in enumerate(spec.rows, start=1):
         if count > XLSX_MAX_ROWS:
             raise TooManyRows(XLSX_MAX_ROWS)
@@ -278,6 +291,7 @@ def _write_sheet(workbook: Workbook, spec: Sheet) -> None:
                         value,
                         text=index in spec.text_columns,
                         wrap=index in spec.wrap_columns,
+                        number_format=formats.get(index),
                     )
                     if index in styled
                     else _xlsx_value(sheet, value)

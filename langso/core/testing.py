@@ -218,9 +218,11 @@ def _poppler(tool: str, content: bytes, *args: str) -> str:
     return done.stdout.decode("utf-8")
 
 
-def pdf_text(content: bytes) -> str:
-    """The text of a PDF as `pdftotext` reads it (layout kept: one line per table row)."""
-    return _poppler("pdftotext", content, "-layout")
+def pdf_text(content: bytes, *, layout: bool = True) -> str:
+    """The text of a PDF as `pdftotext` reads it: layout kept (one line per table row),
+    or without it, in the order it was written (a table cell's wrapped lines one after
+    the other, for a long text read whole)."""
+    return _poppler("pdftotext", content, "-layout" if layout else "-raw")
 
 
 def pdf_images_per_page(content: bytes) -> dict[int, int]:

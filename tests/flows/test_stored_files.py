@@ -36,6 +36,7 @@ FILE_ROUTES: dict[str, tuple[object, ...]] = {
     "plans:file": ("ke-hoach",),
     "messaging:loudspeaker-audio": (1, "mp3"),
     "announcements:attachment": (1, 1),
+    "dashboards:report-file": (1, "pdf"),
 }
 # The helpers that send a file's bytes (`core.files`, OpenRosa's media).
 SENDERS = ("file_response", "content_response", "media_response")
@@ -92,7 +93,8 @@ def test_every_stored_file_gets_a_name_no_one_can_guess() -> None:
         if isinstance(field, models.FileField)
     ]
     # Evidence (2), registry photos (2), survey files (2), recognition dossiers (4),
-    # plans' own files (1), training certificates (1), announcements' attachments (1).
-    assert len(fields) == 13
+    # plans' own files (1), training certificates (1), announcements' attachments (1),
+    # quarterly reports' PDF and XLSX (2).
+    assert len(fields) == 15
     for field in fields:
         assert isinstance(field.upload_to, RandomName), field

@@ -4,6 +4,7 @@ stay numbers; what the writers neutralise reads back as it was stored."""
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import zipfile
 from collections.abc import Iterator
@@ -98,6 +99,24 @@ def test_the_xlsx_writes_texts_as_strings_and_numbers_as_numbers() -> None:
     numbers = [row[1] for row in cells[:-1]]
     assert [c.value for c in numbers] == [-3, 0, 7, -2.5, 21.0285, -12.5]
     assert {c.data_type for c in numbers} == {"n"}
+
+
+def test_a_column_s_numbers_and_dates_take_its_format_and_its_texts_do_not() -> None:
+    """`formats` give numbers and dates their Excel format ("dd/mm/yyyy" reads a date
+    the Vietnamese way); a text in the same column stays text, unformatted."""
+    content = xlsx_bytes(
+        Sheet(
+            title="Hạn",
+            header=["Hạn", "Tỷ lệ"],
+            rows=[[dt.date(2026, 9, 30), Decimal("58.25")], ["chưa có", None]],
+            formats={0: "dd/mm/yyyy", 1: "#,##0.0"},
+        )
+    )
+    _header, dated, text = xlsx_cells(content)
+    assert dated[0].value == dt.datetime(2026, 9, 30)  # noqa: DTZ001  # Excel keeps no zone
+    assert dated[0].number_format == "dd/mm/yyyy"
+    assert (dated[1].value, dated[1].data_type, dated[1].number_format) == (58.25, "n", "#,##0.0")
+    assert (text[0].value, text[0].number_format) == ("chưa có", "General")
 
 
 def test_a_control_character_xml_cannot_hold_is_dropped_rather_than_failing() -> None:

@@ -8,7 +8,8 @@ the figures and definition versions it used.
 - `units`: the units an evaluation reads (without their shapes) and the sub-units a
   composite counts;
 - `classification`: the region or commune group whose thresholds apply to a unit;
-- `engine`: the evaluator, and `evaluate` / `evaluate_statuses`;
+- `engine`: the evaluator, and `evaluate` / `evaluate_statuses` / `evaluate_part_statuses`
+  (one criterion or criterion indicator of a set alone);
 - `matrix`: every commune of a province against a set, with the tiers' counts.
 
 The database reads that pages and the API make around an evaluation (the sets in force,

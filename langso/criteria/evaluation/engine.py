@@ -50,6 +50,15 @@ def evaluate_statuses(*, code: str, units: Sequence[AdminUnit], year: int) -> di
     return Evaluator(year).statuses(code, units)
 
 
+def evaluate_part_statuses(
+    *, code: str, part: str, units: Sequence[AdminUnit], year: int
+) -> dict[int, str]:
+    """Each unit's status on one part of the set `code` for `year`, by unit id: a
+    criterion ("8") or one criterion indicator ("8.4"), as the full evaluation gives it
+    (`Evaluation.part_status`), reading only what that part needs."""
+    return Evaluator(year).part_statuses(code, part, units)
+
+
 class Evaluator:
     """One evaluation run: sets in force and sub-unit evaluations are read once and
     shared by every composite that needs them."""
@@ -288,11 +297,41 @@ class Evaluator:
             found |= statuses
         return found
 
+    def part_statuses(self, code: str, part: str, units: Sequence[AdminUnit]) -> dict[int, str]:
+        """Each unit's status on the criterion or criterion indicator `part` of the set
+        `code`: the indicators of that part alone, read as `statuses` reads a whole set
+        (an assessed "8.4" is one query for every unit, where the full evaluation reads
+        every figure of the set)."""
+        found: dict[int, str] = {}
+        by_set: dict[int, tuple[CriteriaSet, list[AdminUnit]]] = {}
+        for unit in units:
+            done = self.done.get((code, unit.pk))
+            if done is not None:
+                found[unit.pk] = done.part_status(part)
+                continue
+            criteria_set = self._in_force(code, unit.province_id if unit.valid_to is None else None)
+            by_set.setdefault(criteria_set.pk, (criteria_set, []))[1].append(unit)
+        for criteria_set, group in by_set.values():
+            found |= self._statuses(criteria_set, group, pass_only=False, part=part)
+        return found
+
     def _statuses(
-        self, criteria_set: CriteriaSet, units: Sequence[AdminUnit], pass_only: bool
+        self,
+        criteria_set: CriteriaSet,
+        units: Sequence[AdminUnit],
+        pass_only: bool,
+        part: str | None = None,
     ) -> dict[int, str]:
+        """The units' statuses on the whole set, or on its criterion or criterion
+        indicator `part`."""
         self._check(criteria_set, units)
         criteria, indicators = self.set_rows(criteria_set)
+        if part is not None:
+            found = _part_indicators(criteria, indicators, part)
+            if found is None:
+                # A part the set does not have: what `Evaluation.part_status` says.
+                return {unit.id: MISSING for unit in units}
+            indicators = found
         status = {unit.id: PASS for unit in units}
 
         def settled(unit: AdminUnit) -> bool:
@@ -350,7 +389,7 @@ class Evaluator:
                 )
             live = [u for u in live if not settled(u)]
         declared = (criteria_set.spec.get("declared") or {}).get("criteria") or 0
-        if declared > len(criteria):
+        if part is None and declared > len(criteria):
             # A set whose text counts more criteria than the catalogue holds is never met.
             for unit in units:
                 fold(unit, MISSING)
@@ -385,22 +424,7 @@ class Evaluator:
                 status = statuses[subunit.pk]
             else:
                 evaluation = self.done[(indicator.target_set, subunit.pk)]
-                # A criterion of the target set, or one of its indicators ("8.4").
-                status = next(
-                    (
-                        c.status
-                        for c in evaluation.criteria
-                        if c.criterion.code == indicator.target_criterion
-                    ),
-                    None,
-                ) or next(
-                    (
-                        r.status
-                        for r in evaluation.results()
-                        if r.indicator.code == indicator.target_criterion
-                    ),
-                    MISSING,
-                )
+                status = evaluation.part_status(indicator.target_criterion)
             counts = tally[parent_of[subunit.pk]]
             counts[1] += 1
             if status == PASS:
@@ -408,3 +432,15 @@ class Evaluator:
             elif status != FAIL:
                 counts[2] += 1
         return {pk: (met, total, undecided, noun) for pk, (met, total, undecided) in tally.items()}
+
+
+def _part_indicators(
+    criteria: Sequence[Criterion], indicators: Sequence[CriterionIndicator], part: str
+) -> list[CriterionIndicator] | None:
+    """The indicators whose statuses fold into `part`, looked up as
+    `Evaluation.part_status` looks it up: a criterion's, else the one indicator of that
+    code; None for a part the set does not have."""
+    criterion = next((c for c in criteria if c.code == part), None)
+    if criterion is not None:
+        return [i for i in indicators if i.criterion_id == criterion.pk]
+    return next(([i] for i in indicators if i.code == part), None)

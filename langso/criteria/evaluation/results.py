@@ -10,7 +10,7 @@ from decimal import Decimal
 from langso.places.models import AdminUnit
 
 from ..models import Assessment, CriteriaSet, Criterion, CriterionIndicator, IndicatorMethod
-from .statuses import PASS, RANK
+from .statuses import MISSING, PASS, RANK
 
 
 @dataclass(slots=True)
@@ -91,3 +91,14 @@ class Evaluation:
 
     def results(self) -> list[IndicatorResult]:
         return [i for c in self.criteria for i in c.indicators] + self.conditions
+
+    def part_status(self, code: str) -> str:
+        """The status of a criterion of the set, or of one of its indicators ("8.4");
+        missing for a part the set does not have."""
+        for criterion in self.criteria:
+            if criterion.criterion.code == code:
+                return criterion.status
+        for result in self.results():
+            if result.indicator.code == code:
+                return result.status
+        return MISSING

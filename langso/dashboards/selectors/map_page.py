@@ -40,7 +40,7 @@ def map_subject_choices(*, province: AdminUnit | None) -> list[ChoiceGroup]:
     groups = [
         ChoiceGroup(
             _("Chỉ số"),
-            [Choice(f"{INDICATOR}:{d.code}", d.label) for d in indicator_list()],
+            [Choice(f"{INDICATOR}:{c.value}", c.label) for c in indicator_choices()],
         )
     ]
     for criteria_set in criteria_sets_in_force(province=province):
@@ -56,6 +56,11 @@ def map_subject_choices(*, province: AdminUnit | None) -> list[ChoiceGroup]:
         ]
         groups.append(ChoiceGroup(criteria_set.name_vi, choices))
     return groups
+
+
+def indicator_choices() -> list[Choice]:
+    """The indicators by name, their codes as values."""
+    return [Choice(d.code, d.label) for d in indicator_list()]
 
 
 # What the page maps when nothing is picked: the programme's headline figure (adults

@@ -33,7 +33,8 @@ over them (numerators and denominators), the sub-units counted among them; the p
 so ("đọc qua đơn vị mới: …").
 
 **Cost.** One `indicators_values` call per level read (all the plan's indicators at
-once), one criteria evaluation run per set: a province plan of fifteen targets over 130
+once), one criteria evaluation run per year, reading for each set only the part a target
+counts (its statuses alone, or one criterion's): a province plan of fifteen targets over 130
 communes is a handful of queries whatever the number of targets.
 """
 
@@ -55,8 +56,7 @@ from django.utils.translation import gettext_lazy
 
 from langso.core.errors import DomainError
 from langso.criteria.evaluation.engine import Evaluator
-from langso.criteria.evaluation.results import Evaluation
-from langso.criteria.evaluation.statuses import MISSING, PASS, RANK, Status
+from langso.criteria.evaluation.statuses import PASS, RANK, Status
 from langso.criteria.evaluation.units import GEOMETRY, SUBJECT_KINDS
 from langso.criteria.selectors.recognitions import set_names
 from langso.indicators.selectors import (
@@ -451,9 +451,10 @@ def _meeting_targets(
     day: dt.date,
     read_subunits: _Subunits,
 ) -> None:
-    """Targets counting sub-units: one evaluation run per set and year (a whole set's
-    statuses alone where no target asks for one of its criteria), one read of the
-    indicators thresholded, per level and year."""
+    """Targets counting sub-units: one evaluation run per year, reading per set the
+    statuses of the whole set or of the one criterion or criterion indicator a target
+    counts ("8.4": the officers' findings alone, where a full evaluation of the set read
+    every figure of it), one read of the indicators thresholded, per level and year."""
     province = units[0].province if units else None
     set_names_found = set_names(
         codes={t.set_code for t in targets if t.set_code}, province=province
@@ -461,9 +462,7 @@ def _meeting_targets(
     indicator_label = indicator_names(codes={t.indicator for t in targets if t.indicator})
     evaluators: dict[int, Evaluator] = {}
     subunits: dict[tuple[str, int, bool], list[AdminUnit]] = {}
-    evaluations: dict[tuple[int, str], dict[int, Evaluation]] = {}
-    statuses: dict[tuple[int, str], dict[int, str]] = {}
-    needs_detail = {(t.set_code, _year(t, day)) for t in targets if t.set_code and t.criterion}
+    statuses: dict[tuple[int, str, str | None], dict[int, str]] = {}
     values: dict[tuple[int, str], dict[str, list[IndicatorValue]]] = {}
     for target in targets:
         year = _year(target, day)
@@ -487,17 +486,16 @@ def _meeting_targets(
             if target.set_code:
                 found_progress.source_name = set_names_found.get(target.set_code, "")
                 evaluator = evaluators.setdefault(year, Evaluator(year))
-                if (target.set_code, year) in needs_detail:
-                    done = evaluations.get((year, target.set_code))
-                    if done is None:
-                        done = {e.unit.pk: e for e in evaluator.run(target.set_code, counted)}
-                        evaluations[(year, target.set_code)] = done
-                    part_status = {pk: _part_status(e, target.criterion) for pk, e in done.items()}
-                else:
-                    part_status = statuses.get((year, target.set_code)) or {}
-                    if not part_status:
-                        part_status = evaluator.statuses(target.set_code, counted)
-                        statuses[(year, target.set_code)] = part_status
+                # A criterion or criterion indicator ("8.4") alone, or the whole set.
+                part = target.criterion or None
+                part_status = statuses.get((year, target.set_code, part))
+                if part_status is None:
+                    part_status = (
+                        evaluator.part_statuses(target.set_code, part, counted)
+                        if part
+                        else evaluator.statuses(target.set_code, counted)
+                    )
+                    statuses[(year, target.set_code, part)] = part_status
                 rows = [
                     Contribution(
                         unit=u,
@@ -570,14 +568,3 @@ def _meeting_targets(
             if target.measure == "count"
             else (Decimal(met) / len(counted) * HUNDRED).quantize(Decimal("0.01"))
         )
-
-
-def _part_status(evaluation: Evaluation, code: str) -> str:
-    """A criterion's status in an evaluation, or one of its indicators' ("8.4")."""
-    for criterion in evaluation.criteria:
-        if criterion.criterion.code == code:
-            return criterion.status
-    for result in evaluation.results():
-        if result.indicator.code == code:
-            return result.status
-    return MISSING

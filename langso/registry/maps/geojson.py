@@ -13,7 +13,13 @@ from langso.places.models import AdminUnit, Level
 
 from .approx import provinces_approx
 from .layers import UNITS, LayerQuery
-from .queries import in_box, property_columns, unit_geometry, unit_has_place
+from .queries import (
+    in_box,
+    property_columns,
+    simplified_unit_geometry,
+    unit_geometry,
+    unit_has_place,
+)
 from .tiles import BBox, PointX, PointY
 
 # GeoJSON answers hold at most this many features; `truncated` says when more matched.
@@ -82,12 +88,16 @@ def unit_feature_collection(
     return _collection(UNITS.name, features, truncated=len(found) > GEOJSON_ROW_CAP)
 
 
-def unit_places(units: QuerySet[AdminUnit], *, bbox: BBox | None) -> dict[int, dict[str, Any]]:
+def unit_places(
+    units: QuerySet[AdminUnit], *, bbox: BBox | None, tolerance: float = 0
+) -> dict[int, dict[str, Any]]:
     """Where each of `units` that has a place in `bbox` is drawn, as a GeoJSON geometry by
     unit id: its boundary where loaded, else a commune's approximate cell (the dashed
     area of the units layer, see `approx`), else its centroid. For overlays, which draw
     units as the units layer does. One query, and the approximate cells' (one for the
-    provinces, and `provinces_approx`'s)."""
+    provinces, and `provinces_approx`'s). `tolerance` (degrees) simplifies the shapes,
+    in the query for boundaries, for a drawing that needs no more detail than that."""
+    geometry = unit_geometry() if not tolerance else simplified_unit_geometry(tolerance)
     found = list(
         units.filter(unit_has_place(bbox))
         .order_by()
@@ -96,7 +106,7 @@ def unit_places(units: QuerySet[AdminUnit], *, bbox: BBox | None) -> dict[int, d
             "level",
             "province_id",
             bounded=ExpressionWrapper(Q(boundary__isnull=False), output_field=BooleanField()),
-            geojson=AsGeoJSON(unit_geometry(), precision=6),
+            geojson=AsGeoJSON(geometry, precision=6),
         )
     )
     places = {row["pk"]: json.loads(row["geojson"]) for row in found}
@@ -108,6 +118,8 @@ def unit_places(units: QuerySet[AdminUnit], *, bbox: BBox | None) -> dict[int, d
             province = cells.get(row["province_id"])
             cell = None if province is None else province.communes.get(row["pk"])
             if cell is not None:
+                if tolerance:
+                    cell = shapely.simplify(cell, tolerance, preserve_topology=True)
                 places[row["pk"]] = json.loads(
                     shapely.to_geojson(shapely.set_precision(cell, 1e-6))
                 )

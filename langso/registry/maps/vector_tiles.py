@@ -9,7 +9,7 @@ from typing import Any
 
 import numpy as np
 import shapely
-from django.contrib.gis.geos import GEOSGeometry, Point
+from django.contrib.gis.geos import GEOSGeometry
 from django.core.exceptions import EmptyResultSet
 from django.db import connections
 from django.db.models import F, QuerySet
@@ -20,7 +20,7 @@ from langso.places.models import AdminUnit, Level
 
 from ..models import HouseholdMapCell
 from . import mvt
-from .approx import provinces_approx, to_geos
+from .approx import provinces_approx
 from .approx_villages import communes_village_cells
 from .layers import UNITS, LayerQuery, unit_levels_at
 from .queries import (
@@ -29,7 +29,7 @@ from .queries import (
     in_box,
     property_columns,
     unit_geometry,
-    unit_has_place,
+    units_placed_in,
 )
 from .tiles import BBox, PointX, PointY, Tile
 
@@ -152,9 +152,7 @@ def unit_tile(units: QuerySet[AdminUnit], *, tile: Tile) -> bytes:
 
 
 def _unit_layer(units: QuerySet[AdminUnit], *, tile: Tile) -> bytes:
-    found = units.filter(level__in=unit_levels_at(tile.z)).filter(
-        unit_has_place(tile.buffered_bbox())
-    )
+    found = units_placed_in(units.filter(level__in=unit_levels_at(tile.z)), tile.buffered_bbox())
     fields = ["id", "code", "name", "level"]
     label = {"lx": PointX("centroid"), "ly": PointY("centroid")}
     if capabilities(units.db).vector_tiles_in_sql:
@@ -174,13 +172,16 @@ def _unit_layer(units: QuerySet[AdminUnit], *, tile: Tile) -> bytes:
         )
     clip = tile.buffered_bbox().polygon()
     features = []
-    for row in found.values(*fields, **label, place=unit_geometry()):
-        place: GEOSGeometry = row.pop("place")
-        if isinstance(place, Point):
-            geometry = mvt.point_commands(tile, place.x, place.y)
+    # A unit without a boundary is drawn at its centroid, which the label's place
+    # already holds: read as two numbers, not as a geometry to parse (a zoom-8 tile
+    # holds a hundred communes' centres).
+    for row in found.values(*fields, **label, shape=F("boundary")):
+        boundary: GEOSGeometry | None = row.pop("shape")
+        if boundary is None:
+            geometry = mvt.point_commands(tile, row["lx"], row["ly"])
             kind = mvt.POINT
         else:
-            geometry = mvt.polygon_commands(tile, place.intersection(clip))
+            geometry = mvt.polygon_commands(tile, boundary.intersection(clip))
             kind = mvt.POLYGON
         if geometry:
             features.append(mvt.Feature(kind, geometry, row, row.pop("id")))
@@ -227,7 +228,7 @@ def _approx_layer(units: QuerySet[AdminUnit], *, tile: Tile) -> bytes:
     # centre in the units layer (same feature id); at zoom 8 they doubled the tile.
     features = []
     for unit_id, code, level in units.filter(pk__in=touching).values_list("id", "code", "level"):
-        if geometry := mvt.polygon_commands(tile, to_geos(touching[unit_id])):
+        if geometry := mvt.polygon_commands(tile, touching[unit_id]):
             row = {"code": code, "level": level}
             features.append(mvt.Feature(mvt.POLYGON, geometry, row, unit_id))
     return mvt.encode(APPROX_LAYER, features)
@@ -236,43 +237,41 @@ def _approx_layer(units: QuerySet[AdminUnit], *, tile: Tile) -> bytes:
 def _province_commune_shapes(
     units: QuerySet[AdminUnit], *, tile: Tile, around: BBox
 ) -> dict[int, Any]:
-    """The approximate areas of provinces (below `APPROX_COMMUNES_FROM_ZOOM`) or communes
-    (from it) with no boundary whose communes' centroids lie `around` the tile, by id."""
+    """The approximate areas, by id, of the provinces with no boundary (below
+    `APPROX_COMMUNES_FROM_ZOOM`: every one, the tile keeps those that touch it), or of
+    the communes with no boundary whose centroids lie `around` the tile (from it)."""
     # Communes' cells from zoom 9, where a commune is some 20 pixels across; below, a
     # mesh of 10-pixel dashed cells says nothing and cost 100 ms and 60 KiB a tile at
     # zoom 8 (`bench tiles`): the provinces' areas instead.
-    provinces_only = tile.z < APPROX_COMMUNES_FROM_ZOOM
-    # Null test first: SpatiaLite's MBR functions take a null geometry for a match.
-    near = units.filter(
-        level=Level.COMMUNE, centroid__isnull=False, centroid__bboverlaps=around.polygon()
+    if tile.z < APPROX_COMMUNES_FROM_ZOOM:
+        # The country's 34 provinces, their areas kept by the process: searching the
+        # communes' centroids around the tile for their provinces cost 8 ms a zoom-8
+        # tile on SpatiaLite (`bench choropleth`), more than testing every area.
+        provinces = list(units.filter(level=Level.PROVINCE, boundary__isnull=True))
+        approximate = provinces_approx(provinces)
+        return {
+            province.pk: area
+            for province in provinces
+            if (area := approximate[province.pk].province) is not None
+        }
+    near = in_box(
+        units.filter(level=Level.COMMUNE, boundary__isnull=True), around, column="centroid"
     )
-    if provinces_only:
-        near = near.filter(province__boundary__isnull=True)
-    else:
-        near = near.filter(boundary__isnull=True)
     province_ids = set(near.values_list("province_id", flat=True).distinct())
     if not province_ids:
         return {}
     shapes: dict[int, Any] = {}
     provinces = list(units.filter(pk__in=province_ids, level=Level.PROVINCE))
-    approximate = provinces_approx(provinces)
-    for province in provinces:
-        found = approximate[province.pk]
-        if provinces_only and found.province is not None:
-            shapes[province.pk] = found.province
-        if not provinces_only:
-            shapes |= found.communes
+    for found in provinces_approx(provinces).values():
+        shapes |= found.communes
     return shapes
 
 
 def _village_shapes(units: QuerySet[AdminUnit], *, around: BBox) -> dict[int, Any]:
     """The approximate cells of the villages with no boundary whose communes have a
     village centroid `around` the tile, by village id."""
-    near = units.filter(
-        level=Level.VILLAGE,
-        boundary__isnull=True,
-        centroid__isnull=False,
-        centroid__bboverlaps=around.polygon(),
+    near = in_box(
+        units.filter(level=Level.VILLAGE, boundary__isnull=True), around, column="centroid"
     ).values("commune_id")
     communes = list(
         units.filter(level=Level.COMMUNE, pk__in=near).select_related("province").order_by()

@@ -26,7 +26,7 @@ from typing import Any
 import pytest
 
 from langso.criteria.catalogue import catalogue_yaml_read
-from langso.criteria.evaluation.engine import evaluate, evaluate_statuses
+from langso.criteria.evaluation.engine import evaluate, evaluate_part_statuses, evaluate_statuses
 from langso.criteria.evaluation.matrix import province_matrix
 from langso.criteria.evaluation.results import Evaluation, IndicatorResult
 from langso.criteria.evaluation.statuses import Status
@@ -375,3 +375,37 @@ def test_statuses_alone_agree_with_full_evaluations(
     ]
     full = {e.unit.pk: e.status for e in evaluate(code=code, units=units, year=year)}
     assert evaluate_statuses(code=code, units=units, year=year) == full
+
+
+@pytest.mark.parametrize(
+    ("code", "level", "year"),
+    [
+        ("thon_thong_minh", "village", 2026),
+        ("xa_ntm_thong_minh", "commune", 2026),
+        ("xa_chuyen_doi_so_2025", "commune", 2025),
+        ("xa_ntm_2021_2025", "commune", 2025),
+    ],
+)
+def test_one_part_alone_agrees_with_full_evaluations(
+    province: RegistryTree, users: RegistryUsers, code: str, level: str, year: int
+) -> None:
+    """A criterion or one criterion indicator evaluated alone (computed, reported,
+    assessed, composite) has, at every unit, the status the full evaluation gives that
+    part; a part the set does not have is missing data, as there."""
+    _assess_84_passed(users, province.a)
+    units = [
+        u
+        for u in (province.a, province.b, province.a1, province.a2, province.b1, province.b2)
+        if u.level == level
+    ]
+    full = evaluate(code=code, units=units, year=year)
+    parts = [c.criterion.code for c in full[0].criteria]
+    parts += [r.indicator.code for r in full[0].results()]
+    seen: set[str] = set()
+    for part in [*parts, "99.9"]:
+        expected = {e.unit.pk: e.part_status(part) for e in full}
+        seen |= set(expected.values())
+        found = evaluate_part_statuses(code=code, part=part, units=units, year=year)
+        assert found == expected, part
+    # The parts compared differ in status: not a comparison of one status alone.
+    assert len(seen) >= 2, code

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from django.contrib.gis.geos import Point
+from django.contrib.gis.geos import MultiPolygon, Point
 from django.test import Client
 from django.urls import reverse
 
@@ -117,3 +117,25 @@ def test_unit_places_are_drawn_as_the_units_layer_draws_them(tree: RegistryTree)
     assert places[tree.b.pk]["type"] in {"Polygon", "MultiPolygon"}
     assert places[tree.a1.pk] == {"type": "Point", "coordinates": [105.92, 20.22]}
     assert set(_places(tree, BBox(106.04, 20.24, 106.06, 20.26))) == {tree.b.pk}
+
+
+def test_unit_places_simplified_keep_every_unit_with_fewer_points(tree: RegistryTree) -> None:
+    """With a tolerance, a detailed boundary comes back with fewer points (simplified
+    in the query) and the approximate cell too; no unit is lost, a centre stays put."""
+    circle = Point(105.95, 20.25, srid=4326).buffer(0.05, quadsegs=64)
+    tree.a.boundary = MultiPolygon(circle, srid=4326)
+    tree.a.save(update_fields=["boundary"])
+    tree.a1.centroid = Point(105.92, 20.22, srid=4326)
+    tree.a1.save(update_fields=["centroid"])
+    units = AdminUnit.objects.filter(pk__in=[tree.a.pk, tree.b.pk, tree.a1.pk])
+    full = maps.unit_places(units, bbox=None)
+    simple = maps.unit_places(units, bbox=None, tolerance=0.002)
+    assert set(simple) == set(full) == {tree.a.pk, tree.b.pk, tree.a1.pk}
+
+    def points(geometry: dict[str, Any]) -> int:
+        return len(str(geometry["coordinates"]).split("],"))
+
+    assert points(simple[tree.a.pk]) < points(full[tree.a.pk]) / 4
+    assert simple[tree.a.pk]["type"] in {"Polygon", "MultiPolygon"}
+    assert points(simple[tree.b.pk]) <= points(full[tree.b.pk])
+    assert simple[tree.a1.pk] == full[tree.a1.pk]

@@ -257,6 +257,30 @@ def test_a_province_without_a_boundary_is_drawn_as_its_communes_area(
     assert province["geometry"]["type"] == "Polygon"
 
 
+def test_at_a_province_zoom_a_tile_holds_the_province_areas_that_reach_it_only(
+    client: Client, tree: RegistryTree
+) -> None:
+    """Below the communes' zooms every province without a boundary is a candidate; a
+    tile keeps the areas that reach into it: province 37 around its communes in the
+    north, province 96 around its own in the far south, each in its own tile only."""
+    other = make_unit_tree(province_code="96", province_name="Tỉnh Cà Mau")
+    for commune, lon in zip(other.communes, (105.10, 105.20), strict=True):
+        commune.centroid = Point(lon, 9.10, srid=4326)
+        commune.save(update_fields=["centroid"])
+
+    def provinces(tile: maps.Tile) -> set[str]:
+        return {
+            f["properties"]["code"]
+            for f in _approx_features(client, tile)
+            if f["properties"]["level"] == "province"
+        }
+
+    assert provinces(maps.tile_at(106.0, 20.25, 8)) == {tree.province.code}
+    assert provinces(maps.tile_at(105.15, 9.10, 8)) == {other.province.code}
+    # Between them, far from either: no area.
+    assert provinces(maps.tile_at(107.5, 14.0, 8)) == set()
+
+
 def test_a_unit_tile_costs_the_same_queries_for_one_province_or_several(
     client: Client, tree: RegistryTree, django_assert_num_queries: DjangoAssertNumQueries
 ) -> None:
