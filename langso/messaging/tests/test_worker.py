@@ -1,6 +1,6 @@
 """The worker: token buckets pace each channel to its adapter's rate; a round gives
 each channel what its bucket allows; asked to stop mid-send it finishes that message
-and gives the rest back."""
+and gives the rest back; periodic jobs run at the first round, then once a period."""
 
 from __future__ import annotations
 
