@@ -41,6 +41,11 @@ log "Loading the demo recognition dossiers"
 # The Cao Bằng and TP.HCM plans, on the demo province's data (issue 17).
 log "Loading the demo plans"
 "$PY" manage.py load_demo_plans
+# Contacts with consent, a self-management group, a sent announcement and a draft in the
+# demo commune's first village (issue 18); its SMS and e-mails go once the messaging
+# worker below runs.
+log "Loading the demo announcements"
+"$PY" manage.py load_demo_announcements
 
 # Each background process gets its own process group, so that stopping it also stops
 # its children: the worker's autoreloader child, Kannel's three programs.

@@ -1,7 +1,12 @@
 """The messaging worker's loop: round after round, each channel that has an adapter is
 given as many due messages as its token bucket allows (its adapter's
 `rate_per_second`), and the worker sleeps when none was due or no channel had a token.
-Asked to stop, it finishes the message being sent and gives the others back."""
+Asked to stop, it finishes the message being sent and gives the others back.
+
+Periodic jobs ride on the same loop: an app above `messaging` (which may not be
+imported from here) registers a function with `worker_tick_register(fn, every_seconds)`
+in its `AppConfig.ready()`, and each worker calls it at its first round and then at most
+once every `every_seconds` — announcements' sweep of scheduled ones that are due."""
 
 from __future__ import annotations
 
@@ -25,6 +30,31 @@ logger = logging.getLogger(__name__)
 ROUND_LIMIT = 500
 # Longest sleep when nothing is due (seconds): how late a newly queued message may wait.
 IDLE_SECONDS = 1.0
+
+
+@dataclass(frozen=True)
+class PeriodicJob:
+    fn: Callable[[], object]
+    every_seconds: float
+
+
+# By the function's dotted name, so that registering again (a second `ready()`)
+# replaces rather than doubles.
+_periodic: dict[str, PeriodicJob] = {}
+
+
+def worker_tick_register(fn: Callable[[], object], every_seconds: float) -> None:
+    """Have every messaging worker call `fn()` at its first round, then at most once
+    every `every_seconds`. `fn` takes no argument and commits its own work; an error
+    it raises is logged and the worker carries on sending."""
+    if every_seconds <= 0:
+        raise ValueError("every_seconds must be positive")
+    _periodic[f"{fn.__module__}.{fn.__qualname__}"] = PeriodicJob(fn, every_seconds)
+
+
+def worker_ticks() -> dict[str, PeriodicJob]:
+    """The registered periodic jobs, by name."""
+    return dict(_periodic)
 
 
 @dataclass
@@ -70,6 +100,9 @@ class Worker:
     stopping: threading.Event = field(default_factory=threading.Event)
     buckets: dict[str, TokenBucket] = field(default_factory=dict)
     totals: Dispatched = field(default_factory=Dispatched)
+    clock: Callable[[], float] = time.monotonic
+    # When each periodic job next falls due (the clock's seconds); absent: at once.
+    ticks_due: dict[str, float] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.channels = list(self.channels) or adapter_channels()
@@ -81,8 +114,25 @@ class Worker:
         """Stop after the message being sent (a signal handler's call)."""
         self.stopping.set()
 
+    def tick(self) -> None:
+        """Run each periodic job that is due. A job's failure is logged, not raised: a
+        sweep that fails must not stop the outbox."""
+        now = self.clock()
+        for name, job in worker_ticks().items():
+            if self.stopping.is_set():
+                return
+            if self.ticks_due.get(name, now) > now:
+                continue
+            self.ticks_due[name] = now + job.every_seconds
+            try:
+                job.fn()
+            except Exception:
+                logger.exception("periodic job %s failed", name)
+
     def round(self) -> int:
-        """One pass over the channels; how many messages were claimed."""
+        """The due periodic jobs, then one pass over the channels; how many messages
+        were claimed."""
+        self.tick()
         claimed = 0
         for channel in self.channels:
             if self.stopping.is_set():

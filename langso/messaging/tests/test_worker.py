@@ -1,6 +1,6 @@
 """The worker: token buckets pace each channel to its adapter's rate; a round gives
 each channel what its bucket allows; asked to stop mid-send it finishes that message
-and gives the rest back."""
+and gives the rest back; periodic jobs run at the first round, then once a period."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from langso.messaging.channels.base import Sent
 from langso.messaging.models import Channel, Contact, Message, MessageStatus
 from langso.messaging.services.outbox import messages_enqueue
 from langso.messaging.testing import ScriptedAdapter, adapter_replaced, make_contact, outgoing_to
-from langso.messaging.worker import TokenBucket, Worker
+from langso.messaging.worker import TokenBucket, Worker, worker_tick_register
 from langso.places.models import AdminUnit
 
 
@@ -85,3 +85,37 @@ def test_stopped_mid_send_it_finishes_that_message_only(feed: Contact) -> None:
         totals = worker.run()
     assert (totals.sent, totals.released, len(adapter.sent)) == (1, 4, 1)
     assert Message.objects.filter(status=MessageStatus.QUEUED, attempts=0).count() == 4
+
+
+def test_a_periodic_job_runs_at_the_first_round_then_once_per_period(
+    feed: Contact, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A job registered every 30 s runs at a worker's first round, not at the next
+    rounds within 30 s, again after them; a job that raises is logged and the round
+    still sends its messages."""
+    monkeypatch.setattr("langso.messaging.worker._periodic", {})
+    calls: list[float] = []
+    clock = Clock()
+
+    def sweep() -> None:
+        calls.append(clock.now)
+
+    def broken() -> None:
+        raise RuntimeError("the sweep failed")
+
+    worker_tick_register(sweep, 30)
+    worker_tick_register(sweep, 30)
+    worker_tick_register(broken, 30)
+    _queued(feed, 1)
+    with adapter_replaced(Channel.INAPP, ScriptedAdapter()) as adapter:
+        worker = Worker(channels=[Channel.INAPP], clock=clock)
+        for now in (0.0, 10.0, 29.9, 30.0, 45.0, 61.0):
+            clock.now = now
+            worker.run(once=True)
+    assert calls == [0.0, 30.0, 61.0]
+    assert len(adapter.sent) == 1
+
+
+def test_a_periodic_job_needs_a_positive_period() -> None:
+    with pytest.raises(ValueError, match="positive"):
+        worker_tick_register(lambda: None, 0)

@@ -1,6 +1,7 @@
 """`manage.py messaging_worker`: sends the outbox, paced per channel (MESSAGING_RATES),
 until SIGTERM or Ctrl+C, which stop it after the message being sent. `--once` makes one
-round (tests, cron)."""
+round (tests, cron). Each round first runs the periodic jobs other apps registered
+(`worker_tick_register`: announcements' sweep of scheduled ones that are due)."""
 
 from __future__ import annotations
 
