@@ -85,7 +85,7 @@ QUIET_FROM, QUIET_UNTIL = 22, 6
 VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
 
 # How far each receipt moves a message; a receipt never moves it back.
-_RANK = {
+_RANK: dict[str, int] = {
     MessageStatus.QUEUED: 0,
     MessageStatus.SENDING: 1,
     MessageStatus.ACCEPTED: 2,
@@ -334,7 +334,7 @@ def _moves(status: str, after: str) -> bool:
     and never out of dead or opted out."""
     if status in (MessageStatus.DEAD, MessageStatus.OPTED_OUT):
         return False
-    return _RANK.get(after, 0) > _RANK.get(status, 0)  # type: ignore[call-overload]
+    return _RANK.get(after, 0) > _RANK.get(status, 0)
 
 
 def _dead(message: Message, error: str, *, now: dt.datetime) -> None:
@@ -406,7 +406,7 @@ def _record_taken(taken: list[tuple[Message, Sent]], *, now: dt.datetime) -> Non
             .values_list("pk", "status")
         )
         receipts: list[Receipt] = []
-        moved: dict[str, list[Message]] = {}
+        moved: dict[MessageStatus, list[Message]] = {}
         with_ref: list[Message] = []
         for message, sent in taken:
             message.status = current[message.pk]
@@ -482,20 +482,25 @@ def receipt_record(
     event: str,
     at: dt.datetime | None = None,
     detail: dict[str, Any] | None = None,
+    locked: bool = False,
 ) -> Message:
     """Record what became of `message` and move its status forward if the event says
     more than it knew; a message already final for good (dead, opted out) keeps its
-    status. Returns the message."""
+    status. Returns the message. `locked`: the caller holds the message's row lock in
+    its transaction and read its status under it (a delivery report), so it is not read
+    again."""
     at = at or timezone.now()
     with transaction.atomic():
-        # The status as it stands, locked: a delivery report and the worker's "accepted"
-        # may arrive at once, and the later writer must see what the first wrote.
-        current = (
-            Message.objects.select_for_update()
-            .filter(pk=message.pk)
-            .values_list("status", flat=True)
-        )
-        message.status = current.get()
+        if not locked:
+            # The status as it stands, locked: a delivery report and the worker's
+            # "accepted" may arrive at once, and the later writer must see what the
+            # first wrote.
+            current = (
+                Message.objects.select_for_update()
+                .filter(pk=message.pk)
+                .values_list("status", flat=True)
+            )
+            message.status = current.get()
         Receipt.objects.create(message=message, event=event, at=at, detail=detail or {})
         after = _EVENT_STATUS.get(event)  # type: ignore[call-overload]
         if after is None or not _moves(message.status, after):
