@@ -38,11 +38,12 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.db import IntegrityError, connection, transaction
-from django.db.models import F, Q
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from langso.core.actors import Actor
+from langso.core.db import capabilities
 from langso.core.events import publish
 from langso.core.models import AuditEntry
 from langso.core.services import audit_record
@@ -209,10 +210,13 @@ def message_enqueue(*, outgoing: Outgoing, now: dt.datetime | None = None) -> Me
 def messages_enqueue(
     *, outgoing: Sequence[Outgoing], now: dt.datetime | None = None, batch_size: int = 5000
 ) -> int:
-    """Queue many messages in the caller's transaction (an announcement to a province),
-    in batches; names already queued are skipped. Returns how many were new."""
+    """Queue many messages in the caller's transaction, in batches; names already
+    queued are skipped. Returns how many were new. Written by the outbox's one bulk
+    writer (`messages_enqueue_query`'s), which applies consent and quiet hours."""
     now = now or timezone.now()
     written = 0
+    # Each message is ten parameters: SQLite binds a limited number per statement.
+    batch_size = max(1, min(batch_size, capabilities().max_query_params // 10))
     for start in range(0, len(outgoing), batch_size):
         batch = outgoing[start : start + batch_size]
         keys = [o.idempotency_key for o in batch]
@@ -226,32 +230,121 @@ def messages_enqueue(
         for o in batch:
             if o.idempotency_key not in existing:
                 unique.setdefault(o.idempotency_key, o)
-        fresh = list(unique.values())
-        by_purpose: dict[str, list[int]] = {}
-        for o in fresh:
-            if _needs_consent(o):
-                by_purpose.setdefault(o.purpose, []).append(o.contact_id or 0)
-        consented = {purpose: _consented(ids, purpose) for purpose, ids in by_purpose.items()}
-        messages = [
-            _message(
-                o,
-                now=now,
-                consented=not _needs_consent(o) or (o.contact_id in consented[o.purpose]),
-            )
-            for o in fresh
-        ]
-        Message.objects.bulk_create(messages, batch_size=batch_size)
-        refused = list(
-            Message.objects.filter(
-                idempotency_key__in=[m.idempotency_key for m in messages],
-                status=MessageStatus.OPTED_OUT,
-            ).values_list("pk", flat=True)
+        if not unique:
+            continue
+        row = "({})".format(", ".join(_VALUE_PLACEHOLDERS))
+        values = "VALUES " + ", ".join([row] * len(unique))
+        params = [getattr(o, name) for o in unique.values() for name in OUTGOING_COLUMNS]
+        written += _insert_from(
+            values, params, now=now, refusals=any(_needs_consent(o) for o in unique.values())
         )
-        Receipt.objects.bulk_create(
-            [Receipt(message_id=pk, event=ReceiptEvent.OPTED_OUT, at=now) for pk in refused]
-        )
-        written += len(messages)
     return written
+
+
+# What a source of messages to queue yields, in this order (`messages_enqueue_query`):
+# the fields of `Outgoing`.
+OUTGOING_COLUMNS = (
+    "idempotency_key",
+    "channel",
+    "address",
+    "body",
+    "source",
+    "purpose",
+    "unit_id",
+    "contact_id",
+    "subject",
+    "priority",
+)
+# Ids cast: a column of NULLs in VALUES is text on PostgreSQL.
+_VALUE_PLACEHOLDERS = tuple(
+    "CAST(%s AS BIGINT)" if name.endswith("_id") else "%s" for name in OUTGOING_COLUMNS
+)
+
+
+def messages_enqueue_query(
+    *, addressees: QuerySet[Any, Any], now: dt.datetime | None = None
+) -> int:
+    """Queue, in the caller's transaction and in one INSERT … SELECT, a message for each
+    row of `addressees` (a `values_list` of `OUTGOING_COLUMNS`, in that order): the
+    database builds the rows, Python none — an announcement to a province. Their names
+    must be new (the unique key refuses a repeat with an IntegrityError: the caller's
+    own lock guarantees it, as an announcement's status does). Returns how many."""
+    sql, params = addressees.query.sql_with_params()
+    return _insert_from(sql, list(params), now=now or timezone.now(), refusals=True)
+
+
+def _insert_from(source: str, params: list[Any], *, now: dt.datetime, refusals: bool) -> int:
+    """The outbox's one bulk writer: the messages `source` (SQL yielding
+    `OUTGOING_COLUMNS`) describes, with the rules of `_message` written in SQL — a
+    message of the warnings purpose is a warning; a contact without a standing consent
+    for the purpose is written `opted_out` (a warning needs none), with its receipt when
+    `refusals`; a non-warning on a quiet channel waits for the morning."""
+    quote = connection.ops.quote_name
+    stamp = connection.ops.adapt_datetimefield_value
+    warning = "(o.priority = %s OR o.purpose = %s)"
+    warning_params = [Priority.WARNING, Purpose.WARNINGS]
+    quiet = ", ".join(["%s"] * len(QUIET_CHANNELS))
+    morning = quiet_until(channel=Channel.SMS, priority=Priority.NORMAL, at=now)
+    columns = ", ".join(OUTGOING_COLUMNS)
+    message = quote(Message._meta.db_table)
+    consent = quote(Consent._meta.db_table)
+    # The WITH inside the INSERT: SQLite counts the rows of a statement that begins with
+    # INSERT only.
+    sql = (
+        f"INSERT INTO {message} ({columns}, status, attempts, next_attempt_at, "  # noqa: S608  # names from the models, values as parameters
+        f"last_error, provider_ref, created_at) "
+        f"WITH o ({columns}) AS ({source}) "
+        "SELECT o.idempotency_key, o.channel, o.address, o.body, o.source, o.purpose, "
+        "o.unit_id, o.contact_id, o.subject, "
+        f"CASE WHEN {warning} THEN %s ELSE o.priority END, "
+        f"CASE WHEN o.contact_id IS NULL OR {warning} OR EXISTS (SELECT 1 FROM {consent} c "
+        "WHERE c.contact_id = o.contact_id AND c.purpose = o.purpose "
+        "AND c.withdrawn_at IS NULL) THEN %s ELSE %s END, "
+        f"0, CASE WHEN o.channel IN ({quiet}) AND NOT {warning} THEN %s ELSE %s END, "
+        "'', '', %s FROM o"
+    )
+    params = [
+        *params,
+        *warning_params,
+        Priority.WARNING,
+        *warning_params,
+        MessageStatus.QUEUED,
+        MessageStatus.OPTED_OUT,
+        *sorted(QUIET_CHANNELS),
+        *warning_params,
+        stamp(morning),
+        stamp(now),
+        stamp(now),
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        written = int(cursor.rowcount)
+        if refusals:
+            _refusals_record(cursor, now=now)
+    return written
+
+
+def _refusals_record(cursor: Any, *, now: dt.datetime) -> None:
+    """The receipt of each message just written `opted_out` (at `now`) that has none."""
+    quote = connection.ops.quote_name
+    detail = Receipt._meta.get_field("detail").get_db_prep_save({}, connection)
+    stamp = connection.ops.adapt_datetimefield_value(now)
+    receipt = quote(Receipt._meta.db_table)
+    message = quote(Message._meta.db_table)
+    cursor.execute(
+        f"INSERT INTO {receipt} (message_id, event, at, detail) "  # noqa: S608  # names from the models
+        f"SELECT m.id, %s, %s, %s FROM {message} m "
+        "WHERE m.status = %s AND m.created_at = %s AND NOT EXISTS "
+        f"(SELECT 1 FROM {receipt} r WHERE r.message_id = m.id AND r.event = %s)",
+        [
+            ReceiptEvent.OPTED_OUT,
+            stamp,
+            detail,
+            MessageStatus.OPTED_OUT,
+            stamp,
+            ReceiptEvent.OPTED_OUT,
+        ],
+    )
 
 
 @dataclass
