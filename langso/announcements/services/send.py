@@ -43,7 +43,7 @@ from django.utils.translation import gettext as _
 from langso.core.actors import Actor
 from langso.core.db import for_update
 from langso.core.errors import AccessDenied, DomainError, FieldsInvalid
-from langso.messaging.models import Channel, Contact
+from langso.messaging.models import Channel, Contact, Message
 from langso.messaging.services.outbox import Outgoing, messages_enqueue_query
 from langso.places.models import AdminUnit
 from langso.registry.models import Household
@@ -193,8 +193,8 @@ def _write(announcement: Announcement, *, now: dt.datetime) -> Sent:
     if Channel.SMS in announcement.channels:
         household_contacts_sync(households=households)
     best = best_contacts(announcement=announcement, households=households)
-    _recipients_insert(announcement, households=households, best=best)
     written = messages_enqueue_query(addressees=_addressees(announcement, best=best), now=now)
+    _recipients_insert(announcement, households=households)
     counts = (
         Recipient.objects.filter(announcement=announcement)
         .values("village_id")
@@ -214,27 +214,32 @@ def _write(announcement: Announcement, *, now: dt.datetime) -> Sent:
     return Sent(households=total, messages=written, no_channel=sum(without.values()))
 
 
-def _recipients_insert(
-    announcement: Announcement, *, households: QuerySet[Household], best: QuerySet[Contact]
-) -> None:
-    """A recipient per household of the audience, on its best channel — none: on the
-    unreached list from the start —, in one INSERT … SELECT."""
+def _recipients_insert(announcement: Announcement, *, households: QuerySet[Household]) -> None:
+    """A recipient per household of the audience, on the channel of the message just
+    queued for it — none: on the unreached list from the start —, in one INSERT …
+    SELECT. Joined to the messages by their source (indexed), not to the best contacts
+    again: SQLite joined the audience to that window query row by row (16 s for 20,000
+    households, measured)."""
     audience_sql, audience_params = households.values_list(
         "pk", "village_id"
     ).query.sql_with_params()
-    best_sql, best_params = best.values_list("holder_id", "channel").query.sql_with_params()
     recipient = connection.ops.quote_name(Recipient._meta.db_table)
+    message = connection.ops.quote_name(Message._meta.db_table)
     with connection.cursor() as cursor:
         cursor.execute(
-            f"INSERT INTO {recipient} (announcement_id, household_id, village_id, channel, "  # noqa: S608  # names from the model, values as parameters
+            f"INSERT INTO {recipient} (announcement_id, household_id, village_id, channel, "  # noqa: S608  # names from the models, values as parameters
             f"reached_by, failed) "
-            f"WITH h (id, village_id) AS ({audience_sql}), "
-            f"b (holder_id, channel) AS ({best_sql}) "
-            "SELECT %s, h.id, h.village_id, COALESCE(b.channel, ''), '', "
-            "CASE WHEN b.channel IS NULL THEN %s ELSE %s END "
-            "FROM h LEFT JOIN b ON b.holder_id = h.id",
-            [*audience_params, *best_params, announcement.pk, True, False],
+            f"WITH h (id, village_id) AS ({audience_sql}) "
+            "SELECT %s, h.id, h.village_id, COALESCE(m.channel, ''), '', "
+            "CASE WHEN m.id IS NULL THEN %s ELSE %s END "
+            f"FROM h LEFT JOIN {message} m ON m.source = %s || CAST(h.id AS VARCHAR(20))",
+            [*audience_params, announcement.pk, True, False, _source_prefix(announcement)],
         )
+
+
+def _source_prefix(announcement: Announcement) -> str:
+    """`message_source` of the announcement without the household's id."""
+    return message_source(announcement.pk, 0).removesuffix("0")
 
 
 def _addressees(announcement: Announcement, *, best: QuerySet[Contact]) -> QuerySet[Contact, Any]:
@@ -247,7 +252,7 @@ def _addressees(announcement: Announcement, *, best: QuerySet[Contact]) -> Query
         for channel in announcement.channels
     }
     source = Concat(
-        Value(message_source(announcement.pk, 0).removesuffix("0")),
+        Value(_source_prefix(announcement)),
         Cast("holder_id", CharField()),
     )
 
