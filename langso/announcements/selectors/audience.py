@@ -12,7 +12,19 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import (
+    Case,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Value,
+    When,
+    Window,
+)
+from django.db.models.functions import RowNumber
 from django.utils.translation import gettext_lazy as _
 
 from langso.messaging.models import Channel, Consent, Contact, Priority, Purpose
@@ -126,6 +138,27 @@ def usable_contacts(*, announcement: Announcement) -> QuerySet[Contact]:
 def channels_best_first(channels: Sequence[str]) -> list[str]:
     """`channels` in the platform's order of preference."""
     return [c for c in CHANNEL_ORDER if c in channels]
+
+
+def best_contacts(
+    *, announcement: Announcement, households: QuerySet[Household]
+) -> QuerySet[Contact]:
+    """Each of `households`' best usable contact: on the first of the announcement's
+    channels, in the platform's order, that the household has; the oldest contact on
+    it. One query, ranked by the database (a window), for a province."""
+    channels = channels_best_first(announcement.channels)
+    rank = Case(
+        *[When(channel=channel, then=Value(n)) for n, channel in enumerate(channels)],
+        output_field=IntegerField(),
+    )
+    return (
+        usable_contacts(announcement=announcement)
+        .filter(channel__in=channels, holder_id__in=households.values("pk"))
+        .annotate(
+            choice=Window(RowNumber(), partition_by=[F("holder_id")], order_by=[rank, F("pk")])
+        )
+        .filter(choice=1)
+    )
 
 
 def groups_within(*, unit: AdminUnit) -> QuerySet[HouseholdGroup]:

@@ -26,7 +26,7 @@ from ..kannel import MAX_SEGMENTS
 from ..models import Channel, Message
 from ..phones import vn_mobile_normalise
 from .base import PermanentFailure, Sent, TemporaryFailure, adapter_register, channel_rate
-from .http import http_get
+from .http import KeptAlive
 
 logger = logging.getLogger(__name__)
 
@@ -108,7 +108,13 @@ class KannelSms:
 
     def __init__(self) -> None:
         self.rate_per_second: float = channel_rate(Channel.SMS)
-        self.url = f"http://{settings.KANNEL_HOST}:{settings.KANNEL_SENDSMS_PORT}/cgi-bin/sendsms"
+        self.smsbox = KeptAlive(
+            host=settings.KANNEL_HOST, port=int(settings.KANNEL_SENDSMS_PORT), timeout=30
+        )
+
+    def close(self) -> None:
+        """The end of a dispatch: the kept-alive connection to smsbox is closed."""
+        self.smsbox.close()
 
     def send(self, message: Message) -> Sent:
         try:
@@ -133,7 +139,7 @@ class KannelSms:
         }
         if size.encoding == "ucs2":
             params["coding"] = "2"
-        answer = http_get(f"{self.url}?{urllib.parse.urlencode(params)}", timeout=30)
+        answer = self.smsbox.get(f"/cgi-bin/sendsms?{urllib.parse.urlencode(params)}")
         if answer.status == 202:  # "Accepted for delivery" / "Queued for later delivery"
             return Sent()
         # Kannel's own words are English and technical: for the log, not for the officer

@@ -56,7 +56,10 @@ def sms_report_record(
         ).exists():
             return message
         return receipt_record(
-            message=message, event=event, detail={"kannel": report_type, "reply": reply[:200]}
+            message=message,
+            event=event,
+            detail={"kannel": report_type, "reply": reply[:200]},
+            locked=True,
         )
 
 

@@ -5,8 +5,12 @@ Fixtures of the messaging tests: a gateway on a local HTTP server, Zalo's keys."
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
 
+from langso.core.events import subscribe, unsubscribe
+from langso.messaging.events import MessageStatusChanged
 from langso.messaging.models import Contact
 from langso.messaging.testing import gateway, make_contact
 from langso.messaging.tests.zalo_events import zalo_keys
@@ -27,6 +31,15 @@ def village(units: CommunePair) -> AdminUnit:
 @pytest.fixture
 def phone(village: AdminUnit) -> Contact:
     return make_contact(unit=village)
+
+
+@pytest.fixture
+def told() -> Iterator[list[MessageStatusChanged]]:
+    """The changes of status published while the test runs."""
+    events: list[MessageStatusChanged] = []
+    subscribe(MessageStatusChanged, events.append)
+    yield events
+    unsubscribe(MessageStatusChanged, events.append)
 
 
 __all__ = ["gateway", "zalo_keys"]

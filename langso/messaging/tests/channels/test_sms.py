@@ -97,3 +97,20 @@ def test_the_sms_adapter_is_registered() -> None:
     from langso.messaging.channels.base import adapter_for
 
     assert isinstance(adapter_for(Channel.SMS), KannelSms)
+
+
+def test_one_connection_to_smsbox_carries_a_dispatchs_messages(kannel: Kannel) -> None:
+    """Three messages through one adapter (one dispatch) use one kept-alive TCP
+    connection to smsbox; closing the adapter closes it."""
+    before = len(kannel.received())
+    adapter = KannelSms()
+    sockets = []
+    for n in range(3):
+        assert adapter.send(_message(f"091234567{n}")) == Sent()
+        assert adapter.smsbox.connection is not None
+        sockets.append(adapter.smsbox.connection.sock)
+    kannel.wait_received(before + 3)
+    assert sockets[0] is not None
+    assert sockets == [sockets[0]] * 3
+    adapter.close()
+    assert adapter.smsbox.connection is None

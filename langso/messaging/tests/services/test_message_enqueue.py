@@ -3,6 +3,8 @@ standing consent is not written to (opted out, with its receipt), a warning is."
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
 from typing import Any
 
 import pytest
@@ -121,3 +123,57 @@ def test_a_message_to_no_contact_needs_no_consent(village: AdminUnit) -> None:
         )
     )
     assert message.status == MessageStatus.QUEUED
+
+
+def test_the_bulk_writer_writes_what_queuing_one_by_one_writes(village: AdminUnit) -> None:
+    """Oracle: the bulk writer's rules in SQL (consent, warnings, quiet hours) give the
+    rows and receipts that `message_enqueue`'s rules in Python give, message for message:
+    consented, withdrawn, a warning to a withdrawn contact, a warnings purpose at
+    normal priority, an SMS and an e-mail queued in the night, no contact at all."""
+    night = dt.datetime(2026, 3, 2, 23, 30, tzinfo=outbox.VIETNAM)
+    yes = make_contact(unit=village, address="0912000001", holder_id=1)
+    no = make_contact(unit=village, address="0912000002", holder_id=2)
+    consent_withdraw(contact=no, purpose="all", via=WithdrawnVia.OFFICER)
+    mail = make_contact(unit=village, channel=Channel.EMAIL, address="ho@x.test", holder_id=3)
+
+    def mix(prefix: str) -> list[Outgoing]:
+        nobody = dataclasses.replace(outgoing_to(yes, f"{prefix}:none"), contact_id=None)
+        return [
+            outgoing_to(yes, f"{prefix}:yes"),
+            outgoing_to(no, f"{prefix}:no"),
+            outgoing_to(no, f"{prefix}:warning", priority=Priority.WARNING),
+            outgoing_to(no, f"{prefix}:purpose", purpose=Purpose.WARNINGS),
+            outgoing_to(mail, f"{prefix}:mail"),
+            nobody,
+        ]
+
+    for one in mix("one"):
+        message_enqueue(outgoing=one, now=night)
+    assert messages_enqueue(outgoing=mix("bulk"), now=night) == 6
+
+    def written(prefix: str) -> list[tuple[Any, ...]]:
+        return [
+            (
+                m.idempotency_key.split(":")[1],
+                m.status,
+                m.priority,
+                m.next_attempt_at,
+                m.created_at,
+                m.contact_id,
+                [r.event for r in m.receipts.all()],
+            )
+            for m in Message.objects.filter(idempotency_key__startswith=f"{prefix}:").order_by(
+                "idempotency_key"
+            )
+        ]
+
+    assert written("bulk") == written("one")
+    # Both could be wrong alike: the statuses said outright.
+    assert {name: status for name, status, *_rest in written("bulk")} == {
+        "mail": MessageStatus.QUEUED,
+        "no": MessageStatus.OPTED_OUT,
+        "none": MessageStatus.QUEUED,
+        "purpose": MessageStatus.QUEUED,
+        "warning": MessageStatus.QUEUED,
+        "yes": MessageStatus.QUEUED,
+    }

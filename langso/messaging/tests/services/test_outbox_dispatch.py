@@ -6,8 +6,13 @@ what was not sent."""
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from langso.messaging.channels.base import PermanentFailure, Sent, TemporaryFailure
+from langso.messaging.events import MessageStatusChanged
 from langso.messaging.models import (
     Channel,
     Contact,
@@ -23,6 +28,7 @@ from langso.messaging.services.outbox import (
     message_enqueue,
     outbox_dispatch,
     quiet_until,
+    receipt_record,
 )
 from langso.messaging.testing import (
     ScriptedAdapter,
@@ -172,3 +178,51 @@ def test_a_stop_finishes_the_message_and_gives_the_rest_back(phone: Contact) -> 
     assert (done.sent, done.released) == (1, 2)
     rest = Message.objects.exclude(pk=adapter.sent[0])
     assert sorted(rest.values_list("status", "attempts")) == [(MessageStatus.QUEUED, 0)] * 2
+
+
+def _dispatch_queries(phone: Contact, count: int, prefix: str) -> int:
+    for n in range(count):
+        message_enqueue(outgoing=outgoing_to(phone, f"{prefix}:{n}"), now=MORNING)
+    with (
+        adapter_replaced(Channel.SMS, ScriptedAdapter()),
+        CaptureQueriesContext(connection) as queries,
+    ):
+        assert outbox_dispatch(now=MORNING).sent == count
+    return len(queries)
+
+
+def test_a_rounds_successes_are_written_together(phone: Contact) -> None:
+    """Query budget: a round of 20 taken messages costs the queries a round of one
+    does (claimed, receipts and statuses written per round, not per message)."""
+    one = _dispatch_queries(phone, 1, "one")
+    assert _dispatch_queries(phone, 20, "many") == one
+    assert Message.objects.filter(status=MessageStatus.ACCEPTED).count() == 21
+    assert Receipt.objects.filter(event=ReceiptEvent.ACCEPTED).count() == 21
+
+
+@dataclass
+class _ReportsFirst:
+    """Kannel's delivery report arrives while the worker is still sending: the
+    message is delivered before its round is written."""
+
+    rate_per_second: float = 1000.0
+
+    def send(self, message: Message) -> Sent:
+        receipt_record(message=message, event=ReceiptEvent.DELIVERED, at=MORNING)
+        return Sent(provider_ref="k-9")
+
+
+def test_a_report_before_the_round_is_written_is_not_undone(
+    phone: Contact, told: list[MessageStatusChanged]
+) -> None:
+    """The round's "accepted" comes after "delivered": kept as a receipt, the message
+    stays delivered, and one change of status (sending → delivered) is published."""
+    message = message_enqueue(outgoing=outgoing_to(phone, "tb:9"), now=MORNING)
+    with adapter_replaced(Channel.SMS, _ReportsFirst()):
+        assert outbox_dispatch(now=MORNING).sent == 1
+    message.refresh_from_db()
+    assert message.status == MessageStatus.DELIVERED
+    assert message.provider_ref == "k-9"
+    assert message.accepted_at is None
+    assert _events(message) == [ReceiptEvent.DELIVERED, ReceiptEvent.ACCEPTED]
+    assert [(c.before, c.after) for c in told] == [(MessageStatus.SENDING, MessageStatus.DELIVERED)]

@@ -5,11 +5,9 @@ status publishes MessageStatusChanged once, the worker's own claim and requeue n
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 
 import pytest
 
-from langso.core.events import subscribe, unsubscribe
 from langso.messaging.channels.base import PermanentFailure, TemporaryFailure
 from langso.messaging.events import MessageStatusChanged
 from langso.messaging.models import Channel, Contact, Message, MessageStatus, Receipt
@@ -23,14 +21,6 @@ from langso.messaging.services.outbox import (
 from langso.messaging.testing import Answer, ScriptedAdapter, adapter_replaced, outgoing_to
 
 MORNING = dt.datetime(2026, 3, 2, 10, 0, tzinfo=VIETNAM)
-
-
-@pytest.fixture
-def told() -> Iterator[list[MessageStatusChanged]]:
-    events: list[MessageStatusChanged] = []
-    subscribe(MessageStatusChanged, events.append)
-    yield events
-    unsubscribe(MessageStatusChanged, events.append)
 
 
 def _sent(phone: Contact) -> Message:
