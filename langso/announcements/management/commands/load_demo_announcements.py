@@ -157,7 +157,9 @@ class Command(BaseCommand):
         # In-app messages are delivered as soon as the worker takes them: taken here, so
         # that the reach table shows households reached before any worker has run.
         outbox_dispatch(channel=Channel.INAPP)
-        unreached = Recipient.objects.filter(announcement=sent, channel="").order_by("pk").first()
+        unreached = (
+            Recipient.objects.filter(announcement=sent, channel="").order_by("household_id").first()
+        )
         if unreached is not None:
             recipient_mark_reached_in_person(actor=officer, recipient=unreached)
         return sent
