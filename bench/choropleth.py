@@ -17,11 +17,17 @@ import os
 from collections.abc import Iterator
 
 from django.db import connection
+from django.db.models import Value
 
 from langso.accounts.models import RoleAssignment, User
 from langso.accounts.roles import Role
 from langso.accounts.selectors import role_cache_clear
-from langso.dashboards.selectors.choropleth import INDICATOR_FIELDS, MapRequest, choropleth_values
+from langso.dashboards.selectors.choropleth import (
+    MAP_UNIT,
+    MapRequest,
+    MapUnit,
+    choropleth_values,
+)
 from langso.indicators.models import HouseholdAggregate
 from langso.indicators.selectors import UnitsUnder, indicators_values, period_current
 from langso.indicators.services.aggregates import household_aggregates_rebuild
@@ -67,12 +73,14 @@ def run() -> None:
     report(f"values and classes, {communes:,} communes", measure(values, repeat=30), VALUES_GOAL)
     # For information, where the time goes: the indicators engine's one read of the
     # same units (every commune of the country), alone.
-    units = list(
-        AdminUnit.objects.current()
+    units = [
+        MapUnit._make(row)
+        for row in AdminUnit.objects.current()
         .filter(level=Level.COMMUNE)
-        .only(*INDICATOR_FIELDS)
+        .annotate(has_boundary=Value(False))
         .order_by("code")
-    )
+        .values_list(*MAP_UNIT)
+    ]
     report(
         "  of which indicators_values alone",
         measure(

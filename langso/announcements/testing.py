@@ -27,12 +27,15 @@ from .models import Announcement, AnnouncementStatus, Category, Recipient, Villa
 from .selectors.audience import HOLDER_KIND, Audience
 from .services.compose import announcement_compose
 
-_ADDRESSES: dict[str, str] = {
-    Channel.SMS: "+8491{:07d}",
-    Channel.EMAIL: "ho{}@langso.test",
-    Channel.ZALO: "zalo-{}",
-    Channel.INAPP: "",
-}
+
+def household_address(household: Household, channel: str) -> str:
+    """The address the tests give `household` on `channel`: its head's phone (or one
+    made of its id) for SMS, and one made of its id on any other channel."""
+    if channel == Channel.SMS:
+        return household.head_phone or f"+8491{household.pk:07d}"
+    if channel == Channel.EMAIL:
+        return f"ho{household.pk}@langso.test"
+    return f"{channel}-{household.pk}"
 
 
 def sent_announcement_make(
@@ -95,7 +98,7 @@ def sent_announcement_make(
             Outgoing(
                 idempotency_key=f"announcement:{announcement.pk}:household:{h.pk}:{channel}",
                 channel=channel,
-                address=_ADDRESSES.get(channel, "{}").format(h.pk),
+                address=household_address(h, channel),
                 body=body,
                 subject=title,
                 source=f"announcement:{announcement.pk}:household:{h.pk}",
@@ -148,14 +151,9 @@ def household_reachable(
 
 
 def household_contact(household: Household, *, channel: str, consent: bool = True) -> Contact:
-    addresses: dict[str, str] = {
-        Channel.SMS: household.head_phone or mobile(),
-        Channel.EMAIL: f"ho{household.pk}@langso.test",
-    }
-    address = addresses.get(channel, f"{channel}-{household.pk}")
     return contact_upsert(
         channel=channel,
-        address=address,
+        address=household_address(household, channel),
         holder_kind=HOLDER_KIND,
         holder_id=household.pk,
         unit=household.unit,

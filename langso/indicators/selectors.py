@@ -9,7 +9,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import Any, Generic
 
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, Sum
 from django.utils import timezone
@@ -20,6 +20,7 @@ from langso.accounts.selectors import unit_in_scope, unit_scope_q
 from langso.core.actors import Actor
 from langso.core.errors import DomainError, NotFound
 from langso.core.events import ACTIVITY_SHARES
+from langso.places.keys import U, UnitKey, unit_keys
 from langso.places.models import MERGER_2025, AdminUnit, Level
 
 from .definitions import Entry
@@ -150,11 +151,11 @@ def period_list() -> QuerySet[Period]:
 
 
 @dataclass(frozen=True)
-class IndicatorValue:
+class IndicatorValue(Generic[U]):
     """One indicator at one unit for one period. `value` None is "no data" (không có dữ
     liệu): a zero denominator, or nothing reported; never 0%."""
 
-    unit: AdminUnit
+    unit: U
     numerator: Decimal | None
     denominator: Decimal | None
     value: Decimal | None
@@ -181,7 +182,7 @@ class IndicatorValue:
 
 
 @dataclass(frozen=True)
-class IndicatorValues:
+class IndicatorValues(Generic[U]):
     """Values of one indicator for some units of one level, with their provenance:
     the definition version, the period, whether the period is closed (frozen values),
     and when the figures were computed."""
@@ -191,7 +192,7 @@ class IndicatorValues:
     level: str
     frozen: bool
     computed_at: dt.datetime
-    values: list[IndicatorValue] = field(default_factory=list)
+    values: list[IndicatorValue[U]] = field(default_factory=list)
 
 
 def _ratio(unit: str, numerator: Decimal | None, denominator: Decimal | None) -> Decimal | None:
@@ -228,16 +229,17 @@ class UnitsUnder:
 def indicators_values(
     *,
     codes: Sequence[str],
-    units: Sequence[AdminUnit],
+    units: Sequence[U],
     period: Period,
     under: UnitsUnder | None = None,
-) -> list[IndicatorValues]:
+) -> list[IndicatorValues[U]]:
     """Several indicators at once, in the order of `codes`: one grouped query per source
     (and per entry level of the reported ones), whatever the number of indicators.
     `under`: the units all lie under a unit, or the country (see `UnitsUnder`)."""
-    level, legacy = _level_of(units)
+    keys = unit_keys(units)
+    level, legacy = _level_of(keys)
     # A legacy unit's rows are of its own time: by their ids.
-    among = _Among(units, None if legacy else under)
+    among = _Among(keys, None if legacy else under)
     frozen = period.pk is not None and period.closed_at is not None
     definitions = _definitions(codes, as_of=period.closed_at if frozen else None)
     by_source: dict[str, list[IndicatorDefinition]] = defaultdict(list)
@@ -246,17 +248,19 @@ def indicators_values(
     figures: dict[str, Figures] = {}
     if registry := by_source[Source.REGISTRY]:
         if legacy:
-            figures |= _registry_on_legacy(registry, units, period if frozen else None)
+            figures |= _registry_on_legacy(
+                registry, _legacy_units(keys), period if frozen else None
+            )
         else:
             figures |= _registry_figures(registry, among, level, period if frozen else None)
     if reported := by_source[Source.REPORTED]:
         if not legacy and period.end < MERGER_2025:
             for definition in reported:
-                figures[definition.code] = _reported_from_legacy(definition, units, level, period)
+                figures[definition.code] = _reported_from_legacy(definition, keys, level, period)
         else:
             figures |= _reported_figures(reported, among, level, period)
     if (activity := by_source[Source.ACTIVITY]) and not legacy:
-        figures |= _activity_figures(activity, units, among, level, period)
+        figures |= _activity_figures(activity, keys, among, level, period)
     # Coverage is counted on today's tree: a legacy unit's successors are not its own.
     expected = _expected_units(reported, among, level) if reported and not legacy else {}
     computed_at = period.closed_at if frozen and period.closed_at else timezone.now()
@@ -270,6 +274,7 @@ def indicators_values(
             values=_values(
                 definition,
                 units,
+                keys,
                 figures.get(definition.code, {}),
                 legacy,
                 expected.get(definition.spec["level"])
@@ -281,7 +286,16 @@ def indicators_values(
     ]
 
 
-def _level_of(units: Sequence[AdminUnit]) -> tuple[str, bool]:
+def _legacy_units(units: Sequence[UnitKey]) -> list[AdminUnit]:
+    """Units of before the merger, read through the lineage: that needs the units
+    themselves (their legacy communes), never a lighter record."""
+    found = [unit for unit in units if isinstance(unit, AdminUnit)]
+    if len(found) != len(units):
+        raise TypeError("units of before the 2025 merger are read as AdminUnit")
+    return found
+
+
+def _level_of(units: Sequence[UnitKey]) -> tuple[str, bool]:
     """The one level of `units`, and whether they are of before the 2025 merger."""
     levels = {unit.level for unit in units}
     if len(levels) > 1:
@@ -303,7 +317,7 @@ class _Among:
     their ids, or, for units all under a unit (`UnitsUnder`), the unit's subtree (the
     whole country: every row), a superset whose other keys are never looked up."""
 
-    def __init__(self, units: Sequence[AdminUnit], under: UnitsUnder | None) -> None:
+    def __init__(self, units: Sequence[UnitKey], under: UnitsUnder | None) -> None:
         self.ids = None if under is not None else [unit.pk for unit in units]
         self.parent = under.parent if under is not None else None
 
@@ -329,19 +343,20 @@ def _definitions(codes: Sequence[str], *, as_of: dt.datetime | None) -> list[Ind
 
 def _values(
     definition: IndicatorDefinition,
-    units: Sequence[AdminUnit],
+    units: Sequence[U],
+    keys: Sequence[UnitKey],
     figures: Figures,
     legacy: bool,
     expected: Mapping[int, int] | None,
-) -> list[IndicatorValue]:
+) -> list[IndicatorValue[U]]:
     # Registry and activity figures are counts: where nothing is counted the count is 0
     # (of 0, for a share). Reported figures are absent until entered.
     counted = definition.source == Source.REGISTRY or (
         definition.source == Source.ACTIVITY and not legacy
     )
     values = []
-    for unit in units:
-        numerator, denominator, reports = figures.get(unit.pk, (None, None, None))
+    for unit, key in zip(units, keys, strict=True):
+        numerator, denominator, reports = figures.get(key.pk, (None, None, None))
         if counted and numerator is None:
             numerator = Decimal(0)
             denominator = Decimal(0) if definition.denominator else None
@@ -354,7 +369,7 @@ def _values(
                 reports=reports,
                 # A roll-up is made of the entries of the units that reported.
                 reporting_units=None if expected is None else reports or 0,
-                expected_units=None if expected is None else expected.get(unit.pk, 0),
+                expected_units=None if expected is None else expected.get(key.pk, 0),
             )
         )
     return values
@@ -430,7 +445,7 @@ def _pairs(definition: IndicatorDefinition, totals: Mapping[int, Mapping[str, An
 
 def _activity_figures(
     definitions: Sequence[IndicatorDefinition],
-    units: Sequence[AdminUnit],
+    units: Sequence[UnitKey],
     among: _Among,
     level: str,
     period: Period,
@@ -531,7 +546,7 @@ def _registry_on_legacy(
 
 def _reported_from_legacy(
     definition: IndicatorDefinition,
-    units: Sequence[AdminUnit],
+    units: Sequence[UnitKey],
     level: str,
     period: Period,
 ) -> Figures:

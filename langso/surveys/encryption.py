@@ -32,6 +32,7 @@ from cryptography.hazmat.primitives.ciphers import Cipher, algorithms
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.pbkdf2 import PBKDF2HMAC
 from defusedxml import ElementTree
+from django.conf import settings
 from django.utils.translation import gettext as _
 
 from langso.core.errors import DomainError
@@ -40,10 +41,6 @@ from .openrosa import SubmissionInvalid
 from .xlsforms import XFORMS, XHTML
 
 SUBMISSIONS_NS = "http://opendatakit.org/submissions"
-# OWASP's 2023 figure for PBKDF2-HMAC-SHA256 (about half a second here): a stolen
-# database gives a passphrase guesser that much work per guess. Stored per key, so a
-# later figure applies to new keys without locking out the old ones.
-PBKDF2_ITERATIONS = 600_000
 MIN_PASSPHRASE_LENGTH = 10
 RSA_KEY_BITS = 2048
 ENCRYPTED_SUFFIX = ".enc"
@@ -108,10 +105,13 @@ def key_pair_generate(passphrase: str) -> SealedKey:
         serialization.PrivateFormat.PKCS8,
         serialization.NoEncryption(),
     )
-    sealed = AESGCM(_passphrase_key(passphrase, salt, PBKDF2_ITERATIONS)).encrypt(
+    # Stored with the key, so that a later figure applies to new keys without locking
+    # out the old ones.
+    iterations: int = settings.SURVEY_KEY_KDF_ITERATIONS
+    sealed = AESGCM(_passphrase_key(passphrase, salt, iterations)).encrypt(
         nonce, plain, public_key.encode()
     )
-    return SealedKey(public_key, sealed, salt, nonce, PBKDF2_ITERATIONS)
+    return SealedKey(public_key, sealed, salt, nonce, iterations)
 
 
 def private_key_unseal(key: SealedKey, passphrase: str) -> rsa.RSAPrivateKey:

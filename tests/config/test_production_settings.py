@@ -92,6 +92,13 @@ def test_tls_ends_at_the_proxy_and_every_request_is_made_https(tmp_path: Path) -
     assert values["CSRF_COOKIE_SECURE"] is True
 
 
+def test_survey_keys_are_stretched_as_owasp_advises(tmp_path: Path) -> None:
+    """The tests seal survey keys with a light PBKDF2 count; production keeps OWASP's
+    2023 figure for PBKDF2-HMAC-SHA256."""
+    values = _settings(tmp_path, "SURVEY_KEY_KDF_ITERATIONS")
+    assert values["SURVEY_KEY_KDF_ITERATIONS"] == 600_000
+
+
 def test_errors_go_to_the_administrators_named_in_the_environment(tmp_path: Path) -> None:
     """DJANGO_ADMINS names who receives the errors (with or without a display name), and
     the mail comes from the site's sender rather than root@localhost."""

@@ -18,6 +18,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from typing import NamedTuple
 
 from django.contrib.gis.db.models import Extent
 from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet
@@ -66,10 +67,10 @@ DEPTH: dict[str, int] = {Level.PROVINCE: 0, Level.COMMUNE: 1, Level.VILLAGE: 2}
 # Units are read without their shapes: the map draws them from the tiles, and a
 # national read would otherwise load 3,321 boundaries for nothing.
 GEOMETRY = ("boundary", "centroid")
-# What the map's values read of each unit (its code and name; its level and validity for
-# `indicators_values`), and nothing else: each field more is a conversion per commune,
-# 3,321 of them (`bench choropleth`).
-INDICATOR_FIELDS = ("id", "level", "code", "name", "valid_to")
+
+
+# `MapUnit`'s fields, as the units' query names them.
+MAP_UNIT = ("id", "code", "name", "level", "valid_to", "has_boundary")
 
 
 class Subject:
@@ -98,11 +99,24 @@ class MapClass:
     status: str = ""
 
 
+class MapUnit(NamedTuple):
+    """A unit as the map shows it: what `indicators_values` reads of it (`UnitKey`), its
+    code and name, and whether it has a boundary. A tuple, not the model: building
+    3,321 `AdminUnit`s cost more than reading their figures (`bench choropleth`)."""
+
+    pk: int
+    code: str
+    name: str
+    level: str
+    valid_to: dt.date | None
+    has_boundary: bool
+
+
 @dataclass(frozen=True)
 class MapValue:
     """One unit's value: `value` None and `index` None is no data."""
 
-    unit: AdminUnit
+    unit: MapUnit
     value: Decimal | None
     index: int | None
     label: str
@@ -111,7 +125,7 @@ class MapValue:
     @property
     def approximate(self) -> bool:
         """Drawn as its approximate area: no boundary was imported for it."""
-        return not getattr(self.unit, "has_boundary", True)
+        return not self.unit.has_boundary
 
 
 @dataclass(frozen=True)
@@ -200,9 +214,9 @@ def choropleth_values(*, user: Actor, request: MapRequest) -> Choropleth:
     )
     units = _units(user=user, parent=parent, level=level)
     if request.indicator:
-        # Only what the page and `indicators_values` read: building 3,321 full units
-        # cost a third of the national read (`bench choropleth`).
-        return _indicator(request, parent, level, list(units.only(*INDICATOR_FIELDS)))
+        return _indicator(
+            request, parent, level, [MapUnit._make(row) for row in units.values_list(*MAP_UNIT)]
+        )
     # The criteria engine reads the units' region and commune group too.
     return _statuses(request, parent, level, list(units))
 
@@ -292,7 +306,7 @@ def map_bounds(
 
 
 def _indicator(
-    request: MapRequest, parent: AdminUnit | None, level: str, units: list[AdminUnit]
+    request: MapRequest, parent: AdminUnit | None, level: str, units: list[MapUnit]
 ) -> Choropleth:
     # Every unit of the level under the parent: read by the parent, not by 3,321 ids.
     [result] = indicators_values(
@@ -464,7 +478,7 @@ def no_data_label() -> str:
     return _("Không có dữ liệu")
 
 
-def _no_data(unit: AdminUnit, label: str = "") -> MapValue:
+def _no_data(unit: MapUnit, label: str = "") -> MapValue:
     return MapValue(
         unit=unit, value=None, index=None, label=label or no_data_label(), color=NO_DATA_COLOR
     )
@@ -510,7 +524,7 @@ def _statuses(
     index_of = {status: index for index, status in enumerate(STATUS_ORDER)}
     counts = [0] * len(STATUS_ORDER)
     values = []
-    for unit in units:
+    for unit in map(_map_unit, units):
         status = statuses.get(unit.pk)
         if status is None:
             values.append(_no_data(unit, _("Không thuộc diện xét")))
@@ -553,6 +567,18 @@ def _statuses(
         values=values,
         no_data_label=_("Không có dữ liệu, hoặc không thuộc diện xét"),
         no_data_count=sum(1 for v in values if v.index is None),
+    )
+
+
+def _map_unit(unit: AdminUnit) -> MapUnit:
+    """A unit read by `_units` as the map shows it."""
+    return MapUnit(
+        pk=unit.pk,
+        code=unit.code,
+        name=unit.name,
+        level=unit.level,
+        valid_to=unit.valid_to,
+        has_boundary=unit.has_boundary,  # type: ignore[attr-defined]  # annotated by `_units`
     )
 
 

@@ -33,7 +33,14 @@ from langso.plans.selectors.plans import plan_list_for_user, plan_progress_for_u
 from langso.plans.selectors.progress import STATUS_ORDER, TargetProgress
 
 from ..charts import Chart, ChartTable, bar_spec, count_spec, line_spec
-from .choropleth import Choropleth, MapRequest, MapValue, choropleth_values, number_label
+from .choropleth import (
+    Choropleth,
+    MapRequest,
+    MapUnit,
+    MapValue,
+    choropleth_values,
+    number_label,
+)
 from .map_page import period_label
 
 # Communes shown at each end of a ranking.
@@ -335,7 +342,7 @@ def indicator_target(targets: Sequence[OverviewTarget], *, indicator: str) -> Ta
 
 
 def value_source(
-    *, indicator: str, unit: AdminUnit, period: Period, level: str | None = None
+    *, indicator: str, unit: AdminUnit | MapUnit, period: Period, level: str | None = None
 ) -> str:
     """Where a figure comes from: the indicator values API's answer for it (`level`:
     the units of that level under `unit`), with its records and entries."""

@@ -28,7 +28,7 @@ from langso.places.models import AdminUnit, Level
 from langso.plans.models import Plan, TargetMeasure
 
 from ..models import QuarterlyReport
-from ..selectors.choropleth import MapValue, number_label
+from ..selectors.choropleth import MapUnit, MapValue, number_label
 from ..selectors.map_page import period_label
 from ..selectors.overview import OverviewTarget
 from ..selectors.report import (
@@ -84,7 +84,7 @@ class MapRow:
     """A unit on the report's two maps: the indicator's value (its label for the PDF,
     its number for the XLSX) and class, the set's status, an approximate area or not."""
 
-    unit: AdminUnit
+    unit: MapUnit
     value: MapValue | None
     class_label: str
     status: str

@@ -160,15 +160,15 @@ def test_a_ranking_s_ends_hold_no_unit_twice_and_no_unit_without_data(
     )
     tree = overview.tree
     ranked = ranking(choropleth, count=2)
-    assert [v.unit for v in ranked.top] == [tree.a1, tree.b1]
-    assert [v.unit for v in ranked.bottom] == [tree.a2]
+    assert [v.unit.pk for v in ranked.top] == [tree.a1.pk, tree.b1.pk]
+    assert [v.unit.pk for v in ranked.bottom] == [tree.a2.pk]
     everything = ranking(choropleth)
-    assert [v.unit for v in everything.top] == [tree.a1, tree.b1, tree.a2]
+    assert [v.unit.pk for v in everything.top] == [tree.a1.pk, tree.b1.pk, tree.a2.pk]
     assert everything.bottom == []
     lowest = ranking(choropleth, count=1)
-    assert ([v.unit for v in lowest.top], [v.unit for v in lowest.bottom]) == (
-        [tree.a1],
-        [tree.a2],
+    assert ([v.unit.pk for v in lowest.top], [v.unit.pk for v in lowest.bottom]) == (
+        [tree.a1.pk],
+        [tree.a2.pk],
     )
 
 
@@ -266,7 +266,7 @@ def test_the_picture_links_each_figure_to_its_source(overview: OverviewWorld) ->
     assert [c.key for c in picture.charts] == ["ranking-top", "distribution", "series"]
     # Commune A (50 %) above B (25 %): both in the top, none left for the bottom.
     top = picture.ranked["ranking-top"]
-    assert [r.value.unit for r in top] == [tree.a, tree.b]
+    assert [r.value.unit.pk for r in top] == [tree.a.pk, tree.b.pk]
     assert picture.ranked["ranking-bottom"] == []
     assert top[0].source == (
         f"/api/v1/indicator-values?indicator={EPAYMENT}&unit={tree.a.code}&period={YEAR}"

@@ -190,8 +190,8 @@ def test_a_commune_officer_sees_the_commune_s_villages_ranked(overview: Overview
     assert response.context["unit"] == tree.a
     picture = response.context["picture"]
     assert picture.choropleth.level == "village"
-    ranked = [r.value.unit for r in picture.ranked["ranking-top"]]
-    assert ranked == [tree.a1, tree.a2]
+    ranked = [r.value.unit.pk for r in picture.ranked["ranking-top"]]
+    assert ranked == [tree.a1.pk, tree.a2.pk]
     text = response.content.decode()
     assert tree.b.name not in text
     # The province's plan is not the commune's.
