@@ -93,6 +93,32 @@ def _number(value: Decimal | None) -> float | None:
     return None if value is None else float(value)
 
 
+def _value_axis(title: str, *, percent: bool) -> dict[str, Any]:
+    """The figures' axis of a bar or a line: titled, grouped digits, 0–100 for a share."""
+    axis: dict[str, Any] = {
+        "field": "value",
+        "type": "quantitative",
+        "title": title,
+        "axis": {"format": ",~r"},
+    }
+    if percent:
+        axis["scale"] = {"domain": [0, 100]}
+    return axis
+
+
+def _category_axis(field: str, kind: str, axis: dict[str, Any]) -> dict[str, Any]:
+    """The names' (nominal) or periods' (ordinal) axis, in the order the rows came in."""
+    return {"field": field, "type": kind, "title": None, "sort": {"field": "order"}, "axis": axis}
+
+
+def _tooltip(field: str, title: str) -> list[dict[str, Any]]:
+    """A point's name (or period) and its figure as the page writes it."""
+    return [
+        {"field": field, "type": "nominal", "title": " "},
+        {"field": "text", "type": "nominal", "title": title},
+    ]
+
+
 def bar_spec(
     rows: Sequence[tuple[str, Decimal, str]],
     *,
@@ -106,21 +132,8 @@ def bar_spec(
         {"name": name, "value": _number(value), "text": text, "order": index}
         for index, (name, value, text) in enumerate(rows)
     ]
-    x: dict[str, Any] = {
-        "field": "value",
-        "type": "quantitative",
-        "title": axis_title,
-        "axis": {"format": ",~r"},
-    }
-    if percent:
-        x["scale"] = {"domain": [0, 100]}
-    y = {
-        "field": "name",
-        "type": "nominal",
-        "title": None,
-        "sort": {"field": "order"},
-        "axis": {"labelLimit": NAME_WIDTH},
-    }
+    x = _value_axis(axis_title, percent=percent)
+    y = _category_axis("name", "nominal", {"labelLimit": NAME_WIDTH})
     return _spec(
         {
             "data": {"values": values},
@@ -130,10 +143,7 @@ def bar_spec(
                     "mark": {"type": "bar", "color": color},
                     "encoding": {
                         "x": x,
-                        "tooltip": [
-                            {"field": "name", "type": "nominal", "title": " "},
-                            {"field": "text", "type": "nominal", "title": axis_title},
-                        ],
+                        "tooltip": _tooltip("name", axis_title),
                     },
                 },
                 {
@@ -166,32 +176,16 @@ def line_spec(
         {"period": label, "value": _number(value), "text": text, "order": index}
         for index, (label, value, text) in enumerate(points)
     ]
-    y: dict[str, Any] = {
-        "field": "value",
-        "type": "quantitative",
-        "title": axis_title,
-        "axis": {"format": ",~r"},
-    }
-    if percent:
-        y["scale"] = {"domain": [0, 100]}
-    x = {
-        "field": "period",
-        "type": "ordinal",
-        "title": None,
-        "sort": {"field": "order"},
-        # A period's label is short, but for the open one's "(đang cập nhật)": whole.
-        "axis": {"labelAngle": 0, "labelLimit": 0},
-    }
+    y = _value_axis(axis_title, percent=percent)
+    # A period's label is short, but for the open one's "(đang cập nhật)": whole.
+    x = _category_axis("period", "ordinal", {"labelAngle": 0, "labelLimit": 0})
     layers: list[dict[str, Any]] = [
         {
             "mark": {"type": "line", "point": True, "color": BAR_COLOR},
             "encoding": {
                 "x": x,
                 "y": y,
-                "tooltip": [
-                    {"field": "period", "type": "nominal", "title": " "},
-                    {"field": "text", "type": "nominal", "title": axis_title},
-                ],
+                "tooltip": _tooltip("period", axis_title),
             },
         }
     ]
