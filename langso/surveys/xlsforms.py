@@ -10,14 +10,17 @@ database, no Django models here: `services.form_publish` stores the result.
 
 from __future__ import annotations
 
+import hashlib
 import re
 import tempfile
 import unicodedata
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
 from xml.etree.ElementTree import Element  # types only; parsing is defusedxml
 
 from defusedxml import ElementTree
+from django.utils import translation
 from django.utils.translation import gettext as _
 from pyxform.errors import PyXFormError
 from pyxform.validators.odk_validate import ODKValidateError, check_xform
@@ -149,10 +152,35 @@ def _refuse_if_validate_gave_up(warnings: list[str]) -> None:
         )
 
 
+# Forms this process converted lately, by their bytes, the name pyxform may take their
+# id from and the language of the reasons: the converted form, or why it was refused. An officer who
+# uploads the same file again (a retry, a second version of the form set up from it)
+# waits a second or two less for Java; the suite publishes its fixtures many times.
+_CONVERTED: OrderedDict[tuple[str, str, str], ConvertedForm | list[str]] = OrderedDict()
+_CONVERTED_KEPT = 32
+
+
 def xlsform_convert(*, name: str, data: bytes) -> ConvertedForm:
     """The XForm of an uploaded form, validated by ODK Validate: an XLSForm pyxform
     converts, or an XForm (.xml) kept as it came, but for a byte order mark. Anything
-    pyxform or Validate refuses raises XLSFormRejected with their reasons."""
+    pyxform or Validate refuses raises XLSFormRejected with their reasons. The same
+    bytes under the same name are converted once per process (see `_CONVERTED`)."""
+    key = (hashlib.sha256(data).hexdigest(), _stem(name), translation.get_language() or "")
+    if key not in _CONVERTED:
+        try:
+            _CONVERTED[key] = _convert(name, data)
+        except XLSFormRejected as refused:
+            _CONVERTED[key] = refused.reasons
+        while len(_CONVERTED) > _CONVERTED_KEPT:
+            _CONVERTED.popitem(last=False)
+    _CONVERTED.move_to_end(key)
+    found = _CONVERTED[key]
+    if isinstance(found, list):
+        raise XLSFormRejected(list(found))
+    return found
+
+
+def _convert(name: str, data: bytes) -> ConvertedForm:
     suffix = _suffix(name, data)
     if suffix == XFORM_SUFFIX:
         return _xform_check(data)

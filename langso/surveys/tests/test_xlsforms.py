@@ -4,10 +4,11 @@ their own words; what the server needs is read from the XForm."""
 from __future__ import annotations
 
 import io
-from typing import IO
+from typing import IO, Any
 
 import pytest
 from openpyxl import Workbook
+from pyxform.xls2xform import convert
 
 from langso.core.testing import xlsx_with_member
 from langso.surveys import xlsforms
@@ -25,6 +26,33 @@ def test_a_form_converts_with_its_id_version_title_and_media() -> None:
     assert 'lang="English (en)"' in converted.xform
     # pyxform's own warning, kept for the uploader.
     assert any("image" in warning for warning in converted.warnings)
+
+
+def test_the_same_file_is_converted_once_and_a_refusal_is_given_again(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A second upload of the same bytes under the same name gets the same form (or the
+    same reasons) without pyxform and Java again; another name is converted anew."""
+    runs: list[str] = []
+    real = convert
+
+    def counted(**kwargs: Any) -> Any:
+        runs.append(str(kwargs["xlsform"]))
+        return real(**kwargs)
+
+    monkeypatch.setattr(xlsforms, "convert", counted)
+    data = markdown_form(version="2026120801")
+    first = xlsform_convert(name="lan-dau.md", data=data)
+    assert xlsform_convert(name="lan-dau.md", data=data) == first
+    assert len(runs) == 1
+    xlsform_convert(name="ten-khac.md", data=data)
+    assert len(runs) == 2
+    bad = markdown_form(extra_rows="| | select_one khong_co | chon | Chọn | Pick | |")
+    for _ in range(2):
+        with pytest.raises(XLSFormRejected) as refused:
+            xlsform_convert(name="hong.md", data=bad)
+        assert "choices sheet" in refused.value.reasons[0]
+    assert len(runs) == 3
 
 
 def test_pyxform_refusals_carry_pyxform_words() -> None:
