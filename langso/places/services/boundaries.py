@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from langso.core.actors import Actor
+from langso.core.db import statistics_refresh
 from langso.core.errors import DomainError, ImportRejected, RowError
 from langso.core.models import AuditEntry
 from langso.core.services import audit_record, job_progress
@@ -227,6 +228,8 @@ def boundaries_import(
                     "centroid": _json_point(unit.centroid),
                 },
             )
+    if updated:
+        statistics_refresh(AdminUnit)
     return BoundaryImportReport(
         features=len(features),
         updated=len(updated),

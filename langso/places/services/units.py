@@ -15,6 +15,7 @@ from django.db.models import F
 from django.utils.translation import gettext as _
 
 from langso.core.actors import Actor
+from langso.core.db import statistics_refresh
 from langso.core.errors import DomainError
 from langso.core.models import AuditEntry
 from langso.core.services import audit_record, model_snapshot
@@ -164,6 +165,8 @@ def units_load(
         source=source, unit_source=unit_source, ids=ids
     )
     say(f"lineage: {lineage_created} created, {lineage_updated} updated")
+    if created or updated:
+        statistics_refresh(AdminUnit)
     report = UnitLoadReport(
         source=source.name,
         version=source.version,

@@ -274,9 +274,13 @@ def _village_shapes(
     village centroid `around` the tile and an area that reaches `clip` (a village's cell
     lies inside its commune's): their boundary, or their approximate cell among
     `communes`. By village id."""
-    near = in_box(
-        units.filter(level=Level.VILLAGE, boundary__isnull=True), around, column="centroid"
-    ).values("commune_id")
+    # Their ids first, then the communes: SQLite joined the communes to the villages'
+    # R*Tree search as a subquery in 6 ms a tile, the two queries take a tenth of that.
+    near = set(
+        in_box(
+            units.filter(level=Level.VILLAGE, boundary__isnull=True), around, column="centroid"
+        ).values_list("commune_id", flat=True)
+    )
     box, polygon = shapely.box(clip.west, clip.south, clip.east, clip.north), clip.polygon()
     # Only the communes whose area touches the tile (or whose area is not known here):
     # of the twenty or so around a zoom-12 tile, three or four; computing every one's

@@ -14,6 +14,7 @@ from django.db.models import ProtectedError, QuerySet, RestrictedError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from langso.core.db import statistics_refresh
 from langso.core.errors import DomainError
 from langso.places.models import AdminUnit, Level, UnitSource
 
@@ -274,5 +275,9 @@ def synth_run(
             # Households were written in bulk, past the services that keep the map's
             # counts; they are counted again here, in the same transaction.
             household_map_cells_rebuild(province_ids=[province.pk])
+    if todo:
+        # Villages and households came in bulk: the planner counts them again.
+        for model in (AdminUnit, Household):
+            statistics_refresh(model)
     report.seconds = time.perf_counter() - started
     return report
