@@ -22,6 +22,7 @@ from django.db.models import Value
 from langso.accounts.models import RoleAssignment, User
 from langso.accounts.roles import Role
 from langso.accounts.selectors import role_cache_clear
+from langso.core.serving import loaded_objects_freeze
 from langso.dashboards.selectors.choropleth import (
     MAP_UNIT,
     MapRequest,
@@ -61,6 +62,8 @@ def run() -> None:
         with connection.cursor() as cursor:
             cursor.execute(f"VACUUM ANALYZE {HouseholdAggregate._meta.db_table}")
             cursor.execute("ANALYZE")
+    # As a serving process does once it is loaded (config/wsgi.py).
+    loaded_objects_freeze()
     admin = User.objects.create_user(username="bench.choropleth.tw")
     RoleAssignment.objects.create(user=admin, role=Role.CENTRAL_ADMIN, unit=None)
     request = MapRequest(period=period_current(), indicator=INDICATOR, level=Level.COMMUNE)

@@ -112,7 +112,7 @@ class MapUnit(NamedTuple):
     has_boundary: bool
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class MapValue:
     """One unit's value: `value` None and `index` None is no data."""
 
