@@ -150,8 +150,8 @@ def period_list() -> QuerySet[Period]:
 # --- Values -------------------------------------------------------------------------
 
 
-# Slots: a national read makes one per commune, 3,321 of them, each a dict less for the
-# garbage collector to walk (`bench choropleth`).
+# Slots: a national read makes one per commune, 3,321 of them, each without an
+# attribute dictionary.
 @dataclass(frozen=True, slots=True)
 class IndicatorValue(Generic[U]):
     """One indicator at one unit for one period. `value` None is "no data" (không có dữ

@@ -9,6 +9,7 @@ from django.db.models import Exists, OuterRef, QuerySet
 from django.utils.translation import gettext as _
 
 from langso.core.actors import Actor
+from langso.core.db import statistics_refresh
 from langso.core.errors import AccessDenied, DomainError, FieldsInvalid
 from langso.messaging.models import (
     Channel,
@@ -26,6 +27,8 @@ from ..selectors.announcements import may_send, village_consenting, village_hous
 from ..selectors.audience import HOLDER_KIND, registry_phone_contacts
 
 SYNC_BATCH = 10_000
+# Contacts written at once past which the planner counts the table again.
+STATISTICS_AFTER = 10_000
 
 
 def household_contacts_sync(*, households: QuerySet[Household]) -> tuple[int, int]:
@@ -39,21 +42,27 @@ def household_contacts_sync(*, households: QuerySet[Household]) -> tuple[int, in
     # In keyset chunks of the households that have no SMS contact yet (an anti-join on
     # the contacts' holder index), so that a province's second announcement reads none
     # of the phones its first one synced: re-reading them all cost 20 s of a
-    # million-household send (`bench announcements`). `NOT IN (all SMS contacts)` is
-    # quadratic on PostgreSQL once the contacts outgrow a hashed subplan's memory.
-    unsynced = (
-        households.exclude(head_phone="")
-        .exclude(Exists(registry_phone_contacts().filter(holder_id=OuterRef("pk"))))
-        .order_by("pk")
-    )
+    # million-household send (`bench announcements`). The plan must not hang on the
+    # planner's statistics, which lag behind bulk changes: the empty phones are left
+    # out here rather than in SQL (statistics taken before the phones were filled made
+    # PostgreSQL expect one row and compare every household with every contact, for
+    # minutes), and the contacts are read from the chunk's first id on, in the order
+    # of their index, however many the statistics believe there are.
     written = refused = 0
     last = 0
     while chunk := list(
-        unsynced.filter(pk__gt=last).values_list("pk", "head_phone", "village_id")[:SYNC_BATCH]
+        households.filter(pk__gt=last)
+        .exclude(
+            Exists(registry_phone_contacts().filter(holder_id=OuterRef("pk"), holder_id__gt=last))
+        )
+        .order_by("pk")
+        .values_list("pk", "head_phone", "village_id")[:SYNC_BATCH]
     ):
         last = chunk[-1][0]
         batch: list[Contact] = []
         for pk, phone, village_id in chunk:
+            if not phone:
+                continue
             try:
                 address = vn_mobile_normalise(phone)
             except DomainError:
@@ -69,6 +78,9 @@ def household_contacts_sync(*, households: QuerySet[Household]) -> tuple[int, in
                 )
             )
         written += len(Contact.objects.bulk_create(batch, ignore_conflicts=True))
+    if written >= STATISTICS_AFTER:
+        # The contacts' table grew by many rows: the sends that follow plan on it.
+        statistics_refresh(Contact)
     return written, refused
 
 
