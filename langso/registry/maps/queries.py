@@ -210,7 +210,12 @@ def unit_has_place(box: BBox | None) -> Q:
     if box is None:
         return Q(boundary__isnull=False) | Q(centroid__isnull=False)
     polygon = box.polygon()
-    # Null tests first: SpatiaLite's MBR functions take a null geometry for a match.
+    # Null tests first: SpatiaLite's MBR functions take a null geometry for a match. A
+    # unit with a boundary is found by it, the others by their centroid; a bounded
+    # unit's centroid lies in its boundary's box, so the centroid's branch needs no
+    # "no boundary" test — which PostgreSQL, without statistics of a boundary column
+    # still all null, took for selective and searched for in the boundary's index,
+    # 4 ms of a 5 ms tile query (`bench choropleth`).
     return Q(boundary__isnull=False, boundary__bboverlaps=polygon) | Q(
-        boundary__isnull=True, centroid__isnull=False, centroid__bboverlaps=polygon
+        centroid__isnull=False, centroid__bboverlaps=polygon
     )

@@ -12,7 +12,7 @@ import shapely
 from django.contrib.gis.geos import GEOSGeometry
 from django.core.exceptions import EmptyResultSet
 from django.db import connections
-from django.db.models import F, QuerySet
+from django.db.models import BooleanField, ExpressionWrapper, F, Q, QuerySet
 from django.db.models.expressions import RawSQL
 
 from langso.core.db import capabilities
@@ -254,10 +254,11 @@ def _province_commune_shapes(
             for province in provinces
             if (area := approximate[province.pk].province) is not None
         }
-    near = in_box(
-        units.filter(level=Level.COMMUNE, boundary__isnull=True), around, column="centroid"
-    )
-    province_ids = set(near.values_list("province_id", flat=True).distinct())
+    province_ids = {
+        province_id
+        for province_id, unbounded in _unbounded_near(units, Level.COMMUNE, around, "province_id")
+        if unbounded and province_id is not None
+    }
     if not province_ids:
         return {}
     shapes: dict[int, Any] = {}
@@ -265,6 +266,22 @@ def _province_commune_shapes(
     for found in provinces_approx(provinces).values():
         shapes |= found.communes
     return shapes
+
+
+def _unbounded_near(
+    units: QuerySet[AdminUnit], level: str, around: BBox, column: str
+) -> set[tuple[int | None, bool]]:
+    """(`column`, has no boundary) of the units of `level` whose centroids lie `around`.
+    Whether a unit has a boundary is read, not searched for: PostGIS keeps no
+    statistics of a geometry column that is all null (no boundary imported yet), and
+    PostgreSQL, taking "no boundary" for rare, intersected the spatial search with a
+    scan of every unit's boundary index, 4 ms a query (`bench choropleth`)."""
+    unbounded = ExpressionWrapper(Q(boundary__isnull=True), output_field=BooleanField())
+    return set(
+        in_box(units.filter(level=level), around, column="centroid")
+        .annotate(unbounded=unbounded)
+        .values_list(column, "unbounded")
+    )
 
 
 def _village_shapes(
@@ -276,11 +293,11 @@ def _village_shapes(
     `communes`. By village id."""
     # Their ids first, then the communes: SQLite joined the communes to the villages'
     # R*Tree search as a subquery in 6 ms a tile, the two queries take a tenth of that.
-    near = set(
-        in_box(
-            units.filter(level=Level.VILLAGE, boundary__isnull=True), around, column="centroid"
-        ).values_list("commune_id", flat=True)
-    )
+    near = {
+        commune_id
+        for commune_id, unbounded in _unbounded_near(units, Level.VILLAGE, around, "commune_id")
+        if unbounded and commune_id is not None
+    }
     box, polygon = shapely.box(clip.west, clip.south, clip.east, clip.north), clip.polygon()
     # Only the communes whose area touches the tile (or whose area is not known here):
     # of the twenty or so around a zoom-12 tile, three or four; computing every one's
